@@ -1,0 +1,57 @@
+using System.Diagnostics.Metrics;
+
+namespace MailKitServer.Diagnostics;
+
+/// <summary>
+/// The server's instruments on the <c>MailKitServer</c> meter, so OpenTelemetry (or dotnet-counters) can collect
+/// them without a dependency: connections, commands, messages, octets, authentication failures, delivery attempts.
+/// </summary>
+public sealed class MailServerMetrics : IDisposable
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "MailKitServer";
+
+    private readonly Meter _meter;
+
+    /// <summary>Creates the instruments.</summary>
+    /// <param name="meterFactory">The factory (from DI), or <see langword="null"/> for a meter of our own.</param>
+    public MailServerMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName, "0.1.0");
+        Connections = _meter.CreateCounter<long>("mailkitserver.connections", "{connection}", "Connections accepted");
+        ActiveConnections = _meter.CreateUpDownCounter<long>("mailkitserver.connections.active", "{connection}", "Connections open now");
+        RejectedConnections = _meter.CreateCounter<long>("mailkitserver.connections.rejected", "{connection}", "Connections turned away by limits");
+        Commands = _meter.CreateCounter<long>("mailkitserver.commands", "{command}", "Protocol commands handled");
+        MessagesReceived = _meter.CreateCounter<long>("mailkitserver.messages.received", "{message}", "Messages accepted");
+        BytesReceived = _meter.CreateCounter<long>("mailkitserver.messages.bytes", "By", "Octets of messages accepted");
+        AuthenticationFailures = _meter.CreateCounter<long>("mailkitserver.auth.failures", "{attempt}", "Failed authentications");
+        DeliveryAttempts = _meter.CreateCounter<long>("mailkitserver.delivery.attempts", "{attempt}", "Outbound delivery attempts");
+    }
+
+    /// <summary>Connections accepted, tagged with the listener.</summary>
+    public Counter<long> Connections { get; }
+
+    /// <summary>Connections open now.</summary>
+    public UpDownCounter<long> ActiveConnections { get; }
+
+    /// <summary>Connections turned away by limits.</summary>
+    public Counter<long> RejectedConnections { get; }
+
+    /// <summary>Protocol commands, tagged with protocol and command.</summary>
+    public Counter<long> Commands { get; }
+
+    /// <summary>Messages accepted.</summary>
+    public Counter<long> MessagesReceived { get; }
+
+    /// <summary>Octets of messages accepted.</summary>
+    public Counter<long> BytesReceived { get; }
+
+    /// <summary>Failed authentications.</summary>
+    public Counter<long> AuthenticationFailures { get; }
+
+    /// <summary>Outbound delivery attempts.</summary>
+    public Counter<long> DeliveryAttempts { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+}

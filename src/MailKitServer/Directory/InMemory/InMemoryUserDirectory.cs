@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using MailKitServer.Addresses;
+using MailKitServer.Storage;
+
+namespace MailKitServer.Directory.InMemory;
+
+/// <summary>
+/// A user directory kept in memory: users (passwords kept only as salted PBKDF2-derived SCRAM keys), aliases and
+/// distribution lists (an alias whose targets are other aliases), catch-all addresses per domain, sub-addressing,
+/// and the set of local domains. Thread-safe.
+/// </summary>
+public sealed class InMemoryUserDirectory : IUserDirectory
+{
+    private readonly ConcurrentDictionary<string, InMemoryUser> _users = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string[]> _aliases = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _catchAll = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, byte> _domains = new(StringComparer.OrdinalIgnoreCase);
+    private readonly InMemoryUserDirectoryOptions _options;
+
+    /// <summary>Creates an empty directory.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    public InMemoryUserDirectory(InMemoryUserDirectoryOptions? options = null) => _options = options ?? new InMemoryUserDirectoryOptions();
+
+    /// <summary>The local domains.</summary>
+    public IReadOnlyCollection<string> Domains => _domains.Keys.ToArray();
+
+    /// <summary>The user ids.</summary>
+    public IReadOnlyCollection<string> Users => _users.Keys.ToArray();
+
+    /// <summary>Adds a local domain.</summary>
+    /// <param name="domain">The domain.</param>
+    /// <returns>This directory.</returns>
+    public InMemoryUserDirectory AddDomain(string domain)
+    {
+        if (!MailAddress.IsDomain(domain, allowUtf8: true))
+        {
+            throw new ArgumentException($"'{domain}' is not a domain name.", nameof(domain));
+        }
+
+        _domains.TryAdd(domain, 0);
+        return this;
+    }
+
+    /// <summary>Adds or replaces a user whose login name and user id are its address; its domain becomes local.</summary>
+    /// <param name="address">The address, such as <c>alice@example.test</c>.</param>
+    /// <param name="password">The password; only derived keys are kept.</param>
+    /// <returns>The user id (the address in lower case).</returns>
+    public string AddUser(string address, string password)
+    {
+        var parsed = Parse(address);
+        ArgumentNullException.ThrowIfNull(password);
+        var userId = parsed.Address.ToLowerInvariant();
+        AddDomain(parsed.Domain);
+        var cram = _options.KeepCramMd5Keys ? CramMd5Credentials.Derive(userId, password) : null;
+        _users[userId] = new InMemoryUser(userId, ScramCredentials.Derive(userId, password, iterations: _options.PasswordIterations), cram);
+        return userId;
+    }
+
+    /// <summary>Removes a user.</summary>
+    /// <param name="address">The user's address.</param>
+    /// <returns><see langword="true"/> when the user existed.</returns>
+    public bool RemoveUser(string address) => _users.TryRemove(address, out _);
+
+    /// <summary>
+    /// Adds or replaces an alias. Each target is a user, another alias (making a distribution list, nested as deep
+    /// as <see cref="InMemoryUserDirectoryOptions.MaxAliasDepth"/>), or a remote address to forward to.
+    /// </summary>
+    /// <param name="address">The alias address.</param>
+    /// <param name="targets">The target addresses.</param>
+    public void AddAlias(string address, params string[] targets)
+    {
+        var parsed = Parse(address);
+        if (targets is null || targets.Length == 0)
+        {
+            throw new ArgumentException("An alias needs at least one target.", nameof(targets));
+        }
+
+        foreach (var t in targets)
+        {
+            Parse(t);
+        }
+
+        AddDomain(parsed.Domain);
+        _aliases[parsed.Address] = targets.Select(t => t.Trim()).ToArray();
+    }
+
+    /// <summary>Sends mail for unknown addresses of a domain to a target address.</summary>
+    /// <param name="domain">The domain, which becomes local.</param>
+    /// <param name="target">The target address.</param>
+    public void SetCatchAll(string domain, string target)
+    {
+        AddDomain(domain);
+        Parse(target);
+        _catchAll[domain] = target;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<AuthenticationResult> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        if (userName is null || password is null || !_users.TryGetValue(userName.Trim(), out var user))
+        {
+            // Spend the same time on unknown users as on known ones, so timing does not reveal who exists.
+            ScramCredentials.SaltedPassword(password ?? string.Empty, new byte[16], _options.PasswordIterations);
+            return ValueTask.FromResult(AuthenticationResult.Failed);
+        }
+
+        return ValueTask.FromResult(user.Scram.Verify(password) ? AuthenticationResult.Success(user.UserId) : AuthenticationResult.Failed);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ScramCredentials?> GetScramCredentialsAsync(string userName, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(userName is not null && _users.TryGetValue(userName.Trim(), out var u) ? u.Scram : null);
+
+    /// <inheritdoc />
+    public ValueTask<CramMd5Credentials?> GetCramMd5CredentialsAsync(string userName, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(userName is not null && _users.TryGetValue(userName.Trim(), out var u) ? u.CramMd5 : null);
+
+    /// <inheritdoc />
+    public ValueTask<bool> IsLocalDomainAsync(string domain, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(domain is not null && _domains.ContainsKey(domain));
+
+    /// <inheritdoc />
+    public ValueTask<RecipientResolution> ResolveAsync(MailAddress address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (!_domains.ContainsKey(address.Domain))
+        {
+            return ValueTask.FromResult(RecipientResolution.NotLocal);
+        }
+
+        var mailboxes = new List<MailboxTarget>();
+        var remote = new List<MailAddress>();
+        var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var loop = false;
+        var found = Expand(address, 0, visited, mailboxes, remote, ref loop);
+        RecipientResolution result;
+        if (mailboxes.Count > 0 || remote.Count > 0)
+        {
+            result = new RecipientResolution(RecipientStatus.Resolved, mailboxes.Distinct().ToArray(), remote.Distinct().ToArray());
+        }
+        else
+        {
+            result = loop && found ? new RecipientResolution(RecipientStatus.Loop, [], []) : RecipientResolution.UnknownUser;
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    private bool Expand(MailAddress address, int depth, HashSet<string> visited, List<MailboxTarget> mailboxes, List<MailAddress> remote, ref bool loop)
+    {
+        var key = address.Address;
+        if (!_domains.ContainsKey(address.Domain))
+        {
+            remote.Add(address);
+            return true;
+        }
+
+        if (depth > _options.MaxAliasDepth || !visited.Add(key))
+        {
+            loop = true;
+            return true;
+        }
+
+        if (_users.TryGetValue(key, out var user))
+        {
+            mailboxes.Add(new MailboxTarget(user.UserId));
+            return true;
+        }
+
+        if (_aliases.TryGetValue(key, out var targets))
+        {
+            foreach (var t in targets)
+            {
+                if (MailAddress.TryParse(t, allowUtf8: true, out var target))
+                {
+                    Expand(target, depth + 1, visited, mailboxes, remote, ref loop);
+                }
+            }
+
+            return true;
+        }
+
+        if (_options.SubAddressSeparator is { } sep)
+        {
+            var plus = address.LocalPart.IndexOf(sep, StringComparison.Ordinal);
+            if (plus > 0 && MailAddress.TryParse($"{address.LocalPart[..plus]}@{address.Domain}", allowUtf8: true, out var bare)
+                && (_users.ContainsKey(bare.Address) || _aliases.ContainsKey(bare.Address)))
+            {
+                return Expand(bare, depth + 1, visited, mailboxes, remote, ref loop);
+            }
+        }
+
+        if (_catchAll.TryGetValue(address.Domain, out var catchAll) && MailAddress.TryParse(catchAll, allowUtf8: true, out var ca))
+        {
+            return Expand(ca, depth + 1, visited, mailboxes, remote, ref loop);
+        }
+
+        return false;
+    }
+
+    private static MailAddress Parse(string address) =>
+        MailAddress.TryParse(address?.Trim() ?? string.Empty, allowUtf8: true, out var parsed)
+            ? parsed
+            : throw new ArgumentException($"'{address}' is not a valid address.", nameof(address));
+}

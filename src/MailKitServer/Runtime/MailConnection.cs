@@ -1,0 +1,479 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using MailKitServer.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace MailKitServer.Runtime;
+
+/// <summary>
+/// One accepted connection as a protocol engine sees it: pipes over the (possibly TLS) stream, a bounded line reader,
+/// reply writing with flushes deferred until the engine would wait for input (so pipelined commands get their
+/// replies in one write), time-outs on the server's <see cref="TimeProvider"/>, the STARTTLS upgrade, and the transcript.
+/// </summary>
+public sealed class MailConnection : IAsyncDisposable
+{
+    private const int PipeBufferSize = 16 * 1024;
+    private readonly Socket _socket;
+    private readonly NetworkStream _networkStream;
+    private readonly CancellationToken _shutdown;
+    private readonly CancellationToken _abort;
+    private readonly CancellationTokenRegistration _shutdownRegistration;
+    private readonly CancellationTokenRegistration _abortRegistration;
+    private readonly ILogger _logger;
+    private Stream _stream;
+    private CancellationTokenSource _timeoutCts;
+    private byte[] _lineBuffer = new byte[1024];
+    private bool _discarding;
+    private bool _hasBufferedInput;
+    private bool _pendingFlush;
+    private volatile bool _honourShutdown;
+    private int _disposed;
+
+    internal MailConnection(long id, Socket socket, BoundEndpoint listener, MailServerContext server, CancellationToken shutdown, CancellationToken abort)
+    {
+        Id = id;
+        _socket = socket;
+        Listener = listener;
+        Server = server;
+        _shutdown = shutdown;
+        _abort = abort;
+        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _networkStream = new NetworkStream(socket, ownsSocket: false);
+        _stream = _networkStream;
+        _logger = server.LoggerFactory.CreateLogger("MailKitServer.Connection");
+        Transcript = new TranscriptLogger(server.LoggerFactory.CreateLogger("MailKitServer.Transcript"), id);
+        IdleTimeout = server.Options.IdleTimeout;
+        _timeoutCts = NewTimeoutSource();
+        (Input, Output) = CreatePipes(_stream);
+        _shutdownRegistration = shutdown.Register(static s => ((MailConnection)s!).OnShutdownRequested(), this);
+        _abortRegistration = abort.Register(static s => ((MailConnection)s!).CancelTimer(), this);
+    }
+
+    /// <summary>The connection id, as logs and transcripts show it.</summary>
+    public long Id { get; }
+
+    /// <summary>The listener that accepted the connection.</summary>
+    public BoundEndpoint Listener { get; }
+
+    /// <summary>The server's services: store, directory, policy, options, clock, logging.</summary>
+    public MailServerContext Server { get; }
+
+    /// <summary>The client's address.</summary>
+    public IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>The server's address of this connection.</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Whether the stream is protected by TLS (implicit or after STARTTLS).</summary>
+    public bool IsSecure { get; private set; }
+
+    /// <summary>The negotiated TLS protocol, once secure.</summary>
+    public SslProtocols? TlsProtocol { get; private set; }
+
+    /// <summary>The negotiated TLS cipher suite, once secure.</summary>
+    public TlsCipherSuite? TlsCipherSuite { get; private set; }
+
+    /// <summary>How many octets the client had sent after STARTTLS/STLS before the handshake; they were discarded.</summary>
+    public int BytesDiscardedAtTlsUpgrade { get; private set; }
+
+    /// <summary>The input. Engines that read raw data (DATA, BDAT, literals) use it with <see cref="ReadAsync"/>.</summary>
+    public PipeReader Input { get; private set; }
+
+    /// <summary>The output. Prefer <see cref="Write(ReadOnlySpan{byte})"/>, which defers the flush.</summary>
+    public PipeWriter Output { get; private set; }
+
+    /// <summary>How long a read may wait for the client before it times out.</summary>
+    public TimeSpan IdleTimeout { get; set; }
+
+    /// <summary>Signalled when the server begins a graceful shutdown.</summary>
+    public CancellationToken ShutdownRequested => _shutdown;
+
+    /// <summary>Signalled when the server aborts connections at its shutdown deadline.</summary>
+    public CancellationToken Aborted => _abort;
+
+    /// <summary>The protocol transcript (trace level), with credentials redacted.</summary>
+    public TranscriptLogger Transcript { get; }
+
+    /// <summary>Whether input is buffered that the engine has not read yet (pipelined commands).</summary>
+    public bool HasBufferedInput => _hasBufferedInput;
+
+    /// <summary>
+    /// Reads one line of at most <paramref name="maxLength"/> octets (counting CRLF). An over-long line is discarded up
+    /// to its end and reported as <see cref="LineReadStatus.TooLong"/>, so the session stays in sync and nothing grows
+    /// without bound. Pending replies are flushed before the read waits for the network.
+    /// </summary>
+    /// <param name="maxLength">The longest line accepted.</param>
+    /// <param name="honourShutdown">Whether a graceful shutdown interrupts this read (true between commands).</param>
+    /// <returns>The line, valid until the next read, or why there is none.</returns>
+    public async ValueTask<LineReadResult> ReadLineAsync(int maxLength, bool honourShutdown = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
+        if (_lineBuffer.Length < maxLength)
+        {
+            _lineBuffer = new byte[maxLength];
+        }
+
+        while (true)
+        {
+            if (!_hasBufferedInput && _pendingFlush)
+            {
+                if (!await TryFlushAsync().ConfigureAwait(false))
+                {
+                    return new LineReadResult(LineReadStatus.Closed, default, false);
+                }
+            }
+
+            var (result, failure) = await ReadCoreAsync(honourShutdown).ConfigureAwait(false);
+            if (failure is { } status)
+            {
+                return new LineReadResult(status, default, false);
+            }
+
+            var buffer = result.Buffer;
+            var consumed = buffer.Start;
+            var examined = buffer.End;
+            LineReadResult? outcome = null;
+            try
+            {
+                var reader = new SequenceReader<byte>(buffer);
+                if (_discarding)
+                {
+                    if (LineParser.TrySkipLine(ref reader))
+                    {
+                        _discarding = false;
+                        outcome = new LineReadResult(LineReadStatus.TooLong, default, true);
+                    }
+
+                    consumed = reader.Position;
+                    examined = outcome is null ? buffer.End : consumed;
+                }
+                else
+                {
+                    switch (LineParser.TryReadLine(ref reader, maxLength, out var line, out var crlf))
+                    {
+                        case OperationStatus.Done:
+                            line.CopyTo(_lineBuffer);
+                            consumed = examined = reader.Position;
+                            outcome = new LineReadResult(LineReadStatus.Line, _lineBuffer.AsMemory(0, (int)line.Length), crlf);
+                            Transcript.Client(_lineBuffer.AsSpan(0, (int)line.Length));
+                            break;
+                        case OperationStatus.InvalidData:
+                            _discarding = true;
+                            Transcript.Note("line too long, discarding it");
+                            if (LineParser.TrySkipLine(ref reader))
+                            {
+                                _discarding = false;
+                                outcome = new LineReadResult(LineReadStatus.TooLong, default, true);
+                                consumed = examined = reader.Position;
+                            }
+                            else
+                            {
+                                consumed = buffer.End;
+                            }
+
+                            break;
+                    }
+                }
+
+                if (outcome is null && result.IsCompleted)
+                {
+                    outcome = new LineReadResult(LineReadStatus.Closed, default, false);
+                }
+
+                _hasBufferedInput = outcome is { Status: LineReadStatus.Line or LineReadStatus.TooLong } && !buffer.Slice(consumed).IsEmpty;
+            }
+            finally
+            {
+                Input.AdvanceTo(consumed, examined);
+            }
+
+            if (outcome is { } done)
+            {
+                return done;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads raw input with the idle time-out, for engines that parse their own framing (DATA, BDAT, literals).
+    /// The caller must call <see cref="PipeReader.AdvanceTo(SequencePosition, SequencePosition)"/> on <see cref="Input"/>.
+    /// </summary>
+    /// <returns>The read result.</returns>
+    /// <exception cref="MailConnectionTimeoutException">The client sent nothing within <see cref="IdleTimeout"/>.</exception>
+    /// <exception cref="IOException">The connection was closed, reset or aborted.</exception>
+    public async ValueTask<ReadResult> ReadAsync()
+    {
+        if (_pendingFlush && !await TryFlushAsync().ConfigureAwait(false))
+        {
+            throw new IOException("The connection was closed.");
+        }
+
+        _hasBufferedInput = false;
+        var (result, failure) = await ReadCoreAsync(honourShutdown: false).ConfigureAwait(false);
+        return failure switch
+        {
+            null => result,
+            LineReadStatus.TimedOut => throw new MailConnectionTimeoutException(),
+            _ => throw new IOException("The connection was closed."),
+        };
+    }
+
+    /// <summary>Queues octets for the client; they are sent at the next flush (or before the next read that would wait).</summary>
+    /// <param name="data">The octets.</param>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        var span = Output.GetSpan(data.Length);
+        data.CopyTo(span);
+        Output.Advance(data.Length);
+        _pendingFlush = true;
+        Transcript.Server(data);
+    }
+
+    /// <summary>Queues text (UTF-8) for the client.</summary>
+    /// <param name="text">The text, with its line ends.</param>
+    public void Write(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        var span = Output.GetSpan(max);
+        var n = Encoding.UTF8.GetBytes(text, span);
+        Transcript.Server(span[..n]);
+        Output.Advance(n);
+        _pendingFlush = true;
+    }
+
+    /// <summary>Sends everything queued, waiting at most <see cref="IdleTimeout"/> for a slow client.</summary>
+    /// <returns>A task that completes when the data is handed to the network.</returns>
+    /// <exception cref="IOException">The connection was closed or timed out.</exception>
+    public async ValueTask FlushAsync()
+    {
+        if (!await TryFlushAsync().ConfigureAwait(false))
+        {
+            throw new IOException("The connection was closed while writing.");
+        }
+    }
+
+    /// <summary>
+    /// Starts TLS on a plain connection after the engine has queued its "go ahead" reply (STARTTLS, STLS). That reply
+    /// is flushed first; then every octet the client sent after the command is discarded, never read as a command
+    /// after the handshake (RFC 3207 §4.2, RFC 2595 §3.1; the STARTTLS command-injection attack).
+    /// </summary>
+    /// <returns><see langword="true"/> when the handshake succeeded; otherwise the connection must be closed.</returns>
+    public async ValueTask<bool> UpgradeToTlsAsync()
+    {
+        if (IsSecure)
+        {
+            throw new InvalidOperationException("The connection is already secure.");
+        }
+
+        if (!await TryFlushAsync().ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (Input.TryRead(out var pending))
+        {
+            BytesDiscardedAtTlsUpgrade = (int)Math.Min(int.MaxValue, pending.Buffer.Length);
+            Input.AdvanceTo(pending.Buffer.End);
+            if (BytesDiscardedAtTlsUpgrade > 0)
+            {
+                RuntimeLog.DiscardedBeforeTls(_logger, Id, BytesDiscardedAtTlsUpgrade);
+            }
+        }
+
+        await Input.CompleteAsync().ConfigureAwait(false);
+        await Output.CompleteAsync().ConfigureAwait(false);
+        _hasBufferedInput = false;
+        _discarding = false;
+        return await AuthenticateTlsAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _shutdownRegistration.DisposeAsync().ConfigureAwait(false);
+        await _abortRegistration.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (_pendingFlush)
+            {
+                await TryFlushAsync().ConfigureAwait(false);
+            }
+
+            await Input.CompleteAsync().ConfigureAwait(false);
+            await Output.CompleteAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
+        {
+            // The peer is gone; nothing more to tell it.
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _socket.Dispose();
+        _timeoutCts.Dispose();
+    }
+
+    /// <summary>Closes the socket at once (used at the shutdown deadline).</summary>
+    internal void Abort()
+    {
+        try
+        {
+            _socket.Close(0);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    internal async ValueTask<bool> AuthenticateTlsAsync()
+    {
+        var ssl = new SslStream(_networkStream, leaveInnerStreamOpen: true);
+        using var handshake = new CancellationTokenSource(Server.Options.TlsHandshakeTimeout, Server.TimeProvider);
+        using var link = _abort.Register(static s => ((CancellationTokenSource)s!).Cancel(), handshake);
+        try
+        {
+            var options = new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = Server.CertificateContext,
+                ClientCertificateRequired = false,
+                CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            };
+            await ssl.AuthenticateAsServerAsync(options, handshake.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            RuntimeLog.TlsHandshakeFailed(_logger, Id, RemoteEndPoint, ex.Message);
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        _stream = ssl;
+        IsSecure = true;
+        TlsProtocol = ssl.SslProtocol;
+        TlsCipherSuite = ssl.NegotiatedCipherSuite;
+        (Input, Output) = CreatePipes(ssl);
+        Transcript.Note($"TLS established: {ssl.SslProtocol} {ssl.NegotiatedCipherSuite}");
+        return true;
+    }
+
+    private static (PipeReader, PipeWriter) CreatePipes(Stream stream) =>
+        (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true)),
+         PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
+
+    private async ValueTask<(ReadResult Result, LineReadStatus? Failure)> ReadCoreAsync(bool honourShutdown)
+    {
+        if (honourShutdown && _shutdown.IsCancellationRequested)
+        {
+            return (default, LineReadStatus.ShuttingDown);
+        }
+
+        if (_abort.IsCancellationRequested)
+        {
+            return (default, LineReadStatus.Closed);
+        }
+
+        var token = StartTimer(IdleTimeout);
+        _honourShutdown = honourShutdown;
+        try
+        {
+            if (honourShutdown && _shutdown.IsCancellationRequested)
+            {
+                return (default, LineReadStatus.ShuttingDown);
+            }
+
+            var result = await Input.ReadAsync(token).ConfigureAwait(false);
+            return (result, null);
+        }
+        catch (OperationCanceledException)
+        {
+            if (_abort.IsCancellationRequested)
+            {
+                return (default, LineReadStatus.Closed);
+            }
+
+            return (default, honourShutdown && _shutdown.IsCancellationRequested ? LineReadStatus.ShuttingDown : LineReadStatus.TimedOut);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            return (default, LineReadStatus.Closed);
+        }
+        finally
+        {
+            _honourShutdown = false;
+        }
+    }
+
+    private async ValueTask<bool> TryFlushAsync()
+    {
+        _pendingFlush = false;
+        var token = StartTimer(IdleTimeout);
+        try
+        {
+            var result = await Output.FlushAsync(token).ConfigureAwait(false);
+            return !result.IsCanceled && !result.IsCompleted;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private CancellationToken StartTimer(TimeSpan timeout)
+    {
+        if (!_timeoutCts.TryReset())
+        {
+            _timeoutCts.Dispose();
+            _timeoutCts = NewTimeoutSource();
+        }
+
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            _timeoutCts.CancelAfter(timeout);
+        }
+
+        return _timeoutCts.Token;
+    }
+
+    private CancellationTokenSource NewTimeoutSource() => new(Timeout.InfiniteTimeSpan, Server.TimeProvider);
+
+    private void OnShutdownRequested()
+    {
+        if (_honourShutdown)
+        {
+            CancelTimer();
+        }
+    }
+
+    private void CancelTimer()
+    {
+        try
+        {
+            _timeoutCts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using MailKitServer.Diagnostics;
+using MailKitServer.Directory;
+using MailKitServer.Dns;
+using MailKitServer.Policy;
+using MailKitServer.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace MailKitServer.Runtime;
+
+/// <summary>The services of a running server, as protocol engines see them (they speak to the domain seams only).</summary>
+public sealed class MailServerContext
+{
+    private readonly Lazy<SslStreamCertificateContext> _certificateContext;
+
+    internal MailServerContext(
+        MailServerOptions options,
+        IMessageStore store,
+        IUserDirectory directory,
+        IDnsResolver dns,
+        IDeliveryPolicy policy,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider,
+        MailServerMetrics metrics,
+        IServiceProvider? services)
+    {
+        Options = options;
+        Store = store;
+        Directory = directory;
+        Dns = dns;
+        Policy = policy;
+        LoggerFactory = loggerFactory;
+        TimeProvider = timeProvider;
+        Metrics = metrics;
+        Services = services;
+        AuthThrottle = new AuthThrottle(options, timeProvider);
+        _certificateContext = new Lazy<SslStreamCertificateContext>(() => SslStreamCertificateContext.Create(Certificate, additionalCertificates: null, offline: true));
+    }
+
+    /// <summary>The shared options.</summary>
+    public MailServerOptions Options { get; }
+
+    /// <summary>The message store.</summary>
+    public IMessageStore Store { get; }
+
+    /// <summary>The user directory.</summary>
+    public IUserDirectory Directory { get; }
+
+    /// <summary>The DNS resolver.</summary>
+    public IDnsResolver Dns { get; }
+
+    /// <summary>The delivery policy.</summary>
+    public IDeliveryPolicy Policy { get; }
+
+    /// <summary>The logger factory.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The clock every time-out and schedule runs on.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The metrics instruments.</summary>
+    public MailServerMetrics Metrics { get; }
+
+    /// <summary>The failed-authentication throttle shared by all protocols.</summary>
+    public AuthThrottle AuthThrottle { get; }
+
+    /// <summary>The DI container the server was built from, if any.</summary>
+    public IServiceProvider? Services { get; }
+
+    /// <summary>The TLS certificate: the configured one, or the generated development certificate.</summary>
+    public X509Certificate2 Certificate => Options.Certificate ?? Tls.DevelopmentCertificate.Instance;
+
+    /// <summary>The certificate prepared for <see cref="SslStream"/>.</summary>
+    public SslStreamCertificateContext CertificateContext => _certificateContext.Value;
+}

@@ -1,0 +1,137 @@
+using System.Threading.Channels;
+
+namespace MailKitServer.Storage.InMemory;
+
+/// <summary>One mailbox's state and the views open on it. Every member is used under the owning account's lock.</summary>
+internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidValidity)
+{
+    private readonly List<InMemoryMessage> _messages = [];
+    private readonly List<(uint Uid, ulong ModSeq)> _expunged = [];
+    private readonly List<(long ViewId, ChannelWriter<MailboxChange> Writer)> _views = [];
+
+    public string Name { get; set; } = name;
+
+    public MailboxRole Role { get; set; } = role;
+
+    public uint UidValidity { get; } = uidValidity;
+
+    public uint UidNext { get; private set; } = 1;
+
+    public ulong HighestModSeq { get; private set; } = 1;
+
+    public IReadOnlyList<InMemoryMessage> Messages => _messages;
+
+    public MailboxStatus GetStatus()
+    {
+        int unseen = 0, deleted = 0;
+        long size = 0;
+        foreach (var m in _messages)
+        {
+            if ((m.Flags & MessageFlags.Seen) == 0)
+            {
+                unseen++;
+            }
+
+            if ((m.Flags & MessageFlags.Deleted) != 0)
+            {
+                deleted++;
+            }
+
+            size += m.Content.LongLength;
+        }
+
+        return new MailboxStatus(Name, _messages.Count, unseen, UidValidity, UidNext, HighestModSeq, size, deleted);
+    }
+
+    public InMemoryMessage Add(byte[] content, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long origin)
+    {
+        var message = new InMemoryMessage(UidNext++, content, flags, keywords, date, ++HighestModSeq);
+        _messages.Add(message);
+        Publish(new MailboxChange(MailboxChangeKind.Added, message.ToInfo(), message.Uid, HighestModSeq, origin));
+        return message;
+    }
+
+    public InMemoryMessage? Find(uint uid)
+    {
+        int lo = 0, hi = _messages.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var u = _messages[mid].Uid;
+            if (u == uid)
+            {
+                return _messages[mid];
+            }
+
+            if (u < uid)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return null;
+    }
+
+    public void Touch(InMemoryMessage message, long origin)
+    {
+        message.ModSeq = ++HighestModSeq;
+        Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, message.ToInfo(), message.Uid, HighestModSeq, origin));
+    }
+
+    public List<uint> Remove(Func<InMemoryMessage, bool> predicate, long origin)
+    {
+        var removed = new List<uint>();
+        for (var i = 0; i < _messages.Count; i++)
+        {
+            var m = _messages[i];
+            if (!predicate(m))
+            {
+                continue;
+            }
+
+            _messages.RemoveAt(i--);
+            removed.Add(m.Uid);
+            _expunged.Add((m.Uid, ++HighestModSeq));
+            Publish(new MailboxChange(MailboxChangeKind.Expunged, null, m.Uid, HighestModSeq, origin));
+        }
+
+        return removed;
+    }
+
+    public UidSet ExpungedSince(ulong modSeq) => UidSet.FromUids(_expunged.Where(e => e.ModSeq > modSeq).Select(e => e.Uid));
+
+    public void Attach(long viewId, ChannelWriter<MailboxChange> writer) => _views.Add((viewId, writer));
+
+    public void Detach(long viewId)
+    {
+        var i = _views.FindIndex(v => v.ViewId == viewId);
+        if (i >= 0)
+        {
+            _views[i].Writer.TryComplete();
+            _views.RemoveAt(i);
+        }
+    }
+
+    public void Close()
+    {
+        Publish(new MailboxChange(MailboxChangeKind.MailboxGone, null, 0, HighestModSeq, 0));
+        foreach (var v in _views)
+        {
+            v.Writer.TryComplete();
+        }
+
+        _views.Clear();
+    }
+
+    private void Publish(MailboxChange change)
+    {
+        foreach (var v in _views)
+        {
+            v.Writer.TryWrite(change);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+
+namespace MailKitServer.Storage.InMemory;
+
+/// <summary>
+/// A message store that keeps everything in process memory: the default for tests and the fixture.
+/// Thread-safe; a delivery is "durable" once it is in memory, for the lifetime of the process.
+/// </summary>
+public sealed class InMemoryMessageStore : IMessageStore
+{
+    private readonly ConcurrentDictionary<string, InMemoryAccountState> _accounts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly InMemoryMessageStoreOptions _options;
+    private readonly TimeProvider _time;
+    private long _uidValiditySeed;
+    private long _nextViewId;
+
+    /// <summary>Creates an empty store.</summary>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock for internal dates, or <see langword="null"/> for the system clock.</param>
+    public InMemoryMessageStore(InMemoryMessageStoreOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        _options = options ?? new InMemoryMessageStoreOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _uidValiditySeed = _time.GetUtcNow().ToUnixTimeSeconds() & 0x3FFFFFFF;
+    }
+
+    internal InMemoryMessageStoreOptions Options => _options;
+
+    /// <inheritdoc />
+    public async ValueTask<DeliveryResult> DeliverAsync(DeliveryRequest request, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(content);
+        var bytes = await ReadAllAsync(content, _options.MaxMessageSize, cancellationToken).ConfigureAwait(false);
+        var outcomes = new List<DeliveryOutcome>(request.Targets.Count);
+        foreach (var target in request.Targets)
+        {
+            if (bytes is null)
+            {
+                outcomes.Add(new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "message too large for this store"));
+                continue;
+            }
+
+            if (!MailboxName.TryNormalize(target.Mailbox, out var mailboxName))
+            {
+                outcomes.Add(new DeliveryOutcome(target, StoreStatus.InvalidName, Message: "invalid mailbox name"));
+                continue;
+            }
+
+            var account = GetAccount(target.UserId);
+            lock (account.Sync)
+            {
+                if (!account.Mailboxes.TryGetValue(mailboxName, out var mailbox))
+                {
+                    // Deliveries to a missing folder land in INBOX, as Sieve's fileinto fallback does.
+                    mailbox = account.Mailboxes[MailboxName.Inbox];
+                }
+
+                var m = mailbox.Add(bytes, MessageFlags.None, [], request.InternalDate, origin: 0);
+                outcomes.Add(new DeliveryOutcome(target, StoreStatus.Success, m.Uid));
+            }
+        }
+
+        return new DeliveryResult(outcomes);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IMailAccount> OpenAccountAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return ValueTask.FromResult<IMailAccount>(new InMemoryAccount(this, userId, GetAccount(userId)));
+    }
+
+    /// <summary>Removes every account and message (the fixture's purge).</summary>
+    public void Clear() => _accounts.Clear();
+
+    internal long NextViewId() => Interlocked.Increment(ref _nextViewId);
+
+    internal uint NextUidValidity() => (uint)Interlocked.Increment(ref _uidValiditySeed);
+
+    internal DateTimeOffset Now => _time.GetUtcNow();
+
+    internal static async ValueTask<byte[]?> ReadAllAsync(Stream content, long maxSize, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16384];
+        int n;
+        while ((n = await content.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > maxSize)
+            {
+                // Keep reading to the end so the caller's stream is consumed, but keep nothing.
+                while (await content.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) > 0)
+                {
+                }
+
+                return null;
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private InMemoryAccountState GetAccount(string userId) => _accounts.GetOrAdd(userId, _ =>
+    {
+        var state = new InMemoryAccountState();
+        state.Mailboxes[MailboxName.Inbox] = new InMemoryMailbox(MailboxName.Inbox, MailboxRole.Inbox, NextUidValidity());
+        state.Subscriptions.Add(MailboxName.Inbox);
+        foreach (var (name, role) in _options.DefaultMailboxes)
+        {
+            state.Mailboxes[name] = new InMemoryMailbox(name, role, NextUidValidity());
+            state.Subscriptions.Add(name);
+        }
+
+        return state;
+    });
+}
