@@ -23,6 +23,7 @@ public sealed class MailServerBuilder
     private Func<IServiceProvider?, IUserDirectory>? _directory;
     private Func<IServiceProvider?, IDnsResolver>? _dns;
     private Func<IServiceProvider?, IDeliveryPolicy>? _policy;
+    private Func<IServiceProvider?, Delivery.IOutboundQueue>? _queue;
     private ILoggerFactory? _loggerFactory;
     private TimeProvider? _timeProvider;
 
@@ -92,6 +93,16 @@ public sealed class MailServerBuilder
         return this;
     }
 
+    /// <summary>Uses an outbound queue for remote recipients (without one, relaying is refused).</summary>
+    /// <param name="queue">The queue.</param>
+    /// <returns>This builder.</returns>
+    public MailServerBuilder UseOutboundQueue(Delivery.IOutboundQueue queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        _queue = _ => queue;
+        return this;
+    }
+
     /// <summary>Uses a logger factory (without DI; with DI the container's is used).</summary>
     /// <param name="loggerFactory">The factory.</param>
     /// <returns>This builder.</returns>
@@ -151,6 +162,7 @@ public sealed class MailServerBuilder
             _loggerFactory ?? services?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
             _timeProvider ?? services?.GetService<TimeProvider>() ?? TimeProvider.System,
             new MailServerMetrics(services?.GetService<System.Diagnostics.Metrics.IMeterFactory>()),
+            _queue?.Invoke(services) ?? services?.GetService<Delivery.IOutboundQueue>(),
             services);
         return new MailServer(context, _listeners.ToArray());
     }

@@ -23,6 +23,7 @@ public sealed class MailServerContext
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
         MailServerMetrics metrics,
+        Delivery.IOutboundQueue? outboundQueue,
         IServiceProvider? services)
     {
         Options = options;
@@ -34,6 +35,7 @@ public sealed class MailServerContext
         TimeProvider = timeProvider;
         Metrics = metrics;
         Services = services;
+        OutboundQueue = outboundQueue;
         AuthThrottle = new AuthThrottle(options, timeProvider);
         _certificateContext = new Lazy<SslStreamCertificateContext>(() => SslStreamCertificateContext.Create(Certificate, additionalCertificates: null, offline: true));
     }
@@ -64,6 +66,9 @@ public sealed class MailServerContext
 
     /// <summary>The failed-authentication throttle shared by all protocols.</summary>
     public AuthThrottle AuthThrottle { get; }
+
+    /// <summary>The outbound queue for remote recipients, or <see langword="null"/> when the server does not relay.</summary>
+    public Delivery.IOutboundQueue? OutboundQueue { get; }
 
     /// <summary>The DI container the server was built from, if any.</summary>
     public IServiceProvider? Services { get; }

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Net;
+
+namespace MailKitServer.Host;
+
+/// <summary>The command line of the host: what to listen on, which users and aliases, which store.</summary>
+internal sealed class HostOptions
+{
+    public IPAddress Bind { get; private set; } = IPAddress.Loopback;
+
+    public Dictionary<string, int> Ports { get; } = new(StringComparer.Ordinal)
+    {
+        ["smtp"] = 2525,
+        ["submission"] = 2587,
+        ["smtps"] = 2465,
+        ["pop3"] = 2110,
+        ["pop3s"] = 2995,
+        ["imap"] = 2143,
+        ["imaps"] = 2993,
+    };
+
+    public List<string> Domains { get; } = [];
+
+    public List<(string Address, string Password)> Users { get; } = [];
+
+    public List<(string Address, string[] Targets)> Aliases { get; } = [];
+
+    public string Store { get; private set; } = "memory";
+
+    public bool InsecureAuth { get; private set; }
+
+    public string? CertificatePath { get; private set; }
+
+    public string? CertificatePassword { get; private set; }
+
+    public string? Dns { get; private set; }
+
+    public int? RelayPort { get; private set; }
+
+    public string? SmartHost { get; private set; }
+
+    public string LogLevel { get; private set; } = "Warning";
+
+    public bool ShowHelp { get; private set; }
+
+    public static string Usage => """
+        Usage: dotnet run --project samples/MailKitServer.Host [-- options]
+
+          --bind ADDR                 address to listen on (default 127.0.0.1)
+          --smtp-port N               inbound SMTP (default 2525)
+          --submission-port N         submission with STARTTLS and AUTH (default 2587)
+          --smtps-port N              submission over implicit TLS (default 2465)
+          --pop3-port N, --pop3s-port N, --imap-port N, --imaps-port N
+                                      reader protocols (served once their engines exist)
+                                      for every port: 0 = any free port, -1 = off
+          --domain D                  a local domain (repeatable; default example.test)
+          --user ADDR:PASSWORD        a user (repeatable; replaces the demo user)
+          --alias ADDR=T1[,T2...]     an alias or distribution list (repeatable)
+          --store memory|maildir:PATH|postgres:CONNSTRING
+          --insecure-auth             allow plain-text AUTH/LOGIN without TLS
+          --cert FILE.pfx[:PASSWORD]  TLS certificate (default: a generated self-signed one)
+          --dns ADDR:PORT, --relay-port N, --smart-host HOST:PORT
+                                      outbound delivery settings
+          --log-level LEVEL           Trace (transcripts), Debug, Information, Warning (default)
+          --help                      this text
+        """;
+
+    public static HostOptions Parse(string[] args)
+    {
+        var o = new HostOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
+            switch (arg)
+            {
+                case "--help" or "-h":
+                    o.ShowHelp = true;
+                    break;
+                case "--bind":
+                    o.Bind = IPAddress.TryParse(Next(), out var ip) ? ip : throw new ArgumentException($"--bind: '{args[i]}' is not an IP address.");
+                    break;
+                case "--smtp-port" or "--submission-port" or "--smtps-port" or "--pop3-port" or "--pop3s-port" or "--imap-port" or "--imaps-port":
+                    var name = arg[2..^5];
+                    var value = Next();
+                    o.Ports[name] = int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var port) && port is >= -1 and <= 65535
+                        ? port
+                        : throw new ArgumentException($"{arg}: '{value}' is not a port (0 = any free port, -1 = off).");
+                    break;
+                case "--domain":
+                    o.Domains.Add(Next());
+                    break;
+                case "--user":
+                    var user = Next();
+                    var colon = user.IndexOf(':', StringComparison.Ordinal);
+                    if (colon <= 0)
+                    {
+                        throw new ArgumentException($"--user: '{user}' is not ADDR:PASSWORD.");
+                    }
+
+                    o.Users.Add((user[..colon], user[(colon + 1)..]));
+                    break;
+                case "--alias":
+                    var alias = Next();
+                    var eq = alias.IndexOf('=', StringComparison.Ordinal);
+                    if (eq <= 0 || eq == alias.Length - 1)
+                    {
+                        throw new ArgumentException($"--alias: '{alias}' is not ADDR=TARGET[,TARGET...].");
+                    }
+
+                    o.Aliases.Add((alias[..eq], alias[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                    break;
+                case "--store":
+                    o.Store = Next();
+                    break;
+                case "--insecure-auth":
+                    o.InsecureAuth = true;
+                    break;
+                case "--cert":
+                    var cert = Next();
+                    var pc = cert.LastIndexOf(':');
+                    (o.CertificatePath, o.CertificatePassword) = pc > 0 && cert.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) is false && cert[..pc].EndsWith(".pfx", StringComparison.OrdinalIgnoreCase)
+                        ? (cert[..pc], cert[(pc + 1)..])
+                        : (cert, null);
+                    break;
+                case "--dns":
+                    o.Dns = Next();
+                    break;
+                case "--relay-port":
+                    o.RelayPort = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var rp) && rp is > 0 and <= 65535 ? rp : throw new ArgumentException("--relay-port needs a port number.");
+                    break;
+                case "--smart-host":
+                    o.SmartHost = Next();
+                    break;
+                case "--log-level":
+                    o.LogLevel = Next();
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{arg}'. Try --help.");
+            }
+        }
+
+        if (o.Domains.Count == 0)
+        {
+            o.Domains.Add("example.test");
+        }
+
+        if (o.Users.Count == 0)
+        {
+            o.Users.Add(($"demo@{o.Domains[0]}", "demo"));
+        }
+
+        return o;
+    }
+}

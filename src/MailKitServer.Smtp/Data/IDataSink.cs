@@ -1,0 +1,9 @@
+namespace MailKitServer.Smtp.Data;
+
+/// <summary>Where decoded message octets go.</summary>
+public interface IDataSink
+{
+    /// <summary>Appends octets.</summary>
+    /// <param name="data">The octets.</param>
+    void Write(ReadOnlySpan<byte> data);
+}

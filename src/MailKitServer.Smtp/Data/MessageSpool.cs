@@ -1,0 +1,189 @@
+using System.Buffers;
+
+namespace MailKitServer.Smtp.Data;
+
+/// <summary>
+/// Holds a message while it is received: in pooled memory up to a threshold, then in a temporary file that is
+/// deleted on dispose. Stops storing (but keeps counting) past the size limit, so an oversized message is drained
+/// without being kept. Read it back any number of times with <see cref="OpenRead"/>.
+/// </summary>
+public sealed class MessageSpool : IDataSink, IDisposable
+{
+    private const int ChunkSize = 64 * 1024;
+    private readonly List<byte[]> _chunks = [];
+    private readonly long _limit;
+    private readonly long _memoryThreshold;
+    private readonly string _tempDirectory;
+    private FileStream? _file;
+    private int _lastChunkUsed = ChunkSize;
+    private long _stored;
+
+    /// <summary>Creates a spool.</summary>
+    /// <param name="limit">The most octets kept; beyond it <see cref="Overflowed"/> is set.</param>
+    /// <param name="memoryThreshold">The most octets kept in memory before moving to a file.</param>
+    /// <param name="tempDirectory">Where the file goes, or <see langword="null"/> for the system's temporary folder.</param>
+    public MessageSpool(long limit, long memoryThreshold, string? tempDirectory = null)
+    {
+        _limit = limit;
+        _memoryThreshold = memoryThreshold;
+        _tempDirectory = tempDirectory ?? Path.GetTempPath();
+    }
+
+    /// <summary>How many octets were offered, kept or not.</summary>
+    public long Length { get; private set; }
+
+    /// <summary>Whether more than the limit was offered (nothing past it was kept).</summary>
+    public bool Overflowed => Length > _limit;
+
+    /// <inheritdoc />
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        Length += data.Length;
+        if (Length > _limit)
+        {
+            return;
+        }
+
+        if (_file is null && _stored + data.Length > _memoryThreshold)
+        {
+            MoveToFile();
+        }
+
+        _stored += data.Length;
+        if (_file is not null)
+        {
+            _file.Write(data);
+            return;
+        }
+
+        while (!data.IsEmpty)
+        {
+            if (_lastChunkUsed == ChunkSize)
+            {
+                _chunks.Add(ArrayPool<byte>.Shared.Rent(ChunkSize));
+                _lastChunkUsed = 0;
+            }
+
+            var n = Math.Min(data.Length, ChunkSize - _lastChunkUsed);
+            data[..n].CopyTo(_chunks[^1].AsSpan(_lastChunkUsed));
+            _lastChunkUsed += n;
+            data = data[n..];
+        }
+    }
+
+    /// <summary>Opens a read-only stream over what was kept, from an offset.</summary>
+    /// <param name="offset">The first octet.</param>
+    /// <returns>The stream; it does not own the spool.</returns>
+    public Stream OpenRead(long offset = 0)
+    {
+        if (_file is not null)
+        {
+            _file.Flush();
+            var stream = new FileStream(_file.Name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 65536, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            stream.Seek(offset, SeekOrigin.Begin);
+            return stream;
+        }
+
+        return new ChunkStream(_chunks, _stored, offset);
+    }
+
+    /// <summary>Empties the spool for the next message.</summary>
+    public void Reset()
+    {
+        ReturnChunks();
+        _file?.Dispose();
+        _file = null;
+        Length = 0;
+        _stored = 0;
+        _lastChunkUsed = ChunkSize;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Reset();
+
+    private void MoveToFile()
+    {
+        var path = Path.Combine(_tempDirectory, "mks-" + Guid.NewGuid().ToString("N") + ".eml");
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 65536, FileOptions.DeleteOnClose);
+        for (var i = 0; i < _chunks.Count; i++)
+        {
+            _file.Write(_chunks[i], 0, i == _chunks.Count - 1 ? _lastChunkUsed : ChunkSize);
+        }
+
+        ReturnChunks();
+        _lastChunkUsed = ChunkSize;
+    }
+
+    private void ReturnChunks()
+    {
+        foreach (var c in _chunks)
+        {
+            ArrayPool<byte>.Shared.Return(c);
+        }
+
+        _chunks.Clear();
+    }
+
+    private sealed class ChunkStream(List<byte[]> chunks, long length, long position) : Stream
+    {
+        private long _position = position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => _position;
+            set => _position = Math.Clamp(value, 0, length);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var total = 0;
+            while (!buffer.IsEmpty && _position < length)
+            {
+                var chunk = (int)(_position / ChunkSize);
+                var within = (int)(_position % ChunkSize);
+                var n = (int)Math.Min(Math.Min(buffer.Length, ChunkSize - within), length - _position);
+                chunks[chunk].AsSpan(within, n).CopyTo(buffer);
+                buffer = buffer[n..];
+                _position += n;
+                total += n;
+            }
+
+            return total;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            Position = origin switch
+            {
+                SeekOrigin.Begin => offset,
+                SeekOrigin.Current => _position + offset,
+                _ => length + offset,
+            };
+            return _position;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

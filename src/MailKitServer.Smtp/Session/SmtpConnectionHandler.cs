@@ -1,0 +1,21 @@
+using MailKitServer.Runtime;
+
+namespace MailKitServer.Smtp.Session;
+
+/// <summary>Runs an <see cref="SmtpSession"/> for each connection of an SMTP listener.</summary>
+internal sealed class SmtpConnectionHandler(MailServerContext context, SmtpOptions options) : IConnectionHandler
+{
+    public Task HandleAsync(MailConnection connection) => new SmtpSession(connection, context, options).RunAsync();
+
+    public async Task RejectAsync(MailConnection connection, ConnectionRejection reason)
+    {
+        // RFC 5321 §3.1: a server that cannot serve now answers 421 and closes.
+        connection.Write(reason switch
+        {
+            ConnectionRejection.ShuttingDown => $"421 4.3.2 {context.Options.ServerName} Service shutting down\r\n",
+            ConnectionRejection.TooManyFromAddress => $"421 4.7.0 {context.Options.ServerName} Too many connections from your address\r\n",
+            _ => $"421 4.3.2 {context.Options.ServerName} Too many connections, try again later\r\n",
+        });
+        await connection.FlushAsync().ConfigureAwait(false);
+    }
+}

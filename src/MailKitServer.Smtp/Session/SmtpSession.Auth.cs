@@ -1,0 +1,143 @@
+using System.Text;
+using MailKitServer.Runtime;
+using MailKitServer.Sasl;
+using MailKitServer.Smtp.Diagnostics;
+
+namespace MailKitServer.Smtp.Session;
+
+/// <summary>AUTH (RFC 4954) with the shared SASL mechanisms.</summary>
+internal sealed partial class SmtpSession
+{
+    private async ValueTask<bool> AuthAsync(ReadOnlyMemory<byte> argumentMemory)
+    {
+        if (_state == SmtpState.Connected || !_esmtp)
+        {
+            return await ErrorAsync("503 5.5.1 Error: send EHLO first\r\n"u8).ConfigureAwait(false);
+        }
+
+        if (_info.AuthenticatedUser is not null)
+        {
+            // RFC 4954 §4: AUTH is not permitted once authenticated.
+            return await ErrorAsync("503 5.5.1 Error: already authenticated\r\n"u8).ConfigureAwait(false);
+        }
+
+        if (_state != SmtpState.Ready)
+        {
+            return await ErrorAsync("503 5.5.1 Error: MAIL transaction in progress\r\n"u8).ConfigureAwait(false);
+        }
+
+        var argument = argumentMemory.Span;
+        var space = argument.IndexOf((byte)' ');
+        var name = Encoding.ASCII.GetString(space < 0 ? argument : argument[..space]);
+        var initial = space < 0 ? default : argument[(space + 1)..];
+        var mechanism = name.Length == 0 ? null : SaslMechanisms.Create(name, _context);
+        if (mechanism is null)
+        {
+            return await ErrorAsync("504 5.5.4 Unrecognized authentication type\r\n"u8).ConfigureAwait(false);
+        }
+
+        if (mechanism.SendsPasswordInClear && !SaslMechanisms.AllowsPlainText(_connection))
+        {
+            return await ErrorAsync("538 5.7.11 Encryption required for requested authentication mechanism\r\n"u8).ConfigureAwait(false);
+        }
+
+        byte[]? response = null;
+        if (space >= 0)
+        {
+            // RFC 4954 §4: "=" is an empty initial response.
+            if (!TryDecodeBase64(initial, out response))
+            {
+                return await ErrorAsync("501 5.5.2 Invalid base64 data\r\n"u8).ConfigureAwait(false);
+            }
+        }
+
+        while (true)
+        {
+            var step = await mechanism.StepAsync(response, _connection.Aborted).ConfigureAwait(false);
+            switch (step.Kind)
+            {
+                case SaslStepKind.Challenge:
+                    _connection.Write("334 " + Convert.ToBase64String(step.Challenge!) + "\r\n");
+                    _connection.Transcript.SensitiveInput = true;
+                    LineReadResult read;
+                    try
+                    {
+                        read = await _connection.ReadLineAsync(_options.MaxLineLength, honourShutdown: false).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _connection.Transcript.SensitiveInput = false;
+                    }
+
+                    if (read.Status is LineReadStatus.Closed or LineReadStatus.TimedOut or LineReadStatus.ShuttingDown)
+                    {
+                        return false;
+                    }
+
+                    if (read.Status == LineReadStatus.TooLong)
+                    {
+                        return await ErrorAsync("500 5.5.6 Authentication exchange line is too long\r\n"u8).ConfigureAwait(false);
+                    }
+
+                    if (read.Line.Span.SequenceEqual("*"u8))
+                    {
+                        return await ErrorAsync("501 5.0.0 Authentication cancelled\r\n"u8).ConfigureAwait(false);
+                    }
+
+                    if (!TryDecodeBase64(read.Line.Span, out response))
+                    {
+                        return await ErrorAsync("501 5.5.2 Invalid base64 data\r\n"u8).ConfigureAwait(false);
+                    }
+
+                    continue;
+                case SaslStepKind.Success:
+                    _info.AuthenticatedUser = step.UserId;
+                    var verdict = await _context.Policy.OnAuthenticatedAsync(_info, _connection.Aborted).ConfigureAwait(false);
+                    if (!verdict.IsAccepted)
+                    {
+                        _info.AuthenticatedUser = null;
+                        Reply(verdict.Reply!);
+                        return true;
+                    }
+
+                    _context.AuthThrottle.RecordSuccess(_connection.RemoteEndPoint.Address);
+                    SmtpLog.Authenticated(_logger, _connection.Id, step.UserId!, mechanism.Name);
+                    _connection.Write("235 2.7.0 Authentication successful\r\n"u8);
+                    return true;
+                case SaslStepKind.TemporaryFailure:
+                    _connection.Write("454 4.7.0 Temporary authentication failure\r\n"u8);
+                    return true;
+                case SaslStepKind.Malformed:
+                    return await ErrorAsync("501 5.5.2 Invalid authentication data\r\n"u8).ConfigureAwait(false);
+                default:
+                    _context.Metrics.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("protocol", "smtp"));
+                    SmtpLog.AuthenticationFailed(_logger, _connection.Id, mechanism.UserName, mechanism.Name);
+                    var delay = _context.AuthThrottle.RecordFailure(_connection.RemoteEndPoint.Address);
+                    if (delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(delay, _context.TimeProvider, _connection.Aborted).ConfigureAwait(false);
+                    }
+
+                    return await ErrorAsync("535 5.7.8 Authentication credentials invalid\r\n"u8).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool TryDecodeBase64(ReadOnlySpan<byte> text, out byte[] decoded)
+    {
+        if (text.Length == 1 && text[0] == (byte)'=')
+        {
+            decoded = [];
+            return true;
+        }
+
+        decoded = new byte[System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(text.Length)];
+        if (System.Buffers.Text.Base64.DecodeFromUtf8(text, decoded, out var consumed, out var written) != System.Buffers.OperationStatus.Done || consumed != text.Length)
+        {
+            return false;
+        }
+
+        decoded = decoded[..written];
+        return true;
+    }
+}

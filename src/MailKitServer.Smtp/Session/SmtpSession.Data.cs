@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using MailKitServer.Delivery;
+using MailKitServer.Policy;
+using MailKitServer.Smtp.Diagnostics;
+using MailKitServer.Storage;
+
+namespace MailKitServer.Smtp.Session;
+
+/// <summary>DATA, BDAT and the delivery of a received message.</summary>
+internal sealed partial class SmtpSession
+{
+    private async ValueTask<bool> DataAsync(ReadOnlyMemory<byte> argument)
+    {
+        if (!argument.IsEmpty)
+        {
+            return await ErrorAsync("501 5.5.4 Syntax: DATA\r\n"u8).ConfigureAwait(false);
+        }
+
+        if (_state is SmtpState.Connected or SmtpState.Ready)
+        {
+            return await ErrorAsync("503 5.5.1 Error: need MAIL command\r\n"u8).ConfigureAwait(false);
+        }
+
+        if (_state == SmtpState.Mail)
+        {
+            // RFC 5321 §3.3: DATA with no accepted recipient gets 554 (or 503).
+            return await ErrorAsync("554 5.5.1 Error: no valid recipients\r\n"u8).ConfigureAwait(false);
+        }
+
+        if (_state == SmtpState.Chunking || _transaction.Body == BodyType.BinaryMime)
+        {
+            // RFC 3030 §3: BINARYMIME requires BDAT; DATA may not follow BDAT in one transaction.
+            return await ErrorAsync("503 5.5.1 Error: use BDAT for this transaction\r\n"u8).ConfigureAwait(false);
+        }
+
+        _connection.Write("354 End data with <CR><LF>.<CR><LF>\r\n"u8);
+        BeginContent();
+        _connection.IdleTimeout = _options.DataTimeout;
+        try
+        {
+            while (true)
+            {
+                var result = await _connection.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                long used = 0;
+                var ended = false;
+                foreach (var segment in buffer)
+                {
+                    ended = _transaction.Unstuffer.Decode(segment.Span, _transaction.Spool, out var consumed);
+                    used += consumed;
+                    if (ended)
+                    {
+                        break;
+                    }
+                }
+
+                _connection.Input.AdvanceTo(buffer.GetPosition(used));
+                if (ended)
+                {
+                    break;
+                }
+
+                if (result.IsCompleted)
+                {
+                    // The connection ended before CRLF.CRLF: nothing is delivered (RFC 5321 §4.1.1.4).
+                    _transaction.Reset();
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            _connection.IdleTimeout = _options.CommandTimeout;
+        }
+
+        await FinishMessageAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    private async ValueTask<bool> BdatAsync(ReadOnlyMemory<byte> argumentMemory)
+    {
+        // RFC 3030 §2: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ] CR LF
+        var argument = argumentMemory.Span;
+        var space = argument.IndexOf((byte)' ');
+        var sizeText = space < 0 ? argument : argument[..space];
+        var last = space >= 0 && System.Text.Ascii.EqualsIgnoreCase(argument[(space + 1)..].Trim((byte)' '), "LAST"u8);
+        if (sizeText.IsEmpty || sizeText.Length > 18 || !long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || (space >= 0 && !last))
+        {
+            return await ErrorAsync("501 5.5.4 Syntax: BDAT chunk-size [LAST]\r\n"u8).ConfigureAwait(false);
+        }
+
+        var valid = _state is SmtpState.Recipients or SmtpState.Chunking;
+        if (valid && _state == SmtpState.Recipients)
+        {
+            BeginContent();
+            _state = SmtpState.Chunking;
+        }
+
+        // The chunk's octets are read whatever the state, so the session stays in sync with the client.
+        _connection.IdleTimeout = _options.DataTimeout;
+        try
+        {
+            var remaining = size;
+            while (remaining > 0)
+            {
+                var result = await _connection.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var take = Math.Min(remaining, buffer.Length);
+                if (valid)
+                {
+                    foreach (var segment in buffer.Slice(0, take))
+                    {
+                        _transaction.Spool.Write(segment.Span);
+                    }
+                }
+
+                remaining -= take;
+                _connection.Input.AdvanceTo(buffer.GetPosition(take));
+                if (remaining > 0 && result.IsCompleted)
+                {
+                    _transaction.Reset();
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            _connection.IdleTimeout = _options.CommandTimeout;
+        }
+
+        if (!valid)
+        {
+            return await ErrorAsync(_state == SmtpState.Mail ? "554 5.5.1 Error: no valid recipients\r\n"u8 : "503 5.5.1 Error: need MAIL and RCPT commands\r\n"u8).ConfigureAwait(false);
+        }
+
+        if (_transaction.Spool.Overflowed)
+        {
+            // RFC 1870 §6.3 / RFC 3030: refuse as soon as the limit is passed; the transaction is over.
+            ResetTransaction();
+            _connection.Write("552 5.3.4 Message size exceeds fixed maximum message size\r\n"u8);
+            return true;
+        }
+
+        if (!last)
+        {
+            _connection.Write($"250 2.0.0 {size} octets received\r\n");
+            return true;
+        }
+
+        await FinishMessageAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Starts a message: the spool gets Return-Path and Received before the content (RFC 5321 §4.4).</summary>
+    private void BeginContent()
+    {
+        var spool = _transaction.Spool;
+        spool.Reset();
+        _transaction.Unstuffer.Reset();
+        var returnPath = $"Return-Path: <{_transaction.ReversePath}>\r\n";
+        spool.Write(Encoding.UTF8.GetBytes(returnPath));
+        _transaction.ReturnPathLength = spool.Length;
+        spool.Write(Encoding.UTF8.GetBytes(BuildReceived()));
+        _transaction.TraceLength = spool.Length;
+    }
+
+    private string BuildReceived()
+    {
+        // RFC 3848 protocol types; RFC 6531 §4.3 UTF8SMTP variants.
+        var protocol = new StringBuilder(_transaction.SmtpUtf8 ? "UTF8" : string.Empty);
+        protocol.Append(_lmtp ? "LMTP" : _esmtp ? (_transaction.SmtpUtf8 ? "SMTP" : "ESMTP") : "SMTP");
+        if (_connection.IsSecure && (_esmtp || _lmtp))
+        {
+            protocol.Append('S');
+        }
+
+        if (_info.AuthenticatedUser is not null && (_esmtp || _lmtp))
+        {
+            protocol.Append('A');
+        }
+
+        var sb = new StringBuilder(256);
+        sb.Append("Received: from ").Append(_info.HeloName ?? "unknown")
+          .Append(" (").Append(_connection.RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? _connection.RemoteEndPoint.Address.MapToIPv4() : _connection.RemoteEndPoint.Address).Append(")\r\n");
+        sb.Append("\tby ").Append(ServerName).Append(" (MailKitServer) with ").Append(protocol);
+        if (_connection.IsSecure)
+        {
+            // RFC 8314 §7.4 suggests recording the TLS use in the trace.
+            sb.Append("\r\n\t(using ").Append(_connection.TlsProtocol).Append(" with cipher ").Append(_connection.TlsCipherSuite).Append(')');
+        }
+
+        if (_transaction.Recipients.Count == 1)
+        {
+            sb.Append("\r\n\tfor <").Append(_transaction.Recipients[0].Address.Address).Append('>');
+        }
+
+        sb.Append("; ").Append(FormatDate(_context.TimeProvider.GetUtcNow())).Append("\r\n");
+        return sb.ToString();
+    }
+
+    private async ValueTask FinishMessageAsync()
+    {
+        var transaction = _transaction;
+        var messageId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
+        try
+        {
+            if (transaction.Spool.Overflowed)
+            {
+                ReplyToAll("552 5.3.4 Message size exceeds fixed maximum message size\r\n");
+                return;
+            }
+
+            var spool = transaction.Spool;
+            var size = spool.Length - transaction.TraceLength;
+            var check = new MessageCheckRequest(transaction.Sender, transaction.Recipients.Select(r => r.Address).ToArray(), size, () => spool.OpenRead(transaction.TraceLength));
+            var verdict = await _context.Policy.OnMessageAsync(_info, check, _connection.Aborted).ConfigureAwait(false);
+            if (!verdict.IsAccepted)
+            {
+                if (_lmtp)
+                {
+                    foreach (var unused in transaction.Recipients)
+                    {
+                        Reply(verdict.Reply!);
+                    }
+                }
+                else
+                {
+                    Reply(verdict.Reply!);
+                }
+
+                return;
+            }
+
+            // One copy per mailbox, however many recipients lead to it.
+            var targets = transaction.Recipients.SelectMany(r => r.Mailboxes).Distinct().ToList();
+            var delivered = new HashSet<MailboxTarget>();
+            if (targets.Count > 0)
+            {
+                var request = new DeliveryRequest(transaction.ReversePath, targets, _context.TimeProvider.GetUtcNow());
+                await using var content = spool.OpenRead(0);
+                var result = await _context.Store.DeliverAsync(request, content, _connection.Aborted).ConfigureAwait(false);
+                foreach (var outcome in result.Outcomes)
+                {
+                    if (outcome.Status == StoreStatus.Success)
+                    {
+                        delivered.Add(outcome.Target);
+                    }
+                    else
+                    {
+                        SmtpLog.TargetFailed(_logger, _connection.Id, messageId, outcome.Target.UserId, outcome.Status, outcome.Message);
+                    }
+                }
+            }
+
+            var remote = transaction.Recipients.Where(r => r.Remote.Count > 0).ToList();
+            if (remote.Count > 0 && _context.OutboundQueue is { } queue)
+            {
+                var recipients = remote.SelectMany(r => r.Remote.Select(a => new OutboundRecipient(a.Address, r.Notify, r.OriginalRecipient))).ToList();
+                var envelope = new OutboundEnvelope(transaction.ReversePath, recipients, transaction.Body, transaction.SmtpUtf8, transaction.RequireTls, transaction.Return, transaction.EnvelopeId);
+                await using var content = spool.OpenRead(transaction.ReturnPathLength);
+                await queue.EnqueueAsync(envelope, content, _connection.Aborted).ConfigureAwait(false);
+            }
+
+            _context.Metrics.MessagesReceived.Add(1);
+            _context.Metrics.BytesReceived.Add(size);
+            if (_lmtp)
+            {
+                // RFC 2033 §4.2: one reply per accepted recipient, in order.
+                foreach (var r in transaction.Recipients)
+                {
+                    _connection.Write(r.Mailboxes.All(delivered.Contains)
+                        ? $"250 2.1.5 <{r.Address.Address}> delivered\r\n"
+                        : $"451 4.3.0 <{r.Address.Address}> delivery failed, try again later\r\n");
+                }
+            }
+            else if (delivered.Count == targets.Count)
+            {
+                SmtpLog.MessageAccepted(_logger, _connection.Id, messageId, transaction.ReversePath, transaction.Recipients.Count, size);
+                _connection.Write($"250 2.0.0 Ok: queued as {messageId}\r\n");
+            }
+            else
+            {
+                // A copy that was not stored must not be acknowledged; a retry may duplicate the others, never lose one.
+                _connection.Write("451 4.3.0 Error: local delivery failed, try again later\r\n"u8);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SmtpLog.DeliveryFailed(_logger, ex, _connection.Id, messageId);
+            ReplyToAll("451 4.3.0 Error: local delivery failed, try again later\r\n");
+        }
+        finally
+        {
+            ResetTransaction();
+        }
+    }
+
+    private void ReplyToAll(string reply)
+    {
+        var count = _lmtp ? _transaction.Recipients.Count : 1;
+        for (var i = 0; i < count; i++)
+        {
+            _connection.Write(reply);
+        }
+    }
+
+    /// <summary>An RFC 5322 §3.3 date-time, such as <c>Sun, 22 Nov 2026 03:00:00 +0000</c>.</summary>
+    private static string FormatDate(DateTimeOffset date) =>
+        date.ToString("ddd, dd MMM yyyy HH:mm:ss ", CultureInfo.InvariantCulture) + (date.Offset < TimeSpan.Zero ? "-" : "+") + date.Offset.Duration().ToString("hhmm", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,91 @@
+using MailKitServer.Policy;
+
+namespace MailKitServer.Smtp;
+
+/// <summary>Options of one SMTP listener.</summary>
+public sealed class SmtpOptions
+{
+    /// <summary>The role: MTA (port 25), submission (587/465) or LMTP.</summary>
+    public SmtpRole Role { get; set; } = SmtpRole.Mta;
+
+    /// <summary>The largest message accepted, in octets (advertised with SIZE, enforced while the data streams in).</summary>
+    public long MaxMessageSize { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>The most recipients per message (RFC 5321 §4.5.3.1.8 asks at least 100).</summary>
+    public int MaxRecipients { get; set; } = 1000;
+
+    /// <summary>The longest command line, counting CRLF (RFC 5321 §4.5.3.1.4 asks at least 512).</summary>
+    public int MaxLineLength { get; set; } = 2048;
+
+    /// <summary>How many bad commands a session may send before it is closed with 421.</summary>
+    public int MaxErrors { get; set; } = 10;
+
+    /// <summary>How long the server waits for the next command (RFC 5321 §4.5.3.2.7: at least 5 minutes).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long the server waits for more message data.</summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether STARTTLS is offered on a plain connection.</summary>
+    public bool EnableStartTls { get; set; } = true;
+
+    /// <summary>Whether CHUNKING and BINARYMIME (RFC 3030) are offered.</summary>
+    public bool EnableChunking { get; set; } = true;
+
+    /// <summary>Whether SMTPUTF8 (RFC 6531) is offered.</summary>
+    public bool EnableSmtpUtf8 { get; set; } = true;
+
+    /// <summary>Whether DSN (RFC 3461) is offered.</summary>
+    public bool EnableDsn { get; set; } = true;
+
+    /// <summary>Whether REQUIRETLS (RFC 8689) is offered (over TLS only).</summary>
+    public bool EnableRequireTls { get; set; } = true;
+
+    /// <summary>Message size kept in memory while receiving; larger messages are spooled to a temporary file.</summary>
+    public long SpoolMemoryThreshold { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>Where large messages are spooled, or <see langword="null"/> for the system's temporary folder.</summary>
+    public string? SpoolDirectory { get; set; }
+
+    /// <summary>Returns every problem with these options, each naming the option.</summary>
+    /// <param name="listener">The listener name, for the messages.</param>
+    /// <returns>The problems.</returns>
+    public IEnumerable<string> Validate(string listener)
+    {
+        var prefix = $"Smtp[{listener}].";
+        if (MaxMessageSize < 1024)
+        {
+            yield return $"{prefix}{nameof(MaxMessageSize)} must be at least 1024 (was {MaxMessageSize}).";
+        }
+
+        if (MaxRecipients < 100)
+        {
+            yield return $"{prefix}{nameof(MaxRecipients)} must be at least 100, as RFC 5321 §4.5.3.1.8 requires (was {MaxRecipients}).";
+        }
+
+        if (MaxLineLength < 512)
+        {
+            yield return $"{prefix}{nameof(MaxLineLength)} must be at least 512, as RFC 5321 §4.5.3.1.4 requires (was {MaxLineLength}).";
+        }
+
+        if (MaxErrors < 1)
+        {
+            yield return $"{prefix}{nameof(MaxErrors)} must be at least 1 (was {MaxErrors}).";
+        }
+
+        if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{prefix}{nameof(CommandTimeout)} and {nameof(DataTimeout)} must be positive.";
+        }
+
+        if (SpoolMemoryThreshold < 0)
+        {
+            yield return $"{prefix}{nameof(SpoolMemoryThreshold)} must not be negative.";
+        }
+
+        if (SpoolDirectory is not null && !System.IO.Directory.Exists(SpoolDirectory))
+        {
+            yield return $"{prefix}{nameof(SpoolDirectory)} '{SpoolDirectory}' does not exist.";
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using MailKitServer.Runtime;
+
+namespace MailKitServer.Sasl;
+
+/// <summary>The SASL mechanisms the server offers, shared by SMTP AUTH, POP3 AUTH and IMAP AUTHENTICATE.</summary>
+public static class SaslMechanisms
+{
+    private static readonly string[] All = ["SCRAM-SHA-256", "CRAM-MD5", "PLAIN", "LOGIN"];
+    private static readonly string[] NotInClear = ["SCRAM-SHA-256", "CRAM-MD5"];
+
+    /// <summary>Whether plain-text mechanisms may be used on a connection (TLS, or insecure authentication allowed).</summary>
+    /// <param name="connection">The connection.</param>
+    /// <returns><see langword="true"/> when passwords may cross it.</returns>
+    public static bool AllowsPlainText(MailConnection connection) =>
+        connection.IsSecure || connection.Server.Options.AllowInsecureAuthentication;
+
+    /// <summary>The names to advertise on a connection, strongest first.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <returns>The mechanism names.</returns>
+    public static IReadOnlyList<string> Advertised(MailConnection connection) => AllowsPlainText(connection) ? All : NotInClear;
+
+    /// <summary>Creates a mechanism by name.</summary>
+    /// <param name="name">The name, in any case.</param>
+    /// <param name="context">The server's services.</param>
+    /// <returns>The mechanism, or <see langword="null"/> when it is not supported.</returns>
+    public static SaslMechanism? Create(string name, MailServerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return name.ToUpperInvariant() switch
+        {
+            "PLAIN" => new PlainMechanism(context.Directory),
+            "LOGIN" => new LoginMechanism(context.Directory),
+            "CRAM-MD5" => new CramMd5Mechanism(context.Directory, context.Options.ServerName, context.TimeProvider),
+            "SCRAM-SHA-256" => new ScramSha256Mechanism(context.Directory),
+            _ => null,
+        };
+    }
+}

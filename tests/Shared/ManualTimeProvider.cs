@@ -1,0 +1,100 @@
+namespace MailKitServer.TestSupport;
+
+/// <summary>A clock that moves only when the test says so; timers fire on <see cref="Advance"/>.</summary>
+public sealed class ManualTimeProvider : TimeProvider
+{
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_timers)
+        {
+            return _now;
+        }
+    }
+
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <summary>How many timers are armed.</summary>
+    public int ArmedTimers
+    {
+        get
+        {
+            lock (_timers)
+            {
+                return _timers.Count(t => t.Due is not null);
+            }
+        }
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        lock (_timers)
+        {
+            _timers.Add(timer);
+        }
+
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    /// <summary>Moves the clock and fires what falls due.</summary>
+    public void Advance(TimeSpan by)
+    {
+        List<ManualTimer> due;
+        lock (_timers)
+        {
+            _now += by;
+            due = _timers.Where(t => t.Due is { } d && d <= _now).ToList();
+            foreach (var t in due)
+            {
+                t.Due = t.Period is { } p && p > TimeSpan.Zero ? _now + p : null;
+            }
+        }
+
+        foreach (var t in due)
+        {
+            t.Fire();
+        }
+    }
+
+    private void Remove(ManualTimer timer)
+    {
+        lock (_timers)
+        {
+            _timers.Remove(timer);
+        }
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    {
+        public DateTimeOffset? Due { get; set; }
+
+        public TimeSpan? Period { get; private set; }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (owner._timers)
+            {
+                Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
+                Period = period == Timeout.InfiniteTimeSpan ? null : period;
+            }
+
+            return true;
+        }
+
+        public void Fire() => callback(state);
+
+        public void Dispose() => owner.Remove(this);
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
