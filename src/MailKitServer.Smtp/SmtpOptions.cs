@@ -41,6 +41,12 @@ public sealed class SmtpOptions
     /// <summary>Whether REQUIRETLS (RFC 8689) is offered (over TLS only).</summary>
     public bool EnableRequireTls { get; set; } = true;
 
+    /// <summary>
+    /// Where <c>RCPT TO:&lt;Postmaster&gt;</c> (no domain, RFC 5321 §4.5.1) is delivered; <see langword="null"/> for
+    /// <c>postmaster@</c> the server name.
+    /// </summary>
+    public string? PostmasterAddress { get; set; }
+
     /// <summary>Message size kept in memory while receiving; larger messages are spooled to a temporary file.</summary>
     public long SpoolMemoryThreshold { get; set; } = 4L * 1024 * 1024;
 

@@ -213,7 +213,9 @@ internal sealed partial class SmtpSession
         if (System.Text.Ascii.EqualsIgnoreCase(addressBytes, "postmaster"u8))
         {
             // RFC 5321 §4.5.1: <Postmaster> without a domain must be accepted.
-            recipient = MailAddress.Create("postmaster", ServerName);
+            recipient = _options.PostmasterAddress is { } pm && MailAddress.TryParse(pm, allowUtf8: true, out var configured)
+                ? configured
+                : MailAddress.Create("postmaster", ServerName);
         }
         else if (!TryDecode(addressBytes, out var addressText) || !MailAddress.TryParse(addressText, allowUtf8: true, out recipient))
         {

@@ -16,6 +16,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     private readonly ConcurrentDictionary<string, string> _catchAll = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, byte> _domains = new(StringComparer.OrdinalIgnoreCase);
     private readonly InMemoryUserDirectoryOptions _options;
+    private long _order;
 
     /// <summary>Creates an empty directory.</summary>
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
@@ -52,7 +53,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         var userId = parsed.Address.ToLowerInvariant();
         AddDomain(parsed.Domain);
         var cram = _options.KeepCramMd5Keys ? CramMd5Credentials.Derive(userId, password) : null;
-        _users[userId] = new InMemoryUser(userId, ScramCredentials.Derive(userId, password, iterations: _options.PasswordIterations), cram);
+        _users[userId] = new InMemoryUser(userId, ScramCredentials.Derive(userId, password, iterations: _options.PasswordIterations), cram, Interlocked.Increment(ref _order));
         return userId;
     }
 
@@ -193,6 +194,15 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         if (_catchAll.TryGetValue(address.Domain, out var catchAll) && MailAddress.TryParse(catchAll, allowUtf8: true, out var ca))
         {
             return Expand(ca, depth + 1, visited, mailboxes, remote, ref loop);
+        }
+
+        // RFC 5321 §4.5.1: "postmaster" MUST be accepted at every local domain. Without a user or alias of that
+        // name, it reaches the domain's first user (in the order added).
+        if (address.LocalPart.Equals("postmaster", StringComparison.OrdinalIgnoreCase)
+            && _users.Values.OrderBy(u => u.Order).FirstOrDefault(u => u.UserId.EndsWith("@" + address.Domain, StringComparison.OrdinalIgnoreCase)) is { } first)
+        {
+            mailboxes.Add(new MailboxTarget(first.UserId));
+            return true;
         }
 
         return false;

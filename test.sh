@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs the Debian tools the interop tests drive
+# (real clients nobody here wrote) when they are missing; needs root for that.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# command -> Debian package
+declare -A tools=(
+  [swaks]=swaks
+  [curl]=curl
+  [python3]=python3
+  [fetchmail]=fetchmail
+)
+missing=()
+for tool in "${!tools[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}")
+done
+
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing test tools: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "missing test tools: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+exec dotnet test MailKitServer.sln "$@"

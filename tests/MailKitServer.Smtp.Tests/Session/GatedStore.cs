@@ -1,0 +1,27 @@
+using MailKitServer.Storage;
+using MailKitServer.Storage.InMemory;
+
+namespace MailKitServer.Smtp.Tests.Session;
+
+/// <summary>A store whose deliveries wait for the test, or fail.</summary>
+internal sealed class GatedStore : IMessageStore
+{
+    private readonly InMemoryMessageStore _inner = new();
+
+    public TaskCompletionSource<bool> Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool Fail { get; set; }
+
+    public async ValueTask<DeliveryResult> DeliverAsync(DeliveryRequest request, Stream content, CancellationToken cancellationToken)
+    {
+        if (Fail)
+        {
+            throw new IOException("disk on fire");
+        }
+
+        await Release.Task;
+        return await _inner.DeliverAsync(request, content, cancellationToken);
+    }
+
+    public ValueTask<IMailAccount> OpenAccountAsync(string userId, CancellationToken cancellationToken) => _inner.OpenAccountAsync(userId, cancellationToken);
+}
