@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using MailKitServer.TestSupport;
+
+namespace MailKitServer.Interop.Tests.Host;
+
+/// <summary>The sample host (the main job) run as a child process, as a user runs it.</summary>
+internal sealed partial class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private HostProcess(Process process) => _process = process;
+
+    public Dictionary<string, IPEndPoint> Listeners { get; } = [];
+
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToArray();
+            }
+        }
+    }
+
+    public static string HostDll
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MailKitServer.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(dir!.FullName, "samples", "MailKitServer.Host", "bin", configuration, "net10.0", "MailKitServer.Host.dll");
+        }
+    }
+
+    public static async Task<HostProcess> StartAsync(params string[] arguments)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(HostDll);
+        foreach (var a in arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var host = new HostProcess(Process.Start(psi)!);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host._process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                ready.TrySetException(new InvalidOperationException("host exited before ready: " + string.Join("\n", host.Output)));
+                return;
+            }
+
+            lock (host._output)
+            {
+                host._output.Add(e.Data);
+            }
+
+            var m = ListeningLine().Match(e.Data);
+            if (m.Success)
+            {
+                host.Listeners[m.Groups[1].Value] = IPEndPoint.Parse(m.Groups[2].Value);
+            }
+
+            if (e.Data == "ready")
+            {
+                ready.TrySetResult();
+            }
+        };
+        host._process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (host._output)
+                {
+                    host._output.Add("stderr: " + e.Data);
+                }
+            }
+        };
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    /// <summary>Sends SIGTERM and returns the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        var kill = await ExternalTool.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal(0, kill.ExitCode);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [GeneratedRegex("^listening ([a-z0-9]+) (.+)$")]
+    private static partial Regex ListeningLine();
+}

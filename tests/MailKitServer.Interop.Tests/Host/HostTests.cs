@@ -1,0 +1,55 @@
+using MailKitServer.TestSupport;
+
+namespace MailKitServer.Interop.Tests.Host;
+
+public class HostTests
+{
+    [Fact]
+    public async Task Host_prints_its_listeners_serves_smtp_and_exits_0_on_sigterm()
+    {
+        await using var host = await HostProcess.StartAsync(
+            "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+            "--pop3-port", "-1", "--imap-port", "-1",
+            "--user", "carol@corp.test:carol-pw", "--alias", "all@corp.test=carol@corp.test,sales@corp.test", "--alias", "sales@corp.test=carol@corp.test");
+        Assert.Contains("user carol@corp.test password carol-pw", host.Output);
+        Assert.Equal(["smtp", "smtps", "submission"], host.Listeners.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.All(host.Listeners.Values, e => Assert.NotEqual(0, e.Port));
+
+        var port = host.Listeners["smtp"].Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var r = await ExternalTool.RunAsync("swaks", ["--server", "127.0.0.1", "--port", port, "--from", "a@remote.test", "--to", "all@corp.test"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var refused = await ExternalTool.RunAsync("swaks", ["--server", "127.0.0.1", "--port", port, "--from", "a@remote.test", "--to", "x@elsewhere.test"]);
+        Assert.Contains("554 5.7.1 Relay access denied", refused.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal(0, await host.TerminateAsync());
+        Assert.Contains("stopped", host.Output);
+    }
+
+    [Fact]
+    public async Task Default_ports_and_demo_user_are_the_documented_ones()
+    {
+        // The documented defaults may be taken on a shared machine; check the parsed defaults instead of binding them.
+        var r = await ExternalTool.RunAsync("dotnet", [HostProcess.HostDll, "--help"]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("--smtp-port N               inbound SMTP (default 2525)", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--submission-port N         submission with STARTTLS and AUTH (default 2587)", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("maildir:/tmp/x", "this store is not built yet")]
+    [InlineData("nonsense", "is not memory, maildir:PATH or postgres:CONNSTRING")]
+    public async Task Unavailable_store_fails_with_a_clear_message(string store, string message)
+    {
+        var r = await ExternalTool.RunAsync("dotnet", [HostProcess.HostDll, "--store", store]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_option_fails_with_usage_hint()
+    {
+        var r = await ExternalTool.RunAsync("dotnet", [HostProcess.HostDll, "--smtp-port", "99999"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--smtp-port: '99999' is not a port", r.Stderr, StringComparison.Ordinal);
+    }
+}
