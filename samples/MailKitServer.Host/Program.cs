@@ -1,8 +1,9 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using MailKitServer.Directory.InMemory;
+using MailKitServer.Users.InMemory;
 using MailKitServer.Host;
 using MailKitServer.Policy;
+using MailKitServer.Pop3;
 using MailKitServer.Runtime;
 using MailKitServer.Runtime.Tls;
 using MailKitServer.Smtp;
@@ -102,6 +103,8 @@ void Add(string name, Action<IPEndPoint> add)
 Add("smtp", ep => builder.AddSmtp("smtp", ep, SmtpRole.Mta));
 Add("submission", ep => builder.AddSmtp("submission", ep, SmtpRole.Submission));
 Add("smtps", ep => builder.AddSmtp("smtps", ep, SmtpRole.Submission, TlsMode.Implicit));
+Add("pop3", ep => builder.AddPop3("pop3", ep, TlsMode.None));
+Add("pop3s", ep => builder.AddPop3("pop3s", ep, TlsMode.Implicit));
 
 MailServer server;
 try

@@ -89,7 +89,7 @@ public sealed class SmtpOptions
             yield return $"{prefix}{nameof(SpoolMemoryThreshold)} must not be negative.";
         }
 
-        if (SpoolDirectory is not null && !System.IO.Directory.Exists(SpoolDirectory))
+        if (SpoolDirectory is not null && !Directory.Exists(SpoolDirectory))
         {
             yield return $"{prefix}{nameof(SpoolDirectory)} '{SpoolDirectory}' does not exist.";
         }

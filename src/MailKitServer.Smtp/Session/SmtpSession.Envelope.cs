@@ -1,6 +1,6 @@
 using MailKitServer.Addresses;
 using MailKitServer.Delivery;
-using MailKitServer.Directory;
+using MailKitServer.Users;
 using MailKitServer.Policy;
 using MailKitServer.Smtp.Parsing;
 

@@ -1,4 +1,4 @@
-using MailKitServer.Directory;
+using MailKitServer.Users;
 using MailKitServer.Replies;
 
 namespace MailKitServer.Policy;

@@ -1,5 +1,5 @@
 using MailKitServer.Addresses;
-using MailKitServer.Directory;
+using MailKitServer.Users;
 
 namespace MailKitServer.Policy;
 

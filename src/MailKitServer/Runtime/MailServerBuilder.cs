@@ -1,6 +1,6 @@
 using MailKitServer.Diagnostics;
-using MailKitServer.Directory;
-using MailKitServer.Directory.InMemory;
+using MailKitServer.Users;
+using MailKitServer.Users.InMemory;
 using MailKitServer.Dns;
 using MailKitServer.Policy;
 using MailKitServer.Storage;

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using MailKitServer.Diagnostics;
-using MailKitServer.Directory;
+using MailKitServer.Users;
 using MailKitServer.Dns;
 using MailKitServer.Policy;
 using MailKitServer.Storage;

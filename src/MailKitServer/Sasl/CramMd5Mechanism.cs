@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using MailKitServer.Directory;
+using MailKitServer.Users;
 
 namespace MailKitServer.Sasl;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using MailKitServer.Directory;
+using MailKitServer.Users;
 
 namespace MailKitServer.Sasl;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using MailKitServer.Directory;
+using MailKitServer.Users;
 
 namespace MailKitServer.Sasl;
 

@@ -17,7 +17,7 @@ public interface IMessageStore
     ValueTask<DeliveryResult> DeliverAsync(DeliveryRequest request, Stream content, CancellationToken cancellationToken);
 
     /// <summary>Opens one user's mailbox tree for a protocol session, creating the account on first use.</summary>
-    /// <param name="userId">The user id, as the <see cref="Directory.IUserDirectory"/> gives it.</param>
+    /// <param name="userId">The user id, as the <see cref="Users.IUserDirectory"/> gives it.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The account; dispose it when the session ends.</returns>
     ValueTask<IMailAccount> OpenAccountAsync(string userId, CancellationToken cancellationToken);

@@ -1,6 +1,6 @@
 using System.Net;
-using MailKitServer.Directory;
-using MailKitServer.Directory.InMemory;
+using MailKitServer.Users;
+using MailKitServer.Users.InMemory;
 using MailKitServer.Hosting;
 using MailKitServer.Runtime;
 using MailKitServer.TestSupport;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using MailKitServer.Directory.InMemory;
+using MailKitServer.Users.InMemory;
 using MailKitServer.Sasl;
 
 namespace MailKitServer.Tests.Sasl;

@@ -1,6 +1,6 @@
 using MailKitServer.Addresses;
 
-namespace MailKitServer.Directory;
+namespace MailKitServer.Users;
 
 /// <summary>
 /// The user directory seam: who may log in, with which secrets, and where mail for an address goes.

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MailKitServer.Addresses;
 using MailKitServer.Storage;
 
-namespace MailKitServer.Directory.InMemory;
+namespace MailKitServer.Users.InMemory;
 
 /// <summary>
 /// A user directory kept in memory: users (passwords kept only as salted PBKDF2-derived SCRAM keys), aliases and

@@ -1,4 +1,4 @@
-namespace MailKitServer.Directory;
+namespace MailKitServer.Users;
 
 /// <summary>The outcome of resolving a recipient.</summary>
 public enum RecipientStatus

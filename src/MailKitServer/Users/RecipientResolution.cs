@@ -1,7 +1,7 @@
 using MailKitServer.Addresses;
 using MailKitServer.Storage;
 
-namespace MailKitServer.Directory;
+namespace MailKitServer.Users;
 
 /// <summary>What an address resolves to.</summary>
 /// <param name="Status">Whether it resolved.</param>

@@ -1,4 +1,4 @@
-namespace MailKitServer.Directory;
+namespace MailKitServer.Users;
 
 /// <summary>
 /// The HMAC-MD5 key state CRAM-MD5 needs (RFC 2195, RFC 2104): the MD5 chaining values after the inner and the

@@ -1,4 +1,4 @@
-namespace MailKitServer.Directory;
+namespace MailKitServer.Users;
 
 /// <summary>The outcome of a password check.</summary>
 /// <param name="Succeeded">Whether the credentials are valid.</param>

@@ -1,4 +1,4 @@
-namespace MailKitServer.Directory.InMemory;
+namespace MailKitServer.Users.InMemory;
 
 /// <summary>Options of the <see cref="InMemoryUserDirectory"/>.</summary>
 public sealed class InMemoryUserDirectoryOptions

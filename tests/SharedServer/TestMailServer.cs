@@ -1,12 +1,13 @@
 using System.Net;
-using MailKitServer.Directory.InMemory;
+using MailKitServer.Users.InMemory;
 using MailKitServer.Runtime;
+using MailKitServer.Pop3;
 using MailKitServer.Smtp;
 using MailKitServer.Storage.InMemory;
 
 namespace MailKitServer.TestSupport;
 
-/// <summary>A server on free loopback ports with SMTP, submission, SMTPS and LMTP, and two users.</summary>
+/// <summary>A server on free loopback ports with SMTP, submission, SMTPS, LMTP, POP3 and POP3S, and two users.</summary>
 public sealed class TestMailServer : IAsyncDisposable
 {
     private TestMailServer(MailServer server, InMemoryMessageStore store, InMemoryUserDirectory directory)
@@ -30,7 +31,11 @@ public sealed class TestMailServer : IAsyncDisposable
 
     public IPEndPoint Lmtp => Server.GetEndpoint("lmtp").EndPoint;
 
-    public static async Task<TestMailServer> StartAsync(Action<SmtpOptions>? smtp = null, Action<MailServerBuilder>? configure = null, bool insecureAuth = true)
+    public IPEndPoint Pop3 => Server.GetEndpoint("pop3").EndPoint;
+
+    public IPEndPoint Pop3s => Server.GetEndpoint("pop3s").EndPoint;
+
+    public static async Task<TestMailServer> StartAsync(Action<SmtpOptions>? smtp = null, Action<MailServerBuilder>? configure = null, bool insecureAuth = true, Action<Pop3Options>? pop3 = null)
     {
         var store = new InMemoryMessageStore();
         var directory = new InMemoryUserDirectory();
@@ -47,7 +52,9 @@ public sealed class TestMailServer : IAsyncDisposable
             .AddSmtp(0, smtp)
             .AddSubmission(0, smtp)
             .AddSmtps(0, smtp)
-            .AddLmtp(0, smtp);
+            .AddLmtp(0, smtp)
+            .AddPop3(0, pop3)
+            .AddPop3s(0, pop3);
         configure?.Invoke(builder);
         var server = await builder.StartAsync();
         return new TestMailServer(server, store, directory);
@@ -68,6 +75,14 @@ public sealed class TestMailServer : IAsyncDisposable
         }
 
         return list;
+    }
+
+    /// <summary>Appends a message to a user's mailbox through the store seam.</summary>
+    public async Task<uint> AppendAsync(string userId, string message, string mailbox = "INBOX")
+    {
+        await using var account = await Store.OpenAccountAsync(userId, default);
+        var result = await account.AppendAsync(mailbox, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(message)), Storage.MessageFlags.None, [], null, default);
+        return result.Uid;
     }
 
     /// <summary>Waits until a user's INBOX holds at least <paramref name="count"/> messages.</summary>

@@ -1,8 +1,8 @@
 using MailKitServer.Addresses;
-using MailKitServer.Directory;
-using MailKitServer.Directory.InMemory;
+using MailKitServer.Users;
+using MailKitServer.Users.InMemory;
 
-namespace MailKitServer.Tests.Directory;
+namespace MailKitServer.Tests.Users;
 
 public class InMemoryUserDirectoryTests
 {

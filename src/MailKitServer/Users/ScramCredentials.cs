@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace MailKitServer.Directory;
+namespace MailKitServer.Users;
 
 /// <summary>
 /// The keys SCRAM-SHA-256 needs (RFC 5802 §3): the salt, the iteration count, StoredKey and ServerKey. Storing these
