@@ -82,6 +82,21 @@ public sealed class InMemoryMessageStore : IMessageStore
 
     internal static async ValueTask<byte[]?> ReadAllAsync(Stream content, long maxSize, CancellationToken cancellationToken)
     {
+        // Stored messages live long: they go to the pinned object heap, which the GC never compacts, so keeping many
+        // of them costs no copying on promotion. A seekable stream is read straight into an array of the exact size.
+        if (content.CanSeek)
+        {
+            var length = content.Length - content.Position;
+            if (length > maxSize)
+            {
+                return null;
+            }
+
+            var exact = GC.AllocateUninitializedArray<byte>((int)length, pinned: true);
+            await content.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
+            return exact;
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16384];
         int n;
@@ -100,7 +115,9 @@ public sealed class InMemoryMessageStore : IMessageStore
             buffer.Write(chunk, 0, n);
         }
 
-        return buffer.ToArray();
+        var bytes = GC.AllocateUninitializedArray<byte>((int)buffer.Length, pinned: true);
+        buffer.GetBuffer().AsSpan(0, bytes.Length).CopyTo(bytes);
+        return bytes;
     }
 
     private InMemoryAccountState GetAccount(string userId) => _accounts.GetOrAdd(userId, _ =>
