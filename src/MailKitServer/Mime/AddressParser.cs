@@ -1,0 +1,258 @@
+using System.Text;
+
+namespace MailKitServer.Mime;
+
+/// <summary>Parses address lists (RFC 5322 §3.4 with groups and the obsolete forms of §4.4) into ENVELOPE addresses.</summary>
+public static class AddressParser
+{
+    /// <summary>Placeholder host for a mailbox without a domain, as Dovecot writes it.</summary>
+    public const string MissingDomain = "MISSING_DOMAIN";
+
+    /// <summary>Placeholder mailbox for an address without a local part, as Dovecot writes it.</summary>
+    public const string MissingMailbox = "MISSING_MAILBOX";
+
+    /// <summary>Parses an address-list header value.</summary>
+    /// <param name="value">The value (unfolded).</param>
+    /// <returns>The addresses with group markers, in order; empty for an empty value.</returns>
+    public static IReadOnlyList<EnvelopeAddress> Parse(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var tokens = Tokenize(value);
+        var result = new List<EnvelopeAddress>();
+        var i = 0;
+        var inGroup = false;
+        while (i < tokens.Count)
+        {
+            var phrase = new List<Token>();
+            while (i < tokens.Count && tokens[i].Kind is TokenKind.Word or TokenKind.Quoted or TokenKind.Dot)
+            {
+                phrase.Add(tokens[i++]);
+            }
+
+            var next = i < tokens.Count ? tokens[i] : null;
+            if (next is { Kind: TokenKind.Special, Text: ":" } && !inGroup)
+            {
+                // group = display-name ":" [group-list] ";"
+                result.Add(new EnvelopeAddress(null, null, PhraseText(phrase), null));
+                inGroup = true;
+                i++;
+                continue;
+            }
+
+            if (next is { Kind: TokenKind.Special, Text: "<" })
+            {
+                i++;
+                string? route = null;
+                if (i < tokens.Count && tokens[i].Text == "@")
+                {
+                    var sb = new StringBuilder();
+                    while (i < tokens.Count && tokens[i].Text != ":" && tokens[i].Text != ">")
+                    {
+                        sb.Append(tokens[i++].Text);
+                    }
+
+                    if (i < tokens.Count && tokens[i].Text == ":")
+                    {
+                        i++;
+                        route = sb.ToString();
+                    }
+                }
+
+                var (mailbox, host) = ReadAddrSpec(tokens, ref i, ">");
+                if (i < tokens.Count && tokens[i].Text == ">")
+                {
+                    i++;
+                }
+
+                var name = phrase.Count > 0 ? PhraseText(phrase) : null;
+                result.Add(new EnvelopeAddress(name, route, mailbox ?? MissingMailbox, host ?? MissingDomain));
+            }
+            else if (next is { Kind: TokenKind.Special, Text: "@" } || phrase.Count > 0)
+            {
+                // addr-spec without angle brackets; the phrase read so far is the local part.
+                var local = string.Concat(phrase.Select(t => t.Kind == TokenKind.Quoted ? Quote(t.Text) : t.Text));
+                string? host = null;
+                if (next is { Text: "@" })
+                {
+                    i++;
+                    host = ReadDomain(tokens, ref i);
+                }
+
+                result.Add(new EnvelopeAddress(null, null, local.Length > 0 ? local : MissingMailbox, host ?? MissingDomain));
+            }
+
+            // Skip to the next separator.
+            while (i < tokens.Count && tokens[i].Text is not ("," or ";"))
+            {
+                i++;
+            }
+
+            if (i < tokens.Count && tokens[i].Text == ";")
+            {
+                if (inGroup)
+                {
+                    result.Add(new EnvelopeAddress(null, null, null, null));
+                    inGroup = false;
+                }
+
+                i++;
+            }
+            else if (i < tokens.Count)
+            {
+                i++;
+            }
+        }
+
+        if (inGroup)
+        {
+            result.Add(new EnvelopeAddress(null, null, null, null));
+        }
+
+        return result;
+    }
+
+    private static (string? Mailbox, string? Host) ReadAddrSpec(List<Token> tokens, ref int i, string terminator)
+    {
+        var local = new StringBuilder();
+        while (i < tokens.Count && tokens[i].Text != "@" && tokens[i].Text != terminator && tokens[i].Text != "," && !(tokens[i].Kind == TokenKind.Special && tokens[i].Text is "<" or ";"))
+        {
+            local.Append(tokens[i].Kind == TokenKind.Quoted ? Quote(tokens[i].Text) : tokens[i].Text);
+            i++;
+        }
+
+        string? host = null;
+        if (i < tokens.Count && tokens[i].Text == "@")
+        {
+            i++;
+            host = ReadDomain(tokens, ref i);
+        }
+
+        return (local.Length > 0 ? local.ToString() : null, host);
+    }
+
+    private static string? ReadDomain(List<Token> tokens, ref int i)
+    {
+        var sb = new StringBuilder();
+        while (i < tokens.Count && tokens[i].Kind is TokenKind.Word or TokenKind.Dot or TokenKind.Literal)
+        {
+            sb.Append(tokens[i++].Text);
+        }
+
+        return sb.Length > 0 ? sb.ToString() : null;
+    }
+
+    private static string PhraseText(List<Token> phrase)
+    {
+        var sb = new StringBuilder();
+        foreach (var t in phrase)
+        {
+            if (sb.Length > 0 && t.Kind != TokenKind.Dot && !(sb.Length > 0 && sb[^1] == '.'))
+            {
+                sb.Append(' ');
+            }
+
+            sb.Append(t.Text);
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Quote(string local) =>
+        local.Any(c => c is ' ' or '"' or '\\' or '(' or ')' or ',' or ':' or ';' or '<' or '>' or '@' or '[' or ']') ? "\"" + local.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"" : local;
+
+    private static List<Token> Tokenize(string s)
+    {
+        var tokens = new List<Token>();
+        var i = 0;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+            }
+            else if (c == '(')
+            {
+                var depth = 0;
+                for (; i < s.Length; i++)
+                {
+                    if (s[i] == '\\')
+                    {
+                        i++;
+                    }
+                    else if (s[i] == '(')
+                    {
+                        depth++;
+                    }
+                    else if (s[i] == ')' && --depth == 0)
+                    {
+                        i++;
+                        break;
+                    }
+                }
+            }
+            else if (c == '"')
+            {
+                var sb = new StringBuilder();
+                for (i++; i < s.Length && s[i] != '"'; i++)
+                {
+                    if (s[i] == '\\' && i + 1 < s.Length)
+                    {
+                        i++;
+                    }
+
+                    sb.Append(s[i]);
+                }
+
+                i++;
+                tokens.Add(new Token(TokenKind.Quoted, sb.ToString()));
+            }
+            else if (c == '[')
+            {
+                var end = s.IndexOf(']', i);
+                end = end < 0 ? s.Length - 1 : end;
+                tokens.Add(new Token(TokenKind.Literal, s[i..(end + 1)]));
+                i = end + 1;
+            }
+            else if (c == '.')
+            {
+                tokens.Add(new Token(TokenKind.Dot, "."));
+                i++;
+            }
+            else if ("<>@,;:".Contains(c, StringComparison.Ordinal))
+            {
+                tokens.Add(new Token(TokenKind.Special, c.ToString()));
+                i++;
+            }
+            else
+            {
+                var start = i;
+                while (i < s.Length && !char.IsWhiteSpace(s[i]) && !"()<>@,;:\".[]".Contains(s[i], StringComparison.Ordinal))
+                {
+                    i++;
+                }
+
+                if (i == start)
+                {
+                    i++;
+                    continue;
+                }
+
+                tokens.Add(new Token(TokenKind.Word, s[start..i]));
+            }
+        }
+
+        return tokens;
+    }
+
+    private enum TokenKind
+    {
+        Word,
+        Quoted,
+        Dot,
+        Special,
+        Literal,
+    }
+
+    private sealed record Token(TokenKind Kind, string Text);
+}

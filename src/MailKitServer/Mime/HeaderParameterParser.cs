@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text;
+
+namespace MailKitServer.Mime;
+
+/// <summary>Parses Content-Type and Content-Disposition values with their parameters (RFC 2045 §5.1, RFC 2231 continuations and charsets).</summary>
+public static class HeaderParameterParser
+{
+    /// <summary>Parses a Content-Type value.</summary>
+    /// <param name="value">The value, such as <c>text/plain; charset="utf-8"</c>.</param>
+    /// <returns>The content type, or <see langword="null"/> when the type/subtype is invalid.</returns>
+    public static ContentType? ParseContentType(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var i = 0;
+        SkipCfws(value, ref i);
+        var type = ReadToken(value, ref i);
+        SkipCfws(value, ref i);
+        if (type.Length == 0 || i >= value.Length || value[i] != '/')
+        {
+            return null;
+        }
+
+        i++;
+        SkipCfws(value, ref i);
+        var subtype = ReadToken(value, ref i);
+        if (subtype.Length == 0)
+        {
+            return null;
+        }
+
+        var parameters = ParseParameters(value, i, out var raw);
+        return new ContentType(type.ToLowerInvariant(), subtype.ToLowerInvariant(), parameters) { RawMediaType = type, RawSubType = subtype, RawParameters = raw };
+    }
+
+    /// <summary>Parses a Content-Disposition value.</summary>
+    /// <param name="value">The value, such as <c>attachment; filename="a.pdf"</c>.</param>
+    /// <returns>The disposition, or <see langword="null"/> when invalid.</returns>
+    public static ContentDisposition? ParseContentDisposition(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var i = 0;
+        SkipCfws(value, ref i);
+        var disposition = ReadToken(value, ref i);
+        if (disposition.Length == 0)
+        {
+            return null;
+        }
+
+        var parameters = ParseParameters(value, i, out var raw);
+        return new ContentDisposition(disposition.ToLowerInvariant(), parameters) { RawDisposition = disposition, RawParameters = raw };
+    }
+
+    /// <summary>Parses <c>; name=value</c> parameters from a position, joining RFC 2231 continuations and decoding their charsets.</summary>
+    /// <param name="value">The header value.</param>
+    /// <param name="start">Where the parameters start.</param>
+    /// <param name="raw">The same parameters as written: names in their case, sections joined, values not decoded.</param>
+    /// <returns>The parameters in the order of first appearance.</returns>
+    public static IReadOnlyList<MimeParameter> ParseParameters(string value, int start, out IReadOnlyList<MimeParameter> raw)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var found = new List<(string Name, int? Section, bool Extended, string Value, string Written)>();
+        var i = start;
+        while (i < value.Length)
+        {
+            SkipCfws(value, ref i);
+            if (i < value.Length && value[i] == ';')
+            {
+                i++;
+                continue;
+            }
+
+            var name = ReadToken(value, ref i, allowStar: true);
+            SkipCfws(value, ref i);
+            if (name.Length == 0 || i >= value.Length || value[i] != '=')
+            {
+                // Skip garbage up to the next ';'.
+                while (i < value.Length && value[i] != ';')
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            i++;
+            SkipCfws(value, ref i);
+            var v = i < value.Length && value[i] == '"' ? ReadQuoted(value, ref i) : ReadToken(value, ref i, allowStar: true, lenient: true);
+            var extended = name.EndsWith('*');
+            var bare = extended ? name[..^1] : name;
+            int? section = null;
+            var star = bare.IndexOf('*', StringComparison.Ordinal);
+            if (star > 0 && int.TryParse(bare.AsSpan(star + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                section = n;
+                bare = bare[..star];
+            }
+
+            found.Add((bare.ToLowerInvariant(), section, extended, v, bare));
+        }
+
+        var result = new List<MimeParameter>();
+        var rawList = new List<MimeParameter>();
+        raw = rawList;
+        foreach (var group in found.GroupBy(r => r.Name))
+        {
+            var ordered = group.OrderBy(p => p.Section ?? -1).ToList();
+            rawList.Add(new MimeParameter(ordered[0].Written + (ordered.Exists(p => p.Extended) ? "*" : string.Empty), string.Concat(ordered.Select(p => p.Value))));
+            var parts = group.Where(p => p.Section is not null).OrderBy(p => p.Section).ToList();
+            if (parts.Count == 0)
+            {
+                var single = group.First();
+                result.Add(new MimeParameter(group.Key, single.Extended ? DecodeExtended(single.Value, null, out _) : EncodedWords.Decode(single.Value)));
+                continue;
+            }
+
+            // RFC 2231 §4.1: the charset is given in the first section; later extended sections are percent-encoded in it.
+            Encoding? charset = null;
+            var bytes = new List<byte>();
+            foreach (var p in parts)
+            {
+                if (p.Extended)
+                {
+                    var decoded = DecodeExtendedBytes(p.Value, p.Section == 0, ref charset);
+                    bytes.AddRange(decoded);
+                }
+                else
+                {
+                    bytes.AddRange(Encoding.UTF8.GetBytes(p.Value));
+                }
+            }
+
+            result.Add(new MimeParameter(group.Key, (charset ?? Encoding.UTF8).GetString(bytes.ToArray())));
+        }
+
+        return result;
+    }
+
+    private static string DecodeExtended(string value, Encoding? fallback, out Encoding? charset)
+    {
+        charset = fallback;
+        var bytes = DecodeExtendedBytes(value, first: true, ref charset);
+        return (charset ?? Encoding.UTF8).GetString(bytes);
+    }
+
+    private static byte[] DecodeExtendedBytes(string value, bool first, ref Encoding? charset)
+    {
+        if (first)
+        {
+            // charset'language'percent-encoded
+            var q1 = value.IndexOf('\'', StringComparison.Ordinal);
+            var q2 = q1 < 0 ? -1 : value.IndexOf('\'', q1 + 1);
+            if (q1 >= 0 && q2 > q1)
+            {
+                charset = EncodedWords.GetEncoding(value[..q1]) ?? charset;
+                value = value[(q2 + 1)..];
+            }
+        }
+
+        var bytes = new List<byte>(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '%' && i + 2 < value.Length && byte.TryParse(value.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b))
+            {
+                bytes.Add(b);
+                i += 2;
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(value[i].ToString()));
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    private static void SkipCfws(string s, ref int i)
+    {
+        while (i < s.Length)
+        {
+            if (char.IsWhiteSpace(s[i]))
+            {
+                i++;
+            }
+            else if (s[i] == '(')
+            {
+                var depth = 0;
+                for (; i < s.Length; i++)
+                {
+                    if (s[i] == '\\')
+                    {
+                        i++;
+                    }
+                    else if (s[i] == '(')
+                    {
+                        depth++;
+                    }
+                    else if (s[i] == ')' && --depth == 0)
+                    {
+                        i++;
+                        break;
+                    }
+                }
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    private static string ReadToken(string s, ref int i, bool allowStar = false, bool lenient = false)
+    {
+        // RFC 2045 token: any CHAR except SPACE, CTLs and tspecials. Values are read leniently (until ';' or space).
+        var start = i;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            if (c <= ' ' || c == 127 || (lenient ? c == ';' : ("()<>@,;:\\\"/[]?=".Contains(c, StringComparison.Ordinal) || (!allowStar && c == '*'))))
+            {
+                break;
+            }
+
+            i++;
+        }
+
+        return s[start..i];
+    }
+
+    private static string ReadQuoted(string s, ref int i)
+    {
+        var sb = new StringBuilder();
+        i++;
+        for (; i < s.Length; i++)
+        {
+            if (s[i] == '\\' && i + 1 < s.Length)
+            {
+                sb.Append(s[++i]);
+            }
+            else if (s[i] == '"')
+            {
+                i++;
+                break;
+            }
+            else
+            {
+                sb.Append(s[i]);
+            }
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,252 @@
+using System.Globalization;
+using System.Text;
+
+namespace MailKitServer.Mime;
+
+/// <summary>
+/// Writes ENVELOPE, BODY and BODYSTRUCTURE in IMAP syntax (RFC 3501 §7.4.2, RFC 9051 §7.5.2). Strings that hold
+/// CR, LF, NUL or non-ASCII are written as literals, as IMAP4rev1 requires outside UTF8=ACCEPT.
+/// </summary>
+public static class ImapStructureWriter
+{
+    /// <summary>Writes the ENVELOPE of a message.</summary>
+    /// <param name="envelope">The envelope.</param>
+    /// <returns>The parenthesised list.</returns>
+    public static string Envelope(Envelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var sb = new StringBuilder("(");
+        NString(sb, envelope.Date);
+        sb.Append(' ');
+        NString(sb, envelope.Subject);
+        foreach (var list in new[] { envelope.From, envelope.Sender, envelope.ReplyTo, envelope.To, envelope.Cc, envelope.Bcc })
+        {
+            sb.Append(' ');
+            Addresses(sb, list);
+        }
+
+        sb.Append(' ');
+        NString(sb, envelope.InReplyTo);
+        sb.Append(' ');
+        NString(sb, envelope.MessageId);
+        return sb.Append(')').ToString();
+    }
+
+    /// <summary>Writes BODYSTRUCTURE (with extension data) or BODY (without).</summary>
+    /// <param name="entity">The message or part.</param>
+    /// <param name="extensible">True for BODYSTRUCTURE, false for BODY.</param>
+    /// <param name="imap4rev2">Whether message/global is shown as an encapsulated message (RFC 9051 §7.5.2); IMAP4rev1 knows only message/rfc822.</param>
+    /// <returns>The parenthesised structure.</returns>
+    public static string BodyStructure(MimeEntity entity, bool extensible, bool imap4rev2 = false)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var sb = new StringBuilder();
+        Write(sb, entity, extensible, imap4rev2);
+        return sb.ToString();
+    }
+
+    /// <summary>Appends an IMAP nstring: NIL, a quoted string, or a literal.</summary>
+    /// <param name="sb">The output.</param>
+    /// <param name="value">The value.</param>
+    public static void NString(StringBuilder sb, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        if (value is null)
+        {
+            sb.Append("NIL");
+            return;
+        }
+
+        if (value.Any(c => c is '\r' or '\n' or '\0' || c > 127) || value.Length > 4096)
+        {
+            sb.Append('{').Append(Encoding.UTF8.GetByteCount(value).ToString(CultureInfo.InvariantCulture)).Append("}\r\n").Append(value);
+            return;
+        }
+
+        sb.Append('"');
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\')
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        sb.Append('"');
+    }
+
+    private static void Write(StringBuilder sb, MimeEntity e, bool extensible, bool rev2)
+    {
+        var type = e.ContentType;
+        sb.Append('(');
+        if (type.IsMultipart && e.Children.Count > 0)
+        {
+            foreach (var child in e.Children)
+            {
+                Write(sb, child, extensible, rev2);
+            }
+
+            sb.Append(' ');
+            NString(sb, type.RawSubType);
+            if (extensible)
+            {
+                sb.Append(' ');
+                Parameters(sb, type.RawParameters);
+                Extension(sb, e);
+            }
+
+            sb.Append(')');
+            return;
+        }
+
+        if (type.IsMultipart)
+        {
+            // A multipart without parts still needs one body (RFC 3501 body-type-mpart is 1*body): an empty text part.
+            sb.Append("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0");
+            sb.Append(extensible ? " NIL NIL NIL NIL)" : ")");
+            sb.Append(' ');
+            NString(sb, type.RawSubType);
+            if (extensible)
+            {
+                sb.Append(' ');
+                Parameters(sb, type.RawParameters);
+                Extension(sb, e);
+            }
+
+            sb.Append(')');
+            return;
+        }
+
+        NString(sb, type.RawMediaType);
+        sb.Append(' ');
+        NString(sb, type.RawSubType);
+        sb.Append(' ');
+
+        // RFC 2045 §5.2: a text part without a charset is us-ascii; say so, as Dovecot does.
+        Parameters(sb, type.MediaType == "text" && type["charset"] is null ? [.. type.RawParameters, new MimeParameter("charset", "us-ascii")] : type.RawParameters);
+        sb.Append(' ');
+        NString(sb, e.GetHeader("Content-ID"));
+        sb.Append(' ');
+        NString(sb, e.GetHeader("Content-Description"));
+        sb.Append(' ');
+        NString(sb, e.GetHeader("Content-Transfer-Encoding")?.Trim() is { Length: > 0 } enc ? enc : "7bit");
+        sb.Append(' ').Append(e.BodySize.ToString(CultureInfo.InvariantCulture));
+        if (type.IsMessage && (rev2 || type.SubType == "rfc822") && e.Message is { } inner)
+        {
+            sb.Append(' ').Append(Envelope(Mime.Envelope.FromMessage(inner))).Append(' ');
+            Write(sb, inner, extensible, rev2);
+            sb.Append(' ').Append(e.BodyLines.ToString(CultureInfo.InvariantCulture));
+        }
+        else if (type.MediaType == "text")
+        {
+            sb.Append(' ').Append(e.BodyLines.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (extensible)
+        {
+            sb.Append(' ');
+            NString(sb, e.GetHeader("Content-MD5"));
+            Extension(sb, e);
+        }
+
+        sb.Append(')');
+    }
+
+    private static void Extension(StringBuilder sb, MimeEntity e)
+    {
+        // body-fld-dsp body-fld-lang body-fld-loc
+        sb.Append(' ');
+        if (e.Disposition is { } d)
+        {
+            sb.Append('(');
+            NString(sb, d.RawDisposition);
+            sb.Append(' ');
+            Parameters(sb, d.RawParameters);
+            sb.Append(')');
+        }
+        else
+        {
+            sb.Append("NIL");
+        }
+
+        sb.Append(' ');
+        var languages = e.GetHeader("Content-Language")?.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries);
+        if (languages is null || languages.Length == 0)
+        {
+            sb.Append("NIL");
+        }
+        else if (languages.Length == 1)
+        {
+            NString(sb, languages[0]);
+        }
+        else
+        {
+            sb.Append('(');
+            for (var i = 0; i < languages.Length; i++)
+            {
+                if (i > 0)
+                {
+                    sb.Append(' ');
+                }
+
+                NString(sb, languages[i]);
+            }
+
+            sb.Append(')');
+        }
+
+        sb.Append(' ');
+        NString(sb, e.GetHeader("Content-Location"));
+    }
+
+    private static void Parameters(StringBuilder sb, IReadOnlyList<MimeParameter> parameters)
+    {
+        if (parameters.Count == 0)
+        {
+            sb.Append("NIL");
+            return;
+        }
+
+        sb.Append('(');
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(' ');
+            }
+
+            NString(sb, parameters[i].Name);
+            sb.Append(' ');
+            NString(sb, parameters[i].Value);
+        }
+
+        sb.Append(')');
+    }
+
+    private static void Addresses(StringBuilder sb, IReadOnlyList<EnvelopeAddress> list)
+    {
+        if (list.Count == 0)
+        {
+            sb.Append("NIL");
+            return;
+        }
+
+        sb.Append('(');
+        foreach (var a in list)
+        {
+            sb.Append('(');
+            NString(sb, a.Name);
+            sb.Append(' ');
+            NString(sb, a.Route);
+            sb.Append(' ');
+            NString(sb, a.Mailbox);
+            sb.Append(' ');
+            NString(sb, a.Host);
+            sb.Append(')');
+        }
+
+        sb.Append(')');
+    }
+}

@@ -1,0 +1,125 @@
+namespace MailKitServer.Mime;
+
+/// <summary>
+/// One part of a message as the parser found it: where its header and body lie in the message (octet offsets), its
+/// header fields, and its children (multipart) or encapsulated message (message/rfc822, message/global).
+/// </summary>
+public sealed class MimeEntity
+{
+    private readonly List<MimeEntity> _children = [];
+
+    internal MimeEntity(long headerOffset, bool inDigest)
+    {
+        HeaderOffset = headerOffset;
+        BodyOffset = headerOffset;
+        InDigest = inDigest;
+    }
+
+    /// <summary>Where the header starts.</summary>
+    public long HeaderOffset { get; }
+
+    /// <summary>Where the body starts (after the blank line ending the header).</summary>
+    public long BodyOffset { get; internal set; }
+
+    /// <summary>Where the part ends (exclusive); the CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1).</summary>
+    public long EndOffset { get; internal set; }
+
+    /// <summary>The body size in octets.</summary>
+    public long BodySize => EndOffset - BodyOffset;
+
+    /// <summary>The header size in octets, including the blank line.</summary>
+    public long HeaderSize => BodyOffset - HeaderOffset;
+
+    /// <summary>The number of lines of the body: the line feeds in it, as Dovecot counts them.</summary>
+    public long BodyLines { get; internal set; }
+
+    /// <summary>The header fields in order.</summary>
+    public IReadOnlyList<HeaderField> Headers { get; internal set; } = [];
+
+    /// <summary>The content type (the RFC 2045 default when absent or invalid).</summary>
+    public ContentType ContentType { get; internal set; } = ContentType.Default;
+
+    /// <summary>The content disposition, if any.</summary>
+    public ContentDisposition? Disposition { get; internal set; }
+
+    /// <summary>The parts of a multipart, in order.</summary>
+    public IReadOnlyList<MimeEntity> Children => _children;
+
+    /// <summary>The encapsulated message of a message/rfc822 part.</summary>
+    public MimeEntity? Message { get; internal set; }
+
+    /// <summary>Whether the header block was larger than the parser keeps (the fields past the limit are missing).</summary>
+    public bool HeaderTruncated { get; internal set; }
+
+    /// <summary>Whether a multipart lacked its closing boundary.</summary>
+    public bool MissingCloseBoundary { get; internal set; }
+
+    internal bool InDigest { get; }
+
+    internal long BodyLineFeedsAtStart { get; set; }
+
+    /// <summary>The value of the first header field of that name, or <see langword="null"/>.</summary>
+    /// <param name="name">The field name, in any case.</param>
+    /// <returns>The value, unfolded.</returns>
+    public string? GetHeader(string name) => Headers.FirstOrDefault(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value;
+
+    /// <summary>The Content-Transfer-Encoding, lower case (7bit when absent).</summary>
+    public string TransferEncoding => GetHeader("Content-Transfer-Encoding")?.Trim().ToLowerInvariant() is { Length: > 0 } e ? e : "7bit";
+
+    /// <summary>Finds a part by IMAP section number (<c>1.2.3</c>; RFC 3501 §6.4.5).</summary>
+    /// <param name="section">The part numbers.</param>
+    /// <returns>The part, or <see langword="null"/> when there is none.</returns>
+    public MimeEntity? FindPart(IReadOnlyList<int> section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var current = this;
+        foreach (var n in section)
+        {
+            // A message/rfc822 part's numbers address the parts of the message inside it.
+            if (current.Message is { } inner)
+            {
+                current = inner;
+            }
+
+            if (current.ContentType.IsMultipart)
+            {
+                if (n < 1 || n > current.Children.Count)
+                {
+                    return null;
+                }
+
+                current = current.Children[n - 1];
+            }
+            else if (n != 1)
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>Every part in depth-first order, this one first.</summary>
+    /// <returns>The parts.</returns>
+    public IEnumerable<MimeEntity> Descendants()
+    {
+        var stack = new Stack<MimeEntity>();
+        stack.Push(this);
+        while (stack.Count > 0)
+        {
+            var e = stack.Pop();
+            yield return e;
+            if (e.Message is { } m)
+            {
+                stack.Push(m);
+            }
+
+            for (var i = e._children.Count - 1; i >= 0; i--)
+            {
+                stack.Push(e._children[i]);
+            }
+        }
+    }
+
+    internal void AddChild(MimeEntity child) => _children.Add(child);
+}

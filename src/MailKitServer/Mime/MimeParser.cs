@@ -1,0 +1,313 @@
+using System.Buffers;
+using System.Text;
+
+namespace MailKitServer.Mime;
+
+/// <summary>
+/// A streaming MIME parser (RFC 2045, 2046, 5322): feed it the message in blocks of any size and get the part tree
+/// with the exact offsets of every header and body. Memory stays bounded: only header blocks (capped) and the first
+/// kilobyte of each line are kept, never bodies. Malformed input always gives a structure, never an exception.
+/// </summary>
+public sealed class MimeParser
+{
+    private const int PrefixSize = 1024;
+    private readonly MimeParserOptions _options;
+    private readonly List<Frame> _stack = [];
+    private readonly byte[] _prefix = new byte[PrefixSize];
+    private readonly MimeEntity _root;
+    private int _prefixLength;
+    private long _lineStart;
+    private long _lineLength;
+    private long _offset;
+    private long _lineFeeds;
+    private int _previousTerminator;
+    private int _headerCountAtLineStart;
+    private byte _lastByte;
+    private int _parts = 1;
+    private bool _completed;
+
+    /// <summary>Starts parsing a message.</summary>
+    /// <param name="options">The limits, or <see langword="null"/> for the defaults.</param>
+    public MimeParser(MimeParserOptions? options = null)
+    {
+        _options = options ?? MimeParserOptions.Default;
+        _root = new MimeEntity(0, inDigest: false);
+        _stack.Add(new Frame(_root, new ByteBuffer(_options.MaxHeaderBytes)));
+    }
+
+    /// <summary>Parses a whole message held in memory.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="options">The limits.</param>
+    /// <returns>The root entity.</returns>
+    public static MimeEntity Parse(ReadOnlySpan<byte> message, MimeParserOptions? options = null)
+    {
+        var parser = new MimeParser(options);
+        parser.Feed(message);
+        return parser.Complete();
+    }
+
+    /// <summary>Parses a message from a sequence.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="options">The limits.</param>
+    /// <returns>The root entity.</returns>
+    public static MimeEntity Parse(ReadOnlySequence<byte> message, MimeParserOptions? options = null)
+    {
+        var parser = new MimeParser(options);
+        foreach (var segment in message)
+        {
+            parser.Feed(segment.Span);
+        }
+
+        return parser.Complete();
+    }
+
+    /// <summary>Parses a message from a stream, reading it once to its end.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The root entity.</returns>
+    public static async ValueTask<MimeEntity> ParseAsync(Stream message, MimeParserOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var parser = new MimeParser(options);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int n;
+            while ((n = await message.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                parser.Feed(buffer.AsSpan(0, n));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return parser.Complete();
+    }
+
+    /// <summary>Feeds the next block of the message.</summary>
+    /// <param name="block">The octets.</param>
+    public void Feed(ReadOnlySpan<byte> block)
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The parser has completed.");
+        }
+
+        while (!block.IsEmpty)
+        {
+            var lf = block.IndexOf((byte)'\n');
+            var piece = lf < 0 ? block : block[..(lf + 1)];
+            Append(piece);
+            _offset += piece.Length;
+            block = block[piece.Length..];
+            if (lf >= 0)
+            {
+                var crlf = piece.Length >= 2 ? piece[^2] == (byte)'\r' : _lastByteBeforePiece == (byte)'\r';
+                _lineFeeds++;
+                EndLine(crlf ? 2 : 1, hasLineFeed: true);
+            }
+
+            _lastByte = piece[^1];
+        }
+    }
+
+    /// <summary>Ends the input and returns the structure.</summary>
+    /// <returns>The root entity.</returns>
+    public MimeEntity Complete()
+    {
+        if (_completed)
+        {
+            return _root;
+        }
+
+        _completed = true;
+        if (_lineLength > 0)
+        {
+            EndLine(0, hasLineFeed: false);
+        }
+
+        for (var i = _stack.Count - 1; i >= 0; i--)
+        {
+            Close(_stack[i], _offset, _lineFeeds);
+        }
+
+        _stack.Clear();
+        return _root;
+    }
+
+    private byte _lastByteBeforePiece;
+
+    private void Append(ReadOnlySpan<byte> piece)
+    {
+        _lastByteBeforePiece = _lastByte;
+        if (_lineLength == 0)
+        {
+            _headerCountAtLineStart = _stack[^1].Header?.Count ?? 0;
+        }
+
+        var room = PrefixSize - _prefixLength;
+        if (room > 0)
+        {
+            var n = Math.Min(room, piece.Length);
+            piece[..n].CopyTo(_prefix.AsSpan(_prefixLength));
+            _prefixLength += n;
+        }
+
+        _stack[^1].Header?.Append(piece);
+        _lineLength += piece.Length;
+    }
+
+    private void EndLine(int terminator, bool hasLineFeed)
+    {
+        var lineEnd = _lineStart + _lineLength;
+        var contentLength = (int)Math.Min(_prefixLength, _lineLength - terminator);
+        var content = _prefix.AsSpan(0, Math.Max(0, contentLength));
+        var top = _stack[^1];
+        if (_lineLength - terminator <= PrefixSize && TryMatchBoundary(content, out var index, out var isClose))
+        {
+            if (top.Header is { } header)
+            {
+                header.Truncate(_headerCountAtLineStart);
+            }
+
+            HandleBoundary(index, isClose, lineEnd, hasLineFeed);
+        }
+        else if (top.Header is not null && _lineLength == terminator && terminator > 0)
+        {
+            EndHeaders(top, lineEnd);
+        }
+
+        _previousTerminator = terminator;
+        _lineStart = lineEnd;
+        _lineLength = 0;
+        _prefixLength = 0;
+    }
+
+    private bool TryMatchBoundary(ReadOnlySpan<byte> line, out int index, out bool isClose)
+    {
+        index = -1;
+        isClose = false;
+        if (line.Length < 3 || line[0] != (byte)'-' || line[1] != (byte)'-')
+        {
+            return false;
+        }
+
+        for (var i = _stack.Count - 1; i >= 0; i--)
+        {
+            var boundary = _stack[i].Boundary;
+            if (boundary is null || _stack[i].Closed || !line[2..].StartsWith(boundary))
+            {
+                continue;
+            }
+
+            // RFC 2046 §5.1.1: "it is sufficient that the boundary appear in its entirety following the CRLF".
+            isClose = line[(2 + boundary.Length)..].StartsWith("--"u8);
+            index = i;
+            return true;
+        }
+
+        return false;
+    }
+
+    private void HandleBoundary(int index, bool isClose, long lineEnd, bool boundaryHasLineFeed)
+    {
+        // RFC 2046 §5.1.1: the CRLF before a boundary belongs to the boundary, not to the part before it.
+        var stolenEnd = _lineStart - _previousTerminator;
+        var lineFeedsBefore = _lineFeeds - (boundaryHasLineFeed ? 1 : 0);
+        for (var i = _stack.Count - 1; i > index; i--)
+        {
+            var frame = _stack[i];
+            var stolen = stolenEnd >= frame.Entity.BodyOffset && _previousTerminator > 0 && frame.Header is null;
+            var end = stolen ? stolenEnd : Math.Max(frame.Entity.BodyOffset, _lineStart);
+            Close(frame, end, lineFeedsBefore - (stolen ? 1 : 0));
+            _stack.RemoveAt(i);
+        }
+
+        var parent = _stack[index];
+        if (isClose)
+        {
+            parent.Closed = true;
+            return;
+        }
+
+        if (_parts >= _options.MaxParts)
+        {
+            return;
+        }
+
+        _parts++;
+        var child = new MimeEntity(lineEnd, inDigest: parent.Entity.ContentType.SubType == "digest");
+        parent.Entity.AddChild(child);
+        _stack.Add(new Frame(child, new ByteBuffer(_options.MaxHeaderBytes)));
+    }
+
+    private void EndHeaders(Frame frame, long bodyOffset)
+    {
+        var entity = frame.Entity;
+        ApplyHeaders(frame);
+        entity.BodyOffset = bodyOffset;
+        entity.BodyLineFeedsAtStart = _lineFeeds;
+        var depth = _stack.Count;
+        if (entity.ContentType.IsMultipart && entity.ContentType["boundary"] is { Length: > 0 and <= 200 } boundary && depth < _options.MaxDepth)
+        {
+            frame.Boundary = Encoding.UTF8.GetBytes(boundary);
+        }
+        else if (entity.ContentType.IsMessage && depth < _options.MaxDepth && _parts < _options.MaxParts)
+        {
+            _parts++;
+            var inner = new MimeEntity(bodyOffset, inDigest: false);
+            entity.Message = inner;
+            _stack.Add(new Frame(inner, new ByteBuffer(_options.MaxHeaderBytes)));
+        }
+    }
+
+    private void ApplyHeaders(Frame frame)
+    {
+        var entity = frame.Entity;
+        var header = frame.Header!;
+        entity.Headers = HeaderParser.Parse(header.Span);
+        entity.HeaderTruncated = header.Overflowed;
+        var contentType = entity.GetHeader("Content-Type");
+        entity.ContentType = (contentType is null ? null : HeaderParameterParser.ParseContentType(contentType))
+            ?? (entity.InDigest ? ContentType.DigestDefault : ContentType.Default);
+        if (entity.GetHeader("Content-Disposition") is { } disposition)
+        {
+            entity.Disposition = HeaderParameterParser.ParseContentDisposition(disposition);
+        }
+
+        frame.Header = null;
+    }
+
+    private void Close(Frame frame, long end, long lineFeedsAtEnd)
+    {
+        var entity = frame.Entity;
+        if (frame.Header is not null)
+        {
+            // The header never ended with a blank line: all of it is header, the body is empty.
+            ApplyHeaders(frame);
+            entity.BodyOffset = Math.Max(entity.HeaderOffset, end);
+            entity.BodyLineFeedsAtStart = lineFeedsAtEnd;
+        }
+
+        entity.EndOffset = Math.Max(entity.BodyOffset, end);
+        entity.BodyLines = entity.BodySize == 0 ? 0 : Math.Max(0, lineFeedsAtEnd - entity.BodyLineFeedsAtStart);
+        if (frame.Boundary is not null && !frame.Closed)
+        {
+            entity.MissingCloseBoundary = true;
+        }
+    }
+
+    private sealed class Frame(MimeEntity entity, ByteBuffer header)
+    {
+        public MimeEntity Entity { get; } = entity;
+
+        public ByteBuffer? Header { get; set; } = header;
+
+        public byte[]? Boundary { get; set; }
+
+        public bool Closed { get; set; }
+    }
+}

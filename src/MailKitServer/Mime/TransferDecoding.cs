@@ -1,0 +1,120 @@
+using System.Text;
+
+namespace MailKitServer.Mime;
+
+/// <summary>Content-Transfer-Encoding decoders (RFC 2045 §6): base64 and quoted-printable, tolerant of the usual damage.</summary>
+public static class TransferDecoding
+{
+    /// <summary>Decodes base64, skipping white space and characters outside the alphabet (RFC 2045 §6.8).</summary>
+    /// <param name="input">The encoded octets.</param>
+    /// <param name="output">The decoded octets.</param>
+    /// <returns><see langword="false"/> when nothing decodable was found in a non-empty input.</returns>
+    public static bool TryDecodeBase64(ReadOnlySpan<byte> input, out byte[] output)
+    {
+        var result = new byte[(input.Length * 3 / 4) + 3];
+        var n = 0;
+        var quad = 0;
+        var bits = 0;
+        var sawAny = false;
+        foreach (var c in input)
+        {
+            int v = c switch
+            {
+                >= (byte)'A' and <= (byte)'Z' => c - 'A',
+                >= (byte)'a' and <= (byte)'z' => c - 'a' + 26,
+                >= (byte)'0' and <= (byte)'9' => c - '0' + 52,
+                (byte)'+' => 62,
+                (byte)'/' => 63,
+                _ => -1,
+            };
+            if (c == (byte)'=')
+            {
+                break;
+            }
+
+            if (v < 0)
+            {
+                continue;
+            }
+
+            sawAny = true;
+            quad = (quad << 6) | v;
+            bits += 6;
+            if (bits >= 8)
+            {
+                bits -= 8;
+                result[n++] = (byte)(quad >> bits);
+                quad &= (1 << bits) - 1;
+            }
+        }
+
+        output = result[..n];
+        return sawAny || input.Trim(" \t\r\n"u8).IsEmpty;
+    }
+
+    /// <summary>Decodes quoted-printable (RFC 2045 §6.7); soft line breaks are removed, bad escapes kept literally.</summary>
+    /// <param name="input">The encoded octets.</param>
+    /// <param name="header">Whether this is the Q encoding of RFC 2047 (no line structure).</param>
+    /// <returns>The decoded octets.</returns>
+    public static byte[] DecodeQuotedPrintable(ReadOnlySpan<byte> input, bool header = false)
+    {
+        var output = new byte[input.Length];
+        var n = 0;
+        for (var i = 0; i < input.Length; i++)
+        {
+            var c = input[i];
+            if (c != (byte)'=')
+            {
+                output[n++] = c;
+                continue;
+            }
+
+            // Soft line break: "=" followed by optional white space and a line end.
+            var j = i + 1;
+            while (!header && j < input.Length && input[j] is (byte)' ' or (byte)'\t')
+            {
+                j++;
+            }
+
+            if (!header && j < input.Length && input[j] is (byte)'\r' or (byte)'\n')
+            {
+                i = input[j] == (byte)'\r' && j + 1 < input.Length && input[j + 1] == (byte)'\n' ? j + 1 : j;
+                continue;
+            }
+
+            if (i + 2 < input.Length && IsHex(input[i + 1]) && IsHex(input[i + 2]))
+            {
+                output[n++] = (byte)((Hex(input[i + 1]) << 4) | Hex(input[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                output[n++] = c;
+            }
+        }
+
+        return output[..n];
+    }
+
+    /// <summary>Decodes a body according to its Content-Transfer-Encoding (7bit, 8bit and binary pass through).</summary>
+    /// <param name="body">The body octets.</param>
+    /// <param name="transferEncoding">The encoding name.</param>
+    /// <returns>The decoded octets.</returns>
+    public static byte[] Decode(ReadOnlySpan<byte> body, string transferEncoding) => transferEncoding.ToLowerInvariant() switch
+    {
+        "base64" => TryDecodeBase64(body, out var b) ? b : body.ToArray(),
+        "quoted-printable" => DecodeQuotedPrintable(body),
+        _ => body.ToArray(),
+    };
+
+    /// <summary>Turns a decoded text body into a string through its charset (UTF-8, then Latin-1 when the charset is unknown).</summary>
+    /// <param name="body">The decoded octets.</param>
+    /// <param name="charset">The charset parameter.</param>
+    /// <returns>The text.</returns>
+    public static string ToText(ReadOnlySpan<byte> body, string? charset) =>
+        EncodedWords.GetEncoding(charset) is { } encoding ? encoding.GetString(body) : HeaderParser.DecodeText(body);
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+
+    private static int Hex(byte b) => b <= (byte)'9' ? b - '0' : (b | 0x20) - 'a' + 10;
+}

@@ -1,0 +1,50 @@
+using System.Text;
+using MailKitServer.Mime;
+using MailKitServer.TestSupport;
+
+namespace MailKitServer.Tests.Mime;
+
+public class MimeParserTests
+{
+    public static TheoryData<string> CorpusNames => new(MimeCorpus.All().Select(c => c.Name));
+
+    /// <summary>A canonical dump of the tree: offsets, lines, types, children.</summary>
+    private static string Dump(MimeEntity e)
+    {
+        var sb = new StringBuilder();
+        void Walk(MimeEntity x, string indent)
+        {
+            sb.Append(indent).Append($"{x.ContentType.MediaType}/{x.ContentType.SubType} h={x.HeaderOffset} b={x.BodyOffset} e={x.EndOffset} lines={x.BodyLines} headers={x.Headers.Count}\n");
+            if (x.Message is { } m)
+            {
+                Walk(m, indent + "  [msg] ");
+            }
+
+            foreach (var c in x.Children)
+            {
+                Walk(c, indent + "  ");
+            }
+        }
+
+        Walk(e, string.Empty);
+        return sb.ToString();
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusNames))]
+    public void Structure_is_the_same_at_every_split(string name)
+    {
+        var message = MimeCorpus.All().Single(c => c.Name == name).Message;
+        var expected = Dump(MimeParser.Parse(message));
+        foreach (var split in Segments.Splits(message))
+        {
+            var parser = new MimeParser();
+            foreach (var piece in split)
+            {
+                parser.Feed(piece);
+            }
+
+            Assert.Equal(expected, Dump(parser.Complete()));
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MailKitServer.TestSupport;
+
+/// <summary>A private Dovecot (Debian dovecot-imapd) on a free loopback port, with one user u/p and a Maildir.</summary>
+public sealed class Dovecot : IAsyncDisposable
+{
+    private readonly System.Diagnostics.Process _master;
+
+    private Dovecot(string root, int port, System.Diagnostics.Process master)
+    {
+        Root = root;
+        Port = port;
+        _master = master;
+    }
+
+    public string Root { get; }
+
+    public int Port { get; }
+
+    public string MailRoot => Path.Combine(Root, "mail");
+
+    public static async Task<Dovecot> StartAsync(string? mailLocation = null)
+    {
+        var root = Directory.CreateTempSubdirectory("mks-dovecot-").FullName;
+        File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
+        foreach (var d in new[] { "mail", "run", "state" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, d));
+        }
+
+        var id = await ExternalTool.RunAsync("id", ["-u", "vmail"]);
+        if (id.ExitCode != 0)
+        {
+            throw new InvalidOperationException("The 'vmail' user is missing: ./test.sh creates it (useradd -r vmail), as Dovecot refuses uid 0 for mail.");
+        }
+
+        await ExternalTool.RunAsync("chown", ["-R", "vmail:vmail", Path.Combine(root, "mail")]);
+        await File.WriteAllTextAsync(Path.Combine(root, "passwd"), "u:{PLAIN}p\n");
+        var port = FreePort();
+        await File.WriteAllTextAsync(Path.Combine(root, "dovecot.conf"), $$"""
+            base_dir = {{root}}/run
+            state_dir = {{root}}/state
+            log_path = {{root}}/dovecot.log
+            listen = 127.0.0.1
+            ssl = no
+            disable_plaintext_auth = no
+            auth_mechanisms = plain login
+            protocols = imap
+            mail_location = {{mailLocation ?? $"maildir:{root}/mail/%u/Maildir"}}
+            first_valid_uid = {{id.Stdout.Trim()}}
+            passdb {
+              driver = passwd-file
+              args = scheme=PLAIN username_format=%u {{root}}/passwd
+            }
+            userdb {
+              driver = static
+              args = uid=vmail gid=vmail home={{root}}/mail/%u
+            }
+            service imap-login {
+              inet_listener imap {
+                port = {{port}}
+              }
+              inet_listener imaps {
+                port = 0
+              }
+            }
+            """);
+        // -F: the master stays in the foreground as our child, so no daemon inherits the test's pipes.
+        var psi = new System.Diagnostics.ProcessStartInfo("dovecot") { UseShellExecute = false, RedirectStandardOutput = false, RedirectStandardError = false };
+        psi.ArgumentList.Add("-F");
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Path.Combine(root, "dovecot.conf"));
+        var master = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("dovecot did not start");
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !master.HasExited)
+            {
+                await Task.Delay(50);
+            }
+            catch (SocketException)
+            {
+                var log = Path.Combine(root, "dovecot.log");
+                throw new InvalidOperationException("dovecot did not listen: " + (File.Exists(log) ? File.ReadAllText(log) : "no log"));
+            }
+        }
+
+        return new Dovecot(root, port, master);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_master.HasExited)
+        {
+            await ExternalTool.RunAsync("kill", [_master.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            try
+            {
+                await _master.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                _master.Kill(entireProcessTree: true);
+            }
+        }
+
+        _master.Dispose();
+
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
