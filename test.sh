@@ -10,6 +10,7 @@ declare -A tools=(
   [curl]=curl
   [python3]=python3
   [fetchmail]=fetchmail
+  [dovecot]=dovecot-imapd
 )
 missing=()
 for tool in "${!tools[@]}"; do
@@ -23,6 +24,16 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "missing test tools: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# Dovecot (used as the reference IMAP server in tests) refuses uid 0 for mail: tests run it as 'vmail'.
+if ! id vmail >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin vmail
+  else
+    echo "missing user 'vmail' for the Dovecot tests; run as root or: sudo useradd --system vmail" >&2
     exit 1
   fi
 fi

@@ -21,7 +21,11 @@ public static class DateParser
 
         // Drop comments and the day of week; split on white space and commas.
         var text = System.Text.RegularExpressions.Regex.Replace(value, @"\([^)]*\)", " ");
-        var parts = text.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries).ToList();
+        var parts = text.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries)
+
+            // The broken but common "13-Oct-95" form.
+            .SelectMany(p => System.Text.RegularExpressions.Regex.IsMatch(p, "^[0-9]{1,2}-[A-Za-z]{3}-[0-9]{2,4}$") ? p.Split('-') : [p])
+            .ToList();
         if (parts.Count > 0 && parts[0].Length >= 3 && char.IsLetter(parts[0][0]) && !Months.Contains(parts[0][..3].ToLowerInvariant()))
         {
             parts.RemoveAt(0);

@@ -48,13 +48,13 @@ internal static class MimeCorpus
         var sb = new StringBuilder("From: deep@x.test\r\n");
         for (var i = 0; i < depth; i++)
         {
-            sb.Append($"Content-Type: multipart/mixed; boundary=\"n{i}\"\r\n\r\n--n{i}\r\n");
+            sb.Append($"Content-Type: multipart/mixed; boundary=\"n{i}z\"\r\n\r\n--n{i}z\r\n");
         }
 
         sb.Append("Content-Type: text/plain\r\n\r\ninnermost\r\n");
         for (var i = depth - 1; i >= 0; i--)
         {
-            sb.Append($"--n{i}--\r\n");
+            sb.Append($"--n{i}z--\r\n");
         }
 
         return sb.ToString();
