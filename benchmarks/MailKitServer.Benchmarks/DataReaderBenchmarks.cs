@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using MailKitServer.Smtp.Data;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using MailKitServer.Users.InMemory;
 using MailKitServer.Host;
+using MailKitServer.Imap;
 using MailKitServer.Policy;
 using MailKitServer.Pop3;
 using MailKitServer.Runtime;
@@ -105,6 +106,8 @@ Add("submission", ep => builder.AddSmtp("submission", ep, SmtpRole.Submission));
 Add("smtps", ep => builder.AddSmtp("smtps", ep, SmtpRole.Submission, TlsMode.Implicit));
 Add("pop3", ep => builder.AddPop3("pop3", ep, TlsMode.None));
 Add("pop3s", ep => builder.AddPop3("pop3s", ep, TlsMode.Implicit));
+Add("imap", ep => builder.AddImap("imap", ep, TlsMode.None));
+Add("imaps", ep => builder.AddImap("imaps", ep, TlsMode.Implicit));
 
 MailServer server;
 try

@@ -1,13 +1,14 @@
 using System.Net;
 using MailKitServer.Users.InMemory;
 using MailKitServer.Runtime;
+using MailKitServer.Imap;
 using MailKitServer.Pop3;
 using MailKitServer.Smtp;
 using MailKitServer.Storage.InMemory;
 
 namespace MailKitServer.TestSupport;
 
-/// <summary>A server on free loopback ports with SMTP, submission, SMTPS, LMTP, POP3 and POP3S, and two users.</summary>
+/// <summary>A server on free loopback ports with SMTP, submission, SMTPS, LMTP, POP3, POP3S, IMAP and IMAPS, and two users.</summary>
 public sealed class TestMailServer : IAsyncDisposable
 {
     private TestMailServer(MailServer server, InMemoryMessageStore store, InMemoryUserDirectory directory)
@@ -35,6 +36,10 @@ public sealed class TestMailServer : IAsyncDisposable
 
     public IPEndPoint Pop3s => Server.GetEndpoint("pop3s").EndPoint;
 
+    public IPEndPoint Imap => Server.GetEndpoint("imap").EndPoint;
+
+    public IPEndPoint Imaps => Server.GetEndpoint("imaps").EndPoint;
+
     public static async Task<TestMailServer> StartAsync(Action<SmtpOptions>? smtp = null, Action<MailServerBuilder>? configure = null, bool insecureAuth = true, Action<Pop3Options>? pop3 = null)
     {
         var store = new InMemoryMessageStore();
@@ -54,7 +59,9 @@ public sealed class TestMailServer : IAsyncDisposable
             .AddSmtps(0, smtp)
             .AddLmtp(0, smtp)
             .AddPop3(0, pop3)
-            .AddPop3s(0, pop3);
+            .AddPop3s(0, pop3)
+            .AddImap(0)
+            .AddImaps(0);
         configure?.Invoke(builder);
         var server = await builder.StartAsync();
         return new TestMailServer(server, store, directory);

@@ -1,3 +1,5 @@
+using MailKitServer.Runtime;
+
 namespace MailKitServer.Smtp.Data;
 
 /// <summary>

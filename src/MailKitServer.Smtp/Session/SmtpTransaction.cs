@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using MailKitServer.Addresses;
 using MailKitServer.Delivery;
 using MailKitServer.Smtp.Data;

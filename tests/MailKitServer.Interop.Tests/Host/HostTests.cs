@@ -9,10 +9,10 @@ public class HostTests
     {
         await using var host = await HostProcess.StartAsync(
             "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
-            "--pop3-port", "0", "--pop3s-port", "-1", "--imap-port", "-1",
+            "--pop3-port", "0", "--pop3s-port", "-1", "--imap-port", "0", "--imaps-port", "-1",
             "--user", "carol@corp.test:carol-pw", "--alias", "all@corp.test=carol@corp.test,sales@corp.test", "--alias", "sales@corp.test=carol@corp.test");
         Assert.Contains("user carol@corp.test password carol-pw", host.Output);
-        Assert.Equal(["pop3", "smtp", "smtps", "submission"], host.Listeners.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["imap", "pop3", "smtp", "smtps", "submission"], host.Listeners.Keys.Order(StringComparer.Ordinal).ToArray());
         Assert.All(host.Listeners.Values, e => Assert.NotEqual(0, e.Port));
 
         var port = host.Listeners["smtp"].Port.ToString(System.Globalization.CultureInfo.InvariantCulture);

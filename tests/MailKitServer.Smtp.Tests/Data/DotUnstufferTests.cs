@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using System.Text;
 using MailKitServer.Smtp.Data;
 using MailKitServer.TestSupport;

@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using MailKitServer.Smtp.Data;
 
 namespace MailKitServer.Smtp.Tests.Data;

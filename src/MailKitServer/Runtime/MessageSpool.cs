@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace MailKitServer.Smtp.Data;
+namespace MailKitServer.Runtime;
 
 /// <summary>
 /// Holds a message while it is received: in pooled memory up to a threshold, then in a temporary file that is

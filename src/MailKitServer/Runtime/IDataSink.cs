@@ -1,4 +1,4 @@
-namespace MailKitServer.Smtp.Data;
+namespace MailKitServer.Runtime;
 
 /// <summary>Where decoded message octets go.</summary>
 public interface IDataSink

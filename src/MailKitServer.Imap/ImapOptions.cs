@@ -1,0 +1,58 @@
+namespace MailKitServer.Imap;
+
+/// <summary>Options of one IMAP listener.</summary>
+public sealed class ImapOptions
+{
+    /// <summary>The longest command line, counting CRLF (RFC 7162 §4 asks 8192 at least).</summary>
+    public int MaxLineLength { get; set; } = 64 * 1024;
+
+    /// <summary>The largest literal in commands other than APPEND.</summary>
+    public int MaxLiteralSize { get; set; } = 64 * 1024;
+
+    /// <summary>The largest message APPEND accepts (RFC 7889 APPENDLIMIT).</summary>
+    public long AppendLimit { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>The autologout timer (RFC 3501 §5.4: at least 30 minutes), also the longest IDLE.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How many BAD commands before authentication close the connection (cross-protocol attacks).</summary>
+    public int MaxBadCommandsBeforeAuthentication { get; set; } = 3;
+
+    /// <summary>How many BAD commands after authentication close the connection.</summary>
+    public int MaxBadCommands { get; set; } = 50;
+
+    /// <summary>Whether STARTTLS is offered on plain connections.</summary>
+    public bool EnableStartTls { get; set; } = true;
+
+    /// <summary>Returns every problem with these options, each naming the option.</summary>
+    /// <param name="listener">The listener name.</param>
+    /// <returns>The problems.</returns>
+    public IEnumerable<string> Validate(string listener)
+    {
+        var prefix = $"Imap[{listener}].";
+        if (MaxLineLength < 8192)
+        {
+            yield return $"{prefix}{nameof(MaxLineLength)} must be at least 8192, as RFC 7162 §4 recommends (was {MaxLineLength}).";
+        }
+
+        if (MaxLiteralSize < 1024)
+        {
+            yield return $"{prefix}{nameof(MaxLiteralSize)} must be at least 1024 (was {MaxLiteralSize}).";
+        }
+
+        if (AppendLimit < 1024)
+        {
+            yield return $"{prefix}{nameof(AppendLimit)} must be at least 1024 (was {AppendLimit}).";
+        }
+
+        if (IdleTimeout < TimeSpan.FromMinutes(30))
+        {
+            yield return $"{prefix}{nameof(IdleTimeout)} must be at least 30 minutes, as RFC 3501 §5.4 requires (was {IdleTimeout}).";
+        }
+
+        if (MaxBadCommandsBeforeAuthentication < 1 || MaxBadCommands < 1)
+        {
+            yield return $"{prefix}{nameof(MaxBadCommandsBeforeAuthentication)} and {nameof(MaxBadCommands)} must be at least 1.";
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text;
+
+namespace MailKitServer.Imap.Parsing;
+
+/// <summary>
+/// Turns the text of a command (with its literals already read) into tokens: atoms, quoted strings, literals and
+/// parenthesised lists. An atom may hold a <c>[section]</c> with spaces and parentheses inside and a <c>&lt;partial&gt;</c>,
+/// as FETCH items do.
+/// </summary>
+public static class ImapTokenizer
+{
+    /// <summary>The character that marks where a literal stands in the text.</summary>
+    public const char LiteralMarker = '\u0001';
+
+    /// <summary>Tokenizes a command.</summary>
+    /// <param name="text">The command text; each literal is replaced by <see cref="LiteralMarker"/>.</param>
+    /// <param name="literals">The literals in order.</param>
+    /// <param name="tokens">The tokens.</param>
+    /// <param name="error">Why the syntax is invalid.</param>
+    /// <returns><see langword="true"/> when the syntax is valid.</returns>
+    public static bool TryTokenize(string text, IReadOnlyList<ImapToken> literals, out List<ImapToken> tokens, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(literals);
+        var stack = new Stack<List<ImapToken>>();
+        var current = new List<ImapToken>();
+        tokens = current;
+        error = null;
+        var literal = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case ' ':
+                    i++;
+                    break;
+                case '(':
+                    stack.Push(current);
+                    current = [];
+                    i++;
+                    break;
+                case ')':
+                    if (stack.Count == 0)
+                    {
+                        error = "Unbalanced parentheses";
+                        return false;
+                    }
+
+                    var list = ImapToken.List(current);
+                    current = stack.Pop();
+                    current.Add(list);
+                    i++;
+                    break;
+                case '"':
+                    var sb = new StringBuilder();
+                    i++;
+                    var closed = false;
+                    while (i < text.Length)
+                    {
+                        if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is '"' or '\\')
+                        {
+                            sb.Append(text[i + 1]);
+                            i += 2;
+                        }
+                        else if (text[i] == '"')
+                        {
+                            closed = true;
+                            i++;
+                            break;
+                        }
+                        else
+                        {
+                            sb.Append(text[i++]);
+                        }
+                    }
+
+                    if (!closed)
+                    {
+                        error = "Unterminated quoted string";
+                        return false;
+                    }
+
+                    current.Add(ImapToken.Quoted(sb.ToString()));
+                    break;
+                case LiteralMarker:
+                    if (literal >= literals.Count)
+                    {
+                        error = "Literal missing";
+                        return false;
+                    }
+
+                    current.Add(literals[literal++]);
+                    i++;
+                    break;
+                default:
+                    var start = i;
+                    var depth = 0;
+                    while (i < text.Length)
+                    {
+                        var ch = text[i];
+                        if (ch == '[')
+                        {
+                            depth++;
+                        }
+                        else if (ch == ']' && depth > 0)
+                        {
+                            depth--;
+                        }
+                        else if (depth == 0 && (ch is ' ' or '(' or ')' or '"' or LiteralMarker || char.IsControl(ch)))
+                        {
+                            break;
+                        }
+
+                        i++;
+                    }
+
+                    if (i == start)
+                    {
+                        error = "Invalid character";
+                        return false;
+                    }
+
+                    if (depth != 0)
+                    {
+                        error = "Unbalanced brackets";
+                        return false;
+                    }
+
+                    current.Add(ImapToken.Atom(text[start..i]));
+                    break;
+            }
+        }
+
+        if (stack.Count != 0)
+        {
+            error = "Unbalanced parentheses";
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text;
+
+namespace MailKitServer.Imap.Session;
+
+/// <summary>Selects header fields by name from a raw header block, folding kept (BODY[HEADER.FIELDS (...)], RFC 3501 §6.4.5).</summary>
+internal static class HeaderFilter
+{
+    public static byte[] Select(ReadOnlySpan<byte> header, IReadOnlyCollection<string> names, bool exclude)
+    {
+        var output = new List<byte>();
+        var keep = false;
+        while (!header.IsEmpty)
+        {
+            var lf = header.IndexOf((byte)'\n');
+            var line = lf < 0 ? header : header[..(lf + 1)];
+            header = header[line.Length..];
+            var content = line.TrimEnd("\r\n"u8);
+            if (content.IsEmpty)
+            {
+                break;
+            }
+
+            if (line[0] is not ((byte)' ' or (byte)'\t'))
+            {
+                var colon = content.IndexOf((byte)':');
+                var name = colon > 0 ? Encoding.ASCII.GetString(content[..colon]).TrimEnd() : string.Empty;
+                var listed = names.Any(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+                keep = colon > 0 && listed != exclude;
+            }
+
+            if (keep)
+            {
+                output.AddRange(line);
+            }
+        }
+
+        // The blank line that ends a header is part of the result.
+        output.AddRange("\r\n"u8);
+        return [.. output];
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using MailKitServer.Imap.Parsing;
+using MailKitServer.Runtime;
+
+namespace MailKitServer.Imap.Session;
+
+/// <summary>
+/// Reads one whole command: its lines and literals. A synchronizing literal gets "+" only when it is within the
+/// limits (RFC 3501 §7.5); one over the limit is refused before its octets are read. APPEND literals are spooled
+/// (memory, then a temporary file), never held whole in memory.
+/// </summary>
+internal sealed class ImapCommandReader(MailConnection connection, ImapOptions options)
+{
+    public async ValueTask<ReadOutcome> ReadAsync()
+    {
+        var text = new StringBuilder();
+        var literals = new List<ImapToken>();
+        string? tag = null;
+        var isAppend = false;
+        while (true)
+        {
+            var read = await connection.ReadLineAsync(options.MaxLineLength).ConfigureAwait(false);
+            if (read.Status != LineReadStatus.Line)
+            {
+                return new ReadOutcome(read.Status, null, null, tag);
+            }
+
+            var line = read.Line.Span;
+            var (hasLiteral, size, synchronizing, markerStart) = FindLiteral(line);
+            text.Append(Encoding.UTF8.GetString(hasLiteral ? line[..markerStart] : line));
+            if (tag is null)
+            {
+                var s = text.ToString();
+                var sp = s.IndexOf(' ', StringComparison.Ordinal);
+                tag = sp > 0 ? s[..sp] : s;
+                var rest = sp > 0 ? s[(sp + 1)..] : string.Empty;
+                isAppend = rest.StartsWith("APPEND ", StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (!hasLiteral)
+            {
+                break;
+            }
+
+            var limit = isAppend ? options.AppendLimit : options.MaxLiteralSize;
+            if (size > limit)
+            {
+                if (!synchronizing)
+                {
+                    // A non-synchronizing literal's octets are already on their way (RFC 7888 §4): end the session.
+                    connection.Write("* BYE [TOOBIG] Literal too large\r\n");
+                    return new ReadOutcome(LineReadStatus.Closed, null, null, tag);
+                }
+
+                connection.Write(isAppend ? $"{tag} NO [TOOBIG] Message too large\r\n" : $"{tag} BAD Literal too large\r\n");
+                return new ReadOutcome(LineReadStatus.Line, null, null, tag);
+            }
+
+            if (synchronizing)
+            {
+                connection.Write("+ Ready for literal data\r\n"u8);
+            }
+
+            literals.Add(await ReadLiteralAsync(size, isAppend).ConfigureAwait(false));
+            text.Append(ImapTokenizer.LiteralMarker);
+        }
+
+        if (!ImapTokenizer.TryTokenize(text.ToString(), literals, out var tokens, out var error))
+        {
+            return new ReadOutcome(LineReadStatus.Line, null, error, tag);
+        }
+
+        if (tokens.Count < 2 || tokens[0].Kind != ImapTokenKind.Atom || tokens[1].Kind != ImapTokenKind.Atom || !ValidTag(tokens[0].Text))
+        {
+            return new ReadOutcome(LineReadStatus.Line, null, "Missing tag or command", tokens.Count > 0 && tokens[0].Kind == ImapTokenKind.Atom && ValidTag(tokens[0].Text) ? tokens[0].Text : "*");
+        }
+
+        return new ReadOutcome(LineReadStatus.Line, new ImapCommandLine(tokens[0].Text, tokens[1].Text.ToUpperInvariant(), tokens.Skip(2).ToList()), null, tokens[0].Text);
+    }
+
+    private static bool ValidTag(string tag) => tag.Length > 0 && tag.All(c => c > ' ' && c < 127 && c is not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or '+'));
+
+    private static (bool HasLiteral, long Size, bool Synchronizing, int MarkerStart) FindLiteral(ReadOnlySpan<byte> line)
+    {
+        // literal = "{" number ["+"] "}" CRLF, at the end of the line (RFC 3501 §4.3, RFC 7888).
+        if (line.Length < 3 || line[^1] != (byte)'}')
+        {
+            return default;
+        }
+
+        var open = line.LastIndexOf((byte)'{');
+        if (open < 0)
+        {
+            return default;
+        }
+
+        var inner = line[(open + 1)..^1];
+        var synchronizing = true;
+        if (!inner.IsEmpty && inner[^1] == (byte)'+')
+        {
+            synchronizing = false;
+            inner = inner[..^1];
+        }
+
+        if (inner.IsEmpty || inner.Length > 18 || !long.TryParse(Encoding.ASCII.GetString(inner), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            return default;
+        }
+
+        return (true, size, synchronizing, open);
+    }
+
+    private async ValueTask<ImapToken> ReadLiteralAsync(long size, bool spool)
+    {
+        MessageSpool? target = spool && size > 64 * 1024 ? new MessageSpool(options.AppendLimit, 1024 * 1024) : null;
+        var bytes = target is null ? new byte[size] : null;
+        long done = 0;
+        while (done < size)
+        {
+            var result = await connection.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var take = Math.Min(size - done, buffer.Length);
+            foreach (var segment in buffer.Slice(0, take))
+            {
+                if (target is not null)
+                {
+                    target.Write(segment.Span);
+                }
+                else
+                {
+                    segment.Span.CopyTo(bytes.AsSpan((int)done));
+                }
+
+                done += segment.Length;
+            }
+
+            connection.Input.AdvanceTo(buffer.GetPosition(take));
+            if (done < size && result.IsCompleted)
+            {
+                throw new IOException("The connection closed inside a literal.");
+            }
+        }
+
+        return ImapToken.Literal(bytes, target);
+    }
+}

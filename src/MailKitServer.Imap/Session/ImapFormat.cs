@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using MailKitServer.Imap.Parsing;
+using MailKitServer.Mime;
+using MailKitServer.Storage;
+
+namespace MailKitServer.Imap.Session;
+
+/// <summary>Formatting of IMAP response values.</summary>
+internal static class ImapFormat
+{
+    public static string Flags(MessageInfo m) => Flags(m.Flags, m.Keywords);
+
+    public static string Flags(MessageFlags flags, IEnumerable<string> keywords)
+    {
+        var parts = new List<string>();
+        if ((flags & MessageFlags.Seen) != 0)
+        {
+            parts.Add("\\Seen");
+        }
+
+        if ((flags & MessageFlags.Answered) != 0)
+        {
+            parts.Add("\\Answered");
+        }
+
+        if ((flags & MessageFlags.Flagged) != 0)
+        {
+            parts.Add("\\Flagged");
+        }
+
+        if ((flags & MessageFlags.Deleted) != 0)
+        {
+            parts.Add("\\Deleted");
+        }
+
+        if ((flags & MessageFlags.Draft) != 0)
+        {
+            parts.Add("\\Draft");
+        }
+
+        parts.AddRange(keywords);
+        return "(" + string.Join(' ', parts) + ")";
+    }
+
+    /// <summary>An astring or string for a response: quoted when possible, else a literal.</summary>
+    public static string String(string value)
+    {
+        var sb = new StringBuilder();
+        ImapStructureWriter.NString(sb, value);
+        return sb.ToString();
+    }
+
+    /// <summary>A mailbox name on the wire: modified UTF-7, quoted.</summary>
+    public static string Mailbox(string name) => String(ModifiedUtf7.Encode(name));
+
+    /// <summary>RFC 3501 date-time: "dd-Mon-yyyy hh:mm:ss +zzzz".</summary>
+    public static string DateTime(DateTimeOffset date) =>
+        "\"" + date.ToString("dd-MMM-yyyy HH:mm:ss ", CultureInfo.InvariantCulture) + (date.Offset < TimeSpan.Zero ? "-" : "+") + date.Offset.Duration().ToString("hhmm", CultureInfo.InvariantCulture) + "\"";
+
+    public static bool TryParseFlag(string text, out MessageFlags flag, out string? keyword)
+    {
+        keyword = null;
+        flag = text.ToUpperInvariant() switch
+        {
+            "\\SEEN" => MessageFlags.Seen,
+            "\\ANSWERED" => MessageFlags.Answered,
+            "\\FLAGGED" => MessageFlags.Flagged,
+            "\\DELETED" => MessageFlags.Deleted,
+            "\\DRAFT" => MessageFlags.Draft,
+            _ => MessageFlags.None,
+        };
+        if (flag != MessageFlags.None)
+        {
+            return true;
+        }
+
+        if (text.StartsWith('\\'))
+        {
+            // \Recent cannot be stored; other system flags are unknown.
+            return text.Equals("\\Recent", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (text.Length == 0 || text.Any(c => c <= ' ' || c > '~' || "(){%*\"\\]".Contains(c, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        keyword = text;
+        return true;
+    }
+
+    public static bool TryParseDate(string text, out DateTimeOffset date) =>
+        DateTimeOffset.TryParseExact(text, ["d-MMM-yyyy", "dd-MMM-yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date);
+
+    public static bool TryParseDateTime(string text, out DateTimeOffset date) =>
+        DateTimeOffset.TryParseExact(text.Trim(), ["dd-MMM-yyyy HH:mm:ss zzz", "d-MMM-yyyy HH:mm:ss zzz"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
+        || DateTimeOffset.TryParseExact(text.Trim().Length > 5 ? text.Trim()[..^5] + text.Trim()[^5..^2] + ":" + text.Trim()[^2..] : text, ["dd-MMM-yyyy HH:mm:ss zzz", "d-MMM-yyyy HH:mm:ss zzz", " d-MMM-yyyy HH:mm:ss zzz"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+}

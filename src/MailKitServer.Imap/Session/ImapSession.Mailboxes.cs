@@ -1,0 +1,184 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MailKitServer.Imap.Parsing;
+using MailKitServer.Storage;
+
+namespace MailKitServer.Imap.Session;
+
+/// <summary>SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, STATUS.</summary>
+internal sealed partial class ImapSession
+{
+    private async ValueTask<bool> SelectAsync(string tag, IReadOnlyList<ImapToken> args, bool readOnly)
+    {
+        if (args.Count < 1 || !TryMailboxName(args[0], out var name))
+        {
+            return await BadAsync(tag, "Syntax: SELECT mailbox").ConfigureAwait(false);
+        }
+
+        // RFC 3501 §6.3.1: a SELECT deselects the current mailbox first, even if the new one fails.
+        if (_selected is not null)
+        {
+            await _selected.View.DisposeAsync().ConfigureAwait(false);
+            _selected = null;
+            _state = ImapState.Authenticated;
+            _connection.Write("* OK [CLOSED] Previous mailbox closed\r\n"u8);
+        }
+
+        var view = await _account!.OpenAsync(name, readOnly, _connection.Aborted).ConfigureAwait(false);
+        if (view is null)
+        {
+            return No(tag, "[NONEXISTENT] No such mailbox");
+        }
+
+        _selected = new SelectedMailbox(view);
+        _state = ImapState.Selected;
+        var status = view.Status;
+        var sb = new StringBuilder();
+        sb.Append("* FLAGS ").Append(ImapFormat.Flags(MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft, _selected.Keywords)).Append("\r\n");
+        sb.Append(readOnly ? "* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n" : "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted\r\n");
+        sb.Append("* ").Append(_selected.Count).Append(" EXISTS\r\n* 0 RECENT\r\n");
+        var firstUnseen = _selected.Messages.ToList().FindIndex(m => (m.Flags & MessageFlags.Seen) == 0);
+        if (firstUnseen >= 0)
+        {
+            sb.Append("* OK [UNSEEN ").Append(firstUnseen + 1).Append("] First unseen\r\n");
+        }
+
+        sb.Append("* OK [UIDVALIDITY ").Append(status.UidValidity).Append("] UIDs valid\r\n");
+        sb.Append("* OK [UIDNEXT ").Append(status.UidNext).Append("] Predicted next UID\r\n");
+        _connection.Write(sb.ToString());
+        return Ok(tag, readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
+    }
+
+    private async ValueTask<bool> MailboxCommandAsync(string tag, string command, IReadOnlyList<ImapToken> args)
+    {
+        var expected = command == "RENAME" ? 2 : 1;
+        if (args.Count < expected || !TryMailboxName(args[0], out var name))
+        {
+            return args.Count >= expected && args[0].Kind != ImapTokenKind.List
+                ? No(tag, "[CANNOT] Invalid mailbox name")
+                : await BadAsync(tag, $"Syntax: {command} mailbox").ConfigureAwait(false);
+        }
+
+        var token = _connection.Aborted;
+        MailboxResult result;
+        switch (command)
+        {
+            case "CREATE":
+                // CREATE-SPECIAL-USE (RFC 6154 §3): CREATE name (USE (\Sent)).
+                var role = MailboxRole.None;
+                if (args.Count >= 2 && args[1].Kind == ImapTokenKind.List && args[1].Items.Count == 2 && args[1].Items[0].Text.Equals("USE", StringComparison.OrdinalIgnoreCase))
+                {
+                    var use = args[1].Items[1].Items.FirstOrDefault()?.Text.TrimStart('\\') ?? string.Empty;
+                    if (!Enum.TryParse(use, ignoreCase: true, out role))
+                    {
+                        return No(tag, "[USEATTR] Unsupported special use");
+                    }
+                }
+
+                result = await _account!.CreateAsync(name.TrimEnd('/'), role, token).ConfigureAwait(false);
+                break;
+            case "DELETE":
+                if (_selected?.View.Name == name)
+                {
+                    await _selected.View.DisposeAsync().ConfigureAwait(false);
+                    _selected = null;
+                    _state = ImapState.Authenticated;
+                }
+
+                result = await _account!.DeleteAsync(name, token).ConfigureAwait(false);
+                break;
+            case "RENAME":
+                if (!TryMailboxName(args[1], out var to))
+                {
+                    return No(tag, "[CANNOT] Invalid mailbox name");
+                }
+
+                result = await _account!.RenameAsync(name, to, token).ConfigureAwait(false);
+                break;
+            default:
+                result = await _account!.SetSubscribedAsync(name, command == "SUBSCRIBE", token).ConfigureAwait(false);
+                break;
+        }
+
+        return result.Succeeded ? Ok(tag, $"{command} completed") : No(tag, StoreError(result.Status, result.Message));
+    }
+
+    private async ValueTask<bool> ListAsync(string tag, IReadOnlyList<ImapToken> args, bool lsub)
+    {
+        if (args.Count < 2 || args[0].Kind == ImapTokenKind.List)
+        {
+            return await BadAsync(tag, "Syntax: LIST reference pattern").ConfigureAwait(false);
+        }
+
+        var reference = ModifiedUtf7.TryDecode(args[0].Text, out var r) ? r : args[0].Text;
+        var patterns = args[1].Kind == ImapTokenKind.List ? args[1].Items.Select(i => i.Text).ToList() : [args[1].Text];
+        var command = lsub ? "LSUB" : "LIST";
+        if (patterns.Count == 1 && patterns[0].Length == 0)
+        {
+            // RFC 3501 §6.3.8: an empty pattern asks for the hierarchy delimiter.
+            _connection.Write($"* {command} (\\Noselect) \"/\" \"\"\r\n");
+            return Ok(tag, $"{command} completed");
+        }
+
+        var regexes = patterns.Select(p => new Regex("^" + Regex.Escape(reference + (ModifiedUtf7.TryDecode(p, out var d) ? d : p)).Replace("\\*", ".*", StringComparison.Ordinal).Replace("%", "[^/]*", StringComparison.Ordinal) + "$", RegexOptions.None, TimeSpan.FromSeconds(1))).ToList();
+        var mailboxes = await _account!.ListAsync(_connection.Aborted).ConfigureAwait(false);
+        var sb = new StringBuilder();
+        foreach (var m in mailboxes)
+        {
+            if ((lsub && !m.IsSubscribed) || !regexes.Exists(x => x.IsMatch(m.Name)))
+            {
+                continue;
+            }
+
+            var attributes = new List<string> { m.HasChildren ? "\\HasChildren" : "\\HasNoChildren" };
+            if (m.Role is not (MailboxRole.None or MailboxRole.Inbox))
+            {
+                attributes.Add("\\" + m.Role);
+            }
+
+            sb.Append("* ").Append(command).Append(" (").AppendJoin(' ', attributes).Append(") \"/\" ").Append(ImapFormat.Mailbox(m.Name)).Append("\r\n");
+        }
+
+        _connection.Write(sb.ToString());
+        return Ok(tag, $"{command} completed");
+    }
+
+    private async ValueTask<bool> StatusAsync(string tag, IReadOnlyList<ImapToken> args)
+    {
+        if (args.Count != 2 || args[1].Kind != ImapTokenKind.List || !TryMailboxName(args[0], out var name))
+        {
+            return await BadAsync(tag, "Syntax: STATUS mailbox (items)").ConfigureAwait(false);
+        }
+
+        var status = await _account!.GetStatusAsync(name, _connection.Aborted).ConfigureAwait(false);
+        if (status is null)
+        {
+            return No(tag, "[NONEXISTENT] No such mailbox");
+        }
+
+        var items = new List<string>();
+        foreach (var item in args[1].Items)
+        {
+            var value = item.Text.ToUpperInvariant() switch
+            {
+                "MESSAGES" => status.Messages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "RECENT" => "0",
+                "UIDNEXT" => status.UidNext.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "UIDVALIDITY" => status.UidValidity.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "UNSEEN" => status.Unseen.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "SIZE" => status.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "DELETED" => status.Deleted.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            if (value is null)
+            {
+                return await BadAsync(tag, $"Unknown STATUS item {item.Text}").ConfigureAwait(false);
+            }
+
+            items.Add(item.Text.ToUpperInvariant() + " " + value);
+        }
+
+        _connection.Write($"* STATUS {ImapFormat.Mailbox(name)} ({string.Join(' ', items)})\r\n");
+        return Ok(tag, "STATUS completed");
+    }
+}

@@ -1,0 +1,139 @@
+using MailKitServer.Imap.Parsing;
+using MailKitServer.Storage;
+
+namespace MailKitServer.Imap.Session;
+
+/// <summary>
+/// The session's picture of the selected mailbox: sequence numbers mapped to UIDs and each message's flags, updated
+/// from the store's change feed only at the points the protocol allows (RFC 3501 §7.4.1).
+/// </summary>
+internal sealed class SelectedMailbox(IMailboxView view)
+{
+    private readonly List<MessageInfo> _messages = [.. view.Messages];
+
+    public IMailboxView View { get; } = view;
+
+    public bool ReadOnly => View.IsReadOnly;
+
+    public IReadOnlyList<MessageInfo> Messages => _messages;
+
+    public int Count => _messages.Count;
+
+    public bool Gone { get; private set; }
+
+    public HashSet<string> Keywords { get; } = new(view.Messages.SelectMany(m => m.Keywords), StringComparer.OrdinalIgnoreCase);
+
+    public int IndexOfUid(uint uid)
+    {
+        int lo = 0, hi = _messages.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var u = _messages[mid].Uid;
+            if (u == uid)
+            {
+                return mid;
+            }
+
+            if (u < uid)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The messages (index, info) a sequence set names, by sequence number or by UID.</summary>
+    public List<int> Resolve(SequenceSet set, bool byUid)
+    {
+        var result = new List<int>();
+        if (_messages.Count == 0)
+        {
+            return result;
+        }
+
+        var largest = byUid ? _messages[^1].Uid : (uint)_messages.Count;
+        for (var i = 0; i < _messages.Count; i++)
+        {
+            if (set.Contains(byUid ? _messages[i].Uid : (uint)(i + 1), largest))
+            {
+                result.Add(i);
+            }
+        }
+
+        return result;
+    }
+
+    public void Update(MessageInfo info)
+    {
+        var i = IndexOfUid(info.Uid);
+        if (i >= 0)
+        {
+            _messages[i] = info;
+            Keywords.UnionWith(info.Keywords);
+        }
+    }
+
+    /// <summary>Applies pending changes and returns the untagged responses they produce.</summary>
+    /// <param name="allowExpunge">Whether EXPUNGE responses may be sent now (not during FETCH, STORE, SEARCH).</param>
+    /// <param name="output">Receives the responses.</param>
+    public void ApplyPending(bool allowExpunge, Action<string> output)
+    {
+        var added = false;
+        while (View.Changes.TryPeek(out var change))
+        {
+            if (change.Kind == MailboxChangeKind.Expunged && !allowExpunge)
+            {
+                break;
+            }
+
+            View.Changes.TryRead(out _);
+            switch (change.Kind)
+            {
+                case MailboxChangeKind.Added when change.Message is { } m && IndexOfUid(m.Uid) < 0:
+                    _messages.Add(m);
+                    Keywords.UnionWith(m.Keywords);
+                    added = true;
+                    break;
+                case MailboxChangeKind.FlagsChanged when change.Message is { } m && change.Origin != View.ViewId:
+                    var i = IndexOfUid(m.Uid);
+                    if (i >= 0)
+                    {
+                        _messages[i] = m;
+                        Keywords.UnionWith(m.Keywords);
+                        output($"* {i + 1} FETCH (FLAGS {ImapFormat.Flags(m)})\r\n");
+                    }
+
+                    break;
+                case MailboxChangeKind.Expunged:
+                    if (added)
+                    {
+                        output($"* {_messages.Count} EXISTS\r\n");
+                        added = false;
+                    }
+
+                    var e = IndexOfUid(change.Uid);
+                    if (e >= 0)
+                    {
+                        _messages.RemoveAt(e);
+                        output($"* {e + 1} EXPUNGE\r\n");
+                    }
+
+                    break;
+                case MailboxChangeKind.MailboxGone:
+                    Gone = true;
+                    break;
+            }
+        }
+
+        if (added)
+        {
+            output($"* {_messages.Count} EXISTS\r\n");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text;
+using MailKitServer.TestSupport;
+
+namespace MailKitServer.Imap.Tests.Session;
+
+public class ImapSessionTests
+{
+    private static async Task<LineClient> LoginAsync(TestMailServer server, string user = "alice@example.test", string password = "alice-pw")
+    {
+        var client = await LineClient.ConnectAsync(server.Imap);
+        Assert.StartsWith("* OK [CAPABILITY IMAP4rev1", await client.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("a OK [CAPABILITY", await TaggedAsync(client, $"a LOGIN {user} {password}"), StringComparison.Ordinal);
+        return client;
+    }
+
+    /// <summary>Sends a command and returns the tagged line; untagged lines go to <paramref name="untagged"/>.</summary>
+    private static async Task<string> TaggedAsync(LineClient client, string command, List<string>? untagged = null)
+    {
+        await client.SendAsync(command + "\r\n");
+        var tag = command.Split(' ')[0];
+        while (true)
+        {
+            var line = await client.ReadLineAsync() ?? throw new IOException("closed");
+            if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+            {
+                return line;
+            }
+
+            untagged?.Add(line);
+        }
+    }
+
+    [Fact]
+    public async Task Three_bad_commands_before_login_close_the_connection()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        await using var client = await LineClient.ConnectAsync(server.Imap);
+        await client.ReadLineAsync();
+        Assert.Equal("a BAD Unknown command", await client.CommandAsync("a GET / HTTP/1.1"));
+        Assert.Equal("b BAD Command not valid in this state", await client.CommandAsync("b SELECT INBOX"));
+        await client.SendAsync("c FOO\r\n");
+        Assert.Equal("c BAD Unknown command", await client.ReadLineAsync());
+        Assert.Equal("* BYE Too many invalid commands", await client.ReadLineAsync());
+        Assert.True(await client.IsClosedAsync());
+    }
+
+    [Fact]
+    public async Task A_huge_literal_is_refused_before_its_octets_are_read()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        await using var client = await LoginAsync(server);
+        Assert.Equal("b NO [TOOBIG] Message too large", await client.CommandAsync("b APPEND INBOX {999999999}"));
+        Assert.Equal("c BAD Literal too large", await client.CommandAsync("c LOGIN {999999}"));
+        Assert.StartsWith("d OK", await client.CommandAsync("d NOOP"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Literals_work_split_at_every_byte_boundary()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        var command = "a LOGIN {18+}\r\nalice@example.test {8}\r\nalice-pw\r\n";
+        var bytes = Encoding.ASCII.GetBytes(command);
+        for (var cut = 1; cut < bytes.Length; cut += 3)
+        {
+            await using var client = await LineClient.ConnectAsync(server.Imap);
+            await client.ReadLineAsync();
+            await client.SendAsync(bytes[..cut]);
+            await Task.Delay(2);
+            await client.SendAsync(bytes[cut..]);
+            var line = await client.ReadLineAsync();
+            if (line == "+ Ready for literal data")
+            {
+                line = await client.ReadLineAsync();
+            }
+
+            Assert.StartsWith("a OK [CAPABILITY", line, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Syntax_errors_and_unsafe_names_get_the_right_tagged_response()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        await using var client = await LoginAsync(server);
+        Assert.StartsWith("b BAD", await client.CommandAsync("b FETCH 1 (FLAGS"), StringComparison.Ordinal);
+        Assert.Equal("c NO [CANNOT] Invalid mailbox name", await client.CommandAsync("c CREATE ../../etc"));
+        Assert.Equal("d NO [CANNOT] Invalid mailbox name", await client.CommandAsync("d CREATE /absolute"));
+        Assert.Equal("e NO [NONEXISTENT] No such mailbox", await TaggedAsync(client, "e SELECT Nope"));
+        Assert.StartsWith("f OK [READ-WRITE]", await TaggedAsync(client, "f SELECT INBOX"), StringComparison.Ordinal);
+        Assert.Equal("g BAD Invalid message sequence number", await client.CommandAsync("g FETCH 1:* FLAGS"));
+        Assert.Equal("h BAD Invalid message sequence number", await client.CommandAsync("h STORE 5 +FLAGS (\\Seen)"));
+        Assert.Equal("i OK FETCH completed", await client.CommandAsync("i UID FETCH 1:* FLAGS"));
+        Assert.StartsWith("j BAD", await client.CommandAsync("j SEARCH FROBNICATE"), StringComparison.Ordinal);
+        Assert.Equal("k NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset", await client.CommandAsync("k SEARCH CHARSET KOI8-R ALL"));
+    }
+
+    [Fact]
+    public async Task Expunges_wait_while_fetch_by_sequence_number_and_arrive_at_noop()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await server.AppendAsync("alice@example.test", $"Subject: m{i}\r\n\r\nbody\r\n");
+        }
+
+        await using var a = await LoginAsync(server);
+        await using var b = await LoginAsync(server);
+        await TaggedAsync(a, "s SELECT INBOX");
+        await TaggedAsync(b, "s SELECT INBOX");
+        await TaggedAsync(b, "x STORE 2 +FLAGS.SILENT (\\Deleted)");
+        await TaggedAsync(b, "y EXPUNGE");
+
+        var untagged = new List<string>();
+        Assert.Equal("f OK FETCH completed", await TaggedAsync(a, "f FETCH 1:3 (FLAGS)", untagged));
+        Assert.DoesNotContain(untagged, l => l.EndsWith("EXPUNGE", StringComparison.Ordinal));
+        Assert.Contains(untagged, l => l.StartsWith("* 2 FETCH (FLAGS (\\Deleted))", StringComparison.Ordinal));
+        untagged.Clear();
+        Assert.Equal("n OK NOOP completed", await TaggedAsync(a, "n NOOP", untagged));
+        Assert.Contains("* 2 EXPUNGE", untagged);
+    }
+
+    [Fact]
+    public async Task Idle_pushes_a_delivery_from_smtp_within_milliseconds()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        await using var client = await LoginAsync(server);
+        await TaggedAsync(client, "s SELECT INBOX");
+        await client.SendAsync("i IDLE\r\n");
+        Assert.Equal("+ idling", await client.ReadLineAsync());
+
+        await using var smtp = await LineClient.ConnectAsync(server.Smtp);
+        await smtp.ReadReplyAsync();
+        await smtp.CommandAsync("EHLO x");
+        await smtp.CommandAsync("MAIL FROM:<a@remote.test>");
+        await smtp.CommandAsync("RCPT TO:<alice@example.test>");
+        await smtp.CommandAsync("DATA");
+        var clock = Stopwatch.StartNew();
+        Assert.StartsWith("250", await smtp.CommandAsync("Subject: push\r\n\r\nnow\r\n."), StringComparison.Ordinal);
+        Assert.Equal("* 1 EXISTS", await client.ReadLineAsync());
+        var latency = clock.Elapsed;
+        Assert.True(latency < TimeSpan.FromSeconds(2), $"IDLE push took {latency.TotalMilliseconds} ms");
+        Assert.Equal("i OK IDLE terminated", await client.CommandAsync("DONE"));
+    }
+
+    [Fact]
+    public async Task Plaintext_login_is_refused_without_tls_and_starttls_drops_pipelined_commands()
+    {
+        await using var server = await TestMailServer.StartAsync(insecureAuth: false);
+        await using var client = await LineClient.ConnectAsync(server.Imap);
+        Assert.Contains("LOGINDISABLED", await client.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal("a NO [PRIVACYREQUIRED] Plaintext authentication disallowed on non-secure connections", await client.CommandAsync("a LOGIN alice@example.test alice-pw"));
+        await client.SendAsync("b STARTTLS\r\nc LOGIN alice@example.test alice-pw\r\n");
+        Assert.Equal("b OK Begin TLS negotiation now", await client.ReadLineAsync());
+        await client.StartTlsAsync();
+        var untagged = new List<string>();
+        Assert.Equal("d OK CAPABILITY completed", await TaggedAsync(client, "d CAPABILITY", untagged));
+        Assert.DoesNotContain("LOGINDISABLED", string.Join(' ', untagged), StringComparison.Ordinal);
+        Assert.StartsWith("e OK [CAPABILITY", await client.CommandAsync("e LOGIN alice@example.test alice-pw"), StringComparison.Ordinal);
+    }
+}
