@@ -11,6 +11,9 @@ declare -A tools=(
   [python3]=python3
   [fetchmail]=fetchmail
   [dovecot]=dovecot-imapd
+  [mbsync]=isync
+  [mutt]=mutt
+  [script]=bsdutils
 )
 missing=()
 for tool in "${!tools[@]}"; do
