@@ -25,7 +25,7 @@ internal sealed class HostOptions
 
     public List<(string Address, string[] Targets)> Aliases { get; } = [];
 
-    public string Store { get; private set; } = "memory";
+    public string Store { get; private set; } = "maildir:./maildata";
 
     public bool InsecureAuth { get; private set; }
 
@@ -56,7 +56,8 @@ internal sealed class HostOptions
           --domain D                  a local domain (repeatable; default example.test)
           --user ADDR:PASSWORD        a user (repeatable; replaces the demo user)
           --alias ADDR=T1[,T2...]     an alias or distribution list (repeatable)
-          --store memory|maildir:PATH|postgres:CONNSTRING
+          --store maildir:PATH|memory|postgres:CONNSTRING
+                                      message store (default maildir:./maildata)
           --insecure-auth             allow plain-text AUTH/LOGIN without TLS
           --cert FILE.pfx[:PASSWORD]  TLS certificate (default: a generated self-signed one)
           --dns ADDR:PORT, --relay-port N, --smart-host HOST:PORT

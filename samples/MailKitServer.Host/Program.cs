@@ -8,7 +8,9 @@ using MailKitServer.Pop3;
 using MailKitServer.Runtime;
 using MailKitServer.Runtime.Tls;
 using MailKitServer.Smtp;
+using MailKitServer.Storage;
 using MailKitServer.Storage.InMemory;
+using MailKitServer.Storage.Maildir;
 using Microsoft.Extensions.Logging;
 
 HostOptions options;
@@ -36,13 +38,32 @@ if (!Enum.TryParse<LogLevel>(options.LogLevel, ignoreCase: true, out var level))
 
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(level));
 
-if (!options.Store.Equals("memory", StringComparison.OrdinalIgnoreCase))
+IMessageStore store;
+var storeKind = options.Store.Split(':', 2);
+switch (storeKind[0].ToLowerInvariant())
 {
-    var kind = options.Store.Split(':', 2)[0];
-    Console.Error.WriteLine(kind is "maildir" or "postgres"
-        ? $"error: --store {kind}: this store is not built yet; use --store memory."
-        : $"error: --store: '{options.Store}' is not memory, maildir:PATH or postgres:CONNSTRING.");
-    return 2;
+    case "memory":
+        store = new InMemoryMessageStore();
+        break;
+    case "maildir" when storeKind.Length == 2 && storeKind[1].Length > 0:
+        try
+        {
+            store = new MaildirMessageStore(new MaildirStoreOptions { Root = storeKind[1] });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: --store {options.Store}: {ex.Message}");
+            return 2;
+        }
+
+        Console.WriteLine($"store maildir {((MaildirMessageStore)store).Root}");
+        break;
+    case "postgres":
+        Console.Error.WriteLine("error: --store postgres: this store is not built yet; use --store maildir:PATH or --store memory.");
+        return 2;
+    default:
+        Console.Error.WriteLine($"error: --store: '{options.Store}' is not maildir:PATH, memory or postgres:CONNSTRING.");
+        return 2;
 }
 
 foreach (var (name, value) in new[] { ("--dns", options.Dns), ("--smart-host", options.SmartHost), ("--relay-port", options.RelayPort?.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
@@ -82,7 +103,7 @@ catch (ArgumentException ex)
 var builder = MailServer.CreateBuilder()
     .UseLoggerFactory(loggerFactory)
     .UseDirectory(directory)
-    .UseStore(new InMemoryMessageStore())
+    .UseStore(store)
     .Configure(o =>
     {
         o.AllowInsecureAuthentication = options.InsecureAuth;

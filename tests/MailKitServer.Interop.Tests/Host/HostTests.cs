@@ -8,7 +8,7 @@ public class HostTests
     public async Task Host_prints_its_listeners_serves_smtp_and_exits_0_on_sigterm()
     {
         await using var host = await HostProcess.StartAsync(
-            "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
+            "--store", "memory", "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
             "--pop3-port", "0", "--pop3s-port", "-1", "--imap-port", "0", "--imaps-port", "-1",
             "--user", "carol@corp.test:carol-pw", "--alias", "all@corp.test=carol@corp.test,sales@corp.test", "--alias", "sales@corp.test=carol@corp.test");
         Assert.Contains("user carol@corp.test password carol-pw", host.Output);
@@ -36,8 +36,8 @@ public class HostTests
     }
 
     [Theory]
-    [InlineData("maildir:/tmp/x", "this store is not built yet")]
-    [InlineData("nonsense", "is not memory, maildir:PATH or postgres:CONNSTRING")]
+    [InlineData("postgres:Host=x", "this store is not built yet")]
+    [InlineData("nonsense", "is not maildir:PATH, memory or postgres:CONNSTRING")]
     public async Task Unavailable_store_fails_with_a_clear_message(string store, string message)
     {
         var r = await ExternalTool.RunAsync("dotnet", [HostProcess.HostDll, "--store", store]);

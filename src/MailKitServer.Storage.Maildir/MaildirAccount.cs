@@ -1,0 +1,252 @@
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>One user's Maildir: INBOX at the root, other folders as Maildir++ <c>.name</c> directories.</summary>
+internal sealed class MaildirAccount(MaildirMessageStore store, string userId, string root) : IMailAccount
+{
+    private const string RolesFile = "mailkitserver.roles";
+    private const string SubscriptionsFile = "mailkitserver.subscriptions";
+    private static readonly SemaphoreSlim MetadataGate = new(1, 1);
+    private FileStream? _maildropLock;
+
+    public string UserId { get; } = userId;
+
+    public MaildirFolder? Folder(string name)
+    {
+        var path = MaildirFolderNames.ToDirectory(root, name);
+        return Directory.Exists(Path.Combine(path, "cur")) ? store.GetFolder(path, name) : null;
+    }
+
+    public ValueTask<IReadOnlyList<MailboxInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var roles = ReadMap(RolesFile);
+        var subscribed = ReadSet(SubscriptionsFile);
+        var names = new List<string> { MailboxName.Inbox };
+        names.AddRange(Directory.EnumerateDirectories(root).Select(d => MaildirFolderNames.FromDirectory(Path.GetFileName(d))).OfType<string>().Order(StringComparer.Ordinal));
+        var list = names.Select(n => new MailboxInfo(
+            n,
+            n == MailboxName.Inbox ? MailboxRole.Inbox : roles.TryGetValue(n, out var r) && Enum.TryParse<MailboxRole>(r, out var role) ? role : MailboxRole.None,
+            subscribed.Contains(n),
+            names.Exists(c => c.StartsWith(n + MailboxName.Separator, StringComparison.Ordinal)))).ToList();
+        return ValueTask.FromResult<IReadOnlyList<MailboxInfo>>(list);
+    }
+
+    public async ValueTask<MailboxResult> CreateAsync(string name, MailboxRole role, CancellationToken cancellationToken)
+    {
+        if (!MailboxName.TryNormalize(name, out var normalized))
+        {
+            return new MailboxResult(StoreStatus.InvalidName, "invalid mailbox name");
+        }
+
+        if (Folder(normalized) is not null)
+        {
+            return new MailboxResult(StoreStatus.AlreadyExists, "mailbox already exists");
+        }
+
+        var levels = normalized.Split(MailboxName.Separator);
+        for (var i = 1; i <= levels.Length; i++)
+        {
+            var path = MaildirFolderNames.ToDirectory(root, string.Join(MailboxName.Separator, levels[..i]));
+            MaildirFolder.CreateDirectories(path);
+            await File.WriteAllBytesAsync(Path.Combine(path, "maildirfolder"), [], cancellationToken).ConfigureAwait(false);
+        }
+
+        NativeFileSystem.SyncDirectory(root);
+        if (role != MailboxRole.None)
+        {
+            await UpdateMapAsync(RolesFile, m => m[normalized] = role.ToString(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return MailboxResult.Ok;
+    }
+
+    public async ValueTask<MailboxResult> RenameAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        if (!MailboxName.TryNormalize(from, out var source) || !MailboxName.TryNormalize(to, out var target))
+        {
+            return new MailboxResult(StoreStatus.InvalidName, "invalid mailbox name");
+        }
+
+        if (Folder(source) is null)
+        {
+            return new MailboxResult(StoreStatus.NotFound, "no such mailbox");
+        }
+
+        if (Folder(target) is not null)
+        {
+            return new MailboxResult(StoreStatus.AlreadyExists, "target mailbox already exists");
+        }
+
+        if (source == MailboxName.Inbox)
+        {
+            // RFC 3501 §6.3.5: INBOX's messages move to the new name; INBOX stays, empty.
+            await CreateAsync(target, MailboxRole.None, cancellationToken).ConfigureAwait(false);
+            await using var view = (MaildirMailboxView)(await OpenAsync(MailboxName.Inbox, false, cancellationToken).ConfigureAwait(false))!;
+            await view.CopyAsync(UidSet.FromUids(view.Messages.Select(m => m.Uid)), target, move: true, cancellationToken).ConfigureAwait(false);
+            return MailboxResult.Ok;
+        }
+
+        var all = (await ListAsync(cancellationToken).ConfigureAwait(false)).Select(m => m.Name)
+            .Where(n => n == source || n.StartsWith(source + MailboxName.Separator, StringComparison.Ordinal)).ToList();
+        foreach (var old in all)
+        {
+            var oldPath = MaildirFolderNames.ToDirectory(root, old);
+            store.ForgetFolder(oldPath);
+            Directory.Move(oldPath, MaildirFolderNames.ToDirectory(root, target + old[source.Length..]));
+        }
+
+        NativeFileSystem.SyncDirectory(root);
+        await UpdateMapAsync(RolesFile, m => Rename(m, source, target), cancellationToken).ConfigureAwait(false);
+        return MailboxResult.Ok;
+    }
+
+    public async ValueTask<MailboxResult> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!MailboxName.TryNormalize(name, out var normalized))
+        {
+            return new MailboxResult(StoreStatus.InvalidName, "invalid mailbox name");
+        }
+
+        if (normalized == MailboxName.Inbox)
+        {
+            return new MailboxResult(StoreStatus.NotAllowed, "INBOX cannot be deleted");
+        }
+
+        var path = MaildirFolderNames.ToDirectory(root, normalized);
+        if (!Directory.Exists(path))
+        {
+            return new MailboxResult(StoreStatus.NotFound, "no such mailbox");
+        }
+
+        store.ForgetFolder(path);
+        Directory.Delete(path, recursive: true);
+        NativeFileSystem.SyncDirectory(root);
+        await UpdateMapAsync(RolesFile, m => m.Remove(normalized), cancellationToken).ConfigureAwait(false);
+        return MailboxResult.Ok;
+    }
+
+    public async ValueTask<MailboxResult> SetSubscribedAsync(string name, bool subscribed, CancellationToken cancellationToken)
+    {
+        if (!MailboxName.TryNormalize(name, out var normalized))
+        {
+            return new MailboxResult(StoreStatus.InvalidName, "invalid mailbox name");
+        }
+
+        await UpdateMapAsync(SubscriptionsFile, m =>
+        {
+            if (subscribed)
+            {
+                m[normalized] = "1";
+            }
+            else
+            {
+                m.Remove(normalized);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return MailboxResult.Ok;
+    }
+
+    public async ValueTask<MailboxStatus?> GetStatusAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!MailboxName.TryNormalize(name, out var normalized) || Folder(normalized) is not { } folder)
+        {
+            return null;
+        }
+
+        return await folder.WithLockAsync(folder.Status, save: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<IMailboxView?> OpenAsync(string name, bool readOnly, CancellationToken cancellationToken)
+    {
+        if (!MailboxName.TryNormalize(name, out var normalized) || Folder(normalized) is not { } folder)
+        {
+            return null;
+        }
+
+        var viewId = store.NextViewId();
+        return await folder.WithLockAsync(() => new MaildirMailboxView(store, this, folder, readOnly, viewId), save: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<AppendResult> AppendAsync(string name, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
+    {
+        if (!MailboxName.TryNormalize(name, out var normalized))
+        {
+            return new AppendResult(StoreStatus.InvalidName, Message: "invalid mailbox name");
+        }
+
+        return Folder(normalized) is { } folder
+            ? await AppendToAsync(folder, content, flags, keywords, internalDate, origin: 0, cancellationToken).ConfigureAwait(false)
+            : new AppendResult(StoreStatus.NotFound, Message: "no such mailbox");
+    }
+
+    public ValueTask<IAsyncDisposable?> TryLockMaildropAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // An exclusive lock file: also excludes another process's POP3 session.
+            _maildropLock = new FileStream(Path.Combine(root, "mailkitserver.pop3.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return ValueTask.FromResult<IAsyncDisposable?>(_maildropLock);
+        }
+        catch (IOException)
+        {
+            return ValueTask.FromResult<IAsyncDisposable?>(null);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _maildropLock?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    internal async ValueTask<AppendResult> AppendToAsync(MaildirFolder folder, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, CancellationToken cancellationToken)
+    {
+        var (temp, size, unique) = await store.WriteTempAsync(folder.Path, content, cancellationToken).ConfigureAwait(false);
+        if (temp is null)
+        {
+            return new AppendResult(StoreStatus.OverQuota, Message: "message too large");
+        }
+
+        var uid = await folder.WithLockAsync(() =>
+        {
+            var uid = folder.ReserveUid();
+            var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique!, uid, flags));
+            File.Move(temp, Path.Combine(folder.Path, relative));
+            NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "cur"));
+            folder.Add(unique!, relative, uid, flags, keywords.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), internalDate ?? DateTimeOffset.UtcNow, size, origin);
+            return uid;
+        }, save: true, cancellationToken).ConfigureAwait(false);
+        return new AppendResult(StoreStatus.Success, folder.UidValidity, uid);
+    }
+
+    private static void Rename(Dictionary<string, string> map, string source, string target)
+    {
+        foreach (var key in map.Keys.Where(k => k == source || k.StartsWith(source + MailboxName.Separator, StringComparison.Ordinal)).ToList())
+        {
+            map[target + key[source.Length..]] = map[key];
+            map.Remove(key);
+        }
+    }
+
+    private Dictionary<string, string> ReadMap(string file)
+    {
+        var path = Path.Combine(root, file);
+        return File.Exists(path)
+            ? File.ReadAllLines(path).Select(l => l.Split('\t')).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+    }
+
+    private HashSet<string> ReadSet(string file) => ReadMap(file).Keys.ToHashSet(StringComparer.Ordinal);
+
+    private async Task UpdateMapAsync(string file, Action<Dictionary<string, string>> change, CancellationToken cancellationToken)
+    {
+        await MetadataGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var map = ReadMap(file);
+            change(map);
+            var path = Path.Combine(root, file);
+            await File.WriteAllLinesAsync(path + ".tmp", map.Select(kv => kv.Key + "\t" + kv.Value), cancellationToken).ConfigureAwait(false);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+        finally
+        {
+            MetadataGate.Release();
+        }
+    }
+}

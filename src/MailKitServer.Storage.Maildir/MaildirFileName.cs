@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text;
+
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>
+/// Maildir file names: <c>unique[,S=size][,U=uid]:2,FLAGS</c>. The info part carries the system flags (D, F, R, S, T
+/// in ASCII order, as the Maildir specification says); the UID rides in the base name so a lost index is rebuilt
+/// with the same UIDs.
+/// </summary>
+internal static class MaildirFileName
+{
+    private static long _counter;
+
+    public static string NewUnique(long size)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var n = Interlocked.Increment(ref _counter);
+        return string.Create(CultureInfo.InvariantCulture, $"{now.ToUnixTimeSeconds()}.M{now.Millisecond * 1000}P{Environment.ProcessId}Q{n}.{Environment.MachineName.Replace('/', '_').Replace(':', '_')},S={size}");
+    }
+
+    /// <summary>The base name (before ":2,").</summary>
+    public static string BaseName(string fileName)
+    {
+        var colon = fileName.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? fileName : fileName[..colon];
+    }
+
+    /// <summary>The unique part, without the ",U=" field (the key used to find a file again after a tool renamed it).</summary>
+    public static string Unique(string fileName)
+    {
+        var name = BaseName(fileName);
+        var u = name.IndexOf(",U=", StringComparison.Ordinal);
+        return u < 0 ? name : name[..u];
+    }
+
+    public static uint? Uid(string fileName)
+    {
+        var name = BaseName(fileName);
+        var u = name.IndexOf(",U=", StringComparison.Ordinal);
+        if (u < 0)
+        {
+            return null;
+        }
+
+        var end = name.IndexOf(',', u + 3);
+        var text = end < 0 ? name[(u + 3)..] : name[(u + 3)..end];
+        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
+    }
+
+    public static MessageFlags Flags(string fileName)
+    {
+        var info = fileName.IndexOf(":2,", StringComparison.Ordinal);
+        if (info < 0)
+        {
+            return MessageFlags.None;
+        }
+
+        var flags = MessageFlags.None;
+        foreach (var c in fileName.AsSpan(info + 3))
+        {
+            flags |= c switch
+            {
+                'D' => MessageFlags.Draft,
+                'F' => MessageFlags.Flagged,
+                'R' => MessageFlags.Answered,
+                'S' => MessageFlags.Seen,
+                'T' => MessageFlags.Deleted,
+                _ => MessageFlags.None,
+            };
+        }
+
+        return flags;
+    }
+
+    public static string WithUidAndFlags(string unique, uint uid, MessageFlags flags)
+    {
+        var sb = new StringBuilder(unique).Append(",U=").Append(uid.ToString(CultureInfo.InvariantCulture)).Append(":2,");
+        if ((flags & MessageFlags.Draft) != 0)
+        {
+            sb.Append('D');
+        }
+
+        if ((flags & MessageFlags.Flagged) != 0)
+        {
+            sb.Append('F');
+        }
+
+        if ((flags & MessageFlags.Answered) != 0)
+        {
+            sb.Append('R');
+        }
+
+        if ((flags & MessageFlags.Seen) != 0)
+        {
+            sb.Append('S');
+        }
+
+        if ((flags & MessageFlags.Deleted) != 0)
+        {
+            sb.Append('T');
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,394 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>
+/// One Maildir folder, shared by every session of the process: its index (UIDVALIDITY, UIDNEXT, MODSEQ, UIDs,
+/// keywords, expunge history), reconciled with the files on disk, and the change feeds of its open views. Every
+/// change happens under an in-process gate and a lock file, so other processes do not lose updates either.
+/// </summary>
+internal sealed class MaildirFolder
+{
+    private const string IndexFile = "mailkitserver.index";
+    private const string UidValidityFile = "mailkitserver.uidvalidity";
+    private const string LockFile = "mailkitserver.lock";
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<MaildirEntry> _messages = [];
+    private readonly List<(uint Uid, ulong ModSeq)> _expunged = [];
+    private readonly List<(long ViewId, ChannelWriter<MailboxChange> Writer)> _views = [];
+    private bool _loaded;
+
+    public MaildirFolder(string path, string name)
+    {
+        Path = path;
+        Name = name;
+    }
+
+    public string Path { get; }
+
+    public string Name { get; }
+
+    public uint UidValidity { get; private set; }
+
+    public uint UidNext { get; private set; } = 1;
+
+    public ulong HighestModSeq { get; private set; } = 1;
+
+    public IReadOnlyList<MaildirEntry> Messages => _messages;
+
+    public static void CreateDirectories(string path)
+    {
+        foreach (var sub in new[] { "cur", "new", "tmp" })
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(path, sub));
+        }
+    }
+
+    /// <summary>Runs an action with the folder locked and its state fresh from disk; saves the index when asked.</summary>
+    public async Task<T> WithLockAsync<T>(Func<T> action, bool save, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var fileLock = await AcquireFileLockAsync(cancellationToken).ConfigureAwait(false);
+            Refresh();
+            var result = action();
+            if (save)
+            {
+                Save();
+            }
+
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public MaildirEntry? Find(uint uid)
+    {
+        int lo = 0, hi = _messages.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var u = _messages[mid].Uid;
+            if (u == uid)
+            {
+                return _messages[mid];
+            }
+
+            if (u < uid)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return null;
+    }
+
+    public MailboxStatus Status() => new(Name, _messages.Count, _messages.Count(m => (m.Flags & MessageFlags.Seen) == 0), UidValidity, UidNext, HighestModSeq, _messages.Sum(m => m.Size), _messages.Count(m => (m.Flags & MessageFlags.Deleted) != 0));
+
+    /// <summary>Adds a file already placed in new/ or cur/ under the UID it was named with.</summary>
+    public MaildirEntry Add(string unique, string relativePath, uint uid, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin)
+    {
+        var entry = new MaildirEntry { Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size, ModSeq = ++HighestModSeq };
+        _messages.Add(entry);
+        UidNext = Math.Max(UidNext, uid + 1);
+        Publish(new MailboxChange(MailboxChangeKind.Added, entry.ToInfo(), uid, HighestModSeq, origin));
+        return entry;
+    }
+
+    public uint ReserveUid() => UidNext++;
+
+    /// <summary>Changes a message's flags: system flags by renaming its file (the Maildir way), keywords in the index.</summary>
+    public void SetFlags(MaildirEntry entry, MessageFlags flags, IReadOnlyList<string> keywords, long origin)
+    {
+        if (flags != entry.Flags)
+        {
+            var target = System.IO.Path.Combine("cur", MaildirFileName.WithUidAndFlags(entry.Unique, entry.Uid, flags));
+            File.Move(System.IO.Path.Combine(Path, entry.RelativePath), System.IO.Path.Combine(Path, target));
+            entry.RelativePath = target;
+            entry.Flags = flags;
+        }
+
+        entry.Keywords = keywords;
+        entry.ModSeq = ++HighestModSeq;
+        Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, entry.ToInfo(), entry.Uid, HighestModSeq, origin));
+    }
+
+    public List<uint> Remove(Func<MaildirEntry, bool> predicate, long origin)
+    {
+        var removed = new List<uint>();
+        for (var i = 0; i < _messages.Count; i++)
+        {
+            var m = _messages[i];
+            if (!predicate(m))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(System.IO.Path.Combine(Path, m.RelativePath));
+            }
+            catch (IOException)
+            {
+            }
+
+            _messages.RemoveAt(i--);
+            removed.Add(m.Uid);
+            _expunged.Add((m.Uid, ++HighestModSeq));
+            Publish(new MailboxChange(MailboxChangeKind.Expunged, null, m.Uid, HighestModSeq, origin));
+        }
+
+        return removed;
+    }
+
+    public UidSet ExpungedSince(ulong modSeq) => UidSet.FromUids(_expunged.Where(e => e.ModSeq > modSeq).Select(e => e.Uid));
+
+    public void Attach(long viewId, ChannelWriter<MailboxChange> writer)
+    {
+        lock (_views)
+        {
+            _views.Add((viewId, writer));
+        }
+    }
+
+    public void Detach(long viewId)
+    {
+        lock (_views)
+        {
+            var i = _views.FindIndex(v => v.ViewId == viewId);
+            if (i >= 0)
+            {
+                _views[i].Writer.TryComplete();
+                _views.RemoveAt(i);
+            }
+        }
+    }
+
+    public void Close()
+    {
+        Publish(new MailboxChange(MailboxChangeKind.MailboxGone, null, 0, HighestModSeq, 0));
+        lock (_views)
+        {
+            foreach (var v in _views)
+            {
+                v.Writer.TryComplete();
+            }
+
+            _views.Clear();
+        }
+    }
+
+    /// <summary>Loads the index on first use and reconciles it with the files: new files get UIDs, vanished ones are expunged, renamed ones are found again.</summary>
+    private void Refresh()
+    {
+        if (!_loaded)
+        {
+            Load();
+            _loaded = true;
+        }
+
+        var onDisk = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var sub in new[] { "new", "cur" })
+        {
+            var dir = System.IO.Path.Combine(Path, sub);
+            if (!Directory.Exists(dir))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(dir))
+            {
+                var name = System.IO.Path.GetFileName(file);
+                if (!name.StartsWith('.'))
+                {
+                    onDisk[MaildirFileName.Unique(name)] = System.IO.Path.Combine(sub, name);
+                }
+            }
+        }
+
+        var changed = false;
+        foreach (var entry in _messages)
+        {
+            if (onDisk.Remove(entry.Unique, out var path))
+            {
+                var flags = MaildirFileName.Flags(path);
+                if (path != entry.RelativePath)
+                {
+                    entry.RelativePath = path;
+                    if (flags != entry.Flags && path.StartsWith("cur", StringComparison.Ordinal))
+                    {
+                        // Changed by another program (mutt, Dovecot): the file name is the truth for system flags.
+                        entry.Flags = flags;
+                        entry.ModSeq = ++HighestModSeq;
+                        Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, entry.ToInfo(), entry.Uid, HighestModSeq, 0));
+                    }
+
+                    changed = true;
+                }
+            }
+        }
+
+        var vanished = _messages.Where(m => !File.Exists(System.IO.Path.Combine(Path, m.RelativePath))).Select(m => m.Uid).ToHashSet();
+        if (vanished.Count > 0)
+        {
+            Remove(m => vanished.Contains(m.Uid), origin: 0);
+            changed = true;
+        }
+
+        // Files dropped in by another program get the next UIDs, oldest first.
+        foreach (var (unique, path) in onDisk.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var full = System.IO.Path.Combine(Path, path);
+            var named = MaildirFileName.Uid(path);
+            var uid = named is { } u && u >= UidNext ? u : UidNext;
+            var info = new FileInfo(full);
+            Add(unique, path, uid, MaildirFileName.Flags(path), [], info.LastWriteTimeUtc, info.Length, origin: 0);
+            changed = true;
+        }
+
+        _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        if (changed)
+        {
+            Save();
+        }
+    }
+
+    private void Load()
+    {
+        var validityPath = System.IO.Path.Combine(Path, UidValidityFile);
+        if (File.Exists(validityPath) && uint.TryParse(File.ReadAllText(validityPath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+        {
+            UidValidity = v;
+        }
+        else
+        {
+            // A new UIDVALIDITY whenever UIDs cannot be trusted (RFC 3501 §2.3.1.1).
+            UidValidity = (uint)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() & 0x7FFFFFFF) ^ (uint)Random.Shared.Next(0, 4096);
+            WriteDurably(validityPath, UidValidity.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var indexPath = System.IO.Path.Combine(Path, IndexFile);
+        if (!File.Exists(indexPath))
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var line in File.ReadAllLines(indexPath))
+            {
+                var f = line.Split(' ');
+                switch (f[0])
+                {
+                    case "uidnext":
+                        UidNext = Math.Max(UidNext, uint.Parse(f[1], CultureInfo.InvariantCulture));
+                        break;
+                    case "modseq":
+                        HighestModSeq = Math.Max(HighestModSeq, ulong.Parse(f[1], CultureInfo.InvariantCulture));
+                        break;
+                    case "M":
+                        _messages.Add(new MaildirEntry
+                        {
+                            Uid = uint.Parse(f[1], CultureInfo.InvariantCulture),
+                            ModSeq = ulong.Parse(f[2], CultureInfo.InvariantCulture),
+                            InternalDate = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[3], CultureInfo.InvariantCulture)),
+                            Size = long.Parse(f[4], CultureInfo.InvariantCulture),
+                            RelativePath = f[5],
+                            Unique = MaildirFileName.Unique(f[5][4..]),
+                            Flags = MaildirFileName.Flags(f[5]),
+                            Keywords = f.Skip(6).ToArray(),
+                        });
+                        break;
+                    case "X":
+                        _expunged.Add((uint.Parse(f[1], CultureInfo.InvariantCulture), ulong.Parse(f[2], CultureInfo.InvariantCulture)));
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
+        {
+            // A corrupt index is rebuilt from the files; their names carry the UIDs, so UIDVALIDITY stays.
+            _messages.Clear();
+            _expunged.Clear();
+        }
+
+        _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        if (_messages.Count > 0)
+        {
+            UidNext = Math.Max(UidNext, _messages[^1].Uid + 1);
+        }
+    }
+
+    private void Save()
+    {
+        var sb = new StringBuilder();
+        sb.Append("MKS 1\nuidnext ").Append(UidNext).Append("\nmodseq ").Append(HighestModSeq).Append('\n');
+        foreach (var m in _messages)
+        {
+            sb.Append("M ").Append(m.Uid).Append(' ').Append(m.ModSeq).Append(' ').Append(m.InternalDate.ToUnixTimeMilliseconds()).Append(' ').Append(m.Size).Append(' ').Append(m.RelativePath);
+            foreach (var k in m.Keywords)
+            {
+                sb.Append(' ').Append(k);
+            }
+
+            sb.Append('\n');
+        }
+
+        foreach (var (uid, modSeq) in _expunged.TakeLast(10_000))
+        {
+            sb.Append("X ").Append(uid).Append(' ').Append(modSeq).Append('\n');
+        }
+
+        WriteDurably(System.IO.Path.Combine(Path, IndexFile), sb.ToString());
+    }
+
+    private void WriteDurably(string path, string content)
+    {
+        var temp = path + ".tmp";
+        using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            f.Write(Encoding.UTF8.GetBytes(content));
+            f.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        NativeFileSystem.SyncDirectory(Path);
+    }
+
+    private async Task<FileStream> AcquireFileLockAsync(CancellationToken cancellationToken)
+    {
+        var path = System.IO.Path.Combine(Path, LockFile);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 500)
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Publish(MailboxChange change)
+    {
+        lock (_views)
+        {
+            foreach (var v in _views)
+            {
+                v.Writer.TryWrite(change);
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Threading.Channels;
+
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>A selected Maildir folder: the snapshot at open plus the change feed from every session of this process.</summary>
+internal sealed class MaildirMailboxView : IMailboxView
+{
+    private readonly MaildirMessageStore _store;
+    private readonly MaildirAccount _account;
+    private readonly MaildirFolder _folder;
+    private readonly Channel<MailboxChange> _changes = Channel.CreateUnbounded<MailboxChange>(new UnboundedChannelOptions { SingleReader = true });
+    private int _disposed;
+
+    public MaildirMailboxView(MaildirMessageStore store, MaildirAccount account, MaildirFolder folder, bool readOnly, long viewId)
+    {
+        // Created under the folder lock: the snapshot and the subscription are atomic.
+        _store = store;
+        _account = account;
+        _folder = folder;
+        IsReadOnly = readOnly;
+        ViewId = viewId;
+        Status = folder.Status();
+        Messages = folder.Messages.Select(m => m.ToInfo()).ToArray();
+        folder.Attach(viewId, _changes.Writer);
+    }
+
+    public string Name => _folder.Name;
+
+    public bool IsReadOnly { get; }
+
+    public long ViewId { get; }
+
+    public MailboxStatus Status { get; }
+
+    public IReadOnlyList<MessageInfo> Messages { get; }
+
+    public ChannelReader<MailboxChange> Changes => _changes.Reader;
+
+    public async ValueTask<Stream?> OpenContentAsync(uint uid, long offset, long? length, CancellationToken cancellationToken)
+    {
+        var path = await _folder.WithLockAsync(() => _folder.Find(uid) is { } e ? Path.Combine(_folder.Path, e.RelativePath) : null, save: false, cancellationToken).ConfigureAwait(false);
+        if (path is null)
+        {
+            return null;
+        }
+
+        Stream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 65536, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        file.Seek(Math.Min(offset, file.Length), SeekOrigin.Begin);
+        return length is { } l ? new BoundedStream(file, l) : file;
+    }
+
+    public ValueTask<AppendResult> AppendAsync(Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
+        _account.AppendToAsync(_folder, content, flags, keywords, internalDate, ViewId, cancellationToken);
+
+    public async ValueTask<StoreFlagsResult> StoreFlagsAsync(UidSet uids, FlagChange change, ulong? unchangedSince, CancellationToken cancellationToken)
+    {
+        if (IsReadOnly)
+        {
+            return new StoreFlagsResult(StoreStatus.NotAllowed, [], []);
+        }
+
+        return await _folder.WithLockAsync(() =>
+        {
+            var changed = new List<MessageInfo>();
+            var modified = new List<uint>();
+            foreach (var m in _folder.Messages.Where(m => uids.Contains(m.Uid)).ToList())
+            {
+                if (unchangedSince is { } since && m.ModSeq > since)
+                {
+                    modified.Add(m.Uid);
+                    continue;
+                }
+
+                var (flags, keywords) = change.Apply(m.Flags, m.Keywords);
+                if (flags != m.Flags || !keywords.SequenceEqual(m.Keywords, StringComparer.OrdinalIgnoreCase))
+                {
+                    _folder.SetFlags(m, flags, keywords, ViewId);
+                }
+
+                changed.Add(m.ToInfo());
+            }
+
+            return new StoreFlagsResult(StoreStatus.Success, changed, modified);
+        }, save: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<CopyResult> CopyAsync(UidSet uids, string target, bool move, CancellationToken cancellationToken)
+    {
+        if (!MailboxName.TryNormalize(target, out var normalized))
+        {
+            return new CopyResult(StoreStatus.InvalidName, 0, [], [], "invalid mailbox name");
+        }
+
+        if (move && IsReadOnly)
+        {
+            return new CopyResult(StoreStatus.NotAllowed, 0, [], [], "mailbox is read-only");
+        }
+
+        if (_account.Folder(normalized) is not { } destination)
+        {
+            return new CopyResult(StoreStatus.NotFound, 0, [], [], "no such mailbox");
+        }
+
+        var sources = await _folder.WithLockAsync(() => _folder.Messages.Where(m => uids.Contains(m.Uid)).Select(m => (m.Uid, Path.Combine(_folder.Path, m.RelativePath), m.Flags, m.Keywords, m.InternalDate, m.Size)).ToList(), save: false, cancellationToken).ConfigureAwait(false);
+        var targetUids = new List<uint>();
+        await destination.WithLockAsync(() =>
+        {
+            foreach (var (_, path, flags, keywords, date, size) in sources)
+            {
+                var uid = destination.ReserveUid();
+                var unique = MaildirFileName.NewUnique(size);
+                var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique, uid, flags));
+                NativeFileSystem.LinkOrCopy(path, Path.Combine(destination.Path, relative));
+                destination.Add(unique, relative, uid, flags, keywords, date, size, ViewId);
+                targetUids.Add(uid);
+            }
+
+            NativeFileSystem.SyncDirectory(Path.Combine(destination.Path, "cur"));
+            return 0;
+        }, save: true, cancellationToken).ConfigureAwait(false);
+        if (move)
+        {
+            var moved = UidSet.FromUids(sources.Select(s => s.Uid));
+            await _folder.WithLockAsync(() => _folder.Remove(m => moved.Contains(m.Uid), ViewId), save: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new CopyResult(StoreStatus.Success, destination.UidValidity, sources.Select(s => s.Uid).ToList(), targetUids);
+    }
+
+    public ValueTask<ExpungeResult> ExpungeAsync(UidSet? uids, CancellationToken cancellationToken) =>
+        RemoveWhereAsync(m => (m.Flags & MessageFlags.Deleted) != 0 && (uids is null || uids.Contains(m.Uid)), cancellationToken);
+
+    public ValueTask<ExpungeResult> RemoveAsync(UidSet uids, CancellationToken cancellationToken) => RemoveWhereAsync(m => uids.Contains(m.Uid), cancellationToken);
+
+    public async ValueTask<UidSet> ExpungedSinceAsync(ulong modSeq, CancellationToken cancellationToken) =>
+        await _folder.WithLockAsync(() => _folder.ExpungedSince(modSeq), save: false, cancellationToken).ConfigureAwait(false);
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _folder.Detach(ViewId);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<ExpungeResult> RemoveWhereAsync(Func<MaildirEntry, bool> predicate, CancellationToken cancellationToken)
+    {
+        if (IsReadOnly)
+        {
+            return new ExpungeResult(StoreStatus.NotAllowed, [], 0);
+        }
+
+        return await _folder.WithLockAsync(() =>
+        {
+            var removed = _folder.Remove(predicate, ViewId);
+            NativeFileSystem.SyncDirectory(Path.Combine(_folder.Path, "cur"));
+            return new ExpungeResult(StoreStatus.Success, removed, _folder.HighestModSeq);
+        }, save: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class BoundedStream(Stream inner, long length) : Stream
+    {
+        private long _remaining = length;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
+            _remaining -= n;
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
+            _remaining -= n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>
+/// A durable message store over Maildir (Maildir++ layout): a delivery is written to <c>tmp/</c>, fsynced, renamed
+/// into <c>new/</c> and the directory fsynced before it is acknowledged — the qmail and Postfix discipline. Dovecot,
+/// mutt and mbsync can open the same folders.
+/// </summary>
+public sealed class MaildirMessageStore : IMessageStore
+{
+    private readonly ConcurrentDictionary<string, MaildirFolder> _folders = new(StringComparer.Ordinal);
+    private readonly MaildirStoreOptions _options;
+    private long _nextViewId;
+
+    /// <summary>Creates a store; the root folder is created if missing.</summary>
+    /// <param name="options">The options.</param>
+    public MaildirMessageStore(MaildirStoreOptions options)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        Root = Path.GetFullPath(options.Root);
+        Directory.CreateDirectory(Root);
+    }
+
+    /// <summary>The absolute root folder.</summary>
+    public string Root { get; }
+
+    internal MaildirStoreOptions Options => _options;
+
+    /// <inheritdoc />
+    public async ValueTask<DeliveryResult> DeliverAsync(DeliveryRequest request, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(content);
+        var outcomes = new List<DeliveryOutcome>();
+        string? written = null;
+        long size = 0;
+        string? unique = null;
+        try
+        {
+            foreach (var target in request.Targets)
+            {
+                if (!MailboxName.TryNormalize(target.Mailbox, out var mailbox))
+                {
+                    outcomes.Add(new DeliveryOutcome(target, StoreStatus.InvalidName, Message: "invalid mailbox name"));
+                    continue;
+                }
+
+                var account = await OpenAccountCoreAsync(target.UserId, cancellationToken).ConfigureAwait(false);
+                var folder = account.Folder(mailbox) ?? account.Folder(MailboxName.Inbox)!;
+                if (written is null)
+                {
+                    // Write once, to the first target's tmp/, and make it durable.
+                    (written, size, unique) = await WriteTempAsync(folder.Path, content, cancellationToken).ConfigureAwait(false);
+                    if (written is null)
+                    {
+                        outcomes.Add(new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "message too large"));
+                        break;
+                    }
+                }
+
+                var uid = await folder.WithLockAsync(() =>
+                {
+                    var uid = folder.ReserveUid();
+                    var relative = Path.Combine("new", $"{unique},U={uid}");
+                    NativeFileSystem.LinkOrCopy(written, Path.Combine(folder.Path, relative));
+                    NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "new"));
+                    folder.Add(unique!, relative, uid, MessageFlags.None, [], request.InternalDate, size, origin: 0);
+                    return uid;
+                }, save: true, cancellationToken).ConfigureAwait(false);
+                outcomes.Add(new DeliveryOutcome(target, StoreStatus.Success, uid));
+            }
+        }
+        finally
+        {
+            if (written is not null)
+            {
+                File.Delete(written);
+            }
+        }
+
+        return new DeliveryResult(outcomes);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IMailAccount> OpenAccountAsync(string userId, CancellationToken cancellationToken) =>
+        await OpenAccountCoreAsync(userId, cancellationToken).ConfigureAwait(false);
+
+    internal long NextViewId() => Interlocked.Increment(ref _nextViewId);
+
+    internal MaildirFolder GetFolder(string path, string name) => _folders.GetOrAdd(path, p => new MaildirFolder(p, name));
+
+    internal void ForgetFolder(string path)
+    {
+        if (_folders.TryRemove(path, out var folder))
+        {
+            folder.Close();
+        }
+    }
+
+    internal async ValueTask<(string? Path, long Size, string? Unique)> WriteTempAsync(string folderPath, Stream content, CancellationToken cancellationToken)
+    {
+        var unique = MaildirFileName.NewUnique(0);
+        var temp = Path.Combine(folderPath, "tmp", unique);
+        long size = 0;
+        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, FileOptions.Asynchronous))
+        {
+            var buffer = new byte[65536];
+            int n;
+            while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                size += n;
+                if (size > _options.MaxMessageSize)
+                {
+                    while (await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+                    {
+                    }
+
+                    break;
+                }
+
+                await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
+        if (size > _options.MaxMessageSize)
+        {
+            File.Delete(temp);
+            return (null, 0, null);
+        }
+
+        // The size goes into the name (S=), as Dovecot does, so readers need not stat the file.
+        var named = unique[..unique.LastIndexOf(",S=", StringComparison.Ordinal)] + $",S={size}";
+        var final = Path.Combine(folderPath, "tmp", named);
+        File.Move(temp, final);
+        return (final, size, named);
+    }
+
+    private async ValueTask<MaildirAccount> OpenAccountCoreAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var safe = string.Concat(userId.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '-' or '_' or '+' ? c : '_'));
+        if (safe.Trim('.').Length == 0)
+        {
+            throw new ArgumentException("The user id has no usable characters.", nameof(userId));
+        }
+
+        var root = Path.Combine(Root, safe, "Maildir");
+        var isNew = !Directory.Exists(root);
+        MaildirFolder.CreateDirectories(root);
+        var account = new MaildirAccount(this, userId, root);
+        if (isNew)
+        {
+            foreach (var (name, role) in _options.DefaultMailboxes)
+            {
+                await account.CreateAsync(name, role, cancellationToken).ConfigureAwait(false);
+                await account.SetSubscribedAsync(name, true, cancellationToken).ConfigureAwait(false);
+            }
+
+            await account.SetSubscribedAsync(MailboxName.Inbox, true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return account;
+    }
+}

@@ -1,0 +1,21 @@
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>Options of the <see cref="MaildirMessageStore"/>.</summary>
+public sealed class MaildirStoreOptions
+{
+    /// <summary>The root folder; each user's Maildir is <c>root/&lt;user&gt;/Maildir</c> (Dovecot's <c>maildir:ROOT/%u/Maildir</c>).</summary>
+    public string Root { get; set; } = "maildata";
+
+    /// <summary>The special-use folders created for a new account.</summary>
+    public IDictionary<string, MailboxRole> DefaultMailboxes { get; } = new Dictionary<string, MailboxRole>(StringComparer.Ordinal)
+    {
+        ["Drafts"] = MailboxRole.Drafts,
+        ["Sent"] = MailboxRole.Sent,
+        ["Trash"] = MailboxRole.Trash,
+        ["Junk"] = MailboxRole.Junk,
+        ["Archive"] = MailboxRole.Archive,
+    };
+
+    /// <summary>The largest message stored, in octets.</summary>
+    public long MaxMessageSize { get; set; } = 64L * 1024 * 1024;
+}

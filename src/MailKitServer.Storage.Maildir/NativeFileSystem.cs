@@ -1,0 +1,61 @@
+using System.Runtime.InteropServices;
+
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>The POSIX calls .NET does not expose: fsync of a directory (so a rename is durable) and hard links.</summary>
+internal static partial class NativeFileSystem
+{
+    private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
+
+    /// <summary>Makes the entries of a directory durable (after creating or renaming a file in it).</summary>
+    public static void SyncDirectory(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var fd = Open(path, ReadOnlyDirectory);
+        if (fd < 0)
+        {
+            throw new IOException($"Cannot open directory {path} to sync it (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                throw new IOException($"fsync of {path} failed (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    /// <summary>Creates a hard link, or copies when the file system cannot link.</summary>
+    public static void LinkOrCopy(string existing, string link)
+    {
+        if (OperatingSystem.IsLinux() && Link(existing, link) == 0)
+        {
+            return;
+        }
+
+        File.Copy(existing, link);
+        using var f = new FileStream(link, FileMode.Open, FileAccess.ReadWrite);
+        f.Flush(flushToDisk: true);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string existing, string link);
+}

@@ -1,0 +1,150 @@
+using System.Text;
+using MailKitServer.Storage;
+using MailKitServer.Storage.Maildir;
+
+namespace MailKitServer.Storage.Maildir.Tests;
+
+public sealed class MaildirStoreTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("mks-maildir-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private MaildirMessageStore NewStore() => new(new MaildirStoreOptions { Root = _root });
+
+    private static MemoryStream Message(string subject) => new(Encoding.ASCII.GetBytes($"Subject: {subject}\r\n\r\nbody of {subject}\r\n"));
+
+    private string Inbox(string user) => Path.Combine(_root, user, "Maildir");
+
+    [Fact]
+    public async Task Delivery_is_a_file_in_new_named_with_its_uid_and_one_copy_per_user()
+    {
+        var store = NewStore();
+        var result = await store.DeliverAsync(new DeliveryRequest("a@b.test", [new MailboxTarget("alice@example.test"), new MailboxTarget("bob@example.test")], DateTimeOffset.UtcNow), Message("hello"), default);
+        Assert.True(result.AllDelivered);
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(Inbox("alice@example.test"), "new")));
+        Assert.EndsWith(",U=1", file, StringComparison.Ordinal);
+        Assert.Contains(",S=", file, StringComparison.Ordinal);
+        Assert.Equal("Subject: hello\r\n\r\nbody of hello\r\n", await File.ReadAllTextAsync(file));
+        Assert.Single(Directory.GetFiles(Path.Combine(Inbox("bob@example.test"), "new")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Inbox("alice@example.test"), "tmp")));
+        Assert.True(Directory.Exists(Path.Combine(Inbox("alice@example.test"), ".Sent", "cur")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_lost_or_corrupt_index_is_rebuilt_with_the_same_uids_and_uidvalidity(bool corrupt)
+    {
+        var store = NewStore();
+        for (var i = 0; i < 5; i++)
+        {
+            await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("alice@example.test")], DateTimeOffset.UtcNow), Message($"m{i}"), default);
+        }
+
+        MailboxStatus before;
+        await using (var account = await store.OpenAccountAsync("alice@example.test", default))
+        await using (var view = await account.OpenAsync("INBOX", false, default))
+        {
+            await view!.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen | MessageFlags.Flagged, []), null, default);
+            await view.StoreFlagsAsync(UidSet.FromUids([3]), new FlagChange(FlagChangeMode.Add, MessageFlags.Deleted, []), null, default);
+            await view.ExpungeAsync(null, default);
+            before = (await account.GetStatusAsync("INBOX", default))!;
+        }
+
+        var index = Path.Combine(Inbox("alice@example.test"), "mailkitserver.index");
+        if (corrupt)
+        {
+            await File.WriteAllTextAsync(index, "MKS 1\nM garbage\n");
+        }
+        else
+        {
+            File.Delete(index);
+        }
+
+        await using var again = await NewStore().OpenAccountAsync("alice@example.test", default);
+        await using var rebuilt = await again.OpenAsync("INBOX", true, default);
+        Assert.Equal(before.UidValidity, rebuilt!.Status.UidValidity);
+        Assert.Equal([1u, 2, 4, 5], rebuilt.Messages.Select(m => m.Uid));
+        Assert.Equal(MessageFlags.Seen | MessageFlags.Flagged, rebuilt.Messages.Single(m => m.Uid == 2).Flags);
+        Assert.Equal(6u, rebuilt.Status.UidNext);
+    }
+
+    [Fact]
+    public async Task Files_from_other_programs_are_picked_up_and_their_flag_changes_seen()
+    {
+        var store = NewStore();
+        await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("alice@example.test")], DateTimeOffset.UtcNow), Message("ours"), default);
+        var inbox = Inbox("alice@example.test");
+        await File.WriteAllTextAsync(Path.Combine(inbox, "new", "1700000000.M1P1.otherhost"), "Subject: dropped by another MDA\r\n\r\nx\r\n");
+        var ours = Directory.GetFiles(Path.Combine(inbox, "new")).Single(f => f.EndsWith(",U=1", StringComparison.Ordinal));
+        File.Move(ours, Path.Combine(inbox, "cur", Path.GetFileName(ours) + ":2,RS"));
+
+        await using var account = await store.OpenAccountAsync("alice@example.test", default);
+        await using var view = await account.OpenAsync("INBOX", false, default);
+        Assert.Equal([1u, 2], view!.Messages.Select(m => m.Uid));
+        Assert.Equal(MessageFlags.Seen | MessageFlags.Answered, view.Messages[0].Flags);
+        await using var content = await view.OpenContentAsync(2, 0, null, default);
+        Assert.StartsWith("Subject: dropped", await new StreamReader(content!).ReadToEndAsync(), StringComparison.Ordinal);
+
+        // Our flag change renames the file the Maildir way.
+        await view.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, MessageFlags.Flagged, ["$Label1"]), null, default);
+        Assert.Contains(Directory.GetFiles(Path.Combine(inbox, "cur")), f => f.EndsWith(",U=2:2,F", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Folder_names_map_to_maildirplusplus_and_cannot_escape()
+    {
+        var store = NewStore();
+        await using var account = await store.OpenAccountAsync("carol@example.test", default);
+        Assert.True((await account.CreateAsync("Work/2026", MailboxRole.None, default)).Succeeded);
+        Assert.True((await account.CreateAsync("v1.2 Entwürfe", MailboxRole.None, default)).Succeeded);
+        var root = Inbox("carol@example.test");
+        Assert.True(Directory.Exists(Path.Combine(root, ".Work.2026", "cur")));
+        Assert.True(Directory.Exists(Path.Combine(root, ".v1&AC4-2 Entw&APw-rfe", "cur")));
+        foreach (var bad in new[] { "../../etc", "/abs", "a\0b", "a/../b" })
+        {
+            Assert.Equal(StoreStatus.InvalidName, (await account.CreateAsync(bad, MailboxRole.None, default)).Status);
+        }
+
+        var names = (await account.ListAsync(default)).Select(m => m.Name).ToList();
+        Assert.Contains("Work/2026", names);
+        Assert.Contains("v1.2 Entwürfe", names);
+        Assert.True((await account.RenameAsync("Work", "Job", default)).Succeeded);
+        Assert.Contains("Job/2026", (await account.ListAsync(default)).Select(m => m.Name));
+        Assert.True((await account.DeleteAsync("Job/2026", default)).Succeeded);
+        Assert.DoesNotContain("Job/2026", (await account.ListAsync(default)).Select(m => m.Name));
+        Assert.Equal(MailboxRole.Sent, (await account.ListAsync(default)).Single(m => m.Name == "Sent").Role);
+    }
+
+    [Fact]
+    public async Task Two_stores_on_one_root_never_lose_an_update()
+    {
+        // Two store instances stand for two processes: the lock file keeps their index updates apart.
+        var first = NewStore();
+        var second = NewStore();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 60), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var store = i % 2 == 0 ? first : second;
+            await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("dave@example.test")], DateTimeOffset.UtcNow), Message($"n{i}"), ct);
+            if (i % 5 == 0)
+            {
+                await using var account = await store.OpenAccountAsync("dave@example.test", ct);
+                await using var view = await account.OpenAsync("INBOX", false, ct);
+                var target = view!.Messages.FirstOrDefault();
+                if (target is not null)
+                {
+                    await view.StoreFlagsAsync(UidSet.FromUids([target.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Deleted, []), null, ct);
+                    await view.ExpungeAsync(null, ct);
+                }
+            }
+        });
+
+        await using var check = await NewStore().OpenAccountAsync("dave@example.test", default);
+        await using var inbox = await check.OpenAsync("INBOX", true, default);
+        var files = Directory.GetFiles(Path.Combine(Inbox("dave@example.test"), "new")).Concat(Directory.GetFiles(Path.Combine(Inbox("dave@example.test"), "cur"))).ToList();
+        Assert.Equal(files.Count, inbox!.Messages.Count);
+        Assert.Equal(inbox.Messages.Count, inbox.Messages.Select(m => m.Uid).Distinct().Count());
+        Assert.InRange(inbox.Messages.Count, 60 - 12, 60);
+    }
+}
