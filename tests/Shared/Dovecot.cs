@@ -21,7 +21,7 @@ public sealed class Dovecot : IAsyncDisposable
 
     public string MailRoot => Path.Combine(Root, "mail");
 
-    public static async Task<Dovecot> StartAsync(string? mailLocation = null)
+    public static async Task<Dovecot> StartAsync(string? mailLocation = null, string extraConfig = "")
     {
         var root = Directory.CreateTempSubdirectory("mks-dovecot-").FullName;
         File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
@@ -58,6 +58,7 @@ public sealed class Dovecot : IAsyncDisposable
               driver = static
               args = uid=vmail gid=vmail home={{root}}/mail/%u
             }
+            {{extraConfig}}
             service imap-login {
               inet_listener imap {
                 port = {{port}}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using MailKitServer.Storage;
+using MailKitServer.Storage.Maildir;
+using MailKitServer.TestSupport;
+
+namespace MailKitServer.Storage.Maildir.Tests;
+
+/// <summary>Dovecot (Debian dovecot-imapd) serving a Maildir this store wrote: same messages, flags and folders; and a flag Dovecot sets is seen by us.</summary>
+public sealed class DovecotInteropTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("mks-dvmd-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task Dovecot_sees_our_messages_flags_and_folders_and_we_see_its_flag_changes()
+    {
+        var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        for (var i = 1; i <= 3; i++)
+        {
+            await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("alice@example.test")], DateTimeOffset.UtcNow), new MemoryStream(Encoding.ASCII.GetBytes($"Subject: msg{i}\r\n\r\nbody {i}\r\n")), default);
+        }
+
+        await using (var account = await store.OpenAccountAsync("alice@example.test", default))
+        {
+            await using var view = await account.OpenAsync("INBOX", false, default);
+            await view!.StoreFlagsAsync(UidSet.FromUids([1]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, default);
+            await view.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, MessageFlags.Flagged, []), null, default);
+            await account.CreateAsync("Work/2026", MailboxRole.None, default);
+            await account.AppendAsync("Work/2026", new MemoryStream("Subject: filed\r\n\r\nx\r\n"u8.ToArray()), MessageFlags.Seen, [], null, default);
+        }
+
+        var maildir = Path.Combine(_root, "alice@example.test", "Maildir");
+        await ExternalTool.RunAsync("chown", ["-R", "vmail:vmail", _root]);
+        File.SetUnixFileMode(_root, (UnixFileMode)Convert.ToInt32("755", 8));
+        await using (var dovecot = await Dovecot.StartAsync($"maildir:{maildir}", "namespace inbox {\n  inbox = yes\n  separator = /\n}"))
+        {
+            const string script = """
+                import imaplib, sys, json, re
+                m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1])); m.login("u", "p")
+                typ, data = m.list()
+                names = sorted((lambda mm: (mm.group(1) or mm.group(2)).decode())(re.search(rb'(?:"([^"]+)"|(\S+))$', l)) for l in data)
+                result = {"folders": names}
+                for folder in ("INBOX", "Work/2026"):
+                    m.select('"' + folder + '"')
+                    typ, data = m.fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+                    items = {}
+                    for i in range(0, len(data), 2):
+                        flags = re.search(rb"FLAGS \(([^)]*)\)", data[i][0]).group(1).decode()
+                        subject = data[i][1].decode().strip().split(": ", 1)[1]
+                        items[subject] = sorted(f for f in flags.split() if f != "\\Recent")
+                    result[folder] = items
+                m.select("INBOX")
+                typ, data = m.search(None, "SUBJECT", "msg3")
+                m.store(data[0].decode(), "+FLAGS", "(\\Answered)")
+                m.logout()
+                print(json.dumps(result))
+                """;
+            var r = await ExternalTool.PythonAsync(script, dovecot.Port.ToString(CultureInfo.InvariantCulture));
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var seen = System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement;
+            var folders = seen.GetProperty("folders").EnumerateArray().Select(e => e.GetString()).ToList();
+            foreach (var expected in new[] { "INBOX", "Sent", "Drafts", "Trash", "Junk", "Archive", "Work", "Work/2026" })
+            {
+                Assert.Contains(expected, folders);
+            }
+
+            var inbox = seen.GetProperty("INBOX");
+            Assert.Equal(["\\Seen"], inbox.GetProperty("msg1").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(["\\Flagged"], inbox.GetProperty("msg2").EnumerateArray().Select(e => e.GetString()));
+            Assert.Empty(inbox.GetProperty("msg3").EnumerateArray());
+            Assert.Equal(["\\Seen"], seen.GetProperty("Work/2026").GetProperty("filed").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        await using var again = await new MaildirMessageStore(new MaildirStoreOptions { Root = _root }).OpenAccountAsync("alice@example.test", default);
+        await using var after = await again.OpenAsync("INBOX", true, default);
+        Assert.Equal(MessageFlags.Answered, after!.Messages.Single(m => m.Uid == 3).Flags);
+        Assert.Equal([1u, 2, 3], after.Messages.Select(m => m.Uid));
+    }
+}
