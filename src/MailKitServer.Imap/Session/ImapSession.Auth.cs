@@ -53,7 +53,7 @@ internal sealed partial class ImapSession
         }
 
         byte[]? response = null;
-        if (args.Count == 2 && !TryBase64(args[1].Text, out response))
+        if (args.Count == 2 && !SaslMechanisms.TryDecodeResponse(args[1].Text, out response))
         {
             return await BadAsync(tag, "Invalid base64 data").ConfigureAwait(false);
         }
@@ -88,7 +88,7 @@ internal sealed partial class ImapSession
                         return await BadAsync(tag, "Authentication cancelled").ConfigureAwait(false);
                     }
 
-                    if (!TryBase64(text, out response))
+                    if (!SaslMechanisms.TryDecodeResponse(text, out response))
                     {
                         return await BadAsync(tag, "Invalid base64 data").ConfigureAwait(false);
                     }
@@ -109,11 +109,7 @@ internal sealed partial class ImapSession
     private async ValueTask<bool> AuthenticationFailedAsync(string tag)
     {
         _context.Metrics.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("protocol", "imap"));
-        var delay = _context.AuthThrottle.RecordFailure(_connection.RemoteEndPoint.Address);
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, _context.TimeProvider, _connection.Aborted).ConfigureAwait(false);
-        }
+        await _context.AuthThrottle.DelayFailureAsync(_connection.RemoteEndPoint.Address, _connection.Aborted).ConfigureAwait(false);
 
         return No(tag, "[AUTHENTICATIONFAILED] Authentication failed");
     }
@@ -136,25 +132,5 @@ internal sealed partial class ImapSession
 
         Ok(tag, "Begin TLS negotiation now");
         return await _connection.UpgradeToTlsAsync().ConfigureAwait(false);
-    }
-
-    private static bool TryBase64(string text, out byte[] decoded)
-    {
-        if (text == "=")
-        {
-            decoded = [];
-            return true;
-        }
-
-        try
-        {
-            decoded = Convert.FromBase64String(text);
-            return true;
-        }
-        catch (FormatException)
-        {
-            decoded = [];
-            return false;
-        }
     }
 }

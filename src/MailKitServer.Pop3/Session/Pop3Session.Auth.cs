@@ -72,7 +72,7 @@ internal sealed partial class Pop3Session
         if (space >= 0)
         {
             var initial = argument[(space + 1)..];
-            if (!TryBase64(initial, out response))
+            if (!SaslMechanisms.TryDecodeResponse(initial, out response))
             {
                 return await ErrorAsync("-ERR Invalid base64 data\r\n").ConfigureAwait(false);
             }
@@ -108,7 +108,7 @@ internal sealed partial class Pop3Session
                         return await ErrorAsync("-ERR Authentication cancelled\r\n").ConfigureAwait(false);
                     }
 
-                    if (!TryBase64(text, out response))
+                    if (!SaslMechanisms.TryDecodeResponse(text, out response))
                     {
                         return await ErrorAsync("-ERR Invalid base64 data\r\n").ConfigureAwait(false);
                     }
@@ -130,11 +130,7 @@ internal sealed partial class Pop3Session
     private async ValueTask<bool> AuthFailedAsync()
     {
         _context.Metrics.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("protocol", "pop3"));
-        var delay = _context.AuthThrottle.RecordFailure(_connection.RemoteEndPoint.Address);
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, _context.TimeProvider, _connection.Aborted).ConfigureAwait(false);
-        }
+        await _context.AuthThrottle.DelayFailureAsync(_connection.RemoteEndPoint.Address, _connection.Aborted).ConfigureAwait(false);
 
         // RFC 3206 §4: [AUTH] marks a credentials problem, as opposed to [SYS/...].
         return await ErrorAsync("-ERR [AUTH] Authentication failed\r\n").ConfigureAwait(false);
@@ -200,25 +196,5 @@ internal sealed partial class Pop3Session
 
         _userName = null;
         return true;
-    }
-
-    private static bool TryBase64(string text, out byte[] decoded)
-    {
-        if (text == "=")
-        {
-            decoded = [];
-            return true;
-        }
-
-        try
-        {
-            decoded = Convert.FromBase64String(text);
-            return true;
-        }
-        catch (FormatException)
-        {
-            decoded = [];
-            return false;
-        }
     }
 }

@@ -45,7 +45,7 @@ internal sealed partial class SmtpSession
         if (space >= 0)
         {
             // RFC 4954 §4: "=" is an empty initial response.
-            if (!TryDecodeBase64(initial, out response))
+            if (!SaslMechanisms.TryDecodeResponse(Encoding.ASCII.GetString(initial), out response))
             {
                 return await ErrorAsync("501 5.5.2 Invalid base64 data\r\n"u8).ConfigureAwait(false);
             }
@@ -84,7 +84,7 @@ internal sealed partial class SmtpSession
                         return await ErrorAsync("501 5.0.0 Authentication cancelled\r\n"u8).ConfigureAwait(false);
                     }
 
-                    if (!TryDecodeBase64(read.Line.Span, out response))
+                    if (!SaslMechanisms.TryDecodeResponse(Encoding.ASCII.GetString(read.Line.Span), out response))
                     {
                         return await ErrorAsync("501 5.5.2 Invalid base64 data\r\n"u8).ConfigureAwait(false);
                     }
@@ -112,32 +112,10 @@ internal sealed partial class SmtpSession
                 default:
                     _context.Metrics.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("protocol", "smtp"));
                     SmtpLog.AuthenticationFailed(_logger, _connection.Id, mechanism.UserName, mechanism.Name);
-                    var delay = _context.AuthThrottle.RecordFailure(_connection.RemoteEndPoint.Address);
-                    if (delay > TimeSpan.Zero)
-                    {
-                        await Task.Delay(delay, _context.TimeProvider, _connection.Aborted).ConfigureAwait(false);
-                    }
+                    await _context.AuthThrottle.DelayFailureAsync(_connection.RemoteEndPoint.Address, _connection.Aborted).ConfigureAwait(false);
 
                     return await ErrorAsync("535 5.7.8 Authentication credentials invalid\r\n"u8).ConfigureAwait(false);
             }
         }
-    }
-
-    private static bool TryDecodeBase64(ReadOnlySpan<byte> text, out byte[] decoded)
-    {
-        if (text.Length == 1 && text[0] == (byte)'=')
-        {
-            decoded = [];
-            return true;
-        }
-
-        decoded = new byte[System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(text.Length)];
-        if (System.Buffers.Text.Base64.DecodeFromUtf8(text, decoded, out var consumed, out var written) != System.Buffers.OperationStatus.Done || consumed != text.Length)
-        {
-            return false;
-        }
-
-        decoded = decoded[..written];
-        return true;
     }
 }

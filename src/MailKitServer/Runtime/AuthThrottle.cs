@@ -51,6 +51,19 @@ public sealed class AuthThrottle
         }
     }
 
+    /// <summary>Records a failure and waits the delay it earns before the failure is answered.</summary>
+    /// <param name="address">The client address.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the answer may be sent.</returns>
+    public async Task DelayFailureAsync(IPAddress address, CancellationToken cancellationToken)
+    {
+        var delay = RecordFailure(address);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Clears an address after a successful authentication.</summary>
     /// <param name="address">The client address.</param>
     public void RecordSuccess(IPAddress address)

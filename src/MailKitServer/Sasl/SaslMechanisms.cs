@@ -19,6 +19,28 @@ public static class SaslMechanisms
     /// <returns>The mechanism names.</returns>
     public static IReadOnlyList<string> Advertised(MailConnection connection) => AllowsPlainText(connection) ? All : NotInClear;
 
+    /// <summary>Decodes a client's base64 SASL response; "=" is the empty response (RFC 4954 §4, RFC 4959).</summary>
+    /// <param name="text">The response line.</param>
+    /// <param name="decoded">The octets.</param>
+    /// <returns><see langword="false"/> when the text is not base64.</returns>
+    public static bool TryDecodeResponse(ReadOnlySpan<char> text, out byte[] decoded)
+    {
+        decoded = [];
+        if (text is "=")
+        {
+            return true;
+        }
+
+        var buffer = new byte[((text.Length + 3) / 4) * 3];
+        if (!Convert.TryFromBase64Chars(text, buffer, out var written))
+        {
+            return false;
+        }
+
+        decoded = buffer[..written];
+        return true;
+    }
+
     /// <summary>Creates a mechanism by name.</summary>
     /// <param name="name">The name, in any case.</param>
     /// <param name="context">The server's services.</param>

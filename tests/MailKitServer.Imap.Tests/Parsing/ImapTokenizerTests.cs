@@ -1,4 +1,5 @@
 using MailKitServer.Imap.Parsing;
+using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Tests.Parsing;
 

@@ -1,14 +1,15 @@
 using System.Text;
 
-namespace MailKitServer.Imap.Parsing;
+namespace MailKitServer.Storage;
 
 /// <summary>Mailbox names in modified UTF-7 (RFC 3501 §5.1.3): "&amp;" shifts to modified base64 of UTF-16, "&amp;-" is "&amp;".</summary>
 public static class ModifiedUtf7
 {
-    /// <summary>Encodes a name for the wire.</summary>
+    /// <summary>Encodes a name for the wire (or, shifting "." and "/" too, for a Maildir++ folder level on disk).</summary>
     /// <param name="name">The name.</param>
+    /// <param name="alsoShift">Printable characters to encode as well.</param>
     /// <returns>The encoded name.</returns>
-    public static string Encode(string name)
+    public static string Encode(string name, string alsoShift = "")
     {
         ArgumentNullException.ThrowIfNull(name);
         var sb = new StringBuilder();
@@ -27,7 +28,7 @@ public static class ModifiedUtf7
 
         foreach (var c in name)
         {
-            if (c is >= (char)0x20 and <= (char)0x7e)
+            if (c is >= (char)0x20 and <= (char)0x7e && !alsoShift.Contains(c, StringComparison.Ordinal))
             {
                 Flush();
                 sb.Append(c == '&' ? "&-" : c.ToString());
