@@ -19,6 +19,10 @@ internal sealed class MaildirFolder
     private readonly List<(uint Uid, ulong ModSeq)> _expunged = [];
     private readonly List<(long ViewId, ChannelWriter<MailboxChange> Writer)> _views = [];
     private bool _loaded;
+    private DateTime _newStamp;
+    private DateTime _curStamp;
+    private int _saveScheduled;
+    private bool _rebuilding;
 
     public MaildirFolder(string path, string name)
     {
@@ -55,9 +59,10 @@ internal sealed class MaildirFolder
             using var fileLock = await AcquireFileLockAsync(cancellationToken).ConfigureAwait(false);
             Refresh();
             var result = action();
+            RememberStamps();
             if (save)
             {
-                Save();
+                ScheduleSave();
             }
 
             return result;
@@ -188,13 +193,20 @@ internal sealed class MaildirFolder
         }
     }
 
-    /// <summary>Loads the index on first use and reconciles it with the files: new files get UIDs, vanished ones are expunged, renamed ones are found again.</summary>
+    /// <summary>
+    /// Loads the index on first use and, when new/ or cur/ changed since this process last looked (their mtimes),
+    /// reconciles it with the files: new files get UIDs, vanished ones are expunged, renamed ones are found again.
+    /// </summary>
     private void Refresh()
     {
         if (!_loaded)
         {
             Load();
             _loaded = true;
+        }
+        else if (Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new")) == _newStamp && Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur")) == _curStamp)
+        {
+            return;
         }
 
         var onDisk = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -217,9 +229,14 @@ internal sealed class MaildirFolder
         }
 
         var changed = false;
+        var vanished = new HashSet<uint>();
         foreach (var entry in _messages)
         {
-            if (onDisk.Remove(entry.Unique, out var path))
+            if (!onDisk.Remove(entry.Unique, out var path))
+            {
+                vanished.Add(entry.Uid);
+            }
+            else
             {
                 var flags = MaildirFileName.Flags(path);
                 if (path != entry.RelativePath)
@@ -238,29 +255,84 @@ internal sealed class MaildirFolder
             }
         }
 
-        var vanished = _messages.Where(m => !File.Exists(System.IO.Path.Combine(Path, m.RelativePath))).Select(m => m.Uid).ToHashSet();
         if (vanished.Count > 0)
         {
             Remove(m => vanished.Contains(m.Uid), origin: 0);
             changed = true;
         }
 
-        // Files dropped in by another program get the next UIDs, oldest first.
-        foreach (var (unique, path) in onDisk.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        // Unknown files: when rebuilding a lost index, the UIDs their names carry are kept; otherwise (and for files
+        // without one, or whose UID is taken) they get the next UIDs, and their names are updated to carry them.
+        var taken = _messages.Select(m => m.Uid).ToHashSet();
+        var unknown = onDisk.Select(kv => (Unique: kv.Key, RelativePath: kv.Value, Named: MaildirFileName.Uid(kv.Value)))
+            .OrderBy(f => f.Named ?? uint.MaxValue).ThenBy(f => f.Unique, StringComparer.Ordinal).ToList();
+        foreach (var (unique, relative, named) in unknown)
         {
-            var full = System.IO.Path.Combine(Path, path);
-            var named = MaildirFileName.Uid(path);
-            var uid = named is { } u && u >= UidNext ? u : UidNext;
-            var info = new FileInfo(full);
-            Add(unique, path, uid, MaildirFileName.Flags(path), [], info.LastWriteTimeUtc, info.Length, origin: 0);
+            var keep = named is { } n && !taken.Contains(n) && (_rebuilding || n >= UidNext);
+            var uid = keep ? named!.Value : UidNext;
+            var path = relative;
+            var flags = MaildirFileName.Flags(relative);
+            if (!keep)
+            {
+                var sub = relative[..3];
+                path = System.IO.Path.Combine(sub, sub == "new" ? $"{unique},U={uid}" : MaildirFileName.WithUidAndFlags(unique, uid, flags));
+                File.Move(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path));
+            }
+
+            taken.Add(uid);
+            var info = new FileInfo(System.IO.Path.Combine(Path, path));
+            Add(unique, path, uid, flags, [], info.LastWriteTimeUtc, info.Length, origin: 0);
             changed = true;
         }
 
+        _rebuilding = false;
         _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
         if (changed)
         {
-            Save();
+            ScheduleSave();
         }
+    }
+
+    private void RememberStamps()
+    {
+        _newStamp = Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new"));
+        _curStamp = Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur"));
+    }
+
+    /// <summary>
+    /// Saves the index soon, in the background. The index is a cache: UIDs are in the file names and system flags in
+    /// their info part, so a crash before the save loses no message and no UID (at worst recent keyword changes).
+    /// Messages themselves are fsynced before they are acknowledged.
+    /// </summary>
+    private void ScheduleSave()
+    {
+        if (Interlocked.Exchange(ref _saveScheduled, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(200).ConfigureAwait(false);
+            Interlocked.Exchange(ref _saveScheduled, 0);
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                using var fileLock = await AcquireFileLockAsync(CancellationToken.None).ConfigureAwait(false);
+                if (Directory.Exists(Path))
+                {
+                    Save();
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The folder went away (deleted or renamed): nothing to save.
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        });
     }
 
     private void Load()
@@ -280,6 +352,7 @@ internal sealed class MaildirFolder
         var indexPath = System.IO.Path.Combine(Path, IndexFile);
         if (!File.Exists(indexPath))
         {
+            _rebuilding = true;
             return;
         }
 
@@ -320,6 +393,7 @@ internal sealed class MaildirFolder
             // A corrupt index is rebuilt from the files; their names carry the UIDs, so UIDVALIDITY stays.
             _messages.Clear();
             _expunged.Clear();
+            _rebuilding = true;
         }
 
         _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));

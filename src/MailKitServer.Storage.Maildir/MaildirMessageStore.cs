@@ -59,11 +59,21 @@ public sealed class MaildirMessageStore : IMessageStore
                     }
                 }
 
+                var first = outcomes.Count(o => o.Status == StoreStatus.Success) == 0 && request.Targets.Count == 1;
                 var uid = await folder.WithLockAsync(() =>
                 {
                     var uid = folder.ReserveUid();
                     var relative = Path.Combine("new", $"{unique},U={uid}");
-                    NativeFileSystem.LinkOrCopy(written, Path.Combine(folder.Path, relative));
+                    if (first)
+                    {
+                        // One target: the temporary file itself moves into new/ (Maildir delivery: tmp, then rename).
+                        File.Move(written, Path.Combine(folder.Path, relative));
+                    }
+                    else
+                    {
+                        NativeFileSystem.LinkOrCopy(written, Path.Combine(folder.Path, relative));
+                    }
+
                     NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "new"));
                     folder.Add(unique!, relative, uid, MessageFlags.None, [], request.InternalDate, size, origin: 0);
                     return uid;
@@ -73,7 +83,7 @@ public sealed class MaildirMessageStore : IMessageStore
         }
         finally
         {
-            if (written is not null)
+            if (written is not null && File.Exists(written))
             {
                 File.Delete(written);
             }

@@ -52,7 +52,10 @@ public sealed class MaildirStoreTests : IDisposable
             before = (await account.GetStatusAsync("INBOX", default))!;
         }
 
+        // Let the background index save finish, so the damage below is not repaired by it.
+        await Task.Delay(1000);
         var index = Path.Combine(Inbox("alice@example.test"), "mailkitserver.index");
+        Assert.True(File.Exists(index));
         if (corrupt)
         {
             await File.WriteAllTextAsync(index, "MKS 1\nM garbage\n");
