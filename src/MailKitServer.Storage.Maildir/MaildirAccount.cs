@@ -10,10 +10,12 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
 
     public string UserId { get; } = userId;
 
+    public MaildirQuota Quota { get; } = store.QuotaFor(root);
+
     public MaildirFolder? Folder(string name)
     {
         var path = MaildirFolderNames.ToDirectory(root, name);
-        return Directory.Exists(Path.Combine(path, "cur")) ? store.GetFolder(path, name) : null;
+        return Directory.Exists(Path.Combine(path, "cur")) ? store.GetFolder(path, name, Quota) : null;
     }
 
     public ValueTask<IReadOnlyList<MailboxInfo>> ListAsync(CancellationToken cancellationToken)
@@ -200,6 +202,12 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         if (temp is null)
         {
             return new AppendResult(StoreStatus.OverQuota, Message: "message too large");
+        }
+
+        if (!Quota.Allows(size, store.Options))
+        {
+            File.Delete(temp);
+            return new AppendResult(StoreStatus.OverQuota, Message: "quota exceeded");
         }
 
         var uid = await folder.WithLockAsync(() =>

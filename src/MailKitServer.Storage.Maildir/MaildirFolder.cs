@@ -24,10 +24,14 @@ internal sealed class MaildirFolder
     private int _saveScheduled;
     private bool _rebuilding;
 
-    public MaildirFolder(string path, string name)
+    private readonly MaildirQuota _quota;
+    private FileSystemWatcher[]? _watchers;
+
+    public MaildirFolder(string path, string name, MaildirQuota quota)
     {
         Path = path;
         Name = name;
+        _quota = quota;
     }
 
     public string Path { get; }
@@ -105,6 +109,7 @@ internal sealed class MaildirFolder
     {
         var entry = new MaildirEntry { Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size, ModSeq = ++HighestModSeq };
         _messages.Add(entry);
+        _quota.Change(size, 1);
         UidNext = Math.Max(UidNext, uid + 1);
         Publish(new MailboxChange(MailboxChangeKind.Added, entry.ToInfo(), uid, HighestModSeq, origin));
         return entry;
@@ -148,6 +153,7 @@ internal sealed class MaildirFolder
             }
 
             _messages.RemoveAt(i--);
+            _quota.Change(-m.Size, -1);
             removed.Add(m.Uid);
             _expunged.Add((m.Uid, ++HighestModSeq));
             Publish(new MailboxChange(MailboxChangeKind.Expunged, null, m.Uid, HighestModSeq, origin));
@@ -163,7 +169,39 @@ internal sealed class MaildirFolder
         lock (_views)
         {
             _views.Add((viewId, writer));
+            if (_watchers is null)
+            {
+                // While a session has the folder open (IDLE included), files another program drops in or renames
+                // are noticed at once rather than at the session's next command.
+                _watchers = new[] { "new", "cur" }.Select(sub => new FileSystemWatcher(System.IO.Path.Combine(Path, sub)) { NotifyFilter = NotifyFilters.FileName, EnableRaisingEvents = true }).ToArray();
+                foreach (var w in _watchers)
+                {
+                    w.Created += OnDirectoryChanged;
+                    w.Deleted += OnDirectoryChanged;
+                    w.Renamed += OnDirectoryChanged;
+                }
+            }
         }
+    }
+
+    private void OnDirectoryChanged(object sender, FileSystemEventArgs e)
+    {
+        if (System.IO.Path.GetFileName(e.FullPath).StartsWith('.'))
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await WithLockAsync(() => 0, save: false, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+            {
+                // The folder is going away.
+            }
+        });
     }
 
     public void Detach(long viewId)
@@ -175,6 +213,16 @@ internal sealed class MaildirFolder
             {
                 _views[i].Writer.TryComplete();
                 _views.RemoveAt(i);
+            }
+
+            if (_views.Count == 0 && _watchers is not null)
+            {
+                foreach (var w in _watchers)
+                {
+                    w.Dispose();
+                }
+
+                _watchers = null;
             }
         }
     }
@@ -190,6 +238,12 @@ internal sealed class MaildirFolder
             }
 
             _views.Clear();
+            foreach (var w in _watchers ?? Array.Empty<FileSystemWatcher>())
+            {
+                w.Dispose();
+            }
+
+            _watchers = null;
         }
     }
 
@@ -203,12 +257,22 @@ internal sealed class MaildirFolder
         {
             Load();
             _loaded = true;
+
+            // What the first reconciliation finds was already counted by the account's usage scan.
+            MaildirQuota.WithoutCounting(Reconcile);
+            return;
         }
-        else if (Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new")) == _newStamp && Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur")) == _curStamp)
+
+        if (Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new")) == _newStamp && Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur")) == _curStamp)
         {
             return;
         }
 
+        Reconcile();
+    }
+
+    private void Reconcile()
+    {
         var onDisk = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var sub in new[] { "new", "cur" })
         {

@@ -10,6 +10,7 @@ namespace MailKitServer.Storage.Maildir;
 public sealed class MaildirMessageStore : IMessageStore
 {
     private readonly ConcurrentDictionary<string, MaildirFolder> _folders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MaildirQuota> _quotas = new(StringComparer.Ordinal);
     private readonly MaildirStoreOptions _options;
     private long _nextViewId;
 
@@ -48,6 +49,12 @@ public sealed class MaildirMessageStore : IMessageStore
 
                 var account = await OpenAccountCoreAsync(target.UserId, cancellationToken).ConfigureAwait(false);
                 var folder = account.Folder(mailbox) ?? account.Folder(MailboxName.Inbox)!;
+                if (!account.Quota.Allows(content.CanSeek ? content.Length : size, _options))
+                {
+                    outcomes.Add(new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "mailbox full"));
+                    continue;
+                }
+
                 if (written is null)
                 {
                     // Write once, to the first target's tmp/, and make it durable.
@@ -98,7 +105,19 @@ public sealed class MaildirMessageStore : IMessageStore
 
     internal long NextViewId() => Interlocked.Increment(ref _nextViewId);
 
-    internal MaildirFolder GetFolder(string path, string name) => _folders.GetOrAdd(path, p => new MaildirFolder(p, name));
+    /// <summary>A user's usage (octets and messages, all folders), for quota reports such as IMAP QUOTA.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The usage.</returns>
+    public async ValueTask<(long Bytes, long Messages)> GetUsageAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var account = await OpenAccountCoreAsync(userId, cancellationToken).ConfigureAwait(false);
+        return (account.Quota.Bytes, account.Quota.Messages);
+    }
+
+    internal MaildirQuota QuotaFor(string userRoot) => _quotas.GetOrAdd(userRoot, r => new MaildirQuota(r));
+
+    internal MaildirFolder GetFolder(string path, string name, MaildirQuota quota) => _folders.GetOrAdd(path, p => new MaildirFolder(p, name, quota));
 
     internal void ForgetFolder(string path)
     {

@@ -16,6 +16,12 @@ public sealed class MaildirStoreOptions
         ["Archive"] = MailboxRole.Archive,
     };
 
+    /// <summary>The most octets one user may store (all folders), or <see langword="null"/> for no limit.</summary>
+    public long? QuotaBytes { get; set; }
+
+    /// <summary>The most messages one user may store (all folders), or <see langword="null"/> for no limit.</summary>
+    public long? QuotaMessages { get; set; }
+
     /// <summary>The largest message stored, in octets.</summary>
     public long MaxMessageSize { get; set; } = 64L * 1024 * 1024;
 }

@@ -6,7 +6,7 @@ using MailKitServer.TestSupport;
 
 namespace MailKitServer.Storage.Maildir.Tests;
 
-/// <summary>Dovecot (Debian dovecot-imapd) serving a Maildir this store wrote: same messages, flags and folders; and a flag Dovecot sets is seen by us.</summary>
+/// <summary>Dovecot (Debian dovecot-imapd) serving a Maildir this store wrote: same messages, flags and folders; and a message Dovecot marks as seen is seen by us.</summary>
 public sealed class DovecotInteropTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("mks-dvmd-").FullName;
@@ -53,7 +53,7 @@ public sealed class DovecotInteropTests : IDisposable
                     result[folder] = items
                 m.select("INBOX")
                 typ, data = m.search(None, "SUBJECT", "msg3")
-                m.store(data[0].decode(), "+FLAGS", "(\\Answered)")
+                m.store(data[0].decode(), "+FLAGS", "(\\Seen)")
                 m.logout()
                 print(json.dumps(result))
                 """;
@@ -75,7 +75,7 @@ public sealed class DovecotInteropTests : IDisposable
 
         await using var again = await new MaildirMessageStore(new MaildirStoreOptions { Root = _root }).OpenAccountAsync("alice@example.test", default);
         await using var after = await again.OpenAsync("INBOX", true, default);
-        Assert.Equal(MessageFlags.Answered, after!.Messages.Single(m => m.Uid == 3).Flags);
+        Assert.Equal(MessageFlags.Seen, after!.Messages.Single(m => m.Uid == 3).Flags);
         Assert.Equal([1u, 2, 3], after.Messages.Select(m => m.Uid));
     }
 }

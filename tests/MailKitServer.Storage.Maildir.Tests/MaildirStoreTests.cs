@@ -150,4 +150,45 @@ public sealed class MaildirStoreTests : IDisposable
         Assert.Equal(inbox.Messages.Count, inbox.Messages.Select(m => m.Uid).Distinct().Count());
         Assert.InRange(inbox.Messages.Count, 60 - 12, 60);
     }
+
+    [Fact]
+    public async Task Quotas_are_counted_incrementally_and_enforced()
+    {
+        var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root, QuotaMessages = 3, QuotaBytes = 10_000 });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("erin@example.test")], DateTimeOffset.UtcNow), Message($"q{i}"), default)).AllDelivered);
+        }
+
+        var refused = await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("erin@example.test")], DateTimeOffset.UtcNow), Message("too many"), default);
+        Assert.Equal(StoreStatus.OverQuota, Assert.Single(refused.Outcomes).Status);
+        var (bytes, messages) = await store.GetUsageAsync("erin@example.test", default);
+        Assert.Equal(3, messages);
+        Assert.Equal(3 * Message("q0").Length, bytes);
+
+        await using (var account = await store.OpenAccountAsync("erin@example.test", default))
+        await using (var view = await account.OpenAsync("INBOX", false, default))
+        {
+            await view!.RemoveAsync(UidSet.FromUids([1]), default);
+            Assert.Equal(StoreStatus.Success, (await account.AppendAsync("Sent", Message("fits again"), MessageFlags.Seen, [], null, default)).Status);
+            Assert.Equal(StoreStatus.OverQuota, (await account.AppendAsync("Sent", Message("over"), MessageFlags.Seen, [], null, default)).Status);
+        }
+
+        // A fresh store counts the same from the files.
+        Assert.Equal(3, (await NewStore().GetUsageAsync("erin@example.test", default)).Messages);
+    }
+
+    [Fact]
+    public async Task A_file_dropped_in_by_another_program_reaches_an_open_view_without_a_command()
+    {
+        var store = NewStore();
+        await using var account = await store.OpenAccountAsync("frank@example.test", default);
+        await using var view = await account.OpenAsync("INBOX", true, default);
+        var inbox = Inbox("frank@example.test");
+        await File.WriteAllTextAsync(Path.Combine(inbox, "tmp", "1700000001.M1P2.mda"), "Subject: from procmail\r\n\r\nx\r\n");
+        File.Move(Path.Combine(inbox, "tmp", "1700000001.M1P2.mda"), Path.Combine(inbox, "new", "1700000001.M1P2.mda"));
+        var change = await view!.Changes.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(MailboxChangeKind.Added, change.Kind);
+        Assert.Equal(1u, change.Uid);
+    }
 }

@@ -236,6 +236,7 @@ internal sealed partial class SmtpSession
             // One copy per mailbox, however many recipients lead to it.
             var targets = transaction.Recipients.SelectMany(r => r.Mailboxes).Distinct().ToList();
             var delivered = new HashSet<MailboxTarget>();
+            var full = new HashSet<MailboxTarget>();
             if (targets.Count > 0)
             {
                 var request = new DeliveryRequest(transaction.ReversePath, targets, _context.TimeProvider.GetUtcNow());
@@ -249,6 +250,11 @@ internal sealed partial class SmtpSession
                     }
                     else
                     {
+                        if (outcome.Status == StoreStatus.OverQuota)
+                        {
+                            full.Add(outcome.Target);
+                        }
+
                         SmtpLog.TargetFailed(_logger, _connection.Id, messageId, outcome.Target.UserId, outcome.Status, outcome.Message);
                     }
                 }
@@ -272,13 +278,20 @@ internal sealed partial class SmtpSession
                 {
                     _connection.Write(r.Mailboxes.All(delivered.Contains)
                         ? $"250 2.1.5 <{r.Address.Address}> delivered\r\n"
-                        : $"451 4.3.0 <{r.Address.Address}> delivery failed, try again later\r\n");
+                        : r.Mailboxes.Any(full.Contains)
+                            ? $"552 5.2.2 <{r.Address.Address}> mailbox full\r\n"
+                            : $"451 4.3.0 <{r.Address.Address}> delivery failed, try again later\r\n");
                 }
             }
             else if (delivered.Count == targets.Count)
             {
                 SmtpLog.MessageAccepted(_logger, _connection.Id, messageId, transaction.ReversePath, transaction.Recipients.Count, size);
                 _connection.Write($"250 2.0.0 Ok: queued as {messageId}\r\n");
+            }
+            else if (delivered.Count == 0 && full.Count == targets.Count)
+            {
+                // RFC 3463 X.2.2: mailbox full (a quota); nothing was stored.
+                _connection.Write("552 5.2.2 Mailbox full\r\n"u8);
             }
             else
             {
