@@ -105,41 +105,69 @@ internal sealed partial class ImapSession
 
     private async ValueTask<bool> ListAsync(string tag, IReadOnlyList<ImapToken> args, bool lsub)
     {
-        if (args.Count < 2 || args[0].Kind == ImapTokenKind.List)
+        // RFC 5258 LIST-EXTENDED: LIST [(selection options)] reference pattern(s) [RETURN (return options)].
+        var selection = new List<string>();
+        var returns = new List<ImapToken>();
+        var rest = args.ToList();
+        if (!lsub && rest.Count > 0 && rest[0].Kind == ImapTokenKind.List)
         {
-            return await BadAsync(tag, "Syntax: LIST reference pattern").ConfigureAwait(false);
+            selection = rest[0].Items.Select(i => i.Text.ToUpperInvariant()).ToList();
+            rest.RemoveAt(0);
         }
 
-        var reference = ModifiedUtf7.TryDecode(args[0].Text, out var r) ? r : args[0].Text;
-        var patterns = args[1].Kind == ImapTokenKind.List ? args[1].Items.Select(i => i.Text).ToList() : [args[1].Text];
+        if (!lsub && rest.Count >= 4 && rest[^2].Kind == ImapTokenKind.Atom && rest[^2].Text.Equals("RETURN", StringComparison.OrdinalIgnoreCase) && rest[^1].Kind == ImapTokenKind.List)
+        {
+            returns = rest[^1].Items.ToList();
+            rest.RemoveRange(rest.Count - 2, 2);
+        }
+
+        if (rest.Count != 2 || rest[0].Kind == ImapTokenKind.List)
+        {
+            return await BadAsync(tag, "Syntax: LIST [(options)] reference pattern [RETURN (options)]").ConfigureAwait(false);
+        }
+
+        var reference = ModifiedUtf7.TryDecode(rest[0].Text, out var r) ? r : rest[0].Text;
+        var patterns = rest[1].Kind == ImapTokenKind.List ? rest[1].Items.Select(i => i.Text).ToList() : [rest[1].Text];
         var command = lsub ? "LSUB" : "LIST";
-        if (patterns.Count == 1 && patterns[0].Length == 0)
+        if (patterns.Count == 1 && patterns[0].Length == 0 && selection.Count == 0)
         {
             // RFC 3501 §6.3.8: an empty pattern asks for the hierarchy delimiter.
             _connection.Write($"* {command} (\\Noselect) \"/\" \"\"\r\n");
             return Ok(tag, $"{command} completed");
         }
 
+        var returnOptions = returns.Where(t => t.Kind == ImapTokenKind.Atom).Select(t => t.Text.ToUpperInvariant()).ToList();
+        var statusItems = returns.Select((t, i) => (t, i)).Where(x => x.t.Kind == ImapTokenKind.Atom && x.t.Text.Equals("STATUS", StringComparison.OrdinalIgnoreCase) && x.i + 1 < returns.Count).Select(x => returns[x.i + 1]).FirstOrDefault();
+        var onlySubscribed = lsub || selection.Contains("SUBSCRIBED");
+        var showSubscribed = selection.Contains("SUBSCRIBED") || returnOptions.Contains("SUBSCRIBED");
+        var onlySpecialUse = selection.Contains("SPECIAL-USE");
         var regexes = patterns.Select(p => new Regex("^" + Regex.Escape(reference + (ModifiedUtf7.TryDecode(p, out var d) ? d : p)).Replace("\\*", ".*", StringComparison.Ordinal).Replace("%", "[^/]*", StringComparison.Ordinal) + "$", RegexOptions.None, TimeSpan.FromSeconds(1))).ToList();
         var mailboxes = await _account!.ListAsync(_connection.Aborted).ConfigureAwait(false);
-        var sb = new StringBuilder();
         foreach (var m in mailboxes)
         {
-            if ((lsub && !m.IsSubscribed) || !regexes.Exists(x => x.IsMatch(m.Name)))
+            if ((onlySubscribed && !m.IsSubscribed) || (onlySpecialUse && m.Role is MailboxRole.None or MailboxRole.Inbox) || !regexes.Exists(x => x.IsMatch(m.Name)))
             {
                 continue;
             }
 
             var attributes = new List<string> { m.HasChildren ? "\\HasChildren" : "\\HasNoChildren" };
+            if (showSubscribed && m.IsSubscribed)
+            {
+                attributes.Add("\\Subscribed");
+            }
+
             if (m.Role is not (MailboxRole.None or MailboxRole.Inbox))
             {
                 attributes.Add("\\" + m.Role);
             }
 
-            sb.Append("* ").Append(command).Append(" (").AppendJoin(' ', attributes).Append(") \"/\" ").Append(ImapFormat.Mailbox(m.Name)).Append("\r\n");
+            _connection.Write($"* {command} ({string.Join(' ', attributes)}) \"/\" {ImapFormat.Mailbox(m.Name)}\r\n");
+            if (statusItems is not null && !await WriteStatusAsync(m.Name, statusItems.Items).ConfigureAwait(false))
+            {
+                return await BadAsync(tag, "Unknown STATUS item").ConfigureAwait(false);
+            }
         }
 
-        _connection.Write(sb.ToString());
         return Ok(tag, $"{command} completed");
     }
 
@@ -150,14 +178,27 @@ internal sealed partial class ImapSession
             return await BadAsync(tag, "Syntax: STATUS mailbox (items)").ConfigureAwait(false);
         }
 
-        var status = await _account!.GetStatusAsync(name, _connection.Aborted).ConfigureAwait(false);
-        if (status is null)
+        if (await _account!.GetStatusAsync(name, _connection.Aborted).ConfigureAwait(false) is null)
         {
             return No(tag, "[NONEXISTENT] No such mailbox");
         }
 
+        return await WriteStatusAsync(name, args[1].Items).ConfigureAwait(false)
+            ? Ok(tag, "STATUS completed")
+            : await BadAsync(tag, "Unknown STATUS item").ConfigureAwait(false);
+    }
+
+    /// <summary>Writes one "* STATUS" response (STATUS, and LIST-STATUS of RFC 5819).</summary>
+    private async ValueTask<bool> WriteStatusAsync(string name, IReadOnlyList<ImapToken> requested)
+    {
+        var status = await _account!.GetStatusAsync(name, _connection.Aborted).ConfigureAwait(false);
+        if (status is null)
+        {
+            return true;
+        }
+
         var items = new List<string>();
-        foreach (var item in args[1].Items)
+        foreach (var item in requested)
         {
             var value = item.Text.ToUpperInvariant() switch
             {
@@ -172,13 +213,13 @@ internal sealed partial class ImapSession
             };
             if (value is null)
             {
-                return await BadAsync(tag, $"Unknown STATUS item {item.Text}").ConfigureAwait(false);
+                return false;
             }
 
             items.Add(item.Text.ToUpperInvariant() + " " + value);
         }
 
         _connection.Write($"* STATUS {ImapFormat.Mailbox(name)} ({string.Join(' ', items)})\r\n");
-        return Ok(tag, "STATUS completed");
+        return true;
     }
 }

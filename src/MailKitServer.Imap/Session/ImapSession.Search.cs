@@ -9,6 +9,25 @@ internal sealed partial class ImapSession
     private async ValueTask<bool> SearchAsync(string tag, bool uid, IReadOnlyList<ImapToken> args)
     {
         var tokens = args;
+
+        // RFC 4731 ESEARCH: SEARCH RETURN (MIN MAX COUNT ALL) keys.
+        List<string>? returnOptions = null;
+        if (tokens.Count >= 2 && tokens[0].Kind == ImapTokenKind.Atom && tokens[0].Text.Equals("RETURN", StringComparison.OrdinalIgnoreCase) && tokens[1].Kind == ImapTokenKind.List)
+        {
+            returnOptions = tokens[1].Items.Select(i => i.Text.ToUpperInvariant()).ToList();
+            if (returnOptions.Exists(o => o is not ("MIN" or "MAX" or "COUNT" or "ALL")))
+            {
+                return await BadAsync(tag, "Unsupported RETURN option").ConfigureAwait(false);
+            }
+
+            if (returnOptions.Count == 0)
+            {
+                returnOptions.Add("ALL");
+            }
+
+            tokens = tokens.Skip(2).ToList();
+        }
+
         if (tokens.Count >= 2 && tokens[0].Kind == ImapTokenKind.Atom && tokens[0].Text.Equals("CHARSET", StringComparison.OrdinalIgnoreCase))
         {
             var charset = tokens[1].Text.ToUpperInvariant();
@@ -45,7 +64,39 @@ internal sealed partial class ImapSession
             }
         }
 
-        _connection.Write(found.Count == 0 ? "* SEARCH\r\n" : "* SEARCH " + string.Join(' ', found) + "\r\n");
+        if (returnOptions is null)
+        {
+            _connection.Write(found.Count == 0 ? "* SEARCH\r\n" : "* SEARCH " + string.Join(' ', found) + "\r\n");
+            return Ok(tag, "SEARCH completed");
+        }
+
+        var sb = new System.Text.StringBuilder("* ESEARCH (TAG ").Append(ImapFormat.String(tag)).Append(')');
+        if (uid)
+        {
+            sb.Append(" UID");
+        }
+
+        if (found.Count > 0 && returnOptions.Contains("MIN"))
+        {
+            sb.Append(" MIN ").Append(found.Min());
+        }
+
+        if (found.Count > 0 && returnOptions.Contains("MAX"))
+        {
+            sb.Append(" MAX ").Append(found.Max());
+        }
+
+        if (returnOptions.Contains("COUNT"))
+        {
+            sb.Append(" COUNT ").Append(found.Count);
+        }
+
+        if (found.Count > 0 && returnOptions.Contains("ALL"))
+        {
+            sb.Append(" ALL ").Append(Storage.UidSet.FromUids(found));
+        }
+
+        _connection.Write(sb.Append("\r\n").ToString());
         return Ok(tag, "SEARCH completed");
     }
 }

@@ -158,4 +158,33 @@ public class ImapSessionTests
         Assert.DoesNotContain("LOGINDISABLED", string.Join(' ', untagged), StringComparison.Ordinal);
         Assert.StartsWith("e OK [CAPABILITY", await client.CommandAsync("e LOGIN alice@example.test alice-pw"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Esearch_and_list_extended_with_status()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await server.AppendAsync("alice@example.test", $"Subject: n{i}\r\n\r\nbody\r\n");
+        }
+
+        await using var client = await LoginAsync(server);
+        await TaggedAsync(client, "s SELECT INBOX");
+        var untagged = new List<string>();
+        Assert.Equal("e OK SEARCH completed", await TaggedAsync(client, "e SEARCH RETURN (MIN MAX COUNT ALL) ALL", untagged));
+        Assert.Equal("* ESEARCH (TAG \"e\") MIN 1 MAX 4 COUNT 4 ALL 1:4", Assert.Single(untagged));
+        untagged.Clear();
+        await TaggedAsync(client, "u UID SEARCH RETURN (COUNT) SUBJECT n2", untagged);
+        Assert.Equal("* ESEARCH (TAG \"u\") UID COUNT 1", Assert.Single(untagged));
+
+        untagged.Clear();
+        Assert.Equal("l OK LIST completed", await TaggedAsync(client, "l LIST (SPECIAL-USE) \"\" \"*\" RETURN (SUBSCRIBED STATUS (MESSAGES UNSEEN SIZE))", untagged));
+        Assert.Contains("* LIST (\\HasNoChildren \\Subscribed \\Sent) \"/\" \"Sent\"", untagged);
+        Assert.Contains("* STATUS \"Sent\" (MESSAGES 0 UNSEEN 0 SIZE 0)", untagged);
+        Assert.DoesNotContain(untagged, l => l.Contains("\"INBOX\"", StringComparison.Ordinal));
+
+        untagged.Clear();
+        await TaggedAsync(client, "m LIST \"\" INBOX RETURN (STATUS (MESSAGES))", untagged);
+        Assert.Equal(["* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* STATUS \"INBOX\" (MESSAGES 4)"], untagged);
+    }
 }
