@@ -14,6 +14,8 @@ declare -A tools=(
   [mbsync]=isync
   [mutt]=mutt
   [script]=bsdutils
+  [node]=nodejs
+  [npm]=npm
 )
 missing=()
 for tool in "${!tools[@]}"; do
@@ -39,6 +41,11 @@ if ! id vmail >/dev/null 2>&1; then
     echo "missing user 'vmail' for the Dovecot tests; run as root or: sudo useradd --system vmail" >&2
     exit 1
   fi
+fi
+
+# Node clients (imapflow) for the interop tests, from the npm registry.
+if [ ! -d tests/MailKitServer.Interop.Tests/node/node_modules/imapflow ]; then
+  (cd tests/MailKitServer.Interop.Tests/node && npm install --no-audit --no-fund --silent)
 fi
 
 exec dotnet test MailKitServer.sln "$@"
