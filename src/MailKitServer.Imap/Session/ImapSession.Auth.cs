@@ -64,35 +64,19 @@ internal sealed partial class ImapSession
             switch (step.Kind)
             {
                 case SaslStepKind.Challenge:
-                    _connection.Write("+ " + Convert.ToBase64String(step.Challenge!) + "\r\n");
-                    _connection.Transcript.SensitiveInput = true;
-                    LineReadResult read;
-                    try
+                    var (status, data) = await SaslConversation.ChallengeAsync(_connection, "+ ", step.Challenge!, _options.MaxLineLength).ConfigureAwait(false);
+                    switch (status)
                     {
-                        read = await _connection.ReadLineAsync(_options.MaxLineLength, honourShutdown: false).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _connection.Transcript.SensitiveInput = false;
-                    }
-
-                    if (read.Status is not (LineReadStatus.Line or LineReadStatus.TooLong))
-                    {
-                        return false;
+                        case SaslResponseStatus.ConnectionLost:
+                            return false;
+                        case SaslResponseStatus.TooLong or SaslResponseStatus.Cancelled:
+                            // RFC 3501 §6.2.2: "*" cancels with BAD.
+                            return await BadAsync(tag, "Authentication cancelled").ConfigureAwait(false);
+                        case SaslResponseStatus.Invalid:
+                            return await BadAsync(tag, "Invalid base64 data").ConfigureAwait(false);
                     }
 
-                    var text = System.Text.Encoding.ASCII.GetString(read.Line.Span);
-                    if (read.Status == LineReadStatus.TooLong || text == "*")
-                    {
-                        // RFC 3501 §6.2.2: "*" cancels with BAD.
-                        return await BadAsync(tag, "Authentication cancelled").ConfigureAwait(false);
-                    }
-
-                    if (!SaslMechanisms.TryDecodeResponse(text, out response))
-                    {
-                        return await BadAsync(tag, "Invalid base64 data").ConfigureAwait(false);
-                    }
-
+                    response = data;
                     continue;
                 case SaslStepKind.Success:
                     return await LoggedInAsync(tag, step.UserId!).ConfigureAwait(false);

@@ -84,35 +84,19 @@ internal sealed partial class Pop3Session
             switch (step.Kind)
             {
                 case SaslStepKind.Challenge:
-                    _connection.Write("+ " + Convert.ToBase64String(step.Challenge!) + "\r\n");
-                    _connection.Transcript.SensitiveInput = true;
-                    LineReadResult read;
-                    try
+                    var (status, data) = await SaslConversation.ChallengeAsync(_connection, "+ ", step.Challenge!, _options.MaxSaslLineLength).ConfigureAwait(false);
+                    switch (status)
                     {
-                        read = await _connection.ReadLineAsync(_options.MaxSaslLineLength, honourShutdown: false).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _connection.Transcript.SensitiveInput = false;
-                    }
-
-                    if (read.Status is LineReadStatus.Closed or LineReadStatus.TimedOut or LineReadStatus.ShuttingDown)
-                    {
-                        return false;
+                        case SaslResponseStatus.ConnectionLost:
+                            return false;
+                        case SaslResponseStatus.TooLong or SaslResponseStatus.Cancelled:
+                            // RFC 5034 §4: "*" cancels the exchange.
+                            return await ErrorAsync("-ERR Authentication cancelled\r\n").ConfigureAwait(false);
+                        case SaslResponseStatus.Invalid:
+                            return await ErrorAsync("-ERR Invalid base64 data\r\n").ConfigureAwait(false);
                     }
 
-                    var text = System.Text.Encoding.ASCII.GetString(read.Line.Span);
-                    if (read.Status == LineReadStatus.TooLong || text == "*")
-                    {
-                        // RFC 5034 §4: "*" cancels the exchange.
-                        return await ErrorAsync("-ERR Authentication cancelled\r\n").ConfigureAwait(false);
-                    }
-
-                    if (!SaslMechanisms.TryDecodeResponse(text, out response))
-                    {
-                        return await ErrorAsync("-ERR Invalid base64 data\r\n").ConfigureAwait(false);
-                    }
-
+                    response = data;
                     continue;
                 case SaslStepKind.Success:
                     return await LoginAsync(step.UserId!).ConfigureAwait(false);

@@ -57,38 +57,20 @@ internal sealed partial class SmtpSession
             switch (step.Kind)
             {
                 case SaslStepKind.Challenge:
-                    _connection.Write("334 " + Convert.ToBase64String(step.Challenge!) + "\r\n");
-                    _connection.Transcript.SensitiveInput = true;
-                    LineReadResult read;
-                    try
+                    var (status, data) = await SaslConversation.ChallengeAsync(_connection, "334 ", step.Challenge!, _options.MaxLineLength).ConfigureAwait(false);
+                    switch (status)
                     {
-                        read = await _connection.ReadLineAsync(_options.MaxLineLength, honourShutdown: false).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _connection.Transcript.SensitiveInput = false;
-                    }
-
-                    if (read.Status is LineReadStatus.Closed or LineReadStatus.TimedOut or LineReadStatus.ShuttingDown)
-                    {
-                        return false;
+                        case SaslResponseStatus.ConnectionLost:
+                            return false;
+                        case SaslResponseStatus.TooLong:
+                            return await ErrorAsync("500 5.5.6 Authentication exchange line is too long\r\n"u8).ConfigureAwait(false);
+                        case SaslResponseStatus.Cancelled:
+                            return await ErrorAsync("501 5.0.0 Authentication cancelled\r\n"u8).ConfigureAwait(false);
+                        case SaslResponseStatus.Invalid:
+                            return await ErrorAsync("501 5.5.2 Invalid base64 data\r\n"u8).ConfigureAwait(false);
                     }
 
-                    if (read.Status == LineReadStatus.TooLong)
-                    {
-                        return await ErrorAsync("500 5.5.6 Authentication exchange line is too long\r\n"u8).ConfigureAwait(false);
-                    }
-
-                    if (read.Line.Span.SequenceEqual("*"u8))
-                    {
-                        return await ErrorAsync("501 5.0.0 Authentication cancelled\r\n"u8).ConfigureAwait(false);
-                    }
-
-                    if (!SaslMechanisms.TryDecodeResponse(Encoding.ASCII.GetString(read.Line.Span), out response))
-                    {
-                        return await ErrorAsync("501 5.5.2 Invalid base64 data\r\n"u8).ConfigureAwait(false);
-                    }
-
+                    response = data;
                     continue;
                 case SaslStepKind.Success:
                     _info.AuthenticatedUser = step.UserId;

@@ -173,23 +173,7 @@ public static class AddressParser
             }
             else if (c == '(')
             {
-                var depth = 0;
-                for (; i < s.Length; i++)
-                {
-                    if (s[i] == '\\')
-                    {
-                        i++;
-                    }
-                    else if (s[i] == '(')
-                    {
-                        depth++;
-                    }
-                    else if (s[i] == ')' && --depth == 0)
-                    {
-                        i++;
-                        break;
-                    }
-                }
+                Comments.Skip(s, ref i);
             }
             else if (c == '"')
             {

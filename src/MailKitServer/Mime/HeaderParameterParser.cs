@@ -184,23 +184,7 @@ public static class HeaderParameterParser
             }
             else if (s[i] == '(')
             {
-                var depth = 0;
-                for (; i < s.Length; i++)
-                {
-                    if (s[i] == '\\')
-                    {
-                        i++;
-                    }
-                    else if (s[i] == '(')
-                    {
-                        depth++;
-                    }
-                    else if (s[i] == ')' && --depth == 0)
-                    {
-                        i++;
-                        break;
-                    }
-                }
+                Comments.Skip(s, ref i);
             }
             else
             {

@@ -81,31 +81,19 @@ public static class ImapStructureWriter
     {
         var type = e.ContentType;
         sb.Append('(');
-        if (type.IsMultipart && e.Children.Count > 0)
+        if (type.IsMultipart)
         {
             foreach (var child in e.Children)
             {
                 Write(sb, child, extensible, rev2);
             }
 
-            sb.Append(' ');
-            NString(sb, type.RawSubType);
-            if (extensible)
+            if (e.Children.Count == 0)
             {
-                sb.Append(' ');
-                Parameters(sb, type.RawParameters);
-                Extension(sb, e);
+                // A multipart without parts still needs one body (RFC 3501 body-type-mpart is 1*body): an empty text part.
+                sb.Append("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0").Append(extensible ? " NIL NIL NIL NIL)" : ")");
             }
 
-            sb.Append(')');
-            return;
-        }
-
-        if (type.IsMultipart)
-        {
-            // A multipart without parts still needs one body (RFC 3501 body-type-mpart is 1*body): an empty text part.
-            sb.Append("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0");
-            sb.Append(extensible ? " NIL NIL NIL NIL)" : ")");
             sb.Append(' ');
             NString(sb, type.RawSubType);
             if (extensible)

@@ -1,0 +1,45 @@
+using MailKitServer.Runtime;
+
+namespace MailKitServer.Sasl;
+
+/// <summary>The wire side of a SASL exchange that SMTP (334), POP3 and IMAP (+) share: send a challenge, read the answer unlogged.</summary>
+public static class SaslConversation
+{
+    /// <summary>Sends a challenge and reads the client's response; the response never reaches the transcript.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="prefix">The protocol's continuation prefix: "334 " for SMTP, "+ " for POP3 and IMAP.</param>
+    /// <param name="challenge">The challenge octets (sent base64-encoded).</param>
+    /// <param name="maxLength">The longest response line.</param>
+    /// <returns>The decoded response, or why there is none.</returns>
+    public static async ValueTask<(SaslResponseStatus Status, byte[] Data)> ChallengeAsync(MailConnection connection, string prefix, byte[] challenge, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Write(prefix + Convert.ToBase64String(challenge) + "\r\n");
+        connection.Transcript.SensitiveInput = true;
+        LineReadResult read;
+        try
+        {
+            read = await connection.ReadLineAsync(maxLength, honourShutdown: false).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.Transcript.SensitiveInput = false;
+        }
+
+        switch (read.Status)
+        {
+            case LineReadStatus.Line:
+                var text = System.Text.Encoding.ASCII.GetString(read.Line.Span);
+                if (text == "*")
+                {
+                    return (SaslResponseStatus.Cancelled, []);
+                }
+
+                return SaslMechanisms.TryDecodeResponse(text, out var data) ? (SaslResponseStatus.Response, data) : (SaslResponseStatus.Invalid, []);
+            case LineReadStatus.TooLong:
+                return (SaslResponseStatus.TooLong, []);
+            default:
+                return (SaslResponseStatus.ConnectionLost, []);
+        }
+    }
+}
