@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Mime;
@@ -47,60 +47,75 @@ internal sealed partial class ImapSession
         }
 
         var selected = _selected!;
+
+        // RFC 3501 §6.4.5: BODY[...], RFC822 and RFC822.TEXT set \Seen; decided first, so the FLAGS sent are the new ones.
+        var setsSeen = items.Exists(i => i.ToUpperInvariant() is "RFC822" or "RFC822.TEXT" || (SectionItem.Match(i) is { Success: true } m && !m.Groups[1].Value.Equals("BODY.PEEK", StringComparison.OrdinalIgnoreCase)));
+        var flagsRequested = items.Exists(i => i.Equals("FLAGS", StringComparison.OrdinalIgnoreCase));
         foreach (var index in selected.Resolve(set, uid))
         {
             var info = selected.Messages[index];
-            var response = new MemoryStream();
-            response.Write(Encoding.ASCII.GetBytes($"* {index + 1} FETCH ("));
+            var seenChanged = false;
+            if (setsSeen && !selected.ReadOnly && (info.Flags & MessageFlags.Seen) == 0)
+            {
+                var changed = await selected.View.StoreFlagsAsync(UidSet.FromUids([info.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, _connection.Aborted).ConfigureAwait(false);
+                foreach (var c in changed.Changed)
+                {
+                    selected.Update(c);
+                    info = c;
+                    seenChanged = true;
+                }
+            }
+
+            _connection.Write($"* {index + 1} FETCH (");
             var first = true;
-            long flagsAt = -1;
             byte[]? content = null;
-            var setSeen = false;
             foreach (var item in items)
             {
                 var upper = item.ToUpperInvariant();
                 if (!first)
                 {
-                    response.WriteByte((byte)' ');
+                    _connection.Write(" "u8);
                 }
 
                 first = false;
                 switch (upper)
                 {
                     case "UID":
-                        Text(response, $"UID {info.Uid}");
+                        _connection.Write($"UID {info.Uid}");
                         break;
                     case "FLAGS":
-                        // Filled in at the end, after an implicit \Seen.
-                        flagsAt = response.Length;
+                        _connection.Write("FLAGS " + ImapFormat.Flags(info));
                         break;
                     case "INTERNALDATE":
-                        Text(response, "INTERNALDATE " + ImapFormat.DateTime(info.InternalDate));
+                        _connection.Write("INTERNALDATE " + ImapFormat.DateTime(info.InternalDate));
                         break;
                     case "RFC822.SIZE":
-                        Text(response, "RFC822.SIZE " + info.Size.ToString(CultureInfo.InvariantCulture));
+                        _connection.Write("RFC822.SIZE " + info.Size.ToString(CultureInfo.InvariantCulture));
                         break;
                     case "ENVELOPE" or "BODY" or "BODYSTRUCTURE":
                         content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
                         var root = Structure(info.Uid, content);
-                        Text(response, upper + " " + (upper == "ENVELOPE" ? ImapStructureWriter.Envelope(Envelope.FromMessage(root)) : ImapStructureWriter.BodyStructure(root, upper == "BODYSTRUCTURE")));
+                        _connection.Write(upper + " " + (upper == "ENVELOPE" ? ImapStructureWriter.Envelope(Envelope.FromMessage(root)) : ImapStructureWriter.BodyStructure(root, upper == "BODYSTRUCTURE")));
                         break;
-                    case "RFC822" or "RFC822.HEADER" or "RFC822.TEXT":
+                    case "RFC822":
+                        await StreamMessageAsync("RFC822", info).ConfigureAwait(false);
+                        break;
+                    case "RFC822.HEADER" or "RFC822.TEXT":
                         content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
                         var r = Structure(info.Uid, content);
-                        var data = upper switch
-                        {
-                            "RFC822" => content,
-                            "RFC822.HEADER" => content[..(int)r.BodyOffset],
-                            _ => content[(int)r.BodyOffset..(int)r.EndOffset],
-                        };
-                        setSeen |= upper != "RFC822.HEADER";
-                        Literal(response, upper, data);
+                        Literal(upper, upper == "RFC822.HEADER" ? content[..(int)r.BodyOffset] : content[(int)r.BodyOffset..(int)r.EndOffset]);
                         break;
                     default:
                         var m = SectionItem.Match(item);
-                        content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
                         var section = m.Groups[2].Value;
+                        if (section.Length == 0 && !m.Groups[3].Success)
+                        {
+                            // The whole message streams from the store; it is never held in memory.
+                            await StreamMessageAsync("BODY[]", info).ConfigureAwait(false);
+                            break;
+                        }
+
+                        content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
                         var bytes = Section(content, Structure(info.Uid, content), section);
                         var name = $"BODY[{section}]";
                         if (m.Groups[3].Success)
@@ -112,43 +127,17 @@ internal sealed partial class ImapSession
                             name += $"<{origin}>";
                         }
 
-                        setSeen |= !m.Groups[1].Value.Equals("BODY.PEEK", StringComparison.OrdinalIgnoreCase);
-                        Literal(response, name, bytes);
+                        Literal(name, bytes);
                         break;
                 }
             }
 
-            var flagsRequested = items.Exists(i => i.Equals("FLAGS", StringComparison.OrdinalIgnoreCase));
-            if (setSeen && !selected.ReadOnly && (info.Flags & MessageFlags.Seen) == 0)
+            if (seenChanged && !flagsRequested)
             {
-                // RFC 3501 §6.4.5: BODY[...] sets \Seen; the new flags are sent with the data.
-                var changed = await selected.View.StoreFlagsAsync(UidSet.FromUids([info.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, _connection.Aborted).ConfigureAwait(false);
-                foreach (var c in changed.Changed)
-                {
-                    selected.Update(c);
-                    info = c;
-                }
-
-                if (!flagsRequested)
-                {
-                    Text(response, " ");
-                    flagsAt = response.Length;
-                }
+                _connection.Write(" FLAGS " + ImapFormat.Flags(info));
             }
 
-            response.WriteByte((byte)')');
-            response.Write("\r\n"u8);
-            var bytesOut = response.GetBuffer().AsSpan(0, (int)response.Length);
-            if (flagsAt >= 0)
-            {
-                _connection.Write(bytesOut[..(int)flagsAt]);
-                _connection.Write("FLAGS " + ImapFormat.Flags(info));
-                _connection.Write(bytesOut[(int)flagsAt..]);
-            }
-            else
-            {
-                _connection.Write(bytesOut);
-            }
+            _connection.Write(")\r\n"u8);
         }
 
         return Ok(tag, "FETCH completed");
@@ -163,12 +152,49 @@ internal sealed partial class ImapSession
         && !section.StartsWith('.')
         && !(section.StartsWith("MIME", StringComparison.OrdinalIgnoreCase));
 
-    private static void Text(MemoryStream output, string text) => output.Write(Encoding.UTF8.GetBytes(text));
-
-    private static void Literal(MemoryStream output, string name, byte[] data)
+    private void Literal(string name, byte[] data)
     {
-        Text(output, $"{name} {{{data.Length}}}\r\n");
-        output.Write(data);
+        _connection.Write($"{name} {{{data.Length}}}\r\n");
+        _connection.Write(data);
+    }
+
+    /// <summary>Sends a whole message as a literal, copied from the store's stream in blocks.</summary>
+    private async ValueTask StreamMessageAsync(string name, MessageInfo info)
+    {
+        await using var stream = await _selected!.View.OpenContentAsync(info.Uid, 0, null, _connection.Aborted).ConfigureAwait(false);
+        if (stream is null)
+        {
+            // Expunged by another session meanwhile: RFC 2180 §4.1.2 allows NIL.
+            _connection.Write($"{name} NIL");
+            return;
+        }
+
+        _connection.Write($"{name} {{{info.Size}}}\r\n");
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            long sent = 0;
+            int n;
+            while (sent < info.Size && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, info.Size - sent)), _connection.Aborted).ConfigureAwait(false)) > 0)
+            {
+                _connection.Output.Write(buffer.AsSpan(0, n));
+                sent += n;
+                if (_connection.Output.UnflushedBytes > 256 * 1024)
+                {
+                    await _connection.FlushAsync().ConfigureAwait(false);
+                }
+            }
+
+            // The literal's length was announced: a shorter file would desynchronise the client, so pad it.
+            for (; sent < info.Size; sent++)
+            {
+                _connection.Output.Write(" "u8);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static byte[] Section(byte[] message, MimeEntity root, string section)

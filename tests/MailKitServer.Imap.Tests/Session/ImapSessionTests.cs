@@ -187,4 +187,32 @@ public class ImapSessionTests
         await TaggedAsync(client, "m LIST \"\" INBOX RETURN (STATUS (MESSAGES))", untagged);
         Assert.Equal(["* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "* STATUS \"INBOX\" (MESSAGES 4)"], untagged);
     }
+
+    [Fact]
+    public async Task A_large_message_is_fetched_whole_and_exact()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        var body = new StringBuilder("Subject: big\r\n\r\n");
+        for (var i = 0; body.Length < 3_000_000; i++)
+        {
+            body.Append("line ").Append(i).Append(" of a big message\r\n");
+        }
+
+        var message = body.ToString();
+        await server.AppendAsync("alice@example.test", message);
+        await using var client = await LoginAsync(server);
+        await TaggedAsync(client, "s SELECT INBOX");
+        await client.SendAsync("f FETCH 1 (BODY.PEEK[])\r\n");
+        var header = await client.ReadLineAsync();
+        Assert.Equal($"* 1 FETCH (BODY[] {{{message.Length}}}", header);
+        var received = new StringBuilder();
+        while (received.Length < message.Length)
+        {
+            received.Append(await client.ReadLineAsync()).Append("\r\n");
+        }
+
+        Assert.Equal(message, received.ToString());
+        Assert.Equal(")", await client.ReadLineAsync());
+        Assert.Equal("f OK FETCH completed", await client.ReadLineAsync());
+    }
 }
