@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# IMAP mixed load, side by side in one run: Dovecot (Debian dovecot-imapd) and the MailKitServer host, both on
+# Maildir, both seeded with the same 200 messages, driven by the same client (benchmarks/load/imap_load.py).
+# Usage: benchmarks/load/imap-load.sh [clients] [seconds]    (run as root: Dovecot runs its mail as 'vmail')
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+clients=${1:-10}; seconds=${2:-20}
+work=$(mktemp -d); chmod 755 "$work"; host_pid=; dv_pid=
+trap 'kill $host_pid $dv_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+id vmail >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin vmail
+
+dv_port=$(free_port)
+mkdir -p "$work/dv/mail" "$work/dv/run" "$work/dv/state"; chown vmail:vmail "$work/dv/mail"
+echo 'load@example.test:{PLAIN}pw' > "$work/dv/passwd"
+cat > "$work/dv/dovecot.conf" <<CONF
+base_dir = $work/dv/run
+state_dir = $work/dv/state
+log_path = $work/dv/dovecot.log
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+protocols = imap
+mail_location = maildir:$work/dv/mail/%u/Maildir
+first_valid_uid = $(id -u vmail)
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $work/dv/passwd
+}
+userdb {
+  driver = static
+  args = uid=vmail gid=vmail home=$work/dv/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    port = $dv_port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+CONF
+dovecot -F -c "$work/dv/dovecot.conf" & dv_pid=$!
+
+dotnet build -c Release samples/MailKitServer.Host >/dev/null
+host_port=$(free_port)
+dotnet samples/MailKitServer.Host/bin/Release/net10.0/MailKitServer.Host.dll --store "maildir:$work/ours" --user load@example.test:pw \
+  --insecure-auth --imap-port "$host_port" --smtp-port -1 --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 --imaps-port -1 \
+  > "$work/host.log" 2>&1 & host_pid=$!
+for _ in $(seq 100); do grep -q '^ready' "$work/host.log" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$dv_port) 2>/dev/null && break; sleep 0.1; done
+
+# Seed both and warm both up (the JIT for ours, caches and indexes for both), then measure.
+python3 benchmarks/load/imap_load.py "$dv_port" load@example.test pw 2 5 200 >/dev/null
+python3 benchmarks/load/imap_load.py "$host_port" load@example.test pw 2 5 200 >/dev/null
+dv=$(python3 benchmarks/load/imap_load.py "$dv_port" load@example.test pw "$clients" "$seconds")
+ours=$(python3 benchmarks/load/imap_load.py "$host_port" load@example.test pw "$clients" "$seconds")
+printf '%-52s %12s %12s %7s\n' "IMAP mixed load" "dovecot/s" "ours/s" "ratio"
+printf '%-52s %12s %12s %6.2fx\n' "$clients clients, SELECT/SEARCH/FETCH/STORE/APPEND/NOOP" "$dv" "$ours" "$(python3 -c "print($ours/$dv)")"
+echo "peak RSS of the host: $(awk '/VmHWM/ {print $2, $3}' /proc/$host_pid/status); machine: $(nproc) cores; $(date -u +%Y-%m-%d)"

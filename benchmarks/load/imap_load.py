@@ -1,0 +1,40 @@
+"""Mixed IMAP load: N client processes loop SELECT / FETCH / STORE / SEARCH / APPEND / NOOP for T seconds.
+Prints the number of commands completed per second. Usage: imap_load.py PORT USER PASSWORD CLIENTS SECONDS [seed]"""
+import imaplib, multiprocessing, random, sys, time
+
+def seed(port, user, password, count):
+    m = imaplib.IMAP4("127.0.0.1", port); m.login(user, password)
+    for i in range(count):
+        m.append("INBOX", None, None, ("From: Load <load@example.test>\r\nTo: %s\r\nSubject: message %d\r\n\r\n" % (user, i) + "body line\r\n" * 40).encode())
+    m.logout()
+
+def worker(port, user, password, seconds, result):
+    m = imaplib.IMAP4("127.0.0.1", port); m.login(user, password)
+    rnd = random.Random()
+    done = 0
+    end = time.time() + seconds
+    while time.time() < end:
+        m.select("INBOX"); done += 1
+        typ, data = m.search(None, "UNSEEN"); done += 1
+        n = int(m.select("INBOX")[1][0]); done += 1
+        first = rnd.randint(1, max(1, n - 20))
+        m.fetch("%d:%d" % (first, first + 19), "(FLAGS ENVELOPE RFC822.SIZE)"); done += 1
+        m.fetch(str(rnd.randint(1, n)), "(BODY.PEEK[])"); done += 1
+        m.store(str(rnd.randint(1, n)), "+FLAGS", "(\\Seen)"); done += 1
+        m.store(str(rnd.randint(1, n)), "-FLAGS", "(\\Seen)"); done += 1
+        if rnd.random() < 0.1:
+            m.append("INBOX", None, None, b"Subject: appended\r\n\r\nx\r\n"); done += 1
+        m.noop(); done += 1
+    m.logout()
+    result.put(done)
+
+if __name__ == "__main__":
+    port, user, password, clients, seconds = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+    if len(sys.argv) > 6:
+        seed(port, user, password, int(sys.argv[6]))
+    q = multiprocessing.Queue()
+    procs = [multiprocessing.Process(target=worker, args=(port, user, password, seconds, q)) for _ in range(clients)]
+    for p in procs: p.start()
+    total = sum(q.get() for _ in procs)
+    for p in procs: p.join()
+    print(int(total / seconds))
