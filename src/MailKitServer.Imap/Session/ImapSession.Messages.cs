@@ -9,63 +9,98 @@ internal sealed partial class ImapSession
 {
     private async ValueTask<bool> AppendAsync(string tag, IReadOnlyList<ImapToken> args)
     {
-        // append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal
+        // append = "APPEND" SP mailbox 1*(SP [flag-list SP] [date-time SP] literal)   (RFC 3501, MULTIAPPEND RFC 3502)
         if (args.Count < 2 || !TryMailboxName(args[0], out var name))
         {
             return await BadAsync(tag, "Syntax: APPEND mailbox [(flags)] [date-time] literal").ConfigureAwait(false);
         }
 
-        var i = 1;
-        var flags = MessageFlags.None;
-        var keywords = new List<string>();
-        if (args[i].Kind == ImapTokenKind.List)
-        {
-            foreach (var f in args[i].Items)
-            {
-                if (!ImapFormat.TryParseFlag(f.Text, out var flag, out var keyword))
-                {
-                    return await BadAsync(tag, "Invalid flag").ConfigureAwait(false);
-                }
-
-                flags |= flag;
-                if (keyword is not null)
-                {
-                    keywords.Add(keyword);
-                }
-            }
-
-            i++;
-        }
-
-        DateTimeOffset? date = null;
-        if (i < args.Count - 1 && args[i].Kind == ImapTokenKind.String && !args[i].IsLiteral)
-        {
-            if (!ImapFormat.TryParseDateTime(args[i].Text, out var d))
-            {
-                return await BadAsync(tag, "Invalid date-time").ConfigureAwait(false);
-            }
-
-            date = d;
-            i++;
-        }
-
-        if (i != args.Count - 1 || args[i].Kind != ImapTokenKind.String)
-        {
-            return await BadAsync(tag, "Syntax: APPEND mailbox [(flags)] [date-time] literal").ConfigureAwait(false);
-        }
-
-        var message = args[i];
+        var messages = new List<(MessageFlags Flags, List<string> Keywords, DateTimeOffset? Date, ImapToken Content)>();
         try
         {
-            await using var content = message.OpenContent();
-            var result = await _account!.AppendAsync(name, content, flags, keywords, date, _connection.Aborted).ConfigureAwait(false);
-            return result.Succeeded
-                ? Ok(tag, $"[APPENDUID {result.UidValidity} {result.Uid}] APPEND completed")
-                : No(tag, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreError(result.Status, result.Message));
+            var i = 1;
+            while (i < args.Count)
+            {
+                var flags = MessageFlags.None;
+                var keywords = new List<string>();
+                if (args[i].Kind == ImapTokenKind.List)
+                {
+                    foreach (var f in args[i].Items)
+                    {
+                        if (!ImapFormat.TryParseFlag(f.Text, out var flag, out var keyword))
+                        {
+                            return await BadAsync(tag, "Invalid flag").ConfigureAwait(false);
+                        }
+
+                        flags |= flag;
+                        if (keyword is not null)
+                        {
+                            keywords.Add(keyword);
+                        }
+                    }
+
+                    i++;
+                }
+
+                DateTimeOffset? date = null;
+                if (i < args.Count && args[i].Kind == ImapTokenKind.String && !args[i].IsLiteral)
+                {
+                    if (!ImapFormat.TryParseDateTime(args[i].Text, out var d))
+                    {
+                        return await BadAsync(tag, "Invalid date-time").ConfigureAwait(false);
+                    }
+
+                    date = d;
+                    i++;
+                }
+
+                if (i >= args.Count || args[i].Kind != ImapTokenKind.String)
+                {
+                    return await BadAsync(tag, "Syntax: APPEND mailbox [(flags)] [date-time] literal").ConfigureAwait(false);
+                }
+
+                messages.Add((flags, keywords, date, args[i++]));
+            }
+
+            var uids = new List<uint>();
+            uint validity = 0;
+            foreach (var (flags, keywords, date, content) in messages)
+            {
+                await using var stream = content.OpenContent();
+                var result = await _account!.AppendAsync(name, stream, flags, keywords, date, _connection.Aborted).ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    // RFC 3502 §6.3.11: all or nothing — take back what this command already appended.
+                    await UndoAppendsAsync(name, uids).ConfigureAwait(false);
+                    return No(tag, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreError(result.Status, result.Message));
+                }
+
+                validity = result.UidValidity;
+                uids.Add(result.Uid);
+            }
+
+            return Ok(tag, $"[APPENDUID {validity} {UidSet.FromUids(uids)}] APPEND completed");
         }
         finally
         {
-            message.LiteralSpool?.Dispose();
+            foreach (var m in messages)
+            {
+                m.Content.LiteralSpool?.Dispose();
+            }
+        }
+    }
+
+    private async ValueTask UndoAppendsAsync(string mailbox, List<uint> uids)
+    {
+        if (uids.Count == 0)
+        {
+            return;
+        }
+
+        await using var view = await _account!.OpenAsync(mailbox, readOnly: false, _connection.Aborted).ConfigureAwait(false);
+        if (view is not null)
+        {
+            await view.RemoveAsync(UidSet.FromUids(uids), _connection.Aborted).ConfigureAwait(false);
         }
     }
 

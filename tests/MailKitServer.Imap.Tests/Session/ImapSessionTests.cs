@@ -215,4 +215,18 @@ public class ImapSessionTests
         Assert.Equal(")", await client.ReadLineAsync());
         Assert.Equal("f OK FETCH completed", await client.ReadLineAsync());
     }
+
+    [Fact]
+    public async Task Multiappend_appends_all_or_nothing()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        await using var client = await LoginAsync(server);
+        await client.SendAsync("a APPEND Archive (\\Seen) {14+}\r\nSubject: one\r\n {14+}\r\nSubject: two\r\n\r\n");
+        Assert.Matches("^a OK \\[APPENDUID \\d+ 1:2\\] APPEND completed$", await client.ReadLineAsync());
+        Assert.Equal(2, (await server.InboxAsync("alice@example.test", "Archive")).Count);
+
+        // The second message names a flag that cannot be stored: nothing of the command is kept.
+        Assert.StartsWith("b BAD", await client.CommandAsync("b APPEND Archive {14+}\r\nSubject: six\r\n (\\Bogus) {16+}\r\nSubject: seven\r\n"), StringComparison.Ordinal);
+        Assert.Equal(2, (await server.InboxAsync("alice@example.test", "Archive")).Count);
+    }
 }
