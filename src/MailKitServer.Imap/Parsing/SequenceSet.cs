@@ -9,6 +9,9 @@ public sealed class SequenceSet
 
     private SequenceSet(List<(uint, uint)> ranges) => _ranges = ranges;
 
+    /// <summary>Whether this is "$", the result saved by SEARCH RETURN (SAVE) (RFC 5182).</summary>
+    public bool IsSaved { get; private init; }
+
     /// <summary>Parses a sequence set; <c>*</c> is kept as <see cref="uint.MaxValue"/> until resolved.</summary>
     /// <param name="text">The text, such as <c>1:3,7,9:*</c>.</param>
     /// <param name="set">The set.</param>
@@ -16,6 +19,12 @@ public sealed class SequenceSet
     public static bool TryParse(string text, out SequenceSet set)
     {
         set = new SequenceSet([]);
+        if (text == "$")
+        {
+            set = new SequenceSet([]) { IsSaved = true };
+            return true;
+        }
+
         if (string.IsNullOrEmpty(text))
         {
             return false;

@@ -290,5 +290,5 @@ internal sealed partial class ImapSession
     }
 
     /// <summary>Sequence numbers beyond the mailbox, or "*" in an empty one, are errors; UIDs are not.</summary>
-    private bool ValidateSet(SequenceSet set, bool uid) => uid || (_selected!.Count > 0 && set.MaxExplicit <= _selected.Count);
+    private bool ValidateSet(SequenceSet set, bool uid) => uid || set.IsSaved || (_selected!.Count > 0 && set.MaxExplicit <= _selected.Count);
 }

@@ -15,7 +15,7 @@ internal sealed partial class ImapSession
         if (tokens.Count >= 2 && tokens[0].Kind == ImapTokenKind.Atom && tokens[0].Text.Equals("RETURN", StringComparison.OrdinalIgnoreCase) && tokens[1].Kind == ImapTokenKind.List)
         {
             returnOptions = tokens[1].Items.Select(i => i.Text.ToUpperInvariant()).ToList();
-            if (returnOptions.Exists(o => o is not ("MIN" or "MAX" or "COUNT" or "ALL")))
+            if (returnOptions.Exists(o => o is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE")))
             {
                 return await BadAsync(tag, "Unsupported RETURN option").ConfigureAwait(false);
             }
@@ -58,9 +58,20 @@ internal sealed partial class ImapSession
                 root = Structure(info.Uid, content);
             }
 
-            if (key.Matches(new SearchCandidate(info, i + 1, selected.Count, largestUid, content, root)))
+            if (key.Matches(new SearchCandidate(info, i + 1, selected.Count, largestUid, content, root, selected.SavedUids)))
             {
                 found.Add(uid ? info.Uid : (uint)(i + 1));
+            }
+        }
+
+        if (returnOptions is not null && returnOptions.Contains("SAVE"))
+        {
+            // RFC 5182: keep the result for "$"; SAVE alone sends no ESEARCH response.
+            selected.SavedUids = Storage.UidSet.FromUids(uid ? found : found.Select(n => selected.Messages[(int)n - 1].Uid));
+            returnOptions.Remove("SAVE");
+            if (returnOptions.Count == 0)
+            {
+                return Ok(tag, "SEARCH completed");
             }
         }
 

@@ -23,6 +23,9 @@ internal sealed class SelectedMailbox(IMailboxView view)
 
     public HashSet<string> Keywords { get; } = new(view.Messages.SelectMany(m => m.Keywords), StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The UIDs SEARCH RETURN (SAVE) kept for "$" (RFC 5182); empty until a search saves one.</summary>
+    public UidSet SavedUids { get; set; } = UidSet.Empty;
+
     public int IndexOfUid(uint uid)
     {
         int lo = 0, hi = _messages.Count - 1;
@@ -54,6 +57,20 @@ internal sealed class SelectedMailbox(IMailboxView view)
         var result = new List<int>();
         if (_messages.Count == 0)
         {
+            return result;
+        }
+
+        if (set.IsSaved)
+        {
+            // "$" names the saved messages, whether the command works by sequence number or by UID.
+            for (var i = 0; i < _messages.Count; i++)
+            {
+                if (SavedUids.Contains(_messages[i].Uid))
+                {
+                    result.Add(i);
+                }
+            }
+
             return result;
         }
 

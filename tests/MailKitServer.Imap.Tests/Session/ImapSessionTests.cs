@@ -229,4 +229,32 @@ public class ImapSessionTests
         Assert.StartsWith("b BAD", await client.CommandAsync("b APPEND Archive {14+}\r\nSubject: six\r\n (\\Bogus) {16+}\r\nSubject: seven\r\n"), StringComparison.Ordinal);
         Assert.Equal(2, (await server.InboxAsync("alice@example.test", "Archive")).Count);
     }
+
+    [Fact]
+    public async Task Searchres_saves_a_result_for_dollar()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await server.AppendAsync("alice@example.test", $"Subject: n{i}\r\n\r\nbody\r\n");
+        }
+
+        await using var client = await LoginAsync(server);
+        await TaggedAsync(client, "s SELECT INBOX");
+        var untagged = new List<string>();
+        Assert.Equal("a OK SEARCH completed", await TaggedAsync(client, "a SEARCH RETURN (SAVE) OR SUBJECT n1 SUBJECT n3", untagged));
+        Assert.Empty(untagged);
+        Assert.Equal("b OK FETCH completed", await TaggedAsync(client, "b FETCH $ (UID)", untagged));
+        Assert.Equal(["* 2 FETCH (UID 2)", "* 4 FETCH (UID 4)"], untagged);
+        untagged.Clear();
+        await TaggedAsync(client, "c UID STORE $ +FLAGS.SILENT (\\Flagged)", untagged);
+        await TaggedAsync(client, "d SEARCH FLAGGED", untagged);
+        Assert.Contains("* SEARCH 2 4", untagged);
+        untagged.Clear();
+        await TaggedAsync(client, "e SEARCH RETURN (SAVE COUNT) $ SUBJECT n3", untagged);
+        Assert.Equal("* ESEARCH (TAG \"e\") COUNT 1", Assert.Single(untagged));
+        untagged.Clear();
+        await TaggedAsync(client, "f UID FETCH $ (FLAGS)", untagged);
+        Assert.Equal(["* 4 FETCH (UID 4 FLAGS (\\Flagged))"], untagged);
+    }
 }
