@@ -10,6 +10,7 @@ namespace MailKitServer.Imap.Session;
 /// <summary>FETCH and UID FETCH (RFC 3501 §6.4.5, §7.4.2).</summary>
 internal sealed partial class ImapSession
 {
+    private static readonly Regex BinaryItem = new(@"^(BINARY|BINARY\.PEEK|BINARY\.SIZE)\[((?:\d+(?:\.\d+)*)?)\](?:<(\d+)\.(\d+)>)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     private static readonly Regex SectionItem = new(@"^(BODY|BODY\.PEEK)\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     private readonly Dictionary<uint, MimeEntity> _structures = [];
 
@@ -49,7 +50,23 @@ internal sealed partial class ImapSession
         var selected = _selected!;
 
         // RFC 3501 §6.4.5: BODY[...], RFC822 and RFC822.TEXT set \Seen; decided first, so the FLAGS sent are the new ones.
-        var setsSeen = items.Exists(i => i.ToUpperInvariant() is "RFC822" or "RFC822.TEXT" || (SectionItem.Match(i) is { Success: true } m && !m.Groups[1].Value.Equals("BODY.PEEK", StringComparison.OrdinalIgnoreCase)));
+        var setsSeen = items.Exists(i => i.ToUpperInvariant() is "RFC822" or "RFC822.TEXT"
+            || (SectionItem.Match(i) is { Success: true } m && !m.Groups[1].Value.Equals("BODY.PEEK", StringComparison.OrdinalIgnoreCase))
+            || (BinaryItem.Match(i) is { Success: true } b && b.Groups[1].Value.Equals("BINARY", StringComparison.OrdinalIgnoreCase)));
+
+        // RFC 3516: BINARY of a part whose transfer encoding is unknown fails the whole FETCH.
+        foreach (var index in items.Exists(i => BinaryItem.IsMatch(i)) ? selected.Resolve(set, uid) : [])
+        {
+            var root = Structure(selected.Messages[index].Uid, await LoadAsync(selected.Messages[index].Uid).ConfigureAwait(false));
+            foreach (var item in items.Where(i => BinaryItem.IsMatch(i)))
+            {
+                if (BinaryPart(root, BinaryItem.Match(item).Groups[2].Value) is { } part && part.TransferEncoding is not ("7bit" or "8bit" or "binary" or "base64" or "quoted-printable"))
+                {
+                    return No(tag, "[UNKNOWN-CTE] Unknown Content-Transfer-Encoding");
+                }
+            }
+        }
+
         var flagsRequested = items.Exists(i => i.Equals("FLAGS", StringComparison.OrdinalIgnoreCase));
         foreach (var index in selected.Resolve(set, uid))
         {
@@ -105,6 +122,30 @@ internal sealed partial class ImapSession
                         var r = Structure(info.Uid, content);
                         Literal(upper, upper == "RFC822.HEADER" ? content[..(int)r.BodyOffset] : content[(int)r.BodyOffset..(int)r.EndOffset]);
                         break;
+                    case var _ when BinaryItem.Match(item) is { Success: true } binary:
+                        content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
+                        var binarySection = binary.Groups[2].Value;
+                        var target = BinaryPart(Structure(info.Uid, content), binarySection);
+                        var decoded = target is null ? [] : TransferDecoding.Decode(content.AsSpan((int)target.BodyOffset, (int)target.BodySize), target.TransferEncoding);
+                        if (binary.Groups[1].Value.Equals("BINARY.SIZE", StringComparison.OrdinalIgnoreCase))
+                        {
+                            _connection.Write($"BINARY.SIZE[{binarySection}] {decoded.Length}");
+                            break;
+                        }
+
+                        var binaryName = $"BINARY[{binarySection}]";
+                        if (binary.Groups[3].Success)
+                        {
+                            var origin = long.Parse(binary.Groups[3].Value, CultureInfo.InvariantCulture);
+                            var start = (int)Math.Min(origin, decoded.Length);
+                            decoded = decoded[start..(int)Math.Min(decoded.Length, start + long.Parse(binary.Groups[4].Value, CultureInfo.InvariantCulture))];
+                            binaryName += $"<{origin}>";
+                        }
+
+                        // RFC 3516 §4.2: data holding NUL goes as a literal8.
+                        _connection.Write(Array.IndexOf(decoded, (byte)0) >= 0 ? $"{binaryName} ~{{{decoded.Length}}}\r\n" : $"{binaryName} {{{decoded.Length}}}\r\n");
+                        _connection.Write(decoded);
+                        break;
                     default:
                         var m = SectionItem.Match(item);
                         var section = m.Groups[2].Value;
@@ -143,7 +184,12 @@ internal sealed partial class ImapSession
         return Ok(tag, "FETCH completed");
     }
 
+    /// <summary>The part BINARY[section] decodes: the message body itself for an empty section.</summary>
+    private static MimeEntity? BinaryPart(MimeEntity root, string section) =>
+        section.Length == 0 ? root : root.FindPart(section.Split('.').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList());
+
     private static bool IsFetchItem(string item) =>
+        BinaryItem.IsMatch(item) ||
         item.ToUpperInvariant() is "UID" or "FLAGS" or "INTERNALDATE" or "RFC822.SIZE" or "ENVELOPE" or "BODY" or "BODYSTRUCTURE" or "RFC822" or "RFC822.HEADER" or "RFC822.TEXT"
         || (SectionItem.Match(item) is { Success: true } m && ValidSection(m.Groups[2].Value));
 

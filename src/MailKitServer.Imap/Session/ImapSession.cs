@@ -38,7 +38,7 @@ internal sealed partial class ImapSession
     {
         get
         {
-            var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "STATUS=SIZE", "MULTIAPPEND", $"APPENDLIMIT={_options.AppendLimit}" };
+            var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "BINARY", "STATUS=SIZE", "MULTIAPPEND", $"APPENDLIMIT={_options.AppendLimit}" };
             if (_state == ImapState.NotAuthenticated)
             {
                 if (_options.EnableStartTls && !_connection.IsSecure)

@@ -257,4 +257,24 @@ public class ImapSessionTests
         await TaggedAsync(client, "f UID FETCH $ (FLAGS)", untagged);
         Assert.Equal(["* 4 FETCH (UID 4 FLAGS (\\Flagged))"], untagged);
     }
+
+    [Fact]
+    public async Task Binary_fetch_decodes_transfer_encodings()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        await server.AppendAsync("alice@example.test", "Subject: bin\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAw==\r\n--b--\r\n");
+        await server.AppendAsync("alice@example.test", "Subject: odd\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 x\r\n");
+        await using var client = await LoginAsync(server);
+        await TaggedAsync(client, "s SELECT INBOX");
+        var untagged = new List<string>();
+        Assert.Equal("a OK FETCH completed", await TaggedAsync(client, "a FETCH 1 (BINARY.PEEK[1] BINARY.SIZE[2])", untagged));
+        Assert.Equal("* 1 FETCH (BINARY[1] {5}", untagged[0]);
+        Assert.Equal("café BINARY.SIZE[2] 4)", untagged[1]);
+        untagged.Clear();
+        await client.SendAsync("b FETCH 1 (BINARY.PEEK[2])\r\n");
+        Assert.Equal("* 1 FETCH (BINARY[2] ~{4}", await client.ReadLineAsync());
+        Assert.Equal("\0\u0001\u0002\u0003)", await client.ReadLineAsync());
+        Assert.Equal("b OK FETCH completed", await client.ReadLineAsync());
+        Assert.Equal("c NO [UNKNOWN-CTE] Unknown Content-Transfer-Encoding", await TaggedAsync(client, "c FETCH 2 (BINARY.PEEK[])"));
+    }
 }
