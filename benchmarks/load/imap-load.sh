@@ -4,10 +4,10 @@
 # Usage: benchmarks/load/imap-load.sh [clients] [seconds]    (run as root: Dovecot runs its mail as 'vmail')
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benchmarks/load/common.sh
 clients=${1:-10}; seconds=${2:-20}
 work=$(mktemp -d); chmod 755 "$work"; host_pid=; dv_pid=
 trap 'kill $host_pid $dv_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 id vmail >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin vmail
 
 dv_port=$(free_port)

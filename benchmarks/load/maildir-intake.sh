@@ -4,11 +4,11 @@
 # Usage: benchmarks/load/maildir-intake.sh [messages]    (needs Debian's postfix package; run as root)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benchmarks/load/common.sh
 PATH=$PATH:/usr/sbin
 count=${1:-4000}
 work=$(mktemp -d); chmod 755 "$work"; host_pid=
 trap 'postfix -c "$work/etc" stop >/dev/null 2>&1 || true; kill $host_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # A private Postfix: its own config, queue and log; everything it accepts is discarded after queueing.
 pf_port=$(free_port)
@@ -41,22 +41,14 @@ dotnet samples/MailKitServer.Host/bin/Release/net10.0/MailKitServer.Host.dll --s
 for _ in $(seq 100); do grep -q '^ready' "$work/host.log" 2>/dev/null && break; sleep 0.1; done
 for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$pf_port) 2>/dev/null && break; sleep 0.1; done
 
-run() { # port args... -> messages per second
-  local port=$1; shift
-  local start end
-  start=$(date +%s.%N)
-  smtp-source "$@" -f a@x.test -t demo@example.test 127.0.0.1:"$port" >/dev/null
-  end=$(date +%s.%N)
-  python3 -c "import sys; print(f'{int(sys.argv[1])/(float(sys.argv[3])-float(sys.argv[2])):.0f}')" "$n" "$start" "$end"
-}
 
 # Warm-up for both (the JIT for ours; caches for both).
-n=1000; run "$pf_port" -m $n -l 10240 -s 20 >/dev/null; run "$host_port" -m $n -l 10240 -s 20 >/dev/null
+run "$pf_port" 1000 -l 10240 -s 20 >/dev/null; run "$host_port" 1000 -l 10240 -s 20 >/dev/null
 printf '%-44s %14s %12s %7s\n' "load (smtp-source, 10 KB)" "postfix->queue/s" "maildir/s" "ratio"
 for sessions in 20 1; do
   n=$count; [ "$sessions" = 1 ] && n=$((count / 4))
-  a=$(run "$pf_port" -m $n -l 10240 -s $sessions)
-  b=$(run "$host_port" -m $n -l 10240 -s $sessions)
+  a=$(run "$pf_port" "$n" -l 10240 -s $sessions)
+  b=$(run "$host_port" "$n" -l 10240 -s $sessions)
   printf '%-44s %14s %12s %6.2fx\n' "$sessions sessions, new connection per message" "$a" "$b" "$(python3 -c "print($b/$a)")"
 done
 echo "stored: $(find "$work/maildir" -path '*/new/*' -type f | wc -l) files in the Maildir; machine: $(nproc) cores; $(date -u +%Y-%m-%d)"

@@ -4,6 +4,7 @@
 # Usage: benchmarks/load/smtp-intake.sh [quick]    (needs Debian's postfix package: smtp-source, smtp-sink)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benchmarks/load/common.sh
 command -v smtp-source >/dev/null || PATH=$PATH:/usr/sbin
 command -v smtp-source >/dev/null || { echo "smtp-source missing: apt-get install postfix" >&2; exit 1; }
 
@@ -13,24 +14,15 @@ if [ "$quick" = quick ]; then n_small=4000; n_large=100; fi
 
 dotnet build -c Release samples/MailKitServer.Host >/dev/null
 host_dll=samples/MailKitServer.Host/bin/Release/net10.0/MailKitServer.Host.dll
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 sink_port=$(free_port)
 smtp-sink -u nobody 127.0.0.1:$sink_port 1024 & sink_pid=$!
 host_port=$(free_port)
-dotnet "$host_dll" --smtp-port "$host_port" --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 \
+dotnet "$host_dll" --store memory --smtp-port "$host_port" --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 \
   --imap-port -1 --imaps-port -1 > /tmp/mks-load-host.log 2>&1 & host_pid=$!
 trap 'kill $sink_pid $host_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q '^ready' /tmp/mks-load-host.log 2>/dev/null && break; sleep 0.1; done
 
-run() { # port args... -> messages per second
-  local port=$1; shift
-  local start end
-  start=$(date +%s.%N)
-  smtp-source "$@" -f a@x.test -t demo@example.test 127.0.0.1:"$port" >/dev/null
-  end=$(date +%s.%N)
-  python3 -c "import sys; print(f'{int(sys.argv[1])/(float(sys.argv[3])-float(sys.argv[2])):.0f}')" "$count" "$start" "$end"
-}
 
 # Warm-up: a fresh .NET process spends its first seconds in the JIT (tiered recompilation); a mail server runs
 # for days, so both servers get the same warm-up load before anything is measured.
@@ -46,8 +38,8 @@ printf '%-46s %12s %12s %7s\n' "load (smtp-source)" "smtp-sink/s" "ours/s" "rati
 row() { # label count args...
   local label=$1; count=$2; shift 2
   local a b
-  a=$(run "$sink_port" -m "$count" "$@")
-  b=$(run "$host_port" -m "$count" "$@")
+  a=$(run "$sink_port" "$count" "$@")
+  b=$(run "$host_port" "$count" "$@")
   printf '%-46s %12s %12s %6.2fx\n' "$label" "$a" "$b" "$(python3 -c "print($b/$a)")"
 }
 row "10 KB, 20 sessions, new connection per msg" $n_small -l 10240 -s 20

@@ -77,30 +77,7 @@ internal sealed class MaildirFolder
         }
     }
 
-    public MaildirEntry? Find(uint uid)
-    {
-        int lo = 0, hi = _messages.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var u = _messages[mid].Uid;
-            if (u == uid)
-            {
-                return _messages[mid];
-            }
-
-            if (u < uid)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return null;
-    }
+    public MaildirEntry? Find(uint uid) => UidSearch.IndexOf(_messages, uid, m => m.Uid) is var i and >= 0 ? _messages[i] : null;
 
     public MailboxStatus Status() => new(Name, _messages.Count, _messages.Count(m => (m.Flags & MessageFlags.Seen) == 0), UidValidity, UidNext, HighestModSeq, _messages.Sum(m => m.Size), _messages.Count(m => (m.Flags & MessageFlags.Deleted) != 0));
 

@@ -26,30 +26,7 @@ internal sealed class SelectedMailbox(IMailboxView view)
     /// <summary>The UIDs SEARCH RETURN (SAVE) kept for "$" (RFC 5182); empty until a search saves one.</summary>
     public UidSet SavedUids { get; set; } = UidSet.Empty;
 
-    public int IndexOfUid(uint uid)
-    {
-        int lo = 0, hi = _messages.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var u = _messages[mid].Uid;
-            if (u == uid)
-            {
-                return mid;
-            }
-
-            if (u < uid)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return -1;
-    }
+    public int IndexOfUid(uint uid) => UidSearch.IndexOf(_messages, uid, m => m.Uid);
 
     /// <summary>The messages (index, info) a sequence set names, by sequence number or by UID.</summary>
     public List<int> Resolve(SequenceSet set, bool byUid)

@@ -51,30 +51,7 @@ internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidVal
         return message;
     }
 
-    public InMemoryMessage? Find(uint uid)
-    {
-        int lo = 0, hi = _messages.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var u = _messages[mid].Uid;
-            if (u == uid)
-            {
-                return _messages[mid];
-            }
-
-            if (u < uid)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return null;
-    }
+    public InMemoryMessage? Find(uint uid) => UidSearch.IndexOf(_messages, uid, m => m.Uid) is var i and >= 0 ? _messages[i] : null;
 
     public void Touch(InMemoryMessage message, long origin)
     {
