@@ -35,40 +35,34 @@ public class DataReaderBenchmarks
     [Benchmark]
     public long DecodeToCounter()
     {
-        _unstuffer.Reset();
         _sink.Count = 0;
-        // Feed in 16 KB reads, as the pipe delivers them.
-        for (var offset = 0; offset < _message.Length; offset += 16384)
-        {
-            var chunk = _message.AsSpan(offset, Math.Min(16384, _message.Length - offset));
-            if (_unstuffer.Decode(chunk, _sink, out _))
-            {
-                break;
-            }
-        }
-
+        Feed(_sink);
         return _sink.Count;
     }
 
     [Benchmark]
     public long DecodeToSpool()
     {
-        _unstuffer.Reset();
         _spool.Reset();
-        for (var offset = 0; offset < _message.Length; offset += 16384)
-        {
-            var chunk = _message.AsSpan(offset, Math.Min(16384, _message.Length - offset));
-            if (_unstuffer.Decode(chunk, _spool, out _))
-            {
-                break;
-            }
-        }
-
+        Feed(_spool);
         return _spool.Length;
     }
 
     [GlobalCleanup]
     public void Cleanup() => _spool.Dispose();
+
+    /// <summary>Feeds the message in 16 KB reads, as the pipe delivers them.</summary>
+    private void Feed(IDataSink sink)
+    {
+        _unstuffer.Reset();
+        for (var offset = 0; offset < _message.Length; offset += 16384)
+        {
+            if (_unstuffer.Decode(_message.AsSpan(offset, Math.Min(16384, _message.Length - offset)), sink, out _))
+            {
+                return;
+            }
+        }
+    }
 
     private sealed class CountingSink : IDataSink
     {

@@ -12,12 +12,16 @@ internal static class MaildirFileName
 {
     private static long _counter;
 
-    public static string NewUnique(long size)
+    /// <summary>A new unique name; <paramref name="size"/> goes in as ",S=" (as Dovecot writes it) when known.</summary>
+    public static string NewUnique(long? size = null)
     {
         var now = DateTimeOffset.UtcNow;
         var n = Interlocked.Increment(ref _counter);
-        return string.Create(CultureInfo.InvariantCulture, $"{now.ToUnixTimeSeconds()}.M{now.Millisecond * 1000}P{Environment.ProcessId}Q{n}.{Environment.MachineName.Replace('/', '_').Replace(':', '_')},S={size}");
+        var name = string.Create(CultureInfo.InvariantCulture, $"{now.ToUnixTimeSeconds()}.M{now.Millisecond * 1000}P{Environment.ProcessId}Q{n}.{Environment.MachineName.Replace('/', '_').Replace(':', '_')}");
+        return size is { } s ? WithSize(name, s) : name;
     }
+
+    public static string WithSize(string unique, long size) => string.Create(CultureInfo.InvariantCulture, $"{unique},S={size}");
 
     /// <summary>The base name (before ":2,").</summary>
     public static string BaseName(string fileName)

@@ -129,7 +129,7 @@ public sealed class MaildirMessageStore : IMessageStore
 
     internal async ValueTask<(string? Path, long Size, string? Unique)> WriteTempAsync(string folderPath, Stream content, CancellationToken cancellationToken)
     {
-        var unique = MaildirFileName.NewUnique(0);
+        var unique = MaildirFileName.NewUnique();
         var temp = Path.Combine(folderPath, "tmp", unique);
         long size = 0;
         await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, FileOptions.Asynchronous))
@@ -161,7 +161,7 @@ public sealed class MaildirMessageStore : IMessageStore
         }
 
         // The size goes into the name (S=), as Dovecot does, so readers need not stat the file.
-        var named = unique[..unique.LastIndexOf(",S=", StringComparison.Ordinal)] + $",S={size}";
+        var named = MaildirFileName.WithSize(unique, size);
         var final = Path.Combine(folderPath, "tmp", named);
         File.Move(temp, final);
         return (final, size, named);

@@ -93,7 +93,15 @@ internal static class ImapFormat
     public static bool TryParseDate(string text, out DateTimeOffset date) =>
         DateTimeOffset.TryParseExact(text, ["d-MMM-yyyy", "dd-MMM-yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date);
 
-    public static bool TryParseDateTime(string text, out DateTimeOffset date) =>
-        DateTimeOffset.TryParseExact(text.Trim(), ["dd-MMM-yyyy HH:mm:ss zzz", "d-MMM-yyyy HH:mm:ss zzz"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
-        || DateTimeOffset.TryParseExact(text.Trim().Length > 5 ? text.Trim()[..^5] + text.Trim()[^5..^2] + ":" + text.Trim()[^2..] : text, ["dd-MMM-yyyy HH:mm:ss zzz", "d-MMM-yyyy HH:mm:ss zzz", " d-MMM-yyyy HH:mm:ss zzz"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    public static bool TryParseDateTime(string text, out DateTimeOffset date)
+    {
+        // RFC 3501 date-time: "dd-Mon-yyyy hh:mm:ss +zzzz" (day may be space-padded); .NET wants the zone as +zz:zz.
+        var t = text.Trim();
+        if (t.Length > 5 && t[^5] is '+' or '-')
+        {
+            t = t[..^2] + ":" + t[^2..];
+        }
+
+        return DateTimeOffset.TryParseExact(t, ["dd-MMM-yyyy HH:mm:ss zzz", "d-MMM-yyyy HH:mm:ss zzz"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    }
 }

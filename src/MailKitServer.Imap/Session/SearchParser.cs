@@ -23,7 +23,13 @@ internal static class SearchParser
         }
 
         key = keys.Count == 1 ? keys[0] : new SearchKey { Kind = "AND", Children = keys };
-        return keys.Count > 0 || (error = "Missing search key") is null;
+        if (keys.Count == 0)
+        {
+            error = "Missing search key";
+            return false;
+        }
+
+        return true;
     }
 
     private static bool TryParseOne(IReadOnlyList<ImapToken> t, ref int i, out SearchKey key, out string? error)
@@ -52,13 +58,15 @@ internal static class SearchParser
                 var text = Arg();
                 i = position;
                 key = new SearchKey { Kind = word, Text = text };
-                return text is not null || (error = $"{word} needs an argument") is null;
+                error = text is null ? $"{word} needs an argument" : null;
+                return error is null;
             case "HEADER":
                 var field = Arg();
                 var value = Arg();
                 i = position;
                 key = new SearchKey { Kind = word, Field = field, Text = value };
-                return (field is not null && value is not null) || (error = "HEADER needs a field and a value") is null;
+                error = field is null || value is null ? "HEADER needs a field and a value" : null;
+                return error is null;
             case "LARGER" or "SMALLER":
                 var number = Arg();
                 i = position;

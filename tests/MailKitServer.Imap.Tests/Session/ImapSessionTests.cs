@@ -14,6 +14,15 @@ public class ImapSessionTests
         return client;
     }
 
+    /// <summary>Appends messages "n0", "n1", ... to alice's INBOX.</summary>
+    private static async Task SeedAsync(TestMailServer server, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await server.AppendAsync("alice@example.test", $"Subject: n{i}\r\n\r\nbody\r\n");
+        }
+    }
+
     /// <summary>Sends a command and returns the tagged line; untagged lines go to <paramref name="untagged"/>.</summary>
     private static async Task<string> TaggedAsync(LineClient client, string command, List<string>? untagged = null)
     {
@@ -163,10 +172,7 @@ public class ImapSessionTests
     public async Task Esearch_and_list_extended_with_status()
     {
         await using var server = await TestMailServer.StartAsync();
-        for (var i = 0; i < 4; i++)
-        {
-            await server.AppendAsync("alice@example.test", $"Subject: n{i}\r\n\r\nbody\r\n");
-        }
+        await SeedAsync(server, 4);
 
         await using var client = await LoginAsync(server);
         await TaggedAsync(client, "s SELECT INBOX");
@@ -234,10 +240,7 @@ public class ImapSessionTests
     public async Task Searchres_saves_a_result_for_dollar()
     {
         await using var server = await TestMailServer.StartAsync();
-        for (var i = 0; i < 4; i++)
-        {
-            await server.AppendAsync("alice@example.test", $"Subject: n{i}\r\n\r\nbody\r\n");
-        }
+        await SeedAsync(server, 4);
 
         await using var client = await LoginAsync(server);
         await TaggedAsync(client, "s SELECT INBOX");
