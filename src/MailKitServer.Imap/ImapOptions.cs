@@ -24,6 +24,13 @@ public sealed class ImapOptions
     /// <summary>Whether STARTTLS is offered on plain connections.</summary>
     public bool EnableStartTls { get; set; } = true;
 
+    /// <summary>
+    /// Whether non-synchronizing literals of any size (up to the limits) are accepted and LITERAL+ is advertised
+    /// (RFC 7888 §3). When false, LITERAL- is advertised instead: non-synchronizing literals over 4,096 octets are
+    /// refused (RFC 7888 §4), as IMAP4rev2 requires of every server.
+    /// </summary>
+    public bool LiteralPlus { get; set; } = true;
+
     /// <summary>Returns every problem with these options, each naming the option.</summary>
     /// <param name="listener">The listener name.</param>
     /// <returns>The problems.</returns>

@@ -40,7 +40,7 @@ public sealed class TestMailServer : IAsyncDisposable
 
     public IPEndPoint Imaps => Server.GetEndpoint("imaps").EndPoint;
 
-    public static async Task<TestMailServer> StartAsync(Action<SmtpOptions>? smtp = null, Action<MailServerBuilder>? configure = null, bool insecureAuth = true, Action<Pop3Options>? pop3 = null)
+    public static async Task<TestMailServer> StartAsync(Action<SmtpOptions>? smtp = null, Action<MailServerBuilder>? configure = null, bool insecureAuth = true, Action<Pop3Options>? pop3 = null, Action<ImapOptions>? imap = null)
     {
         var store = new InMemoryMessageStore();
         var directory = new InMemoryUserDirectory();
@@ -60,8 +60,8 @@ public sealed class TestMailServer : IAsyncDisposable
             .AddLmtp(0, smtp)
             .AddPop3(0, pop3)
             .AddPop3s(0, pop3)
-            .AddImap(0)
-            .AddImaps(0);
+            .AddImap(0, imap)
+            .AddImaps(0, imap);
         configure?.Invoke(builder);
         var server = await builder.StartAsync();
         return new TestMailServer(server, store, directory);

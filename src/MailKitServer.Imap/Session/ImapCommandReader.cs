@@ -44,6 +44,12 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
             }
 
             var limit = isAppend ? options.AppendLimit : options.MaxLiteralSize;
+            if (!synchronizing && !options.LiteralPlus)
+            {
+                // RFC 7888 §5 (LITERAL-): non-synchronizing literals are limited to 4096 octets.
+                limit = Math.Min(limit, 4096);
+            }
+
             if (size > limit)
             {
                 if (!synchronizing)
@@ -83,7 +89,8 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
 
     private static (bool HasLiteral, long Size, bool Synchronizing, int MarkerStart) FindLiteral(ReadOnlySpan<byte> line)
     {
-        // literal = "{" number ["+"] "}" CRLF, at the end of the line (RFC 3501 §4.3, RFC 7888).
+        // literal = "{" number ["+"] "}" CRLF, at the end of the line (RFC 3501 §4.3, RFC 7888);
+        // literal8 = "~{" number64 ["+"] "}" CRLF (RFC 3516 §4.4, RFC 6855 §4, RFC 9051 §9) is read the same way.
         if (line.Length < 3 || line[^1] != (byte)'}')
         {
             return default;
@@ -108,7 +115,7 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
             return default;
         }
 
-        return (true, size, synchronizing, open);
+        return (true, size, synchronizing, open > 0 && line[open - 1] == (byte)'~' ? open - 1 : open);
     }
 
     private async ValueTask<ImapToken> ReadLiteralAsync(long size, bool spool)

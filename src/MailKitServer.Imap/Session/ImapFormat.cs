@@ -11,9 +11,14 @@ internal static class ImapFormat
 {
     public static string Flags(MessageInfo m) => Flags(m.Flags, m.Keywords);
 
-    public static string Flags(MessageFlags flags, IEnumerable<string> keywords)
+    public static string Flags(MessageFlags flags, IEnumerable<string> keywords, bool recent = false)
     {
         var parts = new List<string>();
+        if (recent)
+        {
+            parts.Add("\\Recent");
+        }
+
         if ((flags & MessageFlags.Seen) != 0)
         {
             parts.Add("\\Seen");
@@ -51,8 +56,18 @@ internal static class ImapFormat
         return sb.ToString();
     }
 
-    /// <summary>A mailbox name on the wire: modified UTF-7, quoted.</summary>
-    public static string Mailbox(string name) => String(ModifiedUtf7.Encode(name));
+    /// <summary>A mailbox name on the wire: modified UTF-7 (RFC 3501 §5.1.3), or UTF-8 once the client enabled it (RFC 9051 §5.1, RFC 6855 §3).</summary>
+    public static string Mailbox(string name, bool utf8)
+    {
+        if (!utf8)
+        {
+            return String(ModifiedUtf7.Encode(name));
+        }
+
+        var sb = new StringBuilder();
+        ImapStructureWriter.NString(sb, name, utf8: true);
+        return sb.ToString();
+    }
 
     /// <summary>RFC 3501 date-time: "dd-Mon-yyyy hh:mm:ss +zzzz".</summary>
     public static string DateTime(DateTimeOffset date) =>

@@ -101,6 +101,7 @@ internal sealed partial class ImapSession
     private async ValueTask<bool> LoggedInAsync(string tag, string userId)
     {
         _context.AuthThrottle.RecordSuccess(_connection.RemoteEndPoint.Address);
+        _userId = userId;
         _account = await _context.Store.OpenAccountAsync(userId, _connection.Aborted).ConfigureAwait(false);
         _state = ImapState.Authenticated;
         _badCommands = 0;

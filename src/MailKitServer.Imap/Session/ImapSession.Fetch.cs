@@ -101,7 +101,7 @@ internal sealed partial class ImapSession
                         _connection.Write($"UID {info.Uid}");
                         break;
                     case "FLAGS":
-                        _connection.Write("FLAGS " + ImapFormat.Flags(info));
+                        _connection.Write("FLAGS " + FlagsOf(info));
                         break;
                     case "INTERNALDATE":
                         _connection.Write("INTERNALDATE " + ImapFormat.DateTime(info.InternalDate));
@@ -112,7 +112,7 @@ internal sealed partial class ImapSession
                     case "ENVELOPE" or "BODY" or "BODYSTRUCTURE":
                         content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
                         var root = Structure(info.Uid, content);
-                        _connection.Write(upper + " " + (upper == "ENVELOPE" ? ImapStructureWriter.Envelope(Envelope.FromMessage(root)) : ImapStructureWriter.BodyStructure(root, upper == "BODYSTRUCTURE")));
+                        _connection.Write(upper + " " + (upper == "ENVELOPE" ? ImapStructureWriter.Envelope(Envelope.FromMessage(root)) : ImapStructureWriter.BodyStructure(root, upper == "BODYSTRUCTURE", _imap4rev2)));
                         break;
                     case "RFC822":
                         await StreamMessageAsync("RFC822", info).ConfigureAwait(false);
@@ -175,7 +175,7 @@ internal sealed partial class ImapSession
 
             if (seenChanged && !flagsRequested)
             {
-                _connection.Write(" FLAGS " + ImapFormat.Flags(info));
+                _connection.Write(" FLAGS " + FlagsOf(info));
             }
 
             _connection.Write(")\r\n"u8);

@@ -30,13 +30,26 @@ internal sealed partial class ImapSession
             return No(tag, "[NONEXISTENT] No such mailbox");
         }
 
-        _selected = new SelectedMailbox(view);
+        var recentKey = RecentTracker.Key(_userId, name, view.Status.UidValidity);
+        _selected = new SelectedMailbox(view, RecentTracker.For(_context), recentKey);
+        _selected.ClaimRecent();
         _state = ImapState.Selected;
         var status = view.Status;
         var sb = new StringBuilder();
         sb.Append("* FLAGS ").Append(ImapFormat.Flags(MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft, _selected.Keywords)).Append("\r\n");
         sb.Append(readOnly ? "* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n" : "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted\r\n");
-        sb.Append("* ").Append(_selected.Count).Append(" EXISTS\r\n* 0 RECENT\r\n");
+        sb.Append("* ").Append(_selected.Count).Append(" EXISTS\r\n");
+        if (_imap4rev2)
+        {
+            // RFC 9051 §6.3.2: SELECT returns an untagged LIST with the mailbox's name and attributes; RECENT is gone.
+            var info = (await _account.ListAsync(_connection.Aborted).ConfigureAwait(false)).FirstOrDefault(m => m.Name == name);
+            sb.Append("* LIST (").Append(info is null ? string.Empty : MailboxAttributes(info, showSubscribed: false)).Append(") \"/\" ").Append(MailboxString(name)).Append("\r\n");
+        }
+        else
+        {
+            sb.Append("* ").Append(_selected.RecentCount).Append(" RECENT\r\n");
+        }
+
         var firstUnseen = _selected.Messages.ToList().FindIndex(m => (m.Flags & MessageFlags.Seen) == 0);
         if (firstUnseen >= 0)
         {
@@ -126,7 +139,7 @@ internal sealed partial class ImapSession
             return await BadAsync(tag, "Syntax: LIST [(options)] reference pattern [RETURN (options)]").ConfigureAwait(false);
         }
 
-        var reference = ModifiedUtf7.TryDecode(rest[0].Text, out var r) ? r : rest[0].Text;
+        var reference = !Utf8 && ModifiedUtf7.TryDecode(rest[0].Text, out var r) ? r : rest[0].Text;
         var patterns = rest[1].Kind == ImapTokenKind.List ? rest[1].Items.Select(i => i.Text).ToList() : [rest[1].Text];
         var command = lsub ? "LSUB" : "LIST";
         if (patterns.Count == 1 && patterns[0].Length == 0 && selection.Count == 0)
@@ -141,7 +154,7 @@ internal sealed partial class ImapSession
         var onlySubscribed = lsub || selection.Contains("SUBSCRIBED");
         var showSubscribed = selection.Contains("SUBSCRIBED") || returnOptions.Contains("SUBSCRIBED");
         var onlySpecialUse = selection.Contains("SPECIAL-USE");
-        var regexes = patterns.Select(p => new Regex("^" + Regex.Escape(reference + (ModifiedUtf7.TryDecode(p, out var d) ? d : p)).Replace("\\*", ".*", StringComparison.Ordinal).Replace("%", "[^/]*", StringComparison.Ordinal) + "$", RegexOptions.None, TimeSpan.FromSeconds(1))).ToList();
+        var regexes = patterns.Select(p => new Regex("^" + Regex.Escape(reference + (!Utf8 && ModifiedUtf7.TryDecode(p, out var d) ? d : p)).Replace("\\*", ".*", StringComparison.Ordinal).Replace("%", "[^/]*", StringComparison.Ordinal) + "$", RegexOptions.None, TimeSpan.FromSeconds(1))).ToList();
         var mailboxes = await _account!.ListAsync(_connection.Aborted).ConfigureAwait(false);
         foreach (var m in mailboxes)
         {
@@ -150,18 +163,7 @@ internal sealed partial class ImapSession
                 continue;
             }
 
-            var attributes = new List<string> { m.HasChildren ? "\\HasChildren" : "\\HasNoChildren" };
-            if (showSubscribed && m.IsSubscribed)
-            {
-                attributes.Add("\\Subscribed");
-            }
-
-            if (m.Role is not (MailboxRole.None or MailboxRole.Inbox))
-            {
-                attributes.Add("\\" + m.Role);
-            }
-
-            _connection.Write($"* {command} ({string.Join(' ', attributes)}) \"/\" {ImapFormat.Mailbox(m.Name)}\r\n");
+            _connection.Write($"* {command} ({MailboxAttributes(m, showSubscribed)}) \"/\" {MailboxString(m.Name)}\r\n");
             if (statusItems is not null && !await WriteStatusAsync(m.Name, statusItems.Items).ConfigureAwait(false))
             {
                 return await BadAsync(tag, "Unknown STATUS item").ConfigureAwait(false);
@@ -169,6 +171,44 @@ internal sealed partial class ImapSession
         }
 
         return Ok(tag, $"{command} completed");
+    }
+
+    /// <summary>The LIST attributes of one mailbox: CHILDREN (RFC 3348), \Subscribed (RFC 5258), special use (RFC 6154).</summary>
+    private static string MailboxAttributes(MailboxInfo m, bool showSubscribed)
+    {
+        var attributes = new List<string> { m.HasChildren ? "\\HasChildren" : "\\HasNoChildren" };
+        if (showSubscribed && m.IsSubscribed)
+        {
+            attributes.Add("\\Subscribed");
+        }
+
+        if (m.Role is not (MailboxRole.None or MailboxRole.Inbox))
+        {
+            attributes.Add("\\" + m.Role);
+        }
+
+        return string.Join(' ', attributes);
+    }
+
+    /// <summary>STATUS RECENT: the messages no session has been told about yet (RFC 3501 §6.3.10).</summary>
+    private async ValueTask<int> CountUnclaimedAsync(string name, MailboxStatus status)
+    {
+        var claimed = RecentTracker.For(_context).Claimed(RecentTracker.Key(_userId, name, status.UidValidity));
+        if (status.Messages == 0 || status.UidNext - 1 <= claimed)
+        {
+            return 0;
+        }
+
+        var view = await _account!.OpenAsync(name, readOnly: true, _connection.Aborted).ConfigureAwait(false);
+        if (view is null)
+        {
+            return 0;
+        }
+
+        await using (view.ConfigureAwait(false))
+        {
+            return view.Messages.Count(m => m.Uid > claimed);
+        }
     }
 
     private async ValueTask<bool> StatusAsync(string tag, IReadOnlyList<ImapToken> args)
@@ -203,7 +243,7 @@ internal sealed partial class ImapSession
             var value = item.Text.ToUpperInvariant() switch
             {
                 "MESSAGES" => status.Messages.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "RECENT" => "0",
+                "RECENT" => (await CountUnclaimedAsync(name, status).ConfigureAwait(false)).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "UIDNEXT" => status.UidNext.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "UIDVALIDITY" => status.UidValidity.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "UNSEEN" => status.Unseen.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -219,7 +259,7 @@ internal sealed partial class ImapSession
             items.Add(item.Text.ToUpperInvariant() + " " + value);
         }
 
-        _connection.Write($"* STATUS {ImapFormat.Mailbox(name)} ({string.Join(' ', items)})\r\n");
+        _connection.Write($"* STATUS {MailboxString(name)} ({string.Join(' ', items)})\r\n");
         return true;
     }
 }

@@ -54,6 +54,15 @@ internal sealed partial class ImapSession
                     i++;
                 }
 
+                if (i + 1 < args.Count && args[i].Kind == ImapTokenKind.Atom && args[i].Text.Equals("UTF8", StringComparison.OrdinalIgnoreCase)
+                    && args[i + 1].Kind == ImapTokenKind.List && args[i + 1].Items.Count == 1 && args[i + 1].Items[0].IsLiteral)
+                {
+                    // RFC 6855 §4: APPEND ... UTF8 (literal8) carries a message with UTF-8 headers.
+                    messages.Add((flags, keywords, date, args[i + 1].Items[0]));
+                    i += 2;
+                    continue;
+                }
+
                 if (i >= args.Count || args[i].Kind != ImapTokenKind.String)
                 {
                     return await BadAsync(tag, "Syntax: APPEND mailbox [(flags)] [date-time] literal").ConfigureAwait(false);
@@ -159,7 +168,7 @@ internal sealed partial class ImapSession
             if (!silent)
             {
                 var seq = _selected.IndexOfUid(info.Uid) + 1;
-                _connection.Write(uid ? $"* {seq} FETCH (UID {info.Uid} FLAGS {ImapFormat.Flags(info)})\r\n" : $"* {seq} FETCH (FLAGS {ImapFormat.Flags(info)})\r\n");
+                _connection.Write(uid ? $"* {seq} FETCH (UID {info.Uid} FLAGS {FlagsOf(info)})\r\n" : $"* {seq} FETCH (FLAGS {FlagsOf(info)})\r\n");
             }
         }
 
@@ -267,7 +276,7 @@ internal sealed partial class ImapSession
                 break;
             }
 
-            _selected?.ApplyPending(allowExpunge: true, _connection.Write);
+            _selected?.ApplyPending(allowExpunge: true, _connection.Write, !_imap4rev2);
             await _connection.Output.FlushAsync().ConfigureAwait(false);
         }
 

@@ -58,7 +58,7 @@ internal sealed partial class ImapSession
                 root = Structure(info.Uid, content);
             }
 
-            if (key.Matches(new SearchCandidate(info, i + 1, selected.Count, largestUid, content, root, selected.SavedUids)))
+            if (key.Matches(new SearchCandidate(info, i + 1, selected.Count, largestUid, content, root, selected.SavedUids, selected.IsRecent(info.Uid))))
             {
                 found.Add(uid ? info.Uid : (uint)(i + 1));
             }
@@ -73,6 +73,12 @@ internal sealed partial class ImapSession
             {
                 return Ok(tag, "SEARCH completed");
             }
+        }
+
+        if (returnOptions is null && _imap4rev2)
+        {
+            // RFC 9051 §6.4.4: IMAP4rev2 answers every SEARCH with ESEARCH; no RETURN means ALL.
+            returnOptions = ["ALL"];
         }
 
         if (returnOptions is null)

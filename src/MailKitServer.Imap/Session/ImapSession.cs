@@ -22,6 +22,9 @@ internal sealed partial class ImapSession
     private SelectedMailbox? _selected;
     private int _badCommands;
     private bool _expungeAllowed = true;
+    private bool _imap4rev2;
+    private bool _utf8Accept;
+    private string _userId = string.Empty;
 
     public ImapSession(MailConnection connection, MailServerContext context, ImapOptions options)
     {
@@ -38,7 +41,7 @@ internal sealed partial class ImapSession
     {
         get
         {
-            var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "BINARY", "STATUS=SIZE", "MULTIAPPEND", $"APPENDLIMIT={_options.AppendLimit}" };
+            var caps = new List<string> { "IMAP4rev1", "IMAP4rev2", _options.LiteralPlus ? "LITERAL+" : "LITERAL-", "UTF8=ACCEPT", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "BINARY", "STATUS=SIZE", "MULTIAPPEND", $"APPENDLIMIT={_options.AppendLimit}" };
             if (_state == ImapState.NotAuthenticated)
             {
                 if (_options.EnableStartTls && !_connection.IsSecure)
@@ -164,10 +167,8 @@ internal sealed partial class ImapSession
                 // RFC 2971: the server's identity.
                 _connection.Write("* ID (\"name\" \"MailKitServer\" \"version\" \"0.1.0\")\r\n"u8);
                 return Ok(c.Tag, "ID completed");
-            case "ENABLE" when _state != ImapState.NotAuthenticated:
-                // RFC 5161: no extension that needs enabling is offered yet, so nothing is enabled.
-                _connection.Write("* ENABLED\r\n"u8);
-                return Ok(c.Tag, "ENABLE completed");
+            case "ENABLE" when _state == ImapState.Authenticated:
+                return Enable(c.Tag, args);
             case "STARTTLS" when _state == ImapState.NotAuthenticated && _options.EnableStartTls:
                 return await StartTlsAsync(c.Tag).ConfigureAwait(false);
             case "LOGIN" when _state == ImapState.NotAuthenticated:
@@ -212,14 +213,14 @@ internal sealed partial class ImapSession
 
     private bool Ok(string tag, string text)
     {
-        _selected?.ApplyPending(_expungeAllowed, _connection.Write);
+        _selected?.ApplyPending(_expungeAllowed, _connection.Write, !_imap4rev2);
         _connection.Write($"{tag} OK {text}\r\n");
         return true;
     }
 
     private bool No(string tag, string text)
     {
-        _selected?.ApplyPending(_expungeAllowed, _connection.Write);
+        _selected?.ApplyPending(_expungeAllowed, _connection.Write, !_imap4rev2);
         _connection.Write($"{tag} NO {text}\r\n");
         return true;
     }
@@ -243,7 +244,7 @@ internal sealed partial class ImapSession
     /// <summary>Sends the untagged updates the store's change feed has for the selected mailbox.</summary>
     private ValueTask SendUpdatesAsync(bool allowExpunge)
     {
-        _selected?.ApplyPending(allowExpunge, _connection.Write);
+        _selected?.ApplyPending(allowExpunge, _connection.Write, !_imap4rev2);
         return ValueTask.CompletedTask;
     }
 
@@ -258,16 +259,65 @@ internal sealed partial class ImapSession
         }
     }
 
-    private static bool TryMailboxName(ImapToken token, out string name)
+    /// <summary>Whether mailbox names and quoted strings travel as UTF-8 (IMAP4rev2 or UTF8=ACCEPT enabled).</summary>
+    private bool Utf8 => _imap4rev2 || _utf8Accept;
+
+    /// <summary>
+    /// ENABLE (RFC 5161 §3.1; valid only in the authenticated state): IMAP4rev2 (RFC 9051 §6.3.1) and UTF8=ACCEPT
+    /// (RFC 6855 §3); "* ENABLED" lists only what this command newly enabled, unknown names are ignored.
+    /// </summary>
+    private bool Enable(string tag, IReadOnlyList<ImapToken> args)
+    {
+        var enabled = new List<string>();
+        foreach (var arg in args)
+        {
+            var name = arg.Text.ToUpperInvariant();
+            if (name == "IMAP4REV2" && !_imap4rev2)
+            {
+                _imap4rev2 = true;
+                enabled.Add("IMAP4rev2");
+            }
+            else if (name == "UTF8=ACCEPT" && !_utf8Accept)
+            {
+                _utf8Accept = true;
+                enabled.Add("UTF8=ACCEPT");
+            }
+        }
+
+        _connection.Write(enabled.Count == 0 ? "* ENABLED\r\n" : "* ENABLED " + string.Join(' ', enabled) + "\r\n");
+        return Ok(tag, "ENABLE completed");
+    }
+
+    /// <summary>A mailbox name from the client: modified UTF-7 for IMAP4rev1, UTF-8 once enabled (RFC 6855 §3).</summary>
+    private bool TryMailboxName(ImapToken token, out string name)
     {
         name = string.Empty;
-        if (token.Kind == ImapTokenKind.List || !ModifiedUtf7.TryDecode(token.Text, out var decoded))
+        if (token.Kind == ImapTokenKind.List)
+        {
+            return false;
+        }
+
+        string decoded;
+        if (Utf8)
+        {
+            decoded = token.Text;
+            if (decoded.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        else if (!ModifiedUtf7.TryDecode(token.Text, out decoded))
         {
             return false;
         }
 
         return MailboxName.TryNormalize(decoded, out name);
     }
+
+    /// <summary>A message's FLAGS in this session: \Recent only for IMAP4rev1 (RFC 9051 removed it).</summary>
+    private string FlagsOf(MessageInfo info) => ImapFormat.Flags(info.Flags, info.Keywords, !_imap4rev2 && _selected is { } s && s.IsRecent(info.Uid));
+
+    private string MailboxString(string name) => ImapFormat.Mailbox(name, Utf8);
 
     private static string StoreError(StoreStatus status, string? message) => status switch
     {

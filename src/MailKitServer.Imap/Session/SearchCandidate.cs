@@ -4,7 +4,7 @@ using MailKitServer.Storage;
 namespace MailKitServer.Imap.Session;
 
 /// <summary>A message being matched against a SEARCH query, with its content when the query needs it.</summary>
-internal sealed class SearchCandidate(MessageInfo info, int sequence, int count, uint largestUid, byte[]? content, MimeEntity? root, UidSet saved)
+internal sealed class SearchCandidate(MessageInfo info, int sequence, int count, uint largestUid, byte[]? content, MimeEntity? root, UidSet saved, bool recent)
 {
     private List<string>? _texts;
 
@@ -17,6 +17,9 @@ internal sealed class SearchCandidate(MessageInfo info, int sequence, int count,
     public uint LargestUid { get; } = largestUid;
 
     public MimeEntity? Root { get; } = root;
+
+    /// <summary>Whether the message is \Recent in this session.</summary>
+    public bool IsRecent { get; } = recent;
 
     /// <summary>The saved search result, for "$" as a search key (RFC 5182).</summary>
     public UidSet Saved { get; } = saved;

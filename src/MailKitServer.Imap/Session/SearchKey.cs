@@ -46,9 +46,10 @@ internal sealed class SearchKey
             "UNFLAGGED" => !Has(m, MessageFlags.Flagged),
             "UNSEEN" => !Has(m, MessageFlags.Seen),
 
-            // \Recent is never set here (RECENT is always 0), so NEW and RECENT match nothing and OLD everything.
-            "RECENT" or "NEW" => false,
-            "OLD" => true,
+            // RFC 3501 §6.4.4: NEW is RECENT UNSEEN; OLD is NOT RECENT.
+            "RECENT" => c.IsRecent,
+            "NEW" => c.IsRecent && !Has(m, MessageFlags.Seen),
+            "OLD" => !c.IsRecent,
             "KEYWORD" => m.Keywords.Contains(Text!, StringComparer.OrdinalIgnoreCase),
             "UNKEYWORD" => !m.Keywords.Contains(Text!, StringComparer.OrdinalIgnoreCase),
             "LARGER" => m.Size > Number,

@@ -7,9 +7,10 @@ namespace MailKitServer.Imap.Session;
 /// The session's picture of the selected mailbox: sequence numbers mapped to UIDs and each message's flags, updated
 /// from the store's change feed only at the points the protocol allows (RFC 3501 §7.4.1).
 /// </summary>
-internal sealed class SelectedMailbox(IMailboxView view)
+internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, string recentKey)
 {
     private readonly List<MessageInfo> _messages = [.. view.Messages];
+    private readonly HashSet<uint> _recent = [];
 
     public IMailboxView View { get; } = view;
 
@@ -25,6 +26,31 @@ internal sealed class SelectedMailbox(IMailboxView view)
 
     /// <summary>The UIDs SEARCH RETURN (SAVE) kept for "$" (RFC 5182); empty until a search saves one.</summary>
     public UidSet SavedUids { get; set; } = UidSet.Empty;
+
+    /// <summary>How many messages are \Recent in this session.</summary>
+    public int RecentCount => _recent.Count;
+
+    /// <summary>Whether the message is \Recent in this session (RFC 3501 §2.3.2).</summary>
+    public bool IsRecent(uint uid) => _recent.Contains(uid);
+
+    /// <summary>
+    /// Takes this session's share of \Recent for the messages it knows: a read-write session claims the UIDs no
+    /// session has claimed yet; a read-only one (EXAMINE) sees them as recent without claiming them.
+    /// </summary>
+    public void ClaimRecent()
+    {
+        if (_messages.Count == 0)
+        {
+            return;
+        }
+
+        var newest = _messages[^1].Uid;
+        var previous = ReadOnly ? recent.Claimed(recentKey) : recent.Claim(recentKey, newest);
+        for (var i = _messages.Count - 1; i >= 0 && _messages[i].Uid > previous; i--)
+        {
+            _recent.Add(_messages[i].Uid);
+        }
+    }
 
     public int IndexOfUid(uint uid) => UidSearch.IndexOf(_messages, uid, m => m.Uid);
 
@@ -76,7 +102,8 @@ internal sealed class SelectedMailbox(IMailboxView view)
     /// <summary>Applies pending changes and returns the untagged responses they produce.</summary>
     /// <param name="allowExpunge">Whether EXPUNGE responses may be sent now (not during FETCH, STORE, SEARCH).</param>
     /// <param name="output">Receives the responses.</param>
-    public void ApplyPending(bool allowExpunge, Action<string> output)
+    /// <param name="sendRecent">Whether "* N RECENT" follows a new EXISTS (IMAP4rev1; IMAP4rev2 has no RECENT).</param>
+    public void ApplyPending(bool allowExpunge, Action<string> output, bool sendRecent)
     {
         var added = false;
         while (View.Changes.TryPeek(out var change))
@@ -100,14 +127,14 @@ internal sealed class SelectedMailbox(IMailboxView view)
                     {
                         _messages[i] = m;
                         Keywords.UnionWith(m.Keywords);
-                        output($"* {i + 1} FETCH (FLAGS {ImapFormat.Flags(m)})\r\n");
+                        output($"* {i + 1} FETCH (UID {m.Uid} FLAGS {ImapFormat.Flags(m.Flags, m.Keywords, sendRecent && IsRecent(m.Uid))})\r\n"); // RFC 9051 §7.5.2: unsolicited FETCH carries UID
                     }
 
                     break;
                 case MailboxChangeKind.Expunged:
                     if (added)
                     {
-                        output($"* {_messages.Count} EXISTS\r\n");
+                        Exists(output, sendRecent);
                         added = false;
                     }
 
@@ -115,6 +142,7 @@ internal sealed class SelectedMailbox(IMailboxView view)
                     if (e >= 0)
                     {
                         _messages.RemoveAt(e);
+                        _recent.Remove(change.Uid);
                         output($"* {e + 1} EXPUNGE\r\n");
                     }
 
@@ -127,7 +155,18 @@ internal sealed class SelectedMailbox(IMailboxView view)
 
         if (added)
         {
-            output($"* {_messages.Count} EXISTS\r\n");
+            Exists(output, sendRecent);
+        }
+    }
+
+    private void Exists(Action<string> output, bool sendRecent)
+    {
+        ClaimRecent();
+        output($"* {_messages.Count} EXISTS\r\n");
+        if (sendRecent)
+        {
+            // RFC 3501 §7.3.2: RECENT is sent with the new count of \Recent messages.
+            output($"* {_recent.Count} RECENT\r\n");
         }
     }
 }

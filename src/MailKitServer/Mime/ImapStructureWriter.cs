@@ -48,7 +48,13 @@ public static class ImapStructureWriter
     /// <summary>Appends an IMAP nstring: NIL, a quoted string, or a literal.</summary>
     /// <param name="sb">The output.</param>
     /// <param name="value">The value.</param>
-    public static void NString(StringBuilder sb, string? value)
+    public static void NString(StringBuilder sb, string? value) => NString(sb, value, utf8: false);
+
+    /// <summary>Appends an IMAP nstring: NIL, a quoted string, or a literal when quoting cannot carry the value.</summary>
+    /// <param name="sb">The response being built.</param>
+    /// <param name="value">The value, or null for NIL.</param>
+    /// <param name="utf8">Whether UTF-8 may be quoted (IMAP4rev2 and UTF8=ACCEPT, RFC 9051 §4.3, RFC 6855 §3).</param>
+    public static void NString(StringBuilder sb, string? value, bool utf8)
     {
         ArgumentNullException.ThrowIfNull(sb);
         if (value is null)
@@ -57,7 +63,7 @@ public static class ImapStructureWriter
             return;
         }
 
-        if (value.Any(c => c is '\r' or '\n' or '\0' || c > 127) || value.Length > 4096)
+        if (value.Any(c => c is '\r' or '\n' or '\0' || (c > 127 && !utf8)) || value.Length > 4096)
         {
             sb.Append('{').Append(Encoding.UTF8.GetByteCount(value).ToString(CultureInfo.InvariantCulture)).Append("}\r\n").Append(value);
             return;

@@ -99,4 +99,34 @@ public class PythonImaplibTests
 
         Assert.Contains("appended by curl", Encoding.UTF8.GetString(Assert.Single(await server.InboxAsync("bob@example.test", "Sent"))), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Imaplib_enables_UTF8_ACCEPT_and_IMAP4rev2()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        await server.AppendAsync("alice@example.test", "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n\r\nbody\r\n");
+        await server.AppendAsync("alice@example.test", "Subject: other\r\n\r\nbody\r\n");
+        var r = await ExternalTool.PythonAsync(Rev2Script, P(server.Imap));
+        Assert.True(r.ExitCode == 0 && r.Stdout.Contains("ok", StringComparison.Ordinal), r.ToString());
+        Assert.Empty(await server.InboxAsync("alice@example.test", "Küche/Töpfe"));
+    }
+
+    private const string Rev2Script = """
+        import imaplib, sys
+        m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+        assert "IMAP4REV2" in m.capabilities and "UTF8=ACCEPT" in m.capabilities, m.capabilities
+        m.login("alice@example.test", "alice-pw")
+        typ, data = m.enable("UTF8=ACCEPT"); assert typ == "OK" and m.utf8_enabled, (typ, data)
+        typ, data = m.enable("IMAP4rev2"); assert typ == "OK", (typ, data)
+        typ, data = m.create('"Küche/Töpfe"'); assert typ == "OK", (typ, data)
+        typ, data = m.list('""', '"Küche/*"'); assert data == ['(\\HasNoChildren) "/" "Küche/Töpfe"'.encode()], data
+        typ, data = m.select('"Küche/Töpfe"'); assert typ == "OK" and data[0] == b"0", (typ, data)
+        assert m.untagged_responses.get("LIST"), m.untagged_responses
+        typ, data = m.select("INBOX"); assert data[0] == b"2", data
+        typ, data = m.search(None, "SUBJECT", '"Grüße"')
+        esearch = m.untagged_responses.pop("ESEARCH", None)
+        assert typ == "OK" and esearch and esearch[0].endswith(b") ALL 1"), (typ, data, esearch)
+        m.logout()
+        print("ok")
+        """;
 }
