@@ -31,6 +31,9 @@ public sealed class ImapOptions
     /// </summary>
     public bool LiteralPlus { get; set; } = true;
 
+    /// <summary>How many parsed message structures (for ENVELOPE, BODYSTRUCTURE and sections) the server keeps for all sessions.</summary>
+    public int StructureCacheSize { get; set; } = 20_000;
+
     /// <summary>Returns every problem with these options, each naming the option.</summary>
     /// <param name="listener">The listener name.</param>
     /// <returns>The problems.</returns>

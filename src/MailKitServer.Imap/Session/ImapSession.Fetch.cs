@@ -12,7 +12,6 @@ internal sealed partial class ImapSession
 {
     private static readonly Regex BinaryItem = new(@"^(BINARY|BINARY\.PEEK|BINARY\.SIZE)\[((?:\d+(?:\.\d+)*)?)\](?:<(\d+)\.(\d+)>)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     private static readonly Regex SectionItem = new(@"^(BODY|BODY\.PEEK)\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-    private readonly Dictionary<uint, MimeEntity> _structures = [];
 
     private async ValueTask<bool> FetchAsync(string tag, bool uid, IReadOnlyList<ImapToken> args)
     {
@@ -57,7 +56,7 @@ internal sealed partial class ImapSession
         // RFC 3516: BINARY of a part whose transfer encoding is unknown fails the whole FETCH.
         foreach (var index in items.Exists(i => BinaryItem.IsMatch(i)) ? selected.Resolve(set, uid) : [])
         {
-            var root = Structure(selected.Messages[index].Uid, await LoadAsync(selected.Messages[index].Uid).ConfigureAwait(false));
+            var root = await StructureAsync(selected.Messages[index].Uid).ConfigureAwait(false);
             foreach (var item in items.Where(i => BinaryItem.IsMatch(i)))
             {
                 if (BinaryPart(root, BinaryItem.Match(item).Groups[2].Value) is { } part && part.TransferEncoding is not ("7bit" or "8bit" or "binary" or "base64" or "quoted-printable"))
@@ -85,7 +84,6 @@ internal sealed partial class ImapSession
 
             _connection.Write($"* {index + 1} FETCH (");
             var first = true;
-            byte[]? content = null;
             foreach (var item in items)
             {
                 var upper = item.ToUpperInvariant();
@@ -110,23 +108,20 @@ internal sealed partial class ImapSession
                         _connection.Write("RFC822.SIZE " + info.Size.ToString(CultureInfo.InvariantCulture));
                         break;
                     case "ENVELOPE" or "BODY" or "BODYSTRUCTURE":
-                        content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
-                        var root = Structure(info.Uid, content);
+                        var root = await StructureAsync(info.Uid).ConfigureAwait(false);
                         _connection.Write(upper + " " + (upper == "ENVELOPE" ? ImapStructureWriter.Envelope(Envelope.FromMessage(root)) : ImapStructureWriter.BodyStructure(root, upper == "BODYSTRUCTURE", _imap4rev2)));
                         break;
                     case "RFC822":
-                        await StreamMessageAsync("RFC822", info).ConfigureAwait(false);
+                        await StreamRangeAsync("RFC822", info.Uid, 0, info.Size).ConfigureAwait(false);
                         break;
                     case "RFC822.HEADER" or "RFC822.TEXT":
-                        content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
-                        var r = Structure(info.Uid, content);
-                        Literal(upper, upper == "RFC822.HEADER" ? content[..(int)r.BodyOffset] : content[(int)r.BodyOffset..(int)r.EndOffset]);
+                        var r = await StructureAsync(info.Uid).ConfigureAwait(false);
+                        await (upper == "RFC822.HEADER" ? StreamRangeAsync(upper, info.Uid, 0, r.BodyOffset) : StreamRangeAsync(upper, info.Uid, r.BodyOffset, r.EndOffset - r.BodyOffset)).ConfigureAwait(false);
                         break;
                     case var _ when BinaryItem.Match(item) is { Success: true } binary:
-                        content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
                         var binarySection = binary.Groups[2].Value;
-                        var target = BinaryPart(Structure(info.Uid, content), binarySection);
-                        var decoded = target is null ? [] : TransferDecoding.Decode(content.AsSpan((int)target.BodyOffset, (int)target.BodySize), target.TransferEncoding);
+                        var target = BinaryPart(await StructureAsync(info.Uid).ConfigureAwait(false), binarySection);
+                        var decoded = target is null ? [] : TransferDecoding.Decode(await LoadAsync(info.Uid, target.BodyOffset, target.BodySize).ConfigureAwait(false), target.TransferEncoding);
                         if (binary.Groups[1].Value.Equals("BINARY.SIZE", StringComparison.OrdinalIgnoreCase))
                         {
                             _connection.Write($"BINARY.SIZE[{binarySection}] {decoded.Length}");
@@ -149,26 +144,7 @@ internal sealed partial class ImapSession
                     default:
                         var m = SectionItem.Match(item);
                         var section = m.Groups[2].Value;
-                        if (section.Length == 0 && !m.Groups[3].Success)
-                        {
-                            // The whole message streams from the store; it is never held in memory.
-                            await StreamMessageAsync("BODY[]", info).ConfigureAwait(false);
-                            break;
-                        }
-
-                        content ??= await LoadAsync(info.Uid).ConfigureAwait(false);
-                        var bytes = Section(content, Structure(info.Uid, content), section);
-                        var name = $"BODY[{section}]";
-                        if (m.Groups[3].Success)
-                        {
-                            var origin = long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
-                            var count = long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
-                            var start = (int)Math.Min(origin, bytes.Length);
-                            bytes = bytes[start..(int)Math.Min(bytes.Length, start + count)];
-                            name += $"<{origin}>";
-                        }
-
-                        Literal(name, bytes);
+                        await FetchSectionAsync(info, section, m.Groups[3].Success ? long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : null, m.Groups[3].Success ? long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) : 0).ConfigureAwait(false);
                         break;
                 }
             }
@@ -198,16 +174,44 @@ internal sealed partial class ImapSession
         && !section.StartsWith('.')
         && !(section.StartsWith("MIME", StringComparison.OrdinalIgnoreCase));
 
-    private void Literal(string name, byte[] data)
+    /// <summary>
+    /// BODY[section]&lt;origin.count&gt;: every section but HEADER.FIELDS(.NOT) is a byte range of the stored message,
+    /// streamed from the store (RFC 3501 §6.4.5); only the structure (offsets) and filtered headers are in memory.
+    /// </summary>
+    private async ValueTask FetchSectionAsync(MessageInfo info, string section, long? origin, long count)
     {
-        _connection.Write($"{name} {{{data.Length}}}\r\n");
-        _connection.Write(data);
+        var name = $"BODY[{section}]" + (origin is { } o ? $"<{o}>" : string.Empty);
+        if (section.Length == 0 && origin is null)
+        {
+            await StreamRangeAsync(name, info.Uid, 0, info.Size).ConfigureAwait(false);
+            return;
+        }
+
+        var root = await StructureAsync(info.Uid).ConfigureAwait(false);
+        var (from, to, fields, exclude) = SectionRange(root, info.Size, section);
+        if (fields is null)
+        {
+            var start = origin is { } partial ? Math.Min(from + partial, to) : from;
+            var end = origin is null ? to : Math.Min(to, start + count);
+            await StreamRangeAsync(name, info.Uid, start, end - start).ConfigureAwait(false);
+            return;
+        }
+
+        var bytes = HeaderFilter.Select(await LoadAsync(info.Uid, from, to - from).ConfigureAwait(false), fields, exclude);
+        if (origin is { } p)
+        {
+            var start = (int)Math.Min(p, bytes.Length);
+            bytes = bytes[start..(int)Math.Min(bytes.Length, start + count)];
+        }
+
+        _connection.Write($"{name} {{{bytes.Length}}}\r\n");
+        _connection.Write(bytes);
     }
 
-    /// <summary>Sends a whole message as a literal, copied from the store's stream in blocks.</summary>
-    private async ValueTask StreamMessageAsync(string name, MessageInfo info)
+    /// <summary>Sends a byte range of a stored message as a literal, copied from the store's stream in blocks.</summary>
+    private async ValueTask StreamRangeAsync(string name, uint uid, long offset, long length)
     {
-        await using var stream = await _selected!.View.OpenContentAsync(info.Uid, 0, null, _connection.Aborted).ConfigureAwait(false);
+        await using var stream = await _selected!.View.OpenContentAsync(uid, offset, length, _connection.Aborted).ConfigureAwait(false);
         if (stream is null)
         {
             // Expunged by another session meanwhile: RFC 2180 §4.1.2 allows NIL.
@@ -215,13 +219,13 @@ internal sealed partial class ImapSession
             return;
         }
 
-        _connection.Write($"{name} {{{info.Size}}}\r\n");
+        _connection.Write($"{name} {{{length}}}\r\n");
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
             long sent = 0;
             int n;
-            while (sent < info.Size && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, info.Size - sent)), _connection.Aborted).ConfigureAwait(false)) > 0)
+            while (sent < length && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), _connection.Aborted).ConfigureAwait(false)) > 0)
             {
                 _connection.Output.Write(buffer.AsSpan(0, n));
                 sent += n;
@@ -232,7 +236,7 @@ internal sealed partial class ImapSession
             }
 
             // The literal's length was announced: a shorter file would desynchronise the client, so pad it.
-            for (; sent < info.Size; sent++)
+            for (; sent < length; sent++)
             {
                 _connection.Output.Write(" "u8);
             }
@@ -243,7 +247,11 @@ internal sealed partial class ImapSession
         }
     }
 
-    private static byte[] Section(byte[] message, MimeEntity root, string section)
+    /// <summary>
+    /// The byte range [From, To) a section names; for HEADER.FIELDS(.NOT) the header range and the field names.
+    /// A part that does not exist is an empty range.
+    /// </summary>
+    private static (long From, long To, List<string>? Fields, bool Exclude) SectionRange(MimeEntity root, long size, string section)
     {
         var match = Regex.Match(section, @"^((?:\d+\.)*\d+)?\.?(.*)$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         var numbers = match.Groups[1].Success && match.Groups[1].Value.Length > 0 ? match.Groups[1].Value.Split('.').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList() : [];
@@ -251,15 +259,15 @@ internal sealed partial class ImapSession
         var entity = numbers.Count == 0 ? root : root.FindPart(numbers);
         if (entity is null)
         {
-            return [];
+            return (0, 0, null, false);
         }
 
         // For a part, HEADER and TEXT refer to the message inside a message/rfc822 part.
         var target = numbers.Count == 0 ? root : entity.Message;
-        byte[] Range(long from, long to) => message[(int)Math.Min(from, message.Length)..(int)Math.Min(to, message.Length)];
+        (long, long, List<string>?, bool) Range(long from, long to) => (Math.Min(from, size), Math.Min(Math.Max(from, to), size), null, false);
         if (spec.Length == 0)
         {
-            return numbers.Count == 0 ? message : Range(entity.BodyOffset, entity.EndOffset);
+            return numbers.Count == 0 ? Range(0, size) : Range(entity.BodyOffset, entity.EndOffset);
         }
 
         if (spec == "MIME")
@@ -269,7 +277,7 @@ internal sealed partial class ImapSession
 
         if (target is null)
         {
-            return [];
+            return (0, 0, null, false);
         }
 
         if (spec == "HEADER")
@@ -282,15 +290,16 @@ internal sealed partial class ImapSession
             return Range(target.BodyOffset, target.EndOffset);
         }
 
-        var exclude = spec.StartsWith("HEADER.FIELDS.NOT", StringComparison.Ordinal);
         var open = spec.IndexOf('(', StringComparison.Ordinal);
         var names = spec[(open + 1)..spec.LastIndexOf(')')].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim('"')).ToList();
-        return HeaderFilter.Select(Range(target.HeaderOffset, target.BodyOffset), names, exclude);
+        var (from, to, _, _) = Range(target.HeaderOffset, target.BodyOffset);
+        return (from, to, names, spec.StartsWith("HEADER.FIELDS.NOT", StringComparison.Ordinal));
     }
 
-    private async ValueTask<byte[]> LoadAsync(uint uid)
+    /// <summary>Reads a byte range of a stored message (a whole message for SEARCH on text, one part for BINARY).</summary>
+    private async ValueTask<byte[]> LoadAsync(uint uid, long offset = 0, long? length = null)
     {
-        await using var stream = await _selected!.View.OpenContentAsync(uid, 0, null, _connection.Aborted).ConfigureAwait(false);
+        await using var stream = await _selected!.View.OpenContentAsync(uid, offset, length, _connection.Aborted).ConfigureAwait(false);
         if (stream is null)
         {
             return [];
@@ -301,19 +310,27 @@ internal sealed partial class ImapSession
         return copy.ToArray();
     }
 
-    private MimeEntity Structure(uint uid, byte[] content)
+    /// <summary>A message's MIME structure, from the server-wide cache or parsed from the store's stream (never loaded whole).</summary>
+    private async ValueTask<MimeEntity> StructureAsync(uint uid, byte[]? content = null)
     {
-        if (!_structures.TryGetValue(uid, out var root))
+        var cache = StructureCache.For(_context, _options.StructureCacheSize);
+        var key = _selected!.Key;
+        if (cache.TryGet(key, uid, out var root))
         {
-            if (_structures.Count > 1000)
-            {
-                _structures.Clear();
-            }
-
-            root = MimeParser.Parse(content);
-            _structures[uid] = root;
+            return root;
         }
 
+        if (content is not null)
+        {
+            root = MimeParser.Parse(content);
+        }
+        else
+        {
+            await using var stream = await _selected.View.OpenContentAsync(uid, 0, null, _connection.Aborted).ConfigureAwait(false);
+            root = stream is null ? MimeParser.Parse(ReadOnlySpan<byte>.Empty) : await MimeParser.ParseAsync(stream, null, _connection.Aborted).ConfigureAwait(false);
+        }
+
+        cache.Add(key, uid, root);
         return root;
     }
 }

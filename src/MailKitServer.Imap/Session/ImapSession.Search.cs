@@ -55,7 +55,7 @@ internal sealed partial class ImapSession
             if (key.NeedsContent)
             {
                 content = await LoadAsync(info.Uid).ConfigureAwait(false);
-                root = Structure(info.Uid, content);
+                root = await StructureAsync(info.Uid, content).ConfigureAwait(false);
             }
 
             if (key.Matches(new SearchCandidate(info, i + 1, selected.Count, largestUid, content, root, selected.SavedUids, selected.IsRecent(info.Uid))))

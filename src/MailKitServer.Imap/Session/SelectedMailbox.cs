@@ -14,6 +14,9 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
 
     public IMailboxView View { get; } = view;
 
+    /// <summary>Names this mailbox incarnation (user, name, UIDVALIDITY) in server-wide tables.</summary>
+    public string Key { get; } = recentKey;
+
     public bool ReadOnly => View.IsReadOnly;
 
     public IReadOnlyList<MessageInfo> Messages => _messages;
@@ -45,7 +48,7 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
         }
 
         var newest = _messages[^1].Uid;
-        var previous = ReadOnly ? recent.Claimed(recentKey) : recent.Claim(recentKey, newest);
+        var previous = ReadOnly ? recent.Claimed(Key) : recent.Claim(Key, newest);
         for (var i = _messages.Count - 1; i >= 0 && _messages[i].Uid > previous; i--)
         {
             _recent.Add(_messages[i].Uid);

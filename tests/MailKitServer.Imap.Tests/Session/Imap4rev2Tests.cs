@@ -157,4 +157,44 @@ public class Imap4rev2Tests
         await TaggedAsync(a, "x SEARCH OLD", lines);
         Assert.Equal(["* SEARCH 3"], lines);
     }
+
+    [Fact]
+    public async Task Sections_and_partials_are_byte_ranges_of_the_stored_message()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        const string message = "Subject: parts\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfirst part\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>second</p>\r\n--b--\r\n";
+        await server.AppendAsync("alice@example.test", message);
+        await using var client = await LoginAsync(server);
+        await TaggedAsync(client, "s SELECT INBOX");
+        var lines = new List<string>();
+        await TaggedAsync(client, "f FETCH 1 (BODY.PEEK[2]<3.6> BODY.PEEK[2.MIME] BODY.PEEK[1]<100.5> RFC822.HEADER BODY.PEEK[HEADER.FIELDS (SUBJECT)]<2.5>)", lines);
+        var response = string.Join("\n", lines);
+        Assert.Contains("BODY[2]<3> {6}\nsecond", response, StringComparison.Ordinal);
+        Assert.Contains("BODY[2.MIME] {27}\nContent-Type: text/html\n", response, StringComparison.Ordinal);
+        Assert.Contains("BODY[1]<100> {0}", response, StringComparison.Ordinal);
+        Assert.Contains("RFC822.HEADER {61}\nSubject: parts", response, StringComparison.Ordinal);
+        Assert.Contains("BODY[HEADER.FIELDS (SUBJECT)]<2> {5}\nbject", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_MULTIAPPEND_that_fails_part_way_leaves_no_message_behind()
+    {
+        var root = Directory.CreateTempSubdirectory("mks-multiappend").FullName;
+        try
+        {
+            var store = new MailKitServer.Storage.Maildir.MaildirMessageStore(new MailKitServer.Storage.Maildir.MaildirStoreOptions { Root = root, QuotaMessages = 2 });
+            await using var server = await TestMailServer.StartAsync(configure: b => b.UseStore(store));
+            await using var client = await LoginAsync(server);
+            var tagged = await TaggedAsync(client, "m APPEND INBOX {9+}\r\nSubject:1 {9+}\r\nSubject:2 {9+}\r\nSubject:3");
+            Assert.StartsWith("m NO [OVERQUOTA]", tagged, StringComparison.Ordinal);
+            var lines = new List<string>();
+            await TaggedAsync(client, "s STATUS INBOX (MESSAGES)", lines);
+            Assert.Equal(["* STATUS \"INBOX\" (MESSAGES 0)"], lines);
+            Assert.StartsWith("n OK [APPENDUID", await TaggedAsync(client, "n APPEND INBOX {9+}\r\nSubject:1 {9+}\r\nSubject:2"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
