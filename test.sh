@@ -16,6 +16,8 @@ declare -A tools=(
   [script]=bsdutils
   [node]=nodejs
   [npm]=npm
+  [dnsmasq]=dnsmasq-base
+  [postfix]=postfix
 )
 missing=()
 for tool in "${!tools[@]}"; do
@@ -26,6 +28,8 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     echo "installing test tools: ${missing[*]}"
     apt-get update -qq
+    # Postfix asks a debconf question on install: no configuration (tests run private instances).
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "missing test tools: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2

@@ -14,4 +14,7 @@ public sealed record DnsResult<T>(DnsStatus Status, IReadOnlyList<DnsRecord<T>> 
 
     /// <summary>A temporary failure.</summary>
     public static DnsResult<T> TemporaryFailure { get; } = new(DnsStatus.TemporaryFailure, []);
+
+    /// <summary>What went wrong, in words fit for a bounce's Diagnostic-Code, or null.</summary>
+    public string? Error { get; init; }
 }

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace MailKitServer.Dns.Client;
+
+/// <summary>Log messages of the DNS client.</summary>
+internal static partial class DnsLog
+{
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "DNS lookup of {Name} {Type} failed: {Error}")]
+    public static partial void LookupFailed(ILogger logger, string name, string type, string error);
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MailKitServer.TestSupport;
+
+/// <summary>
+/// A private dnsmasq (Debian dnsmasq-base) answering for *.test on a free loopback port (UDP and TCP): the records
+/// come as dnsmasq options (--mx-host, --host-record, --cname, --txt-record); other names under .test are NXDOMAIN.
+/// </summary>
+public sealed class Dnsmasq : IAsyncDisposable
+{
+    private readonly System.Diagnostics.Process _process;
+
+    private Dnsmasq(IPEndPoint endPoint, System.Diagnostics.Process process)
+    {
+        EndPoint = endPoint;
+        _process = process;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    public static async Task<Dnsmasq> StartAsync(params string[] records)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = FreePort();
+            var psi = new System.Diagnostics.ProcessStartInfo("dnsmasq") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var arg in new[] { "--keep-in-foreground", "--conf-file=/dev/null", $"--port={port}", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/test/", "--pid-file=", "--user=root" }.Concat(records))
+            {
+                psi.ArgumentList.Add(arg);
+            }
+
+            var process = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("dnsmasq did not start");
+            var endPoint = new IPEndPoint(IPAddress.Loopback, port);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!process.HasExited && DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync(endPoint);
+                    return new Dnsmasq(endPoint, process);
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(30);
+                }
+            }
+
+            var error = process.HasExited ? await process.StandardError.ReadToEndAsync() : "no listener";
+            process.Kill();
+            process.Dispose();
+            if (attempt >= 3)
+            {
+                throw new InvalidOperationException("dnsmasq did not start: " + error);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+    }
+}
