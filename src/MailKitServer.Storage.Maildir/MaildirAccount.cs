@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>One user's Maildir: INBOX at the root, other folders as Maildir++ <c>.name</c> directories.</summary>

@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;

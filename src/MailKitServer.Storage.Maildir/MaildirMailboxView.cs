@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using System.Threading.Channels;
 
 namespace MailKitServer.Storage.Maildir;

@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using System.Collections.Concurrent;
 
 namespace MailKitServer.Storage.Maildir;

@@ -26,7 +26,20 @@ public sealed class MailServerMetrics : IDisposable
         BytesReceived = _meter.CreateCounter<long>("mailkitserver.messages.bytes", "By", "Octets of messages accepted");
         AuthenticationFailures = _meter.CreateCounter<long>("mailkitserver.auth.failures", "{attempt}", "Failed authentications");
         DeliveryAttempts = _meter.CreateCounter<long>("mailkitserver.delivery.attempts", "{attempt}", "Outbound delivery attempts");
+        Deliveries = _meter.CreateCounter<long>("mailkitserver.delivery.delivered", "{recipient}", "Outbound recipients accepted by the next hop");
+        Bounces = _meter.CreateCounter<long>("mailkitserver.delivery.bounces", "{message}", "Delivery status notifications sent");
     }
+
+    /// <summary>Outbound recipients accepted by the next hop.</summary>
+    public Counter<long> Deliveries { get; }
+
+    /// <summary>Delivery status notifications (bounces, delay and success notices) sent.</summary>
+    public Counter<long> Bounces { get; }
+
+    /// <summary>Publishes the outbound queue's depth as the gauge <c>mailkitserver.queue.depth</c>.</summary>
+    /// <param name="depth">Reads the number of messages queued.</param>
+    public void ObserveQueueDepth(Func<long> depth) =>
+        _meter.CreateObservableGauge("mailkitserver.queue.depth", depth, "{message}", "Messages in the outbound queue");
 
     /// <summary>Connections accepted, tagged with the listener.</summary>
     public Counter<long> Connections { get; }

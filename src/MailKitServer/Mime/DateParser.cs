@@ -7,6 +7,12 @@ public static class DateParser
 {
     private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
+    /// <summary>Formats a date as RFC 5322 §3.3 date-time: "Sun, 22 Nov 2026 05:30:00 +0000".</summary>
+    /// <param name="date">The date.</param>
+    /// <returns>The text.</returns>
+    public static string Format(DateTimeOffset date) =>
+        date.ToString("ddd, dd MMM yyyy HH:mm:ss ", System.Globalization.CultureInfo.InvariantCulture) + (date.Offset < TimeSpan.Zero ? "-" : "+") + date.Offset.Duration().ToString("hhmm", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Parses a Date header value.</summary>
     /// <param name="value">The value, such as <c>Sun, 22 Nov 2026 03:00:00 +0000</c>.</param>
     /// <param name="date">The date.</param>

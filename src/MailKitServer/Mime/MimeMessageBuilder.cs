@@ -37,7 +37,7 @@ public sealed class MimeMessageBuilder
         if (!headers.Exists(h => h.Key.Equals("Date", StringComparison.OrdinalIgnoreCase)))
         {
             var d = date ?? DateTimeOffset.UtcNow;
-            headers.Insert(0, new("Date", d.ToString("ddd, dd MMM yyyy HH:mm:ss ", CultureInfo.InvariantCulture) + (d.Offset < TimeSpan.Zero ? "-" : "+") + d.Offset.Duration().ToString("hhmm", CultureInfo.InvariantCulture)));
+            headers.Insert(0, new("Date", DateParser.Format(d)));
         }
 
         if (!headers.Exists(h => h.Key.Equals("Message-ID", StringComparison.OrdinalIgnoreCase)))

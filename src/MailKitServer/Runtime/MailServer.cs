@@ -108,7 +108,7 @@ public sealed class MailServer : IAsyncDisposable
             _acceptLoops.Add(AcceptLoopAsync(listener.Socket, listener.Endpoint, listener.Handler));
         }
 
-        return Task.CompletedTask;
+        return Context.OutboundQueue is IMailServerComponent component ? component.StartAsync(this, cancellationToken) : Task.CompletedTask;
     }
 
     /// <summary>Stops gracefully, aborting sessions still open at the deadline.</summary>
@@ -149,6 +149,11 @@ public sealed class MailServer : IAsyncDisposable
             }
 
             await _drained.Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (Context.OutboundQueue is IMailServerComponent component)
+        {
+            await component.StopAsync(cancellationToken).ConfigureAwait(false);
         }
 
         Context.Metrics.Dispose();

@@ -24,6 +24,7 @@ public sealed class MailServerBuilder
     private Func<IServiceProvider?, IDnsResolver>? _dns;
     private Func<IServiceProvider?, IDeliveryPolicy>? _policy;
     private Func<IServiceProvider?, Delivery.IOutboundQueue>? _queue;
+    private Func<MailServerContext, Delivery.IOutboundQueue>? _queueFactory;
     private ILoggerFactory? _loggerFactory;
     private TimeProvider? _timeProvider;
 
@@ -100,6 +101,21 @@ public sealed class MailServerBuilder
     {
         ArgumentNullException.ThrowIfNull(queue);
         _queue = _ => queue;
+        _queueFactory = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Uses an outbound queue made from the server's context (its store, directory, DNS resolver, clock and logging).
+    /// A queue that is also an <see cref="IMailServerComponent"/> is started and stopped with the server.
+    /// </summary>
+    /// <param name="factory">Makes the queue.</param>
+    /// <returns>This builder.</returns>
+    public MailServerBuilder UseOutboundQueue(Func<MailServerContext, Delivery.IOutboundQueue> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _queueFactory = factory;
+        _queue = null;
         return this;
     }
 
@@ -164,6 +180,11 @@ public sealed class MailServerBuilder
             new MailServerMetrics(services?.GetService<System.Diagnostics.Metrics.IMeterFactory>()),
             _queue?.Invoke(services) ?? services?.GetService<Delivery.IOutboundQueue>(),
             services);
+        if (_queueFactory is not null)
+        {
+            context.OutboundQueue = _queueFactory(context);
+        }
+
         return new MailServer(context, _listeners.ToArray());
     }
 

@@ -68,7 +68,7 @@ public sealed class MailServerContext
     public AuthThrottle AuthThrottle { get; }
 
     /// <summary>The outbound queue for remote recipients, or <see langword="null"/> when the server does not relay.</summary>
-    public Delivery.IOutboundQueue? OutboundQueue { get; }
+    public Delivery.IOutboundQueue? OutboundQueue { get; internal set; }
 
     /// <summary>The DI container the server was built from, if any.</summary>
     public IServiceProvider? Services { get; }

@@ -19,7 +19,7 @@ public sealed class DnsClient : IDnsResolver
 
     /// <summary>Creates a client.</summary>
     /// <param name="options">The options; without servers, those of /etc/resolv.conf are used.</param>
-    /// <param name="timeProvider">The clock for time-outs and cache lifetimes.</param>
+    /// <param name="timeProvider">The clock for cache lifetimes (network time-outs run on real time).</param>
     /// <param name="logger">Where failures are logged.</param>
     public DnsClient(DnsClientOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
@@ -188,7 +188,7 @@ public sealed class DnsClient : IDnsResolver
         {
             foreach (var server in _servers)
             {
-                var (response, error) = await DnsTransport.ExchangeAsync(server, name, type, _options.Timeout, _time, cancellationToken).ConfigureAwait(false);
+                var (response, error) = await DnsTransport.ExchangeAsync(server, name, type, _options.Timeout, cancellationToken).ConfigureAwait(false);
                 if (response is not null && response.ResponseCode is 0 or 3)
                 {
                     return (response, null);

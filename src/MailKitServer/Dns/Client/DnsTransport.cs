@@ -12,10 +12,11 @@ namespace MailKitServer.Dns.Client;
 /// </summary>
 internal static class DnsTransport
 {
-    public static async Task<(DnsResponse? Response, string? Error)> ExchangeAsync(IPEndPoint server, string name, DnsRecordType type, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<(DnsResponse? Response, string? Error)> ExchangeAsync(IPEndPoint server, string name, DnsRecordType type, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timer = new CancellationTokenSource(timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+        // Network waits run on real time, whatever clock the cache uses (a paused test clock must not hang a socket).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        linked.CancelAfter(timeout);
         try
         {
             var (response, error) = await UdpAsync(server, name, type, linked.Token).ConfigureAwait(false);

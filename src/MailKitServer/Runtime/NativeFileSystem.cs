@@ -1,13 +1,14 @@
 using System.Runtime.InteropServices;
 
-namespace MailKitServer.Storage.Maildir;
+namespace MailKitServer.Runtime;
 
 /// <summary>The POSIX calls .NET does not expose: fsync of a directory (so a rename is durable) and hard links.</summary>
-internal static partial class NativeFileSystem
+public static partial class NativeFileSystem
 {
     private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
 
     /// <summary>Makes the entries of a directory durable (after creating or renaming a file in it).</summary>
+    /// <param name="path">The directory.</param>
     public static void SyncDirectory(string path)
     {
         if (!OperatingSystem.IsLinux())
@@ -35,6 +36,8 @@ internal static partial class NativeFileSystem
     }
 
     /// <summary>Creates a hard link, or copies when the file system cannot link.</summary>
+    /// <param name="existing">The existing file.</param>
+    /// <param name="link">The new name.</param>
     public static void LinkOrCopy(string existing, string link)
     {
         if (OperatingSystem.IsLinux() && Link(existing, link) == 0)

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Security.Cryptography;
+using MailKitServer.Dns;
+
+namespace MailKitServer.Smtp.Outbound;
+
+/// <summary>
+/// Finds where a domain's mail goes (RFC 5321 §5.1): a per-domain route or the smart host if configured, else the MX
+/// records by preference (equal ones in random order), the domain's own addresses when it has no MX (implicit MX),
+/// nothing for a null MX (RFC 7505). Hosts that are this server are dropped with every MX not better than them, so
+/// mail never loops back.
+/// </summary>
+internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string serverName, Func<IPEndPoint, bool> isSelf)
+{
+    public async Task<RouteResult> RouteAsync(string domain, CancellationToken cancellationToken)
+    {
+        if (options.DomainRoutes.TryGetValue(domain, out var route) && NextHop.TryParse(route, options.RemotePort, out var routed))
+        {
+            return await FixedAsync(routed, TlsPolicy.Opportunistic, authenticate: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.SmartHost is { } smart && NextHop.TryParse(smart, options.RemotePort, out var smartHop))
+        {
+            var credentials = options.SmartHostUserName is not null;
+            return await FixedAsync(smartHop, options.SmartHostRequiresTls ? TlsPolicy.Required : TlsPolicy.Opportunistic, credentials, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (domain.StartsWith('['))
+        {
+            // An address literal (RFC 5321 §4.1.3): no DNS.
+            var literal = domain.Trim('[', ']');
+            literal = literal.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase) ? literal[5..] : literal;
+            return IPAddress.TryParse(literal, out _)
+                ? await FixedAsync(new NextHop(literal, options.RemotePort), TlsPolicy.Opportunistic, false, cancellationToken).ConfigureAwait(false)
+                : Fail(550, "5.1.2", $"bad address literal {domain}");
+        }
+
+        var mx = await dns.ResolveMxAsync(domain, cancellationToken).ConfigureAwait(false);
+        List<(ushort Preference, string Host)> hosts;
+        switch (mx.Status)
+        {
+            case DnsStatus.Success when mx.Records.Count == 1 && mx.Records[0].Value.Exchange is "." or "":
+                // RFC 7505 §4.1: a null MX: the domain takes no mail.
+                return Fail(556, "5.1.10", $"{domain} does not accept mail (null MX, RFC 7505)");
+            case DnsStatus.Success:
+                hosts = mx.Records.Select(r => r.Value).Where(r => r.Exchange is not ("." or ""))
+                    .OrderBy(r => r.Preference).ThenBy(_ => RandomNumberGenerator.GetInt32(int.MaxValue))
+                    .Select(r => (r.Preference, r.Exchange.TrimEnd('.'))).ToList();
+                break;
+            case DnsStatus.NoRecords:
+                // RFC 5321 §5.1: no MX: the domain itself is the host (implicit MX).
+                hosts = [(0, domain)];
+                break;
+            case DnsStatus.NameNotFound:
+                return Fail(550, "5.1.2", $"Host or domain name not found: {mx.Error ?? domain}");
+            default:
+                return Fail(451, "4.4.3", $"DNS lookup of {domain} MX failed: {mx.Error ?? "temporary failure"}");
+        }
+
+        var targets = new List<(ushort Preference, RouteTarget Target)>();
+        var temporary = new List<string>();
+        ushort? selfPreference = null;
+        foreach (var (preference, host) in hosts)
+        {
+            if (string.Equals(host, serverName, StringComparison.OrdinalIgnoreCase))
+            {
+                selfPreference ??= preference;
+                continue;
+            }
+
+            var addresses = await dns.ResolveAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+            if (addresses.Status == DnsStatus.TemporaryFailure)
+            {
+                temporary.Add(addresses.Error ?? host);
+                continue;
+            }
+
+            var endPoints = addresses.Records.Select(r => new IPEndPoint(r.Value, options.RemotePort)).ToList();
+            if (endPoints.Exists(e => isSelf(e)))
+            {
+                selfPreference ??= preference;
+                continue;
+            }
+
+            if (endPoints.Count > 0)
+            {
+                targets.Add((preference, new RouteTarget(host, endPoints, TlsPolicy.Opportunistic, false)));
+            }
+        }
+
+        if (selfPreference is { } own)
+        {
+            // RFC 5321 §5.1: only MX hosts better than this server may be used.
+            targets.RemoveAll(t => t.Preference >= own);
+            if (targets.Count == 0)
+            {
+                return Fail(554, "5.4.6", $"mail for {domain} loops back to myself");
+            }
+        }
+
+        if (targets.Count > 0)
+        {
+            return new RouteResult(targets.Select(t => t.Target).ToList(), null);
+        }
+
+        return temporary.Count > 0
+            ? Fail(451, "4.4.3", $"cannot resolve the mail hosts of {domain}: {string.Join("; ", temporary)}")
+            : Fail(550, "5.4.4", $"no mail host of {domain} has an address");
+    }
+
+    private async Task<RouteResult> FixedAsync(NextHop hop, TlsPolicy tls, bool authenticate, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(hop.Host, out var literal))
+        {
+            var endPoint = new IPEndPoint(literal, hop.Port);
+            return isSelf(endPoint)
+                ? Fail(554, "5.4.6", $"the configured next hop {hop.Host}:{hop.Port} is this server")
+                : new RouteResult([new RouteTarget(hop.Host, [endPoint], tls, authenticate)], null);
+        }
+
+        var addresses = await dns.ResolveAddressesAsync(hop.Host, cancellationToken).ConfigureAwait(false);
+        if (addresses.Status != DnsStatus.Success)
+        {
+            return addresses.Status == DnsStatus.TemporaryFailure
+                ? Fail(451, "4.4.3", $"cannot resolve {hop.Host}: {addresses.Error ?? "temporary failure"}")
+                : Fail(451, "4.4.4", $"the configured next hop {hop.Host} has no address");
+        }
+
+        var endPoints = addresses.Records.Select(r => new IPEndPoint(r.Value, hop.Port)).ToList();
+        return endPoints.Exists(e => isSelf(e))
+            ? Fail(554, "5.4.6", $"the configured next hop {hop.Host}:{hop.Port} is this server")
+            : new RouteResult([new RouteTarget(hop.Host, endPoints, tls, authenticate)], null);
+    }
+
+    private static RouteResult Fail(int code, string status, string text) => new([], new SmtpClientReply(code, [status + " " + text]));
+}

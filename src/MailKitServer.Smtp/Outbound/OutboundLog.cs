@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace MailKitServer.Smtp.Outbound;
+
+/// <summary>Log messages of outbound delivery.</summary>
+internal static partial class OutboundLog
+{
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "{QueueId}: queued from <{Sender}> for {Count} recipient(s), {Size} octets")]
+    public static partial void Queued(ILogger logger, string queueId, string sender, int count, long size);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "{QueueId}: to=<{Recipient}> relay={Relay} status={State} ({Diagnostic})")]
+    public static partial void RecipientOutcome(ILogger logger, string queueId, string recipient, string relay, string state, string diagnostic);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "{QueueId}: sender notified ({Action}) for {Count} recipient(s)")]
+    public static partial void Notified(ILogger logger, string queueId, string action, int count);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "{QueueId}: removed ({Reason})")]
+    public static partial void Removed(ILogger logger, string queueId, string reason);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "{QueueId}: delivery attempt failed unexpectedly; retried on the schedule")]
+    public static partial void AttemptCrashed(ILogger logger, string queueId, Exception exception);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Outbound queue started with {Count} message(s) waiting")]
+    public static partial void Started(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "{QueueId}: a notice for the null sender is not sent (RFC 3461 §6.2); dropped")]
+    public static partial void NoticeToNullSender(ILogger logger, string queueId);
+}

@@ -1,0 +1,634 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using MailKitServer.Delivery;
+using MailKitServer.Delivery.Queue;
+using MailKitServer.Runtime;
+using MailKitServer.Smtp.Parsing;
+
+namespace MailKitServer.Smtp.Outbound;
+
+/// <summary>
+/// One SMTP client connection to a next hop (RFC 5321): greeting, EHLO (HELO if refused), opportunistic STARTTLS,
+/// AUTH for a smart host, then any number of transactions with PIPELINING (RFC 2920), SIZE, 8BITMIME, SMTPUTF8,
+/// DSN (RFC 3461) and CHUNKING (RFC 3030) when offered. Every reply read is bounded (4 KB lines, 100 lines) and
+/// timed as RFC 5321 §4.5.3.2 says.
+/// </summary>
+internal sealed class SmtpClientConnection : IAsyncDisposable
+{
+    private const int MaxReplyLine = 4096;
+    private const int MaxReplyLines = 100;
+    private readonly Socket _socket;
+    private readonly OutboundOptions _options;
+    private readonly TimeProvider _time;
+    private readonly byte[] _buffer = new byte[8192];
+    private readonly MemoryStream _pending = new();
+    private Stream _stream;
+    private int _start;
+    private int _end;
+
+    private SmtpClientConnection(Socket socket, Stream stream, OutboundOptions options, TimeProvider time, string host, IPEndPoint endPoint)
+    {
+        _socket = socket;
+        _stream = stream;
+        _options = options;
+        _time = time;
+        Host = host;
+        EndPoint = endPoint;
+    }
+
+    /// <summary>The host name the connection was made for (for Remote-MTA).</summary>
+    public string Host { get; }
+
+    public IPEndPoint EndPoint { get; }
+
+    public Dictionary<string, string> Extensions { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public bool IsSecure => _stream is SslStream;
+
+    /// <summary>Whether the connection can carry another transaction.</summary>
+    public bool IsUsable { get; private set; } = true;
+
+    public DateTimeOffset IdleSince { get; private set; }
+
+    /// <summary>Connects, reads the greeting, says EHLO, starts TLS when offered and authenticates when asked.</summary>
+    /// <returns>The connection, or the reply that refused it.</returns>
+    public static async Task<(SmtpClientConnection? Connection, SmtpClientReply? Refusal)> OpenAsync(
+        IPEndPoint endPoint, string host, string heloName, OutboundOptions options, TimeProvider time, TlsPolicy tls, (string User, string Password)? credentials, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        SmtpClientConnection? connection = null;
+        try
+        {
+            using (var connect = Timeout(options.ConnectTimeout, cancellationToken))
+            {
+                try
+                {
+                    await socket.ConnectAsync(endPoint, connect.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new SmtpProtocolException($"connect to {host}[{endPoint}] timed out");
+                }
+                catch (SocketException ex)
+                {
+                    throw new SmtpProtocolException($"connect to {host}[{endPoint}]: {ex.SocketErrorCode}", ex);
+                }
+            }
+
+            connection = new SmtpClientConnection(socket, new NetworkStream(socket, ownsSocket: false), options, time, host, endPoint);
+            var greeting = await connection.ReadReplyAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            if (greeting.Code != 220)
+            {
+                await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+                return (null, greeting);
+            }
+
+            var ehlo = await connection.HelloAsync(heloName, cancellationToken).ConfigureAwait(false);
+            if (!ehlo.IsPositive)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                return (null, ehlo);
+            }
+
+            if (tls != TlsPolicy.None && connection.Extensions.ContainsKey("STARTTLS"))
+            {
+                var start = await connection.CommandAsync("STARTTLS", options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                if (start.Code == 220)
+                {
+                    await connection.StartTlsAsync(host, tls == TlsPolicy.Required || (tls == TlsPolicy.Opportunistic && options.ValidateMxCertificates), cancellationToken).ConfigureAwait(false);
+                    ehlo = await connection.HelloAsync(heloName, cancellationToken).ConfigureAwait(false);
+                    if (!ehlo.IsPositive)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        return (null, ehlo);
+                    }
+                }
+            }
+
+            if (tls == TlsPolicy.Required && !connection.IsSecure)
+            {
+                await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+                return (null, new SmtpClientReply(451, ["4.7.5 TLS is required for this next hop but it does not offer STARTTLS"]));
+            }
+
+            if (credentials is { } c)
+            {
+                var auth = await connection.AuthenticateAsync(c.User, c.Password, cancellationToken).ConfigureAwait(false);
+                if (!auth.IsPositive)
+                {
+                    await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
+                    await connection.DisposeAsync().ConfigureAwait(false);
+
+                    // A refused login is a configuration problem here: keep the mail queued (Postfix defers too).
+                    return (null, new SmtpClientReply(454, [$"4.7.0 authentication at the next hop failed: {auth}"]));
+                }
+            }
+
+            return (connection, null);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                socket.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Runs one mail transaction.</summary>
+    public async Task<SmtpTransactionResult> SendAsync(QueuedMessage message, IReadOnlyList<QueuedRecipient> recipients, Stream content, CancellationToken cancellationToken)
+    {
+        var pipelining = Extensions.ContainsKey("PIPELINING");
+        var chunking = Extensions.ContainsKey("CHUNKING");
+        var dsn = Extensions.ContainsKey("DSN");
+
+        // What the next hop must offer before anything is sent.
+        if (Refusal(message) is { } refused)
+        {
+            return new SmtpTransactionResult(recipients.Select(_ => refused).ToList(), null, false);
+        }
+
+        var mail = new StringBuilder("MAIL FROM:<").Append(message.ReversePath).Append('>');
+        if (Extensions.ContainsKey("SIZE"))
+        {
+            mail.Append(" SIZE=").Append(message.Size.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (message.Body != BodyType.SevenBit && (Extensions.ContainsKey("8BITMIME") || message.Body == BodyType.BinaryMime))
+        {
+            mail.Append(message.Body == BodyType.BinaryMime ? " BODY=BINARYMIME" : " BODY=8BITMIME");
+        }
+
+        if (message.SmtpUtf8)
+        {
+            mail.Append(" SMTPUTF8");
+        }
+
+        if (message.RequireTls)
+        {
+            mail.Append(" REQUIRETLS");
+        }
+
+        if (dsn)
+        {
+            if (message.Return is { } ret)
+            {
+                mail.Append(" RET=").Append(ret == DsnReturn.Full ? "FULL" : "HDRS");
+            }
+
+            if (message.EnvelopeId is { } envid)
+            {
+                mail.Append(" ENVID=").Append(XText.Encode(envid));
+            }
+        }
+
+        var commands = new List<string> { mail.ToString() };
+        foreach (var r in recipients)
+        {
+            var rcpt = new StringBuilder("RCPT TO:<").Append(r.Address).Append('>');
+            if (dsn && r.Notify != DsnNotify.None)
+            {
+                rcpt.Append(" NOTIFY=").Append(NotifyText(r.Notify));
+            }
+
+            if (dsn && r.OriginalRecipient is { } orcpt)
+            {
+                var semi = orcpt.IndexOf(';', StringComparison.Ordinal);
+                rcpt.Append(" ORCPT=").Append(semi > 0 ? orcpt[..(semi + 1)] + XText.Encode(orcpt[(semi + 1)..]) : "rfc822;" + XText.Encode(orcpt));
+            }
+
+            commands.Add(rcpt.ToString());
+        }
+
+        var dataPipelined = pipelining && !chunking;
+        if (dataPipelined)
+        {
+            commands.Add("DATA");
+        }
+
+        // RFC 2920 §3.1: with PIPELINING, MAIL, RCPT and DATA go in one group; else one at a time.
+        var replies = new List<SmtpClientReply>();
+        if (pipelining)
+        {
+            foreach (var command in commands)
+            {
+                Write(command);
+            }
+
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var _ in commands)
+            {
+                replies.Add(await ReadReplyAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        else
+        {
+            foreach (var command in commands)
+            {
+                var reply = await CommandAsync(command, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                replies.Add(reply);
+                if (command.StartsWith("MAIL", StringComparison.Ordinal) && !reply.IsPositive)
+                {
+                    break;
+                }
+            }
+        }
+
+        var mailReply = replies[0];
+        if (!mailReply.IsPositive)
+        {
+            if (dataPipelined && replies.Count == commands.Count && replies[^1].Code == 354)
+            {
+                await EndDataAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await ResetAsync(cancellationToken).ConfigureAwait(false);
+            return new SmtpTransactionResult(recipients.Select(_ => mailReply).ToList(), null, dsn);
+        }
+
+        var rcptReplies = replies.Skip(1).Take(recipients.Count).ToList();
+        if (!rcptReplies.Exists(r => r.IsPositive))
+        {
+            if (dataPipelined && replies[^1].Code == 354)
+            {
+                // The server took DATA although no recipient was accepted: end the (empty) content at once.
+                await EndDataAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await ResetAsync(cancellationToken).ConfigureAwait(false);
+            return new SmtpTransactionResult(rcptReplies, null, dsn);
+        }
+
+        SmtpClientReply final;
+        if (chunking)
+        {
+            final = await SendChunksAsync(content, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var go = dataPipelined ? replies[^1] : await CommandAsync("DATA", _options.DataTimeout, cancellationToken).ConfigureAwait(false);
+            final = go.Code == 354 ? await SendDataAsync(content, cancellationToken).ConfigureAwait(false) : go;
+        }
+
+        IdleSince = _time.GetUtcNow();
+        return new SmtpTransactionResult(rcptReplies, final, dsn);
+    }
+
+    private SmtpClientReply? Refusal(QueuedMessage message)
+    {
+        if (message.Body == BodyType.BinaryMime && !(Extensions.ContainsKey("CHUNKING") && Extensions.ContainsKey("BINARYMIME")))
+        {
+            return new SmtpClientReply(554, ["5.6.3 the message is BINARYMIME and the next hop does not offer it (RFC 3030)"]);
+        }
+
+        if (message.SmtpUtf8 && !Extensions.ContainsKey("SMTPUTF8"))
+        {
+            return new SmtpClientReply(553, ["5.6.7 the message needs SMTPUTF8 and the next hop does not offer it (RFC 6531 §3.2)"]);
+        }
+
+        if (message.RequireTls && !(IsSecure && Extensions.ContainsKey("REQUIRETLS")))
+        {
+            return new SmtpClientReply(550, ["5.7.30 REQUIRETLS was asked and the next hop does not offer it over TLS (RFC 8689 §4.2)"]);
+        }
+
+        if (Extensions.TryGetValue("SIZE", out var limitText) && long.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 && message.Size > limit)
+        {
+            return new SmtpClientReply(552, [$"5.3.4 the message ({message.Size} octets) is larger than the next hop takes ({limit})"]);
+        }
+
+        return null;
+    }
+
+    private static string NotifyText(DsnNotify notify) =>
+        (notify & DsnNotify.Never) != 0 ? "NEVER" : string.Join(',', new[] { (DsnNotify.Success, "SUCCESS"), (DsnNotify.Failure, "FAILURE"), (DsnNotify.Delay, "DELAY") }.Where(x => (notify & x.Item1) != 0).Select(x => x.Item2));
+
+    private async Task<SmtpClientReply> SendDataAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var stuffer = new DotStuffer();
+        var output = new ArrayBufferWriter<byte>(80 * 1024);
+        var block = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int n;
+            while ((n = await content.ReadAsync(block, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                stuffer.Write(block.AsSpan(0, n), output);
+                await WriteTimedAsync(output.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                output.ResetWrittenCount();
+            }
+
+            stuffer.Finish(output);
+            await WriteTimedAsync(output.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+
+        return await ReadReplyAsync(_options.DataEndTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SmtpClientReply> SendChunksAsync(Stream content, CancellationToken cancellationToken)
+    {
+        // RFC 3030 §2: BDAT n [LAST]; the chunk ends exactly after n octets, no dot-stuffing.
+        var current = new byte[256 * 1024];
+        var next = new byte[256 * 1024];
+        var length = await content.ReadAtLeastAsync(current, current.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var nextLength = length == current.Length ? await content.ReadAtLeastAsync(next, next.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) : 0;
+            var last = nextLength == 0;
+            Write(last ? $"BDAT {length} LAST" : $"BDAT {length}");
+            await WriteTimedAsync(current.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            var reply = await ReadReplyAsync(last ? _options.DataEndTimeout : _options.DataTimeout, cancellationToken).ConfigureAwait(false);
+            if (last || !reply.IsPositive)
+            {
+                if (!last)
+                {
+                    IsUsable = false; // the transaction is in an unknown state: do not reuse
+                }
+
+                return reply;
+            }
+
+            (current, next) = (next, current);
+            length = nextLength;
+        }
+    }
+
+    private async Task EndDataAsync(CancellationToken cancellationToken)
+    {
+        Write(".");
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await ReadReplyAsync(_options.DataEndTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        var reply = await CommandAsync("RSET", _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        IsUsable = reply.IsPositive;
+        IdleSince = _time.GetUtcNow();
+    }
+
+    public async Task QuitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            IsUsable = false;
+            await CommandAsync("QUIT", TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SmtpProtocolException or IOException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task<SmtpClientReply> HelloAsync(string heloName, CancellationToken cancellationToken)
+    {
+        Extensions.Clear();
+        var ehlo = await CommandAsync("EHLO " + heloName, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        if (ehlo.Code == 250)
+        {
+            foreach (var line in ehlo.Lines.Skip(1))
+            {
+                var space = line.IndexOf(' ', StringComparison.Ordinal);
+                Extensions[space > 0 ? line[..space] : line] = space > 0 ? line[(space + 1)..] : string.Empty;
+            }
+
+            return ehlo;
+        }
+
+        // RFC 5321 §3.2: a server that does not know EHLO gets HELO.
+        return ehlo.Code is >= 500 and < 600 && ehlo.Code != 554
+            ? await CommandAsync("HELO " + heloName, _options.CommandTimeout, cancellationToken).ConfigureAwait(false)
+            : ehlo;
+    }
+
+    private async Task StartTlsAsync(string host, bool validate, CancellationToken cancellationToken)
+    {
+        // Bytes the server sent after 220 would be a STARTTLS injection (RFC 3207 §5, CVE-2011-0411): refuse.
+        if (_start != _end)
+        {
+            throw new SmtpProtocolException("the next hop sent data after its STARTTLS reply");
+        }
+
+        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+        using var timeout = Timeout(_options.CommandTimeout, cancellationToken);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = IPAddress.TryParse(host, out _) ? null : host,
+                RemoteCertificateValidationCallback = validate ? null : (_, _, _, _) => true,
+            }, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new SmtpProtocolException($"TLS with {Host}[{EndPoint}] failed: {ex.Message}", ex);
+        }
+
+        _stream = ssl;
+    }
+
+    private async Task<SmtpClientReply> AuthenticateAsync(string user, string password, CancellationToken cancellationToken)
+    {
+        var mechanisms = Extensions.TryGetValue("AUTH", out var m) ? m.ToUpperInvariant().Split(' ') : [];
+        if (mechanisms.Contains("PLAIN"))
+        {
+            var token = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0" + user + "\0" + password));
+            return await CommandAsync("AUTH PLAIN " + token, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (mechanisms.Contains("LOGIN"))
+        {
+            var step = await CommandAsync("AUTH LOGIN", _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            if (step.Code != 334)
+            {
+                return step;
+            }
+
+            step = await CommandAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(user)), _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            return step.Code != 334 ? step : await CommandAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(password)), _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new SmtpClientReply(504, ["5.7.4 the next hop offers neither AUTH PLAIN nor AUTH LOGIN"]);
+    }
+
+    private async Task<SmtpClientReply> CommandAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Write(command);
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadReplyAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Write(string command)
+    {
+        var bytes = Encoding.UTF8.GetBytes(command + "\r\n");
+        _pending.Write(bytes);
+    }
+
+    private Task FlushAsync(CancellationToken cancellationToken) => WriteTimedAsync(ReadOnlyMemory<byte>.Empty, cancellationToken);
+
+    /// <summary>Sends the commands written so far, then <paramref name="data"/>, within the data time-out.</summary>
+    private async Task WriteTimedAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        using var timeout = Timeout(_options.DataTimeout, cancellationToken);
+        try
+        {
+            if (_pending.Length > 0)
+            {
+                await _stream.WriteAsync(_pending.GetBuffer().AsMemory(0, (int)_pending.Length), timeout.Token).ConfigureAwait(false);
+                _pending.SetLength(0);
+            }
+
+            if (!data.IsEmpty)
+            {
+                await _stream.WriteAsync(data, timeout.Token).ConfigureAwait(false);
+            }
+
+            await _stream.FlushAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            IsUsable = false;
+            throw new SmtpProtocolException($"{Host}[{EndPoint}] did not take data for {_options.DataTimeout.TotalSeconds:0} s");
+        }
+        catch (IOException ex)
+        {
+            IsUsable = false;
+            throw new SmtpProtocolException($"lost connection with {Host}[{EndPoint}] while sending: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads one reply (RFC 5321 §4.2.1): lines "NNN-text" then "NNN text", all with the same code.</summary>
+    public async Task<SmtpClientReply> ReadReplyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = Timeout(timeout, cancellationToken);
+        var lines = new List<string>();
+        var code = -1;
+        try
+        {
+            while (true)
+            {
+                var line = await ReadLineAsync(timer.Token).ConfigureAwait(false);
+                if (line.Length < 3 || !char.IsAsciiDigit(line[0]) || !char.IsAsciiDigit(line[1]) || !char.IsAsciiDigit(line[2]) || line[0] is < '2' or > '5' || (line.Length > 3 && line[3] is not (' ' or '-')))
+                {
+                    IsUsable = false;
+                    throw new SmtpProtocolException($"{Host}[{EndPoint}] answered garbage: {Printable(line)}");
+                }
+
+                var lineCode = int.Parse(line.AsSpan(0, 3), CultureInfo.InvariantCulture);
+                if (code >= 0 && lineCode != code)
+                {
+                    IsUsable = false;
+                    throw new SmtpProtocolException($"{Host}[{EndPoint}] changed the reply code inside a multi-line reply");
+                }
+
+                code = lineCode;
+                lines.Add(line.Length > 4 ? line[4..] : string.Empty);
+                if (line.Length == 3 || line[3] == ' ')
+                {
+                    if (code == 421)
+                    {
+                        IsUsable = false;
+                    }
+
+                    return new SmtpClientReply(code, lines);
+                }
+
+                if (lines.Count >= MaxReplyLines)
+                {
+                    IsUsable = false;
+                    throw new SmtpProtocolException($"{Host}[{EndPoint}] sent a reply of more than {MaxReplyLines} lines");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            IsUsable = false;
+            throw new SmtpProtocolException($"{Host}[{EndPoint}] did not answer within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var lf = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            if (lf >= 0)
+            {
+                var length = lf - _start;
+                if (length > 0 && _buffer[lf - 1] == (byte)'\r')
+                {
+                    length--;
+                }
+
+                var line = Encoding.UTF8.GetString(_buffer, _start, length);
+                _start = lf + 1;
+                return line;
+            }
+
+            if (_end - _start >= MaxReplyLine)
+            {
+                IsUsable = false;
+                throw new SmtpProtocolException($"{Host}[{EndPoint}] sent a reply line longer than {MaxReplyLine} octets");
+            }
+
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+
+            int n;
+            try
+            {
+                n = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                IsUsable = false;
+                throw new SmtpProtocolException($"lost connection with {Host}[{EndPoint}]: {ex.Message}", ex);
+            }
+
+            if (n == 0)
+            {
+                IsUsable = false;
+                throw new SmtpProtocolException($"lost connection with {Host}[{EndPoint}]");
+            }
+
+            _end += n;
+        }
+    }
+
+    private static string Printable(string line) => new(line.Take(80).Select(c => c < ' ' || c > '~' ? '?' : c).ToArray());
+
+    /// <summary>A network time-out: real time, whatever clock runs the queue's schedule (a paused test clock must not hang a socket).</summary>
+    private static CancellationTokenSource Timeout(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        return cts;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        IsUsable = false;
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await _pending.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,14 @@
+namespace MailKitServer.Smtp.Outbound;
+
+/// <summary>How the client uses STARTTLS with a next hop.</summary>
+internal enum TlsPolicy
+{
+    /// <summary>Never.</summary>
+    None,
+
+    /// <summary>When offered (RFC 7435); certificates checked only if the options say so.</summary>
+    Opportunistic,
+
+    /// <summary>Must be offered and the certificate must validate (a smart host that gets credentials).</summary>
+    Required,
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace MailKitServer.Delivery.Queue;
+
+/// <summary>The JSON shape of queue entries on disk (source-generated, no reflection).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(QueuedMessage))]
+internal sealed partial class QueueJsonContext : JsonSerializerContext;

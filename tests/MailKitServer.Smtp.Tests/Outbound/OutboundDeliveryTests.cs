@@ -1,0 +1,320 @@
+using System.Net;
+using MailKitServer.Delivery.Queue;
+using MailKitServer.Dns;
+using MailKitServer.Smtp.Outbound;
+using static MailKitServer.Smtp.Tests.Outbound.OutboundHarness;
+
+namespace MailKitServer.Smtp.Tests.Outbound;
+
+/// <summary>Outbound delivery between two in-process servers, and against scripted remotes that misbehave.</summary>
+public class OutboundDeliveryTests
+{
+    private const string Message = "From: alice@example.test\r\nTo: someone@b.test\r\nSubject: hello b\r\nMessage-ID: <m1@example.test>\r\n\r\nHello from A.\r\n";
+
+    [Fact]
+    public async Task Mail_for_a_remote_domain_goes_to_its_mx_over_one_connection()
+    {
+        var (b, bStore) = await StartReceiverAsync();
+        await using var _ = b;
+        await using var a = await StartSenderAsync(b.GetEndpoint("smtp").EndPoint.Port);
+        for (var i = 0; i < 3; i++)
+        {
+            await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message.Replace("hello b", $"hello b {i}", StringComparison.Ordinal));
+        }
+
+        var texts = await WaitForTextsAsync(bStore, "someone@b.test", 3);
+        Assert.Equal(3, texts.Count);
+        Assert.Contains(texts, t => t.Contains("Subject: hello b 2", StringComparison.Ordinal) && t.Contains("Hello from A.", StringComparison.Ordinal));
+        Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(await InboxTextsAsync(a.Store, "alice@example.test"));
+    }
+
+    [Fact]
+    public async Task A_5xx_from_the_remote_bounces_to_the_sender_with_a_delivery_status_report()
+    {
+        var (b, bStore) = await StartReceiverAsync();
+        await using var _ = b;
+        await using var a = await StartSenderAsync(b.GetEndpoint("smtp").EndPoint.Port);
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test", "nobody@b.test"], Message, " RET=HDRS ENVID=env-42", " NOTIFY=FAILURE ORCPT=rfc822;orig@b.test");
+        Assert.Single(await WaitForTextsAsync(bStore, "someone@b.test", 1));
+        var bounce = Assert.Single(await WaitForTextsAsync(a.Store, "alice@example.test", 1));
+        Assert.Contains("Subject: Undelivered Mail Returned to Sender", bounce, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: multipart/report;", bounce, StringComparison.Ordinal);
+        Assert.Contains("report-type=delivery-status", bounce, StringComparison.Ordinal);
+        Assert.Contains("Return-Path: <>", bounce, StringComparison.Ordinal);
+        Assert.Contains("Original-Envelope-Id: env-42", bounce, StringComparison.Ordinal);
+        Assert.Contains("Original-Recipient: rfc822;orig@b.test", bounce, StringComparison.Ordinal);
+        Assert.Contains("Final-Recipient: rfc822; nobody@b.test", bounce, StringComparison.Ordinal);
+        Assert.DoesNotContain("Final-Recipient: rfc822; someone@b.test", bounce, StringComparison.Ordinal);
+        Assert.Contains("Action: failed", bounce, StringComparison.Ordinal);
+        Assert.Contains("Status: 5.1.1", bounce, StringComparison.Ordinal);
+        Assert.Contains("Remote-MTA: dns; mx.b.test", bounce, StringComparison.Ordinal);
+        Assert.Contains("Diagnostic-Code: smtp; 550 5.1.1", bounce, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: text/rfc822-headers", bounce, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hello from A.", bounce, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_remote_that_is_down_is_retried_until_it_comes_back()
+    {
+        var (b, _) = await StartReceiverAsync();
+        var port = b.GetEndpoint("smtp").EndPoint.Port;
+        await b.DisposeAsync();
+        await using var a = await StartSenderAsync(port);
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+        var queue = a.Server.GetOutboundQueue();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (queue.List().FirstOrDefault()?.Attempts < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var entry = Assert.Single(queue.List());
+        Assert.True(entry.Attempts >= 2);
+        var (address, state, status, diagnostic) = Assert.Single(entry.Recipients);
+        Assert.Equal(("someone@b.test", RecipientState.Pending, "4.4.1"), (address, state, status));
+        Assert.Contains("ConnectionRefused", diagnostic, StringComparison.Ordinal);
+
+        var (b2, b2Store) = await StartReceiverAsync(port);
+        await using var __ = b2;
+        Assert.Single(await WaitForTextsAsync(b2Store, "someone@b.test", 1));
+        Assert.True(await queue.WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(await InboxTextsAsync(a.Store, "alice@example.test"));
+    }
+
+    [Fact]
+    public async Task Expired_messages_bounce_with_4_4_7_and_delay_notices_go_to_those_who_asked()
+    {
+        await using var a = await StartSenderAsync(1, configure: o =>
+        {
+            o.QueueLifetime = TimeSpan.FromSeconds(1.5);
+            o.DelayNoticeAfter = TimeSpan.FromMilliseconds(300);
+        });
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message, rcptParameters: " NOTIFY=DELAY,FAILURE");
+        var texts = await WaitForTextsAsync(a.Store, "alice@example.test", 2);
+        Assert.Equal(2, texts.Count);
+        Assert.Contains("Action: delayed", texts[0], StringComparison.Ordinal);
+        Assert.Contains("Will-Retry-Until:", texts[0], StringComparison.Ordinal);
+        Assert.Contains("Action: failed", texts[1], StringComparison.Ordinal);
+        Assert.Contains("Status: 4.4.7", texts[1], StringComparison.Ordinal);
+        Assert.Contains("Hello from A.", texts[1], StringComparison.Ordinal); // RET=FULL is the default
+    }
+
+    [Theory]
+    [InlineData("null.test", "5.1.10", "null MX")]
+    [InlineData("nowhere.test", "5.1.2", "not found")]
+    [InlineData("self.test", "5.4.6", "loops back to myself")]
+    public async Task Domains_that_cannot_take_mail_bounce_at_once(string domain, string status, string words)
+    {
+        var dns = StaticDns().AddMx("null.test", 0, ".").AddMx("self.test", 10, "mx.example.test");
+        await using var a = await StartSenderAsync(25, dns);
+        await SubmitAsync(a, "alice@example.test", [$"x@{domain}"], Message);
+        var bounce = Assert.Single(await WaitForTextsAsync(a.Store, "alice@example.test", 1));
+        Assert.Contains("Status: " + status, bounce, StringComparison.Ordinal);
+        Assert.Contains(words, bounce, StringComparison.Ordinal);
+        Assert.DoesNotContain("Remote-MTA", bounce, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nothing_is_sent_back_for_notify_never_or_the_null_sender()
+    {
+        await using var a = await StartSenderAsync(1, dns: StaticDns().AddMx("null.test", 0, "."));
+        await SubmitAsync(a, "alice@example.test", ["x@null.test"], Message, rcptParameters: " NOTIFY=NEVER");
+        await SubmitAsync(a, "", ["y@null.test"], Message);
+        Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
+        await Task.Delay(200);
+        Assert.Empty(await InboxTextsAsync(a.Store, "alice@example.test"));
+    }
+
+    [Fact]
+    public async Task A_dns_failure_defers_with_4_4_3()
+    {
+        await using var a = await StartSenderAsync(25, new FailingDns());
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+        var queue = a.Server.GetOutboundQueue();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (queue.List().FirstOrDefault()?.Recipients[0].Status is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var recipient = Assert.Single(Assert.Single(queue.List()).Recipients);
+        Assert.Equal(RecipientState.Pending, recipient.State);
+        Assert.Equal("4.4.3", recipient.Status);
+        Assert.Contains("SERVFAIL", recipient.Diagnostic, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("hang")]
+    [InlineData("drop-in-data")]
+    [InlineData("garbage")]
+    [InlineData("overlong")]
+    public async Task A_misbehaving_remote_is_a_temporary_failure_and_the_message_stays(string behaviour)
+    {
+        await using var remote = new ScriptedSmtpServer(RemoteAddress, async c =>
+        {
+            if (behaviour == "hang")
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30));
+                return;
+            }
+
+            if (behaviour == "garbage")
+            {
+                await c.SendAsync("HTTP/1.1 400 Bad Request");
+                return;
+            }
+
+            if (behaviour == "overlong")
+            {
+                await c.SendRawAsync("220-" + new string('x', 10000));
+                await Task.Delay(TimeSpan.FromSeconds(30));
+                return;
+            }
+
+            await c.SendAsync("220 scripted.test");
+            while (await c.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("EHLO", StringComparison.Ordinal))
+                {
+                    await c.SendAsync("250-scripted.test\r\n250 PIPELINING");
+                }
+                else if (line == "DATA")
+                {
+                    await c.SendAsync("354 go");
+                    await c.ReadLineAsync();
+                    return; // drop the connection in the middle of the content
+                }
+                else if (line.StartsWith("MAIL", StringComparison.Ordinal) || line.StartsWith("RCPT", StringComparison.Ordinal))
+                {
+                    await c.SendAsync("250 OK");
+                }
+            }
+        });
+        await using var a = await StartSenderAsync(remote.Port, configure: o => o.CommandTimeout = TimeSpan.FromMilliseconds(500));
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+        var queue = a.Server.GetOutboundQueue();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (queue.List().FirstOrDefault()?.Recipients[0].Status is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(100);
+        var recipient = Assert.Single(Assert.Single(queue.List()).Recipients);
+        Assert.Equal(RecipientState.Pending, recipient.State);
+        Assert.Equal("4.4.1", recipient.Status);
+        Assert.Contains(behaviour switch
+        {
+            "hang" => "did not answer",
+            "garbage" => "answered garbage",
+            "overlong" => "longer than",
+            _ => "lost connection",
+        }, recipient.Diagnostic, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replies_split_oddly_and_multi_line_are_read_and_success_is_reported_for_a_remote_without_dsn()
+    {
+        var received = new List<string>();
+        await using var remote = new ScriptedSmtpServer(RemoteAddress, async c =>
+        {
+            await c.SendRawAsync("220-scripted.test\r\n22");
+            await Task.Delay(20);
+            await c.SendRawAsync("0 ready\r\n");
+            while (await c.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("EHLO", StringComparison.Ordinal))
+                {
+                    await c.SendRawAsync("250-scripted.test\r\n250-SIZE 1000");
+                    await Task.Delay(20);
+                    await c.SendRawAsync("00\r\n250 8BITMIME\r\n");
+                }
+                else if (line == "DATA")
+                {
+                    await c.SendAsync("354 go");
+                    var body = new System.Text.StringBuilder();
+                    while (await c.ReadLineAsync() is { } l && l != ".")
+                    {
+                        body.Append(l).Append('\n');
+                    }
+
+                    lock (received)
+                    {
+                        received.Add(body.ToString());
+                    }
+
+                    await c.SendAsync("250 2.0.0 queued");
+                }
+                else if (line == "QUIT")
+                {
+                    await c.SendAsync("221 bye");
+                    return;
+                }
+                else
+                {
+                    await c.SendAsync("250 OK");
+                }
+            }
+        });
+        await using var a = await StartSenderAsync(remote.Port);
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message + "..leading dot line\r\n", rcptParameters: " NOTIFY=SUCCESS");
+        var notice = Assert.Single(await WaitForTextsAsync(a.Store, "alice@example.test", 1));
+        Assert.Contains("Action: relayed", notice, StringComparison.Ordinal);
+        Assert.Contains("Subject: Successful Mail Delivery Report", notice, StringComparison.Ordinal);
+        var body = Assert.Single(received);
+        Assert.Contains("\n..leading dot line\n", body, StringComparison.Ordinal); // still dot-stuffed on the wire
+    }
+
+    [Fact]
+    public async Task A_message_needing_smtputf8_bounces_when_the_remote_lacks_it()
+    {
+        await using var remote = ScriptedSmtpServer.Minimal(RemoteAddress, ["PIPELINING", "8BITMIME"], _ => { });
+        await using var a = await StartSenderAsync(remote.Port);
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], "Subject: Grüße\r\n\r\nhi\r\n", " SMTPUTF8");
+        var bounce = Assert.Single(await WaitForTextsAsync(a.Store, "alice@example.test", 1));
+        Assert.Contains("Status: 5.6.7", bounce, StringComparison.Ordinal);
+        Assert.Contains("message/global", bounce, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_file_queue_survives_a_restart_and_delivers_afterwards()
+    {
+        var directory = Directory.CreateTempSubdirectory("mks-queue").FullName;
+        try
+        {
+            var (b, _) = await StartReceiverAsync();
+            var port = b.GetEndpoint("smtp").EndPoint.Port;
+            await b.DisposeAsync();
+            await using (var a = await StartSenderAsync(port, store: new FileQueueStore(directory)))
+            {
+                await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+                Assert.Single(a.Server.GetOutboundQueue().List());
+            }
+
+            Assert.Single(Directory.GetFiles(directory, "*.eml"));
+            var (b2, b2Store) = await StartReceiverAsync(port);
+            await using var __ = b2;
+            await using var restarted = await StartSenderAsync(port, store: new FileQueueStore(directory));
+            Assert.Single(await WaitForTextsAsync(b2Store, "someone@b.test", 1));
+            Assert.True(await restarted.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal([], Directory.GetFiles(directory).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private sealed class FailingDns : IDnsResolver
+    {
+        public ValueTask<DnsResult<MxRecord>> ResolveMxAsync(string domain, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new DnsResult<MxRecord>(DnsStatus.TemporaryFailure, []) { Error = "name server answered SERVFAIL" });
+
+        public ValueTask<DnsResult<IPAddress>> ResolveAddressesAsync(string host, CancellationToken cancellationToken) => ValueTask.FromResult(DnsResult<IPAddress>.TemporaryFailure);
+
+        public ValueTask<DnsResult<string>> ResolveTxtAsync(string name, CancellationToken cancellationToken) => ValueTask.FromResult(DnsResult<string>.TemporaryFailure);
+
+        public ValueTask<DnsResult<string>> ResolvePtrAsync(IPAddress address, CancellationToken cancellationToken) => ValueTask.FromResult(DnsResult<string>.TemporaryFailure);
+    }
+}

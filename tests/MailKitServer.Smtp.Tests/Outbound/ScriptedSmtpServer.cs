@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MailKitServer.Smtp.Tests.Outbound;
+
+/// <summary>A misbehaving (or minimal) SMTP server for client tests: each connection runs the script given.</summary>
+internal sealed class ScriptedSmtpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _connections;
+
+    public ScriptedSmtpServer(IPAddress address, Func<ScriptedConnection, Task> script)
+    {
+        _listener = new TcpListener(address, 0);
+        _listener.Start();
+        _loop = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref _connections);
+                _ = Task.Run(async () =>
+                {
+                    using (client)
+                    {
+                        try
+                        {
+                            await script(new ScriptedConnection(client.GetStream()));
+                        }
+                        catch (Exception)
+                        {
+                            // The client went away: fine for a script.
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    public List<string> Transcript { get; } = [];
+
+    /// <summary>A minimal well-behaved server with the given EHLO keywords; calls back with each message's content.</summary>
+    public static ScriptedSmtpServer Minimal(IPAddress address, string[] extensions, Action<string> received, Func<string, string>? rcptReply = null) =>
+        new(address, async c =>
+        {
+            await c.SendAsync("220 scripted.test ESMTP");
+            while (await c.ReadLineAsync() is { } line)
+            {
+                var verb = line.Split(' ')[0].ToUpperInvariant();
+                switch (verb)
+                {
+                    case "EHLO":
+                        await c.SendAsync(string.Join("\r\n", new[] { "250-scripted.test" }.Concat(extensions.Select(e => "250-" + e)).Append("250 OK")));
+                        break;
+                    case "RCPT":
+                        await c.SendAsync(rcptReply?.Invoke(line) ?? "250 2.1.5 OK");
+                        break;
+                    case "DATA":
+                        await c.SendAsync("354 go");
+                        var body = new StringBuilder();
+                        while (await c.ReadLineAsync() is { } l && l != ".")
+                        {
+                            body.Append(l).Append("\r\n");
+                        }
+
+                        received(body.ToString());
+                        await c.SendAsync("250 2.0.0 queued");
+                        break;
+                    case "QUIT":
+                        await c.SendAsync("221 bye");
+                        return;
+                    default:
+                        await c.SendAsync("250 2.0.0 OK");
+                        break;
+                }
+            }
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _loop;
+        _stop.Dispose();
+    }
+}
+
+/// <summary>One connection of a scripted server.</summary>
+internal sealed class ScriptedConnection(NetworkStream stream)
+{
+    private readonly List<byte> _pending = [];
+
+    public Task SendAsync(string text) => SendRawAsync(text + "\r\n");
+
+    public async Task SendRawAsync(string text)
+    {
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(text));
+        await stream.FlushAsync();
+    }
+
+    public async Task<string?> ReadLineAsync()
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var lf = _pending.IndexOf((byte)'\n');
+            if (lf >= 0)
+            {
+                var line = Encoding.UTF8.GetString(_pending.GetRange(0, lf).ToArray()).TrimEnd('\r');
+                _pending.RemoveRange(0, lf + 1);
+                return line;
+            }
+
+            var n = await stream.ReadAsync(buffer);
+            if (n == 0)
+            {
+                return null;
+            }
+
+            _pending.AddRange(buffer.AsSpan(0, n).ToArray());
+        }
+    }
+}
