@@ -39,6 +39,14 @@ internal sealed class HostOptions
 
     public string? SmartHost { get; private set; }
 
+    public (string User, string Password)? SmartHostAuth { get; private set; }
+
+    public List<TimeSpan> RetrySchedule { get; } = [];
+
+    public TimeSpan? QueueLifetime { get; private set; }
+
+    public TimeSpan? DelayNotice { get; private set; }
+
     public string LogLevel { get; private set; } = "Warning";
 
     public bool ShowHelp { get; private set; }
@@ -60,8 +68,14 @@ internal sealed class HostOptions
                                       message store (default maildir:./maildata)
           --insecure-auth             allow plain-text AUTH/LOGIN without TLS
           --cert FILE.pfx[:PASSWORD]  TLS certificate (default: a generated self-signed one)
-          --dns ADDR:PORT, --relay-port N, --smart-host HOST:PORT
-                                      outbound delivery settings
+          outbound delivery (mail from authenticated users to other domains):
+          --dns ADDR[:PORT]           name server for MX lookups (default: /etc/resolv.conf)
+          --relay-port N              port of remote mail servers (default 25)
+          --smart-host HOST[:PORT]    send all outbound mail through this host
+          --smart-host-auth USER:PASS credentials for the smart host (needs STARTTLS there)
+          --retry-schedule D1,D2,...  delays between tries, the last repeats (default 5m,10m,20m,40m,70m)
+          --queue-lifetime D          bounce after this long in the queue (default 5d)
+          --delay-notice D            tell NOTIFY=DELAY senders after this long (default 4h)
           --log-level LEVEL           Trace (transcripts), Debug, Information, Warning (default)
           --help                      this text
         """;
@@ -132,6 +146,21 @@ internal sealed class HostOptions
                     break;
                 case "--smart-host":
                     o.SmartHost = Next();
+                    break;
+                case "--smart-host-auth":
+                    var auth = Next();
+                    var authColon = auth.IndexOf(':', StringComparison.Ordinal);
+                    o.SmartHostAuth = authColon > 0 ? (auth[..authColon], auth[(authColon + 1)..]) : throw new ArgumentException("--smart-host-auth needs USER:PASSWORD.");
+                    break;
+                case "--retry-schedule":
+                    o.RetrySchedule.Clear();
+                    o.RetrySchedule.AddRange(Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(d => Durations.Parse(d.Trim(), arg)));
+                    break;
+                case "--queue-lifetime":
+                    o.QueueLifetime = Durations.Parse(Next(), arg);
+                    break;
+                case "--delay-notice":
+                    o.DelayNotice = Durations.Parse(Next(), arg);
                     break;
                 case "--log-level":
                     o.LogLevel = Next();

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using MailKitServer.Delivery.Queue;
+using MailKitServer.Dns.Client;
 using MailKitServer.Users.InMemory;
 using MailKitServer.Host;
 using MailKitServer.Imap;
@@ -8,6 +10,7 @@ using MailKitServer.Pop3;
 using MailKitServer.Runtime;
 using MailKitServer.Runtime.Tls;
 using MailKitServer.Smtp;
+using MailKitServer.Smtp.Outbound;
 using MailKitServer.Storage;
 using MailKitServer.Storage.InMemory;
 using MailKitServer.Storage.Maildir;
@@ -66,13 +69,21 @@ switch (storeKind[0].ToLowerInvariant())
         return 2;
 }
 
-foreach (var (name, value) in new[] { ("--dns", options.Dns), ("--smart-host", options.SmartHost), ("--relay-port", options.RelayPort?.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
+// Outbound delivery: DNS (the --dns server or /etc/resolv.conf), and a queue kept next to the Maildir store.
+var dnsOptions = new DnsClientOptions();
+if (options.Dns is not null)
 {
-    if (value is not null)
+    if (!IPEndPoint.TryParse(options.Dns, out var dnsServer))
     {
-        Console.Error.WriteLine($"note: {name} has no effect yet: outbound delivery is not built; mail for remote domains is refused.");
+        Console.Error.WriteLine($"error: --dns: '{options.Dns}' is not ADDR or ADDR:PORT.");
+        return 2;
     }
+
+    dnsOptions.Servers.Add(dnsServer.Port == 0 ? new IPEndPoint(dnsServer.Address, 53) : dnsServer);
 }
+
+IQueueStore queueStore = store is MaildirMessageStore maildir ? new FileQueueStore(Path.Combine(maildir.Root, ".queue")) : new InMemoryQueueStore();
+Console.WriteLine(queueStore is FileQueueStore files ? $"queue {files.DirectoryPath}" : "queue memory");
 
 var directory = new InMemoryUserDirectory();
 try
@@ -104,6 +115,26 @@ var builder = MailServer.CreateBuilder()
     .UseLoggerFactory(loggerFactory)
     .UseDirectory(directory)
     .UseStore(store)
+    .UseDnsResolver(new DnsClient(dnsOptions, logger: loggerFactory.CreateLogger("MailKitServer.Dns")))
+    .AddOutboundDelivery(
+        o =>
+        {
+            o.RemotePort = options.RelayPort ?? 25;
+            o.SmartHost = options.SmartHost;
+            (o.SmartHostUserName, o.SmartHostPassword) = options.SmartHostAuth is { } auth ? (auth.User, auth.Password) : (null, null);
+            if (options.RetrySchedule.Count > 0)
+            {
+                o.RetrySchedule.Clear();
+                foreach (var delay in options.RetrySchedule)
+                {
+                    o.RetrySchedule.Add(delay);
+                }
+            }
+
+            o.QueueLifetime = options.QueueLifetime ?? o.QueueLifetime;
+            o.DelayNoticeAfter = options.DelayNotice ?? o.DelayNoticeAfter;
+        },
+        queueStore)
     .Configure(o =>
     {
         o.AllowInsecureAuthentication = options.InsecureAuth;

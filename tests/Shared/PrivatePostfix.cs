@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MailKitServer.TestSupport;
+
+/// <summary>
+/// A private Postfix instance (Debian postfix) with its own configuration, queue and log, its smtpd on a free
+/// loopback port (master.cf binds that address; inet_interfaces must stay "all" for Postfix to accept 127.0.0.2). The caller adds the main.cf lines that give it a job (a relayhost, virtual mailboxes, ...).
+/// </summary>
+public sealed class PrivatePostfix : IAsyncDisposable
+{
+    private PrivatePostfix(string root, IPEndPoint endPoint)
+    {
+        Root = root;
+        EndPoint = endPoint;
+    }
+
+    public string Root { get; }
+
+    public IPEndPoint EndPoint { get; }
+
+    public string Log => File.Exists(Path.Combine(Root, "log", "maillog")) ? File.ReadAllText(Path.Combine(Root, "log", "maillog")) : string.Empty;
+
+    public static async Task<PrivatePostfix> StartAsync(IPAddress address, string mainCf)
+    {
+        var root = Directory.CreateTempSubdirectory("mks-postfix-").FullName;
+        File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
+        foreach (var d in new[] { "etc", "queue", "data", "log", "mail" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, d));
+        }
+
+        await ExternalTool.RunAsync("chown", ["postfix", Path.Combine(root, "data")]);
+        int port;
+        using (var probe = new TcpListener(address, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var master = (await File.ReadAllLinesAsync("/etc/postfix/master.cf"))
+            .Select(l => l.StartsWith("smtp ", StringComparison.Ordinal) && l.Contains(" inet ", StringComparison.Ordinal) ? $"{address}:{port} inet n - n - - smtpd" : l);
+        await File.WriteAllLinesAsync(Path.Combine(root, "etc", "master.cf"), master);
+        await File.WriteAllTextAsync(Path.Combine(root, "etc", "main.cf"), $"""
+            compatibility_level = 3.6
+            queue_directory = {root}/queue
+            data_directory = {root}/data
+            inet_interfaces = all
+            inet_protocols = ipv4
+            mynetworks = 127.0.0.0/8
+            mydestination =
+            smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+            maillog_file = {root}/log/maillog
+            maillog_file_prefixes = {root}/log
+            smtp_host_lookup = native
+            disable_dns_lookups = yes
+            queue_run_delay = 1s
+            minimal_backoff_time = 1s
+            maximal_backoff_time = 2s
+            {mainCf}
+            """);
+        var start = await ExternalTool.RunAsync("postfix", ["-c", Path.Combine(root, "etc"), "start"]);
+        if (start.ExitCode != 0)
+        {
+            throw new InvalidOperationException("postfix did not start: " + start);
+        }
+
+        var endPoint = new IPEndPoint(address, port);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(endPoint);
+                return new PrivatePostfix(root, endPoint);
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ExternalTool.RunAsync("postfix", ["-c", Path.Combine(Root, "etc"), "stop"]);
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
