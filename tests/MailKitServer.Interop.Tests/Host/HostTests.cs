@@ -1,3 +1,4 @@
+using MailKitServer.Smtp;
 using MailKitServer.TestSupport;
 
 namespace MailKitServer.Interop.Tests.Host;
@@ -51,5 +52,51 @@ public class HostTests
         var r = await ExternalTool.RunAsync("dotnet", [HostProcess.HostDll, "--smtp-port", "99999"]);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--smtp-port: '99999' is not a port", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Host_delivers_outbound_mail_through_dnsmasq_and_retries_on_its_schedule()
+    {
+        await using var dns = await Dnsmasq.StartAsync("--mx-host=b.test,mx.b.test,10", "--host-record=mx.b.test,127.0.0.2");
+        var store = new MailKitServer.Storage.InMemory.InMemoryMessageStore();
+        var directory = new MailKitServer.Users.InMemory.InMemoryUserDirectory();
+        directory.AddUser("someone@b.test", "pw");
+        int port;
+        using (var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse("127.0.0.2"), 0))
+        {
+            l.Start();
+            port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        await using var host = await HostProcess.StartAsync(
+            "--store", "memory", "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "-1", "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "-1", "--imaps-port", "-1",
+            "--insecure-auth", "--dns", dns.EndPoint.ToString(), "--relay-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--retry-schedule", "300ms");
+        var submission = host.Listeners["submission"].Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sent = await ExternalTool.RunAsync("swaks", ["--server", "127.0.0.1", "--port", submission, "--auth", "PLAIN", "--auth-user", "demo@example.test", "--auth-password", "demo", "--from", "demo@example.test", "--to", "someone@b.test", "--header", "Subject: from the host"]);
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+
+        // B comes up after the first attempt failed: the host's schedule delivers it.
+        await Task.Delay(500);
+        await using var b = await MailKitServer.Runtime.MailServer.CreateBuilder().UseStore(store).UseDirectory(directory)
+            .AddSmtp("smtp", new System.Net.IPEndPoint(System.Net.IPAddress.Parse("127.0.0.2"), port), MailKitServer.Policy.SmtpRole.Mta).StartAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var account = await store.OpenAccountAsync("someone@b.test", default);
+            if ((await account.GetStatusAsync("INBOX", default))?.Messages == 1)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        await using (var account = await store.OpenAccountAsync("someone@b.test", default))
+        {
+            Assert.Equal(1, (await account.GetStatusAsync("INBOX", default))!.Messages);
+        }
+
+        Assert.Contains("queue memory", host.Output);
+        Assert.Equal(0, await host.TerminateAsync());
     }
 }

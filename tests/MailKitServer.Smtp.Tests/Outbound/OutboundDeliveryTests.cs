@@ -306,6 +306,48 @@ public class OutboundDeliveryTests
         }
     }
 
+    [Fact]
+    public async Task The_retry_schedule_runs_on_the_server_clock()
+    {
+        var time = new MailKitServer.TestSupport.ManualTimeProvider();
+        await using var a = await StartSenderAsync(1, time: time, configure: o =>
+        {
+            o.RetrySchedule.Clear();
+            o.RetrySchedule.Add(TimeSpan.FromMinutes(5));
+            o.RetrySchedule.Add(TimeSpan.FromMinutes(10));
+            o.QueueLifetime = TimeSpan.FromMinutes(30);
+        });
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+        var queue = a.Server.GetOutboundQueue();
+
+        async Task<int> SettledAttemptsAsync()
+        {
+            await Task.Delay(300); // real time: nothing may happen until the clock moves
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (queue.List() is [{ } e] && e.NextAttemptAt <= time.GetUtcNow() && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            return queue.List() is [{ } entry] ? entry.Attempts : -1;
+        }
+
+        Assert.Equal(1, await SettledAttemptsAsync());
+        time.Advance(TimeSpan.FromMinutes(4));
+        Assert.Equal(1, await SettledAttemptsAsync());
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, await SettledAttemptsAsync());
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(10), queue.List()[0].NextAttemptAt);
+        time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(3, await SettledAttemptsAsync());
+        time.Advance(TimeSpan.FromMinutes(10)); // the last delay repeats; 25 minutes in
+        Assert.Equal(4, await SettledAttemptsAsync());
+        time.Advance(TimeSpan.FromMinutes(10)); // 35 minutes: past the lifetime, the attempt ends in a bounce
+        var bounce = Assert.Single(await WaitForTextsAsync(a.Store, "alice@example.test", 1));
+        Assert.Contains("Status: 4.4.7", bounce, StringComparison.Ordinal);
+        Assert.Empty(queue.List());
+    }
+
     private sealed class FailingDns : IDnsResolver
     {
         public ValueTask<DnsResult<MxRecord>> ResolveMxAsync(string domain, CancellationToken cancellationToken) =>
