@@ -93,6 +93,10 @@ internal sealed partial class SmtpSession
             _connection.Write($"421 4.4.2 {ServerName} Error: timeout exceeded\r\n");
             await TryFlushAsync().ConfigureAwait(false);
         }
+        catch (PolicyDisconnectException)
+        {
+            // The policy asked for the connection to drop without a word: the handler closes it.
+        }
         finally
         {
             _transaction.Spool.Dispose();

@@ -1,0 +1,14 @@
+namespace MailKitServer.Testing.Faults;
+
+/// <summary>What a fault does.</summary>
+public enum FaultKind
+{
+    /// <summary>Answers with a given reply.</summary>
+    Refuse,
+
+    /// <summary>Waits, then goes on.</summary>
+    Delay,
+
+    /// <summary>Closes the connection without a reply.</summary>
+    Drop,
+}
