@@ -47,6 +47,10 @@ internal sealed class HostOptions
 
     public TimeSpan? DelayNotice { get; private set; }
 
+    public int? MaxConnections { get; private set; }
+
+    public int? MaxConnectionsPerAddress { get; private set; }
+
     public string LogLevel { get; private set; } = "Warning";
 
     public bool ShowHelp { get; private set; }
@@ -76,6 +80,9 @@ internal sealed class HostOptions
           --retry-schedule D1,D2,...  delays between tries, the last repeats (default 5m,10m,20m,40m,70m)
           --queue-lifetime D          bounce after this long in the queue (default 5d)
           --delay-notice D            tell NOTIFY=DELAY senders after this long (default 4h)
+          --max-connections N         connections at once (default 20000)
+          --max-connections-per-address N
+                                      connections at once from one address (default 1000)
           --log-level LEVEL           Trace (transcripts), Debug, Information, Warning (default)
           --help                      this text
         """;
@@ -161,6 +168,18 @@ internal sealed class HostOptions
                     break;
                 case "--delay-notice":
                     o.DelayNotice = Durations.Parse(Next(), arg);
+                    break;
+                case "--max-connections" or "--max-connections-per-address":
+                    var limit = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : throw new ArgumentException($"{arg} needs a positive number.");
+                    if (arg == "--max-connections")
+                    {
+                        o.MaxConnections = limit;
+                    }
+                    else
+                    {
+                        o.MaxConnectionsPerAddress = limit;
+                    }
+
                     break;
                 case "--log-level":
                     o.LogLevel = Next();

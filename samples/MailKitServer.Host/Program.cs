@@ -138,6 +138,8 @@ var builder = MailServer.CreateBuilder()
     .Configure(o =>
     {
         o.AllowInsecureAuthentication = options.InsecureAuth;
+        o.MaxConnections = options.MaxConnections ?? o.MaxConnections;
+        o.MaxConnectionsPerAddress = options.MaxConnectionsPerAddress ?? o.MaxConnectionsPerAddress;
         o.ServerName = options.Domains[0];
         if (options.CertificatePath is not null)
         {

@@ -114,10 +114,6 @@ public sealed class MailConnection : IAsyncDisposable
     public async ValueTask<LineReadResult> ReadLineAsync(int maxLength, bool honourShutdown = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
-        if (_lineBuffer.Length < maxLength)
-        {
-            _lineBuffer = new byte[maxLength];
-        }
 
         while (true)
         {
@@ -158,6 +154,12 @@ public sealed class MailConnection : IAsyncDisposable
                     switch (LineParser.TryReadLine(ref reader, maxLength, out var line, out var crlf))
                     {
                         case OperationStatus.Done:
+                            if (_lineBuffer.Length < line.Length)
+                            {
+                                // Grown only as far as lines really go: an idle connection keeps 1 KB, not the limit.
+                                _lineBuffer = new byte[Math.Min(maxLength, Math.Max((int)line.Length, _lineBuffer.Length * 2))];
+                            }
+
                             line.CopyTo(_lineBuffer);
                             consumed = examined = reader.Position;
                             outcome = new LineReadResult(LineReadStatus.Line, _lineBuffer.AsMemory(0, (int)line.Length), crlf);
