@@ -27,8 +27,11 @@ public sealed class OutboundOptions
     /// <summary>The password for AUTH at the smart host.</summary>
     public string? SmartHostPassword { get; set; }
 
-    /// <summary>Whether the smart host must offer STARTTLS with a certificate that validates (default: yes, credentials travel there).</summary>
+    /// <summary>Whether the smart host must offer STARTTLS (default: yes, credentials travel there).</summary>
     public bool SmartHostRequiresTls { get; set; } = true;
+
+    /// <summary>Whether the smart host's certificate must validate (default: yes; turn off only for a test or a pinned private host).</summary>
+    public bool ValidateSmartHostCertificate { get; set; } = true;
 
     /// <summary>Routes for single domains ("host:port"), taking precedence over DNS and the smart host.</summary>
     public IDictionary<string, string> DomainRoutes { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -100,7 +100,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 var start = await connection.CommandAsync("STARTTLS", options.CommandTimeout, cancellationToken).ConfigureAwait(false);
                 if (start.Code == 220)
                 {
-                    await connection.StartTlsAsync(host, tls == TlsPolicy.Required || (tls == TlsPolicy.Opportunistic && options.ValidateMxCertificates), cancellationToken).ConfigureAwait(false);
+                    await connection.StartTlsAsync(host, tls == TlsPolicy.Required ? options.ValidateSmartHostCertificate : options.ValidateMxCertificates, cancellationToken).ConfigureAwait(false);
                     ehlo = await connection.HelloAsync(heloName, cancellationToken).ConfigureAwait(false);
                     if (!ehlo.IsPositive)
                     {

@@ -9,6 +9,6 @@ internal enum TlsPolicy
     /// <summary>When offered (RFC 7435); certificates checked only if the options say so.</summary>
     Opportunistic,
 
-    /// <summary>Must be offered and the certificate must validate (a smart host that gets credentials).</summary>
+    /// <summary>Must be offered (a smart host that gets credentials); its certificate is checked unless the options say not to.</summary>
     Required,
 }

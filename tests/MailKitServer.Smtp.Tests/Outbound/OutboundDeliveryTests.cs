@@ -348,6 +348,45 @@ public class OutboundDeliveryTests
         Assert.Empty(queue.List());
     }
 
+    [Fact]
+    public async Task Messages_to_the_same_host_share_one_connection()
+    {
+        var received = new List<string>();
+        await using var remote = ScriptedSmtpServer.Minimal(RemoteAddress, ["PIPELINING"], body => { lock (received) { received.Add(body); } });
+        await using var a = await StartSenderAsync(remote.Port);
+        for (var i = 0; i < 3; i++)
+        {
+            await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+            Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Equal(3, received.Count);
+        Assert.Equal(1, remote.Connections);
+    }
+
+    [Fact]
+    public async Task A_smart_host_gets_everything_over_starttls_with_auth()
+    {
+        var store = new MailKitServer.Storage.InMemory.InMemoryMessageStore();
+        var users = new MailKitServer.Users.InMemory.InMemoryUserDirectory();
+        users.AddUser("relay@smart.test", "relay-pw");
+        users.AddUser("someone@b.test", "pw");
+        await using var smart = await MailKitServer.Runtime.MailServer.CreateBuilder().UseStore(store).UseDirectory(users)
+            .AddSmtp("submission", new IPEndPoint(RemoteAddress, 0), MailKitServer.Policy.SmtpRole.Submission).StartAsync();
+        var port = smart.GetEndpoint("submission").EndPoint.Port;
+        await using var a = await StartSenderAsync(25, new StaticDnsResolver(), o =>
+        {
+            o.SmartHost = $"[{RemoteAddress}]:{port}";
+            o.SmartHostUserName = "relay@smart.test";
+            o.SmartHostPassword = "relay-pw";
+            o.ValidateSmartHostCertificate = false; // the test server's certificate is self-signed
+        });
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+        var texts = await WaitForTextsAsync(store, "someone@b.test", 1);
+        Assert.Contains("with ESMTPSA", Assert.Single(texts), StringComparison.Ordinal); // RFC 3848: TLS and AUTH
+        Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
+    }
+
     private sealed class FailingDns : IDnsResolver
     {
         public ValueTask<DnsResult<MxRecord>> ResolveMxAsync(string domain, CancellationToken cancellationToken) =>
