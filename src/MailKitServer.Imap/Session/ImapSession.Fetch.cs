@@ -229,7 +229,7 @@ internal sealed partial class ImapSession
             {
                 _connection.Output.Write(buffer.AsSpan(0, n));
                 sent += n;
-                if (_connection.Output.UnflushedBytes > 256 * 1024)
+                if (_connection.Output.UnflushedBytes >= 64 * 1024)
                 {
                     await _connection.FlushAsync().ConfigureAwait(false);
                 }

@@ -70,7 +70,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         ArgumentNullException.ThrowIfNull(content);
         var now = _time.GetUtcNow();
         var id = now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
-        var draft = new QueuedMessage
+        var message = new QueuedMessage
         {
             Id = id,
             ReversePath = envelope.ReversePath,
@@ -84,9 +84,9 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
             NextAttemptAt = now,
         };
 
-        // The size is known once the content is stored; the state file is rewritten with it.
-        var size = await _store.AddAsync(draft, content, cancellationToken).ConfigureAwait(false);
-        var message = WithSize(draft, size);
+        // The size is known once the content is stored; the state is saved again with it.
+        var size = await _store.AddAsync(message, content, cancellationToken).ConfigureAwait(false);
+        message.Size = size;
         await _store.UpdateAsync(message, cancellationToken).ConfigureAwait(false);
         _entries[id] = message;
         OutboundLog.Queued(_logger, id, envelope.ReversePath, envelope.Recipients.Count, size);
@@ -192,21 +192,6 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         _wake.Dispose();
         _concurrency.Dispose();
     }
-
-    private static QueuedMessage WithSize(QueuedMessage m, long size) => new()
-    {
-        Id = m.Id,
-        ReversePath = m.ReversePath,
-        Recipients = m.Recipients,
-        Body = m.Body,
-        SmtpUtf8 = m.SmtpUtf8,
-        RequireTls = m.RequireTls,
-        Return = m.Return,
-        EnvelopeId = m.EnvelopeId,
-        ArrivedAt = m.ArrivedAt,
-        NextAttemptAt = m.NextAttemptAt,
-        Size = size,
-    };
 
     /// <summary>The scheduler: starts every due message, then sleeps until the next is due or something wakes it.</summary>
     private async Task RunAsync()

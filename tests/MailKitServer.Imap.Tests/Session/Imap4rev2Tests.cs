@@ -1,36 +1,12 @@
 using System.Text;
 using MailKitServer.TestSupport;
+using static MailKitServer.Imap.Tests.Session.ImapTestClient;
 
 namespace MailKitServer.Imap.Tests.Session;
 
 /// <summary>IMAP4rev2 (RFC 9051) once enabled, UTF8=ACCEPT (RFC 6855) and LITERAL- (RFC 7888).</summary>
 public class Imap4rev2Tests
 {
-    private static async Task<LineClient> LoginAsync(TestMailServer server)
-    {
-        var client = await LineClient.ConnectAsync(server.Imap);
-        var greeting = await client.ReadLineAsync();
-        Assert.Contains(" IMAP4rev2 ", greeting, StringComparison.Ordinal);
-        Assert.StartsWith("a OK", await TaggedAsync(client, "a LOGIN alice@example.test alice-pw"), StringComparison.Ordinal);
-        return client;
-    }
-
-    private static async Task<string> TaggedAsync(LineClient client, string command, List<string>? untagged = null)
-    {
-        await client.SendAsync(command + "\r\n");
-        var tag = command.Split(' ')[0];
-        while (true)
-        {
-            var line = await client.ReadLineAsync() ?? throw new IOException("closed");
-            if (line.StartsWith(tag + " ", StringComparison.Ordinal))
-            {
-                return line;
-            }
-
-            untagged?.Add(line);
-        }
-    }
-
     [Fact]
     public async Task Enabling_IMAP4rev2_changes_select_search_and_unsolicited_fetch()
     {

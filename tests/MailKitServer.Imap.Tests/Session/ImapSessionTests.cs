@@ -1,42 +1,18 @@
 using System.Diagnostics;
 using System.Text;
 using MailKitServer.TestSupport;
+using static MailKitServer.Imap.Tests.Session.ImapTestClient;
 
 namespace MailKitServer.Imap.Tests.Session;
 
 public class ImapSessionTests
 {
-    private static async Task<LineClient> LoginAsync(TestMailServer server, string user = "alice@example.test", string password = "alice-pw")
-    {
-        var client = await LineClient.ConnectAsync(server.Imap);
-        Assert.StartsWith("* OK [CAPABILITY IMAP4rev1", await client.ReadLineAsync(), StringComparison.Ordinal);
-        Assert.StartsWith("a OK [CAPABILITY", await TaggedAsync(client, $"a LOGIN {user} {password}"), StringComparison.Ordinal);
-        return client;
-    }
-
     /// <summary>Appends messages "n0", "n1", ... to alice's INBOX.</summary>
     private static async Task SeedAsync(TestMailServer server, int count)
     {
         for (var i = 0; i < count; i++)
         {
             await server.AppendAsync("alice@example.test", $"Subject: n{i}\r\n\r\nbody\r\n");
-        }
-    }
-
-    /// <summary>Sends a command and returns the tagged line; untagged lines go to <paramref name="untagged"/>.</summary>
-    private static async Task<string> TaggedAsync(LineClient client, string command, List<string>? untagged = null)
-    {
-        await client.SendAsync(command + "\r\n");
-        var tag = command.Split(' ')[0];
-        while (true)
-        {
-            var line = await client.ReadLineAsync() ?? throw new IOException("closed");
-            if (line.StartsWith(tag + " ", StringComparison.Ordinal))
-            {
-                return line;
-            }
-
-            untagged?.Add(line);
         }
     }
 

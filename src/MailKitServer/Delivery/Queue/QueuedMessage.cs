@@ -27,8 +27,8 @@ public sealed class QueuedMessage
     /// <summary>DSN ENVID, if given.</summary>
     public string? EnvelopeId { get; init; }
 
-    /// <summary>The size of the content in octets.</summary>
-    public long Size { get; init; }
+    /// <summary>The size of the content in octets (known once the store has it).</summary>
+    public long Size { get; set; }
 
     /// <summary>When the message was queued.</summary>
     public DateTimeOffset ArrivedAt { get; init; }
