@@ -46,7 +46,7 @@ public sealed class MailSandbox : IAsyncDisposable
     /// <summary>The store behind the sandbox (what IMAP and POP3 read).</summary>
     public IMessageStore Store { get; }
 
-    /// <summary>Faults to arm: refuse, delay, drop, greylist.</summary>
+    /// <summary>Faults to arm: refuse, delay, drop, drop after storing, greylist.</summary>
     public FaultInjector Faults { get; }
 
     /// <summary>The address every listener is bound to: 127.0.0.1.</summary>
@@ -117,8 +117,8 @@ public sealed class MailSandbox : IAsyncDisposable
         var time = options.TimeProvider ?? TimeProvider.System;
         var inner = options.Store ?? new InMemoryMessageStore(timeProvider: time);
         MailSandbox? sandbox = null;
-        var store = new CapturingMessageStore(inner, time, m => sandbox!.OnReceived(m));
         var faults = new FaultInjector(new DeliveryPolicy());
+        var store = new CapturingMessageStore(inner, time, m => sandbox!.OnReceived(m), faults.AfterStoring);
         var builder = MailServer.CreateBuilder()
             .UseStore(store)
             .UseDirectory(new SandboxDirectory(users, options.AcceptAllRecipients))

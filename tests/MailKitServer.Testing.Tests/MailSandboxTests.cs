@@ -84,6 +84,19 @@ public class MailSandboxTests
     }
 
     [Fact]
+    public async Task Dropping_after_storing_shows_a_failure_to_the_sender_and_keeps_the_message()
+    {
+        await using var mail = await MailSandbox.StartAsync();
+        mail.Faults.DropAfterStoring();
+        using var client = Client(mail);
+        await Assert.ThrowsAnyAsync<SmtpException>(() => client.SendMailAsync(new MailMessage("a@app.test", "b@app.test", "kept", "x")));
+        Assert.Equal("kept", (await mail.WaitForMessageAsync()).Subject);
+        using var retry = Client(mail);
+        await retry.SendMailAsync(new MailMessage("a@app.test", "b@app.test", "kept", "x"));
+        Assert.Equal(2, (await mail.WaitForMessagesAsync(2, m => m.Subject == "kept")).Count); // the sender's retry made a duplicate
+    }
+
+    [Fact]
     public async Task One_recipient_can_be_refused_while_the_others_get_the_message()
     {
         await using var mail = await MailSandbox.StartAsync();

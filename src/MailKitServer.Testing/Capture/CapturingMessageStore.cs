@@ -3,7 +3,7 @@ using MailKitServer.Storage;
 namespace MailKitServer.Testing.Capture;
 
 /// <summary>Keeps a parsed copy of every delivered message, then delivers it to the real store.</summary>
-internal sealed class CapturingMessageStore(IMessageStore inner, TimeProvider time, Action<ReceivedMessage> received) : IMessageStore
+internal sealed class CapturingMessageStore(IMessageStore inner, TimeProvider time, Action<ReceivedMessage> received, Action? afterStoring = null) : IMessageStore
 {
     private long _sequence;
 
@@ -18,6 +18,7 @@ internal sealed class CapturingMessageStore(IMessageStore inner, TimeProvider ti
         if (delivered.Count > 0)
         {
             received(new ReceivedMessage(Interlocked.Increment(ref _sequence), request.ReversePath, delivered, raw, time.GetUtcNow()));
+            afterStoring?.Invoke();
         }
 
         return result;

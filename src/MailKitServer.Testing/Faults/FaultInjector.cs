@@ -56,6 +56,14 @@ public sealed class FaultInjector : IDeliveryPolicy
     /// <returns>The fault.</returns>
     public Fault Drop(SmtpStage stage, int times = 1) => Add(new Fault(stage, FaultKind.Drop, null, TimeSpan.Zero, null, times));
 
+    /// <summary>
+    /// Stores the next message(s), then closes the connection before the 250: the sender sees a failure although
+    /// the message arrived, as happens when a network breaks at the worst moment (tests of duplicate handling).
+    /// </summary>
+    /// <param name="times">How many times; -1 for always.</param>
+    /// <returns>The fault.</returns>
+    public Fault DropAfterStoring(int times = 1) => Add(new Fault(SmtpStage.Data, FaultKind.DropAfterStoring, null, TimeSpan.Zero, null, times));
+
     /// <summary>Greylists: the first RCPT of each (sender, recipient) pair gets <c>451 4.7.1</c>, later ones pass.</summary>
     public void Greylist() => _greylisting = true;
 
@@ -65,6 +73,18 @@ public sealed class FaultInjector : IDeliveryPolicy
         _faults.Clear();
         _greylistSeen.Clear();
         _greylisting = false;
+    }
+
+    /// <summary>Called by the sandbox's store once a message is stored: fires a <see cref="FaultKind.DropAfterStoring"/> fault.</summary>
+    internal void AfterStoring()
+    {
+        foreach (var fault in _faults)
+        {
+            if (fault.Kind == FaultKind.DropAfterStoring && fault.TryFire(SmtpStage.Data, null))
+            {
+                throw new PolicyDisconnectException("Fault injected after storing the message.");
+            }
+        }
     }
 
     private Fault Add(Fault fault)
@@ -77,7 +97,7 @@ public sealed class FaultInjector : IDeliveryPolicy
     {
         foreach (var fault in _faults)
         {
-            if (!fault.TryFire(stage, recipient))
+            if (fault.Kind == FaultKind.DropAfterStoring || !fault.TryFire(stage, recipient))
             {
                 continue;
             }

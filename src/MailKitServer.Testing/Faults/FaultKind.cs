@@ -11,4 +11,7 @@ public enum FaultKind
 
     /// <summary>Closes the connection without a reply.</summary>
     Drop,
+
+    /// <summary>Stores the message, then closes the connection before the reply: the sender sees a failure, nothing is lost (a retry makes a duplicate).</summary>
+    DropAfterStoring,
 }

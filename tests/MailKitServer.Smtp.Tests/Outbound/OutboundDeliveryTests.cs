@@ -387,6 +387,57 @@ public class OutboundDeliveryTests
         Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task Dsn_parameters_go_to_a_next_hop_that_offers_dsn()
+    {
+        var commands = new List<string>();
+        await using var remote = ScriptedSmtpServer.Minimal(RemoteAddress, ["PIPELINING", "DSN", "SIZE 100000", "8BITMIME"], _ => { }, command: c => { lock (commands) { commands.Add(c); } });
+        await using var a = await StartSenderAsync(remote.Port);
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message, " RET=HDRS ENVID=env+2B42 BODY=8BITMIME", " NOTIFY=SUCCESS,DELAY ORCPT=rfc822;orig@b.test");
+        Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains(commands, c => c.StartsWith("MAIL FROM:<alice@example.test> SIZE=", StringComparison.Ordinal) && c.EndsWith(" BODY=8BITMIME RET=HDRS ENVID=env+2B42", StringComparison.Ordinal));
+        Assert.Contains("RCPT TO:<someone@b.test> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;orig@b.test", commands);
+        await Task.Delay(200);
+        Assert.Empty(await InboxTextsAsync(a.Store, "alice@example.test")); // the next hop reports success itself
+    }
+
+    [Fact]
+    public async Task The_queue_can_be_retried_now_and_deleted_from()
+    {
+        await using var a = await StartSenderAsync(1, configure: o =>
+        {
+            o.RetrySchedule.Clear();
+            o.RetrySchedule.Add(TimeSpan.FromHours(1));
+        });
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+        var queue = a.Server.GetOutboundQueue();
+        async Task<int> AttemptsAsync(int atLeast)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((queue.List().FirstOrDefault()?.Attempts ?? 0) < atLeast || queue.List()[0].Recipients[0].Status is null)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    break;
+                }
+
+                await Task.Delay(10);
+            }
+
+            await Task.Delay(100);
+            return queue.List()[0].Attempts;
+        }
+
+        Assert.Equal(1, await AttemptsAsync(1));
+        var id = queue.List()[0].Id;
+        Assert.True(queue.RetryNow(id));
+        Assert.Equal(2, await AttemptsAsync(2));
+        Assert.True(await queue.DeleteAsync(id));
+        Assert.False(await queue.DeleteAsync(id));
+        Assert.Empty(queue.List());
+        Assert.Empty(await InboxTextsAsync(a.Store, "alice@example.test"));
+    }
+
     private sealed class FailingDns : IDnsResolver
     {
         public ValueTask<DnsResult<MxRecord>> ResolveMxAsync(string domain, CancellationToken cancellationToken) =>

@@ -56,12 +56,13 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
     public List<string> Transcript { get; } = [];
 
     /// <summary>A minimal well-behaved server with the given EHLO keywords; calls back with each message's content.</summary>
-    public static ScriptedSmtpServer Minimal(IPAddress address, string[] extensions, Action<string> received, Func<string, string>? rcptReply = null) =>
+    public static ScriptedSmtpServer Minimal(IPAddress address, string[] extensions, Action<string> received, Func<string, string>? rcptReply = null, Action<string>? command = null) =>
         new(address, async c =>
         {
             await c.SendAsync("220 scripted.test ESMTP");
             while (await c.ReadLineAsync() is { } line)
             {
+                command?.Invoke(line);
                 var verb = line.Split(' ')[0].ToUpperInvariant();
                 switch (verb)
                 {
