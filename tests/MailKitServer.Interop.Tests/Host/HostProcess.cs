@@ -101,6 +101,13 @@ internal sealed partial class HostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the host with SIGKILL, as a crash would.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

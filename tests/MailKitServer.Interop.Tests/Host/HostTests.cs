@@ -99,4 +99,54 @@ public class HostTests
         Assert.Contains("queue memory", host.Output);
         Assert.Equal(0, await host.TerminateAsync());
     }
+
+    [Fact]
+    public async Task A_queued_message_survives_a_crash_of_the_host_and_is_delivered_after_the_restart()
+    {
+        await using var dns = await Dnsmasq.StartAsync("--mx-host=b.test,mx.b.test,10", "--host-record=mx.b.test,127.0.0.2");
+        int port;
+        using (var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse("127.0.0.2"), 0))
+        {
+            l.Start();
+            port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        var maildata = Directory.CreateTempSubdirectory("mks-crash-queue").FullName;
+        try
+        {
+            string[] Arguments() =>
+            [
+                "--store", "maildir:" + maildata, "--smtp-port", "-1", "--submission-port", "0", "--smtps-port", "-1", "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "-1", "--imaps-port", "-1",
+                "--insecure-auth", "--dns", dns.EndPoint.ToString(), "--relay-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--retry-schedule", "200ms",
+            ];
+            await using (var host = await HostProcess.StartAsync(Arguments()))
+            {
+                var submission = host.Listeners["submission"].Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var sent = await ExternalTool.RunAsync("swaks", ["--server", "127.0.0.1", "--port", submission, "--auth", "PLAIN", "--auth-user", "demo@example.test", "--auth-password", "demo", "--from", "demo@example.test", "--to", "someone@b.test", "--header", "Subject: survives a crash"]);
+                Assert.True(sent.ExitCode == 0 && sent.Stdout.Contains("250 2.0.0 Ok: queued", StringComparison.Ordinal), sent.ToString());
+                await host.KillAsync(); // SIGKILL right after the 250, with B still down
+            }
+
+            Assert.Single(Directory.GetFiles(Path.Combine(maildata, ".queue"), "*.eml"));
+            var store = new MailKitServer.Storage.InMemory.InMemoryMessageStore();
+            var directory = new MailKitServer.Users.InMemory.InMemoryUserDirectory();
+            directory.AddUser("someone@b.test", "pw");
+            await using var b = await MailKitServer.Runtime.MailServer.CreateBuilder().UseStore(store).UseDirectory(directory)
+                .AddSmtp("smtp", new System.Net.IPEndPoint(System.Net.IPAddress.Parse("127.0.0.2"), port), MailKitServer.Policy.SmtpRole.Mta).StartAsync();
+            await using var restarted = await HostProcess.StartAsync(Arguments());
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline && Directory.GetFiles(Path.Combine(maildata, ".queue")).Length > 0)
+            {
+                await Task.Delay(50);
+            }
+
+            await using var account = await store.OpenAccountAsync("someone@b.test", default);
+            Assert.Equal(1, (await account.GetStatusAsync("INBOX", default))!.Messages);
+            Assert.Empty(Directory.GetFiles(Path.Combine(maildata, ".queue")));
+        }
+        finally
+        {
+            Directory.Delete(maildata, recursive: true);
+        }
+    }
 }
