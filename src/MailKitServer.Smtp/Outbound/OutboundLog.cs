@@ -23,6 +23,9 @@ internal static partial class OutboundLog
     [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Outbound queue started with {Count} message(s) waiting")]
     public static partial void Started(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "{QueueId}: the notice for <{Sender}> could not be stored in its mailbox: {Status}")]
+    public static partial void NoticeNotStored(ILogger logger, string queueId, string sender, string status);
+
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "{QueueId}: a notice for the null sender is not sent (RFC 3461 §6.2); dropped")]
     public static partial void NoticeToNullSender(ILogger logger, string queueId);
 }

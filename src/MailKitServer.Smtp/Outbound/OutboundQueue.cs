@@ -471,7 +471,11 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
             {
                 // RFC 5321 §4.4: final delivery records the (null) reverse-path.
                 using var stream = new MemoryStream([.. "Return-Path: <>\r\n"u8, .. notice], writable: false);
-                await _context.Store.DeliverAsync(new DeliveryRequest(string.Empty, resolution.Mailboxes, _time.GetUtcNow()), stream, token).ConfigureAwait(false);
+                var stored = await _context.Store.DeliverAsync(new DeliveryRequest(string.Empty, resolution.Mailboxes, _time.GetUtcNow()), stream, token).ConfigureAwait(false);
+                if (!stored.AllDelivered)
+                {
+                    OutboundLog.NoticeNotStored(_logger, message.Id, message.ReversePath, string.Join(", ", stored.Outcomes.Where(o => o.Status != StoreStatus.Success).Select(o => $"{o.Target.UserId}: {o.Status}")));
+                }
             }
 
             foreach (var remote in resolution.RemoteAddresses)

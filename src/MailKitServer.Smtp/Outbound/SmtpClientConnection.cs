@@ -21,7 +21,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
 {
     private const int MaxReplyLine = 4096;
     private const int MaxReplyLines = 100;
-    private readonly Socket _socket;
+    private readonly Socket? _socket;
     private readonly OutboundOptions _options;
     private readonly TimeProvider _time;
     private readonly byte[] _buffer = new byte[8192];
@@ -30,7 +30,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     private int _start;
     private int _end;
 
-    private SmtpClientConnection(Socket socket, Stream stream, OutboundOptions options, TimeProvider time, string host, IPEndPoint endPoint)
+    private SmtpClientConnection(Socket? socket, Stream stream, OutboundOptions options, TimeProvider time, string host, IPEndPoint endPoint)
     {
         _socket = socket;
         _stream = stream;
@@ -146,6 +146,10 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>A connection over any stream (tests feed the reply reader this way, split at every byte boundary).</summary>
+    internal static SmtpClientConnection OverStream(Stream stream, OutboundOptions options, TimeProvider time) =>
+        new(null, stream, options, time, "test.host", new IPEndPoint(IPAddress.Loopback, 25));
 
     /// <summary>Runs one mail transaction.</summary>
     public async Task<SmtpTransactionResult> SendAsync(QueuedMessage message, IReadOnlyList<QueuedRecipient> recipients, Stream content, CancellationToken cancellationToken)
@@ -628,7 +632,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     {
         IsUsable = false;
         await _stream.DisposeAsync().ConfigureAwait(false);
-        _socket.Dispose();
+        _socket?.Dispose();
         await _pending.DisposeAsync().ConfigureAwait(false);
     }
 }
