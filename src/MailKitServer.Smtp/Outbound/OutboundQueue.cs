@@ -240,9 +240,11 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
 
     private async Task AttemptAsync(QueuedMessage message, CancellationToken token)
     {
-        await _concurrency.WaitAsync(token).ConfigureAwait(false);
+        var entered = false;
         try
         {
+            await _concurrency.WaitAsync(token).ConfigureAwait(false);
+            entered = true;
             var now = _time.GetUtcNow();
             message.Attempts++;
             _context.Metrics.DeliveryAttempts.Add(1);
@@ -261,7 +263,11 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         }
         finally
         {
-            _concurrency.Release();
+            if (entered)
+            {
+                _concurrency.Release();
+            }
+
             _inFlight.TryRemove(message.Id, out _);
             _wake.Release();
         }
@@ -310,9 +316,10 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     }
 
     /// <summary>Delivers through one address; returns null when the host gave an answer for the recipients, else why it could not be used.</summary>
-    private async Task<string?> TryHostAsync(QueuedMessage message, List<QueuedRecipient> recipients, RouteTarget target, IPEndPoint endPoint, DateTimeOffset now, CancellationToken token)
+    private async Task<string?> TryHostAsync(QueuedMessage message, List<QueuedRecipient> recipients, RouteTarget target, IPEndPoint endPoint, DateTimeOffset now, CancellationToken token, bool reuse = true)
     {
-        var connection = _pool.Take(endPoint, target.Host, target.Tls);
+        var connection = reuse ? _pool.Take(endPoint, target.Host, target.Tls) : null;
+        var pooled = connection is not null;
         try
         {
             if (connection is null)
@@ -348,6 +355,13 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
             _pool.Return(connection, target.Tls);
             connection = null;
             return null;
+        }
+        catch (SmtpProtocolException) when (pooled)
+        {
+            // The host closed the idle connection meanwhile: one more try on a fresh one.
+            await connection!.DisposeAsync().ConfigureAwait(false);
+            connection = null;
+            return await TryHostAsync(message, recipients, target, endPoint, now, token, reuse: false).ConfigureAwait(false);
         }
         catch (SmtpProtocolException ex)
         {

@@ -365,6 +365,46 @@ public class OutboundDeliveryTests
     }
 
     [Fact]
+    public async Task A_pooled_connection_the_host_closed_meanwhile_is_replaced_without_a_deferral()
+    {
+        var received = 0;
+        await using var remote = new ScriptedSmtpServer(RemoteAddress, async c =>
+        {
+            await c.SendAsync("220 scripted.test");
+            while (await c.ReadLineAsync() is { } line)
+            {
+                if (line == "DATA")
+                {
+                    await c.SendAsync("354 go");
+                    while (await c.ReadLineAsync() is { } l && l != ".")
+                    {
+                    }
+
+                    Interlocked.Increment(ref received);
+                    await c.SendAsync("250 2.0.0 queued");
+                    return; // closes the connection behind the client's back, one message per connection
+                }
+
+                await c.SendAsync(line.StartsWith("EHLO", StringComparison.Ordinal) ? "250-scripted.test\r\n250 PIPELINING" : "250 OK");
+            }
+        });
+        // A deferral would wait an hour: the queue empties only if the dead pooled connection is replaced at once.
+        await using var a = await StartSenderAsync(remote.Port, configure: o =>
+        {
+            o.RetrySchedule.Clear();
+            o.RetrySchedule.Add(TimeSpan.FromHours(1));
+        });
+        for (var i = 0; i < 2; i++)
+        {
+            await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+            Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Equal(2, received);
+        Assert.Equal(2, remote.Connections);
+    }
+
+    [Fact]
     public async Task A_smart_host_gets_everything_over_starttls_with_auth()
     {
         var store = new MailKitServer.Storage.InMemory.InMemoryMessageStore();
