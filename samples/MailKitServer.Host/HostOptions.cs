@@ -55,8 +55,13 @@ internal sealed class HostOptions
 
     public bool ShowHelp { get; private set; }
 
+    /// <summary>"queue": list the outbound queue of the store's directory and exit (like Postfix's mailq).</summary>
+    public bool ListQueue { get; private set; }
+
     public static string Usage => """
         Usage: dotnet run --project samples/MailKitServer.Host [-- options]
+               dotnet run --project samples/MailKitServer.Host -- queue [--store maildir:PATH]
+                                      list the outbound queue (like mailq) and exit
 
           --bind ADDR                 address to listen on (default 127.0.0.1)
           --smtp-port N               inbound SMTP (default 2525)
@@ -96,6 +101,9 @@ internal sealed class HostOptions
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
             switch (arg)
             {
+                case "queue" when i == 0:
+                    o.ListQueue = true;
+                    break;
                 case "--help" or "-h":
                     o.ShowHelp = true;
                     break;

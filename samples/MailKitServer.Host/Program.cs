@@ -33,6 +33,18 @@ if (options.ShowHelp)
     return 0;
 }
 
+if (options.ListQueue)
+{
+    var kind = options.Store.Split(':', 2);
+    if (kind[0] != "maildir" || kind.Length != 2)
+    {
+        Console.Error.WriteLine("error: queue: only a Maildir store keeps its queue on disk (--store maildir:PATH).");
+        return 2;
+    }
+
+    return await QueueListing.RunAsync(Path.Combine(Path.GetFullPath(kind[1]), ".queue"));
+}
+
 if (!Enum.TryParse<LogLevel>(options.LogLevel, ignoreCase: true, out var level))
 {
     Console.Error.WriteLine($"error: --log-level: '{options.LogLevel}' is not a log level.");

@@ -128,6 +128,12 @@ public class HostTests
             }
 
             Assert.Single(Directory.GetFiles(Path.Combine(maildata, ".queue"), "*.eml"));
+            var listing = await ExternalTool.RunAsync("dotnet", [HostProcess.HostDll, "queue", "--store", "maildir:" + maildata]);
+            Assert.True(listing.ExitCode == 0, listing.ToString());
+            Assert.Contains("1 message(s)", listing.Stdout, StringComparison.Ordinal);
+            Assert.Contains("<demo@example.test>", listing.Stdout, StringComparison.Ordinal);
+            // Whether the first attempt ran before the kill is a race: its diagnostic may or may not be there.
+            Assert.Matches(@"pending +<someone@b\.test>( 4\.4\.1 x-mailkitserver; 451 4\.4\.1 connect to mx\.b\.test.*)?\n", listing.Stdout);
             var store = new MailKitServer.Storage.InMemory.InMemoryMessageStore();
             var directory = new MailKitServer.Users.InMemory.InMemoryUserDirectory();
             directory.AddUser("someone@b.test", "pw");

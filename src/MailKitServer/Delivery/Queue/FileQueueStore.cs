@@ -119,6 +119,34 @@ public sealed class FileQueueStore : IQueueStore
         return result;
     }
 
+    /// <summary>
+    /// Reads the entries without changing anything (no clean-up of partial files), so another process (a
+    /// <c>mailq</c>-like listing) can look while a server runs on the same directory.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The entries whose state file could be read, oldest first.</returns>
+    public async ValueTask<IReadOnlyList<QueuedMessage>> PeekAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new List<QueuedMessage>();
+        foreach (var state in Directory.EnumerateFiles(_directory, "*.json"))
+        {
+            try
+            {
+                await using var file = new FileStream(state, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                if (await JsonSerializer.DeserializeAsync(file, QueueJsonContext.Default.QueuedMessage, cancellationToken).ConfigureAwait(false) is { } message)
+                {
+                    result.Add(message);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or JsonException)
+            {
+                // Removed or being replaced meanwhile: the next listing shows it.
+            }
+        }
+
+        return result.OrderBy(m => m.ArrivedAt).ToList();
+    }
+
     private string ContentPath(string id) => Path.Combine(_directory, SafeId(id) + ".eml");
 
     private string StatePath(string id) => Path.Combine(_directory, SafeId(id) + ".json");
