@@ -65,7 +65,7 @@ internal sealed partial class ImapSession
     {
         try
         {
-            _connection.Write($"* OK [CAPABILITY {Capabilities}] MailKitServer IMAP4rev1 ready\r\n");
+            _connection.Write($"* OK [CAPABILITY {Capabilities}] MailKitServer ready\r\n");
             while (true)
             {
                 ReadOutcome outcome;

@@ -222,7 +222,8 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
             }
 
             await _pool.SweepAsync().ConfigureAwait(false);
-            var delay = next == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : next - now;
+            // Sleep until the next entry is due (at most a day at a time: timers have an upper bound) or a wake-up.
+            var delay = next == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Min((next - now).Ticks, TimeSpan.TicksPerDay));
             using var sleep = CancellationTokenSource.CreateLinkedTokenSource(token);
             try
             {
