@@ -224,6 +224,11 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
             await _pool.SweepAsync().ConfigureAwait(false);
             // Sleep until the next entry is due (at most a day at a time: timers have an upper bound) or a wake-up.
             var delay = next == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Min((next - now).Ticks, TimeSpan.TicksPerDay));
+            if (_pool.HasIdle && (delay == Timeout.InfiniteTimeSpan || delay > _options.ConnectionReuseTime))
+            {
+                delay = _options.ConnectionReuseTime; // wake to QUIT idle connections once they are too old to reuse
+            }
+
             using var sleep = CancellationTokenSource.CreateLinkedTokenSource(token);
             try
             {

@@ -8,6 +8,9 @@ internal sealed class SmtpConnectionPool(TimeProvider time, TimeSpan reuseTime) 
 {
     private readonly ConcurrentDictionary<(IPEndPoint EndPoint, string Host, TlsPolicy Tls), ConcurrentQueue<SmtpClientConnection>> _idle = new();
 
+    /// <summary>Whether any connection waits for reuse (then the queue wakes to close it in time).</summary>
+    public bool HasIdle => _idle.Values.Any(q => !q.IsEmpty);
+
     public SmtpClientConnection? Take(IPEndPoint endPoint, string host, TlsPolicy tls)
     {
         if (_idle.TryGetValue((endPoint, host, tls), out var queue))
