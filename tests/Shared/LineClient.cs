@@ -18,6 +18,9 @@ public sealed class LineClient : IAsyncDisposable
         _stream = tcp.GetStream();
     }
 
+    /// <summary>A line client over a connection accepted elsewhere (the server side of a scripted peer).</summary>
+    public static LineClient Accepted(TcpClient tcp) => new(tcp);
+
     public static async Task<LineClient> ConnectAsync(IPEndPoint endPoint)
     {
         var tcp = new TcpClient(endPoint.AddressFamily);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using MailKitServer.TestSupport;
 
 namespace MailKitServer.Smtp.Tests.Outbound;
 
@@ -33,11 +34,11 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
                 Interlocked.Increment(ref _connections);
                 _ = Task.Run(async () =>
                 {
-                    using (client)
+                    await using (var lines = LineClient.Accepted(client))
                     {
                         try
                         {
-                            await script(new ScriptedConnection(client.GetStream()));
+                            await script(new ScriptedConnection(lines));
                         }
                         catch (Exception)
                         {
@@ -103,38 +104,11 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
 }
 
 /// <summary>One connection of a scripted server.</summary>
-internal sealed class ScriptedConnection(NetworkStream stream)
+internal sealed class ScriptedConnection(LineClient lines)
 {
-    private readonly List<byte> _pending = [];
-
     public Task SendAsync(string text) => SendRawAsync(text + "\r\n");
 
-    public async Task SendRawAsync(string text)
-    {
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(text));
-        await stream.FlushAsync();
-    }
+    public Task SendRawAsync(string text) => lines.SendAsync(text);
 
-    public async Task<string?> ReadLineAsync()
-    {
-        var buffer = new byte[4096];
-        while (true)
-        {
-            var lf = _pending.IndexOf((byte)'\n');
-            if (lf >= 0)
-            {
-                var line = Encoding.UTF8.GetString(_pending.GetRange(0, lf).ToArray()).TrimEnd('\r');
-                _pending.RemoveRange(0, lf + 1);
-                return line;
-            }
-
-            var n = await stream.ReadAsync(buffer);
-            if (n == 0)
-            {
-                return null;
-            }
-
-            _pending.AddRange(buffer.AsSpan(0, n).ToArray());
-        }
-    }
+    public Task<string?> ReadLineAsync() => lines.ReadLineAsync();
 }
