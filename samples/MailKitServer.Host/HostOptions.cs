@@ -68,7 +68,7 @@ internal sealed class HostOptions
           --submission-port N         submission with STARTTLS and AUTH (default 2587)
           --smtps-port N              submission over implicit TLS (default 2465)
           --pop3-port N, --pop3s-port N, --imap-port N, --imaps-port N
-                                      reader protocols (served once their engines exist)
+                                      POP3 (default 2110, 2995) and IMAP (default 2143, 2993)
                                       for every port: 0 = any free port, -1 = off
           --domain D                  a local domain (repeatable; default example.test)
           --user ADDR:PASSWORD        a user (repeatable; replaces the demo user)
