@@ -1,7 +1,43 @@
 namespace MailKitServer.Imap.Parsing;
 
 /// <summary>A whole IMAP command: tag, name (upper case), and argument tokens.</summary>
-/// <param name="Tag">The tag.</param>
-/// <param name="Name">The command name, upper case (UID commands keep "UID" and the sub-command in <see cref="Arguments"/>).</param>
-/// <param name="Arguments">The arguments.</param>
-public sealed record ImapCommandLine(string Tag, string Name, IReadOnlyList<ImapToken> Arguments);
+public sealed class ImapCommandLine
+{
+    private string? _tag;
+    private ImapToken? _tagToken;
+
+    /// <summary>Creates a command.</summary>
+    /// <param name="tag">The tag.</param>
+    /// <param name="name">The command name, upper case (UID commands keep "UID" and the sub-command in <paramref name="arguments"/>).</param>
+    /// <param name="arguments">The arguments.</param>
+    public ImapCommandLine(string tag, string name, IReadOnlyList<ImapToken> arguments)
+    {
+        _tag = tag;
+        Name = name;
+        Arguments = arguments;
+    }
+
+    /// <summary>A reusable command for a parse arena.</summary>
+    internal ImapCommandLine()
+    {
+        Name = string.Empty;
+        Arguments = [];
+    }
+
+    /// <summary>The tag (made as a string when first read).</summary>
+    public string Tag => _tag ??= _tagToken?.Text ?? string.Empty;
+
+    /// <summary>The command name, upper case.</summary>
+    public string Name { get; private set; }
+
+    /// <summary>The arguments.</summary>
+    public IReadOnlyList<ImapToken> Arguments { get; private set; }
+
+    internal void Set(ImapToken tag, string name, IReadOnlyList<ImapToken> arguments)
+    {
+        _tag = null;
+        _tagToken = tag;
+        Name = name;
+        Arguments = arguments;
+    }
+}

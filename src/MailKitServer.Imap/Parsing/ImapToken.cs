@@ -2,28 +2,43 @@ using MailKitServer.Runtime;
 
 namespace MailKitServer.Imap.Parsing;
 
-/// <summary>One token of an IMAP command.</summary>
+/// <summary>
+/// One token of an IMAP command. Tokens parsed by <see cref="ImapCommandParser"/> point into the session's
+/// <see cref="ImapParseArena"/> and make their text only when it is read; they are reused by the next command.
+/// </summary>
 public sealed class ImapToken
 {
+    private string? _text;
+    private ImapParseArena? _arena;
+    private int _start;
+    private int _length;
+    private bool _escaped;
+
     private ImapToken(ImapTokenKind kind, string text, IReadOnlyList<ImapToken>? items, bool isLiteral)
     {
         Kind = kind;
-        Text = text;
+        _text = text;
         Items = items ?? [];
         IsLiteral = isLiteral;
     }
 
+    /// <summary>An empty token for the arena's pool.</summary>
+    internal ImapToken()
+    {
+        Items = [];
+    }
+
     /// <summary>The kind.</summary>
-    public ImapTokenKind Kind { get; }
+    public ImapTokenKind Kind { get; private set; }
 
     /// <summary>The atom or string text (a literal decoded as UTF-8).</summary>
-    public string Text { get; }
+    public string Text => _text ??= _arena is null ? string.Empty : _arena.Decode(_start, _length, _escaped);
 
     /// <summary>The items of a list.</summary>
-    public IReadOnlyList<ImapToken> Items { get; }
+    public IReadOnlyList<ImapToken> Items { get; private set; }
 
     /// <summary>Whether the string came as a literal.</summary>
-    public bool IsLiteral { get; }
+    public bool IsLiteral { get; private set; }
 
     /// <summary>A literal's octets, when small enough to be held.</summary>
     public byte[]? LiteralBytes { get; private init; }
@@ -32,7 +47,23 @@ public sealed class ImapToken
     public MessageSpool? LiteralSpool { get; private init; }
 
     /// <summary>Whether this is the atom NIL.</summary>
-    public bool IsNil => Kind == ImapTokenKind.Atom && Text.Equals("NIL", StringComparison.OrdinalIgnoreCase);
+    public bool IsNil => Kind == ImapTokenKind.Atom && (_text is null && _arena is not null ? System.Text.Ascii.EqualsIgnoreCase(_arena.Span(_start, _length), "NIL"u8) : Text.Equals("NIL", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>For arena tokens: the raw octets (escapes not removed), without making a string.</summary>
+    internal ReadOnlySpan<byte> RawSpan => _arena is null ? default : _arena.Span(_start, _length);
+
+    /// <summary>Points a pooled token at a range of the arena's command octets.</summary>
+    internal void Set(ImapTokenKind kind, ImapParseArena arena, int start, int length, bool escaped, IReadOnlyList<ImapToken>? items)
+    {
+        Kind = kind;
+        _arena = arena;
+        _start = start;
+        _length = length;
+        _escaped = escaped;
+        _text = null;
+        Items = items ?? [];
+        IsLiteral = false;
+    }
 
     /// <summary>Makes an atom.</summary>
     /// <param name="text">The text.</param>

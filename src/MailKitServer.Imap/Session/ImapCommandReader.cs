@@ -12,10 +12,13 @@ namespace MailKitServer.Imap.Session;
 /// </summary>
 internal sealed class ImapCommandReader(MailConnection connection, ImapOptions options)
 {
+    private readonly ImapParseArena _arena = new();
+
     public async ValueTask<ReadOutcome> ReadAsync()
     {
-        var text = new StringBuilder();
-        var literals = new List<ImapToken>();
+        // Made only for a command with literals; a one-line command goes through the arena and allocates nothing.
+        StringBuilder? text = null;
+        List<ImapToken>? literals = null;
         string? tag = null;
         var isAppend = false;
         while (true)
@@ -28,6 +31,21 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
 
             var line = read.Line.Span;
             var (hasLiteral, size, synchronizing, markerStart) = FindLiteral(line);
+            if (!hasLiteral && tag is null)
+            {
+                // The common case, a command on one line: parsed from its octets into the reusable arena.
+                _arena.Load(line);
+                if (ImapCommandParser.TryParse(_arena, out var parseError))
+                {
+                    return new ReadOutcome(LineReadStatus.Line, _arena.Command, null, null);
+                }
+
+                var space = line.IndexOf((byte)' ');
+                return new ReadOutcome(LineReadStatus.Line, null, parseError, parseError == ImapCommandParser.MissingTagOrCommand ? ImapCommandParser.TagOf(line) : Encoding.UTF8.GetString(space > 0 ? line[..space] : line));
+            }
+
+            text ??= new StringBuilder();
+            literals ??= [];
             text.Append(Encoding.UTF8.GetString(hasLiteral ? line[..markerStart] : line));
             if (tag is null)
             {
@@ -79,13 +97,13 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
 
         if (tokens.Count < 2 || tokens[0].Kind != ImapTokenKind.Atom || tokens[1].Kind != ImapTokenKind.Atom || !ValidTag(tokens[0].Text))
         {
-            return new ReadOutcome(LineReadStatus.Line, null, "Missing tag or command", tokens.Count > 0 && tokens[0].Kind == ImapTokenKind.Atom && ValidTag(tokens[0].Text) ? tokens[0].Text : "*");
+            return new ReadOutcome(LineReadStatus.Line, null, ImapCommandParser.MissingTagOrCommand, tokens.Count > 0 && tokens[0].Kind == ImapTokenKind.Atom && ValidTag(tokens[0].Text) ? tokens[0].Text : "*");
         }
 
         return new ReadOutcome(LineReadStatus.Line, new ImapCommandLine(tokens[0].Text, tokens[1].Text.ToUpperInvariant(), tokens.Skip(2).ToList()), null, tokens[0].Text);
     }
 
-    private static bool ValidTag(string tag) => tag.Length > 0 && tag.All(c => c > ' ' && c < 127 && c is not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or '+'));
+    private static bool ValidTag(string tag) => ImapCommandParser.ValidTag(Encoding.UTF8.GetBytes(tag));
 
     private static (bool HasLiteral, long Size, bool Synchronizing, int MarkerStart) FindLiteral(ReadOnlySpan<byte> line)
     {
