@@ -80,8 +80,9 @@ public class ImapCommandParserTests
         var line = "a2 UID FETCH 1:*,$ (UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)] BODYSTRUCTURE)"u8.ToArray();
         for (var i = 0; i < 3; i++)
         {
+            // The same code as measured below, so nothing is loaded or compiled for the first time inside the measurement.
             arena.Load(line);
-            ImapCommandParser.TryParse(arena, out _);
+            Assert.True(ImapCommandParser.TryParse(arena, out _));
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
