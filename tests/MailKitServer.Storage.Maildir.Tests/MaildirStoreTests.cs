@@ -8,7 +8,25 @@ public sealed class MaildirStoreTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("mks-maildir-").FullName;
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    /// <summary>
+    /// Removes the root. A store's background index save (200 ms after the last change) may still write a file
+    /// while the directory is being deleted, so a "not empty" failure is tried again a few times.
+    /// </summary>
+    public void Dispose()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(_root, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
 
     private MaildirMessageStore NewStore() => new(new MaildirStoreOptions { Root = _root });
 
