@@ -8,25 +8,8 @@ public sealed class MaildirStoreTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("mks-maildir-").FullName;
 
-    /// <summary>
-    /// Removes the root. A store's background index save (200 ms after the last change) may still write a file
-    /// while the directory is being deleted, so a "not empty" failure is tried again a few times.
-    /// </summary>
-    public void Dispose()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                Directory.Delete(_root, recursive: true);
-                return;
-            }
-            catch (IOException) when (attempt < 20)
-            {
-                Thread.Sleep(50);
-            }
-        }
-    }
+    /// <summary>Removes the root (a store's background index save may still be writing into it for a moment).</summary>
+    public void Dispose() => MailKitServer.TestSupport.TempDirectories.Delete(_root);
 
     private MaildirMessageStore NewStore() => new(new MaildirStoreOptions { Root = _root });
 

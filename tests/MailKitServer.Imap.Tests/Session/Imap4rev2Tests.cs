@@ -170,7 +170,7 @@ public class Imap4rev2Tests
         }
         finally
         {
-            Directory.Delete(root, recursive: true);
+            TempDirectories.Delete(root);
         }
     }
 }
