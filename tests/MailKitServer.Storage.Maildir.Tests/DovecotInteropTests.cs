@@ -11,7 +11,7 @@ public sealed class DovecotInteropTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("mks-dvmd-").FullName;
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => MailKitServer.TestSupport.TempDirectories.Delete(_root);
 
     [Fact]
     public async Task Dovecot_sees_our_messages_flags_and_folders_and_we_see_its_flag_changes()
