@@ -101,8 +101,7 @@ public sealed class FileQueueStore : IQueueStore
                 continue;
             }
 
-            await using var file = File.OpenRead(state);
-            if (await JsonSerializer.DeserializeAsync(file, QueueJsonContext.Default.QueuedMessage, cancellationToken).ConfigureAwait(false) is { } message)
+            if (await ReadStateAsync(state, cancellationToken).ConfigureAwait(false) is { } message)
             {
                 result.Add(message);
             }
@@ -132,8 +131,7 @@ public sealed class FileQueueStore : IQueueStore
         {
             try
             {
-                await using var file = new FileStream(state, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                if (await JsonSerializer.DeserializeAsync(file, QueueJsonContext.Default.QueuedMessage, cancellationToken).ConfigureAwait(false) is { } message)
+                if (await ReadStateAsync(state, cancellationToken).ConfigureAwait(false) is { } message)
                 {
                     result.Add(message);
                 }
@@ -145,6 +143,12 @@ public sealed class FileQueueStore : IQueueStore
         }
 
         return result.OrderBy(m => m.ArrivedAt).ToList();
+    }
+
+    private static async ValueTask<QueuedMessage?> ReadStateAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return await JsonSerializer.DeserializeAsync(file, QueueJsonContext.Default.QueuedMessage, cancellationToken).ConfigureAwait(false);
     }
 
     private string ContentPath(string id) => Path.Combine(_directory, SafeId(id) + ".eml");
