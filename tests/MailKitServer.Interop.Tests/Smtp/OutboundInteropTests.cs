@@ -17,7 +17,7 @@ namespace MailKitServer.Interop.Tests.Smtp;
 /// </summary>
 public class OutboundInteropTests
 {
-    private static readonly IPAddress RemoteAddress = IPAddress.Parse("127.0.0.2");
+    private static readonly IPAddress RemoteAddress = RemoteReceiver.Address;
 
     private const string Submit = """
         import smtplib, ssl, sys
@@ -54,16 +54,6 @@ public class OutboundInteropTests
 
     private static string P(IPEndPoint e) => e.Port.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<(MailServer Server, InMemoryMessageStore Store)> StartReceiverAsync(int port = 0)
-    {
-        var store = new InMemoryMessageStore();
-        var directory = new InMemoryUserDirectory();
-        directory.AddUser("someone@b.test", "pw");
-        var server = await MailServer.CreateBuilder().UseStore(store).UseDirectory(directory).Configure(o => o.ServerName = "mx.b.test")
-            .AddSmtp("smtp", new IPEndPoint(RemoteAddress, port), SmtpRole.Mta).StartAsync();
-        return (server, store);
-    }
-
     private static Task<TestMailServer> StartSenderAsync(Dnsmasq dns, int remotePort) =>
         TestMailServer.StartAsync(configure: b =>
         {
@@ -81,9 +71,7 @@ public class OutboundInteropTests
     public async Task Smtplib_submits_dnsmasq_routes_b_delivers_retries_and_imaplib_reads_the_bounce()
     {
         await using var dns = await Dnsmasq.StartAsync("--mx-host=b.test,mx.b.test,10", "--host-record=mx.b.test,127.0.0.2");
-        var (b, _) = await StartReceiverAsync();
-        var port = b.GetEndpoint("smtp").EndPoint.Port;
-        await b.DisposeAsync(); // B is down at first
+        var port = RemoteReceiver.FreePort(); // B is down at first
         await using var a = await StartSenderAsync(dns, port);
 
         var sent = await ExternalTool.PythonAsync(Submit, P(a.Submission), "someone@b.test,nobody@b.test");
@@ -97,13 +85,9 @@ public class OutboundInteropTests
 
         Assert.True(Assert.Single(queue.List()).Attempts >= 2);
 
-        var (b2, b2Store) = await StartReceiverAsync(port);
-        await using var _ = b2;
+        await using var b2 = await RemoteReceiver.StartAsync(port);
         Assert.True(await queue.WaitUntilEmptyAsync(TimeSpan.FromSeconds(15)));
-        await using (var account = await b2Store.OpenAccountAsync("someone@b.test", default))
-        {
-            Assert.Equal(1, (await account.GetStatusAsync("INBOX", default))!.Messages);
-        }
+        Assert.Equal(1, await b2.CountAsync());
 
         var read = await ExternalTool.PythonAsync(ReadBounce, P(a.Imap));
         Assert.True(read.ExitCode == 0, read.ToString());

@@ -2,6 +2,7 @@ using System.Net;
 using MailKitServer.Delivery.Queue;
 using MailKitServer.Dns;
 using MailKitServer.Smtp.Outbound;
+using MailKitServer.TestSupport;
 using static MailKitServer.Smtp.Tests.Outbound.OutboundHarness;
 
 namespace MailKitServer.Smtp.Tests.Outbound;
@@ -14,15 +15,14 @@ public class OutboundDeliveryTests
     [Fact]
     public async Task Mail_for_a_remote_domain_goes_to_its_mx_over_one_connection()
     {
-        var (b, bStore) = await StartReceiverAsync();
-        await using var _ = b;
-        await using var a = await StartSenderAsync(b.GetEndpoint("smtp").EndPoint.Port);
+        await using var b = await RemoteReceiver.StartAsync();
+        await using var a = await StartSenderAsync(b.Port);
         for (var i = 0; i < 3; i++)
         {
             await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message.Replace("hello b", $"hello b {i}", StringComparison.Ordinal));
         }
 
-        var texts = await WaitForTextsAsync(bStore, "someone@b.test", 3);
+        var texts = await WaitForTextsAsync(b.Store, "someone@b.test", 3);
         Assert.Equal(3, texts.Count);
         Assert.Contains(texts, t => t.Contains("Subject: hello b 2", StringComparison.Ordinal) && t.Contains("Hello from A.", StringComparison.Ordinal));
         Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
@@ -32,11 +32,10 @@ public class OutboundDeliveryTests
     [Fact]
     public async Task A_5xx_from_the_remote_bounces_to_the_sender_with_a_delivery_status_report()
     {
-        var (b, bStore) = await StartReceiverAsync();
-        await using var _ = b;
-        await using var a = await StartSenderAsync(b.GetEndpoint("smtp").EndPoint.Port);
+        await using var b = await RemoteReceiver.StartAsync();
+        await using var a = await StartSenderAsync(b.Port);
         await SubmitAsync(a, "alice@example.test", ["someone@b.test", "nobody@b.test"], Message, " RET=HDRS ENVID=env-42", " NOTIFY=FAILURE ORCPT=rfc822;orig@b.test");
-        Assert.Single(await WaitForTextsAsync(bStore, "someone@b.test", 1));
+        Assert.Single(await WaitForTextsAsync(b.Store, "someone@b.test", 1));
         var bounce = Assert.Single(await WaitForTextsAsync(a.Store, "alice@example.test", 1));
         Assert.Contains("Subject: Undelivered Mail Returned to Sender", bounce, StringComparison.Ordinal);
         Assert.Contains("Content-Type: multipart/report;", bounce, StringComparison.Ordinal);
@@ -57,17 +56,11 @@ public class OutboundDeliveryTests
     [Fact]
     public async Task A_remote_that_is_down_is_retried_until_it_comes_back()
     {
-        var (b, _) = await StartReceiverAsync();
-        var port = b.GetEndpoint("smtp").EndPoint.Port;
-        await b.DisposeAsync();
+        var port = RemoteReceiver.FreePort(); // B is down at first
         await using var a = await StartSenderAsync(port);
         await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
         var queue = a.Server.GetOutboundQueue();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (queue.List().FirstOrDefault()?.Attempts < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await WaitUntilAsync(() => queue.List().FirstOrDefault()?.Attempts >= 2);
 
         var entry = Assert.Single(queue.List());
         Assert.True(entry.Attempts >= 2);
@@ -75,9 +68,8 @@ public class OutboundDeliveryTests
         Assert.Equal(("someone@b.test", RecipientState.Pending, "4.4.1"), (address, state, status));
         Assert.Contains("ConnectionRefused", diagnostic, StringComparison.Ordinal);
 
-        var (b2, b2Store) = await StartReceiverAsync(port);
-        await using var __ = b2;
-        Assert.Single(await WaitForTextsAsync(b2Store, "someone@b.test", 1));
+        await using var b2 = await RemoteReceiver.StartAsync(port);
+        Assert.Single(await WaitForTextsAsync(b2.Store, "someone@b.test", 1));
         Assert.True(await queue.WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
         Assert.Empty(await InboxTextsAsync(a.Store, "alice@example.test"));
     }
@@ -132,11 +124,7 @@ public class OutboundDeliveryTests
         await using var a = await StartSenderAsync(25, new FailingDns());
         await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
         var queue = a.Server.GetOutboundQueue();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (queue.List().FirstOrDefault()?.Recipients[0].Status is null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await WaitUntilAsync(() => queue.List().FirstOrDefault()?.Recipients[0].Status is not null);
 
         var recipient = Assert.Single(Assert.Single(queue.List()).Recipients);
         Assert.Equal(RecipientState.Pending, recipient.State);
@@ -194,11 +182,7 @@ public class OutboundDeliveryTests
         await using var a = await StartSenderAsync(remote.Port, configure: o => o.CommandTimeout = TimeSpan.FromMilliseconds(500));
         await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
         var queue = a.Server.GetOutboundQueue();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (queue.List().FirstOrDefault()?.Recipients[0].Status is null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await WaitUntilAsync(() => queue.List().FirstOrDefault()?.Recipients[0].Status is not null);
 
         await Task.Delay(100);
         var recipient = Assert.Single(Assert.Single(queue.List()).Recipients);
@@ -283,9 +267,7 @@ public class OutboundDeliveryTests
         var directory = Directory.CreateTempSubdirectory("mks-queue").FullName;
         try
         {
-            var (b, _) = await StartReceiverAsync();
-            var port = b.GetEndpoint("smtp").EndPoint.Port;
-            await b.DisposeAsync();
+            var port = RemoteReceiver.FreePort(); // B is down at first
             await using (var a = await StartSenderAsync(port, store: new FileQueueStore(directory)))
             {
                 await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
@@ -293,10 +275,9 @@ public class OutboundDeliveryTests
             }
 
             Assert.Single(Directory.GetFiles(directory, "*.eml"));
-            var (b2, b2Store) = await StartReceiverAsync(port);
-            await using var __ = b2;
+            await using var b2 = await RemoteReceiver.StartAsync(port);
             await using var restarted = await StartSenderAsync(port, store: new FileQueueStore(directory));
-            Assert.Single(await WaitForTextsAsync(b2Store, "someone@b.test", 1));
+            Assert.Single(await WaitForTextsAsync(b2.Store, "someone@b.test", 1));
             Assert.True(await restarted.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
             Assert.Equal([], Directory.GetFiles(directory).Select(Path.GetFileName));
         }

@@ -15,7 +15,7 @@ namespace MailKitServer.Smtp.Tests.Outbound;
 /// </summary>
 internal static class OutboundHarness
 {
-    public static readonly IPAddress RemoteAddress = IPAddress.Parse("127.0.0.2");
+    public static readonly IPAddress RemoteAddress = RemoteReceiver.Address;
 
     public static StaticDnsResolver StaticDns() => new StaticDnsResolver().AddMx("b.test", 10, "mx.b.test").AddAddress("mx.b.test", RemoteAddress);
 
@@ -30,19 +30,6 @@ internal static class OutboundHarness
             o.DataEndTimeout = TimeSpan.FromSeconds(5);
             configure?.Invoke(o);
         }, store));
-
-    /// <summary>Server B on 127.0.0.2 taking mail for someone@b.test.</summary>
-    public static async Task<(MailServer Server, InMemoryMessageStore Store)> StartReceiverAsync(int port = 0)
-    {
-        var store = new InMemoryMessageStore();
-        var directory = new InMemoryUserDirectory();
-        directory.AddUser("someone@b.test", "pw");
-        var server = await MailServer.CreateBuilder().UseStore(store).UseDirectory(directory)
-            .Configure(o => o.ServerName = "mx.b.test")
-            .AddSmtp("smtp", new IPEndPoint(RemoteAddress, port), Policy.SmtpRole.Mta)
-            .StartAsync();
-        return (server, store);
-    }
 
     /// <summary>Submits a message as alice over the submission port.</summary>
     public static async Task<string> SubmitAsync(TestMailServer server, string from, string[] to, string body, string mailParameters = "", string rcptParameters = "")
@@ -61,6 +48,16 @@ internal static class OutboundHarness
         var reply = await client.CommandAsync(body.TrimEnd('\r', '\n') + "\r\n.");
         Assert.StartsWith("250", reply, StringComparison.Ordinal);
         return reply;
+    }
+
+    /// <summary>Polls until the condition holds or 10 s have passed (the assertions that follow say what went wrong).</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
     }
 
     public static async Task<List<string>> InboxTextsAsync(InMemoryMessageStore store, string user)

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+using MailKitServer.Policy;
+using MailKitServer.Runtime;
+using MailKitServer.Smtp;
+using MailKitServer.Storage.InMemory;
+using MailKitServer.Users.InMemory;
+
+namespace MailKitServer.TestSupport;
+
+/// <summary>
+/// Server B of the outbound tests: SMTP on 127.0.0.2 (where the tests' DNS sends mx.b.test) taking mail for
+/// someone@b.test into memory. Linux routes all of 127.0.0.0/8 to loopback.
+/// </summary>
+public sealed class RemoteReceiver : IAsyncDisposable
+{
+    public static readonly IPAddress Address = IPAddress.Parse("127.0.0.2");
+
+    private RemoteReceiver(MailServer server, InMemoryMessageStore store)
+    {
+        Server = server;
+        Store = store;
+    }
+
+    public MailServer Server { get; }
+
+    public InMemoryMessageStore Store { get; }
+
+    public int Port => Server.GetEndpoint("smtp").Port;
+
+    public static async Task<RemoteReceiver> StartAsync(int port = 0)
+    {
+        var store = new InMemoryMessageStore();
+        var directory = new InMemoryUserDirectory();
+        directory.AddUser("someone@b.test", "pw");
+        var server = await MailServer.CreateBuilder().UseStore(store).UseDirectory(directory)
+            .Configure(o => o.ServerName = "mx.b.test")
+            .AddSmtp("smtp", new IPEndPoint(Address, port), SmtpRole.Mta)
+            .StartAsync();
+        return new RemoteReceiver(server, store);
+    }
+
+    /// <summary>A port free on 127.0.0.2 now, for a B that is down at first and started on it later.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(Address, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>How many messages someone@b.test has.</summary>
+    public async Task<int> CountAsync()
+    {
+        await using var account = await Store.OpenAccountAsync("someone@b.test", default);
+        return (await account.GetStatusAsync("INBOX", default))?.Messages ?? 0;
+    }
+
+    /// <summary>Waits until someone@b.test has <paramref name="count"/> messages (or 20 s); returns how many there are.</summary>
+    public async Task<int> WaitForCountAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        int n;
+        while ((n = await CountAsync()) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return n;
+    }
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
