@@ -84,10 +84,8 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
             NextAttemptAt = now,
         };
 
-        // The size is known once the content is stored; the state is saved again with it.
+        // The store learns the size while writing the content and saves the entry with it: durable on return.
         var size = await _store.AddAsync(message, content, cancellationToken).ConfigureAwait(false);
-        message.Size = size;
-        await _store.UpdateAsync(message, cancellationToken).ConfigureAwait(false);
         _entries[id] = message;
         OutboundLog.Queued(_logger, id, envelope.ReversePath, envelope.Recipients.Count, size);
         _wake.Release();

@@ -40,6 +40,7 @@ public sealed class FileQueueStore : IQueueStore
         }
 
         File.Move(temp, path);
+        message.Size = size;
         await UpdateAsync(message, cancellationToken).ConfigureAwait(false);
         return size;
     }

@@ -7,7 +7,7 @@ namespace MailKitServer.Delivery.Queue;
 /// </summary>
 public interface IQueueStore
 {
-    /// <summary>Adds a message and its content.</summary>
+    /// <summary>Adds a message and its content; sets <see cref="QueuedMessage.Size"/> before the entry is saved.</summary>
     /// <param name="message">The entry.</param>
     /// <param name="content">The content, read to its end.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -14,6 +14,7 @@ public sealed class InMemoryQueueStore : IQueueStore
         ArgumentNullException.ThrowIfNull(content);
         using var copy = new MemoryStream();
         await content.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        message.Size = copy.Length;
         _entries[message.Id] = (message, copy.ToArray());
         return copy.Length;
     }
