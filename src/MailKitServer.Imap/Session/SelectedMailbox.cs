@@ -1,4 +1,6 @@
 using MailKitServer.Imap.Parsing;
+using MailKitServer.Imap.Responses;
+using MailKitServer.Mime;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Session;
@@ -7,7 +9,7 @@ namespace MailKitServer.Imap.Session;
 /// The session's picture of the selected mailbox: sequence numbers mapped to UIDs and each message's flags, updated
 /// from the store's change feed only at the points the protocol allows (RFC 3501 §7.4.1).
 /// </summary>
-internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, string recentKey)
+internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, string recentKey, StructureCache structures)
 {
     private readonly List<MessageInfo> _messages = [.. view.Messages];
     private readonly HashSet<uint> _recent = [];
@@ -90,6 +92,45 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
         }
 
         return result;
+    }
+
+    /// <summary>Sequence numbers beyond the mailbox, or "*" in an empty one, are errors; UIDs are not.</summary>
+    public bool IsValidSet(SequenceSet set, bool uid) => uid || set.IsSaved || (Count > 0 && set.MaxExplicit <= Count);
+
+    /// <summary>Reads a byte range of a stored message (a whole message for SEARCH on text, one part for BINARY).</summary>
+    public async ValueTask<byte[]> LoadAsync(uint uid, long offset, long? length, CancellationToken cancellationToken)
+    {
+        await using var stream = await View.OpenContentAsync(uid, offset, length, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return [];
+        }
+
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        return copy.ToArray();
+    }
+
+    /// <summary>A message's MIME structure, from the server-wide cache or parsed from the store's stream (never loaded whole).</summary>
+    public async ValueTask<MimeEntity> StructureAsync(uint uid, CancellationToken cancellationToken, byte[]? content = null)
+    {
+        if (structures.TryGet(Key, uid, out var root))
+        {
+            return root;
+        }
+
+        if (content is not null)
+        {
+            root = MimeParser.Parse(content);
+        }
+        else
+        {
+            await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
+            root = stream is null ? MimeParser.Parse(ReadOnlySpan<byte>.Empty) : await MimeParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        structures.Add(Key, uid, root);
+        return root;
     }
 
     public void Update(MessageInfo info)

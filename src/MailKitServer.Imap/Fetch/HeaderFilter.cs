@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MailKitServer.Imap.Session;
+namespace MailKitServer.Imap.Fetch;
 
 /// <summary>Selects header fields by name from a raw header block, folding kept (BODY[HEADER.FIELDS (...)], RFC 3501 §6.4.5).</summary>
 internal static class HeaderFilter

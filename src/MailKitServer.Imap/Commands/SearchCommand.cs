@@ -1,14 +1,28 @@
+using System.Text;
 using MailKitServer.Imap.Parsing;
+using MailKitServer.Imap.Responses;
+using MailKitServer.Imap.Search;
+using MailKitServer.Imap.Session;
 using MailKitServer.Mime;
+using MailKitServer.Storage;
 
-namespace MailKitServer.Imap.Session;
+namespace MailKitServer.Imap.Commands;
 
-/// <summary>SEARCH and UID SEARCH (RFC 3501 §6.4.4); header and body text are matched decoded (RFC 2047, transfer encodings, charsets).</summary>
-internal sealed partial class ImapSession
+/// <summary>
+/// SEARCH and UID SEARCH (RFC 9051 §6.4.4), with ESEARCH (RFC 4731) and SEARCHRES (RFC 5182); header and body text are
+/// matched decoded (RFC 2047, transfer encodings, charsets).
+/// </summary>
+internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Selected)
 {
-    private async ValueTask<bool> SearchAsync(string tag, bool uid, IReadOnlyList<ImapToken> args)
+    public override bool HasUidForm => true;
+
+    public override bool HoldsExpunges => true;
+
+    public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
-        var tokens = args;
+        var tokens = request.Arguments;
+        var tag = request.Tag;
+        var uid = request.Uid;
 
         // RFC 4731 ESEARCH: SEARCH RETURN (MIN MAX COUNT ALL) keys.
         List<string>? returnOptions = null;
@@ -17,7 +31,7 @@ internal sealed partial class ImapSession
             returnOptions = tokens[1].Items.Select(i => i.Text.ToUpperInvariant()).ToList();
             if (returnOptions.Exists(o => o is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE")))
             {
-                return await BadAsync(tag, "Unsupported RETURN option").ConfigureAwait(false);
+                return await session.BadAsync(tag, "Unsupported RETURN option").ConfigureAwait(false);
             }
 
             if (returnOptions.Count == 0)
@@ -33,7 +47,7 @@ internal sealed partial class ImapSession
             var charset = tokens[1].Text.ToUpperInvariant();
             if (charset is not ("UTF-8" or "US-ASCII"))
             {
-                return No(tag, "[BADCHARSET (UTF-8 US-ASCII)] Unsupported charset");
+                return session.No(tag, "[BADCHARSET (UTF-8 US-ASCII)] Unsupported charset");
             }
 
             tokens = tokens.Skip(2).ToList();
@@ -41,10 +55,10 @@ internal sealed partial class ImapSession
 
         if (!SearchParser.TryParse(tokens, out var key, out var error))
         {
-            return await BadAsync(tag, error ?? "Invalid search").ConfigureAwait(false);
+            return await session.BadAsync(tag, error ?? "Invalid search").ConfigureAwait(false);
         }
 
-        var selected = _selected!;
+        var selected = session.Selected!;
         var found = new List<uint>();
         var largestUid = selected.Count > 0 ? selected.Messages[^1].Uid : 0;
         for (var i = 0; i < selected.Count; i++)
@@ -54,8 +68,8 @@ internal sealed partial class ImapSession
             MimeEntity? root = null;
             if (key.NeedsContent)
             {
-                content = await LoadAsync(info.Uid).ConfigureAwait(false);
-                root = await StructureAsync(info.Uid, content).ConfigureAwait(false);
+                content = await selected.LoadAsync(info.Uid, 0, null, session.Aborted).ConfigureAwait(false);
+                root = await selected.StructureAsync(info.Uid, session.Aborted, content).ConfigureAwait(false);
             }
 
             if (key.Matches(new SearchCandidate(info, i + 1, selected.Count, largestUid, content, root, selected.SavedUids, selected.IsRecent(info.Uid))))
@@ -67,15 +81,15 @@ internal sealed partial class ImapSession
         if (returnOptions is not null && returnOptions.Contains("SAVE"))
         {
             // RFC 5182: keep the result for "$"; SAVE alone sends no ESEARCH response.
-            selected.SavedUids = Storage.UidSet.FromUids(uid ? found : found.Select(n => selected.Messages[(int)n - 1].Uid));
+            selected.SavedUids = UidSet.FromUids(uid ? found : found.Select(n => selected.Messages[(int)n - 1].Uid));
             returnOptions.Remove("SAVE");
             if (returnOptions.Count == 0)
             {
-                return Ok(tag, "SEARCH completed");
+                return session.Ok(tag, "SEARCH completed");
             }
         }
 
-        if (returnOptions is null && _imap4rev2)
+        if (returnOptions is null && session.Imap4rev2)
         {
             // RFC 9051 §6.4.4: IMAP4rev2 answers every SEARCH with ESEARCH; no RETURN means ALL.
             returnOptions = ["ALL"];
@@ -83,11 +97,11 @@ internal sealed partial class ImapSession
 
         if (returnOptions is null)
         {
-            _connection.Write(found.Count == 0 ? "* SEARCH\r\n" : "* SEARCH " + string.Join(' ', found) + "\r\n");
-            return Ok(tag, "SEARCH completed");
+            session.Connection.Write(found.Count == 0 ? "* SEARCH\r\n" : "* SEARCH " + string.Join(' ', found) + "\r\n");
+            return session.Ok(tag, "SEARCH completed");
         }
 
-        var sb = new System.Text.StringBuilder("* ESEARCH (TAG ").Append(ImapFormat.String(tag)).Append(')');
+        var sb = new StringBuilder("* ESEARCH (TAG ").Append(ImapFormat.String(tag)).Append(')');
         if (uid)
         {
             sb.Append(" UID");
@@ -110,10 +124,10 @@ internal sealed partial class ImapSession
 
         if (found.Count > 0 && returnOptions.Contains("ALL"))
         {
-            sb.Append(" ALL ").Append(Storage.UidSet.FromUids(found));
+            sb.Append(" ALL ").Append(UidSet.FromUids(found));
         }
 
-        _connection.Write(sb.Append("\r\n").ToString());
-        return Ok(tag, "SEARCH completed");
+        session.Connection.Write(sb.Append("\r\n").ToString());
+        return session.Ok(tag, "SEARCH completed");
     }
 }

@@ -1,7 +1,7 @@
 using MailKitServer.Mime;
 using MailKitServer.Storage;
 
-namespace MailKitServer.Imap.Session;
+namespace MailKitServer.Imap.Search;
 
 /// <summary>A message being matched against a SEARCH query, with its content when the query needs it.</summary>
 internal sealed class SearchCandidate(MessageInfo info, int sequence, int count, uint largestUid, byte[]? content, MimeEntity? root, UidSet saved, bool recent)

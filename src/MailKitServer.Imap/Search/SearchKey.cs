@@ -2,7 +2,7 @@ using MailKitServer.Imap.Parsing;
 using MailKitServer.Mime;
 using MailKitServer.Storage;
 
-namespace MailKitServer.Imap.Session;
+namespace MailKitServer.Imap.Search;
 
 /// <summary>One node of a SEARCH query (RFC 3501 §6.4.4).</summary>
 internal sealed class SearchKey

@@ -1,23 +1,33 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using MailKitServer.Imap.Fetch;
 using MailKitServer.Imap.Parsing;
+using MailKitServer.Imap.Responses;
+using MailKitServer.Imap.Session;
 using MailKitServer.Mime;
 using MailKitServer.Storage;
 
-namespace MailKitServer.Imap.Session;
+namespace MailKitServer.Imap.Commands;
 
-/// <summary>FETCH and UID FETCH (RFC 3501 §6.4.5, §7.4.2).</summary>
-internal sealed partial class ImapSession
+/// <summary>FETCH and UID FETCH (RFC 3501 §6.4.5, §7.4.2; RFC 9051 §6.4.5).</summary>
+internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Selected)
 {
     private static readonly Regex BinaryItem = new(@"^(BINARY|BINARY\.PEEK|BINARY\.SIZE)\[((?:\d+(?:\.\d+)*)?)\](?:<(\d+)\.(\d+)>)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     private static readonly Regex SectionItem = new(@"^(BODY|BODY\.PEEK)\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
-    private async ValueTask<bool> FetchAsync(string tag, bool uid, IReadOnlyList<ImapToken> args)
+    public override bool HasUidForm => true;
+
+    public override bool HoldsExpunges => true;
+
+    public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
+        var tag = request.Tag;
+        var uid = request.Uid;
+        var args = request.Arguments;
         if (args.Count != 2 || args[0].Kind != ImapTokenKind.Atom || !SequenceSet.TryParse(args[0].Text, out var set))
         {
-            return await BadAsync(tag, "Syntax: FETCH set items").ConfigureAwait(false);
+            return await session.BadAsync(tag, "Syntax: FETCH set items").ConfigureAwait(false);
         }
 
         var items = args[1].Kind == ImapTokenKind.List ? args[1].Items.Select(t => t.Text).ToList() : [args[1].Text];
@@ -37,16 +47,15 @@ internal sealed partial class ImapSession
         {
             if (!IsFetchItem(item))
             {
-                return await BadAsync(tag, $"Unknown FETCH item {item}").ConfigureAwait(false);
+                return await session.BadAsync(tag, $"Unknown FETCH item {item}").ConfigureAwait(false);
             }
         }
 
-        if (!ValidateSet(set, uid))
+        var selected = session.Selected!;
+        if (!selected.IsValidSet(set, uid))
         {
-            return await BadAsync(tag, "Invalid message sequence number").ConfigureAwait(false);
+            return await session.BadAsync(tag, "Invalid message sequence number").ConfigureAwait(false);
         }
-
-        var selected = _selected!;
 
         // RFC 3501 §6.4.5: BODY[...], RFC822 and RFC822.TEXT set \Seen; decided first, so the FLAGS sent are the new ones.
         var setsSeen = items.Exists(i => i.ToUpperInvariant() is "RFC822" or "RFC822.TEXT"
@@ -56,12 +65,12 @@ internal sealed partial class ImapSession
         // RFC 3516: BINARY of a part whose transfer encoding is unknown fails the whole FETCH.
         foreach (var index in items.Exists(i => BinaryItem.IsMatch(i)) ? selected.Resolve(set, uid) : [])
         {
-            var root = await StructureAsync(selected.Messages[index].Uid).ConfigureAwait(false);
+            var root = await selected.StructureAsync(selected.Messages[index].Uid, session.Aborted).ConfigureAwait(false);
             foreach (var item in items.Where(i => BinaryItem.IsMatch(i)))
             {
                 if (BinaryPart(root, BinaryItem.Match(item).Groups[2].Value) is { } part && part.TransferEncoding is not ("7bit" or "8bit" or "binary" or "base64" or "quoted-printable"))
                 {
-                    return No(tag, "[UNKNOWN-CTE] Unknown Content-Transfer-Encoding");
+                    return session.No(tag, "[UNKNOWN-CTE] Unknown Content-Transfer-Encoding");
                 }
             }
         }
@@ -73,7 +82,7 @@ internal sealed partial class ImapSession
             var seenChanged = false;
             if (setsSeen && !selected.ReadOnly && (info.Flags & MessageFlags.Seen) == 0)
             {
-                var changed = await selected.View.StoreFlagsAsync(UidSet.FromUids([info.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, _connection.Aborted).ConfigureAwait(false);
+                var changed = await selected.View.StoreFlagsAsync(UidSet.FromUids([info.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, session.Aborted).ConfigureAwait(false);
                 foreach (var c in changed.Changed)
                 {
                     selected.Update(c);
@@ -82,49 +91,49 @@ internal sealed partial class ImapSession
                 }
             }
 
-            _connection.Write($"* {index + 1} FETCH (");
+            session.Connection.Write($"* {index + 1} FETCH (");
             var first = true;
             foreach (var item in items)
             {
                 var upper = item.ToUpperInvariant();
                 if (!first)
                 {
-                    _connection.Write(" "u8);
+                    session.Connection.Write(" "u8);
                 }
 
                 first = false;
                 switch (upper)
                 {
                     case "UID":
-                        _connection.Write($"UID {info.Uid}");
+                        session.Connection.Write($"UID {info.Uid}");
                         break;
                     case "FLAGS":
-                        _connection.Write("FLAGS " + FlagsOf(info));
+                        session.Connection.Write("FLAGS " + session.FlagsOf(info));
                         break;
                     case "INTERNALDATE":
-                        _connection.Write("INTERNALDATE " + ImapFormat.DateTime(info.InternalDate));
+                        session.Connection.Write("INTERNALDATE " + ImapFormat.DateTime(info.InternalDate));
                         break;
                     case "RFC822.SIZE":
-                        _connection.Write("RFC822.SIZE " + info.Size.ToString(CultureInfo.InvariantCulture));
+                        session.Connection.Write("RFC822.SIZE " + info.Size.ToString(CultureInfo.InvariantCulture));
                         break;
                     case "ENVELOPE" or "BODY" or "BODYSTRUCTURE":
-                        var root = await StructureAsync(info.Uid).ConfigureAwait(false);
-                        _connection.Write(upper + " " + (upper == "ENVELOPE" ? ImapStructureWriter.Envelope(Envelope.FromMessage(root)) : ImapStructureWriter.BodyStructure(root, upper == "BODYSTRUCTURE", _imap4rev2)));
+                        var root = await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false);
+                        session.Connection.Write(upper + " " + (upper == "ENVELOPE" ? ImapStructureWriter.Envelope(Envelope.FromMessage(root)) : ImapStructureWriter.BodyStructure(root, upper == "BODYSTRUCTURE", session.Imap4rev2)));
                         break;
                     case "RFC822":
-                        await StreamRangeAsync("RFC822", info.Uid, 0, info.Size).ConfigureAwait(false);
+                        await StreamRangeAsync(session, "RFC822", info.Uid, 0, info.Size).ConfigureAwait(false);
                         break;
                     case "RFC822.HEADER" or "RFC822.TEXT":
-                        var r = await StructureAsync(info.Uid).ConfigureAwait(false);
-                        await (upper == "RFC822.HEADER" ? StreamRangeAsync(upper, info.Uid, 0, r.BodyOffset) : StreamRangeAsync(upper, info.Uid, r.BodyOffset, r.EndOffset - r.BodyOffset)).ConfigureAwait(false);
+                        var r = await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false);
+                        await (upper == "RFC822.HEADER" ? StreamRangeAsync(session, upper, info.Uid, 0, r.BodyOffset) : StreamRangeAsync(session, upper, info.Uid, r.BodyOffset, r.EndOffset - r.BodyOffset)).ConfigureAwait(false);
                         break;
                     case var _ when BinaryItem.Match(item) is { Success: true } binary:
                         var binarySection = binary.Groups[2].Value;
-                        var target = BinaryPart(await StructureAsync(info.Uid).ConfigureAwait(false), binarySection);
-                        var decoded = target is null ? [] : TransferDecoding.Decode(await LoadAsync(info.Uid, target.BodyOffset, target.BodySize).ConfigureAwait(false), target.TransferEncoding);
+                        var target = BinaryPart(await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false), binarySection);
+                        var decoded = target is null ? [] : TransferDecoding.Decode(await selected.LoadAsync(info.Uid, target.BodyOffset, target.BodySize, session.Aborted).ConfigureAwait(false), target.TransferEncoding);
                         if (binary.Groups[1].Value.Equals("BINARY.SIZE", StringComparison.OrdinalIgnoreCase))
                         {
-                            _connection.Write($"BINARY.SIZE[{binarySection}] {decoded.Length}");
+                            session.Connection.Write($"BINARY.SIZE[{binarySection}] {decoded.Length}");
                             break;
                         }
 
@@ -138,26 +147,26 @@ internal sealed partial class ImapSession
                         }
 
                         // RFC 3516 §4.2: data holding NUL goes as a literal8.
-                        _connection.Write(Array.IndexOf(decoded, (byte)0) >= 0 ? $"{binaryName} ~{{{decoded.Length}}}\r\n" : $"{binaryName} {{{decoded.Length}}}\r\n");
-                        _connection.Write(decoded);
+                        session.Connection.Write(Array.IndexOf(decoded, (byte)0) >= 0 ? $"{binaryName} ~{{{decoded.Length}}}\r\n" : $"{binaryName} {{{decoded.Length}}}\r\n");
+                        session.Connection.Write(decoded);
                         break;
                     default:
                         var m = SectionItem.Match(item);
                         var section = m.Groups[2].Value;
-                        await FetchSectionAsync(info, section, m.Groups[3].Success ? long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : null, m.Groups[3].Success ? long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) : 0).ConfigureAwait(false);
+                        await FetchSectionAsync(session, info, section, m.Groups[3].Success ? long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : null, m.Groups[3].Success ? long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture) : 0).ConfigureAwait(false);
                         break;
                 }
             }
 
             if (seenChanged && !flagsRequested)
             {
-                _connection.Write(" FLAGS " + FlagsOf(info));
+                session.Connection.Write(" FLAGS " + session.FlagsOf(info));
             }
 
-            _connection.Write(")\r\n"u8);
+            session.Connection.Write(")\r\n"u8);
         }
 
-        return Ok(tag, "FETCH completed");
+        return session.Ok(tag, "FETCH completed");
     }
 
     /// <summary>The part BINARY[section] decodes: the message body itself for an empty section.</summary>
@@ -178,67 +187,67 @@ internal sealed partial class ImapSession
     /// BODY[section]&lt;origin.count&gt;: every section but HEADER.FIELDS(.NOT) is a byte range of the stored message,
     /// streamed from the store (RFC 3501 §6.4.5); only the structure (offsets) and filtered headers are in memory.
     /// </summary>
-    private async ValueTask FetchSectionAsync(MessageInfo info, string section, long? origin, long count)
+    private static async ValueTask FetchSectionAsync(ImapSession session, MessageInfo info, string section, long? origin, long count)
     {
         var name = $"BODY[{section}]" + (origin is { } o ? $"<{o}>" : string.Empty);
         if (section.Length == 0 && origin is null)
         {
-            await StreamRangeAsync(name, info.Uid, 0, info.Size).ConfigureAwait(false);
+            await StreamRangeAsync(session, name, info.Uid, 0, info.Size).ConfigureAwait(false);
             return;
         }
 
-        var root = await StructureAsync(info.Uid).ConfigureAwait(false);
+        var root = await session.Selected!.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false);
         var (from, to, fields, exclude) = SectionRange(root, info.Size, section);
         if (fields is null)
         {
             var start = origin is { } partial ? Math.Min(from + partial, to) : from;
             var end = origin is null ? to : Math.Min(to, start + count);
-            await StreamRangeAsync(name, info.Uid, start, end - start).ConfigureAwait(false);
+            await StreamRangeAsync(session, name, info.Uid, start, end - start).ConfigureAwait(false);
             return;
         }
 
-        var bytes = HeaderFilter.Select(await LoadAsync(info.Uid, from, to - from).ConfigureAwait(false), fields, exclude);
+        var bytes = HeaderFilter.Select(await session.Selected!.LoadAsync(info.Uid, from, to - from, session.Aborted).ConfigureAwait(false), fields, exclude);
         if (origin is { } p)
         {
             var start = (int)Math.Min(p, bytes.Length);
             bytes = bytes[start..(int)Math.Min(bytes.Length, start + count)];
         }
 
-        _connection.Write($"{name} {{{bytes.Length}}}\r\n");
-        _connection.Write(bytes);
+        session.Connection.Write($"{name} {{{bytes.Length}}}\r\n");
+        session.Connection.Write(bytes);
     }
 
     /// <summary>Sends a byte range of a stored message as a literal, copied from the store's stream in blocks.</summary>
-    private async ValueTask StreamRangeAsync(string name, uint uid, long offset, long length)
+    private static async ValueTask StreamRangeAsync(ImapSession session, string name, uint uid, long offset, long length)
     {
-        await using var stream = await _selected!.View.OpenContentAsync(uid, offset, length, _connection.Aborted).ConfigureAwait(false);
+        await using var stream = await session.Selected!.View.OpenContentAsync(uid, offset, length, session.Aborted).ConfigureAwait(false);
         if (stream is null)
         {
             // Expunged by another session meanwhile: RFC 2180 §4.1.2 allows NIL.
-            _connection.Write($"{name} NIL");
+            session.Connection.Write($"{name} NIL");
             return;
         }
 
-        _connection.Write($"{name} {{{length}}}\r\n");
+        session.Connection.Write($"{name} {{{length}}}\r\n");
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
             long sent = 0;
             int n;
-            while (sent < length && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), _connection.Aborted).ConfigureAwait(false)) > 0)
+            while (sent < length && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), session.Aborted).ConfigureAwait(false)) > 0)
             {
-                _connection.Output.Write(buffer.AsSpan(0, n));
+                session.Connection.Output.Write(buffer.AsSpan(0, n));
                 sent += n;
-                if (_connection.Output.UnflushedBytes >= 64 * 1024)
+                if (session.Connection.Output.UnflushedBytes >= 64 * 1024)
                 {
-                    await _connection.FlushAsync().ConfigureAwait(false);
+                    await session.Connection.FlushAsync().ConfigureAwait(false);
                 }
             }
 
             // The literal's length was announced: a shorter file would desynchronise the client, so pad it.
             for (; sent < length; sent++)
             {
-                _connection.Output.Write(" "u8);
+                session.Connection.Output.Write(" "u8);
             }
         }
         finally
@@ -294,43 +303,5 @@ internal sealed partial class ImapSession
         var names = spec[(open + 1)..spec.LastIndexOf(')')].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim('"')).ToList();
         var (from, to, _, _) = Range(target.HeaderOffset, target.BodyOffset);
         return (from, to, names, spec.StartsWith("HEADER.FIELDS.NOT", StringComparison.Ordinal));
-    }
-
-    /// <summary>Reads a byte range of a stored message (a whole message for SEARCH on text, one part for BINARY).</summary>
-    private async ValueTask<byte[]> LoadAsync(uint uid, long offset = 0, long? length = null)
-    {
-        await using var stream = await _selected!.View.OpenContentAsync(uid, offset, length, _connection.Aborted).ConfigureAwait(false);
-        if (stream is null)
-        {
-            return [];
-        }
-
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy, _connection.Aborted).ConfigureAwait(false);
-        return copy.ToArray();
-    }
-
-    /// <summary>A message's MIME structure, from the server-wide cache or parsed from the store's stream (never loaded whole).</summary>
-    private async ValueTask<MimeEntity> StructureAsync(uint uid, byte[]? content = null)
-    {
-        var cache = StructureCache.For(_context, _options.StructureCacheSize);
-        var key = _selected!.Key;
-        if (cache.TryGet(key, uid, out var root))
-        {
-            return root;
-        }
-
-        if (content is not null)
-        {
-            root = MimeParser.Parse(content);
-        }
-        else
-        {
-            await using var stream = await _selected.View.OpenContentAsync(uid, 0, null, _connection.Aborted).ConfigureAwait(false);
-            root = stream is null ? MimeParser.Parse(ReadOnlySpan<byte>.Empty) : await MimeParser.ParseAsync(stream, null, _connection.Aborted).ConfigureAwait(false);
-        }
-
-        cache.Add(key, uid, root);
-        return root;
     }
 }

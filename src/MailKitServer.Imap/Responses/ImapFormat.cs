@@ -4,7 +4,7 @@ using MailKitServer.Imap.Parsing;
 using MailKitServer.Mime;
 using MailKitServer.Storage;
 
-namespace MailKitServer.Imap.Session;
+namespace MailKitServer.Imap.Responses;
 
 /// <summary>Formatting of IMAP response values.</summary>
 internal static class ImapFormat

@@ -1,7 +1,8 @@
 using System.Globalization;
 using MailKitServer.Imap.Parsing;
+using MailKitServer.Imap.Responses;
 
-namespace MailKitServer.Imap.Session;
+namespace MailKitServer.Imap.Search;
 
 /// <summary>Parses SEARCH keys (RFC 3501 §6.4.4) into a <see cref="SearchKey"/> tree.</summary>
 internal static class SearchParser

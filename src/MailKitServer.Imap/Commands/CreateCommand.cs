@@ -1,0 +1,34 @@
+using MailKitServer.Imap.Parsing;
+using MailKitServer.Imap.Responses;
+using MailKitServer.Imap.Session;
+using MailKitServer.Storage;
+
+namespace MailKitServer.Imap.Commands;
+
+/// <summary>CREATE (RFC 9051 §6.3.4), with CREATE-SPECIAL-USE (RFC 6154 §3): CREATE name (USE (\Sent)).</summary>
+internal sealed class CreateCommand() : ImapCommand("CREATE", CommandStates.LoggedIn)
+{
+    public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
+    {
+        var args = request.Arguments;
+        if (args.Count < 1 || !session.TryMailboxName(args[0], out var name))
+        {
+            return args.Count >= 1 && args[0].Kind != ImapTokenKind.List
+                ? session.No(request.Tag, "[CANNOT] Invalid mailbox name")
+                : await session.BadAsync(request.Tag, "Syntax: CREATE mailbox").ConfigureAwait(false);
+        }
+
+        var role = MailboxRole.None;
+        if (args.Count >= 2 && args[1].Kind == ImapTokenKind.List && args[1].Items.Count == 2 && args[1].Items[0].Text.Equals("USE", StringComparison.OrdinalIgnoreCase))
+        {
+            var use = args[1].Items[1].Items.FirstOrDefault()?.Text.TrimStart('\\') ?? string.Empty;
+            if (!Enum.TryParse(use, ignoreCase: true, out role))
+            {
+                return session.No(request.Tag, "[USEATTR] Unsupported special use");
+            }
+        }
+
+        var result = await session.Account!.CreateAsync(name.TrimEnd('/'), role, session.Aborted).ConfigureAwait(false);
+        return result.Succeeded ? session.Ok(request.Tag, "CREATE completed") : session.No(request.Tag, StoreErrors.Text(result.Status, result.Message));
+    }
+}

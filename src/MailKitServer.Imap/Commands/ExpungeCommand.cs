@@ -1,0 +1,35 @@
+using MailKitServer.Imap.Parsing;
+using MailKitServer.Imap.Responses;
+using MailKitServer.Imap.Session;
+using MailKitServer.Storage;
+
+namespace MailKitServer.Imap.Commands;
+
+/// <summary>EXPUNGE (RFC 9051 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1).</summary>
+internal sealed class ExpungeCommand() : ImapCommand("EXPUNGE", CommandStates.Selected)
+{
+    public override bool HasUidForm => true;
+
+    public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
+    {
+        var selected = session.Selected!;
+        UidSet? limit = null;
+        if (request.Uid)
+        {
+            if (request.Arguments.Count != 1 || !SequenceSet.TryParse(request.Arguments[0].Text, out var set))
+            {
+                return await session.BadAsync(request.Tag, "Syntax: UID EXPUNGE set").ConfigureAwait(false);
+            }
+
+            limit = UidSet.FromUids(selected.Resolve(set, byUid: true).Select(i => selected.Messages[i].Uid));
+        }
+
+        if (selected.ReadOnly)
+        {
+            return session.No(request.Tag, "[READ-ONLY] Mailbox is read-only");
+        }
+
+        var result = await selected.View.ExpungeAsync(limit, session.Aborted).ConfigureAwait(false);
+        return result.Status == StoreStatus.Success ? session.Ok(request.Tag, "EXPUNGE completed") : session.No(request.Tag, StoreErrors.Text(result.Status, null));
+    }
+}

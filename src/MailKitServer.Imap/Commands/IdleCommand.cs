@@ -1,0 +1,52 @@
+using MailKitServer.Imap.Session;
+using MailKitServer.Runtime;
+
+namespace MailKitServer.Imap.Commands;
+
+/// <summary>IDLE (RFC 2177, RFC 9051 §6.3.13): updates are pushed as they happen until the client sends DONE.</summary>
+internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn)
+{
+    public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
+    {
+        var connection = session.Connection;
+        connection.Write("+ idling\r\n"u8);
+        await connection.FlushAsync().ConfigureAwait(false);
+        var done = connection.ReadLineAsync(session.Options.MaxLineLength).AsTask();
+        while (true)
+        {
+            var changes = session.Selected is { Gone: false } s ? s.View.Changes.WaitToReadAsync().AsTask() : Task.Delay(Timeout.Infinite, session.Aborted);
+            var first = await Task.WhenAny(done, changes).ConfigureAwait(false);
+            if (first == done)
+            {
+                break;
+            }
+
+            if (first == changes && changes.IsCompletedSuccessfully && changes is Task<bool> { Result: false })
+            {
+                // The feed ended (the mailbox was deleted or renamed): keep waiting for DONE.
+                await done.ConfigureAwait(false);
+                break;
+            }
+
+            session.SendUpdates(allowExpunge: true);
+            await connection.Output.FlushAsync().ConfigureAwait(false);
+        }
+
+        var read = await done.ConfigureAwait(false);
+        switch (read.Status)
+        {
+            case LineReadStatus.Line when System.Text.Encoding.ASCII.GetString(read.Line.Span).Equals("DONE", StringComparison.OrdinalIgnoreCase):
+                return session.Ok(request.Tag, "IDLE terminated");
+            case LineReadStatus.Line or LineReadStatus.TooLong:
+                return await session.BadAsync(request.Tag, "Expected DONE").ConfigureAwait(false);
+            case LineReadStatus.TimedOut:
+                connection.Write("* BYE Autologout; idle for too long\r\n"u8);
+                return false;
+            case LineReadStatus.ShuttingDown:
+                connection.Write("* BYE [UNAVAILABLE] Server shutting down\r\n"u8);
+                return false;
+            default:
+                return false;
+        }
+    }
+}

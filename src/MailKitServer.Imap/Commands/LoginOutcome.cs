@@ -1,0 +1,26 @@
+using MailKitServer.Imap.Session;
+
+namespace MailKitServer.Imap.Commands;
+
+/// <summary>What LOGIN and AUTHENTICATE do once the directory has decided.</summary>
+internal static class LoginOutcome
+{
+    /// <summary>Opens the user's account and enters the authenticated state (RFC 9051 §6.2.3).</summary>
+    public static async ValueTask<bool> SucceededAsync(ImapSession session, string tag, string userId)
+    {
+        session.Context.AuthThrottle.RecordSuccess(session.Connection.RemoteEndPoint.Address);
+        session.UserId = userId;
+        session.Account = await session.Context.Store.OpenAccountAsync(userId, session.Aborted).ConfigureAwait(false);
+        session.State = ImapState.Authenticated;
+        session.ResetBadCommands();
+        return session.Ok(tag, $"[CAPABILITY {session.Capabilities}] Logged in");
+    }
+
+    /// <summary>Counts the failure, delays the answer (throttling) and answers NO [AUTHENTICATIONFAILED] (RFC 5530).</summary>
+    public static async ValueTask<bool> FailedAsync(ImapSession session, string tag)
+    {
+        session.Context.Metrics.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("protocol", "imap"));
+        await session.Context.AuthThrottle.DelayFailureAsync(session.Connection.RemoteEndPoint.Address, session.Aborted).ConfigureAwait(false);
+        return session.No(tag, "[AUTHENTICATIONFAILED] Authentication failed");
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using MailKitServer.Imap.Parsing;
+using MailKitServer.Imap.Session;
+using MailKitServer.Storage;
+
+namespace MailKitServer.Imap.Commands;
+
+/// <summary>STATUS (RFC 9051 §6.3.11), with STATUS=SIZE (RFC 8438).</summary>
+internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.LoggedIn)
+{
+    public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
+    {
+        var args = request.Arguments;
+        if (args.Count != 2 || args[1].Kind != ImapTokenKind.List || !session.TryMailboxName(args[0], out var name))
+        {
+            return await session.BadAsync(request.Tag, "Syntax: STATUS mailbox (items)").ConfigureAwait(false);
+        }
+
+        if (await session.Account!.GetStatusAsync(name, session.Aborted).ConfigureAwait(false) is null)
+        {
+            return session.No(request.Tag, "[NONEXISTENT] No such mailbox");
+        }
+
+        return await WriteStatusAsync(session, name, args[1].Items).ConfigureAwait(false)
+            ? session.Ok(request.Tag, "STATUS completed")
+            : await session.BadAsync(request.Tag, "Unknown STATUS item").ConfigureAwait(false);
+    }
+
+    /// <summary>Writes one "* STATUS" response (STATUS, and LIST-STATUS of RFC 5819).</summary>
+    /// <returns>False when an item is unknown.</returns>
+    internal static async ValueTask<bool> WriteStatusAsync(ImapSession session, string name, IReadOnlyList<ImapToken> requested)
+    {
+        var status = await session.Account!.GetStatusAsync(name, session.Aborted).ConfigureAwait(false);
+        if (status is null)
+        {
+            return true;
+        }
+
+        var items = new List<string>();
+        foreach (var item in requested)
+        {
+            var value = item.Text.ToUpperInvariant() switch
+            {
+                "MESSAGES" => status.Messages.ToString(CultureInfo.InvariantCulture),
+                "RECENT" => (await CountUnclaimedAsync(session, name, status).ConfigureAwait(false)).ToString(CultureInfo.InvariantCulture),
+                "UIDNEXT" => status.UidNext.ToString(CultureInfo.InvariantCulture),
+                "UIDVALIDITY" => status.UidValidity.ToString(CultureInfo.InvariantCulture),
+                "UNSEEN" => status.Unseen.ToString(CultureInfo.InvariantCulture),
+                "SIZE" => status.Size.ToString(CultureInfo.InvariantCulture),
+                "DELETED" => status.Deleted.ToString(CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            if (value is null)
+            {
+                return false;
+            }
+
+            items.Add(item.Text.ToUpperInvariant() + " " + value);
+        }
+
+        session.Connection.Write($"* STATUS {session.MailboxString(name)} ({string.Join(' ', items)})\r\n");
+        return true;
+    }
+
+    /// <summary>STATUS RECENT: the messages no session has been told about yet (RFC 3501 §6.3.10).</summary>
+    private static async ValueTask<int> CountUnclaimedAsync(ImapSession session, string name, MailboxStatus status)
+    {
+        var claimed = RecentTracker.For(session.Context).Claimed(RecentTracker.Key(session.UserId, name, status.UidValidity));
+        if (status.Messages == 0 || status.UidNext - 1 <= claimed)
+        {
+            return 0;
+        }
+
+        var view = await session.Account!.OpenAsync(name, readOnly: true, session.Aborted).ConfigureAwait(false);
+        if (view is null)
+        {
+            return 0;
+        }
+
+        await using (view.ConfigureAwait(false))
+        {
+            return view.Messages.Count(m => m.Uid > claimed);
+        }
+    }
+}

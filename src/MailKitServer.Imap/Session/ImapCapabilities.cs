@@ -1,0 +1,39 @@
+using MailKitServer.Runtime;
+using MailKitServer.Sasl;
+
+namespace MailKitServer.Imap.Session;
+
+/// <summary>The CAPABILITY list (RFC 9051 §7.2.2): what every session offers, plus what depends on the connection's state.</summary>
+internal static class ImapCapabilities
+{
+    /// <summary>The capabilities of a session, as the CAPABILITY response and response code list them.</summary>
+    /// <param name="options">The listener's options.</param>
+    /// <param name="connection">The connection (TLS decides STARTTLS, LOGINDISABLED and the SASL mechanisms).</param>
+    /// <param name="authenticated">Whether the session has logged in (the login-only capabilities go then).</param>
+    /// <returns>The space-separated list.</returns>
+    public static string For(ImapOptions options, MailConnection connection, bool authenticated)
+    {
+        var caps = new List<string>
+        {
+            "IMAP4rev1", "IMAP4rev2", options.LiteralPlus ? "LITERAL+" : "LITERAL-", "UTF8=ACCEPT", "SASL-IR", "ID", "ENABLE", "IDLE",
+            "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
+            "ESEARCH", "SEARCHRES", "BINARY", "STATUS=SIZE", "MULTIAPPEND", $"APPENDLIMIT={options.AppendLimit}",
+        };
+        if (!authenticated)
+        {
+            if (options.EnableStartTls && !connection.IsSecure)
+            {
+                caps.Add("STARTTLS");
+            }
+
+            if (!SaslMechanisms.AllowsPlainText(connection))
+            {
+                caps.Add("LOGINDISABLED");
+            }
+
+            caps.AddRange(SaslMechanisms.Advertised(connection).Select(m => "AUTH=" + m));
+        }
+
+        return string.Join(' ', caps);
+    }
+}
