@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 
 namespace MailKitServer.Benchmarks;
 
@@ -8,7 +8,7 @@ namespace MailKitServer.Benchmarks;
 [MemoryDiagnoser]
 public class FetchWritingBenchmarks
 {
-    private MimeEntity _root = null!;
+    private StructurePart _root = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -21,11 +21,11 @@ public class FetchWritingBenchmarks
             .Append("--inner\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe report.\r\n--inner\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>The report.</p>\r\n--inner--\r\n")
             .Append("--outer\r\nContent-Type: application/pdf; name=\"q4.pdf\"\r\nContent-Disposition: attachment; filename=\"q4.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n")
             .Append("--outer--\r\n").ToString();
-        _root = MimeParser.Parse(Encoding.UTF8.GetBytes(message));
+        _root = StructureParser.Parse(Encoding.UTF8.GetBytes(message));
     }
 
     [Benchmark]
-    public int Envelope() => ImapStructureWriter.Envelope(Mime.Envelope.FromMessage(_root)).Length;
+    public int Envelope() => ImapStructureWriter.Envelope(ImapEnvelope.FromMessage(_root)).Length;
 
     [Benchmark]
     public int BodyStructure() => ImapStructureWriter.BodyStructure(_root, extensible: true).Length;

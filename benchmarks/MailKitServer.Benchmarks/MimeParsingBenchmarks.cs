@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 
 namespace MailKitServer.Benchmarks;
 
@@ -43,15 +43,15 @@ public class MimeParsingBenchmarks
     public int LargeSize => _large.Length;
 
     [Benchmark]
-    public long Parse2KB() => MimeParser.Parse(_small).EndOffset;
+    public long Parse2KB() => StructureParser.Parse(_small).EndOffset;
 
     [Benchmark]
-    public long Parse10MB() => MimeParser.Parse(_large).Children.Count;
+    public long Parse10MB() => StructureParser.Parse(_large).Children.Count;
 
     [Benchmark]
     public int EnvelopeAndBodyStructure2KB()
     {
-        var root = MimeParser.Parse(_small);
-        return ImapStructureWriter.Envelope(Envelope.FromMessage(root)).Length + ImapStructureWriter.BodyStructure(root, true).Length;
+        var root = StructureParser.Parse(_small);
+        return ImapStructureWriter.Envelope(ImapEnvelope.FromMessage(root)).Length + ImapStructureWriter.BodyStructure(root, true).Length;
     }
 }

@@ -1,15 +1,17 @@
 using System.Text;
-using MailKitServer.Mime;
+using MimeKit;
 
 namespace MailKitServer.Testing;
 
 /// <summary>
-/// A message the sandbox accepted: the SMTP envelope (so BCC recipients are visible), the raw octets as stored,
-/// and the parsed parts a test usually asserts on.
+/// A message the sandbox accepted: the SMTP envelope (so BCC recipients are visible), the raw octets as stored, and
+/// the message parsed by MimeKit (<see cref="MimeMessage"/>, parsed once, when first asked for) with the
+/// conveniences a test usually asserts on.
 /// </summary>
 public sealed class ReceivedMessage
 {
-    private readonly MimeEntity _root;
+    private readonly Lazy<MimeMessage> _message;
+    private readonly Lazy<Parts> _parts;
 
     internal ReceivedMessage(long sequence, string envelopeSender, IReadOnlyList<string> envelopeRecipients, byte[] raw, DateTimeOffset receivedAt)
     {
@@ -18,42 +20,8 @@ public sealed class ReceivedMessage
         EnvelopeRecipients = envelopeRecipients;
         Raw = raw;
         ReceivedAt = receivedAt;
-        _root = MimeParser.Parse(raw);
-        var envelope = Envelope.FromMessage(_root);
-        Subject = envelope.Subject is null ? null : EncodedWords.Decode(Unfold(envelope.Subject));
-        From = Addresses(envelope.From);
-        To = Addresses(envelope.To);
-        Cc = Addresses(envelope.Cc);
-        MessageId = envelope.MessageId;
-        Date = DateParser.TryParse(envelope.Date, out var date) ? date : null;
-        Headers = _root.Headers.Select(h => new KeyValuePair<string, string>(h.Name, EncodedWords.Decode(Unfold(h.Value)))).ToList();
-        foreach (var part in _root.Descendants().Where(p => !p.ContentType.IsMultipart && !p.ContentType.IsMessage))
-        {
-            if (part.EndOffset > raw.Length)
-            {
-                continue;
-            }
-
-            var decoded = TransferDecoding.Decode(raw.AsSpan((int)part.BodyOffset, (int)part.BodySize), part.TransferEncoding);
-            var attachment = part.Disposition?.Disposition == "attachment";
-            if (!attachment && part.ContentType.MediaType == "text" && part.ContentType.SubType is "plain" or "html")
-            {
-                var text = TransferDecoding.ToText(decoded, part.ContentType["charset"]);
-                if (part.ContentType.SubType == "plain")
-                {
-                    TextBody ??= text;
-                }
-                else
-                {
-                    HtmlBody ??= text;
-                }
-
-                continue;
-            }
-
-            var name = part.Disposition?.FileName ?? part.ContentType["name"];
-            Attachments.Add(new ReceivedAttachment(name is null ? null : EncodedWords.Decode(name), part.ContentType.MediaType + "/" + part.ContentType.SubType, decoded));
-        }
+        _message = new Lazy<MimeMessage>(() => MimeMessage.Load(new MemoryStream(raw, writable: false)), LazyThreadSafetyMode.ExecutionAndPublication);
+        _parts = new Lazy<Parts>(() => Parts.Of(MimeMessage), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The order of arrival (1, 2, ...).</summary>
@@ -71,48 +39,84 @@ public sealed class ReceivedMessage
     /// <summary>When the sandbox stored it.</summary>
     public DateTimeOffset ReceivedAt { get; }
 
-    /// <summary>The Subject, RFC 2047 words decoded.</summary>
-    public string? Subject { get; }
+    /// <summary>The message parsed by MimeKit from <see cref="Raw"/> (parsed on first use, then kept).</summary>
+    public MimeMessage MimeMessage => _message.Value;
 
-    /// <summary>The From addresses.</summary>
-    public IReadOnlyList<string> From { get; }
+    /// <summary>The Subject, RFC 2047 words decoded (MimeKit's <see cref="MimeMessage.Subject"/>), or <see langword="null"/>.</summary>
+    public string? Subject => MimeMessage.Subject;
 
-    /// <summary>The To addresses.</summary>
-    public IReadOnlyList<string> To { get; }
+    /// <summary>The From addresses, display names included.</summary>
+    public InternetAddressList From => MimeMessage.From;
 
-    /// <summary>The Cc addresses.</summary>
-    public IReadOnlyList<string> Cc { get; }
+    /// <summary>The To addresses, display names included.</summary>
+    public InternetAddressList To => MimeMessage.To;
 
-    /// <summary>The Message-ID, with its angle brackets.</summary>
-    public string? MessageId { get; }
+    /// <summary>The Cc addresses, display names included. Bcc recipients are only in <see cref="EnvelopeRecipients"/>.</summary>
+    public InternetAddressList Cc => MimeMessage.Cc;
 
-    /// <summary>The Date header, if it parses.</summary>
-    public DateTimeOffset? Date { get; }
+    /// <summary>The Message-ID without its angle brackets (as MimeKit gives it), or <see langword="null"/>.</summary>
+    public string? MessageId => MimeMessage.MessageId;
 
-    /// <summary>Every header field in order, values unfolded and decoded.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+    /// <summary>The Date header, or <see langword="null"/> when it is missing or does not parse (MimeKit gives <see cref="DateTimeOffset.MinValue"/> then).</summary>
+    public DateTimeOffset? Date => MimeMessage.Headers.Contains(HeaderId.Date) && MimeMessage.Date != DateTimeOffset.MinValue ? MimeMessage.Date : null;
 
-    /// <summary>The first text/plain part that is not an attachment, decoded to text.</summary>
-    public string? TextBody { get; }
+    /// <summary>Every header field in order, as MimeKit parsed them (<see cref="Header.Value"/> is unfolded and decoded).</summary>
+    public HeaderList Headers => MimeMessage.Headers;
 
-    /// <summary>The first text/html part that is not an attachment, decoded to text.</summary>
-    public string? HtmlBody { get; }
+    /// <summary>
+    /// The first text/plain part anywhere in the message that is not an attachment, decoded to text. Unlike
+    /// MimeKit's <see cref="MimeMessage.TextBody"/>, which looks only where a mail client would show the body (the
+    /// first part of a multipart/mixed, the preferred part of a multipart/alternative), this takes any text/plain
+    /// part of the message's own tree; parts of an attached message/rfc822 are not searched.
+    /// </summary>
+    public string? TextBody => _parts.Value.Text;
 
-    /// <summary>The other parts, decoded.</summary>
-    public List<ReceivedAttachment> Attachments { get; } = [];
+    /// <summary>The first text/html part that is not an attachment, decoded to text (see <see cref="TextBody"/> for how it differs from MimeKit's).</summary>
+    public string? HtmlBody => _parts.Value.Html;
 
-    /// <summary>The value of the first header field with this name, decoded, or null.</summary>
+    /// <summary>
+    /// Every leaf part except the text/plain and text/html parts that are not attachments: attachments and inline
+    /// parts alike (see <see cref="ReceivedAttachment.IsInline"/>), an attached message/rfc822 as one part. MimeKit's
+    /// <see cref="MimeMessage.Attachments"/> lists only parts with an <c>attachment</c> disposition.
+    /// </summary>
+    public IReadOnlyList<ReceivedAttachment> Attachments => _parts.Value.Attachments;
+
+    /// <summary>The value of the first header field with this name, decoded, or <see langword="null"/>.</summary>
     /// <param name="name">The field name (any case).</param>
     /// <returns>The value.</returns>
-    public string? Header(string name) => Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+    public string? Header(string name) => MimeMessage.Headers[name];
 
     /// <summary>The message as text (UTF-8).</summary>
     /// <returns>The text.</returns>
     public override string ToString() => Encoding.UTF8.GetString(Raw);
 
-    /// <summary>RFC 5322 §2.2.3: a CRLF followed by white space is folding.</summary>
-    private static string Unfold(string value) => value.Replace("\r\n ", " ", StringComparison.Ordinal).Replace("\r\n\t", "\t", StringComparison.Ordinal).Trim();
+    private sealed record Parts(string? Text, string? Html, IReadOnlyList<ReceivedAttachment> Attachments)
+    {
+        public static Parts Of(MimeMessage message)
+        {
+            string? text = null;
+            string? html = null;
+            var attachments = new List<ReceivedAttachment>();
+            foreach (var part in message.BodyParts)
+            {
+                if (part is TextPart { IsAttachment: false } body && (body.IsPlain || body.IsHtml))
+                {
+                    if (body.IsPlain)
+                    {
+                        text ??= body.Text;
+                    }
+                    else
+                    {
+                        html ??= body.Text;
+                    }
 
-    private static List<string> Addresses(IReadOnlyList<EnvelopeAddress>? list) =>
-        list is null ? [] : list.Where(a => !a.IsGroupMarker && a.Address is not null).Select(a => a.Address!).ToList();
+                    continue;
+                }
+
+                attachments.Add(new ReceivedAttachment(part));
+            }
+
+            return new Parts(text, html, attachments);
+        }
+    }
 }

@@ -29,7 +29,8 @@ public class MailSandboxTests
         Assert.Equal("shop@app.test", received.EnvelopeSender);
         Assert.Equal(["carol@customer.test", "audit@app.test"], received.EnvelopeRecipients.Order(StringComparer.Ordinal).Reverse());
         Assert.Equal("Grüße — your order", received.Subject);
-        Assert.Equal(["carol@customer.test"], received.To);
+        Assert.Equal(["carol@customer.test"], received.To.Mailboxes.Select(m => m.Address));
+        Assert.Same(received.MimeMessage.To, received.To);
         Assert.DoesNotContain("audit@app.test", received.ToString(), StringComparison.Ordinal);
         Assert.Equal("Thanks! Order 42.", received.TextBody);
         Assert.Contains("<p>Thanks!</p>", received.HtmlBody, StringComparison.Ordinal);

@@ -30,6 +30,6 @@ public sealed class SharedSandboxTests(SandboxFixture fixture) : IClassFixture<S
 
         var message = await Mail.WaitForMessageAsync();
         Assert.Contains("token=via-submission", message.TextBody);
-        Assert.Contains(message.Headers, h => h.Key == "Received" && h.Value.Contains("ESMTPA", StringComparison.Ordinal));
+        Assert.Contains(message.Headers, h => h.Field == "Received" && h.Value.Contains("ESMTPA", StringComparison.Ordinal));
     }
 }

@@ -5,7 +5,7 @@ using MailKitServer.Imap.Fetch;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Commands;
@@ -118,7 +118,7 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
                         break;
                     case "ENVELOPE" or "BODY" or "BODYSTRUCTURE":
                         var root = await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false);
-                        session.Connection.Write(upper + " " + (upper == "ENVELOPE" ? ImapStructureWriter.Envelope(Envelope.FromMessage(root)) : ImapStructureWriter.BodyStructure(root, upper == "BODYSTRUCTURE", session.Imap4rev2)));
+                        session.Connection.Write(upper + " " + (upper == "ENVELOPE" ? ImapStructureWriter.Envelope(ImapEnvelope.FromMessage(root)) : ImapStructureWriter.BodyStructure(root, upper == "BODYSTRUCTURE", session.Imap4rev2)));
                         break;
                     case "RFC822":
                         await StreamRangeAsync(session, "RFC822", info.Uid, 0, info.Size).ConfigureAwait(false);
@@ -170,7 +170,7 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
     }
 
     /// <summary>The part BINARY[section] decodes: the message body itself for an empty section.</summary>
-    private static MimeEntity? BinaryPart(MimeEntity root, string section) =>
+    private static StructurePart? BinaryPart(StructurePart root, string section) =>
         section.Length == 0 ? root : root.FindPart(section.Split('.').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList());
 
     private static bool IsFetchItem(string item) =>
@@ -260,7 +260,7 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
     /// The byte range [From, To) a section names; for HEADER.FIELDS(.NOT) the header range and the field names.
     /// A part that does not exist is an empty range.
     /// </summary>
-    private static (long From, long To, List<string>? Fields, bool Exclude) SectionRange(MimeEntity root, long size, string section)
+    private static (long From, long To, List<string>? Fields, bool Exclude) SectionRange(StructurePart root, long size, string section)
     {
         var match = Regex.Match(section, @"^((?:\d+\.)*\d+)?\.?(.*)$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         var numbers = match.Groups[1].Success && match.Groups[1].Value.Length > 0 ? match.Groups[1].Value.Split('.').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList() : [];

@@ -3,7 +3,7 @@ using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Search;
 using MailKitServer.Imap.Session;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Commands;
@@ -65,7 +65,7 @@ internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Sele
         {
             var info = selected.Messages[i];
             byte[]? content = null;
-            MimeEntity? root = null;
+            StructurePart? root = null;
             if (key.NeedsContent)
             {
                 content = await selected.LoadAsync(info.Uid, 0, null, session.Aborted).ConfigureAwait(false);

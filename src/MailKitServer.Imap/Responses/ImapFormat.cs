@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MailKitServer.Imap.Parsing;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Responses;

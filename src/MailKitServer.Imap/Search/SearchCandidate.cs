@@ -1,10 +1,10 @@
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Search;
 
 /// <summary>A message being matched against a SEARCH query, with its content when the query needs it.</summary>
-internal sealed class SearchCandidate(MessageInfo info, int sequence, int count, uint largestUid, byte[]? content, MimeEntity? root, UidSet saved, bool recent)
+internal sealed class SearchCandidate(MessageInfo info, int sequence, int count, uint largestUid, byte[]? content, StructurePart? root, UidSet saved, bool recent)
 {
     private List<string>? _texts;
 
@@ -16,7 +16,7 @@ internal sealed class SearchCandidate(MessageInfo info, int sequence, int count,
 
     public uint LargestUid { get; } = largestUid;
 
-    public MimeEntity? Root { get; } = root;
+    public StructurePart? Root { get; } = root;
 
     /// <summary>Whether the message is \Recent in this session.</summary>
     public bool IsRecent { get; } = recent;
@@ -24,5 +24,5 @@ internal sealed class SearchCandidate(MessageInfo info, int sequence, int count,
     /// <summary>The saved search result, for "$" as a search key (RFC 5182).</summary>
     public UidSet Saved { get; } = saved;
 
-    public IReadOnlyList<string> BodyTexts => _texts ??= content is null || Root is null ? [] : MimeText.BodyTexts(content, Root).ToList();
+    public IReadOnlyList<string> BodyTexts => _texts ??= content is null || Root is null ? [] : SearchText.BodyTexts(content, Root).ToList();
 }

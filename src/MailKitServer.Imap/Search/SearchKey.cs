@@ -1,5 +1,5 @@
 using MailKitServer.Imap.Parsing;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Search;
@@ -63,7 +63,7 @@ internal sealed class SearchKey
             "HEADER" => c.Root!.Headers.Any(h => h.Name.Equals(Field, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(h.Value), Text!)),
             "FROM" or "TO" or "CC" or "BCC" or "SUBJECT" => c.Root!.Headers.Any(h => h.Name.Equals(Kind, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(h.Value), Text!)),
             "BODY" => c.BodyTexts.Any(t => Contains(t, Text!)),
-            "TEXT" => Contains(MimeText.Headers(c.Root!), Text!) || c.BodyTexts.Any(t => Contains(t, Text!)),
+            "TEXT" => Contains(SearchText.Headers(c.Root!), Text!) || c.BodyTexts.Any(t => Contains(t, Text!)),
             _ => false,
         };
     }

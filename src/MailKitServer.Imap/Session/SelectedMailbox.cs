@@ -1,6 +1,6 @@
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Session;
@@ -112,7 +112,7 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
     }
 
     /// <summary>A message's MIME structure, from the server-wide cache or parsed from the store's stream (never loaded whole).</summary>
-    public async ValueTask<MimeEntity> StructureAsync(uint uid, CancellationToken cancellationToken, byte[]? content = null)
+    public async ValueTask<StructurePart> StructureAsync(uint uid, CancellationToken cancellationToken, byte[]? content = null)
     {
         if (structures.TryGet(Key, uid, out var root))
         {
@@ -121,12 +121,12 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
 
         if (content is not null)
         {
-            root = MimeParser.Parse(content);
+            root = StructureParser.Parse(content);
         }
         else
         {
             await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
-            root = stream is null ? MimeParser.Parse(ReadOnlySpan<byte>.Empty) : await MimeParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
+            root = stream is null ? StructureParser.Parse(ReadOnlySpan<byte>.Empty) : await StructureParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
         }
 
         structures.Add(Key, uid, root);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 using MailKitServer.Runtime;
 
 namespace MailKitServer.Imap.Session;
@@ -13,7 +13,7 @@ namespace MailKitServer.Imap.Session;
 internal sealed class StructureCache
 {
     private static readonly ConditionalWeakTable<MailServerContext, StructureCache> Caches = [];
-    private readonly ConcurrentDictionary<(string Mailbox, uint Uid), (MimeEntity Root, long Stamp)> _entries = new();
+    private readonly ConcurrentDictionary<(string Mailbox, uint Uid), (StructurePart Root, long Stamp)> _entries = new();
     private readonly int _capacity;
     private long _stamp;
 
@@ -22,7 +22,7 @@ internal sealed class StructureCache
     /// <summary>The cache of one running server.</summary>
     public static StructureCache For(MailServerContext context, int capacity) => Caches.GetValue(context, _ => new StructureCache(capacity));
 
-    public bool TryGet(string mailboxKey, uint uid, out MimeEntity root)
+    public bool TryGet(string mailboxKey, uint uid, out StructurePart root)
     {
         if (_entries.TryGetValue((mailboxKey, uid), out var entry))
         {
@@ -34,7 +34,7 @@ internal sealed class StructureCache
         return false;
     }
 
-    public void Add(string mailboxKey, uint uid, MimeEntity root)
+    public void Add(string mailboxKey, uint uid, StructurePart root)
     {
         if (_entries.Count >= _capacity)
         {

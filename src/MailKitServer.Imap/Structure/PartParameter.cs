@@ -1,6 +1,6 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>A Content-Type or Content-Disposition parameter, with RFC 2231 continuations joined and its charset decoded.</summary>
 /// <param name="Name">The parameter name, lower case.</param>
 /// <param name="Value">The decoded value.</param>
-public sealed record MimeParameter(string Name, string Value);
+internal sealed record PartParameter(string Name, string Value);

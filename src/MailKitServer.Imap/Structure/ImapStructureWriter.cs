@@ -1,18 +1,18 @@
 using System.Globalization;
 using System.Text;
 
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>
 /// Writes ENVELOPE, BODY and BODYSTRUCTURE in IMAP syntax (RFC 3501 §7.4.2, RFC 9051 §7.5.2). Strings that hold
 /// CR, LF, NUL or non-ASCII are written as literals, as IMAP4rev1 requires outside UTF8=ACCEPT.
 /// </summary>
-public static class ImapStructureWriter
+internal static class ImapStructureWriter
 {
     /// <summary>Writes the ENVELOPE of a message.</summary>
     /// <param name="envelope">The envelope.</param>
     /// <returns>The parenthesised list.</returns>
-    public static string Envelope(Envelope envelope)
+    public static string Envelope(ImapEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var sb = new StringBuilder("(");
@@ -37,7 +37,7 @@ public static class ImapStructureWriter
     /// <param name="extensible">True for BODYSTRUCTURE, false for BODY.</param>
     /// <param name="imap4rev2">Whether message/global is shown as an encapsulated message (RFC 9051 §7.5.2); IMAP4rev1 knows only message/rfc822.</param>
     /// <returns>The parenthesised structure.</returns>
-    public static string BodyStructure(MimeEntity entity, bool extensible, bool imap4rev2 = false)
+    public static string BodyStructure(StructurePart entity, bool extensible, bool imap4rev2 = false)
     {
         ArgumentNullException.ThrowIfNull(entity);
         var sb = new StringBuilder();
@@ -83,7 +83,7 @@ public static class ImapStructureWriter
         sb.Append('"');
     }
 
-    private static void Write(StringBuilder sb, MimeEntity e, bool extensible, bool rev2)
+    private static void Write(StringBuilder sb, StructurePart e, bool extensible, bool rev2)
     {
         var type = e.ContentType;
         sb.Append('(');
@@ -119,7 +119,7 @@ public static class ImapStructureWriter
         sb.Append(' ');
 
         // RFC 2045 §5.2: a text part without a charset is us-ascii; say so, as Dovecot does.
-        Parameters(sb, type.MediaType == "text" && type["charset"] is null ? [.. type.RawParameters, new MimeParameter("charset", "us-ascii")] : type.RawParameters);
+        Parameters(sb, type.MediaType == "text" && type["charset"] is null ? [.. type.RawParameters, new PartParameter("charset", "us-ascii")] : type.RawParameters);
         sb.Append(' ');
         NString(sb, e.GetHeader("Content-ID"));
         sb.Append(' ');
@@ -129,7 +129,7 @@ public static class ImapStructureWriter
         sb.Append(' ').Append(e.BodySize.ToString(CultureInfo.InvariantCulture));
         if (type.IsMessage && (rev2 || type.SubType == "rfc822") && e.Message is { } inner)
         {
-            sb.Append(' ').Append(Envelope(Mime.Envelope.FromMessage(inner))).Append(' ');
+            sb.Append(' ').Append(Envelope(ImapEnvelope.FromMessage(inner))).Append(' ');
             Write(sb, inner, extensible, rev2);
             sb.Append(' ').Append(e.BodyLines.ToString(CultureInfo.InvariantCulture));
         }
@@ -148,7 +148,7 @@ public static class ImapStructureWriter
         sb.Append(')');
     }
 
-    private static void Extension(StringBuilder sb, MimeEntity e)
+    private static void Extension(StringBuilder sb, StructurePart e)
     {
         // body-fld-dsp body-fld-lang body-fld-loc
         sb.Append(' ');
@@ -195,7 +195,7 @@ public static class ImapStructureWriter
         NString(sb, e.GetHeader("Content-Location"));
     }
 
-    private static void Parameters(StringBuilder sb, IReadOnlyList<MimeParameter> parameters)
+    private static void Parameters(StringBuilder sb, IReadOnlyList<PartParameter> parameters)
     {
         if (parameters.Count == 0)
         {

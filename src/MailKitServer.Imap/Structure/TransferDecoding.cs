@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>Content-Transfer-Encoding decoders (RFC 2045 §6): base64 and quoted-printable, tolerant of the usual damage.</summary>
-public static class TransferDecoding
+internal static class TransferDecoding
 {
     /// <summary>Decodes base64, skipping white space and characters outside the alphabet (RFC 2045 §6.8).</summary>
     /// <param name="input">The encoded octets.</param>

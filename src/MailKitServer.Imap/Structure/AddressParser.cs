@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>Parses address lists (RFC 5322 §3.4 with groups and the obsolete forms of §4.4) into ENVELOPE addresses.</summary>
-public static class AddressParser
+internal static class AddressParser
 {
     /// <summary>Placeholder host for a mailbox without a domain, as Dovecot writes it.</summary>
     public const string MissingDomain = "MISSING_DOMAIN";

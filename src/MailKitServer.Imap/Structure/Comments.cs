@@ -1,4 +1,4 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>RFC 5322 §3.2.2 comments: parenthesised, nestable, with quoted-pairs.</summary>
 internal static class Comments

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 using MailKitServer.TestSupport;
 
-namespace MailKitServer.Tests.Mime;
+namespace MailKitServer.Imap.Tests.Structure;
 
 /// <summary>
 /// Our ENVELOPE, BODY and BODYSTRUCTURE against Dovecot's for the same messages: each message is APPENDed to a
@@ -107,14 +107,14 @@ public class DovecotComparisonTests
     public async Task Envelope_and_bodystructure_match_dovecot()
     {
         await using var dovecot = await Dovecot.StartAsync();
-        var corpus = MimeCorpus.All();
+        var corpus = StructureCorpus.All();
         var ours = new Dictionary<string, Dictionary<string, string>>();
         foreach (var (name, message) in corpus)
         {
-            var root = MimeParser.Parse(message);
+            var root = StructureParser.Parse(message);
             ours[name] = new Dictionary<string, string>
             {
-                ["ENVELOPE"] = ImapStructureWriter.Envelope(Envelope.FromMessage(root)),
+                ["ENVELOPE"] = ImapStructureWriter.Envelope(ImapEnvelope.FromMessage(root)),
                 ["BODY"] = ImapStructureWriter.BodyStructure(root, extensible: false),
                 ["BODYSTRUCTURE"] = ImapStructureWriter.BodyStructure(root, extensible: true),
             };

@@ -1,9 +1,9 @@
 using System.Text;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 
-namespace MailKitServer.Tests.Mime;
+namespace MailKitServer.Imap.Tests.Structure;
 
-public class MimeDecodingTests
+public class StructureDecodingTests
 {
     [Theory]
     [InlineData("=?utf-8?q?caf=C3=A9?=", "café")]
@@ -19,17 +19,6 @@ public class MimeDecodingTests
     [InlineData("no words here", "no words here")]
     public void Encoded_words_are_decoded_and_adjacent_ones_joined(string input, string expected) =>
         Assert.Equal(expected, EncodedWords.Decode(input));
-
-    [Fact]
-    public void Encoding_round_trips_through_decoding()
-    {
-        var text = "Grüße aus Köln — a rather long subject line that needs more than one encoded word ✉";
-        var encoded = EncodedWords.Encode(text);
-        Assert.True(Ascii.IsValid(encoded));
-        Assert.All(encoded.Split("\r\n "), w => Assert.True(w.Length <= 75, w));
-        Assert.Equal(text, EncodedWords.Decode(encoded.Replace("\r\n", string.Empty, StringComparison.Ordinal)));
-        Assert.Equal("plain ascii", EncodedWords.Encode("plain ascii"));
-    }
 
     [Fact]
     public void Rfc2231_parameters_are_joined_and_decoded()
@@ -78,9 +67,9 @@ public class MimeDecodingTests
     {
         var text = "Subject: s\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\npre\r\n--B\r\nContent-Type: text/plain\r\n\r\none\r\ntwo\r\n--B\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\n\r\ninner body\r\n--B--\r\nepilogue\r\n";
         var bytes = Encoding.ASCII.GetBytes(text);
-        var root = MimeParser.Parse(bytes);
-        string Body(MimeEntity e) => text[(int)e.BodyOffset..(int)e.EndOffset];
-        string Header(MimeEntity e) => text[(int)e.HeaderOffset..(int)e.BodyOffset];
+        var root = StructureParser.Parse(bytes);
+        string Body(StructurePart e) => text[(int)e.BodyOffset..(int)e.EndOffset];
+        string Header(StructurePart e) => text[(int)e.HeaderOffset..(int)e.BodyOffset];
         Assert.Equal("pre\r\n--B\r\nContent-Type: text/plain\r\n\r\none\r\ntwo\r\n--B\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\n\r\ninner body\r\n--B--\r\nepilogue\r\n", Body(root));
         var part1 = root.FindPart([1])!;
         Assert.Equal("Content-Type: text/plain\r\n\r\n", Header(part1));
@@ -97,56 +86,17 @@ public class MimeDecodingTests
     [Fact]
     public void Tolerates_deep_nesting_nul_bytes_long_lines_and_huge_headers()
     {
-        var deep = MimeParser.Parse(Encoding.ASCII.GetBytes(MimeCorpus.Nested(1000)));
-        Assert.True(deep.Descendants().Count() <= MimeParserOptions.Default.MaxDepth + 1);
+        var deep = StructureParser.Parse(Encoding.ASCII.GetBytes(StructureCorpus.Nested(1000)));
+        Assert.True(deep.Descendants().Count() <= StructureLimits.Default.MaxDepth + 1);
 
-        var limited = MimeParser.Parse(Encoding.ASCII.GetBytes("Subject: x\r\nX-Big: " + new string('a', 400_000) + "\r\nFrom: late@x.test\r\n\r\nbody"), new MimeParserOptions { MaxHeaderBytes = 1000 });
+        var limited = StructureParser.Parse(Encoding.ASCII.GetBytes("Subject: x\r\nX-Big: " + new string('a', 400_000) + "\r\nFrom: late@x.test\r\n\r\nbody"), new StructureLimits { MaxHeaderBytes = 1000 });
         Assert.True(limited.HeaderTruncated);
         Assert.Equal("x", limited.GetHeader("Subject"));
         Assert.Equal("body", Encoding.ASCII.GetString(Encoding.ASCII.GetBytes("Subject: x\r\nX-Big: " + new string('a', 400_000) + "\r\nFrom: late@x.test\r\n\r\nbody").AsSpan((int)limited.BodyOffset)));
 
-        var empty = MimeParser.Parse([]);
+        var empty = StructureParser.Parse([]);
         Assert.Equal(0, empty.EndOffset);
         Assert.Empty(empty.Headers);
         Assert.Equal("text", empty.ContentType.MediaType);
-    }
-
-    [Fact]
-    public void Composed_delivery_status_notification_parses_back()
-    {
-        var original = "From: sender@example.test\r\nSubject: lost\r\n\r\nhello\r\n"u8.ToArray();
-        var report = new MultipartBuilder("report", ("report-type", "delivery-status"));
-        report.Parts.Add(new TextPartBuilder("Your message could not be delivered to nobody@remote.test.\nThe server said: 550 5.1.1 No such user."));
-        report.Parts.Add(new TextPartBuilder("Reporting-MTA: dns; mx.example.test\n\nFinal-Recipient: rfc822; nobody@remote.test\nAction: failed\nStatus: 5.1.1\n", "message/delivery-status"));
-        report.Parts.Add(new MessagePartBuilder(original));
-        var message = new MimeMessageBuilder { Body = report }
-            .Header("From", "Mail Delivery System <MAILER-DAEMON@mx.example.test>")
-            .Header("To", "sender@example.test")
-            .Header("Subject", "Undelivered Mail Returned to Sender — Zustellung fehlgeschlagen")
-            .ToArray(new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero));
-        Assert.DoesNotContain((byte)'\n', message.Where((b, i) => b == '\n' && (i == 0 || message[i - 1] != '\r')));
-
-        var root = MimeParser.Parse(message);
-        Assert.Equal("report", root.ContentType.SubType);
-        Assert.Equal("delivery-status", root.ContentType["report-type"]);
-        Assert.Equal("Undelivered Mail Returned to Sender — Zustellung fehlgeschlagen", EncodedWords.Decode(root.GetHeader("Subject")!));
-        Assert.Equal("Sun, 22 Nov 2026 03:00:00 +0000", root.GetHeader("Date"));
-        Assert.Equal(3, root.Children.Count);
-        Assert.Equal("message/delivery-status", $"{root.Children[1].ContentType.MediaType}/{root.Children[1].ContentType.SubType}");
-        Assert.Equal("lost", root.Children[2].Message!.GetHeader("Subject"));
-        var status = Encoding.ASCII.GetString(message.AsSpan((int)root.Children[1].BodyOffset, (int)root.Children[1].BodySize));
-        Assert.Contains("Status: 5.1.1", status, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Quoted_printable_composition_round_trips()
-    {
-        var text = "Ünïcödé line that is long enough to need a soft line break somewhere around here, yes indeed ✓\nsecond line ends with space \n";
-        var message = new MimeMessageBuilder { Body = new TextPartBuilder(text) }.Header("Subject", "qp").ToArray();
-        var root = MimeParser.Parse(message);
-        Assert.Equal("quoted-printable", root.TransferEncoding);
-        var body = TransferDecoding.Decode(message.AsSpan((int)root.BodyOffset, (int)root.BodySize), root.TransferEncoding);
-        Assert.Equal(text.Replace("\n", "\r\n", StringComparison.Ordinal), TransferDecoding.ToText(body, root.ContentType["charset"]));
-        Assert.All(Encoding.ASCII.GetString(message).Split("\r\n"), l => Assert.True(l.Length <= 78, l));
     }
 }

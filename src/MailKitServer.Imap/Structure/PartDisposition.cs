@@ -1,15 +1,15 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>A parsed Content-Disposition (RFC 2183).</summary>
 /// <param name="Disposition">The disposition, lower case (inline, attachment).</param>
 /// <param name="Parameters">The parameters in order (filename decoded per RFC 2231).</param>
-public sealed record ContentDisposition(string Disposition, IReadOnlyList<MimeParameter> Parameters)
+internal sealed record PartDisposition(string Disposition, IReadOnlyList<PartParameter> Parameters)
 {
     /// <summary>The disposition as written.</summary>
     public string RawDisposition { get; init; } = Disposition;
 
-    /// <summary>The parameters as written (see <see cref="ContentType.RawParameters"/>).</summary>
-    public IReadOnlyList<MimeParameter> RawParameters { get; init; } = Parameters;
+    /// <summary>The parameters as written (see <see cref="PartContentType.RawParameters"/>).</summary>
+    public IReadOnlyList<PartParameter> RawParameters { get; init; } = Parameters;
 
     /// <summary>The filename parameter, if any.</summary>
     public string? FileName => Parameters.FirstOrDefault(p => p.Name == "filename")?.Value;

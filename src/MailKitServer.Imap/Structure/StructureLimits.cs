@@ -1,7 +1,7 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>Limits that keep parsing bounded whatever the input.</summary>
-public sealed class MimeParserOptions
+internal sealed class StructureLimits
 {
     /// <summary>The deepest nesting of multiparts and encapsulated messages; deeper ones are kept as opaque leaves.</summary>
     public int MaxDepth { get; set; } = 64;
@@ -9,9 +9,9 @@ public sealed class MimeParserOptions
     /// <summary>The most parts in one message; later boundaries are treated as body text.</summary>
     public int MaxParts { get; set; } = 10_000;
 
-    /// <summary>The most header octets kept per part; fields beyond are dropped (<see cref="MimeEntity.HeaderTruncated"/>).</summary>
+    /// <summary>The most header octets kept per part; fields beyond are dropped (<see cref="StructurePart.HeaderTruncated"/>).</summary>
     public int MaxHeaderBytes { get; set; } = 256 * 1024;
 
     /// <summary>The default options.</summary>
-    public static MimeParserOptions Default { get; } = new();
+    public static StructureLimits Default { get; } = new();
 }

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace MailKitServer.Tests.Mime;
+namespace MailKitServer.Imap.Tests.Structure;
 
 /// <summary>A varied set of messages: the kinds of structure and header encoding real mail has, and broken ones.</summary>
-internal static class MimeCorpus
+internal static class StructureCorpus
 {
     public static IReadOnlyList<(string Name, byte[] Message)> All()
     {

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
-/// <summary>RFC 2047 encoded words: decoding (B and Q, adjacent words joined) and encoding for composition.</summary>
-public static class EncodedWords
+/// <summary>RFC 2047 encoded words: decoding (B and Q, adjacent words joined) for IMAP SEARCH.</summary>
+internal static class EncodedWords
 {
     static EncodedWords() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
@@ -93,41 +93,6 @@ public static class EncodedWords
         sb.Append(pendingWhitespace);
         return sb.ToString();
     }
-
-    /// <summary>Encodes text for an unstructured header when it is not plain ASCII (UTF-8, B or Q, whichever is shorter).</summary>
-    /// <param name="text">The text.</param>
-    /// <returns>The text, or encoded words of at most 75 characters separated by folding white space.</returns>
-    public static string Encode(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        if (Ascii.IsValid(text) && !text.Contains("=?", StringComparison.Ordinal) && !text.Any(char.IsControl))
-        {
-            return text;
-        }
-
-        var words = new List<string>();
-        var chunk = new StringBuilder();
-        foreach (var rune in text.EnumerateRunes())
-        {
-            var candidate = chunk.ToString() + rune.ToString();
-            if (Encoding.UTF8.GetByteCount(candidate) > 45 && chunk.Length > 0)
-            {
-                words.Add(EncodeWord(chunk.ToString()));
-                chunk.Clear();
-            }
-
-            chunk.Append(rune.ToString());
-        }
-
-        if (chunk.Length > 0)
-        {
-            words.Add(EncodeWord(chunk.ToString()));
-        }
-
-        return string.Join("\r\n ", words);
-    }
-
-    private static string EncodeWord(string text) => "=?UTF-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(text)) + "?=";
 
     private static bool TryDecodeWord(string value, int start, out string decoded, out int next)
     {

@@ -1,4 +1,4 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>
 /// An address as IMAP's ENVELOPE shows it (RFC 3501 §7.4.2): display name, source route, mailbox and host. A group
@@ -8,7 +8,7 @@ namespace MailKitServer.Mime;
 /// <param name="Route">The obsolete source route, or <see langword="null"/>.</param>
 /// <param name="Mailbox">The local part, or the group name for a group start.</param>
 /// <param name="Host">The domain, or <see langword="null"/> for group markers.</param>
-public sealed record EnvelopeAddress(string? Name, string? Route, string? Mailbox, string? Host)
+internal sealed record EnvelopeAddress(string? Name, string? Route, string? Mailbox, string? Host)
 {
     /// <summary>Whether this is a group start or end marker.</summary>
     public bool IsGroupMarker => Host is null;

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>Parses RFC 5322 §3.3 dates, with the obsolete forms of §4.3 and the common broken ones.</summary>
-public static class DateParser
+internal static class DateParser
 {
     private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 

@@ -1,6 +1,6 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>One header field: its name and its value unfolded (RFC 5322 §2.2.3), still encoded (RFC 2047 words intact).</summary>
 /// <param name="Name">The field name as written.</param>
 /// <param name="Value">The value after the colon, unfolded, with the leading space kept out; UTF-8 when valid (RFC 6532), else Latin-1.</param>
-public sealed record HeaderField(string Name, string Value);
+internal sealed record HeaderField(string Name, string Value);

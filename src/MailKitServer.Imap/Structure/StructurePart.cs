@@ -1,14 +1,14 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>
 /// One part of a message as the parser found it: where its header and body lie in the message (octet offsets), its
 /// header fields, and its children (multipart) or encapsulated message (message/rfc822, message/global).
 /// </summary>
-public sealed class MimeEntity
+internal sealed class StructurePart
 {
-    private readonly List<MimeEntity> _children = [];
+    private readonly List<StructurePart> _children = [];
 
-    internal MimeEntity(long headerOffset, bool inDigest)
+    internal StructurePart(long headerOffset, bool inDigest)
     {
         HeaderOffset = headerOffset;
         BodyOffset = headerOffset;
@@ -37,16 +37,16 @@ public sealed class MimeEntity
     public IReadOnlyList<HeaderField> Headers { get; internal set; } = [];
 
     /// <summary>The content type (the RFC 2045 default when absent or invalid).</summary>
-    public ContentType ContentType { get; internal set; } = ContentType.Default;
+    public PartContentType ContentType { get; internal set; } = PartContentType.Default;
 
     /// <summary>The content disposition, if any.</summary>
-    public ContentDisposition? Disposition { get; internal set; }
+    public PartDisposition? Disposition { get; internal set; }
 
     /// <summary>The parts of a multipart, in order.</summary>
-    public IReadOnlyList<MimeEntity> Children => _children;
+    public IReadOnlyList<StructurePart> Children => _children;
 
     /// <summary>The encapsulated message of a message/rfc822 part.</summary>
-    public MimeEntity? Message { get; internal set; }
+    public StructurePart? Message { get; internal set; }
 
     /// <summary>Whether the header block was larger than the parser keeps (the fields past the limit are missing).</summary>
     public bool HeaderTruncated { get; internal set; }
@@ -69,7 +69,7 @@ public sealed class MimeEntity
     /// <summary>Finds a part by IMAP section number (<c>1.2.3</c>; RFC 3501 §6.4.5).</summary>
     /// <param name="section">The part numbers.</param>
     /// <returns>The part, or <see langword="null"/> when there is none.</returns>
-    public MimeEntity? FindPart(IReadOnlyList<int> section)
+    public StructurePart? FindPart(IReadOnlyList<int> section)
     {
         ArgumentNullException.ThrowIfNull(section);
         var current = this;
@@ -101,9 +101,9 @@ public sealed class MimeEntity
 
     /// <summary>Every part in depth-first order, this one first.</summary>
     /// <returns>The parts.</returns>
-    public IEnumerable<MimeEntity> Descendants()
+    public IEnumerable<StructurePart> Descendants()
     {
-        var stack = new Stack<MimeEntity>();
+        var stack = new Stack<StructurePart>();
         stack.Push(this);
         while (stack.Count > 0)
         {
@@ -121,5 +121,5 @@ public sealed class MimeEntity
         }
     }
 
-    internal void AddChild(MimeEntity child) => _children.Add(child);
+    internal void AddChild(StructurePart child) => _children.Add(child);
 }

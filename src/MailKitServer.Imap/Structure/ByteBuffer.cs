@@ -1,4 +1,4 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>A growable octet buffer with a cap, for header blocks.</summary>
 internal sealed class ByteBuffer(int limit)

@@ -1,18 +1,18 @@
 using System.Text;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 using MailKitServer.TestSupport;
 
-namespace MailKitServer.Tests.Mime;
+namespace MailKitServer.Imap.Tests.Structure;
 
-public class MimeParserTests
+public class StructureParserTests
 {
-    public static TheoryData<string> CorpusNames => new(MimeCorpus.All().Select(c => c.Name));
+    public static TheoryData<string> CorpusNames => new(StructureCorpus.All().Select(c => c.Name));
 
     /// <summary>A canonical dump of the tree: offsets, lines, types, children.</summary>
-    private static string Dump(MimeEntity e)
+    private static string Dump(StructurePart e)
     {
         var sb = new StringBuilder();
-        void Walk(MimeEntity x, string indent)
+        void Walk(StructurePart x, string indent)
         {
             sb.Append(indent).Append($"{x.ContentType.MediaType}/{x.ContentType.SubType} h={x.HeaderOffset} b={x.BodyOffset} e={x.EndOffset} lines={x.BodyLines} headers={x.Headers.Count}\n");
             if (x.Message is { } m)
@@ -34,11 +34,11 @@ public class MimeParserTests
     [MemberData(nameof(CorpusNames))]
     public void Structure_is_the_same_at_every_split(string name)
     {
-        var message = MimeCorpus.All().Single(c => c.Name == name).Message;
-        var expected = Dump(MimeParser.Parse(message));
+        var message = StructureCorpus.All().Single(c => c.Name == name).Message;
+        var expected = Dump(StructureParser.Parse(message));
         foreach (var split in Segments.Splits(message))
         {
-            var parser = new MimeParser();
+            var parser = new StructureParser();
             foreach (var piece in split)
             {
                 parser.Feed(piece);

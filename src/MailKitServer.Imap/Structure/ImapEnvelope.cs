@@ -1,4 +1,4 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>The IMAP ENVELOPE of a message (RFC 3501 §7.4.2): header values as written, addresses parsed.</summary>
 /// <param name="Date">The Date header, or <see langword="null"/>.</param>
@@ -11,7 +11,7 @@ namespace MailKitServer.Mime;
 /// <param name="Bcc">Bcc addresses.</param>
 /// <param name="InReplyTo">The In-Reply-To header, or <see langword="null"/>.</param>
 /// <param name="MessageId">The Message-ID header, or <see langword="null"/>.</param>
-public sealed record Envelope(
+internal sealed record ImapEnvelope(
     string? Date,
     string? Subject,
     IReadOnlyList<EnvelopeAddress> From,
@@ -26,7 +26,7 @@ public sealed record Envelope(
     /// <summary>Builds the envelope from a message's header fields.</summary>
     /// <param name="message">The message (or encapsulated message) entity.</param>
     /// <returns>The envelope.</returns>
-    public static Envelope FromMessage(MimeEntity message)
+    public static ImapEnvelope FromMessage(StructurePart message)
     {
         ArgumentNullException.ThrowIfNull(message);
         IReadOnlyList<EnvelopeAddress> Addresses(string name) => message.GetHeader(name) is { } v ? AddressParser.Parse(v) : [];
@@ -35,7 +35,7 @@ public sealed record Envelope(
         var replyTo = Addresses("Reply-To");
 
         // RFC 3501 §7.4.2: absent or empty Sender and Reply-To take the value of From.
-        return new Envelope(
+        return new ImapEnvelope(
             message.GetHeader("Date"),
             message.GetHeader("Subject"),
             from,

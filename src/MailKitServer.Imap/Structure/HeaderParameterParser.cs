@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text;
 
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>Parses Content-Type and Content-Disposition values with their parameters (RFC 2045 §5.1, RFC 2231 continuations and charsets).</summary>
-public static class HeaderParameterParser
+internal static class HeaderParameterParser
 {
     /// <summary>Parses a Content-Type value.</summary>
     /// <param name="value">The value, such as <c>text/plain; charset="utf-8"</c>.</param>
     /// <returns>The content type, or <see langword="null"/> when the type/subtype is invalid.</returns>
-    public static ContentType? ParseContentType(string value)
+    public static PartContentType? ParseContentType(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         var i = 0;
@@ -30,13 +30,13 @@ public static class HeaderParameterParser
         }
 
         var parameters = ParseParameters(value, i, out var raw);
-        return new ContentType(type.ToLowerInvariant(), subtype.ToLowerInvariant(), parameters) { RawMediaType = type, RawSubType = subtype, RawParameters = raw };
+        return new PartContentType(type.ToLowerInvariant(), subtype.ToLowerInvariant(), parameters) { RawMediaType = type, RawSubType = subtype, RawParameters = raw };
     }
 
     /// <summary>Parses a Content-Disposition value.</summary>
     /// <param name="value">The value, such as <c>attachment; filename="a.pdf"</c>.</param>
     /// <returns>The disposition, or <see langword="null"/> when invalid.</returns>
-    public static ContentDisposition? ParseContentDisposition(string value)
+    public static PartDisposition? ParseContentDisposition(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         var i = 0;
@@ -48,7 +48,7 @@ public static class HeaderParameterParser
         }
 
         var parameters = ParseParameters(value, i, out var raw);
-        return new ContentDisposition(disposition.ToLowerInvariant(), parameters) { RawDisposition = disposition, RawParameters = raw };
+        return new PartDisposition(disposition.ToLowerInvariant(), parameters) { RawDisposition = disposition, RawParameters = raw };
     }
 
     /// <summary>Parses <c>; name=value</c> parameters from a position, joining RFC 2231 continuations and decoding their charsets.</summary>
@@ -56,7 +56,7 @@ public static class HeaderParameterParser
     /// <param name="start">Where the parameters start.</param>
     /// <param name="raw">The same parameters as written: names in their case, sections joined, values not decoded.</param>
     /// <returns>The parameters in the order of first appearance.</returns>
-    public static IReadOnlyList<MimeParameter> ParseParameters(string value, int start, out IReadOnlyList<MimeParameter> raw)
+    public static IReadOnlyList<PartParameter> ParseParameters(string value, int start, out IReadOnlyList<PartParameter> raw)
     {
         ArgumentNullException.ThrowIfNull(value);
         var found = new List<(string Name, int? Section, bool Extended, string Value, string Written)>();
@@ -99,18 +99,18 @@ public static class HeaderParameterParser
             found.Add((bare.ToLowerInvariant(), section, extended, v, bare));
         }
 
-        var result = new List<MimeParameter>();
-        var rawList = new List<MimeParameter>();
+        var result = new List<PartParameter>();
+        var rawList = new List<PartParameter>();
         raw = rawList;
         foreach (var group in found.GroupBy(r => r.Name))
         {
             var ordered = group.OrderBy(p => p.Section ?? -1).ToList();
-            rawList.Add(new MimeParameter(ordered[0].Written + (ordered.Exists(p => p.Extended) ? "*" : string.Empty), string.Concat(ordered.Select(p => p.Value))));
+            rawList.Add(new PartParameter(ordered[0].Written + (ordered.Exists(p => p.Extended) ? "*" : string.Empty), string.Concat(ordered.Select(p => p.Value))));
             var parts = group.Where(p => p.Section is not null).OrderBy(p => p.Section).ToList();
             if (parts.Count == 0)
             {
                 var single = group.First();
-                result.Add(new MimeParameter(group.Key, single.Extended ? DecodeExtended(single.Value, null, out _) : EncodedWords.Decode(single.Value)));
+                result.Add(new PartParameter(group.Key, single.Extended ? DecodeExtended(single.Value, null, out _) : EncodedWords.Decode(single.Value)));
                 continue;
             }
 
@@ -130,7 +130,7 @@ public static class HeaderParameterParser
                 }
             }
 
-            result.Add(new MimeParameter(group.Key, (charset ?? Encoding.UTF8).GetString(bytes.ToArray())));
+            result.Add(new PartParameter(group.Key, (charset ?? Encoding.UTF8).GetString(bytes.ToArray())));
         }
 
         return result;

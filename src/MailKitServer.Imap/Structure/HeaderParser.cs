@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>Splits a header block into fields, unfolding continuation lines (RFC 5322 §2.2.3) and tolerating obsolete syntax.</summary>
-public static class HeaderParser
+internal static class HeaderParser
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 

@@ -1,14 +1,14 @@
 using System.Text;
 
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>Decoded text of a message for searching (IMAP SEARCH BODY/TEXT): headers with encoded words decoded, text parts through their transfer encoding and charset.</summary>
-public static class MimeText
+internal static class SearchText
 {
     /// <summary>The decoded header text of an entity: <c>Name: value</c> lines.</summary>
     /// <param name="entity">The entity.</param>
     /// <returns>The text.</returns>
-    public static string Headers(MimeEntity entity)
+    public static string Headers(StructurePart entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
         var sb = new StringBuilder();
@@ -24,7 +24,7 @@ public static class MimeText
     /// <param name="message">The message octets.</param>
     /// <param name="root">Its parsed structure.</param>
     /// <returns>The texts.</returns>
-    public static IEnumerable<string> BodyTexts(ReadOnlyMemory<byte> message, MimeEntity root)
+    public static IEnumerable<string> BodyTexts(ReadOnlyMemory<byte> message, StructurePart root)
     {
         ArgumentNullException.ThrowIfNull(root);
         foreach (var part in root.Descendants())

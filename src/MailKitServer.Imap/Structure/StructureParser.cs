@@ -1,20 +1,20 @@
 using System.Buffers;
 using System.Text;
 
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>
 /// A streaming MIME parser (RFC 2045, 2046, 5322): feed it the message in blocks of any size and get the part tree
 /// with the exact offsets of every header and body. Memory stays bounded: only header blocks (capped) and the first
 /// kilobyte of each line are kept, never bodies. Malformed input always gives a structure, never an exception.
 /// </summary>
-public sealed class MimeParser
+internal sealed class StructureParser
 {
     private const int PrefixSize = 1024;
-    private readonly MimeParserOptions _options;
+    private readonly StructureLimits _options;
     private readonly List<Frame> _stack = [];
     private readonly byte[] _prefix = new byte[PrefixSize];
-    private readonly MimeEntity _root;
+    private readonly StructurePart _root;
     private int _prefixLength;
     private long _lineStart;
     private long _lineLength;
@@ -28,10 +28,10 @@ public sealed class MimeParser
 
     /// <summary>Starts parsing a message.</summary>
     /// <param name="options">The limits, or <see langword="null"/> for the defaults.</param>
-    public MimeParser(MimeParserOptions? options = null)
+    public StructureParser(StructureLimits? options = null)
     {
-        _options = options ?? MimeParserOptions.Default;
-        _root = new MimeEntity(0, inDigest: false);
+        _options = options ?? StructureLimits.Default;
+        _root = new StructurePart(0, inDigest: false);
         _stack.Add(new Frame(_root, new ByteBuffer(_options.MaxHeaderBytes)));
     }
 
@@ -39,9 +39,9 @@ public sealed class MimeParser
     /// <param name="message">The message.</param>
     /// <param name="options">The limits.</param>
     /// <returns>The root entity.</returns>
-    public static MimeEntity Parse(ReadOnlySpan<byte> message, MimeParserOptions? options = null)
+    public static StructurePart Parse(ReadOnlySpan<byte> message, StructureLimits? options = null)
     {
-        var parser = new MimeParser(options);
+        var parser = new StructureParser(options);
         parser.Feed(message);
         return parser.Complete();
     }
@@ -50,9 +50,9 @@ public sealed class MimeParser
     /// <param name="message">The message.</param>
     /// <param name="options">The limits.</param>
     /// <returns>The root entity.</returns>
-    public static MimeEntity Parse(ReadOnlySequence<byte> message, MimeParserOptions? options = null)
+    public static StructurePart Parse(ReadOnlySequence<byte> message, StructureLimits? options = null)
     {
-        var parser = new MimeParser(options);
+        var parser = new StructureParser(options);
         foreach (var segment in message)
         {
             parser.Feed(segment.Span);
@@ -66,10 +66,10 @@ public sealed class MimeParser
     /// <param name="options">The limits.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The root entity.</returns>
-    public static async ValueTask<MimeEntity> ParseAsync(Stream message, MimeParserOptions? options = null, CancellationToken cancellationToken = default)
+    public static async ValueTask<StructurePart> ParseAsync(Stream message, StructureLimits? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var parser = new MimeParser(options);
+        var parser = new StructureParser(options);
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
@@ -116,7 +116,7 @@ public sealed class MimeParser
 
     /// <summary>Ends the input and returns the structure.</summary>
     /// <returns>The root entity.</returns>
-    public MimeEntity Complete()
+    public StructurePart Complete()
     {
         if (_completed)
         {
@@ -239,7 +239,7 @@ public sealed class MimeParser
         }
 
         _parts++;
-        var child = new MimeEntity(lineEnd, inDigest: parent.Entity.ContentType.SubType == "digest");
+        var child = new StructurePart(lineEnd, inDigest: parent.Entity.ContentType.SubType == "digest");
         parent.Entity.AddChild(child);
         _stack.Add(new Frame(child, new ByteBuffer(_options.MaxHeaderBytes)));
     }
@@ -258,7 +258,7 @@ public sealed class MimeParser
         else if (entity.ContentType.IsMessage && depth < _options.MaxDepth && _parts < _options.MaxParts)
         {
             _parts++;
-            var inner = new MimeEntity(bodyOffset, inDigest: false);
+            var inner = new StructurePart(bodyOffset, inDigest: false);
             entity.Message = inner;
             _stack.Add(new Frame(inner, new ByteBuffer(_options.MaxHeaderBytes)));
         }
@@ -272,7 +272,7 @@ public sealed class MimeParser
         entity.HeaderTruncated = header.Overflowed;
         var contentType = entity.GetHeader("Content-Type");
         entity.ContentType = (contentType is null ? null : HeaderParameterParser.ParseContentType(contentType))
-            ?? (entity.InDigest ? ContentType.DigestDefault : ContentType.Default);
+            ?? (entity.InDigest ? PartContentType.DigestDefault : PartContentType.Default);
         if (entity.GetHeader("Content-Disposition") is { } disposition)
         {
             entity.Disposition = HeaderParameterParser.ParseContentDisposition(disposition);
@@ -300,9 +300,9 @@ public sealed class MimeParser
         }
     }
 
-    private sealed class Frame(MimeEntity entity, ByteBuffer header)
+    private sealed class Frame(StructurePart entity, ByteBuffer header)
     {
-        public MimeEntity Entity { get; } = entity;
+        public StructurePart Entity { get; } = entity;
 
         public ByteBuffer? Header { get; set; } = header;
 

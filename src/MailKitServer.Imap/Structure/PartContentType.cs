@@ -1,16 +1,16 @@
-namespace MailKitServer.Mime;
+namespace MailKitServer.Imap.Structure;
 
 /// <summary>A parsed Content-Type (RFC 2045 §5).</summary>
 /// <param name="MediaType">The type, lower case (text, multipart, ...).</param>
 /// <param name="SubType">The subtype, lower case.</param>
 /// <param name="Parameters">The parameters in order, RFC 2231 continuations joined and decoded.</param>
-public sealed record ContentType(string MediaType, string SubType, IReadOnlyList<MimeParameter> Parameters)
+internal sealed record PartContentType(string MediaType, string SubType, IReadOnlyList<PartParameter> Parameters)
 {
     /// <summary>The default of RFC 2045 §5.2: text/plain; charset=us-ascii.</summary>
-    public static ContentType Default { get; } = new("text", "plain", [new MimeParameter("charset", "us-ascii")]);
+    public static PartContentType Default { get; } = new("text", "plain", [new PartParameter("charset", "us-ascii")]);
 
     /// <summary>The default inside multipart/digest (RFC 2046 §5.1.5).</summary>
-    public static ContentType DigestDefault { get; } = new("message", "rfc822", []);
+    public static PartContentType DigestDefault { get; } = new("message", "rfc822", []);
 
     /// <summary>The type as written (IMAP BODYSTRUCTURE keeps the case, as Dovecot does).</summary>
     public string RawMediaType { get; init; } = MediaType;
@@ -19,7 +19,7 @@ public sealed record ContentType(string MediaType, string SubType, IReadOnlyList
     public string RawSubType { get; init; } = SubType;
 
     /// <summary>The parameters as written: names in their case, RFC 2231 sections joined but not decoded (<c>name*</c> = <c>charset'lang'%XX...</c>).</summary>
-    public IReadOnlyList<MimeParameter> RawParameters { get; init; } = Parameters;
+    public IReadOnlyList<PartParameter> RawParameters { get; init; } = Parameters;
 
     /// <summary>Whether this is multipart/*.</summary>
     public bool IsMultipart => MediaType == "multipart";
