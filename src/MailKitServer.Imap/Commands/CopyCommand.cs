@@ -31,7 +31,7 @@ internal sealed class CopyCommand(bool move) : ImapCommand(move ? "MOVE" : "COPY
             return await session.BadAsync(tag, "Invalid message sequence number").ConfigureAwait(false);
         }
 
-        var uids = selected.Resolve(set, request.Uid).Select(i => selected.Messages[i].Uid).ToList();
+        var uids = selected.Resolve(set, request.Uid).Select(i => selected[i].Uid).ToList();
         var result = await selected.View.CopyAsync(UidSet.FromUids(uids), target, move, session.Aborted).ConfigureAwait(false);
         if (!result.Succeeded)
         {

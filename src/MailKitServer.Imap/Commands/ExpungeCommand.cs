@@ -21,7 +21,7 @@ internal sealed class ExpungeCommand() : ImapCommand("EXPUNGE", CommandStates.Se
                 return await session.BadAsync(request.Tag, "Syntax: UID EXPUNGE set").ConfigureAwait(false);
             }
 
-            limit = UidSet.FromUids(selected.Resolve(set, byUid: true).Select(i => selected.Messages[i].Uid));
+            limit = UidSet.FromUids(selected.Resolve(set, byUid: true).Select(i => selected[i].Uid));
         }
 
         if (selected.ReadOnly)

@@ -60,15 +60,21 @@ internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Sele
 
         var selected = session.Selected!;
         var found = new List<uint>();
-        var largestUid = selected.Count > 0 ? selected.Messages[^1].Uid : 0;
+        var largestUid = selected.LargestUid;
         for (var i = 0; i < selected.Count; i++)
         {
-            var info = selected.Messages[i];
+            var info = selected[i].Info;
             byte[]? content = null;
             StructurePart? root = null;
             if (key.NeedsContent)
             {
                 content = await selected.LoadAsync(info.Uid, 0, null, session.Aborted).ConfigureAwait(false);
+                if (content is null)
+                {
+                    // Expunged by another session and not reported yet: its content is gone, so it cannot match.
+                    continue;
+                }
+
                 root = await selected.StructureAsync(info.Uid, session.Aborted, content).ConfigureAwait(false);
             }
 
@@ -81,7 +87,7 @@ internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Sele
         if (returnOptions is not null && returnOptions.Contains("SAVE"))
         {
             // RFC 5182: keep the result for "$"; SAVE alone sends no ESEARCH response.
-            selected.SavedUids = UidSet.FromUids(uid ? found : found.Select(n => selected.Messages[(int)n - 1].Uid));
+            selected.SavedUids = UidSet.FromUids(uid ? found : found.Select(n => selected[(int)n - 1].Uid));
             returnOptions.Remove("SAVE");
             if (returnOptions.Count == 0)
             {

@@ -38,8 +38,7 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
         session.State = ImapState.Selected;
         var status = view.Status;
         var sb = new StringBuilder();
-        sb.Append("* FLAGS ").Append(ImapFormat.Flags(MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft, selected.Keywords)).Append("\r\n");
-        sb.Append(readOnly ? "* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n" : "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted\r\n");
+        sb.Append(selected.FlagsResponses());
         sb.Append("* ").Append(selected.Count).Append(" EXISTS\r\n");
         if (session.Imap4rev2)
         {
@@ -52,10 +51,13 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
             sb.Append("* ").Append(selected.RecentCount).Append(" RECENT\r\n");
         }
 
-        var firstUnseen = selected.Messages.ToList().FindIndex(m => (m.Flags & MessageFlags.Seen) == 0);
-        if (firstUnseen >= 0)
+        for (var i = 0; i < selected.Count; i++)
         {
-            sb.Append("* OK [UNSEEN ").Append(firstUnseen + 1).Append("] First unseen\r\n");
+            if ((selected[i].Info.Flags & MessageFlags.Seen) == 0)
+            {
+                sb.Append("* OK [UNSEEN ").Append(i + 1).Append("] First unseen\r\n");
+                break;
+            }
         }
 
         sb.Append("* OK [UIDVALIDITY ").Append(status.UidValidity).Append("] UIDs valid\r\n");

@@ -64,14 +64,13 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
         }
 
         var indexes = selected.Resolve(set, uid);
-        var result = await selected.View.StoreFlagsAsync(UidSet.FromUids(indexes.Select(i => selected.Messages[i].Uid)), new FlagChange(mode, flags, keywords), null, session.Aborted).ConfigureAwait(false);
+        var result = await selected.View.StoreFlagsAsync(UidSet.FromUids(indexes.Select(i => selected[i].Uid)), new FlagChange(mode, flags, keywords), null, session.Aborted).ConfigureAwait(false);
         foreach (var info in result.Changed)
         {
-            selected.Update(info);
-            if (!silent)
+            if (selected.Update(info) is not null && !silent)
             {
-                var seq = selected.IndexOfUid(info.Uid) + 1;
-                session.Connection.Write(uid ? $"* {seq} FETCH (UID {info.Uid} FLAGS {session.FlagsOf(info)})\r\n" : $"* {seq} FETCH (FLAGS {session.FlagsOf(info)})\r\n");
+                // The flags as they are now (a later change by another session included), keywords announced first.
+                session.Connection.Write(selected.FlagsFetch(selected.IndexOfUid(info.Uid), uid, session.Enabled));
             }
         }
 

@@ -12,4 +12,10 @@ internal enum ImapExtensions
 
     /// <summary>UTF8=ACCEPT (RFC 6855 §3): mailbox names and quoted strings in UTF-8.</summary>
     Utf8Accept = 2,
+
+    /// <summary>CONDSTORE (RFC 7162 §3.1): MODSEQ in every FETCH response about flags.</summary>
+    CondStore = 4,
+
+    /// <summary>QRESYNC (RFC 7162 §3.2; implies CONDSTORE): VANISHED instead of EXPUNGE, SELECT ... (QRESYNC ...).</summary>
+    QResync = 8,
 }

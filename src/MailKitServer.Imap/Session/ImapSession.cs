@@ -1,4 +1,5 @@
 using MailKitServer.Imap.Commands;
+using MailKitServer.Imap.Fetch;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Runtime;
@@ -162,9 +163,34 @@ internal sealed class ImapSession
             return await BadAsync(line.Tag, command is null && name != "UID" ? "Unknown command" : "Command not valid in this state").ConfigureAwait(false);
         }
 
-        // RFC 3501 §7.4.1: no EXPUNGE response during FETCH, STORE or SEARCH by sequence number.
+        // RFC 3501 §7.4.1: no EXPUNGE response during FETCH, STORE or SEARCH by sequence number. The store's
+        // changes are read into the view first, so the command sees current flags.
         _expungeAllowed = uid || !command.HoldsExpunges;
-        return await command.ExecuteAsync(this, new ImapRequest(line.Tag, name, args, uid)).ConfigureAwait(false);
+        Selected?.Sync();
+        try
+        {
+            return await command.ExecuteAsync(this, new ImapRequest(line.Tag, name, args, uid)).ConfigureAwait(false);
+        }
+        catch (FetchResponseAbortedException ex) when (!Aborted.IsCancellationRequested)
+        {
+            // The response was completed on the wire; if it carried padding instead of data, the client must not
+            // trust what it got, so the session ends (as Dovecot disconnects on a failed FETCH).
+            Logger.LogError(ex.InnerException, "IMAP {Command} failed part way", name);
+            if (ex.LiteralPadded)
+            {
+                Connection.Write("* BYE [SERVERBUG] Internal error while sending a message\r\n"u8);
+                return false;
+            }
+
+            return No(line.Tag, "[SERVERBUG] Internal error");
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or IOException or ObjectDisposedException) && !Aborted.IsCancellationRequested)
+        {
+            // A fault, not the peer going away (I/O errors are left to the connection's handling). Nothing of a
+            // response is open (only FETCH streams, and it closes its own), so the session goes on.
+            Logger.LogError(ex, "IMAP {Command} failed", name);
+            return No(line.Tag, "[SERVERBUG] Internal error");
+        }
     }
 
     private CommandStates StateFlag => State switch
@@ -220,7 +246,7 @@ internal sealed class ImapSession
 
     /// <summary>Sends the untagged updates the store's change feed has for the selected mailbox.</summary>
     /// <param name="allowExpunge">Whether EXPUNGE responses may be sent now.</param>
-    internal void SendUpdates(bool allowExpunge) => Selected?.ApplyPending(allowExpunge, Connection.Write, !Imap4rev2);
+    internal void SendUpdates(bool allowExpunge) => Selected?.Flush(allowExpunge, Enabled, Connection.Write);
 
     /// <summary>Flushes, ignoring a connection that went away.</summary>
     /// <returns>A task.</returns>
@@ -276,11 +302,6 @@ internal sealed class ImapSession
 
         return MailboxName.TryNormalize(decoded, out name);
     }
-
-    /// <summary>A message's FLAGS in this session: \Recent only for IMAP4rev1 (RFC 9051 removed it).</summary>
-    /// <param name="info">The message.</param>
-    /// <returns>The flag list.</returns>
-    internal string FlagsOf(MessageInfo info) => ImapFormat.Flags(info.Flags, info.Keywords, !Imap4rev2 && Selected is { } s && s.IsRecent(info.Uid));
 
     /// <summary>A mailbox name as the client reads it.</summary>
     /// <param name="name">The name.</param>

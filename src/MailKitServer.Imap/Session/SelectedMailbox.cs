@@ -1,3 +1,4 @@
+using System.Text;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Structure;
@@ -6,28 +7,73 @@ using MailKitServer.Storage;
 namespace MailKitServer.Imap.Session;
 
 /// <summary>
-/// The session's picture of the selected mailbox: sequence numbers mapped to UIDs and each message's flags, updated
-/// from the store's change feed only at the points the protocol allows (RFC 3501 §7.4.1).
+/// The client's picture of the selected mailbox (RFC 9051 §5.2, §7.5; RFC 3501 §7.4.1): sequence numbers mapped to
+/// UIDs, each message's flags, and the keywords announced in FLAGS. The store's change feed is read into it at any
+/// time (<see cref="Sync"/>), but the client's view changes only when it is told (<see cref="Flush"/>):
+/// <list type="bullet">
+/// <item>a message the store expunged keeps its sequence number, marked <see cref="ViewEntry.Expunged"/>, until an
+/// EXPUNGE (or VANISHED) may be sent;</item>
+/// <item>a message the store added is not numbered until "* n EXISTS" announces it, so no response names a
+/// sequence number the client has not been given;</item>
+/// <item>flag changes keep only the newest MODSEQ, so a late notice never makes flags go back;</item>
+/// <item>a keyword is announced with FLAGS and PERMANENTFLAGS before any FETCH shows it.</item>
+/// </list>
 /// </summary>
-internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, string recentKey, StructureCache structures)
+internal sealed class SelectedMailbox
 {
-    private readonly List<MessageInfo> _messages = [.. view.Messages];
+    private readonly List<ViewEntry> _entries;
+    private readonly List<MessageInfo> _unannounced = [];
+    private readonly HashSet<ViewEntry> _dirty = [];
+    private readonly HashSet<string> _keywords;
     private readonly HashSet<uint> _recent = [];
+    private readonly RecentTracker _recentTracker;
+    private readonly StructureCache _structures;
+    private int _expunged;
 
-    public IMailboxView View { get; } = view;
+    public SelectedMailbox(IMailboxView view, RecentTracker recent, string key, StructureCache structures)
+    {
+        View = view;
+        Key = key;
+        _recentTracker = recent;
+        _structures = structures;
+        _entries = new List<ViewEntry>(view.Messages.Count);
+        foreach (var m in view.Messages)
+        {
+            _entries.Add(new ViewEntry(m));
+        }
+
+        _keywords = new HashSet<string>(view.Messages.SelectMany(m => m.Keywords), StringComparer.OrdinalIgnoreCase);
+        HighestModSeq = view.Status.HighestModSeq;
+    }
+
+    public IMailboxView View { get; }
 
     /// <summary>Names this mailbox incarnation (user, name, UIDVALIDITY) in server-wide tables.</summary>
-    public string Key { get; } = recentKey;
+    public string Key { get; }
 
     public bool ReadOnly => View.IsReadOnly;
 
-    public IReadOnlyList<MessageInfo> Messages => _messages;
+    /// <summary>How many messages the client knows (the last EXISTS minus the EXPUNGEs sent since).</summary>
+    public int Count => _entries.Count;
 
-    public int Count => _messages.Count;
+    /// <summary>The message at a sequence number (index = number - 1), as last seen.</summary>
+    /// <param name="index">The sequence number minus one.</param>
+    public ViewEntry this[int index] => _entries[index];
 
+    /// <summary>The largest UID the client knows, 0 when empty ("*" in a UID set).</summary>
+    public uint LargestUid => _entries.Count == 0 ? 0 : _entries[^1].Uid;
+
+    /// <summary>Whether the mailbox was deleted or renamed away under this session.</summary>
     public bool Gone { get; private set; }
 
-    public HashSet<string> Keywords { get; } = new(view.Messages.SelectMany(m => m.Keywords), StringComparer.OrdinalIgnoreCase);
+    /// <summary>The highest MODSEQ of the changes read from the store (RFC 7162 HIGHESTMODSEQ).</summary>
+    public ulong HighestModSeq { get; private set; }
+
+    /// <summary>Whether an expunge the client has not been told about is pending.</summary>
+    public bool HasPendingExpunges => _expunged > 0;
+
+    /// <summary>The keywords announced to the client (FLAGS), which only grow while the mailbox is selected.</summary>
+    public IReadOnlyCollection<string> Keywords => _keywords;
 
     /// <summary>The UIDs SEARCH RETURN (SAVE) kept for "$" (RFC 5182); empty until a search saves one.</summary>
     public UidSet SavedUids { get; set; } = UidSet.Empty;
@@ -44,26 +90,27 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
     /// </summary>
     public void ClaimRecent()
     {
-        if (_messages.Count == 0)
+        if (_entries.Count == 0)
         {
             return;
         }
 
-        var newest = _messages[^1].Uid;
-        var previous = ReadOnly ? recent.Claimed(Key) : recent.Claim(Key, newest);
-        for (var i = _messages.Count - 1; i >= 0 && _messages[i].Uid > previous; i--)
+        var newest = _entries[^1].Uid;
+        var previous = ReadOnly ? _recentTracker.Claimed(Key) : _recentTracker.Claim(Key, newest);
+        for (var i = _entries.Count - 1; i >= 0 && _entries[i].Uid > previous; i--)
         {
-            _recent.Add(_messages[i].Uid);
+            _recent.Add(_entries[i].Uid);
         }
     }
 
-    public int IndexOfUid(uint uid) => UidSearch.IndexOf(_messages, uid, m => m.Uid);
+    /// <summary>The index of a UID the client knows, or -1.</summary>
+    public int IndexOfUid(uint uid) => UidSearch.IndexOf(_entries, uid, e => e.Uid);
 
-    /// <summary>The messages (index, info) a sequence set names, by sequence number or by UID.</summary>
+    /// <summary>The messages (indexes) a sequence set names, by sequence number or by UID, in ascending order.</summary>
     public List<int> Resolve(SequenceSet set, bool byUid)
     {
         var result = new List<int>();
-        if (_messages.Count == 0)
+        if (_entries.Count == 0)
         {
             return result;
         }
@@ -71,9 +118,9 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
         if (set.IsSaved)
         {
             // "$" names the saved messages, whether the command works by sequence number or by UID.
-            for (var i = 0; i < _messages.Count; i++)
+            for (var i = 0; i < _entries.Count; i++)
             {
-                if (SavedUids.Contains(_messages[i].Uid))
+                if (SavedUids.Contains(_entries[i].Uid))
                 {
                     result.Add(i);
                 }
@@ -82,10 +129,10 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
             return result;
         }
 
-        var largest = byUid ? _messages[^1].Uid : (uint)_messages.Count;
-        for (var i = 0; i < _messages.Count; i++)
+        var largest = byUid ? LargestUid : (uint)_entries.Count;
+        for (var i = 0; i < _entries.Count; i++)
         {
-            if (set.Contains(byUid ? _messages[i].Uid : (uint)(i + 1), largest))
+            if (set.Contains(byUid ? _entries[i].Uid : (uint)(i + 1), largest))
             {
                 result.Add(i);
             }
@@ -97,13 +144,140 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
     /// <summary>Sequence numbers beyond the mailbox, or "*" in an empty one, are errors; UIDs are not.</summary>
     public bool IsValidSet(SequenceSet set, bool uid) => uid || set.IsSaved || (Count > 0 && set.MaxExplicit <= Count);
 
-    /// <summary>Reads a byte range of a stored message (a whole message for SEARCH on text, one part for BINARY).</summary>
-    public async ValueTask<byte[]> LoadAsync(uint uid, long offset, long? length, CancellationToken cancellationToken)
+    /// <summary>Reads the store's change feed into the view without telling the client anything yet.</summary>
+    public void Sync()
+    {
+        while (View.Changes.TryRead(out var change))
+        {
+            Apply(change);
+        }
+    }
+
+    /// <summary>
+    /// Tells the client what changed, as far as the protocol allows now: EXPUNGE (or VANISHED with QRESYNC) when
+    /// <paramref name="allowExpunge"/>, then EXISTS for new messages, then FETCH for flags changed elsewhere.
+    /// </summary>
+    /// <param name="allowExpunge">Whether EXPUNGE responses may be sent now (RFC 3501 §7.4.1).</param>
+    /// <param name="enabled">The session's extensions: RECENT for IMAP4rev1, MODSEQ with CONDSTORE, VANISHED with QRESYNC.</param>
+    /// <param name="output">Receives the responses.</param>
+    public void Flush(bool allowExpunge, ImapExtensions enabled, Action<string> output)
+    {
+        Sync();
+        if (allowExpunge && _expunged > 0)
+        {
+            SendExpunges(enabled, output);
+        }
+
+        if (_unannounced.Count > 0)
+        {
+            foreach (var m in _unannounced)
+            {
+                _entries.Add(new ViewEntry(m));
+            }
+
+            _unannounced.Clear();
+            ClaimRecent();
+            output($"* {_entries.Count} EXISTS\r\n");
+            if ((enabled & ImapExtensions.Imap4rev2) == 0)
+            {
+                // RFC 3501 §7.3.2: RECENT is sent with the new count of \Recent messages.
+                output($"* {_recent.Count} RECENT\r\n");
+            }
+        }
+
+        if (_dirty.Count > 0)
+        {
+            foreach (var entry in _dirty.OrderBy(e => e.Uid).ToList())
+            {
+                var index = IndexOfUid(entry.Uid);
+                if (index >= 0 && !entry.Expunged)
+                {
+                    // RFC 9051 §7.5.2: an unsolicited FETCH carries the UID.
+                    output(FlagsFetch(index, withUid: true, enabled));
+                }
+            }
+
+            _dirty.Clear();
+        }
+    }
+
+    /// <summary>
+    /// "* n FETCH (FLAGS ...)" for a message, with its keywords announced first; the message counts as reported.
+    /// </summary>
+    /// <param name="index">The sequence number minus one.</param>
+    /// <param name="withUid">Whether the UID goes in (UID commands, unsolicited updates).</param>
+    /// <param name="enabled">The session's extensions (\Recent for IMAP4rev1, MODSEQ with CONDSTORE).</param>
+    /// <returns>The response line, preceded by FLAGS/PERMANENTFLAGS when a keyword is new.</returns>
+    public string FlagsFetch(int index, bool withUid, ImapExtensions enabled)
+    {
+        var entry = _entries[index];
+        var sb = new StringBuilder(Announce(entry.Info.Keywords));
+        sb.Append("* ").Append(index + 1).Append(" FETCH (");
+        if (withUid)
+        {
+            sb.Append("UID ").Append(entry.Uid).Append(' ');
+        }
+
+        sb.Append("FLAGS ").Append(FlagsOf(entry.Info, enabled));
+        if ((enabled & ImapExtensions.CondStore) != 0)
+        {
+            sb.Append(" MODSEQ (").Append(entry.Info.ModSeq).Append(')');
+        }
+
+        _dirty.Remove(entry);
+        return sb.Append(")\r\n").ToString();
+    }
+
+    /// <summary>A message's flag list as this session shows it: \Recent only for IMAP4rev1 (RFC 9051 removed it).</summary>
+    public string FlagsOf(MessageInfo info, ImapExtensions enabled) =>
+        ImapFormat.Flags(info.Flags, info.Keywords, (enabled & ImapExtensions.Imap4rev2) == 0 && IsRecent(info.Uid));
+
+    /// <summary>Marks a message's flags as reported to the client (a FETCH FLAGS written by a command).</summary>
+    public void Reported(ViewEntry entry) => _dirty.Remove(entry);
+
+    /// <summary>
+    /// The FLAGS and PERMANENTFLAGS responses for the keywords not announced yet, or an empty string; afterwards they
+    /// count as announced (the client learns them before any FETCH uses them).
+    /// </summary>
+    public string Announce(IReadOnlyList<string> keywords)
+    {
+        var added = false;
+        foreach (var k in keywords)
+        {
+            added |= _keywords.Add(k);
+        }
+
+        return added ? FlagsResponses() : string.Empty;
+    }
+
+    /// <summary>"* FLAGS (...)" and "* OK [PERMANENTFLAGS (...)]" with every keyword announced so far.</summary>
+    public string FlagsResponses()
+    {
+        var keywords = _keywords.Order(StringComparer.Ordinal).ToList();
+        var sb = new StringBuilder("* FLAGS ")
+            .Append(ImapFormat.Flags(MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft, keywords))
+            .Append("\r\n");
+        if (ReadOnly)
+        {
+            return sb.Append("* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n").ToString();
+        }
+
+        sb.Append("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft");
+        foreach (var k in keywords)
+        {
+            sb.Append(' ').Append(k);
+        }
+
+        return sb.Append(" \\*)] Flags permitted\r\n").ToString();
+    }
+
+    /// <summary>Reads a byte range of a stored message; null when the store no longer has it.</summary>
+    public async ValueTask<byte[]?> LoadAsync(uint uid, long offset, long? length, CancellationToken cancellationToken)
     {
         await using var stream = await View.OpenContentAsync(uid, offset, length, cancellationToken).ConfigureAwait(false);
         if (stream is null)
         {
-            return [];
+            return null;
         }
 
         using var copy = new MemoryStream();
@@ -111,10 +285,13 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
         return copy.ToArray();
     }
 
-    /// <summary>A message's MIME structure, from the server-wide cache or parsed from the store's stream (never loaded whole).</summary>
-    public async ValueTask<StructurePart> StructureAsync(uint uid, CancellationToken cancellationToken, byte[]? content = null)
+    /// <summary>
+    /// A message's MIME structure, from the server-wide cache or parsed from the store's stream (never loaded whole);
+    /// null when the store no longer has the message and the cache does not know it.
+    /// </summary>
+    public async ValueTask<StructurePart?> StructureAsync(uint uid, CancellationToken cancellationToken, byte[]? content = null)
     {
-        if (structures.TryGet(Key, uid, out var root))
+        if (_structures.TryGet(Key, uid, out var root))
         {
             return root;
         }
@@ -126,91 +303,127 @@ internal sealed class SelectedMailbox(IMailboxView view, RecentTracker recent, s
         else
         {
             await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
-            root = stream is null ? StructureParser.Parse(ReadOnlySpan<byte>.Empty) : await StructureParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
+            if (stream is null)
+            {
+                return null;
+            }
+
+            root = await StructureParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
         }
 
-        structures.Add(Key, uid, root);
+        _structures.Add(Key, uid, root);
         return root;
     }
 
-    public void Update(MessageInfo info)
+    /// <summary>Takes the store's answer to this session's own change (STORE, implicit \Seen) into the view.</summary>
+    public ViewEntry? Update(MessageInfo info)
     {
         var i = IndexOfUid(info.Uid);
-        if (i >= 0)
+        if (i < 0)
         {
-            _messages[i] = info;
-            Keywords.UnionWith(info.Keywords);
+            return null;
         }
+
+        var entry = _entries[i];
+        if (info.ModSeq >= entry.Info.ModSeq)
+        {
+            entry.Info = info;
+        }
+
+        return entry;
     }
 
-    /// <summary>Applies pending changes and returns the untagged responses they produce.</summary>
-    /// <param name="allowExpunge">Whether EXPUNGE responses may be sent now (not during FETCH, STORE, SEARCH).</param>
-    /// <param name="output">Receives the responses.</param>
-    /// <param name="sendRecent">Whether "* N RECENT" follows a new EXISTS (IMAP4rev1; IMAP4rev2 has no RECENT).</param>
-    public void ApplyPending(bool allowExpunge, Action<string> output, bool sendRecent)
+    private void Apply(MailboxChange change)
     {
-        var added = false;
-        while (View.Changes.TryPeek(out var change))
+        if (change.ModSeq > HighestModSeq)
         {
-            if (change.Kind == MailboxChangeKind.Expunged && !allowExpunge)
-            {
+            HighestModSeq = change.ModSeq;
+        }
+
+        switch (change.Kind)
+        {
+            case MailboxChangeKind.Added when change.Message is { } m:
+                if (m.Uid > LargestUid && (_unannounced.Count == 0 || m.Uid > _unannounced[^1].Uid))
+                {
+                    _unannounced.Add(m);
+                }
+
                 break;
-            }
-
-            View.Changes.TryRead(out _);
-            switch (change.Kind)
-            {
-                case MailboxChangeKind.Added when change.Message is { } m && IndexOfUid(m.Uid) < 0:
-                    _messages.Add(m);
-                    Keywords.UnionWith(m.Keywords);
-                    added = true;
-                    break;
-                case MailboxChangeKind.FlagsChanged when change.Message is { } m && change.Origin != View.ViewId:
-                    var i = IndexOfUid(m.Uid);
-                    if (i >= 0)
+            case MailboxChangeKind.FlagsChanged when change.Message is { } m:
+                var i = IndexOfUid(m.Uid);
+                if (i >= 0)
+                {
+                    var entry = _entries[i];
+                    if (!entry.Expunged && m.ModSeq >= entry.Info.ModSeq)
                     {
-                        _messages[i] = m;
-                        Keywords.UnionWith(m.Keywords);
-                        output($"* {i + 1} FETCH (UID {m.Uid} FLAGS {ImapFormat.Flags(m.Flags, m.Keywords, sendRecent && IsRecent(m.Uid))})\r\n"); // RFC 9051 §7.5.2: unsolicited FETCH carries UID
+                        entry.Info = m;
+                        if (change.Origin != View.ViewId)
+                        {
+                            _dirty.Add(entry);
+                        }
                     }
+                }
+                else if (UidSearch.IndexOf(_unannounced, m.Uid, u => u.Uid) is var u and >= 0 && m.ModSeq >= _unannounced[u].ModSeq)
+                {
+                    _unannounced[u] = m;
+                }
 
-                    break;
-                case MailboxChangeKind.Expunged:
-                    if (added)
+                break;
+            case MailboxChangeKind.Expunged:
+                var e = IndexOfUid(change.Uid);
+                if (e >= 0)
+                {
+                    if (!_entries[e].Expunged)
                     {
-                        Exists(output, sendRecent);
-                        added = false;
+                        _entries[e].Expunged = true;
+                        _expunged++;
+                        _dirty.Remove(_entries[e]);
                     }
+                }
+                else if (UidSearch.IndexOf(_unannounced, change.Uid, u => u.Uid) is var n and >= 0)
+                {
+                    // Never announced: the client never learns it existed.
+                    _unannounced.RemoveAt(n);
+                }
 
-                    var e = IndexOfUid(change.Uid);
-                    if (e >= 0)
-                    {
-                        _messages.RemoveAt(e);
-                        _recent.Remove(change.Uid);
-                        output($"* {e + 1} EXPUNGE\r\n");
-                    }
-
-                    break;
-                case MailboxChangeKind.MailboxGone:
-                    Gone = true;
-                    break;
-            }
-        }
-
-        if (added)
-        {
-            Exists(output, sendRecent);
+                break;
+            case MailboxChangeKind.MailboxGone:
+                Gone = true;
+                break;
         }
     }
 
-    private void Exists(Action<string> output, bool sendRecent)
+    private void SendExpunges(ImapExtensions enabled, Action<string> output)
     {
-        ClaimRecent();
-        output($"* {_messages.Count} EXISTS\r\n");
-        if (sendRecent)
+        if ((enabled & ImapExtensions.QResync) != 0)
         {
-            // RFC 3501 §7.3.2: RECENT is sent with the new count of \Recent messages.
-            output($"* {_recent.Count} RECENT\r\n");
+            // RFC 7162 §3.2.10: with QRESYNC enabled, VANISHED replaces EXPUNGE.
+            var uids = _entries.Where(e => e.Expunged).Select(e => e.Uid);
+            output($"* VANISHED {UidSet.FromUids(uids)}\r\n");
         }
+        else
+        {
+            // Ascending, each number as it is after the EXPUNGEs before it (RFC 9051 §7.5.1).
+            var removed = 0;
+            var sb = new StringBuilder();
+            for (var i = 0; i < _entries.Count; i++)
+            {
+                if (_entries[i].Expunged)
+                {
+                    sb.Append("* ").Append(i + 1 - removed).Append(" EXPUNGE\r\n");
+                    removed++;
+                }
+            }
+
+            output(sb.ToString());
+        }
+
+        foreach (var entry in _entries.Where(e => e.Expunged))
+        {
+            _recent.Remove(entry.Uid);
+        }
+
+        _entries.RemoveAll(e => e.Expunged);
+        _expunged = 0;
     }
 }

@@ -1,0 +1,159 @@
+using MailKitServer.Imap.Parsing;
+
+namespace MailKitServer.Imap.Fetch;
+
+/// <summary>
+/// The items and modifiers of one FETCH command, parsed once (RFC 9051 §6.4.5; RFC 7162 CHANGEDSINCE and VANISHED).
+/// </summary>
+internal sealed class FetchRequest
+{
+    private FetchRequest(List<FetchItem> items, ulong? changedSince, bool vanished)
+    {
+        Items = items;
+        ChangedSince = changedSince;
+        Vanished = vanished;
+        SetsSeen = items.Exists(i => i.SetsSeen);
+        NeedsStructure = items.Exists(i => i.NeedsStructure);
+        HasFlags = items.Exists(i => i.Kind == FetchItemKind.Flags);
+        HasModSeq = items.Exists(i => i.Kind == FetchItemKind.ModSeq);
+        HasBinary = items.Exists(i => i.Kind is FetchItemKind.Binary or FetchItemKind.BinarySize);
+    }
+
+    /// <summary>The items, macros expanded, in the order sent (UID first for UID FETCH).</summary>
+    public IReadOnlyList<FetchItem> Items { get; }
+
+    /// <summary>CHANGEDSINCE: only messages whose MODSEQ is higher (RFC 7162 §3.1.4.1).</summary>
+    public ulong? ChangedSince { get; }
+
+    /// <summary>VANISHED: report the UIDs expunged since CHANGEDSINCE first (RFC 7162 §3.2.6).</summary>
+    public bool Vanished { get; }
+
+    /// <summary>Whether an item sets \Seen.</summary>
+    public bool SetsSeen { get; }
+
+    /// <summary>Whether an item needs the parsed structure.</summary>
+    public bool NeedsStructure { get; }
+
+    /// <summary>Whether FLAGS was asked for.</summary>
+    public bool HasFlags { get; }
+
+    /// <summary>Whether MODSEQ was asked for (which enables CONDSTORE, RFC 7162 §3.1).</summary>
+    public bool HasModSeq { get; }
+
+    /// <summary>Whether a BINARY item was asked for.</summary>
+    public bool HasBinary { get; }
+
+    /// <summary>Parses the item argument (an atom, a macro or a list) and the optional modifier list.</summary>
+    /// <param name="itemsArgument">ALL, FAST, FULL, one item or a parenthesised list of items.</param>
+    /// <param name="modifiers">The fetch-modifiers list, or null.</param>
+    /// <param name="uid">Whether this is UID FETCH (which always returns UID, and alone may ask VANISHED).</param>
+    /// <param name="request">The request.</param>
+    /// <param name="error">Why it is invalid.</param>
+    /// <returns>Whether it is valid.</returns>
+    public static bool TryParse(ImapToken itemsArgument, ImapToken? modifiers, bool uid, out FetchRequest request, out string? error)
+    {
+        request = null!;
+        error = null;
+        var items = new List<FetchItem>();
+        if (uid)
+        {
+            items.Add(new FetchItem(FetchItemKind.Uid));
+        }
+
+        if (itemsArgument.Kind == ImapTokenKind.Atom)
+        {
+            var macro = itemsArgument.Text.ToUpperInvariant() switch
+            {
+                "ALL" => new[] { FetchItemKind.Flags, FetchItemKind.InternalDate, FetchItemKind.Rfc822Size, FetchItemKind.Envelope },
+                "FAST" => [FetchItemKind.Flags, FetchItemKind.InternalDate, FetchItemKind.Rfc822Size],
+                "FULL" => [FetchItemKind.Flags, FetchItemKind.InternalDate, FetchItemKind.Rfc822Size, FetchItemKind.Envelope, FetchItemKind.Body],
+                _ => null,
+            };
+            if (macro is not null)
+            {
+                items.AddRange(macro.Select(k => new FetchItem(k)));
+            }
+            else if (!Add(items, itemsArgument, out error))
+            {
+                return false;
+            }
+        }
+        else if (itemsArgument.Kind == ImapTokenKind.List && itemsArgument.Items.Count > 0)
+        {
+            foreach (var token in itemsArgument.Items)
+            {
+                if (!Add(items, token, out error))
+                {
+                    return false;
+                }
+            }
+        }
+        else
+        {
+            error = "Invalid FETCH items";
+            return false;
+        }
+
+        ulong? changedSince = null;
+        var vanished = false;
+        if (modifiers is not null)
+        {
+            // fetch-modifier (RFC 4466 §2.4): CHANGEDSINCE mod-sequence-value (RFC 7162 §3.1.4.1), VANISHED (§3.2.6).
+            var list = modifiers.Items;
+            for (var i = 0; i < list.Count; i++)
+            {
+                var name = list[i].Kind == ImapTokenKind.Atom ? list[i].Text.ToUpperInvariant() : string.Empty;
+                if (name == "CHANGEDSINCE" && changedSince is null && i + 1 < list.Count && list[i + 1].Kind == ImapTokenKind.Atom
+                    && ImapNumber.TryParseNumber64(list[i + 1].Text, out var since))
+                {
+                    changedSince = (ulong)since;
+                    i++;
+                }
+                else if (name == "VANISHED" && uid && !vanished)
+                {
+                    vanished = true;
+                }
+                else
+                {
+                    error = "Invalid FETCH modifier";
+                    return false;
+                }
+            }
+
+            if (vanished && changedSince is null)
+            {
+                // RFC 7162 §3.2.6: VANISHED needs CHANGEDSINCE.
+                error = "VANISHED requires CHANGEDSINCE";
+                return false;
+            }
+        }
+
+        if (changedSince is not null && !items.Exists(i => i.Kind == FetchItemKind.ModSeq))
+        {
+            // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ in every response.
+            items.Add(new FetchItem(FetchItemKind.ModSeq));
+        }
+
+        // The same item twice is answered once (the UID of UID FETCH included).
+        var distinct = items.DistinctBy(i => (i.Kind, i.Section?.ResponseName)).ToList();
+        request = new FetchRequest(distinct, changedSince, vanished);
+        return true;
+    }
+
+    private static bool Add(List<FetchItem> items, ImapToken token, out string? error)
+    {
+        if (token.Kind != ImapTokenKind.Atom)
+        {
+            error = "Invalid FETCH item";
+            return false;
+        }
+
+        if (!FetchItemParser.TryParse(token.Text, out var item, out error))
+        {
+            return false;
+        }
+
+        items.Add(item);
+        return true;
+    }
+}

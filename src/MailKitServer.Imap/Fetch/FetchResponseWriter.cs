@@ -1,0 +1,303 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using MailKitServer.Imap.Responses;
+using MailKitServer.Imap.Session;
+using MailKitServer.Imap.Structure;
+using MailKitServer.Storage;
+
+namespace MailKitServer.Imap.Fetch;
+
+/// <summary>
+/// Writes the "* n FETCH (...)" response of one message for a parsed <see cref="FetchRequest"/>. Short items are
+/// gathered and written with the next literal or at the end; literals are streamed from the store in blocks. A
+/// message the store no longer has (expunged by another session, not reported yet) is answered from what the view
+/// knows (UID, FLAGS, dates, sizes, a cached structure) and NIL for the rest, as Dovecot does (RFC 2180 §4.1); the
+/// command then ends with OK [EXPUNGEISSUED]. If writing fails after the response began, the response is completed
+/// (an open literal padded) and <see cref="FetchResponseAbortedException"/> is thrown, so no half-written response is
+/// ever left on the wire.
+/// </summary>
+/// <param name="session">The session.</param>
+/// <param name="selected">The selected mailbox.</param>
+/// <param name="request">The parsed items.</param>
+internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox selected, FetchRequest request)
+{
+    /// <summary>Dovecot's NIL answers for structure items of a message that is gone.</summary>
+    private const string EnvelopeNil = "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)";
+    private const string BodyNil = "(\"text\" \"plain\" NIL NIL NIL \"7bit\" 0 0)";
+    private const string BodyStructureNil = "(\"text\" \"plain\" NIL NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL)";
+    private const int Block = 64 * 1024;
+
+    private readonly StringBuilder _line = new();
+    private bool _opened;
+    private long _literalRemaining;
+
+    /// <summary>Whether some item of some message was answered NIL because the message is gone.</summary>
+    public bool MissingData { get; private set; }
+
+    /// <summary>Writes one message's response.</summary>
+    /// <param name="index">The sequence number minus one.</param>
+    /// <param name="seenChanged">Whether this FETCH just set \Seen (then FLAGS goes in even if not asked, RFC 9051 §6.4.5).</param>
+    /// <returns>A task.</returns>
+    public async ValueTask WriteAsync(int index, bool seenChanged)
+    {
+        var entry = selected[index];
+        var info = entry.Info;
+        var enabled = session.Enabled;
+        var root = request.NeedsStructure ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false) : null;
+        var showFlags = request.HasFlags || seenChanged;
+        if (showFlags)
+        {
+            // Keywords are announced before a FETCH uses them.
+            session.Connection.Write(selected.Announce(info.Keywords));
+        }
+
+        _line.Clear().Append("* ").Append(index + 1).Append(" FETCH (");
+        _opened = false;
+        try
+        {
+            var first = true;
+            foreach (var item in request.Items)
+            {
+                if (!first)
+                {
+                    _line.Append(' ');
+                }
+
+                first = false;
+                await WriteItemAsync(item, entry, root, enabled).ConfigureAwait(false);
+            }
+
+            if (seenChanged && !request.HasFlags)
+            {
+                _line.Append(first ? string.Empty : " ").Append("FLAGS ").Append(selected.FlagsOf(info, enabled));
+                first = false;
+            }
+
+            if (showFlags)
+            {
+                selected.Reported(entry);
+                if ((enabled & ImapExtensions.CondStore) != 0 && !request.HasModSeq)
+                {
+                    // RFC 7162 §3.1.4: once CONDSTORE is enabled, a FETCH with FLAGS carries MODSEQ.
+                    _line.Append(" MODSEQ (").Append(info.ModSeq).Append(')');
+                }
+            }
+
+            _line.Append(")\r\n");
+            session.Connection.Write(_line.ToString());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && _opened)
+        {
+            var padded = _literalRemaining > 0;
+            Pad();
+            session.Connection.Write(")\r\n"u8);
+            throw new FetchResponseAbortedException(padded, ex);
+        }
+    }
+
+    private async ValueTask WriteItemAsync(FetchItem item, ViewEntry entry, StructurePart? root, ImapExtensions enabled)
+    {
+        var info = entry.Info;
+        switch (item.Kind)
+        {
+            case FetchItemKind.Uid:
+                _line.Append("UID ").Append(info.Uid);
+                break;
+            case FetchItemKind.Flags:
+                _line.Append("FLAGS ").Append(selected.FlagsOf(info, enabled));
+                break;
+            case FetchItemKind.InternalDate:
+                _line.Append("INTERNALDATE ").Append(ImapFormat.DateTime(info.InternalDate));
+                break;
+            case FetchItemKind.Rfc822Size:
+                _line.Append("RFC822.SIZE ").Append(info.Size.ToString(CultureInfo.InvariantCulture));
+                break;
+            case FetchItemKind.ModSeq:
+                _line.Append("MODSEQ (").Append(info.ModSeq).Append(')');
+                break;
+            case FetchItemKind.Envelope:
+                _line.Append("ENVELOPE ").Append(root is null ? Missing(EnvelopeNil) : ImapStructureWriter.Envelope(ImapEnvelope.FromMessage(root)));
+                break;
+            case FetchItemKind.Body:
+                _line.Append("BODY ").Append(root is null ? Missing(BodyNil) : ImapStructureWriter.BodyStructure(root, false, session.Imap4rev2));
+                break;
+            case FetchItemKind.BodyStructure:
+                _line.Append("BODYSTRUCTURE ").Append(root is null ? Missing(BodyStructureNil) : ImapStructureWriter.BodyStructure(root, true, session.Imap4rev2));
+                break;
+            case FetchItemKind.Rfc822:
+                await WriteRangeAsync("RFC822", info.Uid, 0, info.Size).ConfigureAwait(false);
+                break;
+            case FetchItemKind.Rfc822Header:
+                await WriteRangeAsync("RFC822.HEADER", info.Uid, root, r => (0, r.BodyOffset)).ConfigureAwait(false);
+                break;
+            case FetchItemKind.Rfc822Text:
+                await WriteRangeAsync("RFC822.TEXT", info.Uid, root, r => (r.BodyOffset, r.EndOffset)).ConfigureAwait(false);
+                break;
+            case FetchItemKind.BodySection:
+                await WriteSectionAsync(item.Section!, info, root).ConfigureAwait(false);
+                break;
+            case FetchItemKind.Binary or FetchItemKind.BinarySize:
+                await WriteBinaryAsync(item, info, root).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async ValueTask WriteSectionAsync(BodySection section, MessageInfo info, StructurePart? root)
+    {
+        if (section.Part.Count == 0 && section.Spec == SectionSpec.Whole)
+        {
+            var (start, end) = section.Partial?.Within(info.Size) ?? (0, info.Size);
+            await WriteRangeAsync(section.ResponseName, info.Uid, start, end - start).ConfigureAwait(false);
+            return;
+        }
+
+        if (root is null)
+        {
+            _line.Append(section.ResponseName).Append(' ').Append(Missing("NIL"));
+            return;
+        }
+
+        var (from, to) = SectionLocator.Locate(root, info.Size, section);
+        if (section.Spec is not (SectionSpec.HeaderFields or SectionSpec.HeaderFieldsNot))
+        {
+            var (start, end) = section.Partial?.Within(to - from) ?? (0, to - from);
+            await WriteRangeAsync(section.ResponseName, info.Uid, from + start, end - start).ConfigureAwait(false);
+            return;
+        }
+
+        var header = to > from ? await selected.LoadAsync(info.Uid, from, to - from, session.Aborted).ConfigureAwait(false) : [];
+        if (header is null)
+        {
+            _line.Append(section.ResponseName).Append(' ').Append(Missing("NIL"));
+            return;
+        }
+
+        var bytes = HeaderFilter.Select(header, section.Fields, section.Spec == SectionSpec.HeaderFieldsNot);
+        var (s, e) = section.Partial?.Within(bytes.Length) ?? (0, bytes.Length);
+        WriteLiteral(section.ResponseName, bytes.AsSpan((int)s, (int)(e - s)), literal8: false);
+    }
+
+    private async ValueTask WriteBinaryAsync(FetchItem item, MessageInfo info, StructurePart? root)
+    {
+        var section = item.Section!;
+        if (root is null)
+        {
+            _line.Append(section.ResponseName).Append(' ').Append(Missing(item.Kind == FetchItemKind.BinarySize ? "0" : "NIL"));
+            return;
+        }
+
+        var target = SectionLocator.Find(root, section.Part);
+        byte[] decoded = [];
+        if (target is not null)
+        {
+            var body = await selected.LoadAsync(info.Uid, target.BodyOffset, target.BodySize, session.Aborted).ConfigureAwait(false);
+            if (body is null)
+            {
+                _line.Append(section.ResponseName).Append(' ').Append(Missing(item.Kind == FetchItemKind.BinarySize ? "0" : "NIL"));
+                return;
+            }
+
+            decoded = TransferDecoding.Decode(body, target.TransferEncoding);
+        }
+
+        if (item.Kind == FetchItemKind.BinarySize)
+        {
+            _line.Append(section.ResponseName).Append(' ').Append(decoded.Length);
+            return;
+        }
+
+        var (start, end) = section.Partial?.Within(decoded.Length) ?? (0, decoded.Length);
+        var data = decoded.AsSpan((int)start, (int)(end - start));
+
+        // RFC 3516 §4.2: data holding NUL goes as a literal8.
+        WriteLiteral(section.ResponseName, data, literal8: data.Contains((byte)0));
+    }
+
+    private async ValueTask WriteRangeAsync(string name, uint uid, StructurePart? root, Func<StructurePart, (long From, long To)> range)
+    {
+        if (root is null)
+        {
+            _line.Append(name).Append(' ').Append(Missing("NIL"));
+            return;
+        }
+
+        var (from, to) = range(root);
+        await WriteRangeAsync(name, uid, from, Math.Max(0, to - from)).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a byte range of the stored message as a literal, copied from the store's stream in blocks.</summary>
+    private async ValueTask WriteRangeAsync(string name, uint uid, long offset, long length)
+    {
+        var connection = session.Connection;
+        await using var stream = await selected.View.OpenContentAsync(uid, offset, length, session.Aborted).ConfigureAwait(false);
+        if (stream is null)
+        {
+            _line.Append(name).Append(' ').Append(Missing("NIL"));
+            return;
+        }
+
+        _line.Append(name).Append(" {").Append(length).Append("}\r\n");
+        FlushLine();
+        _literalRemaining = length;
+        var buffer = ArrayPool<byte>.Shared.Rent(Block);
+        try
+        {
+            int n;
+            while (_literalRemaining > 0 && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, _literalRemaining)), session.Aborted).ConfigureAwait(false)) > 0)
+            {
+                connection.Output.Write(buffer.AsSpan(0, n));
+                _literalRemaining -= n;
+                if (connection.Output.UnflushedBytes >= Block)
+                {
+                    await connection.FlushAsync().ConfigureAwait(false);
+                }
+            }
+
+            if (_literalRemaining > 0)
+            {
+                // The store gave fewer octets than it said the message has: the announced literal cannot be honoured.
+                throw new IOException($"The stored message (UID {uid}) ended {_literalRemaining} octets early.");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void WriteLiteral(string name, ReadOnlySpan<byte> data, bool literal8)
+    {
+        _line.Append(name).Append(literal8 ? " ~{" : " {").Append(data.Length).Append("}\r\n");
+        FlushLine();
+        session.Connection.Write(data);
+    }
+
+    /// <summary>Writes what is gathered; from here on the response is open on the wire.</summary>
+    private void FlushLine()
+    {
+        session.Connection.Write(_line.ToString());
+        _line.Clear();
+        _opened = true;
+    }
+
+    /// <summary>Fills the rest of an announced literal, so the client reads a complete response.</summary>
+    private void Pad()
+    {
+        var output = session.Connection.Output;
+        while (_literalRemaining > 0)
+        {
+            var n = (int)Math.Min(_literalRemaining, Block);
+            var span = output.GetSpan(n)[..n];
+            span.Fill((byte)' ');
+            output.Advance(n);
+            _literalRemaining -= n;
+        }
+    }
+
+    private string Missing(string nil)
+    {
+        MissingData = true;
+        return nil;
+    }
+}

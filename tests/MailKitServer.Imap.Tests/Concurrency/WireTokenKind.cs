@@ -1,0 +1,8 @@
+namespace MailKitServer.Imap.Tests.Concurrency;
+
+internal enum WireTokenKind
+{
+    Atom,
+    String,
+    List,
+}
