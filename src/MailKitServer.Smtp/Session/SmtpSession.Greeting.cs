@@ -9,7 +9,7 @@ internal sealed partial class SmtpSession
 {
     private async ValueTask<bool> EhloAsync(ReadOnlyMemory<byte> argument, bool extended)
     {
-        if (argument.IsEmpty || !TryDecode(argument.Span, out var helo) || helo.Contains(' ', StringComparison.Ordinal))
+        if (argument.IsEmpty || !SmtpText.TryDecode(argument.Span, out var helo) || helo.Contains(' ', StringComparison.Ordinal))
         {
             return await ErrorAsync(extended ? "501 5.5.4 Syntax: EHLO hostname\r\n"u8 : "501 5.5.4 Syntax: HELO hostname\r\n"u8).ConfigureAwait(false);
         }

@@ -16,7 +16,6 @@ namespace MailKitServer.Smtp.Session;
 /// </summary>
 internal sealed partial class SmtpSession
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
     private readonly MailConnection _connection;
     private readonly MailServerContext _context;
     private readonly SmtpOptions _options;
@@ -210,20 +209,6 @@ internal sealed partial class SmtpSession
         }
         catch (IOException)
         {
-        }
-    }
-
-    private static bool TryDecode(ReadOnlySpan<byte> bytes, out string text)
-    {
-        try
-        {
-            text = StrictUtf8.GetString(bytes);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            text = string.Empty;
-            return false;
         }
     }
 

@@ -8,17 +8,20 @@ namespace MailKitServer.Smtp.Session;
 /// <summary>The envelope and content of the message being received; reused across a session's transactions.</summary>
 internal sealed class SmtpTransaction(MessageSpool spool)
 {
-    public MailAddress? Sender { get; set; }
+    public MailAddress? Sender { get; private set; }
 
-    public BodyType Body { get; set; }
+    /// <summary>The parameters of the accepted MAIL; <see cref="MailParameters.None"/> before it.</summary>
+    public MailParameters Parameters { get; private set; } = MailParameters.None;
 
-    public bool SmtpUtf8 { get; set; }
+    public BodyType Body => Parameters.Body;
 
-    public bool RequireTls { get; set; }
+    public bool SmtpUtf8 => Parameters.SmtpUtf8;
 
-    public DsnReturn? Return { get; set; }
+    public bool RequireTls => Parameters.RequireTls;
 
-    public string? EnvelopeId { get; set; }
+    public DsnReturn? Return => Parameters.Return;
+
+    public string? EnvelopeId => Parameters.EnvelopeId;
 
     public List<SmtpRecipient> Recipients { get; } = [];
 
@@ -34,14 +37,17 @@ internal sealed class SmtpTransaction(MessageSpool spool)
 
     public string ReversePath => Sender?.Address ?? string.Empty;
 
+    /// <summary>Starts the transaction once MAIL is accepted, with everything its parameters say at once.</summary>
+    public void Begin(MailAddress? sender, MailParameters parameters)
+    {
+        Sender = sender;
+        Parameters = parameters;
+    }
+
     public void Reset()
     {
         Sender = null;
-        Body = BodyType.SevenBit;
-        SmtpUtf8 = false;
-        RequireTls = false;
-        Return = null;
-        EnvelopeId = null;
+        Parameters = MailParameters.None;
         Recipients.Clear();
         Spool.Reset();
         Unstuffer.Reset();

@@ -289,6 +289,35 @@ public class SmtpSessionTests
     }
 
     [Fact]
+    public async Task Parameters_of_a_refused_mail_or_rcpt_do_not_leak_into_the_next_one()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        await using var client = await ConnectAsync(server.Smtp);
+
+        // SMTPUTF8 on a MAIL refused for another parameter must not make the next MAIL an SMTPUTF8 one.
+        Assert.Equal("555 5.5.4 Unsupported option", await client.CommandAsync("MAIL FROM:<a@x.test> SMTPUTF8 XFOO=1"));
+        Assert.Equal("553 5.6.7 Non-ASCII address requires SMTPUTF8", await client.CommandAsync("MAIL FROM:<\u00e4@x.test>"));
+
+        // Nor BODY=BINARYMIME (which would refuse DATA), ENVID or RET.
+        Assert.Equal("501 5.5.4 Syntax: RET=FULL or RET=HDRS", await client.CommandAsync("MAIL FROM:<a@x.test> BODY=BINARYMIME ENVID=leak RET=SOME"));
+        Assert.Equal("555 5.5.4 Unsupported option", await client.CommandAsync("MAIL FROM:<a@x.test> BODY=BINARYMIME XFOO=1"));
+        Assert.Equal("250 2.1.0 Ok", await client.CommandAsync("MAIL FROM:<a@x.test>"));
+        Assert.Equal("553 5.6.7 Non-ASCII address requires SMTPUTF8", await client.CommandAsync("RCPT TO:<\u00e4@example.test>"));
+
+        // A refused RCPT's NOTIFY/ORCPT are not kept either (each RCPT starts from nothing).
+        Assert.Equal("555 5.5.4 Unsupported option", await client.CommandAsync("RCPT TO:<alice@example.test> NOTIFY=SUCCESS XFOO=1"));
+        Assert.Equal("250 2.1.5 Ok", await client.CommandAsync("RCPT TO:<alice@example.test>"));
+        Assert.StartsWith("354 ", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        Assert.StartsWith("250 ", await client.CommandAsync("Subject: plain\r\n\r\nx\r\n."), StringComparison.Ordinal);
+        var stored = Encoding.UTF8.GetString(Assert.Single(await server.InboxAsync("alice@example.test")));
+        Assert.Contains("with ESMTP", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("UTF8", stored, StringComparison.Ordinal);
+
+        // SMTPUTF8 given on the MAIL itself still works.
+        Assert.Equal("250 2.1.0 Ok", await client.CommandAsync("MAIL FROM:<\u00e4@x.test> SMTPUTF8"));
+    }
+
+    [Fact]
     public async Task Replies_wait_for_the_store_and_a_failing_store_gets_451()
     {
         var store = new GatedStore();
