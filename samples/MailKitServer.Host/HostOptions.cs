@@ -6,6 +6,8 @@ namespace MailKitServer.Host;
 /// <summary>The command line of the host: what to listen on, which users and aliases, which store.</summary>
 internal sealed class HostOptions
 {
+    private string? _demoUser;
+
     public IPAddress Bind { get; private set; } = IPAddress.Loopback;
 
     public Dictionary<string, int> Ports { get; } = new(StringComparer.Ordinal)
@@ -22,6 +24,9 @@ internal sealed class HostOptions
     public List<string> Domains { get; } = [];
 
     public List<(string Address, string Password)> Users { get; } = [];
+
+    /// <summary>Whether <paramref name="address"/> is the demo user made because no --user was given.</summary>
+    public bool IsDemoUser(string address) => address == _demoUser;
 
     public List<(string Address, string[] Targets)> Aliases { get; } = [];
 
@@ -204,7 +209,8 @@ internal sealed class HostOptions
 
         if (o.Users.Count == 0)
         {
-            o.Users.Add(($"demo@{o.Domains[0]}", "demo"));
+            o._demoUser = $"demo@{o.Domains[0]}";
+            o.Users.Add((o._demoUser, "demo"));
         }
 
         return o;

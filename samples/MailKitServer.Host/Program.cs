@@ -51,6 +51,18 @@ if (!Enum.TryParse<LogLevel>(options.LogLevel, ignoreCase: true, out var level))
     return 2;
 }
 
+// SIGTERM and SIGINT stop the host cleanly. The handlers are in place before anything is started or "ready" is
+// printed: a supervisor that stops the host the instant it is ready must not get the runtime's default (exit 143).
+var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.TrySetResult();
+}
+
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(level));
 
 IMessageStore store;
@@ -108,7 +120,8 @@ try
     foreach (var (address, password) in options.Users)
     {
         directory.AddUser(address, password);
-        Console.WriteLine($"user {address} password {password}");
+        // A password given with --user is the operator's secret: only the generated demo user's is shown.
+        Console.WriteLine(options.IsDemoUser(address) ? $"user {address} password {password}" : $"user {address}");
     }
 
     foreach (var (address, targets) in options.Aliases)
@@ -194,15 +207,6 @@ foreach (var endpoint in server.Endpoints)
 Console.WriteLine("ready");
 Console.Out.Flush();
 
-var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-void OnSignal(PosixSignalContext context)
-{
-    context.Cancel = true;
-    stop.TrySetResult();
-}
-
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 await stop.Task;
 Console.WriteLine("stopping");
 await server.DisposeAsync();

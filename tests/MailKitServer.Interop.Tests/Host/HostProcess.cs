@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using MailKitServer.TestSupport;
 
@@ -92,11 +93,10 @@ internal sealed partial class HostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Sends SIGTERM and returns the exit code.</summary>
+    /// <summary>Sends SIGTERM (straight from this process, no helper in between) and returns the exit code.</summary>
     public async Task<int> TerminateAsync()
     {
-        var kill = await ExternalTool.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        Assert.Equal(0, kill.ExitCode);
+        Assert.Equal(0, SendSignal(_process.Id, SigTerm));
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return _process.ExitCode;
     }
@@ -118,6 +118,11 @@ internal sealed partial class HostProcess : IAsyncDisposable
         _process.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    private const int SigTerm = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
 
     [GeneratedRegex("^listening ([a-z0-9]+) (.+)$")]
     private static partial Regex ListeningLine();

@@ -12,7 +12,9 @@ public class HostTests
             "--store", "memory", "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "0",
             "--pop3-port", "0", "--pop3s-port", "-1", "--imap-port", "0", "--imaps-port", "-1",
             "--user", "carol@corp.test:carol-pw", "--alias", "all@corp.test=carol@corp.test,sales@corp.test", "--alias", "sales@corp.test=carol@corp.test");
-        Assert.Contains("user carol@corp.test password carol-pw", host.Output);
+        // A password given on the command line is never printed (only the generated demo user's is).
+        Assert.Contains("user carol@corp.test", host.Output);
+        Assert.DoesNotContain(host.Output, line => line.Contains("carol-pw", StringComparison.Ordinal));
         Assert.Equal(["imap", "pop3", "smtp", "smtps", "submission"], host.Listeners.Keys.Order(StringComparer.Ordinal).ToArray());
         Assert.All(host.Listeners.Values, e => Assert.NotEqual(0, e.Port));
 
@@ -24,6 +26,22 @@ public class HostTests
 
         Assert.Equal(0, await host.TerminateAsync());
         Assert.Contains("stopped", host.Output);
+    }
+
+    [Fact]
+    public async Task Sigterm_the_instant_ready_appears_stops_the_host_cleanly()
+    {
+        // The signal handlers must be in place before "ready" is printed: a supervisor may stop the host at once.
+        for (var i = 0; i < 20; i++)
+        {
+            await using var host = await HostProcess.StartAsync(
+                "--store", "memory", "--smtp-port", "0", "--submission-port", "-1", "--smtps-port", "-1",
+                "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "-1", "--imaps-port", "-1");
+            var exitCode = await host.TerminateAsync();
+            Assert.True(exitCode == 0, $"run {i}: exit {exitCode}\n" + string.Join("\n", host.Output));
+            Assert.Contains("stopping", host.Output);
+            Assert.Contains("stopped", host.Output);
+        }
     }
 
     [Fact]
@@ -73,6 +91,7 @@ public class HostTests
         Assert.Equal(1, await b.WaitForCountAsync(1));
 
         Assert.Contains("queue memory", host.Output);
+        Assert.Contains("user demo@example.test password demo", host.Output);
         Assert.Equal(0, await host.TerminateAsync());
     }
 
