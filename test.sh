@@ -1,38 +1,43 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Installs the Debian tools the interop tests drive
-# (real clients nobody here wrote) when they are missing; needs root for that.
+# Runs the whole test suite. Installs the Debian packages the interop tests need (real clients and servers nobody
+# here wrote) when any is missing, in one apt call; needs root for that.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# command -> Debian package
-declare -A tools=(
-  [swaks]=swaks
-  [curl]=curl
-  [python3]=python3
-  [fetchmail]=fetchmail
-  [dovecot]=dovecot-imapd
-  [mbsync]=isync
-  [mutt]=mutt
-  [script]=bsdutils
-  [node]=nodejs
-  [npm]=npm
-  [dnsmasq]=dnsmasq-base
-  [postfix]=postfix
+# Every Debian package a test needs, by package rather than by command: they are installed with
+# --no-install-recommends, so what a tool only recommends (or suggests) but a test needs is named here too.
+packages=(
+  swaks                 # SMTP client (SwaksAndCurlTests, host tests)
+  libnet-ssleay-perl    #   swaks --tls / --tlsc (only recommended by swaks)
+  libdigest-hmac-perl   #   swaks --auth CRAM-MD5 (Digest::HMAC_MD5; not even recommended)
+  curl                  # SMTP, IMAP and POP3 client
+  python3               # smtplib, imaplib, poplib, ssl, email (the standard library)
+  fetchmail             # IMAP and POP3 client
+  isync                 # mbsync
+  mutt                  # IMAP client, driven through script(1)
+  bsdutils              # script(1), the pseudo-terminal for mutt
+  procps                # kill(1), to stop Dovecot by PID
+  dovecot-imapd         # the reference IMAP server (Maildir interop, MIME comparison)
+  dnsmasq-base          # DNS with MX records for the outbound tests
+  postfix               # a remote MTA and a relay into us
 )
 missing=()
-for tool in "${!tools[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}")
+for package in "${packages[@]}"; do
+  [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" = "install ok installed" ] || missing+=("$package")
 done
+# Node.js may come from elsewhere than Debian (a fresh machine has NodeSource's build): check the commands.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
-    echo "installing test tools: ${missing[*]}"
+    echo "installing test packages: ${missing[*]}"
     apt-get update -qq
     # Postfix asks a debconf question on install: no configuration (tests run private instances).
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "missing test tools: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+    echo "missing test packages: ${missing[*]}; run as root or: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
     exit 1
   fi
 fi
