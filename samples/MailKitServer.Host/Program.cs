@@ -210,5 +210,11 @@ Console.Out.Flush();
 await stop.Task;
 Console.WriteLine("stopping");
 await server.DisposeAsync();
+if (store is IAsyncDisposable disposableStore)
+{
+    // The Maildir store writes what it still holds in memory (folder indexes).
+    await disposableStore.DisposeAsync();
+}
+
 Console.WriteLine("stopped");
 return 0;

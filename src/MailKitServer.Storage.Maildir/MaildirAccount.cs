@@ -13,10 +13,12 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
 
     public MaildirQuota Quota { get; } = store.QuotaFor(root);
 
+    private MaildirUidValidityCounter UidValidities { get; } = store.UidValiditiesFor(root);
+
     public MaildirFolder? Folder(string name)
     {
         var path = MaildirFolderNames.ToDirectory(root, name);
-        return Directory.Exists(Path.Combine(path, "cur")) ? store.GetFolder(path, name, Quota) : null;
+        return Directory.Exists(Path.Combine(path, "cur")) ? store.GetFolder(path, name, Quota, UidValidities) : null;
     }
 
     public ValueTask<IReadOnlyList<MailboxInfo>> ListAsync(CancellationToken cancellationToken)
@@ -199,7 +201,10 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
 
     internal async ValueTask<AppendResult> AppendToAsync(MaildirFolder folder, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, CancellationToken cancellationToken)
     {
-        var (temp, size, unique) = await store.WriteTempAsync(folder.Path, content, cancellationToken).ConfigureAwait(false);
+        // INTERNALDATE (with its zone) and keywords are durable before the caller acknowledges: the date is the file's
+        // mtime and its zone is in the name, keywords are letters in the name (their list fsynced first).
+        var date = internalDate ?? DateTimeOffset.UtcNow;
+        var (temp, size, unique) = await store.WriteTempAsync(folder.Path, content, date, cancellationToken).ConfigureAwait(false);
         if (temp is null)
         {
             return new AppendResult(StoreStatus.OverQuota, Message: "message too large");
@@ -214,10 +219,11 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         var uid = await folder.WithLockAsync(() =>
         {
             var uid = folder.ReserveUid();
-            var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique!, uid, flags));
+            var distinct = keywords.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique!, uid, flags, folder.Keywords.LettersFor(distinct)));
             File.Move(temp, Path.Combine(folder.Path, relative));
             NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "cur"));
-            folder.Add(unique!, relative, uid, flags, keywords.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), internalDate ?? DateTimeOffset.UtcNow, size, origin);
+            folder.Add(unique!, relative, uid, flags, distinct, date, size, origin);
             return uid;
         }, save: true, cancellationToken).ConfigureAwait(false);
         return new AppendResult(StoreStatus.Success, folder.UidValidity, uid);

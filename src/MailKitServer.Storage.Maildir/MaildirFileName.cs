@@ -4,9 +4,10 @@ using System.Text;
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>
-/// Maildir file names: <c>unique[,S=size][,U=uid]:2,FLAGS</c>. The info part carries the system flags (D, F, R, S, T
-/// in ASCII order, as the Maildir specification says); the UID rides in the base name so a lost index is rebuilt
-/// with the same UIDs.
+/// Maildir file names: <c>unique[,S=size][,Z=+hhmm][,U=uid]:2,FLAGS</c>. The info part carries the system flags (D,
+/// F, R, S, T in ASCII order, as the Maildir specification says) and then the keyword letters (a-z, see
+/// <see cref="MaildirKeywords"/>); the UID rides in the base name so a lost index is rebuilt with the same UIDs. The
+/// file's mtime is the message's internal date (as Dovecot reads it) and <c>,Z=</c> its zone when not UTC.
 /// </summary>
 internal static class MaildirFileName
 {
@@ -22,6 +23,34 @@ internal static class MaildirFileName
     }
 
     public static string WithSize(string unique, long size) => string.Create(CultureInfo.InvariantCulture, $"{unique},S={size}");
+
+    /// <summary>Adds the zone of an internal date (<c>,Z=+0200</c>) unless it is UTC.</summary>
+    public static string WithZone(string unique, TimeSpan offset) =>
+        offset == TimeSpan.Zero ? unique : string.Create(CultureInfo.InvariantCulture, $"{unique},Z={(offset < TimeSpan.Zero ? '-' : '+')}{offset.Duration():hhmm}");
+
+    /// <summary>The zone of the internal date a name carries (UTC when it carries none).</summary>
+    public static TimeSpan Zone(string fileName)
+    {
+        var name = BaseName(Path.GetFileName(fileName));
+        var z = name.IndexOf(",Z=", StringComparison.Ordinal);
+        if (z < 0 || z + 8 > name.Length || name[(z + 3)] is not ('+' or '-')
+            || !int.TryParse(name.AsSpan(z + 4, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var hours)
+            || !int.TryParse(name.AsSpan(z + 6, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes)
+            || hours > 14 || minutes > 59)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var offset = new TimeSpan(hours, minutes, 0);
+        return name[z + 3] == '-' ? -offset : offset;
+    }
+
+    /// <summary>The keyword letters (a-z) of the info part.</summary>
+    public static string KeywordLetters(string fileName)
+    {
+        var info = fileName.IndexOf(":2,", StringComparison.Ordinal);
+        return info < 0 ? string.Empty : string.Concat(fileName.AsSpan(info + 3).ToArray().Where(char.IsAsciiLetterLower));
+    }
 
     /// <summary>The base name (before ":2,").</summary>
     public static string BaseName(string fileName)
@@ -77,7 +106,7 @@ internal static class MaildirFileName
         return flags;
     }
 
-    public static string WithUidAndFlags(string unique, uint uid, MessageFlags flags)
+    public static string WithUidAndFlags(string unique, uint uid, MessageFlags flags, string keywordLetters = "")
     {
         var sb = new StringBuilder(unique).Append(",U=").Append(uid.ToString(CultureInfo.InvariantCulture)).Append(":2,");
         if ((flags & MessageFlags.Draft) != 0)
@@ -105,6 +134,6 @@ internal static class MaildirFileName
             sb.Append('T');
         }
 
-        return sb.ToString();
+        return sb.Append(keywordLetters).ToString();
     }
 }

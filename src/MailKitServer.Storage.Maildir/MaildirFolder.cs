@@ -13,26 +13,29 @@ namespace MailKitServer.Storage.Maildir;
 internal sealed class MaildirFolder
 {
     private const string IndexFile = "mailkitserver.index";
-    private const string UidValidityFile = "mailkitserver.uidvalidity";
     private const string LockFile = "mailkitserver.lock";
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<MaildirEntry> _messages = [];
     private readonly List<(uint Uid, ulong ModSeq)> _expunged = [];
     private readonly List<(long ViewId, ChannelWriter<MailboxChange> Writer)> _views = [];
     private bool _loaded;
+    private bool _dirty;
     private DateTime _newStamp;
     private DateTime _curStamp;
     private int _saveScheduled;
     private bool _rebuilding;
 
     private readonly MaildirQuota _quota;
+    private readonly MaildirUidValidityCounter _uidValidities;
     private FileSystemWatcher[]? _watchers;
 
-    public MaildirFolder(string path, string name, MaildirQuota quota)
+    public MaildirFolder(string path, string name, MaildirQuota quota, MaildirUidValidityCounter uidValidities)
     {
         Path = path;
         Name = name;
         _quota = quota;
+        _uidValidities = uidValidities;
+        Keywords = new MaildirKeywords(path);
     }
 
     public string Path { get; }
@@ -46,6 +49,9 @@ internal sealed class MaildirFolder
     public ulong HighestModSeq { get; private set; } = 1;
 
     public IReadOnlyList<MaildirEntry> Messages => _messages;
+
+    /// <summary>The keywords that ride in this folder's file names.</summary>
+    public MaildirKeywords Keywords { get; }
 
     public static void CreateDirectories(string path)
     {
@@ -61,7 +67,12 @@ internal sealed class MaildirFolder
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var fileLock = await AcquireFileLockAsync(cancellationToken).ConfigureAwait(false);
+            using var fileLock = await MaildirFiles.AcquireLockAsync(System.IO.Path.Combine(Path, LockFile), cancellationToken).ConfigureAwait(false);
+            if (!_loaded)
+            {
+                await LoadUidValidityAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             Refresh();
             var result = action();
             RememberStamps();
@@ -95,12 +106,16 @@ internal sealed class MaildirFolder
 
     public uint ReserveUid() => UidNext++;
 
-    /// <summary>Changes a message's flags: system flags by renaming its file (the Maildir way), keywords in the index.</summary>
+    /// <summary>
+    /// Changes a message's flags by renaming its file (the Maildir way): system flags and the keywords that have a
+    /// letter are in the name; the index keeps all keywords.
+    /// </summary>
     public void SetFlags(MaildirEntry entry, MessageFlags flags, IReadOnlyList<string> keywords, long origin)
     {
-        if (flags != entry.Flags)
+        var letters = Keywords.LettersFor(keywords);
+        if (flags != entry.Flags || letters != MaildirFileName.KeywordLetters(entry.RelativePath))
         {
-            var target = System.IO.Path.Combine("cur", MaildirFileName.WithUidAndFlags(entry.Unique, entry.Uid, flags));
+            var target = System.IO.Path.Combine("cur", MaildirFileName.WithUidAndFlags(entry.Unique, entry.Uid, flags, letters));
             File.Move(System.IO.Path.Combine(Path, entry.RelativePath), System.IO.Path.Combine(Path, target));
             entry.RelativePath = target;
             entry.Flags = flags;
@@ -251,6 +266,7 @@ internal sealed class MaildirFolder
 
     private void Reconcile()
     {
+        Keywords.Refresh();
         var onDisk = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var sub in new[] { "new", "cur" })
         {
@@ -284,10 +300,13 @@ internal sealed class MaildirFolder
                 if (path != entry.RelativePath)
                 {
                     entry.RelativePath = path;
-                    if (flags != entry.Flags && path.StartsWith("cur", StringComparison.Ordinal))
+                    var keywords = Keywords.FromFileName(path).Concat(entry.Keywords.Where(k => !Keywords.HasLetter(k))).ToArray();
+                    if (path.StartsWith("cur", StringComparison.Ordinal) && (flags != entry.Flags || !keywords.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(entry.Keywords.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase)))
                     {
-                        // Changed by another program (mutt, Dovecot): the file name is the truth for system flags.
+                        // Changed by another program (mutt, Dovecot), or by this one before a crash: the file name is
+                        // the truth for system flags and for the keywords that have letters.
                         entry.Flags = flags;
+                        entry.Keywords = keywords;
                         entry.ModSeq = ++HighestModSeq;
                         Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, entry.ToInfo(), entry.Uid, HighestModSeq, 0));
                     }
@@ -314,16 +333,20 @@ internal sealed class MaildirFolder
             var uid = keep ? named!.Value : UidNext;
             var path = relative;
             var flags = MaildirFileName.Flags(relative);
+            var sub = relative[..3];
             if (!keep)
             {
-                var sub = relative[..3];
-                path = System.IO.Path.Combine(sub, sub == "new" ? $"{unique},U={uid}" : MaildirFileName.WithUidAndFlags(unique, uid, flags));
+                path = System.IO.Path.Combine(sub, sub == "new" ? $"{unique},U={uid}" : MaildirFileName.WithUidAndFlags(unique, uid, flags, MaildirFileName.KeywordLetters(relative)));
                 File.Move(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path));
             }
 
             taken.Add(uid);
+
+            // What the index did not know yet comes from the file: keywords from the letters in its name, the internal
+            // date from its mtime and the zone in its name.
             var info = new FileInfo(System.IO.Path.Combine(Path, path));
-            Add(unique, path, uid, flags, [], info.LastWriteTimeUtc, info.Length, origin: 0);
+            var date = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero).ToOffset(MaildirFileName.Zone(unique));
+            Add(unique, path, uid, flags, sub == "cur" ? Keywords.FromFileName(path) : [], date, info.Length, origin: 0);
             changed = true;
         }
 
@@ -348,6 +371,7 @@ internal sealed class MaildirFolder
     /// </summary>
     private void ScheduleSave()
     {
+        _dirty = true;
         if (Interlocked.Exchange(ref _saveScheduled, 1) == 1)
         {
             return;
@@ -357,40 +381,56 @@ internal sealed class MaildirFolder
         {
             await Task.Delay(200).ConfigureAwait(false);
             Interlocked.Exchange(ref _saveScheduled, 0);
-            await _gate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                using var fileLock = await AcquireFileLockAsync(CancellationToken.None).ConfigureAwait(false);
-                if (Directory.Exists(Path))
-                {
-                    Save();
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The folder went away (deleted or renamed): nothing to save.
-            }
-            finally
-            {
-                _gate.Release();
-            }
+            await FlushAsync().ConfigureAwait(false);
         });
+    }
+
+    /// <summary>Saves the index now if it has changes not saved yet (the store does this for every folder when it stops).</summary>
+    public async Task FlushAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_dirty)
+            {
+                return;
+            }
+
+            using var fileLock = await MaildirFiles.AcquireLockAsync(System.IO.Path.Combine(Path, LockFile), CancellationToken.None).ConfigureAwait(false);
+            if (Directory.Exists(Path))
+            {
+                Save();
+            }
+
+            _dirty = false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The folder went away (deleted or renamed): nothing to save.
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Reads the folder's UIDVALIDITY, or takes a new one from the account's counter when it has none yet.</summary>
+    private async Task LoadUidValidityAsync(CancellationToken cancellationToken)
+    {
+        var validityPath = System.IO.Path.Combine(Path, MaildirUidValidityCounter.FolderFile);
+        if (MaildirFiles.ReadNumber(validityPath) is { } v and > 0)
+        {
+            UidValidity = v;
+            return;
+        }
+
+        // A new folder, or one whose UIDs cannot be trusted: a value above any the account gave before (RFC 3501 §2.3.1.1).
+        UidValidity = await _uidValidities.NextAsync(cancellationToken).ConfigureAwait(false);
+        MaildirFiles.WriteDurably(validityPath, UidValidity.ToString(CultureInfo.InvariantCulture));
     }
 
     private void Load()
     {
-        var validityPath = System.IO.Path.Combine(Path, UidValidityFile);
-        if (File.Exists(validityPath) && uint.TryParse(File.ReadAllText(validityPath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v))
-        {
-            UidValidity = v;
-        }
-        else
-        {
-            // A new UIDVALIDITY whenever UIDs cannot be trusted (RFC 3501 §2.3.1.1).
-            UidValidity = (uint)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() & 0x7FFFFFFF) ^ (uint)Random.Shared.Next(0, 4096);
-            WriteDurably(validityPath, UidValidity.ToString(CultureInfo.InvariantCulture));
-        }
-
         var indexPath = System.IO.Path.Combine(Path, IndexFile);
         if (!File.Exists(indexPath))
         {
@@ -416,7 +456,7 @@ internal sealed class MaildirFolder
                         {
                             Uid = uint.Parse(f[1], CultureInfo.InvariantCulture),
                             ModSeq = ulong.Parse(f[2], CultureInfo.InvariantCulture),
-                            InternalDate = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[3], CultureInfo.InvariantCulture)),
+                            InternalDate = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[3], CultureInfo.InvariantCulture)).ToOffset(MaildirFileName.Zone(f[5])),
                             Size = long.Parse(f[4], CultureInfo.InvariantCulture),
                             RelativePath = f[5],
                             Unique = MaildirFileName.Unique(f[5][4..]),
@@ -465,36 +505,7 @@ internal sealed class MaildirFolder
             sb.Append("X ").Append(uid).Append(' ').Append(modSeq).Append('\n');
         }
 
-        WriteDurably(System.IO.Path.Combine(Path, IndexFile), sb.ToString());
-    }
-
-    private void WriteDurably(string path, string content)
-    {
-        var temp = path + ".tmp";
-        using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            f.Write(Encoding.UTF8.GetBytes(content));
-            f.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-        NativeFileSystem.SyncDirectory(Path);
-    }
-
-    private async Task<FileStream> AcquireFileLockAsync(CancellationToken cancellationToken)
-    {
-        var path = System.IO.Path.Combine(Path, LockFile);
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (attempt < 500)
-            {
-                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        MaildirFiles.WriteDurably(System.IO.Path.Combine(Path, IndexFile), sb.ToString());
     }
 
     private void Publish(MailboxChange change)

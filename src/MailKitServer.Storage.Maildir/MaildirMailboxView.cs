@@ -118,8 +118,8 @@ internal sealed class MaildirMailboxView : IMailboxView
             foreach (var (_, path, flags, keywords, date, size) in sources)
             {
                 var uid = destination.ReserveUid();
-                var unique = MaildirFileName.NewUnique(size);
-                var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique, uid, flags));
+                var unique = MaildirFileName.WithZone(MaildirFileName.NewUnique(size), date.Offset);
+                var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique, uid, flags, destination.Keywords.LettersFor(keywords)));
                 NativeFileSystem.LinkOrCopy(path, Path.Combine(destination.Path, relative));
                 destination.Add(unique, relative, uid, flags, keywords, date, size, ViewId);
                 targetUids.Add(uid);

@@ -6,12 +6,14 @@ namespace MailKitServer.Storage.Maildir;
 /// <summary>
 /// A durable message store over Maildir (Maildir++ layout): a delivery is written to <c>tmp/</c>, fsynced, renamed
 /// into <c>new/</c> and the directory fsynced before it is acknowledged — the qmail and Postfix discipline. Dovecot,
-/// mutt and mbsync can open the same folders.
+/// mutt and mbsync can open the same folders. Dispose it when the server has stopped: what it still holds in memory
+/// (folder indexes not saved yet) is written then.
 /// </summary>
-public sealed class MaildirMessageStore : IMessageStore
+public sealed class MaildirMessageStore : IMessageStore, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, MaildirFolder> _folders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MaildirQuota> _quotas = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MaildirUidValidityCounter> _uidValidities = new(StringComparer.Ordinal);
     private readonly MaildirStoreOptions _options;
     private long _nextViewId;
 
@@ -59,7 +61,7 @@ public sealed class MaildirMessageStore : IMessageStore
                 if (written is null)
                 {
                     // Write once, to the first target's tmp/, and make it durable.
-                    (written, size, unique) = await WriteTempAsync(folder.Path, content, cancellationToken).ConfigureAwait(false);
+                    (written, size, unique) = await WriteTempAsync(folder.Path, content, request.InternalDate, cancellationToken).ConfigureAwait(false);
                     if (written is null)
                     {
                         outcomes.Add(new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "message too large"));
@@ -118,7 +120,26 @@ public sealed class MaildirMessageStore : IMessageStore
 
     internal MaildirQuota QuotaFor(string userRoot) => _quotas.GetOrAdd(userRoot, r => new MaildirQuota(r));
 
-    internal MaildirFolder GetFolder(string path, string name, MaildirQuota quota) => _folders.GetOrAdd(path, p => new MaildirFolder(p, name, quota));
+    internal MaildirUidValidityCounter UidValiditiesFor(string userRoot) => _uidValidities.GetOrAdd(userRoot, r => new MaildirUidValidityCounter(r));
+
+    internal MaildirFolder GetFolder(string path, string name, MaildirQuota quota, MaildirUidValidityCounter uidValidities) =>
+        _folders.GetOrAdd(path, p => new MaildirFolder(p, name, quota, uidValidities));
+
+    /// <summary>Writes what the store holds in memory (folder indexes with changes not saved yet).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when everything is on disk.</returns>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var folder in _folders.Values)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await folder.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Flushes the store (see <see cref="FlushAsync"/>). Messages are durable before they are acknowledged either way.</summary>
+    /// <returns>A task that completes when everything is on disk.</returns>
+    public async ValueTask DisposeAsync() => await FlushAsync().ConfigureAwait(false);
 
     internal void ForgetFolder(string path)
     {
@@ -128,7 +149,11 @@ public sealed class MaildirMessageStore : IMessageStore
         }
     }
 
-    internal async ValueTask<(string? Path, long Size, string? Unique)> WriteTempAsync(string folderPath, Stream content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a message to the folder's tmp/ and makes it durable: its mtime is the internal date (as Dovecot reads it)
+    /// and the name carries the size and the date's zone.
+    /// </summary>
+    internal async ValueTask<(string? Path, long Size, string? Unique)> WriteTempAsync(string folderPath, Stream content, DateTimeOffset internalDate, CancellationToken cancellationToken)
     {
         var unique = MaildirFileName.NewUnique();
         var temp = Path.Combine(folderPath, "tmp", unique);
@@ -152,6 +177,9 @@ public sealed class MaildirMessageStore : IMessageStore
                 await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
             }
 
+            // The date goes on after the last write (a write would move it) and before the fsync that makes both durable.
+            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            File.SetLastWriteTimeUtc(file.SafeFileHandle, internalDate.UtcDateTime);
             file.Flush(flushToDisk: true);
         }
 
@@ -162,7 +190,7 @@ public sealed class MaildirMessageStore : IMessageStore
         }
 
         // The size goes into the name (S=), as Dovecot does, so readers need not stat the file.
-        var named = MaildirFileName.WithSize(unique, size);
+        var named = MaildirFileName.WithZone(MaildirFileName.WithSize(unique, size), internalDate.Offset);
         var final = Path.Combine(folderPath, "tmp", named);
         File.Move(temp, final);
         return (final, size, named);
@@ -170,14 +198,7 @@ public sealed class MaildirMessageStore : IMessageStore
 
     private async ValueTask<MaildirAccount> OpenAccountCoreAsync(string userId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        var safe = string.Concat(userId.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '-' or '_' or '+' ? c : '_'));
-        if (safe.Trim('.').Length == 0)
-        {
-            throw new ArgumentException("The user id has no usable characters.", nameof(userId));
-        }
-
-        var root = Path.Combine(Root, safe, "Maildir");
+        var root = Path.Combine(Root, MaildirUserFolder.Encode(userId), "Maildir");
         var isNew = !Directory.Exists(root);
         MaildirFolder.CreateDirectories(root);
         var account = new MaildirAccount(this, userId, root);

@@ -27,8 +27,22 @@ public sealed partial class CrashSafetyTests : IDisposable
         {
             using var host = StartHost(out var smtpPort, out _);
             using var stop = new CancellationTokenSource();
-            var senders = Enumerable.Range(0, 4).Select(s => SendUntilKilledAsync(smtpPort, $"r{round}s{s}", acknowledged, stop.Token)).ToList();
-            await Task.Delay(random.Next(150, 700));
+
+            // The kill comes after a random number of 250s in this round (not after a fixed time, which a slow machine
+            // may spend before the first one): the other senders are then somewhere in their transactions.
+            var target = random.Next(4, 13);
+            var count = 0;
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            void OnAcknowledged()
+            {
+                if (Interlocked.Increment(ref count) >= target)
+                {
+                    reached.TrySetResult();
+                }
+            }
+
+            var senders = Enumerable.Range(0, 4).Select(s => SendUntilKilledAsync(smtpPort, $"r{round}s{s}", acknowledged, OnAcknowledged, stop.Token)).ToList();
+            await reached.Task.WaitAsync(TimeSpan.FromMinutes(2));
             host.Kill(entireProcessTree: true); // SIGKILL
             await host.WaitForExitAsync();
             stop.Cancel();
@@ -88,7 +102,7 @@ public sealed partial class CrashSafetyTests : IDisposable
         throw new TimeoutException("host did not become ready");
     }
 
-    private static async Task SendUntilKilledAsync(int port, string prefix, HashSet<string> acknowledged, CancellationToken stop)
+    private static async Task SendUntilKilledAsync(int port, string prefix, HashSet<string> acknowledged, Action onAcknowledged, CancellationToken stop)
     {
         var n = 0;
         while (!stop.IsCancellationRequested)
@@ -135,6 +149,8 @@ public sealed partial class CrashSafetyTests : IDisposable
                         {
                             acknowledged.Add(id);
                         }
+
+                        onAcknowledged();
                     }
                 }
             }

@@ -6,7 +6,7 @@ using MailKitServer.TestSupport;
 
 namespace MailKitServer.Storage.Maildir.Tests;
 
-/// <summary>Dovecot (Debian dovecot-imapd) serving a Maildir this store wrote: same messages, flags and folders; and a message Dovecot marks as seen is seen by us.</summary>
+/// <summary>Dovecot (Debian dovecot-imapd) serving a Maildir this store wrote: same messages, flags, keywords, internal dates and folders; and a message Dovecot marks as seen is seen by us.</summary>
 public sealed class DovecotInteropTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("mks-dvmd-").FullName;
@@ -28,7 +28,7 @@ public sealed class DovecotInteropTests : IDisposable
             await view!.StoreFlagsAsync(UidSet.FromUids([1]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, default);
             await view.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, MessageFlags.Flagged, []), null, default);
             await account.CreateAsync("Work/2026", MailboxRole.None, default);
-            await account.AppendAsync("Work/2026", new MemoryStream("Subject: filed\r\n\r\nx\r\n"u8.ToArray()), MessageFlags.Seen, [], null, default);
+            await account.AppendAsync("Work/2026", new MemoryStream("Subject: filed\r\n\r\nx\r\n"u8.ToArray()), MessageFlags.Seen, ["$Work"], new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)), default);
         }
 
         var maildir = Path.Combine(_root, "alice@example.test", "Maildir");
@@ -44,12 +44,13 @@ public sealed class DovecotInteropTests : IDisposable
                 result = {"folders": names}
                 for folder in ("INBOX", "Work/2026"):
                     m.select('"' + folder + '"')
-                    typ, data = m.fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+                    typ, data = m.fetch("1:*", "(FLAGS INTERNALDATE BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
                     items = {}
                     for i in range(0, len(data), 2):
                         flags = re.search(rb"FLAGS \(([^)]*)\)", data[i][0]).group(1).decode()
                         subject = data[i][1].decode().strip().split(": ", 1)[1]
                         items[subject] = sorted(f for f in flags.split() if f != "\\Recent")
+                        result["date " + subject] = re.search(rb'INTERNALDATE "([^"]+)"', data[i][0]).group(1).decode()
                     result[folder] = items
                 m.select("INBOX")
                 typ, data = m.search(None, "SUBJECT", "msg3")
@@ -70,7 +71,13 @@ public sealed class DovecotInteropTests : IDisposable
             Assert.Equal(["\\Seen"], inbox.GetProperty("msg1").EnumerateArray().Select(e => e.GetString()));
             Assert.Equal(["\\Flagged"], inbox.GetProperty("msg2").EnumerateArray().Select(e => e.GetString()));
             Assert.Empty(inbox.GetProperty("msg3").EnumerateArray());
-            Assert.Equal(["\\Seen"], seen.GetProperty("Work/2026").GetProperty("filed").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(["$Work", "\\Seen"], seen.GetProperty("Work/2026").GetProperty("filed").EnumerateArray().Select(e => e.GetString()));
+
+            // Dovecot reads the internal date from the file's mtime (it shows it in its own zone).
+            var shown = seen.GetProperty("date filed").GetString()!;
+            var offset = TimeSpan.ParseExact(shown[^4..], "hhmm", CultureInfo.InvariantCulture) * (shown[^5] == '-' ? -1 : 1);
+            var instant = new DateTimeOffset(DateTime.ParseExact(shown[..^6].Trim(), "d-MMM-yyyy HH:mm:ss", CultureInfo.InvariantCulture), offset);
+            Assert.Equal(new DateTimeOffset(2024, 1, 2, 1, 4, 5, TimeSpan.Zero), instant);
         }
 
         await using var again = await new MaildirMessageStore(new MaildirStoreOptions { Root = _root }).OpenAccountAsync("alice@example.test", default);

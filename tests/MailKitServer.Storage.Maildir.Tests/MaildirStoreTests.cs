@@ -91,9 +91,66 @@ public sealed class MaildirStoreTests : IDisposable
         await using var content = await view.OpenContentAsync(2, 0, null, default);
         Assert.StartsWith("Subject: dropped", await new StreamReader(content!).ReadToEndAsync(), StringComparison.Ordinal);
 
-        // Our flag change renames the file the Maildir way.
+        // Our flag change renames the file the Maildir way: system flags, then the keyword's letter (Dovecot's scheme).
         await view.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, MessageFlags.Flagged, ["$Label1"]), null, default);
-        Assert.Contains(Directory.GetFiles(Path.Combine(inbox, "cur")), f => f.EndsWith(",U=2:2,F", StringComparison.Ordinal));
+        Assert.Contains(Directory.GetFiles(Path.Combine(inbox, "cur")), f => f.EndsWith(",U=2:2,Fa", StringComparison.Ordinal));
+        Assert.Equal("0 $Label1\n", await File.ReadAllTextAsync(Path.Combine(inbox, "dovecot-keywords")));
+    }
+
+    [Fact]
+    public async Task Uidvalidity_grows_every_time_a_mailbox_is_created_again_also_across_a_restart()
+    {
+        // RFC 3501 §2.3.1.1: a mailbox deleted and created again must not reuse a UIDVALIDITY; clients rely on growth.
+        var values = new List<uint>();
+        for (var restart = 0; restart < 2; restart++)
+        {
+            await using var store = NewStore();
+            await using var account = await store.OpenAccountAsync("erin@example.test", default);
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.True((await account.CreateAsync("Projects", MailboxRole.None, default)).Succeeded);
+                values.Add((await account.GetStatusAsync("Projects", default))!.UidValidity);
+                Assert.True((await account.DeleteAsync("Projects", default)).Succeeded);
+            }
+        }
+
+        for (var i = 1; i < values.Count; i++)
+        {
+            Assert.True(values[i] > values[i - 1], $"creation {i}: {values[i]} after {values[i - 1]} ({string.Join(", ", values)})");
+        }
+
+        // Every folder of the account draws from the same counter.
+        await using var last = await NewStore().OpenAccountAsync("erin@example.test", default);
+        Assert.True((await last.CreateAsync("Other", MailboxRole.None, default)).Succeeded);
+        Assert.True((await last.GetStatusAsync("Other", default))!.UidValidity > values[^1]);
+    }
+
+    [Fact]
+    public async Task Appended_internal_date_with_its_zone_and_keywords_are_in_the_file_itself()
+    {
+        var date = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.FromHours(2));
+        await using (var store = NewStore())
+        {
+            await using var account = await store.OpenAccountAsync("fred@example.test", default);
+            var appended = await account.AppendAsync("INBOX", Message("dated"), MessageFlags.Flagged, ["$Work", "Later"], date, default);
+            Assert.Equal(StoreStatus.Success, appended.Status);
+        }
+
+        var inbox = Inbox("fred@example.test");
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(inbox, "cur")));
+        Assert.Matches(@",Z=\+0200,U=1:2,Fab$", file);
+        Assert.Equal(date.UtcDateTime, File.GetLastWriteTimeUtc(file));
+        Assert.Equal("0 $Work\n1 Later\n", await File.ReadAllTextAsync(Path.Combine(inbox, "dovecot-keywords")));
+
+        // Without the index (as after a crash before it was saved) the message is read back whole from the file.
+        File.Delete(Path.Combine(inbox, "mailkitserver.index"));
+        await using var again = await NewStore().OpenAccountAsync("fred@example.test", default);
+        await using var view = await again.OpenAsync("INBOX", true, default);
+        var message = Assert.Single(view!.Messages);
+        Assert.Equal(date, message.InternalDate);
+        Assert.Equal(TimeSpan.FromHours(2), message.InternalDate.Offset);
+        Assert.Equal(MessageFlags.Flagged, message.Flags);
+        Assert.Equal(["$Work", "Later"], message.Keywords);
     }
 
     [Fact]

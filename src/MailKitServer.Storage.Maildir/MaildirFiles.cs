@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using MailKitServer.Runtime;
+
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>The store's small files: written durably (temporary file, fsync, rename, directory fsync) and lock files.</summary>
+internal static class MaildirFiles
+{
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> so that a crash leaves the old or the new content, never a mix.</summary>
+    public static void WriteDurably(string path, string content)
+    {
+        var temp = path + ".tmp";
+        using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            f.Write(Encoding.UTF8.GetBytes(content));
+            f.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        NativeFileSystem.SyncDirectory(Path.GetDirectoryName(path)!);
+    }
+
+    /// <summary>The number a file holds, or <see langword="null"/> when it is missing or holds something else.</summary>
+    public static uint? ReadNumber(string path) =>
+        File.Exists(path) && uint.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    /// <summary>Takes an exclusive lock file (also excludes other processes); dispose the stream to release it.</summary>
+    public static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 500)
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
