@@ -22,4 +22,10 @@ internal static partial class SmtpLog
 
     [LoggerMessage(2005, LogLevel.Information, "Connection {ConnectionId}: closed after {Errors} errors")]
     public static partial void TooManyErrors(ILogger logger, long connectionId, int errors);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Connection {ConnectionId}: a notice for message {MessageId} from the null sender is not sent (RFC 3461 §6.2)")]
+    public static partial void NoticeToNullSender(ILogger logger, long connectionId, string messageId);
+
+    [LoggerMessage(2007, LogLevel.Error, "Connection {ConnectionId}: the delivery notice for message {MessageId} could not be sent (the message is stored)")]
+    public static partial void NoticeFailed(ILogger logger, Exception exception, long connectionId, string messageId);
 }

@@ -26,6 +26,9 @@ internal static partial class OutboundLog
     [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "{QueueId}: the notice for <{Sender}> could not be stored in its mailbox: {Status}")]
     public static partial void NoticeNotStored(ILogger logger, string queueId, string sender, string status);
 
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "{QueueId}: the notice for <{Sender}> is not sent: this server has no outbound queue")]
+    public static partial void NoticeNotQueued(ILogger logger, string queueId, string sender);
+
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "{QueueId}: a notice for the null sender is not sent (RFC 3461 §6.2); dropped")]
     public static partial void NoticeToNullSender(ILogger logger, string queueId);
 }

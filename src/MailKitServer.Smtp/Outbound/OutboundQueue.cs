@@ -482,34 +482,6 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         var notice = DsnComposer.Compose(message, recipients, action, ReportingMta, original, _time.GetUtcNow(), retryUntil);
         _context.Metrics.Bounces.Add(1);
         OutboundLog.Notified(_logger, message.Id, action.ToString().ToLowerInvariant(), recipients.Count);
-        if (MailAddress.TryParse(message.ReversePath, allowUtf8: true, out var sender) && await _context.Directory.IsLocalDomainAsync(sender.Domain, token).ConfigureAwait(false))
-        {
-            var resolution = await _context.Directory.ResolveAsync(sender, token).ConfigureAwait(false);
-            if (resolution.Status == RecipientStatus.Resolved && resolution.Mailboxes.Count > 0)
-            {
-                // RFC 5321 §4.4: final delivery records the (null) reverse-path.
-                using var stream = new MemoryStream([.. "Return-Path: <>\r\n"u8, .. notice], writable: false);
-                var stored = await _context.Store.DeliverAsync(new DeliveryRequest(string.Empty, resolution.Mailboxes, _time.GetUtcNow()), stream, token).ConfigureAwait(false);
-                if (!stored.AllDelivered)
-                {
-                    OutboundLog.NoticeNotStored(_logger, message.Id, message.ReversePath, string.Join(", ", stored.Outcomes.Where(o => o.Status != StoreStatus.Success).Select(o => $"{o.Target.UserId}: {o.Status}")));
-                }
-            }
-
-            foreach (var remote in resolution.RemoteAddresses)
-            {
-                await QueueNoticeAsync(remote.Address, notice, token).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        await QueueNoticeAsync(message.ReversePath, notice, token).ConfigureAwait(false);
-    }
-
-    private async Task QueueNoticeAsync(string to, byte[] notice, CancellationToken token)
-    {
-        using var stream = new MemoryStream(notice, writable: false);
-        await EnqueueAsync(new OutboundEnvelope(string.Empty, [new OutboundRecipient(to, DsnNotify.Never, null)], BodyType.EightBitMime, false, false, null, null), stream, token).ConfigureAwait(false);
+        await SenderNotifier.SendAsync(_context, this, _logger, message.Id, message.ReversePath, notice, token).ConfigureAwait(false);
     }
 }

@@ -234,12 +234,13 @@ internal sealed partial class SmtpSession
             }
 
             // One copy per mailbox, however many recipients lead to it.
+            var arrivedAt = _context.TimeProvider.GetUtcNow();
             var targets = transaction.Recipients.SelectMany(r => r.Mailboxes).Distinct().ToList();
             var delivered = new HashSet<MailboxTarget>();
             var full = new HashSet<MailboxTarget>();
             if (targets.Count > 0)
             {
-                var request = new DeliveryRequest(transaction.ReversePath, targets, _context.TimeProvider.GetUtcNow());
+                var request = new DeliveryRequest(transaction.ReversePath, targets, arrivedAt);
                 await using var content = spool.OpenRead(0);
                 var result = await _context.Store.DeliverAsync(request, content, _connection.Aborted).ConfigureAwait(false);
                 foreach (var outcome in result.Outcomes)
@@ -271,6 +272,11 @@ internal sealed partial class SmtpSession
 
             _context.Metrics.MessagesReceived.Add(1);
             _context.Metrics.BytesReceived.Add(size);
+
+            // RFC 3461 §5.2.3: a "delivered" DSN for recipients that asked for one, once their mail is stored and
+            // acknowledged (with SMTP only when the whole message is; LMTP acknowledges recipient by recipient).
+            var acknowledged = transaction.Recipients.Where(r => r.Mailboxes.All(delivered.Contains) && (_lmtp || delivered.Count == targets.Count)).ToList();
+            await NotifyDeliveredAsync(transaction, acknowledged, messageId, arrivedAt).ConfigureAwait(false);
             if (_lmtp)
             {
                 // RFC 2033 §4.2: one reply per accepted recipient, in order.
