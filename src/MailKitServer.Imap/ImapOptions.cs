@@ -34,6 +34,13 @@ public sealed class ImapOptions
     /// <summary>How many parsed message structures (for ENVELOPE, BODYSTRUCTURE and sections) the server keeps for all sessions.</summary>
     public int StructureCacheSize { get; set; } = 20_000;
 
+    /// <summary>
+    /// How many messages' sort data (what SORT and THREAD read from a header: dates, addresses, base subject,
+    /// Message-ID and References) the server keeps for all sessions. A mailbox larger than this makes SORT and THREAD
+    /// read headers again; each entry takes a few hundred bytes.
+    /// </summary>
+    public int SortCacheSize { get; set; } = 100_000;
+
     /// <summary>Returns every problem with these options, each naming the option.</summary>
     /// <param name="listener">The listener name.</param>
     /// <returns>The problems.</returns>

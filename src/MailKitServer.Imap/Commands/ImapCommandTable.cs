@@ -36,6 +36,8 @@ internal static class ImapCommandTable
         new FetchCommand(),
         new StoreCommand(),
         new SearchCommand(),
+        new SortCommand(),
+        new ThreadCommand(),
         new CopyCommand(move: false),
         new CopyCommand(move: true),
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);

@@ -1,5 +1,5 @@
 using MailKitServer.Imap.Threading;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 
 namespace MailKitServer.Imap.Sorting;
 

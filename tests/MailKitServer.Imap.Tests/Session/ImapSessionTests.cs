@@ -155,7 +155,7 @@ public class ImapSessionTests
         await TaggedAsync(client, "s SELECT INBOX");
         var untagged = new List<string>();
         Assert.Equal("e OK SEARCH completed", await TaggedAsync(client, "e SEARCH RETURN (MIN MAX COUNT ALL) ALL", untagged));
-        Assert.Equal("* ESEARCH (TAG \"e\") MIN 1 MAX 4 COUNT 4 ALL 1:4", Assert.Single(untagged));
+        Assert.Equal("* ESEARCH (TAG \"e\") MIN 1 MAX 4 ALL 1:4 COUNT 4", Assert.Single(untagged));
         untagged.Clear();
         await TaggedAsync(client, "u UID SEARCH RETURN (COUNT) SUBJECT n2", untagged);
         Assert.Equal("* ESEARCH (TAG \"u\") UID COUNT 1", Assert.Single(untagged));

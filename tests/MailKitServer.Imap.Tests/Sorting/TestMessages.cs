@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MailKitServer.Imap.Sorting;
-using MailKitServer.Mime;
+using MailKitServer.Imap.Structure;
 
 namespace MailKitServer.Imap.Tests.Sorting;
 

@@ -1,6 +1,6 @@
-using MailKitServer.Imap.Searching;
+using MailKitServer.Imap.Search;
 
-namespace MailKitServer.Imap.Tests.Searching;
+namespace MailKitServer.Imap.Tests.Search;
 
 public class PartialRangeTests
 {

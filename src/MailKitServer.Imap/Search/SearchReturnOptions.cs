@@ -1,6 +1,6 @@
 using MailKitServer.Imap.Parsing;
 
-namespace MailKitServer.Imap.Searching;
+namespace MailKitServer.Imap.Search;
 
 /// <summary>The parsed <c>RETURN (...)</c> of an extended SEARCH or SORT (RFC 4466 §2.6, RFC 4731, RFC 5267).</summary>
 /// <param name="Options">The options given; <c>RETURN ()</c> means ALL (RFC 4731 §3.1).</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MailKitServer.Imap.Searching;
+namespace MailKitServer.Imap.Search;
 
 /// <summary>
 /// Writes numbers as an IMAP sequence-set that keeps their order (RFC 5267 §3.2): ascending runs of consecutive

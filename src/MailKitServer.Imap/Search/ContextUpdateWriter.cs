@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using MailKitServer.Imap.Session;
+using MailKitServer.Imap.Responses;
 
-namespace MailKitServer.Imap.Searching;
+namespace MailKitServer.Imap.Search;
 
 /// <summary>
 /// Writes ADDTO and REMOVEFROM return data (RFC 5267 §4.3.3, §4.3.4). A SEARCH context uses position 0 with the

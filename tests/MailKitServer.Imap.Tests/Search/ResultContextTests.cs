@@ -1,6 +1,6 @@
-using MailKitServer.Imap.Searching;
+using MailKitServer.Imap.Search;
 
-namespace MailKitServer.Imap.Tests.Searching;
+namespace MailKitServer.Imap.Tests.Search;
 
 /// <summary>RFC 5267 §4.3: keeping an UPDATE context's results and writing ADDTO/REMOVEFROM.</summary>
 public class ResultContextTests

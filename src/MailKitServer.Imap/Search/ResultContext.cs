@@ -1,4 +1,4 @@
-namespace MailKitServer.Imap.Searching;
+namespace MailKitServer.Imap.Search;
 
 /// <summary>
 /// The results of a SEARCH or SORT given RETURN (UPDATE), which the session keeps current for the client

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MailKitServer.Imap.Searching;
+namespace MailKitServer.Imap.Search;
 
 /// <summary>
 /// The range of a PARTIAL return option (RFC 5267 §4.4; negative ranges counting from the end, RFC 9394 §3):

@@ -1,4 +1,4 @@
-namespace MailKitServer.Imap.Searching;
+namespace MailKitServer.Imap.Search;
 
 /// <summary>The return options of extended SEARCH and SORT (RFC 4731 §3.1, RFC 5182 §2.4, RFC 5267 §4).</summary>
 [Flags]
