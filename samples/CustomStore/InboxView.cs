@@ -69,8 +69,6 @@ internal sealed class InboxView(InboxFolder folder, bool readOnly) : IMailboxVie
 
     public ValueTask<ExpungeResult> RemoveAsync(UidSet uids, CancellationToken cancellationToken) => RemoveWhere(m => uids.Contains(m.Uid));
 
-    public ValueTask<UidSet> ExpungedSinceAsync(ulong modSeq, CancellationToken cancellationToken) => ValueTask.FromResult(UidSet.Empty);
-
     public ValueTask DisposeAsync()
     {
         folder.Unwatch(_changes);

@@ -150,6 +150,9 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         return MailboxResult.Ok;
     }
 
+    public ValueTask<IReadOnlyList<string>> ListSubscriptionsAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<string>>([.. ReadSet(SubscriptionsFile).Order(StringComparer.Ordinal)]);
+
     public async ValueTask<MailboxStatus?> GetStatusAsync(string name, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(name, out var normalized) || Folder(normalized) is not { } folder)

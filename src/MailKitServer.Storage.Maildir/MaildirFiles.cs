@@ -25,6 +25,10 @@ internal static class MaildirFiles
     public static uint? ReadNumber(string path) =>
         File.Exists(path) && uint.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
+    /// <summary>Reads a file holding one 64-bit number, or null when it is missing or not a number.</summary>
+    public static ulong? ReadNumber64(string path) =>
+        File.Exists(path) && ulong.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
     /// <summary>Takes an exclusive lock file (also excludes other processes); dispose the stream to release it.</summary>
     public static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
     {

@@ -14,6 +14,17 @@ internal sealed class MaildirFolder
 {
     private const string IndexFile = "mailkitserver.index";
     private const string LockFile = "mailkitserver.lock";
+    private const string ModSeqFile = "mailkitserver.modseq";
+
+    /// <summary>
+    /// MODSEQs are handed out in blocks whose end is written durably before any MODSEQ of the block is used: after a
+    /// crash (an index older than the last changes) numbering resumes above every MODSEQ a client could have seen,
+    /// so MODSEQ and HIGHESTMODSEQ never go back (RFC 7162 §3.1). One fsync per block.
+    /// </summary>
+    private const ulong ModSeqBlock = 1000;
+
+    /// <summary>How many expunges the index remembers for QRESYNC (older ones are forgotten, RFC 7162 §3.2.6 allows it).</summary>
+    private const int ExpungeHistory = 10_000;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<MaildirEntry> _messages = [];
     private readonly List<(uint Uid, ulong ModSeq)> _expunged = [];
@@ -24,6 +35,10 @@ internal sealed class MaildirFolder
     private DateTime _curStamp;
     private int _saveScheduled;
     private bool _rebuilding;
+    private ulong _modSeqReserved;
+
+    /// <summary>Every expunge with a MODSEQ above this is in <see cref="_expunged"/>.</summary>
+    private ulong _expungeFloor;
 
     private readonly MaildirQuota _quota;
     private readonly MaildirUidValidityCounter _uidValidities;
@@ -96,7 +111,7 @@ internal sealed class MaildirFolder
     /// <summary>Adds a file already placed in new/ or cur/ under the UID it was named with.</summary>
     public MaildirEntry Add(string unique, string relativePath, uint uid, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin)
     {
-        var entry = new MaildirEntry { Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size, ModSeq = ++HighestModSeq };
+        var entry = new MaildirEntry { Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size, ModSeq = NextModSeq() };
         _messages.Add(entry);
         _quota.Change(size, 1);
         UidNext = Math.Max(UidNext, uid + 1);
@@ -122,7 +137,7 @@ internal sealed class MaildirFolder
         }
 
         entry.Keywords = keywords;
-        entry.ModSeq = ++HighestModSeq;
+        entry.ModSeq = NextModSeq();
         Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, entry.ToInfo(), entry.Uid, HighestModSeq, origin));
     }
 
@@ -148,14 +163,27 @@ internal sealed class MaildirFolder
             _messages.RemoveAt(i--);
             _quota.Change(-m.Size, -1);
             removed.Add(m.Uid);
-            _expunged.Add((m.Uid, ++HighestModSeq));
+            _expunged.Add((m.Uid, NextModSeq()));
             Publish(new MailboxChange(MailboxChangeKind.Expunged, null, m.Uid, HighestModSeq, origin));
         }
 
         return removed;
     }
 
-    public UidSet ExpungedSince(ulong modSeq) => UidSet.FromUids(_expunged.Where(e => e.ModSeq > modSeq).Select(e => e.Uid));
+    /// <summary>The UIDs expunged after a MODSEQ, or null when the history no longer reaches back that far.</summary>
+    public UidSet? ExpungedSince(ulong modSeq) => modSeq < _expungeFloor ? null : UidSet.FromUids(_expunged.Where(e => e.ModSeq > modSeq).Select(e => e.Uid));
+
+    /// <summary>The next MODSEQ of the folder, reserving a new durable block when the current one is used up.</summary>
+    private ulong NextModSeq()
+    {
+        if (HighestModSeq + 1 > _modSeqReserved)
+        {
+            _modSeqReserved = HighestModSeq + ModSeqBlock;
+            MaildirFiles.WriteDurably(System.IO.Path.Combine(Path, ModSeqFile), _modSeqReserved.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return ++HighestModSeq;
+    }
 
     public void Attach(long viewId, ChannelWriter<MailboxChange> writer)
     {
@@ -307,7 +335,7 @@ internal sealed class MaildirFolder
                         // the truth for system flags and for the keywords that have letters.
                         entry.Flags = flags;
                         entry.Keywords = keywords;
-                        entry.ModSeq = ++HighestModSeq;
+                        entry.ModSeq = NextModSeq();
                         Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, entry.ToInfo(), entry.Uid, HighestModSeq, 0));
                     }
 
@@ -431,10 +459,19 @@ internal sealed class MaildirFolder
 
     private void Load()
     {
+        // MODSEQs up to the reserved block end may have been handed out after the index was last saved: resume
+        // above them. Without an index nothing is known of earlier expunges.
+        if (MaildirFiles.ReadNumber64(System.IO.Path.Combine(Path, ModSeqFile)) is { } reserved)
+        {
+            _modSeqReserved = reserved;
+            HighestModSeq = Math.Max(HighestModSeq, reserved);
+        }
+
         var indexPath = System.IO.Path.Combine(Path, IndexFile);
         if (!File.Exists(indexPath))
         {
             _rebuilding = true;
+            _expungeFloor = HighestModSeq;
             return;
         }
 
@@ -467,6 +504,9 @@ internal sealed class MaildirFolder
                     case "X":
                         _expunged.Add((uint.Parse(f[1], CultureInfo.InvariantCulture), ulong.Parse(f[2], CultureInfo.InvariantCulture)));
                         break;
+                    case "expungefloor":
+                        _expungeFloor = Math.Max(_expungeFloor, ulong.Parse(f[1], CultureInfo.InvariantCulture));
+                        break;
                 }
             }
         }
@@ -476,6 +516,7 @@ internal sealed class MaildirFolder
             _messages.Clear();
             _expunged.Clear();
             _rebuilding = true;
+            _expungeFloor = HighestModSeq;
         }
 
         _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
@@ -500,7 +541,15 @@ internal sealed class MaildirFolder
             sb.Append('\n');
         }
 
-        foreach (var (uid, modSeq) in _expunged.TakeLast(10_000))
+        if (_expunged.Count > ExpungeHistory)
+        {
+            var forget = _expunged.Count - ExpungeHistory;
+            _expungeFloor = Math.Max(_expungeFloor, _expunged[forget - 1].ModSeq);
+            _expunged.RemoveRange(0, forget);
+        }
+
+        sb.Append("expungefloor ").Append(_expungeFloor).Append('\n');
+        foreach (var (uid, modSeq) in _expunged)
         {
             sb.Append("X ").Append(uid).Append(' ').Append(modSeq).Append('\n');
         }

@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>A selected Maildir folder: the snapshot at open plus the change feed from every session of this process.</summary>
-internal sealed class MaildirMailboxView : IMailboxView
+internal sealed class MaildirMailboxView : IModSeqMailboxView
 {
     private readonly MaildirMessageStore _store;
     private readonly MaildirAccount _account;
@@ -142,7 +142,7 @@ internal sealed class MaildirMailboxView : IMailboxView
 
     public ValueTask<ExpungeResult> RemoveAsync(UidSet uids, CancellationToken cancellationToken) => RemoveWhereAsync(m => uids.Contains(m.Uid), cancellationToken);
 
-    public async ValueTask<UidSet> ExpungedSinceAsync(ulong modSeq, CancellationToken cancellationToken) =>
+    public async ValueTask<UidSet?> ExpungedSinceAsync(ulong modSeq, CancellationToken cancellationToken) =>
         await _folder.WithLockAsync(() => _folder.ExpungedSince(modSeq), save: false, cancellationToken).ConfigureAwait(false);
 
     public ValueTask DisposeAsync()

@@ -13,14 +13,19 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
         // append = "APPEND" SP mailbox 1*(SP [flag-list SP] [date-time SP] literal)   (RFC 3501, MULTIAPPEND RFC 3502)
         var args = request.Arguments;
         var tag = request.Tag;
-        if (args.Count < 2 || !session.TryMailboxName(args[0], out var name))
-        {
-            return await session.BadAsync(tag, "Syntax: APPEND mailbox [(flags)] [date-time] literal").ConfigureAwait(false);
-        }
-
         var messages = new List<(MessageFlags Flags, List<string> Keywords, DateTimeOffset? Date, ImapToken Content)>();
         try
         {
+            if (args.Count < 2 || args[0].Kind == ImapTokenKind.List)
+            {
+                return await session.BadAsync(tag, "Syntax: APPEND mailbox [(flags)] [date-time] literal").ConfigureAwait(false);
+            }
+
+            if (!session.TryMailboxName(args[0], out var name))
+            {
+                return session.No(tag, "[CANNOT] Invalid mailbox name");
+            }
+
             var i = 1;
             while (i < args.Count)
             {
@@ -95,9 +100,10 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
         }
         finally
         {
-            foreach (var m in messages)
+            // Every spooled literal goes, whether or not the command got far enough to use it.
+            foreach (var token in args.Concat(args.Where(a => a.Kind == ImapTokenKind.List).SelectMany(a => a.Items)))
             {
-                m.Content.LiteralSpool?.Dispose();
+                token.LiteralSpool?.Dispose();
             }
         }
     }

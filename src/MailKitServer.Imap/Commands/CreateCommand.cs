@@ -11,7 +11,13 @@ internal sealed class CreateCommand() : ImapCommand("CREATE", CommandStates.Logg
     public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
         var args = request.Arguments;
-        if (args.Count < 1 || !session.TryMailboxName(args[0], out var name))
+
+        // RFC 3501 §6.3.3: a name ending in the separator asks for a mailbox that will have children; it is created
+        // without the trailing separator.
+        var token = args.Count >= 1 && args[0].Kind != ImapTokenKind.List && args[0].Text.Length > 1 && args[0].Text[^1] == MailboxName.Separator
+            ? ImapToken.Quoted(args[0].Text[..^1])
+            : args.Count >= 1 ? args[0] : null;
+        if (token is null || !session.TryMailboxName(token, out var name))
         {
             return args.Count >= 1 && args[0].Kind != ImapTokenKind.List
                 ? session.No(request.Tag, "[CANNOT] Invalid mailbox name")
@@ -28,7 +34,7 @@ internal sealed class CreateCommand() : ImapCommand("CREATE", CommandStates.Logg
             }
         }
 
-        var result = await session.Account!.CreateAsync(name.TrimEnd('/'), role, session.Aborted).ConfigureAwait(false);
+        var result = await session.Account!.CreateAsync(name, role, session.Aborted).ConfigureAwait(false);
         return result.Succeeded ? session.Ok(request.Tag, "CREATE completed") : session.No(request.Tag, StoreErrors.Text(result.Status, result.Message));
     }
 }

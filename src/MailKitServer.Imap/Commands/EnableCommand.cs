@@ -3,8 +3,9 @@ using MailKitServer.Imap.Session;
 namespace MailKitServer.Imap.Commands;
 
 /// <summary>
-/// ENABLE (RFC 5161 §3.1; valid only in the authenticated state): IMAP4rev2 (RFC 9051 §6.3.1) and UTF8=ACCEPT
-/// (RFC 6855 §3); "* ENABLED" lists only what this command newly enabled, unknown names are ignored.
+/// ENABLE (RFC 5161 §3.1; valid only in the authenticated state): IMAP4rev2 (RFC 9051 §6.3.1), UTF8=ACCEPT
+/// (RFC 6855 §3), CONDSTORE and QRESYNC (RFC 7162 §3.1, §3.2.3; QRESYNC implies CONDSTORE); "* ENABLED" lists only
+/// what this command newly enabled, unknown names are ignored.
 /// </summary>
 internal sealed class EnableCommand() : ImapCommand("ENABLE", CommandStates.Authenticated)
 {
@@ -17,9 +18,11 @@ internal sealed class EnableCommand() : ImapCommand("ENABLE", CommandStates.Auth
             {
                 "IMAP4REV2" => (ImapExtensions.Imap4rev2, "IMAP4rev2"),
                 "UTF8=ACCEPT" => (ImapExtensions.Utf8Accept, "UTF8=ACCEPT"),
+                "CONDSTORE" => (ImapExtensions.CondStore, "CONDSTORE"),
+                "QRESYNC" => (ImapExtensions.QResync | ImapExtensions.CondStore, "QRESYNC"),
                 _ => (ImapExtensions.None, string.Empty),
             };
-            if (flag != ImapExtensions.None && (session.Enabled & flag) == 0)
+            if (flag != ImapExtensions.None && (session.Enabled & flag) != flag)
             {
                 session.Enabled |= flag;
                 enabled.Add(name);

@@ -30,6 +30,16 @@ internal sealed class ExpungeCommand() : ImapCommand("EXPUNGE", CommandStates.Se
         }
 
         var result = await selected.View.ExpungeAsync(limit, session.Aborted).ConfigureAwait(false);
-        return result.Status == StoreStatus.Success ? session.Ok(request.Tag, "EXPUNGE completed") : session.No(request.Tag, StoreErrors.Text(result.Status, null));
+        if (result.Status != StoreStatus.Success)
+        {
+            return session.No(request.Tag, StoreErrors.Text(result.Status, null));
+        }
+
+        // RFC 7162 §3.2.7, §3.2.9: with QRESYNC, an expunge that removed something reports the new HIGHESTMODSEQ.
+        session.SendUpdates(allowExpunge: true);
+        var code = (session.Enabled & ImapExtensions.QResync) != 0 && result.Expunged.Count > 0 && selected.SupportsModSeq
+            ? $"[HIGHESTMODSEQ {selected.HighestModSeq}] "
+            : string.Empty;
+        return session.Ok(request.Tag, code + "EXPUNGE completed");
     }
 }

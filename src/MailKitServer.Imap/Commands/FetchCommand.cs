@@ -45,6 +45,27 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
             return await session.BadAsync(tag, "VANISHED requires QRESYNC to be enabled").ConfigureAwait(false);
         }
 
+        if (fetch.HasModSeq || fetch.ChangedSince is not null)
+        {
+            if (!selected.SupportsModSeq)
+            {
+                // RFC 7162 §3.1.2.2: MODSEQ and CHANGEDSINCE on a NOMODSEQ mailbox are refused with BAD.
+                return await session.BadAsync(tag, "The mailbox keeps no mod-sequences (NOMODSEQ)").ConfigureAwait(false);
+            }
+
+            session.EnableCondStore();
+        }
+
+        if (fetch.Vanished)
+        {
+            // RFC 7162 §3.2.6: the UIDs of the set expunged since CHANGEDSINCE, before any FETCH response.
+            var vanished = await selected.VanishedSinceAsync(fetch.ChangedSince!.Value, set.Merged(selected.View.Status.UidNext - 1), 0, session.Aborted).ConfigureAwait(false);
+            if (!vanished.IsEmpty)
+            {
+                session.Connection.Write($"* VANISHED (EARLIER) {vanished}\r\n");
+            }
+        }
+
         var indexes = selected.Resolve(set, uid);
         if (fetch.ChangedSince is { } since)
         {

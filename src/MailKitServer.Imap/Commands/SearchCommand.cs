@@ -5,7 +5,7 @@ using MailKitServer.Imap.Session;
 namespace MailKitServer.Imap.Commands;
 
 /// <summary>
-/// SEARCH and UID SEARCH (RFC 9051 §6.4.4), with ESEARCH (RFC 4731), SEARCHRES (RFC 5182) and PARTIAL (RFC 5267 §4.4); header and body text are
+/// SEARCH and UID SEARCH (RFC 9051 §6.4.4), with ESEARCH (RFC 4731), SEARCHRES (RFC 5182), PARTIAL (RFC 5267 §4.4) and MODSEQ (RFC 7162); header and body text are
 /// matched decoded (RFC 2047, transfer encodings, charsets).
 /// </summary>
 internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Selected)
@@ -49,9 +49,29 @@ internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Sele
         }
 
         var selected = session.Selected!;
+        if (key.UsesSequenceNumbers)
+        {
+            // RFC 9051 §5.5, RFC 7162 §3.2.10.2: numbers in a UID SEARCH refer to the view before any EXPUNGE.
+            session.HoldExpunges();
+        }
+
+        if (key.UsesModSeq)
+        {
+            if (!selected.SupportsModSeq)
+            {
+                // RFC 7162 §3.1.2.2: SEARCH MODSEQ on a NOMODSEQ mailbox is refused with BAD.
+                return await session.BadAsync(tag, "The mailbox keeps no mod-sequences (NOMODSEQ)").ConfigureAwait(false);
+            }
+
+            session.EnableCondStore();
+        }
+
         var found = await SearchExecutor.FindAsync(session, key).ConfigureAwait(false);
         var uids = found.ConvertAll(i => selected[i].Uid);
         var numbers = uid ? uids : found.ConvertAll(i => (uint)(i + 1));
+
+        // RFC 7162 §3.1.5: a search with MODSEQ reports the highest MODSEQ of the messages it returns.
+        var modSeqs = key.UsesModSeq ? found.ConvertAll(i => selected[i].Info.ModSeq) : null;
         if (options is null && session.Imap4rev2)
         {
             // RFC 9051 §6.4.4: IMAP4rev2 answers every SEARCH with ESEARCH; no RETURN means ALL.
@@ -60,10 +80,10 @@ internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Sele
 
         if (options is null)
         {
-            session.Connection.Write(numbers.Count == 0 ? "* SEARCH\r\n" : "* SEARCH " + string.Join(' ', numbers) + "\r\n");
+            session.Connection.Write(numbers.Count == 0 ? "* SEARCH\r\n" : "* SEARCH " + string.Join(' ', numbers) + (modSeqs is null ? string.Empty : $" (MODSEQ {modSeqs.Max()})") + "\r\n");
             return session.Ok(tag, "SEARCH completed");
         }
 
-        return ExtendedSearchReply.Send(session, tag, uid, options, numbers, uids, sorted: false, "SEARCH completed");
+        return ExtendedSearchReply.Send(session, tag, uid, options, numbers, uids, sorted: false, "SEARCH completed", modSeqs);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
 using MailKitServer.Storage;
@@ -12,10 +13,25 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
     public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
         var tag = request.Tag;
-        if (request.Arguments.Count < 1 || !session.TryMailboxName(request.Arguments[0], out var name))
+        var args = request.Arguments;
+        if (args.Count is < 1 or > 2 || args[0].Kind == ImapTokenKind.List || (args.Count == 2 && args[1].Kind != ImapTokenKind.List))
         {
-            return await session.BadAsync(tag, "Syntax: SELECT mailbox").ConfigureAwait(false);
+            return await session.BadAsync(tag, $"Syntax: {Name} mailbox [(parameters)]").ConfigureAwait(false);
         }
+
+        if (!SelectParameters.TryParse(args.Count == 2 ? args[1] : null, out var parameters, out var error))
+        {
+            return await session.BadAsync(tag, error!).ConfigureAwait(false);
+        }
+
+        if (parameters.QResync is not null && (session.Enabled & ImapExtensions.QResync) == 0)
+        {
+            // RFC 7162 §3.2.5: QRESYNC only after ENABLE QRESYNC.
+            return await session.BadAsync(tag, "QRESYNC is not enabled").ConfigureAwait(false);
+        }
+
+        // A name that cannot exist (not valid modified UTF-7, "..", ...) is no syntax error: the mailbox is not there.
+        var valid = session.TryMailboxName(args[0], out var name);
 
         // RFC 3501 §6.3.1: a SELECT deselects the current mailbox first, even if the new one fails.
         if (session.Selected is not null)
@@ -25,10 +41,16 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
         }
 
         var account = session.Account!;
-        var view = await account.OpenAsync(name, readOnly, session.Aborted).ConfigureAwait(false);
+        var view = valid ? await account.OpenAsync(name, readOnly, session.Aborted).ConfigureAwait(false) : null;
         if (view is null)
         {
             return session.No(tag, "[NONEXISTENT] No such mailbox");
+        }
+
+        if (parameters.CondStore || parameters.QResync is not null)
+        {
+            // RFC 7162 §3.1.8: SELECT (CONDSTORE) is a CONDSTORE enabling command; HIGHESTMODSEQ follows below.
+            session.Enabled |= ImapExtensions.CondStore;
         }
 
         var recentKey = RecentTracker.Key(session.UserId, name, view.Status.UidValidity);
@@ -62,7 +84,55 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
 
         sb.Append("* OK [UIDVALIDITY ").Append(status.UidValidity).Append("] UIDs valid\r\n");
         sb.Append("* OK [UIDNEXT ").Append(status.UidNext).Append("] Predicted next UID\r\n");
+        if ((session.Enabled & ImapExtensions.CondStore) != 0)
+        {
+            // RFC 7162 §3.1.2: HIGHESTMODSEQ (or NOMODSEQ) in every SELECT once CONDSTORE is on.
+            sb.Append(selected.ModSeqResponse());
+        }
+
         session.Connection.Write(sb.ToString());
+        if (parameters.QResync is { } qresync && selected.SupportsModSeq && qresync.UidValidity == status.UidValidity)
+        {
+            await ResynchronizeAsync(session, selected, qresync).ConfigureAwait(false);
+        }
+
         return session.Ok(tag, readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
+    }
+
+    /// <summary>
+    /// RFC 7162 §3.2.5.1: what changed since the client's mod-sequence, for the UIDs it knows: VANISHED (EARLIER) for
+    /// the expunged ones, then FETCH (UID FLAGS MODSEQ) for those whose flags changed. A different UIDVALIDITY skips
+    /// this (the client sees the new one and resynchronizes fully).
+    /// </summary>
+    private static async ValueTask ResynchronizeAsync(ImapSession session, SelectedMailbox selected, QResyncParameter qresync)
+    {
+        var ceiling = selected.View.Status.UidNext - 1;
+        IReadOnlyList<(uint First, uint Last)> ranges = qresync.KnownUids is { } known ? known.Merged(ceiling) : ceiling == 0 ? [] : [(1u, ceiling)];
+
+        // RFC 7162 §3.2.5.2: the client knows every expunge up to the last (sequence, UID) pair that still matches.
+        uint knownUpTo = 0;
+        foreach (var (sequence, uid) in qresync.SequenceMatch)
+        {
+            if (sequence > selected.Count || selected[(int)sequence - 1].Uid != uid)
+            {
+                break;
+            }
+
+            knownUpTo = uid;
+        }
+
+        var vanished = await selected.VanishedSinceAsync(qresync.ModSeq, ranges, knownUpTo, session.Aborted).ConfigureAwait(false);
+        if (!vanished.IsEmpty)
+        {
+            session.Connection.Write($"* VANISHED (EARLIER) {vanished}\r\n");
+        }
+
+        for (var i = 0; i < selected.Count; i++)
+        {
+            if (selected[i].Info.ModSeq > qresync.ModSeq && SelectedMailbox.InRanges(ranges, selected[i].Uid))
+            {
+                session.Connection.Write(selected.FlagsFetch(i, withUid: true, session.Enabled));
+            }
+        }
     }
 }

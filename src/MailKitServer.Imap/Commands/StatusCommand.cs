@@ -5,18 +5,18 @@ using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Commands;
 
-/// <summary>STATUS (RFC 9051 §6.3.11), with STATUS=SIZE (RFC 8438).</summary>
+/// <summary>STATUS (RFC 9051 §6.3.11), with STATUS=SIZE (RFC 8438) and HIGHESTMODSEQ (RFC 7162 §3.1.7).</summary>
 internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.LoggedIn)
 {
     public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
         var args = request.Arguments;
-        if (args.Count != 2 || args[1].Kind != ImapTokenKind.List || !session.TryMailboxName(args[0], out var name))
+        if (args.Count != 2 || args[1].Kind != ImapTokenKind.List || args[0].Kind == ImapTokenKind.List)
         {
             return await session.BadAsync(request.Tag, "Syntax: STATUS mailbox (items)").ConfigureAwait(false);
         }
 
-        if (await session.Account!.GetStatusAsync(name, session.Aborted).ConfigureAwait(false) is null)
+        if (!session.TryMailboxName(args[0], out var name) || await session.Account!.GetStatusAsync(name, session.Aborted).ConfigureAwait(false) is null)
         {
             return session.No(request.Tag, "[NONEXISTENT] No such mailbox");
         }
@@ -36,6 +36,12 @@ internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.Logg
             return true;
         }
 
+        if (requested.Any(i => i.Text.Equals("HIGHESTMODSEQ", StringComparison.OrdinalIgnoreCase)))
+        {
+            // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
+            session.EnableCondStore();
+        }
+
         var items = new List<string>();
         foreach (var item in requested)
         {
@@ -48,6 +54,7 @@ internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.Logg
                 "UNSEEN" => status.Unseen.ToString(CultureInfo.InvariantCulture),
                 "SIZE" => status.Size.ToString(CultureInfo.InvariantCulture),
                 "DELETED" => status.Deleted.ToString(CultureInfo.InvariantCulture),
+                "HIGHESTMODSEQ" => status.HighestModSeq.ToString(CultureInfo.InvariantCulture),
                 _ => null,
             };
             if (value is null)

@@ -5,9 +5,11 @@ using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Commands;
 
-/// <summary>STORE and UID STORE (RFC 9051 §6.4.6).</summary>
+/// <summary>STORE and UID STORE (RFC 9051 §6.4.6), with CONDSTORE's UNCHANGEDSINCE and MODIFIED (RFC 7162 §3.1.3).</summary>
 internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Selected)
 {
+    private const string Syntax = "Syntax: STORE set [(UNCHANGEDSINCE modseq)] [+|-]FLAGS[.SILENT] (flags)";
+
     public override bool HasUidForm => true;
 
     public override bool HoldsExpunges => true;
@@ -17,12 +19,33 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
         var args = request.Arguments;
         var tag = request.Tag;
         var uid = request.Uid;
-        if (args.Count < 3 || !SequenceSet.TryParse(args[0].Text, out var set) || args[1].Kind != ImapTokenKind.Atom)
+        if (args.Count < 3 || args[0].Kind != ImapTokenKind.Atom || !SequenceSet.TryParse(args[0].Text, out var set))
         {
-            return await session.BadAsync(tag, "Syntax: STORE set [+|-]FLAGS[.SILENT] (flags)").ConfigureAwait(false);
+            return await session.BadAsync(tag, Syntax).ConfigureAwait(false);
         }
 
-        var item = args[1].Text.ToUpperInvariant();
+        // store-modifiers (RFC 4466 §2.5): (UNCHANGEDSINCE mod-sequence-valzer).
+        ulong? unchangedSince = null;
+        var next = 1;
+        if (args[1].Kind == ImapTokenKind.List)
+        {
+            var modifiers = args[1].Items;
+            if (modifiers.Count != 2 || !modifiers[0].Text.Equals("UNCHANGEDSINCE", StringComparison.OrdinalIgnoreCase)
+                || modifiers[1].Kind != ImapTokenKind.Atom || !ImapNumber.TryParseNumber64(modifiers[1].Text, out var since))
+            {
+                return await session.BadAsync(tag, "Invalid STORE modifier").ConfigureAwait(false);
+            }
+
+            unchangedSince = (ulong)since;
+            next = 2;
+        }
+
+        if (args.Count < next + 2 || args[next].Kind != ImapTokenKind.Atom)
+        {
+            return await session.BadAsync(tag, Syntax).ConfigureAwait(false);
+        }
+
+        var item = args[next].Text.ToUpperInvariant();
         var silent = item.EndsWith(".SILENT", StringComparison.Ordinal);
         var mode = item[0] switch
         {
@@ -35,12 +58,12 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
             return await session.BadAsync(tag, "Unknown STORE item").ConfigureAwait(false);
         }
 
-        var flagTokens = args.Count == 3 && args[2].Kind == ImapTokenKind.List ? args[2].Items : args.Skip(2).ToList();
+        var flagTokens = args.Count == next + 2 && args[next + 1].Kind == ImapTokenKind.List ? args[next + 1].Items : args.Skip(next + 1).ToList();
         var flags = MessageFlags.None;
         var keywords = new List<string>();
         foreach (var f in flagTokens)
         {
-            if (!ImapFormat.TryParseFlag(f.Text, out var flag, out var keyword))
+            if (f.Kind == ImapTokenKind.List || !ImapFormat.TryParseFlag(f.Text, out var flag, out var keyword))
             {
                 return await session.BadAsync(tag, "Invalid flag").ConfigureAwait(false);
             }
@@ -58,22 +81,53 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
             return await session.BadAsync(tag, "Invalid message sequence number").ConfigureAwait(false);
         }
 
+        if (unchangedSince is not null)
+        {
+            if (!selected.SupportsModSeq)
+            {
+                // RFC 7162 §3.1.2.2: UNCHANGEDSINCE on a NOMODSEQ mailbox is refused with BAD.
+                return await session.BadAsync(tag, "The mailbox keeps no mod-sequences (NOMODSEQ)").ConfigureAwait(false);
+            }
+
+            session.EnableCondStore();
+        }
+
         if (selected.ReadOnly)
         {
             return session.No(tag, "[READ-ONLY] Mailbox is read-only");
         }
 
         var indexes = selected.Resolve(set, uid);
-        var result = await selected.View.StoreFlagsAsync(UidSet.FromUids(indexes.Select(i => selected[i].Uid)), new FlagChange(mode, flags, keywords), null, session.Aborted).ConfigureAwait(false);
+        var result = await selected.View.StoreFlagsAsync(UidSet.FromUids(indexes.Select(i => selected[i].Uid)), new FlagChange(mode, flags, keywords), unchangedSince, session.Aborted).ConfigureAwait(false);
+
+        // The flags as they are now (a later change by another session included), keywords announced first. With
+        // UNCHANGEDSINCE the FETCH goes out even for .SILENT, so the client learns the new MODSEQ (RFC 7162 §3.1.3).
+        selected.Sync();
         foreach (var info in result.Changed)
         {
-            if (selected.Update(info) is not null && !silent)
+            if (selected.Update(info) is not null && (!silent || unchangedSince is not null))
             {
-                // The flags as they are now (a later change by another session included), keywords announced first.
                 session.Connection.Write(selected.FlagsFetch(selected.IndexOfUid(info.Uid), uid, session.Enabled));
             }
         }
 
-        return session.Ok(tag, "STORE completed");
+        if (result.Modified.Count == 0)
+        {
+            return session.Ok(tag, "STORE completed");
+        }
+
+        // The messages that failed UNCHANGEDSINCE, with their current flags so the client need not poll (Example 10).
+        var failed = new List<uint>();
+        foreach (var modifiedUid in result.Modified)
+        {
+            var index = selected.IndexOfUid(modifiedUid);
+            if (index >= 0)
+            {
+                failed.Add(uid ? modifiedUid : (uint)(index + 1));
+                session.Connection.Write(selected.FlagsFetch(index, uid, session.Enabled));
+            }
+        }
+
+        return session.Ok(tag, $"[MODIFIED {UidSet.FromUids(failed)}] Conditional STORE failed");
     }
 }

@@ -107,6 +107,12 @@ internal static class ImapCommandParser
                     i++;
                     break;
                 case (byte)'(':
+                    if (stack.Count >= ImapTokenizer.MaxNesting)
+                    {
+                        error = ImapTokenizer.TooDeep;
+                        return false;
+                    }
+
                     stack.Push(current);
                     current = arena.List();
                     i++;
@@ -176,15 +182,18 @@ internal static class ImapCommandParser
                         i++;
                     }
 
+                    if (depth != 0)
+                    {
+                        // An unclosed "[" is an ordinary atom character (a mailbox name such as "a[b"); only a
+                        // balanced "[...]" (a FETCH section, a response code) may hold spaces and parentheses.
+                        for (i = atomStart; i < text.Length && !(text[i] is (byte)' ' or (byte)'(' or (byte)')' or (byte)'"' or (byte)ImapTokenizer.LiteralMarker || text[i] < 0x20 || text[i] == 0x7F); i++)
+                        {
+                        }
+                    }
+
                     if (i == atomStart)
                     {
                         error = "Invalid character";
-                        return false;
-                    }
-
-                    if (depth != 0)
-                    {
-                        error = "Unbalanced brackets";
                         return false;
                     }
 

@@ -12,6 +12,15 @@ public static class ImapTokenizer
     /// <summary>The character that marks where a literal stands in the text.</summary>
     public const char LiteralMarker = '\u0001';
 
+    /// <summary>
+    /// The deepest nesting of parenthesised lists accepted (issue 15: every recursion over network input is
+    /// bounded); a SEARCH program or a flag list never needs more.
+    /// </summary>
+    internal const int MaxNesting = 64;
+
+    /// <summary>The error for lists nested deeper than <see cref="MaxNesting"/>.</summary>
+    internal const string TooDeep = "Too deeply nested";
+
     /// <summary>Tokenizes a command.</summary>
     /// <param name="text">The command text; each literal is replaced by <see cref="LiteralMarker"/>.</param>
     /// <param name="literals">The literals in order.</param>
@@ -37,6 +46,12 @@ public static class ImapTokenizer
                     i++;
                     break;
                 case '(':
+                    if (stack.Count >= MaxNesting)
+                    {
+                        error = TooDeep;
+                        return false;
+                    }
+
                     stack.Push(current);
                     current = [];
                     i++;
@@ -116,15 +131,17 @@ public static class ImapTokenizer
                         i++;
                     }
 
+                    if (depth != 0)
+                    {
+                        // An unclosed "[" is an ordinary atom character; only a balanced "[...]" holds spaces.
+                        for (i = start; i < text.Length && !(text[i] is ' ' or '(' or ')' or '"' or LiteralMarker || char.IsControl(text[i])); i++)
+                        {
+                        }
+                    }
+
                     if (i == start)
                     {
                         error = "Invalid character";
-                        return false;
-                    }
-
-                    if (depth != 0)
-                    {
-                        error = "Unbalanced brackets";
                         return false;
                     }
 

@@ -16,8 +16,9 @@ internal static class EsearchResponse
     /// <param name="options">The return options.</param>
     /// <param name="numbers">The results in the requested order: mailbox order for SEARCH, the sort order for SORT.</param>
     /// <param name="sorted">Whether the order is a sort order: MIN and MAX are then the first and last sorted results.</param>
+    /// <param name="modSeqs">The results' MODSEQs in the same order, when the search had a MODSEQ key.</param>
     /// <returns>The line with CRLF.</returns>
-    public static string Format(string tag, bool uid, SearchReturnOptions options, IReadOnlyList<uint> numbers, bool sorted)
+    public static string Format(string tag, bool uid, SearchReturnOptions options, IReadOnlyList<uint> numbers, bool sorted, IReadOnlyList<ulong>? modSeqs = null)
     {
         var sb = new StringBuilder("* ESEARCH (TAG ").Append(ImapFormat.String(tag)).Append(')');
         if (uid)
@@ -65,6 +66,55 @@ internal static class EsearchResponse
             sb.Append(" COUNT ").Append(numbers.Count.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (modSeqs is not null && numbers.Count > 0 && ReturnedModSeq(options, numbers, sorted, modSeqs) is { } modSeq)
+        {
+            sb.Append(" MODSEQ ").Append(modSeq.ToString(CultureInfo.InvariantCulture));
+        }
+
         return sb.Append("\r\n").ToString();
+    }
+
+    /// <summary>
+    /// RFC 7162 §3.1.10: the highest MODSEQ of the messages the response returns: ALL and COUNT return all of them,
+    /// PARTIAL those in its range, MIN and MAX one each.
+    /// </summary>
+    private static ulong? ReturnedModSeq(SearchReturnOptions options, IReadOnlyList<uint> numbers, bool sorted, IReadOnlyList<ulong> modSeqs)
+    {
+        if (options.Has(SearchReturnOption.All | SearchReturnOption.Count))
+        {
+            return modSeqs.Max();
+        }
+
+        var returned = new List<int>();
+        if (options.Partial is { } range)
+        {
+            var (start, length) = range.Select(numbers.Count);
+            returned.AddRange(Enumerable.Range(start, length));
+        }
+
+        if (options.Has(SearchReturnOption.Min))
+        {
+            returned.Add(sorted ? 0 : IndexOf(numbers, numbers.Min()));
+        }
+
+        if (options.Has(SearchReturnOption.Max))
+        {
+            returned.Add(sorted ? numbers.Count - 1 : IndexOf(numbers, numbers.Max()));
+        }
+
+        return returned.Count == 0 ? null : returned.Max(i => modSeqs[i]);
+    }
+
+    private static int IndexOf(IReadOnlyList<uint> numbers, uint number)
+    {
+        for (var i = 0; i < numbers.Count; i++)
+        {
+            if (numbers[i] == number)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

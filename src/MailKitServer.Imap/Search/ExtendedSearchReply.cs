@@ -18,8 +18,9 @@ internal static class ExtendedSearchReply
     /// <param name="uids">The same results as UIDs, in the same order.</param>
     /// <param name="sorted">Whether the order is a sort order.</param>
     /// <param name="completion">The text of the tagged OK.</param>
+    /// <param name="modSeqs">The results' MODSEQs in the same order, when the search had a MODSEQ key (RFC 7162 §3.1.10).</param>
     /// <returns>Whether the session goes on.</returns>
-    public static bool Send(ImapSession session, string tag, bool uid, SearchReturnOptions options, IReadOnlyList<uint> numbers, IReadOnlyList<uint> uids, bool sorted, string completion)
+    public static bool Send(ImapSession session, string tag, bool uid, SearchReturnOptions options, IReadOnlyList<uint> numbers, IReadOnlyList<uint> uids, bool sorted, string completion, IReadOnlyList<ulong>? modSeqs = null)
     {
         var selected = session.Selected!;
         if (options.Has(SearchReturnOption.Save))
@@ -29,7 +30,7 @@ internal static class ExtendedSearchReply
 
         if (options.SendsResponse)
         {
-            session.Connection.Write(EsearchResponse.Format(tag, uid, options, numbers, sorted));
+            session.Connection.Write(EsearchResponse.Format(tag, uid, options, numbers, sorted, modSeqs));
         }
 
         if (options.Has(SearchReturnOption.Update))

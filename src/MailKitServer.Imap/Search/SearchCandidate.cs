@@ -3,26 +3,13 @@ using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Search;
 
-/// <summary>A message being matched against a SEARCH query, with its content when the query needs it.</summary>
-internal sealed class SearchCandidate(MessageInfo info, int sequence, int count, uint largestUid, byte[]? content, StructurePart? root, UidSet saved, bool recent)
-{
-    private List<string>? _texts;
-
-    public MessageInfo Info { get; } = info;
-
-    public int Sequence { get; } = sequence;
-
-    public int Count { get; } = count;
-
-    public uint LargestUid { get; } = largestUid;
-
-    public StructurePart? Root { get; } = root;
-
-    /// <summary>Whether the message is \Recent in this session.</summary>
-    public bool IsRecent { get; } = recent;
-
-    /// <summary>The saved search result, for "$" as a search key (RFC 5182).</summary>
-    public UidSet Saved { get; } = saved;
-
-    public IReadOnlyList<string> BodyTexts => _texts ??= content is null || Root is null ? [] : SearchText.BodyTexts(content, Root).ToList();
-}
+/// <summary>A message being matched against a SEARCH program, with its structure and decoded texts when the program needs them.</summary>
+/// <param name="Info">The message's metadata.</param>
+/// <param name="Sequence">Its sequence number.</param>
+/// <param name="Count">How many messages the client knows.</param>
+/// <param name="LargestUid">The largest UID the client knows ("*" in a UID set).</param>
+/// <param name="Root">The parsed structure (header fields), when needed.</param>
+/// <param name="BodyTexts">The decoded text parts, when needed.</param>
+/// <param name="Saved">The saved search result, for "$" (RFC 5182).</param>
+/// <param name="IsRecent">Whether the message is \Recent in this session.</param>
+internal sealed record SearchCandidate(MessageInfo Info, int Sequence, int Count, uint LargestUid, StructurePart? Root, IReadOnlyList<string> BodyTexts, UidSet Saved, bool IsRecent);

@@ -1,5 +1,4 @@
 using MailKitServer.Imap.Session;
-using MailKitServer.Imap.Structure;
 
 namespace MailKitServer.Imap.Search;
 
@@ -18,21 +17,16 @@ internal static class SearchExecutor
         for (var i = 0; i < selected.Count; i++)
         {
             var info = selected[i].Info;
-            byte[]? content = null;
-            StructurePart? root = null;
-            if (key.NeedsContent)
-            {
-                content = await selected.LoadAsync(info.Uid, 0, null, session.Aborted).ConfigureAwait(false);
-                if (content is null)
-                {
-                    // Expunged by another session and not reported yet: its content is gone, so it cannot match.
-                    continue;
-                }
 
-                root = await selected.StructureAsync(info.Uid, session.Aborted, content).ConfigureAwait(false);
+            // Header keys read the cached structure; BODY and TEXT only the text parts, never the whole message.
+            var root = key.NeedsHeaders || key.NeedsBodyText ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false) : null;
+            IReadOnlyList<string> texts = [];
+            if (key.NeedsBodyText && root is not null)
+            {
+                texts = await SearchTexts.LoadAsync(selected, info.Uid, root, session.Aborted).ConfigureAwait(false) ?? [];
             }
 
-            if (key.Matches(new SearchCandidate(info, i + 1, selected.Count, largestUid, content, root, selected.SavedUids, selected.IsRecent(info.Uid))))
+            if (key.Matches(new SearchCandidate(info, i + 1, selected.Count, largestUid, root, texts, selected.SavedUids, selected.IsRecent(info.Uid))))
             {
                 found.Add(i);
             }

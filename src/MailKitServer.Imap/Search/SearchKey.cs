@@ -4,10 +4,13 @@ using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Search;
 
-/// <summary>One node of a SEARCH query (RFC 3501 §6.4.4).</summary>
+/// <summary>
+/// One node of a parsed SEARCH program (RFC 9051 §6.4.4). The tree is at most <see cref="SearchParser.MaxDepth"/>
+/// deep, so matching it recurses a bounded number of times.
+/// </summary>
 internal sealed class SearchKey
 {
-    public string Kind { get; init; } = "ALL";
+    public SearchKeyKind Kind { get; init; } = SearchKeyKind.All;
 
     public string? Text { get; init; }
 
@@ -15,62 +18,113 @@ internal sealed class SearchKey
 
     public long Number { get; init; }
 
-    public DateTimeOffset Date { get; init; }
+    public ulong ModSeq { get; init; }
+
+    public DateTime Date { get; init; }
 
     public SequenceSet? Set { get; init; }
 
     public IReadOnlyList<SearchKey> Children { get; init; } = [];
 
-    public bool NeedsContent => Kind is "BODY" or "TEXT" or "HEADER" or "FROM" or "TO" or "CC" or "BCC" or "SUBJECT" or "SENTBEFORE" or "SENTON" or "SENTSINCE"
-        || Children.Any(c => c.NeedsContent);
+    /// <summary>Whether matching needs the message's header fields (its parsed structure).</summary>
+    public bool NeedsHeaders => Kind is SearchKeyKind.Header or SearchKeyKind.From or SearchKeyKind.To or SearchKeyKind.Cc or SearchKeyKind.Bcc
+        or SearchKeyKind.Subject or SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince or SearchKeyKind.Text
+        || Children.Any(c => c.NeedsHeaders);
+
+    /// <summary>Whether matching needs the decoded text of the message's text parts.</summary>
+    public bool NeedsBodyText => Kind is SearchKeyKind.Body or SearchKeyKind.Text || Children.Any(c => c.NeedsBodyText);
+
+    /// <summary>Whether the program names messages by sequence number (then no EXPUNGE may come while it runs, RFC 9051 §5.5).</summary>
+    public bool UsesSequenceNumbers => (Kind == SearchKeyKind.Sequence && Set is { IsSaved: false }) || Children.Any(c => c.UsesSequenceNumbers);
+
+    /// <summary>Whether the program has a MODSEQ key (then SEARCH reports the highest MODSEQ, RFC 7162 §3.1.5).</summary>
+    public bool UsesModSeq => Kind == SearchKeyKind.ModSeq || Children.Any(c => c.UsesModSeq);
 
     public bool Matches(SearchCandidate c)
     {
         var m = c.Info;
         return Kind switch
         {
-            "ALL" => true,
-            "AND" => Children.All(k => k.Matches(c)),
-            "OR" => Children[0].Matches(c) || Children[1].Matches(c),
-            "NOT" => !Children[0].Matches(c),
-            "SEQ" => Set!.IsSaved ? c.Saved.Contains(m.Uid) : Set.Contains((uint)c.Sequence, (uint)c.Count),
-            "UID" => Set!.IsSaved ? c.Saved.Contains(m.Uid) : Set.Contains(m.Uid, c.LargestUid),
-            "ANSWERED" => Has(m, MessageFlags.Answered),
-            "DELETED" => Has(m, MessageFlags.Deleted),
-            "DRAFT" => Has(m, MessageFlags.Draft),
-            "FLAGGED" => Has(m, MessageFlags.Flagged),
-            "SEEN" => Has(m, MessageFlags.Seen),
-            "UNANSWERED" => !Has(m, MessageFlags.Answered),
-            "UNDELETED" => !Has(m, MessageFlags.Deleted),
-            "UNDRAFT" => !Has(m, MessageFlags.Draft),
-            "UNFLAGGED" => !Has(m, MessageFlags.Flagged),
-            "UNSEEN" => !Has(m, MessageFlags.Seen),
+            SearchKeyKind.All => true,
+            SearchKeyKind.And => Children.All(k => k.Matches(c)),
+            SearchKeyKind.Or => Children[0].Matches(c) || Children[1].Matches(c),
+            SearchKeyKind.Not => !Children[0].Matches(c),
+            SearchKeyKind.Sequence => Set!.IsSaved ? c.Saved.Contains(m.Uid) : Set.Contains((uint)c.Sequence, (uint)c.Count),
+            SearchKeyKind.Uid => Set!.IsSaved ? c.Saved.Contains(m.Uid) : Set.Contains(m.Uid, c.LargestUid),
+            SearchKeyKind.Answered => Has(m, MessageFlags.Answered),
+            SearchKeyKind.Deleted => Has(m, MessageFlags.Deleted),
+            SearchKeyKind.Draft => Has(m, MessageFlags.Draft),
+            SearchKeyKind.Flagged => Has(m, MessageFlags.Flagged),
+            SearchKeyKind.Seen => Has(m, MessageFlags.Seen),
+            SearchKeyKind.Unanswered => !Has(m, MessageFlags.Answered),
+            SearchKeyKind.Undeleted => !Has(m, MessageFlags.Deleted),
+            SearchKeyKind.Undraft => !Has(m, MessageFlags.Draft),
+            SearchKeyKind.Unflagged => !Has(m, MessageFlags.Flagged),
+            SearchKeyKind.Unseen => !Has(m, MessageFlags.Seen),
 
             // RFC 3501 §6.4.4: NEW is RECENT UNSEEN; OLD is NOT RECENT.
-            "RECENT" => c.IsRecent,
-            "NEW" => c.IsRecent && !Has(m, MessageFlags.Seen),
-            "OLD" => !c.IsRecent,
-            "KEYWORD" => m.Keywords.Contains(Text!, StringComparer.OrdinalIgnoreCase),
-            "UNKEYWORD" => !m.Keywords.Contains(Text!, StringComparer.OrdinalIgnoreCase),
-            "LARGER" => m.Size > Number,
-            "SMALLER" => m.Size < Number,
-            "BEFORE" => m.InternalDate.Date < Date.Date,
-            "ON" => m.InternalDate.Date == Date.Date,
-            "SINCE" => m.InternalDate.Date >= Date.Date,
-            "SENTBEFORE" => SentDate(c) is { } d1 && d1.Date < Date.Date,
-            "SENTON" => SentDate(c) is { } d2 && d2.Date == Date.Date,
-            "SENTSINCE" => SentDate(c) is { } d3 && d3.Date >= Date.Date,
-            "HEADER" => c.Root!.Headers.Any(h => h.Name.Equals(Field, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(h.Value), Text!)),
-            "FROM" or "TO" or "CC" or "BCC" or "SUBJECT" => c.Root!.Headers.Any(h => h.Name.Equals(Kind, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(h.Value), Text!)),
-            "BODY" => c.BodyTexts.Any(t => Contains(t, Text!)),
-            "TEXT" => Contains(SearchText.Headers(c.Root!), Text!) || c.BodyTexts.Any(t => Contains(t, Text!)),
+            SearchKeyKind.Recent => c.IsRecent,
+            SearchKeyKind.New => c.IsRecent && !Has(m, MessageFlags.Seen),
+            SearchKeyKind.Old => !c.IsRecent,
+            SearchKeyKind.Keyword => m.Keywords.Contains(Text!, StringComparer.OrdinalIgnoreCase),
+            SearchKeyKind.Unkeyword => !m.Keywords.Contains(Text!, StringComparer.OrdinalIgnoreCase),
+            SearchKeyKind.Larger => m.Size > Number,
+            SearchKeyKind.Smaller => m.Size < Number,
+
+            // RFC 9051 §6.4.4: dates compare disregarding time and time zone.
+            SearchKeyKind.Before => m.InternalDate.Date < Date,
+            SearchKeyKind.On => m.InternalDate.Date == Date,
+            SearchKeyKind.Since => m.InternalDate.Date >= Date,
+            SearchKeyKind.SentBefore => SentDate(c) is { } d1 && d1 < Date,
+            SearchKeyKind.SentOn => SentDate(c) is { } d2 && d2 == Date,
+            SearchKeyKind.SentSince => SentDate(c) is { } d3 && d3 >= Date,
+            SearchKeyKind.Header => c.Root is { } r && r.Headers.Any(h => h.Name.Equals(Field, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(h.Value), Text!)),
+            SearchKeyKind.Subject => c.Root is { } s && s.Headers.Any(h => h.Name.Equals("Subject", StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(h.Value), Text!)),
+            SearchKeyKind.From or SearchKeyKind.To or SearchKeyKind.Cc or SearchKeyKind.Bcc => c.Root is { } a && MatchesAddress(a, Kind.ToString()),
+            SearchKeyKind.Body => c.BodyTexts.Any(t => Contains(t, Text!)),
+            SearchKeyKind.Text => (c.Root is { } t && Contains(SearchText.Headers(t), Text!)) || c.BodyTexts.Any(t => Contains(t, Text!)),
+
+            // RFC 7162 §3.1.5: MODSEQ at least the value (the entry name and type are ignored: one MODSEQ per message).
+            SearchKeyKind.ModSeq => m.ModSeq >= ModSeq,
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// FROM/TO/CC/BCC: the string in the decoded field, or in one of its addresses as "Name &lt;local@domain&gt;"
+    /// (comments and folding gone, as Dovecot compares them).
+    /// </summary>
+    private bool MatchesAddress(StructurePart root, string field)
+    {
+        foreach (var h in root.Headers)
+        {
+            if (!h.Name.Equals(field, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (Contains(EncodedWords.Decode(h.Value), Text!))
+            {
+                return true;
+            }
+
+            foreach (var address in AddressParser.Parse(h.Value))
+            {
+                var name = address.Name is null ? string.Empty : EncodedWords.Decode(address.Name);
+                var text = address.IsGroupMarker ? address.Mailbox ?? string.Empty : $"{name} <{address.Address}>";
+                if (Contains(text, Text!))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static bool Has(MessageInfo m, MessageFlags flag) => (m.Flags & flag) != 0;
 
     private static bool Contains(string haystack, string needle) => haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
 
-    private static DateTimeOffset? SentDate(SearchCandidate c) => DateParser.TryParse(c.Root!.GetHeader("Date"), out var d) ? d : null;
+    private static DateTime? SentDate(SearchCandidate c) => c.Root is { } r && DateParser.TryParse(r.GetHeader("Date"), out var d) ? d.Date : null;
 }

@@ -241,6 +241,30 @@ internal sealed class ImapSession
         return false;
     }
 
+    /// <summary>
+    /// Holds EXPUNGE (and VANISHED) responses until a later command: for a command that turns out to name messages
+    /// by sequence number (a UID SEARCH with a sequence set, RFC 9051 §5.5).
+    /// </summary>
+    internal void HoldExpunges() => _expungeAllowed = false;
+
+    /// <summary>
+    /// A CONDSTORE enabling command ran (RFC 7162 §3.1): from now on every FETCH about flags carries MODSEQ. The first
+    /// one with a mailbox selected reports the mailbox's HIGHESTMODSEQ (or NOMODSEQ).
+    /// </summary>
+    internal void EnableCondStore()
+    {
+        if ((Enabled & ImapExtensions.CondStore) != 0)
+        {
+            return;
+        }
+
+        Enabled |= ImapExtensions.CondStore;
+        if (Selected is { } selected)
+        {
+            Connection.Write(selected.ModSeqResponse());
+        }
+    }
+
     /// <summary>Forgets the BAD commands counted before authentication.</summary>
     internal void ResetBadCommands() => _badCommands = 0;
 

@@ -69,6 +69,14 @@ internal sealed class SelectedMailbox
     /// <summary>The highest MODSEQ of the changes read from the store (RFC 7162 HIGHESTMODSEQ).</summary>
     public ulong HighestModSeq { get; private set; }
 
+    /// <summary>Whether the store keeps mod-sequences for this mailbox (RFC 7162: HIGHESTMODSEQ, else NOMODSEQ).</summary>
+    public bool SupportsModSeq => View is IModSeqMailboxView;
+
+    /// <summary>"* OK [HIGHESTMODSEQ n]" or "* OK [NOMODSEQ]" (RFC 7162 §3.1.2).</summary>
+    public string ModSeqResponse() => SupportsModSeq
+        ? $"* OK [HIGHESTMODSEQ {HighestModSeq}] Highest\r\n"
+        : "* OK [NOMODSEQ] No permanent modsequences\r\n";
+
     /// <summary>Whether an expunge the client has not been told about is pending.</summary>
     public bool HasPendingExpunges => _expunged > 0;
 
@@ -130,15 +138,38 @@ internal sealed class SelectedMailbox
         }
 
         var largest = byUid ? LargestUid : (uint)_entries.Count;
-        for (var i = 0; i < _entries.Count; i++)
+        foreach (var (first, last) in set.Merged(largest))
         {
-            if (set.Contains(byUid ? _entries[i].Uid : (uint)(i + 1), largest))
+            // By number: indexes first-1..last-1; by UID: the entries whose UIDs fall in the range (binary search).
+            var start = byUid ? Bound(first, inclusive: false) : (int)Math.Min(first - 1, (uint)_entries.Count);
+            var end = byUid ? Bound(last, inclusive: true) : (int)Math.Min(last, (uint)_entries.Count);
+            for (var i = start; i < end; i++)
             {
                 result.Add(i);
             }
         }
 
         return result;
+    }
+
+    /// <summary>The index of the first entry whose UID is above <paramref name="uid"/> (inclusive: at or below it counts as before).</summary>
+    private int Bound(uint uid, bool inclusive)
+    {
+        int lo = 0, hi = _entries.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_entries[mid].Uid < uid || (inclusive && _entries[mid].Uid == uid))
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     /// <summary>Sequence numbers beyond the mailbox, or "*" in an empty one, are errors; UIDs are not.</summary>
@@ -213,7 +244,9 @@ internal sealed class SelectedMailbox
         var entry = _entries[index];
         var sb = new StringBuilder(Announce(entry.Info.Keywords));
         sb.Append("* ").Append(index + 1).Append(" FETCH (");
-        if (withUid)
+
+        // RFC 7162 §3.2.4: once CONDSTORE is on, a QRESYNC server puts UID and MODSEQ in every FETCH about flags.
+        if (withUid || (enabled & ImapExtensions.CondStore) != 0)
         {
             sb.Append("UID ").Append(entry.Uid).Append(' ');
         }
@@ -269,6 +302,72 @@ internal sealed class SelectedMailbox
         }
 
         return sb.Append(" \\*)] Flags permitted\r\n").ToString();
+    }
+
+    /// <summary>
+    /// The UIDs for a VANISHED (EARLIER) response (RFC 7162 §3.2.5.1, §3.2.6): those in <paramref name="ranges"/>
+    /// expunged after <paramref name="modSeq"/> and above <paramref name="knownUpTo"/>. When the store's expunge
+    /// history does not reach back that far, every UID of the ranges below UIDNEXT that the mailbox lacks is
+    /// reported, as RFC 7162 §3.2.6 asks. UIDs still in this session's view are left to a later VANISHED.
+    /// </summary>
+    /// <param name="modSeq">The mod-sequence the client knew.</param>
+    /// <param name="ranges">The UIDs the client asks about, ascending and disjoint.</param>
+    /// <param name="knownUpTo">The client knows every expunge up to this UID (sequence match data), or 0.</param>
+    /// <param name="cancellationToken">Cancels the store read.</param>
+    /// <returns>The UIDs.</returns>
+    public async ValueTask<UidSet> VanishedSinceAsync(ulong modSeq, IReadOnlyList<(uint First, uint Last)> ranges, uint knownUpTo, CancellationToken cancellationToken)
+    {
+        if (View is not IModSeqMailboxView modSeqView || ranges.Count == 0)
+        {
+            return UidSet.Empty;
+        }
+
+        var expunged = await modSeqView.ExpungedSinceAsync(modSeq, cancellationToken).ConfigureAwait(false);
+        var result = new List<UidRange>();
+        if (expunged is not null)
+        {
+            foreach (var uid in expunged)
+            {
+                if (uid > knownUpTo && InRanges(ranges, uid) && IndexOfUid(uid) < 0)
+                {
+                    result.Add(new UidRange(uid, uid));
+                }
+            }
+
+            return UidSet.FromRanges(result);
+        }
+
+        // No history: every UID asked about that is neither in the mailbox nor new since the snapshot.
+        var ceiling = View.Status.UidNext - 1;
+        foreach (var (first, last) in ranges)
+        {
+            var from = Math.Max(first, knownUpTo == uint.MaxValue ? uint.MaxValue : knownUpTo + 1);
+            var to = Math.Min(last, ceiling);
+            var i = Bound(from, inclusive: false);
+            for (var next = from; next <= to && next >= from;)
+            {
+                var present = i < _entries.Count ? _entries[i].Uid : uint.MaxValue;
+                if (present > to)
+                {
+                    result.Add(new UidRange(next, to));
+                    break;
+                }
+
+                if (present > next)
+                {
+                    result.Add(new UidRange(next, present - 1));
+                }
+
+                next = present + 1;
+                i++;
+                if (present == uint.MaxValue)
+                {
+                    break;
+                }
+            }
+        }
+
+        return UidSet.FromRanges(result);
     }
 
     /// <summary>Reads a byte range of a stored message; null when the store no longer has it.</summary>
@@ -331,6 +430,30 @@ internal sealed class SelectedMailbox
         }
 
         return entry;
+    }
+
+    /// <summary>Whether a UID lies in ascending, disjoint ranges (binary search).</summary>
+    public static bool InRanges(IReadOnlyList<(uint First, uint Last)> ranges, uint uid)
+    {
+        int lo = 0, hi = ranges.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (uid < ranges[mid].First)
+            {
+                hi = mid - 1;
+            }
+            else if (uid > ranges[mid].Last)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Apply(MailboxChange change)

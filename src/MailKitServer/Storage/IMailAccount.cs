@@ -41,6 +41,15 @@ public interface IMailAccount : IAsyncDisposable
     /// <returns>The outcome.</returns>
     ValueTask<MailboxResult> SetSubscribedAsync(string name, bool subscribed, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The subscribed names, including those of mailboxes that were deleted or never existed (IMAP shows them with
+    /// \NonExistent). The default lists the subscribed mailboxes that exist.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The names.</returns>
+    async ValueTask<IReadOnlyList<string>> ListSubscriptionsAsync(CancellationToken cancellationToken) =>
+        (await ListAsync(cancellationToken).ConfigureAwait(false)).Where(m => m.IsSubscribed).Select(m => m.Name).ToList();
+
     /// <summary>Reads a mailbox's counters without opening it (IMAP STATUS).</summary>
     /// <param name="name">The mailbox name.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

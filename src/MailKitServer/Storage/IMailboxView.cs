@@ -71,10 +71,4 @@ public interface IMailboxView : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The UIDs removed.</returns>
     ValueTask<ExpungeResult> RemoveAsync(UidSet uids, CancellationToken cancellationToken);
-
-    /// <summary>The UIDs expunged after a MODSEQ (QRESYNC VANISHED).</summary>
-    /// <param name="modSeq">The MODSEQ the client knew.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The UIDs expunged since then.</returns>
-    ValueTask<UidSet> ExpungedSinceAsync(ulong modSeq, CancellationToken cancellationToken);
 }

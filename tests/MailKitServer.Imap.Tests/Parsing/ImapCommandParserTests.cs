@@ -27,6 +27,8 @@ public class ImapCommandParserTests
         "+tag NOOP",
         "b7 X-UNKNOWN-COMMAND arg",
         "b8 NOOP \u0007",
+        "b9 SELECT a[b c",
+        "c1 SEARCH " + new string('(', 65) + "ALL" + new string(')', 65),
     };
 
     [Theory]

@@ -29,8 +29,26 @@ public class ImapTokenizerTests
     [InlineData("a FETCH 1 (FLAGS")]
     [InlineData("a FETCH 1 FLAGS)")]
     [InlineData("a LOGIN \"unterminated")]
-    [InlineData("a FETCH 1 BODY[HEADER")]
     public void Malformed_syntax_is_refused(string text) => Assert.False(ImapTokenizer.TryTokenize(text, [], out _, out _));
+
+    [Theory]
+    [InlineData("a SELECT !#$&'+,-.0123456789:;<=>?@^_`|[}", "!#$&'+,-.0123456789:;<=>?@^_`|[}")]
+    [InlineData("a FETCH 1 BODY[HEADER", "BODY[HEADER")]
+    [InlineData("a LIST \"\" a[b%*", "a[b%*")]
+    public void An_unclosed_bracket_is_an_ordinary_atom_character(string text, string atom)
+    {
+        // ATOM-CHAR excludes "]" but not "[" (RFC 9051 §9); only a balanced "[...]" may hold spaces.
+        Assert.True(ImapTokenizer.TryTokenize(text, [], out var tokens, out var error), error);
+        Assert.Equal(atom, tokens[^1].Text);
+    }
+
+    [Fact]
+    public void Lists_nested_past_the_limit_are_refused()
+    {
+        Assert.True(ImapTokenizer.TryTokenize("a SEARCH " + new string('(', 64) + "ALL" + new string(')', 64), [], out _, out _));
+        Assert.False(ImapTokenizer.TryTokenize("a SEARCH " + new string('(', 100_000) + "ALL" + new string(')', 100_000), [], out _, out var error));
+        Assert.Equal("Too deeply nested", error);
+    }
 
     [Theory]
     [InlineData("Entwürfe", "Entw&APw-rfe")]

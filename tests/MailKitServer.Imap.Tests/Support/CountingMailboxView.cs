@@ -36,7 +36,5 @@ internal sealed class CountingMailboxView(IMailboxView inner, CountingMessageSto
 
     public ValueTask<ExpungeResult> RemoveAsync(UidSet uids, CancellationToken cancellationToken) => inner.RemoveAsync(uids, cancellationToken);
 
-    public ValueTask<UidSet> ExpungedSinceAsync(ulong modSeq, CancellationToken cancellationToken) => inner.ExpungedSinceAsync(modSeq, cancellationToken);
-
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -58,8 +58,9 @@ public class InMemoryMessageStoreTests
 
         var expunged = await view.ExpungeAsync(null, default);
         Assert.Equal([second.Uid], expunged.Expunged);
-        Assert.Equal([second.Uid], (await view.ExpungedSinceAsync(before, default)).ToArray());
-        Assert.Empty(await view.ExpungedSinceAsync(expunged.HighestModSeq, default));
+        var modSeqView = Assert.IsAssignableFrom<IModSeqMailboxView>(view);
+        Assert.Equal([second.Uid], (await modSeqView.ExpungedSinceAsync(before, default))!.ToArray());
+        Assert.Empty((await modSeqView.ExpungedSinceAsync(expunged.HighestModSeq, default))!);
 
         await using var content = await view.OpenContentAsync(first.Uid, 9, 1, default);
         Assert.Equal((byte)'1', (byte)content!.ReadByte());

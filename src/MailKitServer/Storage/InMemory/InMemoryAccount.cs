@@ -168,6 +168,14 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
         }
     }
 
+    public ValueTask<IReadOnlyList<string>> ListSubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        lock (state.Sync)
+        {
+            return ValueTask.FromResult<IReadOnlyList<string>>([.. state.Subscriptions.Order(StringComparer.Ordinal)]);
+        }
+    }
+
     public ValueTask<MailboxStatus?> GetStatusAsync(string name, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(name, out var normalized))

@@ -6,7 +6,10 @@ namespace MailKitServer.Storage.InMemory;
 internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidValidity)
 {
     private readonly List<InMemoryMessage> _messages = [];
+    /// <summary>How many expunges are remembered for QRESYNC; older ones are forgotten (RFC 7162 §3.2.6 allows it).</summary>
+    private const int ExpungeHistory = 100_000;
     private readonly List<(uint Uid, ulong ModSeq)> _expunged = [];
+    private ulong _expungeFloor;
     private readonly List<(long ViewId, ChannelWriter<MailboxChange> Writer)> _views = [];
 
     public string Name { get; set; } = name;
@@ -73,13 +76,22 @@ internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidVal
             _messages.RemoveAt(i--);
             removed.Add(m.Uid);
             _expunged.Add((m.Uid, ++HighestModSeq));
+            if (_expunged.Count > ExpungeHistory + (ExpungeHistory / 10))
+            {
+                // Forgotten in bulk; every expunge after the floor is still known.
+                var forget = _expunged.Count - ExpungeHistory;
+                _expungeFloor = _expunged[forget - 1].ModSeq;
+                _expunged.RemoveRange(0, forget);
+            }
+
             Publish(new MailboxChange(MailboxChangeKind.Expunged, null, m.Uid, HighestModSeq, origin));
         }
 
         return removed;
     }
 
-    public UidSet ExpungedSince(ulong modSeq) => UidSet.FromUids(_expunged.Where(e => e.ModSeq > modSeq).Select(e => e.Uid));
+    /// <summary>The UIDs expunged after a MODSEQ, or null when the history forgot some of them.</summary>
+    public UidSet? ExpungedSince(ulong modSeq) => modSeq < _expungeFloor ? null : UidSet.FromUids(_expunged.Where(e => e.ModSeq > modSeq).Select(e => e.Uid));
 
     public void Attach(long viewId, ChannelWriter<MailboxChange> writer) => _views.Add((viewId, writer));
 

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace MailKitServer.Storage.InMemory;
 
 /// <summary>A selected mailbox of the <see cref="InMemoryMessageStore"/>.</summary>
-internal sealed class InMemoryMailboxView : IMailboxView
+internal sealed class InMemoryMailboxView : IModSeqMailboxView
 {
     private readonly InMemoryAccount _account;
     private readonly InMemoryMailbox _mailbox;
@@ -172,7 +172,7 @@ internal sealed class InMemoryMailboxView : IMailboxView
         }
     }
 
-    public ValueTask<UidSet> ExpungedSinceAsync(ulong modSeq, CancellationToken cancellationToken)
+    public ValueTask<UidSet?> ExpungedSinceAsync(ulong modSeq, CancellationToken cancellationToken)
     {
         lock (Sync)
         {
