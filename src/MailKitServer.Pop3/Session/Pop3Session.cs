@@ -81,20 +81,28 @@ internal sealed partial class Pop3Session
         }
         finally
         {
-            if (_view is not null)
-            {
-                await _view.DisposeAsync().ConfigureAwait(false);
-            }
+            await ReleaseMaildropAsync().ConfigureAwait(false);
+        }
+    }
 
-            if (_lock is not null)
-            {
-                await _lock.DisposeAsync().ConfigureAwait(false);
-            }
+    /// <summary>Closes the view, releases the maildrop lock and the account; safe to call twice.</summary>
+    private async ValueTask ReleaseMaildropAsync()
+    {
+        var (view, held, account) = (_view, _lock, _account);
+        (_view, _lock, _account) = (null, null, null);
+        if (view is not null)
+        {
+            await view.DisposeAsync().ConfigureAwait(false);
+        }
 
-            if (_account is not null)
-            {
-                await _account.DisposeAsync().ConfigureAwait(false);
-            }
+        if (held is not null)
+        {
+            await held.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (account is not null)
+        {
+            await account.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -309,6 +317,9 @@ internal sealed partial class Pop3Session
             }
         }
 
+        // The maildrop is released before +OK goes out, so a client that reconnects as soon as it reads the
+        // answer finds it unlocked (RFC 1939 §6: UPDATE happens before the server answers QUIT).
+        await ReleaseMaildropAsync().ConfigureAwait(false);
         _connection.Write($"+OK MailKitServer POP3 server signing off ({deleted.Count} messages deleted)\r\n");
         return false;
     }

@@ -80,6 +80,32 @@ public class Pop3SessionTests
     }
 
     [Fact]
+    public async Task Maildrop_is_unlocked_once_quit_is_answered()
+    {
+        // A client that reconnects the moment it reads QUIT's +OK (poplib does) must find the maildrop free:
+        // the old connection is still open here, so only the UPDATE-then-answer order makes this pass.
+        await using var server = await TestMailServer.StartAsync();
+        await server.AppendAsync("alice@example.test", Message1);
+        var open = new List<LineClient>();
+        try
+        {
+            for (var round = 0; round < 25; round++)
+            {
+                var client = await LoginAsync(server);
+                open.Add(client);
+                Assert.StartsWith("+OK MailKitServer POP3 server signing off", await client.CommandAsync("QUIT"), StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            foreach (var client in open)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Maildrop_is_locked_and_new_mail_waits_for_the_next_session()
     {
         await using var server = await TestMailServer.StartAsync();
