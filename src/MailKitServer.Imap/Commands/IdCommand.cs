@@ -1,3 +1,4 @@
+using MailKitServer.Diagnostics;
 using MailKitServer.Imap.Session;
 
 namespace MailKitServer.Imap.Commands;
@@ -7,7 +8,8 @@ internal sealed class IdCommand() : ImapCommand("ID", CommandStates.Any)
 {
     public override ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
-        session.Connection.Write("* ID (\"name\" \"MailKitServer\" \"version\" \"0.1.0\")\r\n"u8);
+        // The version is the product's one version (Directory.Build.props), as the activity source carries it.
+        session.Connection.Write($"* ID (\"name\" \"MailKitServer\" \"version\" \"{MailServerActivitySource.Source.Version}\")\r\n");
         return ValueTask.FromResult(session.Ok(request.Tag, "ID completed"));
     }
 }

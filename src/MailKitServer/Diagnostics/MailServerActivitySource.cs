@@ -9,5 +9,5 @@ public static class MailServerActivitySource
     public const string Name = "MailKitServer";
 
     /// <summary>The source.</summary>
-    public static ActivitySource Source { get; } = new(Name, "0.1.0");
+    public static ActivitySource Source { get; } = new(Name, ProductVersion.Value);
 }

@@ -17,7 +17,7 @@ public sealed class MailServerMetrics : IDisposable
     /// <param name="meterFactory">The factory (from DI), or <see langword="null"/> for a meter of our own.</param>
     public MailServerMetrics(IMeterFactory? meterFactory = null)
     {
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName, "0.1.0");
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName, ProductVersion.Value);
         Connections = _meter.CreateCounter<long>("mailkitserver.connections", "{connection}", "Connections accepted");
         ActiveConnections = _meter.CreateUpDownCounter<long>("mailkitserver.connections.active", "{connection}", "Connections open now");
         RejectedConnections = _meter.CreateCounter<long>("mailkitserver.connections.rejected", "{connection}", "Connections turned away by limits");
