@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Append;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
@@ -83,7 +84,15 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
             uint validity = 0;
             foreach (var (flags, keywords, date, content) in messages)
             {
-                await using var stream = content.OpenContent();
+                // RFC 3516 §4.3: parts holding NUL (literal8) are stored base64-encoded, so BODY[] never carries NUL.
+                using var converted = await BinaryPartConverter.ConvertAsync(content.OpenContent, session.Options.AppendLimit * 2, session.Aborted).ConfigureAwait(false);
+                if (converted is { Overflowed: true })
+                {
+                    await UndoAsync(session, name, uids).ConfigureAwait(false);
+                    return session.No(tag, "[TOOBIG] Message too large once its binary parts are encoded");
+                }
+
+                await using var stream = converted?.OpenRead() ?? content.OpenContent();
                 var result = await session.Account!.AppendAsync(name, stream, flags, keywords, date, session.Aborted).ConfigureAwait(false);
                 if (!result.Succeeded)
                 {

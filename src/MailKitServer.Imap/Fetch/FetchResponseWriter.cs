@@ -174,6 +174,7 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
         }
 
         var bytes = HeaderFilter.Select(header, section.Fields, section.Spec == SectionSpec.HeaderFieldsNot);
+        bytes.AsSpan().Replace((byte)0, (byte)0x80);
         var (s, e) = section.Partial?.Within(bytes.Length) ?? (0, bytes.Length);
         WriteLiteral(section.ResponseName, bytes.AsSpan((int)s, (int)(e - s)), literal8: false);
     }
@@ -246,6 +247,8 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
             int n;
             while (_literalRemaining > 0 && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, _literalRemaining)), session.Aborted).ConfigureAwait(false)) > 0)
             {
+                // RFC 9051 §4.3: a literal holds no NUL; as Dovecot does, a NUL stored anyway goes out as 0x80.
+                buffer.AsSpan(0, n).Replace((byte)0, (byte)0x80);
                 connection.Output.Write(buffer.AsSpan(0, n));
                 _literalRemaining -= n;
                 if (connection.Output.UnflushedBytes >= Block)
