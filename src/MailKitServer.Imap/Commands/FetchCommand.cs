@@ -113,7 +113,7 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
 
             foreach (var item in fetch.Items.Where(i => i.Kind is FetchItemKind.Binary or FetchItemKind.BinarySize))
             {
-                if (SectionLocator.Find(root, item.Section!.Part) is { } part && !IsKnownEncoding(part))
+                if (SectionLocator.Find(root, item.Section!.Part) is { } part && !BinaryConverter.CanConvert(part))
                 {
                     return true;
                 }
@@ -122,6 +122,4 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
 
         return false;
     }
-
-    private static bool IsKnownEncoding(StructurePart part) => part.TransferEncoding is "7bit" or "8bit" or "binary" or "base64" or "quoted-printable";
 }

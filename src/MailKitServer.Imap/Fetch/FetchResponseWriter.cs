@@ -85,7 +85,7 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
             }
 
             _line.Append(")\r\n");
-            session.Connection.Write(_line.ToString());
+            session.Connection.Write(HeaderOctets.Encode(_line.ToString()));
         }
         catch (Exception ex) when (ex is not OperationCanceledException && _opened)
         {
@@ -188,18 +188,22 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
             return;
         }
 
+        // RFC 3516 §4.1: BINARY[] is the whole message, header included; BINARY[n] the body of part n, every part
+        // inside it converted (BinaryConverter).
         var target = SectionLocator.Find(root, section.Part);
+        var withHeader = section.Part.Count == 0;
         byte[] decoded = [];
         if (target is not null)
         {
-            var body = await selected.LoadAsync(info.Uid, target.BodyOffset, target.BodySize, session.Aborted).ConfigureAwait(false);
-            if (body is null)
+            var from = BinaryConverter.SourceStart(target, withHeader);
+            var source = await selected.LoadAsync(info.Uid, from, target.EndOffset - from, session.Aborted).ConfigureAwait(false);
+            if (source is null)
             {
                 _line.Append(section.ResponseName).Append(' ').Append(Missing(item.Kind == FetchItemKind.BinarySize ? "0" : "NIL"));
                 return;
             }
 
-            decoded = TransferDecoding.Decode(body, target.TransferEncoding);
+            decoded = BinaryConverter.Convert(target, withHeader, source);
         }
 
         if (item.Kind == FetchItemKind.BinarySize)
@@ -279,7 +283,7 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
     /// <summary>Writes what is gathered; from here on the response is open on the wire.</summary>
     private void FlushLine()
     {
-        session.Connection.Write(_line.ToString());
+        session.Connection.Write(HeaderOctets.Encode(_line.ToString()));
         _line.Clear();
         _opened = true;
     }

@@ -17,7 +17,7 @@ internal static class AddressParser
     public static IReadOnlyList<EnvelopeAddress> Parse(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var tokens = Tokenize(value);
+        var tokens = Tokenize(value, out var commentAfter);
         var result = new List<EnvelopeAddress>();
         var i = 0;
         var inGroup = false;
@@ -78,7 +78,10 @@ internal static class AddressParser
                     host = ReadDomain(tokens, ref i);
                 }
 
-                result.Add(new EnvelopeAddress(null, null, local.Length > 0 ? local : MissingMailbox, host ?? MissingDomain));
+                // A comment right after a bare addr-spec, "user@domain (Real Name)", is the only name it has: Dovecot
+                // shows it as the name, and so do mail readers.
+                var comment = i > 0 && commentAfter.TryGetValue(i - 1, out var c) ? c : null;
+                result.Add(new EnvelopeAddress(comment, null, local.Length > 0 ? local : MissingMailbox, host ?? MissingDomain));
             }
 
             // Skip to the next separator.
@@ -160,9 +163,11 @@ internal static class AddressParser
     private static string Quote(string local) =>
         local.Any(c => c is ' ' or '"' or '\\' or '(' or ')' or ',' or ':' or ';' or '<' or '>' or '@' or '[' or ']') ? "\"" + local.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"" : local;
 
-    private static List<Token> Tokenize(string s)
+    /// <summary>Splits a header value into tokens; <paramref name="commentAfter"/> maps a token's index to the text of the last comment right after it.</summary>
+    private static List<Token> Tokenize(string s, out Dictionary<int, string> commentAfter)
     {
         var tokens = new List<Token>();
+        commentAfter = [];
         var i = 0;
         while (i < s.Length)
         {
@@ -173,7 +178,12 @@ internal static class AddressParser
             }
             else if (c == '(')
             {
+                var start = i;
                 Comments.Skip(s, ref i);
+                if (tokens.Count > 0)
+                {
+                    commentAfter[tokens.Count - 1] = Comments.Text(s[start..i]);
+                }
             }
             else if (c == '"')
             {

@@ -24,4 +24,22 @@ internal static class Comments
             }
         }
     }
+
+    /// <summary>The text of a comment as written, without its outer parentheses, quoted-pairs undone.</summary>
+    public static string Text(string comment)
+    {
+        var inner = comment.Length >= 2 && comment[^1] == ')' ? comment[1..^1] : comment[1..];
+        var sb = new System.Text.StringBuilder(inner.Length);
+        for (var i = 0; i < inner.Length; i++)
+        {
+            if (inner[i] == '\\' && i + 1 < inner.Length)
+            {
+                i++;
+            }
+
+            sb.Append(inner[i]);
+        }
+
+        return sb.ToString().Trim();
+    }
 }

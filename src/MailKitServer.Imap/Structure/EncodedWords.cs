@@ -45,6 +45,7 @@ internal static class EncodedWords
     public static string Decode(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        value = HeaderOctets.Unescape(value);
         if (!value.Contains("=?", StringComparison.Ordinal))
         {
             return value;

@@ -105,7 +105,16 @@ internal static class HeaderParameterParser
         foreach (var group in found.GroupBy(r => r.Name))
         {
             var ordered = group.OrderBy(p => p.Section ?? -1).ToList();
-            rawList.Add(new PartParameter(ordered[0].Written + (ordered.Exists(p => p.Extended) ? "*" : string.Empty), string.Concat(ordered.Select(p => p.Value))));
+            if (IsBroken(ordered))
+            {
+                // RFC 2231 §3: sections run 0, 1, 2, ... without gaps; a broken set is shown as written, as Dovecot does.
+                rawList.AddRange(group.Select(p => new PartParameter(p.Written + (p.Section is { } n ? "*" + n.ToString(CultureInfo.InvariantCulture) : string.Empty) + (p.Extended ? "*" : string.Empty), p.Value)));
+            }
+            else
+            {
+                rawList.Add(new PartParameter(ordered[0].Written + (ordered.Exists(p => p.Extended) ? "*" : string.Empty), string.Concat(ordered.Select(p => p.Value))));
+            }
+
             var parts = group.Where(p => p.Section is not null).OrderBy(p => p.Section).ToList();
             if (parts.Count == 0)
             {
@@ -134,6 +143,25 @@ internal static class HeaderParameterParser
         }
 
         return result;
+    }
+
+    /// <summary>Whether a parameter's sections (sorted) are not exactly 0..n-1, or a section stands beside an unsectioned value.</summary>
+    private static bool IsBroken(List<(string Name, int? Section, bool Extended, string Value, string Written)> ordered)
+    {
+        if (ordered.Count < 2 && ordered[0].Section is null or 0)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            if (ordered[i].Section != i)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string DecodeExtended(string value, Encoding? fallback, out Encoding? charset)

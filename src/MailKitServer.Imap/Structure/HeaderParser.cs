@@ -5,8 +5,6 @@ namespace MailKitServer.Imap.Structure;
 /// <summary>Splits a header block into fields, unfolding continuation lines (RFC 5322 §2.2.3) and tolerating obsolete syntax.</summary>
 internal static class HeaderParser
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
-
     /// <summary>Parses a header block, stopping at the first empty line.</summary>
     /// <param name="block">The header octets.</param>
     /// <returns>The fields in order; lines that are not fields are skipped.</returns>
@@ -64,26 +62,6 @@ internal static class HeaderParser
         return fields;
     }
 
-    /// <summary>Decodes header octets as UTF-8 when valid (RFC 6532), else as Latin-1 so no octet is lost.</summary>
-    /// <param name="bytes">The octets.</param>
-    /// <returns>The text.</returns>
-    public static string DecodeText(ReadOnlySpan<byte> bytes)
-    {
-        if (Ascii.IsValid(bytes))
-        {
-            return Encoding.ASCII.GetString(bytes);
-        }
-
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Encoding.Latin1.GetString(bytes);
-        }
-    }
-
     private static void Flush(List<HeaderField> fields, string? name, List<byte> value)
     {
         if (name is null)
@@ -92,6 +70,6 @@ internal static class HeaderParser
         }
 
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(value);
-        fields.Add(new HeaderField(name, DecodeText(span.TrimStart(" \t"u8).TrimEnd(" \t"u8))));
+        fields.Add(new HeaderField(name, HeaderOctets.Decode(span.TrimStart(" \t"u8).TrimEnd(" \t"u8))));
     }
 }

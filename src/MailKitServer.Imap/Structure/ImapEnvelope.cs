@@ -29,7 +29,9 @@ internal sealed record ImapEnvelope(
     public static ImapEnvelope FromMessage(StructurePart message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        IReadOnlyList<EnvelopeAddress> Addresses(string name) => message.GetHeader(name) is { } v ? AddressParser.Parse(v) : [];
+        // Display names and the subject are tidied for people as Dovecot does (HumanText); the rest is as written.
+        IReadOnlyList<EnvelopeAddress> Addresses(string name) =>
+            message.GetHeader(name) is { } v ? AddressParser.Parse(v).Select(a => a.Name is null ? a : a with { Name = HumanText.Tidy(a.Name) }).ToList() : [];
         var from = Addresses("From");
         var sender = Addresses("Sender");
         var replyTo = Addresses("Reply-To");
@@ -37,7 +39,7 @@ internal sealed record ImapEnvelope(
         // RFC 3501 §7.4.2: absent or empty Sender and Reply-To take the value of From.
         return new ImapEnvelope(
             message.GetHeader("Date"),
-            message.GetHeader("Subject"),
+            HumanText.Tidy(message.GetHeader("Subject")),
             from,
             sender.Count > 0 ? sender : from,
             replyTo.Count > 0 ? replyTo : from,

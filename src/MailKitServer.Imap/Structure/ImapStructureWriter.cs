@@ -63,9 +63,10 @@ internal static class ImapStructureWriter
             return;
         }
 
-        if (value.Any(c => c is '\r' or '\n' or '\0' || (c > 127 && !utf8)) || value.Length > 4096)
+        // Octets of a header that is not UTF-8 can only go in a literal, even where UTF-8 may be quoted.
+        if (value.Any(c => c is '\r' or '\n' or '\0' || (c > 127 && !utf8)) || value.Length > 4096 || HeaderOctets.HasEscapes(value))
         {
-            sb.Append('{').Append(Encoding.UTF8.GetByteCount(value).ToString(CultureInfo.InvariantCulture)).Append("}\r\n").Append(value);
+            sb.Append('{').Append(HeaderOctets.Count(value).ToString(CultureInfo.InvariantCulture)).Append("}\r\n").Append(value);
             return;
         }
 

@@ -21,6 +21,7 @@ internal sealed class StructureParser
     private long _offset;
     private long _lineFeeds;
     private int _previousTerminator;
+    private bool _previousLineWasBoundary;
     private int _headerCountAtLineStart;
     private byte _lastByte;
     private int _parts = 1;
@@ -166,7 +167,10 @@ internal sealed class StructureParser
         var contentLength = (int)Math.Min(_prefixLength, _lineLength - terminator);
         var content = _prefix.AsSpan(0, Math.Max(0, contentLength));
         var top = _stack[^1];
-        if (_lineLength - terminator <= PrefixSize && TryMatchBoundary(content, out var index, out var isClose))
+        var index = -1;
+        var isClose = false;
+        var isBoundary = _lineLength - terminator <= PrefixSize && TryMatchBoundary(content, out index, out isClose);
+        if (isBoundary)
         {
             if (top.Header is { } header)
             {
@@ -181,6 +185,7 @@ internal sealed class StructureParser
         }
 
         _previousTerminator = terminator;
+        _previousLineWasBoundary = isBoundary;
         _lineStart = lineEnd;
         _lineLength = 0;
         _prefixLength = 0;
@@ -214,15 +219,38 @@ internal sealed class StructureParser
 
     private void HandleBoundary(int index, bool isClose, long lineEnd, bool boundaryHasLineFeed)
     {
-        // RFC 2046 §5.1.1: the CRLF before a boundary belongs to the boundary, not to the part before it.
-        var stolenEnd = _lineStart - _previousTerminator;
+        // RFC 2046 §5.1.1: the CRLF before a boundary belongs to the boundary, not to the part before it. Which part
+        // gives it up follows Dovecot, so every section's octets match: after a boundary line its own line end is
+        // kept (the "first line" case); when the line end ends a header line (or the blank line) of a part, that
+        // header gives it up and the parts around it keep it; when it ends body text, the body and every part that
+        // ends with it give it up.
         var lineFeedsBefore = _lineFeeds - (boundaryHasLineFeed ? 1 : 0);
+        var stolenEnd = _lineStart - _previousTerminator;
+        var steal = _previousTerminator > 0 && !_previousLineWasBoundary;
+        var headerOwner = steal ? HeaderHolding(stolenEnd, index) : -1;
         for (var i = _stack.Count - 1; i > index; i--)
         {
             var frame = _stack[i];
-            var stolen = stolenEnd >= frame.Entity.BodyOffset && _previousTerminator > 0 && frame.Header is null;
-            var end = stolen ? stolenEnd : Math.Max(frame.Entity.BodyOffset, _lineStart);
-            Close(frame, end, lineFeedsBefore - (stolen ? 1 : 0));
+            if (i == headerOwner)
+            {
+                if (frame.Header is not null)
+                {
+                    ApplyHeaders(frame);
+                }
+
+                frame.Entity.BodyOffset = stolenEnd;
+                frame.Entity.BodyLineFeedsAtStart = lineFeedsBefore - 1;
+                Close(frame, stolenEnd, lineFeedsBefore - 1);
+            }
+            else if (steal && headerOwner < 0 && frame.Header is null && stolenEnd >= frame.Entity.BodyOffset)
+            {
+                Close(frame, stolenEnd, lineFeedsBefore - 1);
+            }
+            else
+            {
+                Close(frame, Math.Max(frame.Entity.BodyOffset, _lineStart), lineFeedsBefore);
+            }
+
             _stack.RemoveAt(i);
         }
 
@@ -244,6 +272,22 @@ internal sealed class StructureParser
         _stack.Add(new Frame(child, new ByteBuffer(_options.MaxHeaderBytes)));
     }
 
+    /// <summary>The deepest open frame above <paramref name="index"/> whose header holds the octet at <paramref name="position"/>, or -1.</summary>
+    private int HeaderHolding(long position, int index)
+    {
+        for (var i = _stack.Count - 1; i > index; i--)
+        {
+            var entity = _stack[i].Entity;
+            var headerEnd = _stack[i].Header is null ? entity.BodyOffset : long.MaxValue;
+            if (position >= entity.HeaderOffset && position < headerEnd)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private void EndHeaders(Frame frame, long bodyOffset)
     {
         var entity = frame.Entity;
@@ -251,9 +295,9 @@ internal sealed class StructureParser
         entity.BodyOffset = bodyOffset;
         entity.BodyLineFeedsAtStart = _lineFeeds;
         var depth = _stack.Count;
-        if (entity.ContentType.IsMultipart && entity.ContentType["boundary"] is { Length: > 0 and <= 200 } boundary && depth < _options.MaxDepth)
+        if (entity.ContentType.IsMultipart && Boundary(entity.ContentType) is { Length: > 0 and <= 200 } boundary && depth < _options.MaxDepth)
         {
-            frame.Boundary = Encoding.UTF8.GetBytes(boundary);
+            frame.Boundary = boundary;
         }
         else if (entity.ContentType.IsMessage && depth < _options.MaxDepth && _parts < _options.MaxParts)
         {
@@ -262,6 +306,13 @@ internal sealed class StructureParser
             entity.Message = inner;
             _stack.Add(new Frame(inner, new ByteBuffer(_options.MaxHeaderBytes)));
         }
+    }
+
+    /// <summary>The boundary's octets as the header writes them (never decoded as an encoded word; 8-bit octets kept).</summary>
+    private static byte[]? Boundary(PartContentType type)
+    {
+        var value = type.RawParameters.FirstOrDefault(p => p.Name.Equals("boundary", StringComparison.OrdinalIgnoreCase))?.Value ?? type["boundary"];
+        return value is null ? null : HeaderOctets.Encode(value);
     }
 
     private void ApplyHeaders(Frame frame)

@@ -66,21 +66,21 @@ internal sealed class StructurePart
     /// <summary>The Content-Transfer-Encoding, lower case (7bit when absent).</summary>
     public string TransferEncoding => GetHeader("Content-Transfer-Encoding")?.Trim().ToLowerInvariant() is { Length: > 0 } e ? e : "7bit";
 
-    /// <summary>Finds a part by IMAP section number (<c>1.2.3</c>; RFC 3501 §6.4.5).</summary>
-    /// <param name="section">The part numbers.</param>
+    /// <summary>
+    /// Finds a part by IMAP section number (<c>1.2.3</c>; RFC 3501 §6.4.5, RFC 9051 §6.4.5), as Dovecot does: a
+    /// multipart's numbers name its children; a part that is not a multipart has only the number 1 (itself); after
+    /// a message/rfc822 part, further numbers name the parts of the message inside it.
+    /// </summary>
+    /// <param name="section">The part numbers, at least one.</param>
     /// <returns>The part, or <see langword="null"/> when there is none.</returns>
     public StructurePart? FindPart(IReadOnlyList<int> section)
     {
         ArgumentNullException.ThrowIfNull(section);
         var current = this;
-        foreach (var n in section)
+        for (var i = 0; i < section.Count; i++)
         {
-            // A message/rfc822 part's numbers address the parts of the message inside it.
-            if (current.Message is { } inner)
-            {
-                current = inner;
-            }
-
+            var n = section[i];
+            var more = i < section.Count - 1;
             if (current.ContentType.IsMultipart)
             {
                 if (n < 1 || n > current.Children.Count)
@@ -90,9 +90,15 @@ internal sealed class StructurePart
 
                 current = current.Children[n - 1];
             }
-            else if (n != 1)
+            else if (n != 1 || (more && current.Message is null))
             {
+                // RFC 3501 §6.4.5: "every message has at least one part number"; only an encapsulated message goes deeper.
                 return null;
+            }
+
+            if (more && current.Message is { } inner)
+            {
+                current = inner;
             }
         }
 

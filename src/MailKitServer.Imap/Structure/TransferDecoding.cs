@@ -52,7 +52,11 @@ internal static class TransferDecoding
         return sawAny || input.Trim(" \t\r\n"u8).IsEmpty;
     }
 
-    /// <summary>Decodes quoted-printable (RFC 2045 §6.7); soft line breaks are removed, bad escapes kept literally.</summary>
+    /// <summary>
+    /// Decodes quoted-printable (RFC 2045 §6.7); soft line breaks are removed, bad escapes kept literally, and white
+    /// space at the end of an encoded line is deleted as rule (3) asks (MimeKit's decoder keeps it; Dovecot and
+    /// imaptest's fetch-binary-mime-qp expect it gone).
+    /// </summary>
     /// <param name="input">The encoded octets.</param>
     /// <param name="header">Whether this is the Q encoding of RFC 2047 (no line structure).</param>
     /// <returns>The decoded octets.</returns>
@@ -60,9 +64,25 @@ internal static class TransferDecoding
     {
         var output = new byte[input.Length];
         var n = 0;
+
+        // Octets before this index came from =XX escapes or soft breaks: encoded white space is data, never trimmed.
+        var kept = 0;
         for (var i = 0; i < input.Length; i++)
         {
             var c = input[i];
+            if (!header && c is (byte)'\r' or (byte)'\n')
+            {
+                // RFC 2045 §6.7 (3): transport-added white space at the end of a line is not data.
+                while (n > kept && output[n - 1] is (byte)' ' or (byte)'\t')
+                {
+                    n--;
+                }
+
+                output[n++] = c;
+                kept = n;
+                continue;
+            }
+
             if (c != (byte)'=')
             {
                 output[n++] = c;
@@ -76,21 +96,28 @@ internal static class TransferDecoding
                 j++;
             }
 
-            if (!header && j < input.Length && input[j] is (byte)'\r' or (byte)'\n')
+            if (!header && (j == input.Length || input[j] is (byte)'\r' or (byte)'\n'))
             {
-                i = input[j] == (byte)'\r' && j + 1 < input.Length && input[j + 1] == (byte)'\n' ? j + 1 : j;
+                i = j < input.Length && input[j] == (byte)'\r' && j + 1 < input.Length && input[j + 1] == (byte)'\n' ? j + 1 : j;
+                kept = n;
                 continue;
             }
 
             if (i + 2 < input.Length && IsHex(input[i + 1]) && IsHex(input[i + 2]))
             {
                 output[n++] = (byte)((Hex(input[i + 1]) << 4) | Hex(input[i + 2]));
+                kept = n;
                 i += 2;
             }
             else
             {
                 output[n++] = c;
             }
+        }
+
+        while (!header && n > kept && output[n - 1] is (byte)' ' or (byte)'\t')
+        {
+            n--;
         }
 
         return output[..n];
@@ -112,7 +139,7 @@ internal static class TransferDecoding
     /// <param name="charset">The charset parameter.</param>
     /// <returns>The text.</returns>
     public static string ToText(ReadOnlySpan<byte> body, string? charset) =>
-        EncodedWords.GetEncoding(charset) is { } encoding ? encoding.GetString(body) : HeaderParser.DecodeText(body);
+        EncodedWords.GetEncoding(charset) is { } encoding ? encoding.GetString(body) : HeaderOctets.Unescape(HeaderOctets.Decode(body));
 
     private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 

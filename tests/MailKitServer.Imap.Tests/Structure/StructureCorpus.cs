@@ -39,8 +39,51 @@ internal static class StructureCorpus
             ("multipart-no-boundary-param", "From: a@b.test\r\nContent-Type: multipart/mixed\r\n\r\n--x\r\nbody\r\n"),
             ("folded-headers", "From: a@b.test\r\nSubject: a subject\r\n\tthat is folded\r\n  twice\r\nTo: one@x.test,\r\n two@y.test\r\n\r\nx\r\n"),
             ("message-global", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=g\r\n\r\n--g\r\nContent-Type: message/global\r\n\r\nFrom: ü@x.test\r\nSubject: global\r\n\r\nbody\r\n--g--\r\n"),
+
+            // imaptest fetch-body-message-rfc822*: a message/rfc822 as the top-level body, nested twice, and holding a digest.
+            ("rfc822-top-level", "From: user@domain.org\r\nDate: Sat, 24 Mar 2007 23:00:00 +0200\r\nMime-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\nFrom: sub@domain.org\r\nDate: Sun, 12 Aug 2012 12:34:56 +0300\r\nSubject: submsg\r\n\r\nHello world\r\n"),
+            ("rfc822-x2", "From: user@domain.org\r\nDate: Sat, 24 Mar 2007 23:00:00 +0200\r\nMime-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\nFrom: user2@domain.org\r\nDate: Fri, 23 Mar 2007 11:22:33 +0200\r\nMime-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\nFrom: sub@domain.org\r\nDate: Sun, 12 Aug 2012 12:34:56 +0300\r\nSubject: submsg\r\n\r\nHello world\r\n"),
+            ("rfc822-digest-trailing-space", "From: user@domain.org\r\nDate: Sat, 24 Mar 2007 23:00:00 +0200\r\nMime-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\nFrom: sub@domain.org\r\nDate: Sun, 12 Aug 2012 12:34:56 +0300\r\nSubject: submsg\r\nContent-Type: multipart/digest; boundary=\"foo\"\r\n\r\nprologue\r\n\r\n--foo \r\n\r\nFrom: m1@example.com\r\nSubject: m1\r\n\r\nm1 body\r\n\r\n--foo \r\nX-Mime: m2 header\r\n\r\nFrom: m2@example.com\r\nSubject: m2\r\n\r\nm2 body\r\n\r\n--foo--\r\n\r\nepilogue\r\n"),
+            ("rfc822-in-rfc822-in-multipart", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nintro\r\n--m\r\nContent-Type: message/rfc822\r\n\r\nFrom: outer@x.test\r\nSubject: outer\r\nContent-Type: message/rfc822\r\n\r\nFrom: inner@y.test\r\nSubject: inner\r\nContent-Type: multipart/alternative; boundary=i\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\ninner text\r\n--i--\r\n\r\n--m--\r\n"),
+            ("rfc822-base64", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\nRnJvbTogaW5uZXJAeC50ZXN0DQpTdWJqZWN0OiBlbmNvZGVkDQoNCmJvZHkNCg==\r\n--m--\r\n"),
+            ("rfc822-empty-body", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: message/rfc822\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nafter\r\n--m--\r\n"),
+            ("rfc822-top-level-empty", "From: a@b.test\r\nContent-Type: message/rfc822\r\n\r\n"),
+            ("rfc822-cut-by-boundary", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: message/rfc822\r\n\r\nFrom: inner@x.test\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\nnever closed inside\r\n--m\r\nContent-Type: text/plain\r\n\r\nlast\r\n--m--\r\n"),
+            ("rfc822-header-cut-by-boundary", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: message/rfc822\r\n\r\nFrom: inner@x.test\r\nSubject: header never ends\r\n--m--\r\n"),
+
+            // Parts whose header has no blank line after it, and parts with an empty body.
+            ("part-without-blank-line", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/plain\r\n--m\r\nContent-Type: text/html\r\nContent-ID: <x@y>\r\n--m--\r\n"),
+            ("part-empty-body", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\n\r\n--m\r\n\r\n--m--\r\n"),
+            ("part-no-header-at-all", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\n\r\nimplicit text/plain\r\n--m--\r\n"),
+
+            // Boundaries: trailing garbage and white space after a delimiter (RFC 2046 §5.1.1), a longer boundary that starts like another.
+            ("boundary-trailing-garbage", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b garbage after the delimiter\r\nContent-Type: text/plain\r\n\r\none\r\n--b\t \r\nContent-Type: text/plain\r\n\r\ntwo\r\n--b-- trailing\r\nepilogue\r\n"),
+            ("boundary-prefix-of-another", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=\"ab\"\r\n\r\n--ab\r\nContent-Type: multipart/alternative; boundary=\"abc\"\r\n\r\n--abc\r\nContent-Type: text/plain\r\n\r\ninner\r\n--abc--\r\n--ab--\r\n"),
+
+            // RFC 2231 continuations out of order, with a gap, and broken percent escapes.
+            ("rfc2231-out-of-order", "From: a@b.test\r\nContent-Type: application/octet-stream; name*2=\"c.txt\"; name*0=\"a\"; name*1=\"b\"\r\nContent-Disposition: attachment; filename*1*=%E2%82%AC.pdf; filename*0*=utf-8''%E2%82%AC\r\n\r\nx\r\n"),
+            ("rfc2231-broken", "From: a@b.test\r\nContent-Type: application/octet-stream; name*0*=utf-8''%E2%8; name*2=\"gap\"; title*=bad-charset'en'%ZZ%41\r\nContent-Disposition: attachment; filename*=''%41%42\r\n\r\nx\r\n"),
+
+            // Headers: adjacent encoded words, 8-bit Latin-1 octets, obsolete routes and comments for names.
+            ("adjacent-encoded-words", "From: =?utf-8?q?J=C3=B6rg?= =?utf-8?q?_M=C3=BCller?= <j@x.test>\r\nSubject: =?utf-8?B?w6TDtsO8?==?utf-8?B?IQ==?= =?iso-8859-1?q?caf=E9?=   =?iso-8859-1?q?_noir?=\r\n\r\nx\r\n"),
+            ("latin1-header-octets", "From: J\u00f6rg <joerg@example.test>\r\nSubject: Gr\u00fc\u00dfe aus K\u00f6ln\r\nContent-Type: text/plain; charset=iso-8859-1; name=\"K\u00f6ln.txt\"\r\n\r\nK\u00f6ln\r\n"),
+            ("obsolete-routes", "From: <@route:user@domain>\r\nTo: Mary <@a.test,@b.test:mary@c.test>, \"Joe\" <@x.test:joe@y.test> (comment)\r\nCc: user@domain (Real Name), (Only Comment) other@domain\r\nSender: \r\nReply-To: \r\n\r\nbody\r\n"),
+
+            // imaptest fetch-envelope.
+            ("envelope-full", "Message-ID: <msg@id>\r\nIn-Reply-To: <reply@to.id>\r\nDate: Thu, 15 Feb 2007 01:02:03 +0200\r\nSubject: subject header\r\nFrom: From Real <fromuser@fromdomain.org>\r\nTo: To Real <touser@todomain.org>\r\nCc: Cc Real <ccuser@ccdomain.org>\r\nBcc: Bcc Real <bccuser@bccdomain.org>\r\nSender: Sender Real <senderuser@senderdomain.org>\r\nReply-To: ReplyTo Real <replytouser@replytodomain.org>\r\n\r\nbody\r\n"),
+            ("envelope-groups-and-comment-name", "Date: Thu, 15 Feb 2007 01:02:03 +0200\r\nFrom: user@domain (Real Name)\r\nTo: group: g1@d1.org, g2@d2.org;, group2: g3@d3.org;\r\nCc: group:;, group2: (foo) ;\r\n\r\nbody\r\n"),
+
+            // White space in what ENVELOPE shows people, and around a Message-ID.
+            ("whitespace-subject", "From: a@b.test\r\nSubject: a   b\tc\r\n\r\nx\r\n"),
+            ("whitespace-between-encoded-words", "From: a@b.test\r\nSubject: x =?utf-8?q?a?= \t =?utf-8?q?b?= y\r\n\r\nx\r\n"),
+            ("whitespace-folded-encoded-words", "From: a@b.test\r\nSubject: x\r\n =?utf-8?q?a?=\r\n =?utf-8?q?b?=\r\n\r\nx\r\n"),
+            ("whitespace-names-and-ids", "From: \"A   B\"  <a@b.test>\r\nSubject: (c)  x\r\nMessage-ID:   <a@b>  \r\n\r\nx\r\n"),
+
+            // imaptest fetch-binary-mime-qp: quoted-printable with trailing white space and soft breaks.
+            ("qp-trailing-space", "From: user@domain.org\r\nMime-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"foo\r\n bar\"\r\n\r\nRoot MIME prologue\r\n\r\n--foo bar\r\nContent-Type: text/x-myown; charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nhello  \r\nbar=\r\n\r\nfoo\t=\r\nbar\r\nfoo\t \t= \r\n=62\r\nfoo = \t\r\nbar\r\nfoo =\r\n=62\r\nfoo  \r\nbar=\r\n\r\nfoo_bar\r\n\r\n--foo bar--\r\nRoot MIME epilogue\r\n"),
         };
-        return list.Select(x => (x.Item1, Encoding.UTF8.GetBytes(x.Item2))).ToList();
+        // Entries named latin1-* hold 8-bit ISO-8859-1 octets, not UTF-8.
+        return list.Select(x => (x.Item1, x.Item1.StartsWith("latin1-", StringComparison.Ordinal) ? Encoding.Latin1.GetBytes(x.Item2) : Encoding.UTF8.GetBytes(x.Item2))).ToList();
     }
 
     public static string Nested(int depth)

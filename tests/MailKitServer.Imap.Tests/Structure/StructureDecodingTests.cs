@@ -62,6 +62,29 @@ public class StructureDecodingTests
         Assert.Equal("Grüße", TransferDecoding.ToText(Encoding.UTF8.GetBytes("Grüße"), null));
     }
 
+    [Theory]
+    [InlineData("hello  \r\nbar", "hello\r\nbar")] // RFC 2045 §6.7 (3): trailing white space is deleted
+    [InlineData("a=20\r\nb", "a \r\nb")] // encoded white space is data
+    [InlineData("a\t = \t\r\nb", "a\t b")] // soft break after white space: the white space before "=" stays
+    [InlineData("end  ", "end")]
+    [InlineData("x=", "x")] // a soft break at the very end (its CRLF went to the boundary)
+    [InlineData("bad =ZZ escape", "bad =ZZ escape")]
+    public void Quoted_printable_follows_rfc2045_rule_3(string encoded, string decoded) =>
+        Assert.Equal(decoded, Encoding.ASCII.GetString(TransferDecoding.DecodeQuotedPrintable(Encoding.ASCII.GetBytes(encoded))));
+
+    [Fact]
+    public void Header_octets_that_are_not_utf8_are_kept_for_the_wire_and_read_as_latin1_for_search()
+    {
+        var latin1 = Encoding.Latin1.GetBytes("J\u00f6rg");
+        var text = HeaderOctets.Decode(latin1);
+        Assert.True(HeaderOctets.HasEscapes(text));
+        Assert.Equal(latin1, HeaderOctets.Encode(text));
+        Assert.Equal(4, HeaderOctets.Count(text));
+        Assert.Equal("J\u00f6rg", HeaderOctets.Unescape(text));
+        Assert.Equal("J\u00f6rg", HeaderOctets.Decode(Encoding.UTF8.GetBytes("J\u00f6rg")));
+        Assert.Equal("a b c", HumanText.Tidy("  a \t b\r\n c  "));
+    }
+
     [Fact]
     public void Offsets_and_sections_of_a_known_message()
     {

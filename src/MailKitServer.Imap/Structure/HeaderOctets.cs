@@ -1,0 +1,92 @@
+using System.Text;
+
+namespace MailKitServer.Imap.Structure;
+
+/// <summary>
+/// Header text that keeps its octets. A header that is not valid UTF-8 (RFC 6532) — Latin-1 octets in a From or
+/// Subject, say — is held with each 8-bit octet as a lone surrogate U+DC80..U+DCFF, so ENVELOPE and BODYSTRUCTURE
+/// send the octets the message has, as Dovecot does, instead of inventing a transcoding; SEARCH reads them as Latin-1.
+/// </summary>
+internal static class HeaderOctets
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>Header octets as text: UTF-8 when valid, else with 8-bit octets escaped.</summary>
+    /// <param name="bytes">The octets.</param>
+    /// <returns>The text.</returns>
+    public static string Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (Ascii.IsValid(bytes))
+        {
+            return Encoding.ASCII.GetString(bytes);
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return string.Create(bytes.Length, bytes.ToArray(), static (chars, octets) =>
+            {
+                for (var i = 0; i < octets.Length; i++)
+                {
+                    chars[i] = octets[i] < 0x80 ? (char)octets[i] : (char)(0xDC00 + octets[i]);
+                }
+            });
+        }
+    }
+
+    /// <summary>Whether the text holds escaped octets (it came from a header that is not UTF-8).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>True when some character stands for an 8-bit octet.</returns>
+    public static bool HasEscapes(string text) => text.AsSpan().IndexOfAnyInRange('\uDC80', '\uDCFF') >= 0;
+
+    /// <summary>The text with escaped octets read as Latin-1 (for searching and decoding).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The text without escapes.</returns>
+    public static string Unescape(string text) => !HasEscapes(text) ? text : string.Create(text.Length, text, static (chars, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            chars[i] = source[i] is >= '\uDC80' and <= '\uDCFF' ? (char)(source[i] - 0xDC00) : source[i];
+        }
+    });
+
+    /// <summary>The octets to send: UTF-8, with escaped octets sent as the octets they stand for.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The octets.</returns>
+    public static byte[] Encode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!HasEscapes(text))
+        {
+            return Encoding.UTF8.GetBytes(text);
+        }
+
+        var output = new List<byte>(text.Length + 16);
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] is not (>= '\uDC80' and <= '\uDCFF'))
+            {
+                continue;
+            }
+
+            output.AddRange(Encoding.UTF8.GetBytes(text, start, i - start));
+            if (i < text.Length)
+            {
+                output.Add((byte)(text[i] - 0xDC00));
+            }
+
+            start = i + 1;
+        }
+
+        return [.. output];
+    }
+
+    /// <summary>How many octets <see cref="Encode"/> gives.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The count.</returns>
+    public static int Count(string text) => HasEscapes(text) ? Encode(text).Length : Encoding.UTF8.GetByteCount(text);
+}
