@@ -1,7 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using MailKitServer.Delivery.Queue;
-using MailKitServer.Dns.Client;
+using MailKitServer.Dns;
 using MailKitServer.Users.InMemory;
 using MailKitServer.Host;
 using MailKitServer.Imap;
@@ -94,7 +94,7 @@ switch (storeKind[0].ToLowerInvariant())
 }
 
 // Outbound delivery: DNS (the --dns server or /etc/resolv.conf), and a queue kept next to the Maildir store.
-var dnsOptions = new DnsClientOptions();
+var dnsOptions = new DnsResolverOptions();
 if (options.Dns is not null)
 {
     if (!IPEndPoint.TryParse(options.Dns, out var dnsServer))
@@ -140,7 +140,7 @@ var builder = MailServer.CreateBuilder()
     .UseLoggerFactory(loggerFactory)
     .UseDirectory(directory)
     .UseStore(store)
-    .UseDnsResolver(new DnsClient(dnsOptions, logger: loggerFactory.CreateLogger("MailKitServer.Dns")))
+    .UseDnsResolver(new DnsClientResolver(dnsOptions, loggerFactory.CreateLogger("MailKitServer.Dns")))
     .AddOutboundDelivery(
         o =>
         {

@@ -28,4 +28,14 @@ public interface IDnsResolver
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The host names with their TTLs, or why there are none.</returns>
     ValueTask<DnsResult<string>> ResolvePtrAsync(IPAddress address, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Looks up the TLSA records of a name such as <c>_25._tcp.mx.example.org</c> (RFC 6698, for DANE, RFC 7672). The
+    /// default answers <see cref="DnsStatus.NoRecords"/>, so a resolver that knows nothing of TLSA needs no change.
+    /// A DANE client must only trust records from a DNSSEC-validating resolver.
+    /// </summary>
+    /// <param name="name">The name.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The records with their TTLs, or why there are none.</returns>
+    ValueTask<DnsResult<TlsaRecord>> ResolveTlsaAsync(string name, CancellationToken cancellationToken) => ValueTask.FromResult(DnsResult<TlsaRecord>.NoRecords);
 }

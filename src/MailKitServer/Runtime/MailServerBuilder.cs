@@ -173,7 +173,7 @@ public sealed class MailServerBuilder
             Options,
             _store?.Invoke(services) ?? services?.GetService<IMessageStore>() ?? new InMemoryMessageStore(timeProvider: _timeProvider),
             _directory?.Invoke(services) ?? services?.GetService<IUserDirectory>() ?? new InMemoryUserDirectory(),
-            _dns?.Invoke(services) ?? services?.GetService<IDnsResolver>() ?? new Dns.Client.DnsClient(timeProvider: _timeProvider),
+            _dns?.Invoke(services) ?? services?.GetService<IDnsResolver>() ?? new Dns.DnsClientResolver(),
             _policy?.Invoke(services) ?? services?.GetService<IDeliveryPolicy>() ?? new DeliveryPolicy(),
             _loggerFactory ?? services?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
             _timeProvider ?? services?.GetService<TimeProvider>() ?? TimeProvider.System,

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using MailKitServer.Dns.Client;
+using MailKitServer.Dns;
 using MailKitServer.Policy;
 using MailKitServer.Runtime;
 using MailKitServer.Smtp;
@@ -57,9 +57,9 @@ public class OutboundInteropTests
     private static Task<TestMailServer> StartSenderAsync(Dnsmasq dns, int remotePort) =>
         TestMailServer.StartAsync(configure: b =>
         {
-            var options = new DnsClientOptions();
+            var options = new DnsResolverOptions();
             options.Servers.Add(dns.EndPoint);
-            b.UseDnsResolver(new DnsClient(options)).AddOutboundDelivery(o =>
+            b.UseDnsResolver(new DnsClientResolver(options)).AddOutboundDelivery(o =>
             {
                 o.RemotePort = remotePort;
                 o.RetrySchedule.Clear();

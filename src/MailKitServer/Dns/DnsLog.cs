@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 
-namespace MailKitServer.Dns.Client;
+namespace MailKitServer.Dns;
 
-/// <summary>Log messages of the DNS client.</summary>
+/// <summary>Log messages of the DNS resolver.</summary>
 internal static partial class DnsLog
 {
     [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "DNS lookup of {Name} {Type} failed: {Error}")]
