@@ -122,8 +122,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
             return new MailboxResult(StoreStatus.NotFound, "no such mailbox");
         }
 
-        store.ForgetFolder(path);
-        Directory.Delete(path, recursive: true);
+        await store.DeleteFolderAsync(path, cancellationToken).ConfigureAwait(false);
         NativeFileSystem.SyncDirectory(root);
         await UpdateMapAsync(RolesFile, m => m.Remove(normalized), cancellationToken).ConfigureAwait(false);
         return MailboxResult.Ok;

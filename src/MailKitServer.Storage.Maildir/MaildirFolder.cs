@@ -35,6 +35,7 @@ internal sealed class MaildirFolder
     private DateTime _curStamp;
     private int _saveScheduled;
     private bool _rebuilding;
+    private bool _deleted;
     private ulong _modSeqReserved;
 
     /// <summary>Every expunge with a MODSEQ above this is in <see cref="_expunged"/>.</summary>
@@ -82,6 +83,11 @@ internal sealed class MaildirFolder
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_deleted)
+            {
+                throw new DirectoryNotFoundException($"The folder {Name} was deleted.");
+            }
+
             using var fileLock = await MaildirFiles.AcquireLockAsync(System.IO.Path.Combine(Path, LockFile), cancellationToken).ConfigureAwait(false);
             if (!_loaded)
             {
@@ -245,6 +251,26 @@ internal sealed class MaildirFolder
 
                 _watchers = null;
             }
+        }
+    }
+
+    /// <summary>
+    /// Deletes the folder's directory once no command, watcher or background index save is at work in it (they take
+    /// the same gate), and makes every later one fail or do nothing: a save that recreated the lock or index file in
+    /// the directory being removed made the delete fail (issue 15 item 6).
+    /// </summary>
+    public async Task DeleteAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _deleted = true;
+            Close();
+            Directory.Delete(Path, recursive: true);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -419,7 +445,7 @@ internal sealed class MaildirFolder
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!_dirty)
+            if (!_dirty || _deleted)
             {
                 return;
             }

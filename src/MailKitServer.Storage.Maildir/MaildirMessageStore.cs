@@ -141,6 +141,20 @@ public sealed class MaildirMessageStore : IMessageStore, IAsyncDisposable
     /// <returns>A task that completes when everything is on disk.</returns>
     public async ValueTask DisposeAsync() => await FlushAsync().ConfigureAwait(false);
 
+    /// <summary>Deletes a folder's directory, waiting for the work in progress in it (see <see cref="MaildirFolder.DeleteAsync"/>).</summary>
+    internal async Task DeleteFolderAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_folders.TryGetValue(path, out var folder))
+        {
+            await folder.DeleteAsync(cancellationToken).ConfigureAwait(false);
+            _folders.TryRemove(new KeyValuePair<string, MaildirFolder>(path, folder));
+        }
+        else
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
     internal void ForgetFolder(string path)
     {
         if (_folders.TryRemove(path, out var folder))

@@ -249,4 +249,37 @@ public sealed class MaildirStoreTests : IDisposable
         Assert.Equal(MailboxChangeKind.Added, change.Kind);
         Assert.Equal(1u, change.Uid);
     }
+
+    /// <summary>
+    /// Issue 15 item 6: deleting a folder while its watchers react to the files going away and a background index
+    /// save is pending used to fail ("Directory not empty": the lock or index file was written again into the folder
+    /// being removed), and imaptest's DELETE between groups ended the session.
+    /// </summary>
+    [Fact]
+    public async Task Delete_waits_for_the_folders_background_work_and_nothing_writes_into_it_afterwards()
+    {
+        var store = NewStore();
+        await using var account = await store.OpenAccountAsync("alice@example.test", default);
+        for (var round = 0; round < 15; round++)
+        {
+            var name = $"Box{round}";
+            Assert.True((await account.CreateAsync(name, MailboxRole.None, default)).Succeeded);
+            for (var i = 0; i < 30; i++)
+            {
+                await account.AppendAsync(name, Message($"m{i}"), MessageFlags.None, [], null, default);
+            }
+
+            await using (var view = await account.OpenAsync(name, false, default))
+            {
+                await view!.StoreFlagsAsync(UidSet.FromRanges([new UidRange(1, uint.MaxValue)]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, ["$Read"]), null, default);
+                var deleted = await account.DeleteAsync(name, default);
+                Assert.True(deleted.Succeeded, deleted.Message);
+            }
+
+            Assert.False(Directory.Exists(Path.Combine(Inbox("alice@example.test"), "." + name)));
+        }
+
+        await store.FlushAsync();
+        Assert.Empty(Directory.EnumerateDirectories(Inbox("alice@example.test"), ".Box*"));
+    }
 }
