@@ -12,7 +12,7 @@ internal sealed class InboxFolder
     private uint _nextUid = 1;
     private ulong _modSeq = 1;
 
-    public uint Add(byte[] content, MessageFlags flags, DateTimeOffset date)
+    public uint Add(byte[] content, SystemFlags flags, DateTimeOffset date)
     {
         lock (_messages)
         {
@@ -43,7 +43,7 @@ internal sealed class InboxFolder
         }
     }
 
-    public MessageInfo? SetFlags(uint uid, Func<MessageFlags, MessageFlags> change)
+    public MessageInfo? SetFlags(uint uid, Func<SystemFlags, SystemFlags> change)
     {
         lock (_messages)
         {
@@ -79,7 +79,7 @@ internal sealed class InboxFolder
         lock (_messages)
         {
             var infos = _messages.Select(m => m.Info).ToList();
-            return new MailboxStatus("INBOX", infos.Count, infos.Count(m => !m.Flags.HasFlag(MessageFlags.Seen)), UidValidity, _nextUid, _modSeq, infos.Sum(m => m.Size), infos.Count(m => m.Flags.HasFlag(MessageFlags.Deleted)));
+            return new MailboxStatus("INBOX", infos.Count, infos.Count(m => !m.Flags.HasFlag(SystemFlags.Seen)), UidValidity, _nextUid, _modSeq, infos.Sum(m => m.Size), infos.Count(m => m.Flags.HasFlag(SystemFlags.Deleted)));
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class InboxOnlyAccount(string userId) : IMailAccount
     public ValueTask<IMailboxView?> OpenAsync(string name, bool readOnly, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IMailboxView?>(IsInbox(name) ? new InboxView(Inbox, readOnly) : null);
 
-    public async ValueTask<AppendResult> AppendAsync(string name, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
+    public async ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
     {
         if (!IsInbox(name))
         {

@@ -15,7 +15,7 @@ public sealed class InboxOnlyStore : IMessageStore
         var outcomes = new List<DeliveryOutcome>();
         foreach (var target in request.Targets)
         {
-            var uid = Account(target.UserId).Inbox.Add(copy.ToArray(), MessageFlags.None, request.InternalDate);
+            var uid = Account(target.UserId).Inbox.Add(copy.ToArray(), SystemFlags.None, request.InternalDate);
             outcomes.Add(new DeliveryOutcome(target, StoreStatus.Success, uid));
         }
 

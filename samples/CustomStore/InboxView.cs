@@ -34,7 +34,7 @@ internal sealed class InboxView(InboxFolder folder, bool readOnly) : IMailboxVie
         return ValueTask.FromResult<Stream?>(new MemoryStream(content, start, count, writable: false));
     }
 
-    public async ValueTask<AppendResult> AppendAsync(Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
+    public async ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
     {
         using var copy = new MemoryStream();
         await content.CopyToAsync(copy, cancellationToken);
@@ -65,7 +65,7 @@ internal sealed class InboxView(InboxFolder folder, bool readOnly) : IMailboxVie
         ValueTask.FromResult(new CopyResult(StoreStatus.NotFound, 0, [], [], "Only INBOX exists here"));
 
     public ValueTask<ExpungeResult> ExpungeAsync(UidSet? uids, CancellationToken cancellationToken) =>
-        RemoveWhere(m => m.Flags.HasFlag(MessageFlags.Deleted) && (uids is null || uids.Contains(m.Uid)));
+        RemoveWhere(m => m.Flags.HasFlag(SystemFlags.Deleted) && (uids is null || uids.Contains(m.Uid)));
 
     public ValueTask<ExpungeResult> RemoveAsync(UidSet uids, CancellationToken cancellationToken) => RemoveWhere(m => uids.Contains(m.Uid));
 

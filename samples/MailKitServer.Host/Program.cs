@@ -1,6 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 using MailKitServer.Dns;
 using MailKitServer.Users.InMemory;
 using MailKitServer.Host;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 
 namespace MailKitServer.Host;
 

@@ -14,6 +14,7 @@ public static class ImapMailServerBuilderExtensions
     /// <param name="tls">Implicit TLS (RFC 8314, port 993) or not.</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Not shipped: the loopback shortcuts and the full-control overload each default what a caller may leave out.")]
     public static MailServerBuilder AddImap(this MailServerBuilder builder, string name, IPEndPoint endPoint, TlsMode tls = TlsMode.None, Action<ImapOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -30,6 +31,7 @@ public static class ImapMailServerBuilderExtensions
     /// <param name="port">The port (0 for any free port; 143 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Not shipped: the loopback shortcuts and the full-control overload each default what a caller may leave out.")]
     public static MailServerBuilder AddImap(this MailServerBuilder builder, int port = 0, Action<ImapOptions>? configure = null) =>
         builder.AddImap("imap", new IPEndPoint(IPAddress.Loopback, port), TlsMode.None, configure);
 

@@ -14,6 +14,7 @@ public static class Pop3MailServerBuilderExtensions
     /// <param name="tls">Implicit TLS (RFC 8314, port 995) or not.</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Not shipped: the loopback shortcuts and the full-control overload each default what a caller may leave out.")]
     public static MailServerBuilder AddPop3(this MailServerBuilder builder, string name, IPEndPoint endPoint, TlsMode tls = TlsMode.None, Action<Pop3Options>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -30,6 +31,7 @@ public static class Pop3MailServerBuilderExtensions
     /// <param name="port">The port (0 for any free port; 110 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Not shipped: the loopback shortcuts and the full-control overload each default what a caller may leave out.")]
     public static MailServerBuilder AddPop3(this MailServerBuilder builder, int port = 0, Action<Pop3Options>? configure = null) =>
         builder.AddPop3("pop3", new IPEndPoint(IPAddress.Loopback, port), TlsMode.None, configure);
 

@@ -16,6 +16,7 @@ public static class SmtpMailServerBuilderExtensions
     /// <param name="tls">Implicit TLS or not.</param>
     /// <param name="configure">Changes the listener's options.</param>
     /// <returns>The builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Not shipped: the loopback shortcuts and the full-control overload each default what a caller may leave out.")]
     public static MailServerBuilder AddSmtp(this MailServerBuilder builder, string name, IPEndPoint endPoint, SmtpRole role, TlsMode tls = TlsMode.None, Action<SmtpOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -32,6 +33,7 @@ public static class SmtpMailServerBuilderExtensions
     /// <param name="port">The port (0 for any free port; 25 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Not shipped: the loopback shortcuts and the full-control overload each default what a caller may leave out.")]
     public static MailServerBuilder AddSmtp(this MailServerBuilder builder, int port = 0, Action<SmtpOptions>? configure = null) =>
         builder.AddSmtp("smtp", new IPEndPoint(IPAddress.Loopback, port), SmtpRole.Mta, TlsMode.None, configure);
 

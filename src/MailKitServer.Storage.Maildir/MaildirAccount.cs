@@ -173,7 +173,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         return await folder.WithLockAsync(() => new MaildirMailboxView(store, this, folder, readOnly, viewId), save: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<AppendResult> AppendAsync(string name, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
+    public async ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(name, out var normalized))
         {
@@ -201,7 +201,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
 
     public ValueTask DisposeAsync() => _maildropLock?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    internal async ValueTask<AppendResult> AppendToAsync(MaildirFolder folder, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, CancellationToken cancellationToken)
+    internal async ValueTask<AppendResult> AppendToAsync(MaildirFolder folder, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, CancellationToken cancellationToken)
     {
         // INTERNALDATE (with its zone) and keywords are durable before the caller acknowledges: the date is the file's
         // mtime and its zone is in the name, keywords are letters in the name (their list fsynced first).

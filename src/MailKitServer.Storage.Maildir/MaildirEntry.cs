@@ -9,7 +9,7 @@ internal sealed class MaildirEntry
 
     public required string RelativePath { get; set; }
 
-    public MessageFlags Flags { get; set; }
+    public SystemFlags Flags { get; set; }
 
     public IReadOnlyList<string> Keywords { get; set; } = [];
 

@@ -81,55 +81,55 @@ internal static class MaildirFileName
         return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
     }
 
-    public static MessageFlags Flags(string fileName)
+    public static SystemFlags Flags(string fileName)
     {
         var info = fileName.IndexOf(":2,", StringComparison.Ordinal);
         if (info < 0)
         {
-            return MessageFlags.None;
+            return SystemFlags.None;
         }
 
-        var flags = MessageFlags.None;
+        var flags = SystemFlags.None;
         foreach (var c in fileName.AsSpan(info + 3))
         {
             flags |= c switch
             {
-                'D' => MessageFlags.Draft,
-                'F' => MessageFlags.Flagged,
-                'R' => MessageFlags.Answered,
-                'S' => MessageFlags.Seen,
-                'T' => MessageFlags.Deleted,
-                _ => MessageFlags.None,
+                'D' => SystemFlags.Draft,
+                'F' => SystemFlags.Flagged,
+                'R' => SystemFlags.Answered,
+                'S' => SystemFlags.Seen,
+                'T' => SystemFlags.Deleted,
+                _ => SystemFlags.None,
             };
         }
 
         return flags;
     }
 
-    public static string WithUidAndFlags(string unique, uint uid, MessageFlags flags, string keywordLetters = "")
+    public static string WithUidAndFlags(string unique, uint uid, SystemFlags flags, string keywordLetters = "")
     {
         var sb = new StringBuilder(unique).Append(",U=").Append(uid.ToString(CultureInfo.InvariantCulture)).Append(":2,");
-        if ((flags & MessageFlags.Draft) != 0)
+        if ((flags & SystemFlags.Draft) != 0)
         {
             sb.Append('D');
         }
 
-        if ((flags & MessageFlags.Flagged) != 0)
+        if ((flags & SystemFlags.Flagged) != 0)
         {
             sb.Append('F');
         }
 
-        if ((flags & MessageFlags.Answered) != 0)
+        if ((flags & SystemFlags.Answered) != 0)
         {
             sb.Append('R');
         }
 
-        if ((flags & MessageFlags.Seen) != 0)
+        if ((flags & SystemFlags.Seen) != 0)
         {
             sb.Append('S');
         }
 
-        if ((flags & MessageFlags.Deleted) != 0)
+        if ((flags & SystemFlags.Deleted) != 0)
         {
             sb.Append('T');
         }

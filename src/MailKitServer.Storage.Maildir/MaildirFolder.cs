@@ -112,10 +112,10 @@ internal sealed class MaildirFolder
 
     public MaildirEntry? Find(uint uid) => UidSearch.IndexOf(_messages, uid, m => m.Uid) is var i and >= 0 ? _messages[i] : null;
 
-    public MailboxStatus Status() => new(Name, _messages.Count, _messages.Count(m => (m.Flags & MessageFlags.Seen) == 0), UidValidity, UidNext, HighestModSeq, _messages.Sum(m => m.Size), _messages.Count(m => (m.Flags & MessageFlags.Deleted) != 0));
+    public MailboxStatus Status() => new(Name, _messages.Count, _messages.Count(m => (m.Flags & SystemFlags.Seen) == 0), UidValidity, UidNext, HighestModSeq, _messages.Sum(m => m.Size), _messages.Count(m => (m.Flags & SystemFlags.Deleted) != 0));
 
     /// <summary>Adds a file already placed in new/ or cur/ under the UID it was named with.</summary>
-    public MaildirEntry Add(string unique, string relativePath, uint uid, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin)
+    public MaildirEntry Add(string unique, string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin)
     {
         var entry = new MaildirEntry { Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size, ModSeq = NextModSeq() };
         _messages.Add(entry);
@@ -131,7 +131,7 @@ internal sealed class MaildirFolder
     /// Changes a message's flags by renaming its file (the Maildir way): system flags and the keywords that have a
     /// letter are in the name; the index keeps all keywords.
     /// </summary>
-    public void SetFlags(MaildirEntry entry, MessageFlags flags, IReadOnlyList<string> keywords, long origin)
+    public void SetFlags(MaildirEntry entry, SystemFlags flags, IReadOnlyList<string> keywords, long origin)
     {
         var letters = Keywords.LettersFor(keywords);
         if (flags != entry.Flags || letters != MaildirFileName.KeywordLetters(entry.RelativePath))

@@ -59,7 +59,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
         return length is { } l ? new BoundedStream(file, l) : file;
     }
 
-    public ValueTask<AppendResult> AppendAsync(Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
+    public ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
         _account.AppendToAsync(_folder, content, flags, keywords, internalDate, ViewId, cancellationToken);
 
     public async ValueTask<StoreFlagsResult> StoreFlagsAsync(UidSet uids, FlagChange change, ulong? unchangedSince, CancellationToken cancellationToken)
@@ -138,7 +138,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
     }
 
     public ValueTask<ExpungeResult> ExpungeAsync(UidSet? uids, CancellationToken cancellationToken) =>
-        RemoveWhereAsync(m => (m.Flags & MessageFlags.Deleted) != 0 && (uids is null || uids.Contains(m.Uid)), cancellationToken);
+        RemoveWhereAsync(m => (m.Flags & SystemFlags.Deleted) != 0 && (uids is null || uids.Contains(m.Uid)), cancellationToken);
 
     public ValueTask<ExpungeResult> RemoveAsync(UidSet uids, CancellationToken cancellationToken) => RemoveWhereAsync(m => uids.Contains(m.Uid), cancellationToken);
 

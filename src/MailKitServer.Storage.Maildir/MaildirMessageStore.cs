@@ -85,7 +85,7 @@ public sealed class MaildirMessageStore : IMessageStore, IAsyncDisposable
                     }
 
                     NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "new"));
-                    folder.Add(unique!, relative, uid, MessageFlags.None, [], request.InternalDate, size, origin: 0);
+                    folder.Add(unique!, relative, uid, SystemFlags.None, [], request.InternalDate, size, origin: 0);
                     return uid;
                 }, save: true, cancellationToken).ConfigureAwait(false);
                 outcomes.Add(new DeliveryOutcome(target, StoreStatus.Success, uid));

@@ -289,7 +289,7 @@ public sealed class MailSandbox : IAsyncDisposable
                 await account.CreateAsync(mailbox, MailboxRole.None, cancellationToken).ConfigureAwait(false);
             }
 
-            var result = await account.AppendAsync(mailbox, message, MessageFlags.None, [], null, cancellationToken).ConfigureAwait(false);
+            var result = await account.AppendAsync(mailbox, message, SystemFlags.None, [], null, cancellationToken).ConfigureAwait(false);
             if (result.Status != StoreStatus.Success)
             {
                 throw new InvalidOperationException($"Preloading into {address}/{mailbox} failed: {result.Status} {result.Message}");

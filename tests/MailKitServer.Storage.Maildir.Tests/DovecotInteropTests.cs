@@ -25,10 +25,10 @@ public sealed class DovecotInteropTests : IDisposable
         await using (var account = await store.OpenAccountAsync("alice@example.test", default))
         {
             await using var view = await account.OpenAsync("INBOX", false, default);
-            await view!.StoreFlagsAsync(UidSet.FromUids([1]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, default);
-            await view.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, MessageFlags.Flagged, []), null, default);
+            await view!.StoreFlagsAsync(UidSet.FromUids([1]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, []), null, default);
+            await view.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, SystemFlags.Flagged, []), null, default);
             await account.CreateAsync("Work/2026", MailboxRole.None, default);
-            await account.AppendAsync("Work/2026", new MemoryStream("Subject: filed\r\n\r\nx\r\n"u8.ToArray()), MessageFlags.Seen, ["$Work"], new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)), default);
+            await account.AppendAsync("Work/2026", new MemoryStream("Subject: filed\r\n\r\nx\r\n"u8.ToArray()), SystemFlags.Seen, ["$Work"], new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)), default);
         }
 
         var maildir = Path.Combine(_root, "alice@example.test", "Maildir");
@@ -82,7 +82,7 @@ public sealed class DovecotInteropTests : IDisposable
 
         await using var again = await new MaildirMessageStore(new MaildirStoreOptions { Root = _root }).OpenAccountAsync("alice@example.test", default);
         await using var after = await again.OpenAsync("INBOX", true, default);
-        Assert.Equal(MessageFlags.Seen, after!.Messages.Single(m => m.Uid == 3).Flags);
+        Assert.Equal(SystemFlags.Seen, after!.Messages.Single(m => m.Uid == 3).Flags);
         Assert.Equal([1u, 2, 3], after.Messages.Select(m => m.Uid));
     }
 }

@@ -47,8 +47,8 @@ public sealed class MaildirStoreTests : IDisposable
         await using (var account = await store.OpenAccountAsync("alice@example.test", default))
         await using (var view = await account.OpenAsync("INBOX", false, default))
         {
-            await view!.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen | MessageFlags.Flagged, []), null, default);
-            await view.StoreFlagsAsync(UidSet.FromUids([3]), new FlagChange(FlagChangeMode.Add, MessageFlags.Deleted, []), null, default);
+            await view!.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen | SystemFlags.Flagged, []), null, default);
+            await view.StoreFlagsAsync(UidSet.FromUids([3]), new FlagChange(FlagChangeMode.Add, SystemFlags.Deleted, []), null, default);
             await view.ExpungeAsync(null, default);
             before = (await account.GetStatusAsync("INBOX", default))!;
         }
@@ -70,7 +70,7 @@ public sealed class MaildirStoreTests : IDisposable
         await using var rebuilt = await again.OpenAsync("INBOX", true, default);
         Assert.Equal(before.UidValidity, rebuilt!.Status.UidValidity);
         Assert.Equal([1u, 2, 4, 5], rebuilt.Messages.Select(m => m.Uid));
-        Assert.Equal(MessageFlags.Seen | MessageFlags.Flagged, rebuilt.Messages.Single(m => m.Uid == 2).Flags);
+        Assert.Equal(SystemFlags.Seen | SystemFlags.Flagged, rebuilt.Messages.Single(m => m.Uid == 2).Flags);
         Assert.Equal(6u, rebuilt.Status.UidNext);
     }
 
@@ -87,12 +87,12 @@ public sealed class MaildirStoreTests : IDisposable
         await using var account = await store.OpenAccountAsync("alice@example.test", default);
         await using var view = await account.OpenAsync("INBOX", false, default);
         Assert.Equal([1u, 2], view!.Messages.Select(m => m.Uid));
-        Assert.Equal(MessageFlags.Seen | MessageFlags.Answered, view.Messages[0].Flags);
+        Assert.Equal(SystemFlags.Seen | SystemFlags.Answered, view.Messages[0].Flags);
         await using var content = await view.OpenContentAsync(2, 0, null, default);
         Assert.StartsWith("Subject: dropped", await new StreamReader(content!).ReadToEndAsync(), StringComparison.Ordinal);
 
         // Our flag change renames the file the Maildir way: system flags, then the keyword's letter (Dovecot's scheme).
-        await view.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, MessageFlags.Flagged, ["$Label1"]), null, default);
+        await view.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, SystemFlags.Flagged, ["$Label1"]), null, default);
         Assert.Contains(Directory.GetFiles(Path.Combine(inbox, "cur")), f => f.EndsWith(",U=2:2,Fa", StringComparison.Ordinal));
         Assert.Equal("0 $Label1\n", await File.ReadAllTextAsync(Path.Combine(inbox, "dovecot-keywords")));
     }
@@ -132,7 +132,7 @@ public sealed class MaildirStoreTests : IDisposable
         await using (var store = NewStore())
         {
             await using var account = await store.OpenAccountAsync("fred@example.test", default);
-            var appended = await account.AppendAsync("INBOX", Message("dated"), MessageFlags.Flagged, ["$Work", "Later"], date, default);
+            var appended = await account.AppendAsync("INBOX", Message("dated"), SystemFlags.Flagged, ["$Work", "Later"], date, default);
             Assert.Equal(StoreStatus.Success, appended.Status);
         }
 
@@ -149,7 +149,7 @@ public sealed class MaildirStoreTests : IDisposable
         var message = Assert.Single(view!.Messages);
         Assert.Equal(date, message.InternalDate);
         Assert.Equal(TimeSpan.FromHours(2), message.InternalDate.Offset);
-        Assert.Equal(MessageFlags.Flagged, message.Flags);
+        Assert.Equal(SystemFlags.Flagged, message.Flags);
         Assert.Equal(["$Work", "Later"], message.Keywords);
     }
 
@@ -195,7 +195,7 @@ public sealed class MaildirStoreTests : IDisposable
                 var target = view!.Messages.FirstOrDefault();
                 if (target is not null)
                 {
-                    await view.StoreFlagsAsync(UidSet.FromUids([target.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Deleted, []), null, ct);
+                    await view.StoreFlagsAsync(UidSet.FromUids([target.Uid]), new FlagChange(FlagChangeMode.Add, SystemFlags.Deleted, []), null, ct);
                     await view.ExpungeAsync(null, ct);
                 }
             }
@@ -228,8 +228,8 @@ public sealed class MaildirStoreTests : IDisposable
         await using (var view = await account.OpenAsync("INBOX", false, default))
         {
             await view!.RemoveAsync(UidSet.FromUids([1]), default);
-            Assert.Equal(StoreStatus.Success, (await account.AppendAsync("Sent", Message("fits again"), MessageFlags.Seen, [], null, default)).Status);
-            Assert.Equal(StoreStatus.OverQuota, (await account.AppendAsync("Sent", Message("over"), MessageFlags.Seen, [], null, default)).Status);
+            Assert.Equal(StoreStatus.Success, (await account.AppendAsync("Sent", Message("fits again"), SystemFlags.Seen, [], null, default)).Status);
+            Assert.Equal(StoreStatus.OverQuota, (await account.AppendAsync("Sent", Message("over"), SystemFlags.Seen, [], null, default)).Status);
         }
 
         // A fresh store counts the same from the files.
@@ -266,12 +266,12 @@ public sealed class MaildirStoreTests : IDisposable
             Assert.True((await account.CreateAsync(name, MailboxRole.None, default)).Succeeded);
             for (var i = 0; i < 30; i++)
             {
-                await account.AppendAsync(name, Message($"m{i}"), MessageFlags.None, [], null, default);
+                await account.AppendAsync(name, Message($"m{i}"), SystemFlags.None, [], null, default);
             }
 
             await using (var view = await account.OpenAsync(name, false, default))
             {
-                await view!.StoreFlagsAsync(UidSet.FromRanges([new UidRange(1, uint.MaxValue)]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, ["$Read"]), null, default);
+                await view!.StoreFlagsAsync(UidSet.FromRanges([new UidRange(1, uint.MaxValue)]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, ["$Read"]), null, default);
                 var deleted = await account.DeleteAsync(name, default);
                 Assert.True(deleted.Succeeded, deleted.Message);
             }

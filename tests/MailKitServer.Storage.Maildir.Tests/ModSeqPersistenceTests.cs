@@ -27,16 +27,16 @@ public sealed class ModSeqPersistenceTests : IDisposable
         {
             for (var i = 0; i < 3; i++)
             {
-                await account.AppendAsync("INBOX", new MemoryStream(Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\nx\r\n")), MessageFlags.None, [], null, default);
+                await account.AppendAsync("INBOX", new MemoryStream(Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\nx\r\n")), SystemFlags.None, [], null, default);
             }
 
             await using var view = await account.OpenAsync("INBOX", false, default);
             for (var i = 0; i < 5; i++)
             {
-                await view!.StoreFlagsAsync(UidSet.FromUids([1]), new FlagChange(i % 2 == 0 ? FlagChangeMode.Add : FlagChangeMode.Remove, MessageFlags.Flagged, []), null, default);
+                await view!.StoreFlagsAsync(UidSet.FromUids([1]), new FlagChange(i % 2 == 0 ? FlagChangeMode.Add : FlagChangeMode.Remove, SystemFlags.Flagged, []), null, default);
             }
 
-            await view!.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, MessageFlags.Deleted, []), null, default);
+            await view!.StoreFlagsAsync(UidSet.FromUids([2]), new FlagChange(FlagChangeMode.Add, SystemFlags.Deleted, []), null, default);
             expunged = Assert.Single((await view.ExpungeAsync(null, default)).Expunged);
             seen = (await account.GetStatusAsync("INBOX", default))!.HighestModSeq;
         }
@@ -48,7 +48,7 @@ public sealed class ModSeqPersistenceTests : IDisposable
         Assert.True((await again.GetStatusAsync("INBOX", default))!.HighestModSeq >= seen);
         await using var reopened = (IModSeqMailboxView)(await again.OpenAsync("INBOX", false, default))!;
         Assert.All(reopened.Messages, m => Assert.True(m.ModSeq > 0));
-        var changed = await reopened.StoreFlagsAsync(UidSet.FromUids([3]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, default);
+        var changed = await reopened.StoreFlagsAsync(UidSet.FromUids([3]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, []), null, default);
         Assert.True(Assert.Single(changed.Changed).ModSeq > seen, "a MODSEQ handed out after the restart is above every one seen before");
 
         // The expunge history went with the index: the store says so rather than claiming nothing was expunged.

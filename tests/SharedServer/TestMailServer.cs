@@ -88,7 +88,7 @@ public sealed class TestMailServer : IAsyncDisposable
     public async Task<uint> AppendAsync(string userId, string message, string mailbox = "INBOX")
     {
         await using var account = await Store.OpenAccountAsync(userId, default);
-        var result = await account.AppendAsync(mailbox, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(message)), Storage.MessageFlags.None, [], null, default);
+        var result = await account.AppendAsync(mailbox, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(message)), Storage.SystemFlags.None, [], null, default);
         return result.Uid;
     }
 

@@ -14,7 +14,7 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
         // append = "APPEND" SP mailbox 1*(SP [flag-list SP] [date-time SP] literal)   (RFC 3501, MULTIAPPEND RFC 3502)
         var args = request.Arguments;
         var tag = request.Tag;
-        var messages = new List<(MessageFlags Flags, List<string> Keywords, DateTimeOffset? Date, ImapToken Content)>();
+        var messages = new List<(SystemFlags Flags, List<string> Keywords, DateTimeOffset? Date, ImapToken Content)>();
         try
         {
             if (args.Count < 2 || args[0].Kind == ImapTokenKind.List)
@@ -30,7 +30,7 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
             var i = 1;
             while (i < args.Count)
             {
-                var flags = MessageFlags.None;
+                var flags = SystemFlags.None;
                 var keywords = new List<string>();
                 if (args[i].Kind == ImapTokenKind.List)
                 {

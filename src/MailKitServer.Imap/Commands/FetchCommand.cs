@@ -84,10 +84,10 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
         {
             var entry = selected[index];
             var seenChanged = false;
-            if (fetch.SetsSeen && !selected.ReadOnly && !entry.Expunged && (entry.Info.Flags & MessageFlags.Seen) == 0)
+            if (fetch.SetsSeen && !selected.ReadOnly && !entry.Expunged && (entry.Info.Flags & SystemFlags.Seen) == 0)
             {
                 // RFC 9051 §6.4.5: BODY[...], BINARY[...], RFC822 and RFC822.TEXT set \Seen; decided first, so the FLAGS sent are the new ones.
-                var changed = await selected.View.StoreFlagsAsync(UidSet.FromUids([entry.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, session.Aborted).ConfigureAwait(false);
+                var changed = await selected.View.StoreFlagsAsync(UidSet.FromUids([entry.Uid]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, []), null, session.Aborted).ConfigureAwait(false);
                 foreach (var c in changed.Changed)
                 {
                     selected.Update(c);

@@ -75,7 +75,7 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
 
         for (var i = 0; i < selected.Count; i++)
         {
-            if ((selected[i].Info.Flags & MessageFlags.Seen) == 0)
+            if ((selected[i].Info.Flags & SystemFlags.Seen) == 0)
             {
                 sb.Append("* OK [UNSEEN ").Append(i + 1).Append("] First unseen\r\n");
                 break;

@@ -59,7 +59,7 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
         }
 
         var flagTokens = args.Count == next + 2 && args[next + 1].Kind == ImapTokenKind.List ? args[next + 1].Items : args.Skip(next + 1).ToList();
-        var flags = MessageFlags.None;
+        var flags = SystemFlags.None;
         var keywords = new List<string>();
         foreach (var f in flagTokens)
         {

@@ -1,7 +1,7 @@
 namespace MailKitServer.Imap.Parsing;
 
 /// <summary>A whole IMAP command: tag, name (upper case), and argument tokens.</summary>
-public sealed class ImapCommandLine
+internal sealed class ImapCommandLine
 {
     private string? _tag;
     private ImapToken? _tagToken;

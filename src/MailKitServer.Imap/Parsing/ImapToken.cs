@@ -6,7 +6,7 @@ namespace MailKitServer.Imap.Parsing;
 /// One token of an IMAP command. Tokens parsed by <see cref="ImapCommandParser"/> point into the session's
 /// <see cref="ImapParseArena"/> and make their text only when it is read; they are reused by the next command.
 /// </summary>
-public sealed class ImapToken
+internal sealed class ImapToken
 {
     private string? _text;
     private ImapParseArena? _arena;

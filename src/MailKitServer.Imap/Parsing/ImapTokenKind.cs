@@ -1,7 +1,7 @@
 namespace MailKitServer.Imap.Parsing;
 
 /// <summary>The kinds of token in an IMAP command.</summary>
-public enum ImapTokenKind
+internal enum ImapTokenKind
 {
     /// <summary>An atom (including NIL, numbers, sequence sets, and FETCH items with their [section] and &lt;partial&gt;).</summary>
     Atom,

@@ -7,7 +7,7 @@ namespace MailKitServer.Imap.Parsing;
 /// parenthesised lists. An atom may hold a <c>[section]</c> with spaces and parentheses inside and a <c>&lt;partial&gt;</c>,
 /// as FETCH items do.
 /// </summary>
-public static class ImapTokenizer
+internal static class ImapTokenizer
 {
     /// <summary>The character that marks where a literal stands in the text.</summary>
     public const char LiteralMarker = '\u0001';

@@ -1,7 +1,7 @@
 namespace MailKitServer.Imap.Parsing;
 
 /// <summary>An IMAP sequence set (RFC 3501 §9 sequence-set): numbers, ranges and <c>*</c> for the largest number in use.</summary>
-public sealed class SequenceSet
+internal sealed class SequenceSet
 {
     private readonly List<(uint First, uint Last)> _ranges;
     private (uint First, uint Last)[]? _merged;

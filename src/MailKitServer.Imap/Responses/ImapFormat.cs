@@ -11,7 +11,7 @@ internal static class ImapFormat
 {
     public static string Flags(MessageInfo m) => Flags(m.Flags, m.Keywords);
 
-    public static string Flags(MessageFlags flags, IEnumerable<string> keywords, bool recent = false)
+    public static string Flags(SystemFlags flags, IEnumerable<string> keywords, bool recent = false)
     {
         var parts = new List<string>();
         if (recent)
@@ -19,27 +19,27 @@ internal static class ImapFormat
             parts.Add("\\Recent");
         }
 
-        if ((flags & MessageFlags.Seen) != 0)
+        if ((flags & SystemFlags.Seen) != 0)
         {
             parts.Add("\\Seen");
         }
 
-        if ((flags & MessageFlags.Answered) != 0)
+        if ((flags & SystemFlags.Answered) != 0)
         {
             parts.Add("\\Answered");
         }
 
-        if ((flags & MessageFlags.Flagged) != 0)
+        if ((flags & SystemFlags.Flagged) != 0)
         {
             parts.Add("\\Flagged");
         }
 
-        if ((flags & MessageFlags.Deleted) != 0)
+        if ((flags & SystemFlags.Deleted) != 0)
         {
             parts.Add("\\Deleted");
         }
 
-        if ((flags & MessageFlags.Draft) != 0)
+        if ((flags & SystemFlags.Draft) != 0)
         {
             parts.Add("\\Draft");
         }
@@ -73,19 +73,19 @@ internal static class ImapFormat
     public static string DateTime(DateTimeOffset date) =>
         "\"" + date.ToString("dd-MMM-yyyy HH:mm:ss ", CultureInfo.InvariantCulture) + (date.Offset < TimeSpan.Zero ? "-" : "+") + date.Offset.Duration().ToString("hhmm", CultureInfo.InvariantCulture) + "\"";
 
-    public static bool TryParseFlag(string text, out MessageFlags flag, out string? keyword)
+    public static bool TryParseFlag(string text, out SystemFlags flag, out string? keyword)
     {
         keyword = null;
         flag = text.ToUpperInvariant() switch
         {
-            "\\SEEN" => MessageFlags.Seen,
-            "\\ANSWERED" => MessageFlags.Answered,
-            "\\FLAGGED" => MessageFlags.Flagged,
-            "\\DELETED" => MessageFlags.Deleted,
-            "\\DRAFT" => MessageFlags.Draft,
-            _ => MessageFlags.None,
+            "\\SEEN" => SystemFlags.Seen,
+            "\\ANSWERED" => SystemFlags.Answered,
+            "\\FLAGGED" => SystemFlags.Flagged,
+            "\\DELETED" => SystemFlags.Deleted,
+            "\\DRAFT" => SystemFlags.Draft,
+            _ => SystemFlags.None,
         };
-        if (flag != MessageFlags.None)
+        if (flag != SystemFlags.None)
         {
             return true;
         }

@@ -51,20 +51,20 @@ internal sealed class SearchKey
             SearchKeyKind.Not => !Children[0].Matches(c),
             SearchKeyKind.Sequence => Set!.IsSaved ? c.Saved.Contains(m.Uid) : Set.Contains((uint)c.Sequence, (uint)c.Count),
             SearchKeyKind.Uid => Set!.IsSaved ? c.Saved.Contains(m.Uid) : Set.Contains(m.Uid, c.LargestUid),
-            SearchKeyKind.Answered => Has(m, MessageFlags.Answered),
-            SearchKeyKind.Deleted => Has(m, MessageFlags.Deleted),
-            SearchKeyKind.Draft => Has(m, MessageFlags.Draft),
-            SearchKeyKind.Flagged => Has(m, MessageFlags.Flagged),
-            SearchKeyKind.Seen => Has(m, MessageFlags.Seen),
-            SearchKeyKind.Unanswered => !Has(m, MessageFlags.Answered),
-            SearchKeyKind.Undeleted => !Has(m, MessageFlags.Deleted),
-            SearchKeyKind.Undraft => !Has(m, MessageFlags.Draft),
-            SearchKeyKind.Unflagged => !Has(m, MessageFlags.Flagged),
-            SearchKeyKind.Unseen => !Has(m, MessageFlags.Seen),
+            SearchKeyKind.Answered => Has(m, SystemFlags.Answered),
+            SearchKeyKind.Deleted => Has(m, SystemFlags.Deleted),
+            SearchKeyKind.Draft => Has(m, SystemFlags.Draft),
+            SearchKeyKind.Flagged => Has(m, SystemFlags.Flagged),
+            SearchKeyKind.Seen => Has(m, SystemFlags.Seen),
+            SearchKeyKind.Unanswered => !Has(m, SystemFlags.Answered),
+            SearchKeyKind.Undeleted => !Has(m, SystemFlags.Deleted),
+            SearchKeyKind.Undraft => !Has(m, SystemFlags.Draft),
+            SearchKeyKind.Unflagged => !Has(m, SystemFlags.Flagged),
+            SearchKeyKind.Unseen => !Has(m, SystemFlags.Seen),
 
             // RFC 3501 §6.4.4: NEW is RECENT UNSEEN; OLD is NOT RECENT.
             SearchKeyKind.Recent => c.IsRecent,
-            SearchKeyKind.New => c.IsRecent && !Has(m, MessageFlags.Seen),
+            SearchKeyKind.New => c.IsRecent && !Has(m, SystemFlags.Seen),
             SearchKeyKind.Old => !c.IsRecent,
             SearchKeyKind.Keyword => m.Keywords.Contains(Text!, StringComparer.OrdinalIgnoreCase),
             SearchKeyKind.Unkeyword => !m.Keywords.Contains(Text!, StringComparer.OrdinalIgnoreCase),
@@ -122,7 +122,7 @@ internal sealed class SearchKey
         return false;
     }
 
-    private static bool Has(MessageInfo m, MessageFlags flag) => (m.Flags & flag) != 0;
+    private static bool Has(MessageInfo m, SystemFlags flag) => (m.Flags & flag) != 0;
 
     private static bool Contains(string haystack, string needle) => haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
 

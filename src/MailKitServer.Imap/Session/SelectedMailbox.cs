@@ -288,7 +288,7 @@ internal sealed class SelectedMailbox
     {
         var keywords = _keywords.Order(StringComparer.Ordinal).ToList();
         var sb = new StringBuilder("* FLAGS ")
-            .Append(ImapFormat.Flags(MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft, keywords))
+            .Append(ImapFormat.Flags(SystemFlags.Seen | SystemFlags.Answered | SystemFlags.Flagged | SystemFlags.Deleted | SystemFlags.Draft, keywords))
             .Append("\r\n");
         if (ReadOnly)
         {

@@ -7,7 +7,7 @@ namespace MailKitServer.Smtp.Data;
 /// stops at <c>CRLF . CRLF</c> only. A bare LF, <c>&lt;LF&gt;.&lt;CR&gt;&lt;LF&gt;</c> or <c>&lt;CR&gt;.&lt;LF&gt;</c> never ends the
 /// data (SMTP smuggling). Works on any split of the input; holds no more than one octet between calls.
 /// </summary>
-public sealed class DotUnstuffer
+internal sealed class DotUnstuffer
 {
     private State _state = State.LineStart;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MailKitServer.Delivery;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 using MimeKit;
 using MimeKit.Utils;
 

@@ -4,7 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using MailKitServer.Addresses;
 using MailKitServer.Delivery;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 using MailKitServer.Runtime;
 using MailKitServer.Storage;
 using MailKitServer.Users;
@@ -40,7 +40,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     /// <param name="context">The server's services: DNS, directory, store, clock, logging, metrics.</param>
     /// <param name="options">Routing, retry and reporting options.</param>
     /// <param name="store">Where entries are kept.</param>
-    public OutboundQueue(MailServerContext context, OutboundOptions options, IQueueStore store)
+    internal OutboundQueue(MailServerContext context, OutboundOptions options, IQueueStore store)
     {
         _context = context ?? throw new ArgumentNullException(nameof(context));
         _options = options ?? throw new ArgumentNullException(nameof(options));

@@ -1,4 +1,4 @@
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 
 namespace MailKitServer.Smtp.Outbound;
 

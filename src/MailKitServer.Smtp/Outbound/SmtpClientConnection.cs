@@ -5,7 +5,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using MailKitServer.Delivery;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 using MailKitServer.Runtime;
 using MailKitServer.Smtp.Parsing;
 

@@ -4,4 +4,4 @@ namespace MailKitServer.Smtp.Parsing;
 /// <param name="Keyword">The keyword.</param>
 /// <param name="Value">The value; empty when there is none.</param>
 /// <param name="HasValue">Whether an <c>=</c> was present.</param>
-public readonly record struct EsmtpParameter(Range Keyword, Range Value, bool HasValue);
+internal readonly record struct EsmtpParameter(Range Keyword, Range Value, bool HasValue);

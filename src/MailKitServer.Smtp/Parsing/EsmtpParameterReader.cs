@@ -1,7 +1,7 @@
 namespace MailKitServer.Smtp.Parsing;
 
 /// <summary>Walks the space-separated ESMTP parameters of MAIL or RCPT (RFC 5321 §4.1.2 <c>esmtp-param</c>).</summary>
-public ref struct EsmtpParameterReader
+internal ref struct EsmtpParameterReader
 {
     private readonly ReadOnlySpan<byte> _text;
     private int _position;

@@ -1,7 +1,7 @@
 namespace MailKitServer.Smtp.Parsing;
 
 /// <summary>Parses <c>FROM:&lt;path&gt; params</c> and <c>TO:&lt;path&gt; params</c> (RFC 5321 §4.1.1.2, §4.1.1.3) without allocating.</summary>
-public static class PathParser
+internal static class PathParser
 {
     /// <summary>Parses the argument of MAIL or RCPT.</summary>
     /// <param name="argument">The argument, such as <c>FROM:&lt;a@b&gt; SIZE=10</c>.</param>

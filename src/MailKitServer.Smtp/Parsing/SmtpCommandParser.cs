@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace MailKitServer.Smtp.Parsing;
 
 /// <summary>Dispatches a command line on its verb, compared as bytes without allocating.</summary>
-public static class SmtpCommandParser
+internal static class SmtpCommandParser
 {
     private const uint CaseFold = 0x20202020;
 

@@ -1,7 +1,7 @@
 namespace MailKitServer.Smtp.Parsing;
 
 /// <summary>The SMTP and LMTP commands the engine knows.</summary>
-public enum SmtpVerb : byte
+internal enum SmtpVerb : byte
 {
     /// <summary>Not a known command.</summary>
     Unknown,

@@ -3,7 +3,7 @@ using System.Text;
 namespace MailKitServer.Smtp.Parsing;
 
 /// <summary>The xtext encoding of DSN parameters (RFC 3461 §4): <c>+XX</c> hex escapes.</summary>
-public static class XText
+internal static class XText
 {
     /// <summary>Decodes xtext.</summary>
     /// <param name="text">The encoded text.</param>

@@ -1,5 +1,5 @@
 using MailKitServer.Delivery;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 using MailKitServer.Smtp.Diagnostics;
 using MailKitServer.Smtp.Outbound;
 using MailKitServer.Storage;

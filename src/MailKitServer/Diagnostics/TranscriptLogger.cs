@@ -8,7 +8,7 @@ namespace MailKitServer.Diagnostics;
 /// engines set <see cref="Redactor"/> for their syntax (e.g. <c>AUTH PLAIN &lt;redacted&gt;</c>) and
 /// <see cref="SensitiveInput"/> while a SASL exchange is in progress.
 /// </summary>
-public sealed class TranscriptLogger
+internal sealed class TranscriptLogger
 {
     private readonly ILogger _logger;
     private readonly long _connectionId;

@@ -6,7 +6,7 @@ namespace MailKitServer.Runtime;
 /// Slows down addresses that keep failing to authenticate: after a few free failures each further one is answered
 /// after a doubling delay. A success clears the address; entries expire after a quiet quarter of an hour.
 /// </summary>
-public sealed class AuthThrottle
+internal sealed class AuthThrottle
 {
     private static readonly TimeSpan Expiry = TimeSpan.FromMinutes(15);
     private readonly Dictionary<IPAddress, (int Failures, DateTimeOffset Last)> _failures = [];

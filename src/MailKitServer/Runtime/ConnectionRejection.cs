@@ -1,7 +1,7 @@
 namespace MailKitServer.Runtime;
 
 /// <summary>Why a connection is turned away before its session starts.</summary>
-public enum ConnectionRejection
+internal enum ConnectionRejection
 {
     /// <summary>The server holds its maximum number of connections.</summary>
     TooManyConnections,

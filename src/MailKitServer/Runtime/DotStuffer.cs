@@ -7,7 +7,7 @@ namespace MailKitServer.Runtime;
 /// a line that starts with "." gets a second one, and <see cref="Finish"/> ends the last line and adds <c>.CRLF</c>.
 /// Works on any split of the input.
 /// </summary>
-public sealed class DotStuffer
+internal sealed class DotStuffer
 {
     private bool _lineStart = true;
     private bool _endsWithCrLf = true;

@@ -1,7 +1,7 @@
 namespace MailKitServer.Runtime;
 
 /// <summary>A protocol engine's entry point: one call per accepted connection.</summary>
-public interface IConnectionHandler
+internal interface IConnectionHandler
 {
     /// <summary>Runs a session until it ends. The runtime closes the connection afterwards.</summary>
     /// <param name="connection">The connection.</param>

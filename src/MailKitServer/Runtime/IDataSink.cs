@@ -1,7 +1,7 @@
 namespace MailKitServer.Runtime;
 
 /// <summary>Where decoded message octets go.</summary>
-public interface IDataSink
+internal interface IDataSink
 {
     /// <summary>Appends octets.</summary>
     /// <param name="data">The octets.</param>

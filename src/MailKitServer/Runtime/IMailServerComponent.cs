@@ -4,7 +4,7 @@ namespace MailKitServer.Runtime;
 /// A part of the server that runs beside the listeners (such as the outbound queue): started once every listener
 /// is bound, stopped after the sessions have ended.
 /// </summary>
-public interface IMailServerComponent
+internal interface IMailServerComponent
 {
     /// <summary>Starts the component.</summary>
     /// <param name="server">The server, with its bound endpoints.</param>

@@ -6,7 +6,7 @@ namespace MailKitServer.Runtime;
 /// The bounded line parser every protocol reads commands with. Lines end with LF (a CR before it is removed);
 /// a line longer than the limit is reported as <see cref="OperationStatus.InvalidData"/> before it is buffered whole.
 /// </summary>
-public static class LineParser
+internal static class LineParser
 {
     /// <summary>Reads one line.</summary>
     /// <param name="reader">The input; advanced past the line and its terminator on success, untouched otherwise.</param>

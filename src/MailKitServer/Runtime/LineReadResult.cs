@@ -4,4 +4,4 @@ namespace MailKitServer.Runtime;
 /// <param name="Status">How the read ended.</param>
 /// <param name="Line">The line without its terminator, in a buffer the connection reuses.</param>
 /// <param name="EndedWithCrLf">Whether the line ended with CRLF rather than a bare LF.</param>
-public readonly record struct LineReadResult(LineReadStatus Status, ReadOnlyMemory<byte> Line, bool EndedWithCrLf);
+internal readonly record struct LineReadResult(LineReadStatus Status, ReadOnlyMemory<byte> Line, bool EndedWithCrLf);

@@ -1,7 +1,7 @@
 namespace MailKitServer.Runtime;
 
 /// <summary>How a line read ended.</summary>
-public enum LineReadStatus
+internal enum LineReadStatus
 {
     /// <summary>A line was read.</summary>
     Line,

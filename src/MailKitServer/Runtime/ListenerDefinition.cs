@@ -7,7 +7,7 @@ namespace MailKitServer.Runtime;
 /// <param name="EndPoint">The endpoint; port 0 picks a free port.</param>
 /// <param name="Tls">Whether TLS starts with the connection.</param>
 /// <param name="CreateHandler">Creates the protocol engine once the server's services are known.</param>
-public sealed record ListenerDefinition(string Name, IPEndPoint EndPoint, TlsMode Tls, Func<MailServerContext, IConnectionHandler> CreateHandler)
+internal sealed record ListenerDefinition(string Name, IPEndPoint EndPoint, TlsMode Tls, Func<MailServerContext, IConnectionHandler> CreateHandler)
 {
     /// <summary>Checks the protocol's own options at start; returns the problems found, naming each bad option.</summary>
     public Func<IEnumerable<string>>? Validate { get; init; }

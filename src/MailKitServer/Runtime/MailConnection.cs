@@ -15,7 +15,7 @@ namespace MailKitServer.Runtime;
 /// reply writing with flushes deferred until the engine would wait for input (so pipelined commands get their
 /// replies in one write), time-outs on the server's <see cref="TimeProvider"/>, the STARTTLS upgrade, and the transcript.
 /// </summary>
-public sealed class MailConnection : IAsyncDisposable
+internal sealed class MailConnection : IAsyncDisposable
 {
     private const int PipeBufferSize = 64 * 1024;
     private readonly Socket _socket;

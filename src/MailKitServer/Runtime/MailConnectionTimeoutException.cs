@@ -1,7 +1,7 @@
 namespace MailKitServer.Runtime;
 
 /// <summary>Raised by <see cref="MailConnection.ReadAsync"/> and <see cref="MailConnection.FlushAsync"/> when the peer stays silent past the time-out.</summary>
-public sealed class MailConnectionTimeoutException : TimeoutException
+internal sealed class MailConnectionTimeoutException : TimeoutException
 {
     /// <summary>Creates the exception.</summary>
     public MailConnectionTimeoutException()

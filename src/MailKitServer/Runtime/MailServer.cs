@@ -36,7 +36,7 @@ public sealed class MailServer : IAsyncDisposable
     }
 
     /// <summary>The server's services (store, directory, policy, options).</summary>
-    public MailServerContext Context { get; }
+    internal MailServerContext Context { get; }
 
     /// <summary>The listeners as bound, in the order they were added; empty until started.</summary>
     public IReadOnlyList<BoundEndpoint> Endpoints => _listeners.Select(l => l.Endpoint).ToArray();

@@ -32,7 +32,7 @@ public sealed class MailServerBuilder
     public MailServerOptions Options { get; } = new();
 
     /// <summary>The listeners added so far.</summary>
-    public IReadOnlyList<ListenerDefinition> Listeners => _listeners;
+    internal IReadOnlyList<ListenerDefinition> Listeners => _listeners;
 
     /// <summary>Changes the shared options.</summary>
     /// <param name="configure">The change.</param>
@@ -111,7 +111,7 @@ public sealed class MailServerBuilder
     /// </summary>
     /// <param name="factory">Makes the queue.</param>
     /// <returns>This builder.</returns>
-    public MailServerBuilder UseOutboundQueue(Func<MailServerContext, Delivery.IOutboundQueue> factory)
+    internal MailServerBuilder UseOutboundQueue(Func<MailServerContext, Delivery.IOutboundQueue> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
         _queueFactory = factory;
@@ -140,7 +140,7 @@ public sealed class MailServerBuilder
     /// <summary>Adds a listener; engine packages call this from their <c>Add...</c> extensions.</summary>
     /// <param name="listener">The listener.</param>
     /// <returns>This builder.</returns>
-    public MailServerBuilder AddListener(ListenerDefinition listener)
+    internal MailServerBuilder AddListener(ListenerDefinition listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
         if (_listeners.Exists(l => string.Equals(l.Name, listener.Name, StringComparison.OrdinalIgnoreCase)))

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace MailKitServer.Runtime;
 
 /// <summary>The services of a running server, as protocol engines see them (they speak to the domain seams only).</summary>
-public sealed class MailServerContext
+internal sealed class MailServerContext
 {
     private readonly Lazy<SslStreamCertificateContext> _certificateContext;
 

@@ -7,7 +7,7 @@ namespace MailKitServer.Runtime;
 /// deleted on dispose. Stops storing (but keeps counting) past the size limit, so an oversized message is drained
 /// without being kept. Read it back any number of times with <see cref="OpenRead"/>.
 /// </summary>
-public sealed class MessageSpool : IDataSink, IDisposable
+internal sealed class MessageSpool : IDataSink, IDisposable
 {
     private const int ChunkSize = 64 * 1024;
     private readonly List<byte[]> _chunks = [];

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace MailKitServer.Runtime;
 
 /// <summary>The POSIX calls .NET does not expose: fsync of a directory (so a rename is durable) and hard links.</summary>
-public static partial class NativeFileSystem
+internal static partial class NativeFileSystem
 {
     private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
 

@@ -6,7 +6,7 @@ using MailKitServer.Users;
 namespace MailKitServer.Sasl;
 
 /// <summary>SASL CRAM-MD5 (RFC 2195): the client answers a unique challenge with <c>user HMAC-MD5(password, challenge)</c> in hex.</summary>
-public sealed class CramMd5Mechanism(IUserDirectory directory, string serverName, TimeProvider timeProvider) : SaslMechanism
+internal sealed class CramMd5Mechanism(IUserDirectory directory, string serverName, TimeProvider timeProvider) : SaslMechanism
 {
     private byte[]? _challenge;
 

@@ -7,7 +7,7 @@ namespace MailKitServer.Sasl;
 /// HMAC-MD5 (RFC 2104) computed from precomputed MD5 chaining values, so a directory can keep CRAM-MD5 key state
 /// instead of the password. The framework's MD5 does not expose its state, hence this small MD5 compression function (RFC 1321).
 /// </summary>
-public static class HmacMd5State
+internal static class HmacMd5State
 {
     private static readonly uint[] K = Enumerable.Range(0, 64).Select(i => (uint)(long)Math.Floor(Math.Abs(Math.Sin(i + 1)) * 4294967296.0)).ToArray();
 

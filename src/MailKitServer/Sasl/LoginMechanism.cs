@@ -4,7 +4,7 @@ using MailKitServer.Users;
 namespace MailKitServer.Sasl;
 
 /// <summary>SASL LOGIN (draft-murchison-sasl-login): the user name, then the password, each after a prompt.</summary>
-public sealed class LoginMechanism(IUserDirectory directory) : SaslMechanism
+internal sealed class LoginMechanism(IUserDirectory directory) : SaslMechanism
 {
     private string? _user;
 

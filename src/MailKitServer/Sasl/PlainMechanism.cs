@@ -4,7 +4,7 @@ using MailKitServer.Users;
 namespace MailKitServer.Sasl;
 
 /// <summary>SASL PLAIN (RFC 4616): <c>[authzid] NUL authcid NUL passwd</c> in one message.</summary>
-public sealed class PlainMechanism(IUserDirectory directory) : SaslMechanism
+internal sealed class PlainMechanism(IUserDirectory directory) : SaslMechanism
 {
     /// <inheritdoc />
     public override string Name => "PLAIN";

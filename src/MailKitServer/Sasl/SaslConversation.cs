@@ -3,7 +3,7 @@ using MailKitServer.Runtime;
 namespace MailKitServer.Sasl;
 
 /// <summary>The wire side of a SASL exchange that SMTP (334), POP3 and IMAP (+) share: send a challenge, read the answer unlogged.</summary>
-public static class SaslConversation
+internal static class SaslConversation
 {
     /// <summary>Sends a challenge and reads the client's response; the response never reaches the transcript.</summary>
     /// <param name="connection">The connection.</param>

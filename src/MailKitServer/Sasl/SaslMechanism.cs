@@ -1,7 +1,7 @@
 namespace MailKitServer.Sasl;
 
 /// <summary>The server side of one SASL exchange (RFC 4422). Engines create one per AUTH/AUTHENTICATE command.</summary>
-public abstract class SaslMechanism
+internal abstract class SaslMechanism
 {
     /// <summary>The mechanism name as advertised (upper case).</summary>
     public abstract string Name { get; }

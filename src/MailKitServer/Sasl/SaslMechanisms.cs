@@ -3,7 +3,7 @@ using MailKitServer.Runtime;
 namespace MailKitServer.Sasl;
 
 /// <summary>The SASL mechanisms the server offers, shared by SMTP AUTH, POP3 AUTH and IMAP AUTHENTICATE.</summary>
-public static class SaslMechanisms
+internal static class SaslMechanisms
 {
     private static readonly string[] All = ["SCRAM-SHA-256", "CRAM-MD5", "PLAIN", "LOGIN"];
     private static readonly string[] NotInClear = ["SCRAM-SHA-256", "CRAM-MD5"];

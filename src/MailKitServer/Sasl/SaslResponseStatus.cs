@@ -1,7 +1,7 @@
 namespace MailKitServer.Sasl;
 
 /// <summary>What the client answered to a SASL challenge.</summary>
-public enum SaslResponseStatus
+internal enum SaslResponseStatus
 {
     /// <summary>A base64 response.</summary>
     Response,

@@ -4,7 +4,7 @@ namespace MailKitServer.Sasl;
 /// <param name="Kind">What to do next.</param>
 /// <param name="Challenge">The challenge to send (base64-encoded by the engine) when <see cref="Kind"/> is <see cref="SaslStepKind.Challenge"/>.</param>
 /// <param name="UserId">The user id on success.</param>
-public sealed record SaslStep(SaslStepKind Kind, byte[]? Challenge = null, string? UserId = null)
+internal sealed record SaslStep(SaslStepKind Kind, byte[]? Challenge = null, string? UserId = null)
 {
     /// <summary>Wrong credentials.</summary>
     public static SaslStep Failed { get; } = new(SaslStepKind.Failure);

@@ -1,7 +1,7 @@
 namespace MailKitServer.Sasl;
 
 /// <summary>What a SASL step asks the protocol engine to do.</summary>
-public enum SaslStepKind
+internal enum SaslStepKind
 {
     /// <summary>Send the challenge and read the client's next response.</summary>
     Challenge,

@@ -9,7 +9,7 @@ namespace MailKitServer.Sasl;
 /// server proves it knows the stored keys. Unknown users get a consistent fake salt, so the exchange does not reveal
 /// which users exist.
 /// </summary>
-public sealed class ScramSha256Mechanism(IUserDirectory directory) : SaslMechanism
+internal sealed class ScramSha256Mechanism(IUserDirectory directory) : SaslMechanism
 {
     private static readonly byte[] FakeSaltKey = RandomNumberGenerator.GetBytes(32);
     private State _state;

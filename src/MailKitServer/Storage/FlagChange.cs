@@ -4,13 +4,13 @@ namespace MailKitServer.Storage;
 /// <param name="Mode">Whether the flags are set, added or removed.</param>
 /// <param name="Flags">The system flags.</param>
 /// <param name="Keywords">The keywords.</param>
-public sealed record FlagChange(FlagChangeMode Mode, MessageFlags Flags, IReadOnlyCollection<string> Keywords)
+public sealed record FlagChange(FlagChangeMode Mode, SystemFlags Flags, IReadOnlyCollection<string> Keywords)
 {
     /// <summary>Applies the change to a message's flags and keywords.</summary>
     /// <param name="flags">The current flags.</param>
     /// <param name="keywords">The current keywords.</param>
     /// <returns>The new flags and keywords.</returns>
-    public (MessageFlags Flags, IReadOnlyList<string> Keywords) Apply(MessageFlags flags, IReadOnlyList<string> keywords)
+    public (SystemFlags Flags, IReadOnlyList<string> Keywords) Apply(SystemFlags flags, IReadOnlyList<string> keywords)
     {
         switch (Mode)
         {

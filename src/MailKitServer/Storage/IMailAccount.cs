@@ -71,7 +71,7 @@ public interface IMailAccount : IAsyncDisposable
     /// <param name="internalDate">The internal date, or <see langword="null"/> for now.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome with the new UID.</returns>
-    ValueTask<AppendResult> AppendAsync(string name, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken);
+    ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes the exclusive maildrop lock that POP3 needs (RFC 1939 §8). Returns <see langword="null"/> when another

@@ -42,7 +42,7 @@ public interface IMailboxView : IAsyncDisposable
     /// <param name="internalDate">The internal date, or <see langword="null"/> for now.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome.</returns>
-    ValueTask<AppendResult> AppendAsync(Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken);
+    ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken);
 
     /// <summary>Changes flags and keywords of messages (IMAP STORE, with CONDSTORE's UNCHANGEDSINCE).</summary>
     /// <param name="uids">The messages.</param>

@@ -1,7 +1,7 @@
 namespace MailKitServer.Storage;
 
 /// <summary>Rules for mailbox names at the store seam: <c>/</c> separates levels, INBOX is case-insensitive.</summary>
-public static class MailboxName
+internal static class MailboxName
 {
     /// <summary>The name of the inbox.</summary>
     public const string Inbox = "INBOX";

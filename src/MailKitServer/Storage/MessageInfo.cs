@@ -7,4 +7,4 @@ namespace MailKitServer.Storage;
 /// <param name="InternalDate">The internal date (when the message was received or appended).</param>
 /// <param name="Size">The size in octets, as stored (CRLF line ends).</param>
 /// <param name="ModSeq">The modification sequence of the last change (RFC 7162).</param>
-public sealed record MessageInfo(uint Uid, MessageFlags Flags, IReadOnlyList<string> Keywords, DateTimeOffset InternalDate, long Size, ulong ModSeq);
+public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<string> Keywords, DateTimeOffset InternalDate, long Size, ulong ModSeq);

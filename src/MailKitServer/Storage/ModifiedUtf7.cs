@@ -3,7 +3,7 @@ using System.Text;
 namespace MailKitServer.Storage;
 
 /// <summary>Mailbox names in modified UTF-7 (RFC 3501 §5.1.3): "&amp;" shifts to modified base64 of UTF-16, "&amp;-" is "&amp;".</summary>
-public static class ModifiedUtf7
+internal static class ModifiedUtf7
 {
     /// <summary>Encodes a name for the wire (or, shifting "." and "/" too, for a Maildir++ folder level on disk).</summary>
     /// <param name="name">The name.</param>

@@ -1,7 +1,7 @@
 namespace MailKitServer.Storage;
 
 /// <summary>Finds a message by UID in a list kept in ascending UID order (stores and protocol views keep theirs so).</summary>
-public static class UidSearch
+internal static class UidSearch
 {
     /// <summary>Binary search by UID.</summary>
     /// <typeparam name="T">The item type.</typeparam>

@@ -115,7 +115,7 @@ public sealed class DovecotSortThreadComparisonTests : IDisposable
 
             // Arrival times collide now and then (same minute), so ties meet the sequence tie-break.
             var arrived = start.AddMinutes(random.Next(0, 40) * 15);
-            var result = await account.AppendAsync("INBOX", new MemoryStream(Encoding.UTF8.GetBytes(message)), MessageFlags.None, [], arrived, default);
+            var result = await account.AppendAsync("INBOX", new MemoryStream(Encoding.UTF8.GetBytes(message)), SystemFlags.None, [], arrived, default);
             Assert.True(result.Succeeded);
             n++;
         }

@@ -69,7 +69,7 @@ public sealed class ConcurrentSessionsTests
         for (var i = 0; i < count; i++)
         {
             var content = Encoding.ASCII.GetBytes($"Subject: seed-{i}\r\nFrom: seed@example.test\r\n\r\nseed body {i}\r\n");
-            var result = await account.AppendAsync("INBOX", new MemoryStream(content), MessageFlags.None, [], null, default);
+            var result = await account.AppendAsync("INBOX", new MemoryStream(content), SystemFlags.None, [], null, default);
             Assert.True(result.Succeeded);
             history.Appended(result.Uid, content);
         }

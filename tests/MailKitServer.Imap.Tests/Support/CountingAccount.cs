@@ -24,7 +24,7 @@ internal sealed class CountingAccount(IMailAccount inner, CountingMessageStore s
     public async ValueTask<IMailboxView?> OpenAsync(string name, bool readOnly, CancellationToken cancellationToken) =>
         await inner.OpenAsync(name, readOnly, cancellationToken) is { } view ? new CountingMailboxView(view, store) : null;
 
-    public ValueTask<AppendResult> AppendAsync(string name, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
+    public ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
         inner.AppendAsync(name, content, flags, keywords, internalDate, cancellationToken);
 
     public ValueTask<IAsyncDisposable?> TryLockMaildropAsync(CancellationToken cancellationToken) => inner.TryLockMaildropAsync(cancellationToken);

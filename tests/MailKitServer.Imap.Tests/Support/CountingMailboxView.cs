@@ -24,7 +24,7 @@ internal sealed class CountingMailboxView(IMailboxView inner, CountingMessageSto
         return inner.OpenContentAsync(uid, offset, length, cancellationToken);
     }
 
-    public ValueTask<AppendResult> AppendAsync(Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
+    public ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
         inner.AppendAsync(content, flags, keywords, internalDate, cancellationToken);
 
     public ValueTask<StoreFlagsResult> StoreFlagsAsync(UidSet uids, FlagChange change, ulong? unchangedSince, CancellationToken cancellationToken) =>

@@ -54,7 +54,7 @@ public class MailKitSortThreadTests
             }
 
             var message = header + "\r\n" + new string('x', 100 + (sizes[i] * 50)) + "\r\n";
-            var result = await account.AppendAsync("INBOX", new MemoryStream(Encoding.UTF8.GetBytes(message)), Storage.MessageFlags.None, [], start.AddHours(i), default);
+            var result = await account.AppendAsync("INBOX", new MemoryStream(Encoding.UTF8.GetBytes(message)), Storage.SystemFlags.None, [], start.AddHours(i), default);
             Assert.True(result.Succeeded);
         }
     }

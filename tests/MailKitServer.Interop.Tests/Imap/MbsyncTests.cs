@@ -67,7 +67,7 @@ public class MbsyncTests
             await using var account = await server.Store.OpenAccountAsync("alice@example.test", default);
             Assert.Contains((await account.ListAsync(default)), m => m.Name == "Travel");
             await using var view = await account.OpenAsync("INBOX", true, default);
-            Assert.Contains(view!.Messages, m => (m.Flags & Storage.MessageFlags.Seen) != 0);
+            Assert.Contains(view!.Messages, m => (m.Flags & Storage.SystemFlags.Seen) != 0);
         }
         finally
         {

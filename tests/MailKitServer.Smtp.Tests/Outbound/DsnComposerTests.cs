@@ -1,6 +1,6 @@
 using System.Text;
 using MailKitServer.Delivery;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 using MailKitServer.Smtp.Outbound;
 using MailKitServer.TestSupport;
 using MimeKit;

@@ -1,5 +1,5 @@
 using System.Net;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 using MailKitServer.Dns;
 using MailKitServer.Smtp.Outbound;
 using MailKitServer.TestSupport;

@@ -19,7 +19,7 @@ internal static class OutboundHarness
 
     public static StaticDnsResolver StaticDns() => new StaticDnsResolver().AddMx("b.test", 10, "mx.b.test").AddAddress("mx.b.test", RemoteAddress);
 
-    public static Task<TestMailServer> StartSenderAsync(int remotePort, IDnsResolver? dns = null, Action<OutboundOptions>? configure = null, Delivery.Queue.IQueueStore? store = null, TimeProvider? time = null) =>
+    public static Task<TestMailServer> StartSenderAsync(int remotePort, IDnsResolver? dns = null, Action<OutboundOptions>? configure = null, MailKitServer.Smtp.Outbound.Queue.IQueueStore? store = null, TimeProvider? time = null) =>
         TestMailServer.StartAsync(configure: b => b.UseTimeProvider(time ?? TimeProvider.System).UseDnsResolver(dns ?? StaticDns()).AddOutboundDelivery(o =>
         {
             o.RemotePort = remotePort;

@@ -53,9 +53,9 @@ public class SaslMechanismTests
     }
 
     [Theory]
-    [InlineData("pencil", SaslStepKind.Success)]
-    [InlineData("crayon", SaslStepKind.Failure)]
-    public async Task Scram_sha_256_round_trip_with_server_signature(string password, SaslStepKind expected)
+    [InlineData("pencil", true)]
+    [InlineData("crayon", false)]
+    public async Task Scram_sha_256_round_trip_with_server_signature(string password, bool accepted)
     {
         var mechanism = new ScramSha256Mechanism(Directory());
         const string clientNonce = "rOprNGfwEbeRWgbNEkqO";
@@ -72,7 +72,7 @@ public class SaslMechanismTests
         var signature = HMACSHA256.HashData(SHA256.HashData(clientKey), authMessage);
         var proof = clientKey.Zip(signature, (a, b) => (byte)(a ^ b)).ToArray();
         var final = await mechanism.StepAsync(Encoding.UTF8.GetBytes($"{withoutProof},p={Convert.ToBase64String(proof)}"), default);
-        if (expected == SaslStepKind.Failure)
+        if (!accepted)
         {
             Assert.Equal(SaslStepKind.Failure, final.Kind);
             return;

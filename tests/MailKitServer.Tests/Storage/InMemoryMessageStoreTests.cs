@@ -31,11 +31,11 @@ public class InMemoryMessageStoreTests
         Assert.Equal(0, seenB.Origin);
 
         // A flag change made in one session reaches the other, marked with its origin.
-        var stored = await viewA.StoreFlagsAsync(UidSet.FromUids([seenA.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, ["$Label1"]), null, default);
+        var stored = await viewA.StoreFlagsAsync(UidSet.FromUids([seenA.Uid]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, ["$Label1"]), null, default);
         Assert.Single(stored.Changed);
         var flagged = await NextAsync(viewB!);
         Assert.Equal(MailboxChangeKind.FlagsChanged, flagged.Kind);
-        Assert.Equal(MessageFlags.Seen, flagged.Message!.Flags);
+        Assert.Equal(SystemFlags.Seen, flagged.Message!.Flags);
         Assert.Equal(["$Label1"], flagged.Message.Keywords);
         Assert.Equal(viewA.ViewId, flagged.Origin);
         Assert.True(flagged.ModSeq > seenA.ModSeq);
@@ -46,14 +46,14 @@ public class InMemoryMessageStoreTests
     {
         var store = new InMemoryMessageStore();
         await using var account = await store.OpenAccountAsync("bob", default);
-        var first = await account.AppendAsync("INBOX", Message("1"), MessageFlags.None, [], null, default);
-        var second = await account.AppendAsync("INBOX", Message("2"), MessageFlags.Deleted, [], null, default);
+        var first = await account.AppendAsync("INBOX", Message("1"), SystemFlags.None, [], null, default);
+        var second = await account.AppendAsync("INBOX", Message("2"), SystemFlags.Deleted, [], null, default);
         Assert.Equal(first.Uid + 1, second.Uid);
         await using var view = await account.OpenAsync("INBOX", false, default);
         var before = view!.Status.HighestModSeq;
         Assert.Equal(second.Uid + 1, view.Status.UidNext);
 
-        var conditional = await view.StoreFlagsAsync(UidSet.FromUids([first.Uid, second.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Flagged, []), unchangedSince: 0, default);
+        var conditional = await view.StoreFlagsAsync(UidSet.FromUids([first.Uid, second.Uid]), new FlagChange(FlagChangeMode.Add, SystemFlags.Flagged, []), unchangedSince: 0, default);
         Assert.Equal([first.Uid, second.Uid], conditional.Modified);
 
         var expunged = await view.ExpungeAsync(null, default);
@@ -72,7 +72,7 @@ public class InMemoryMessageStoreTests
     {
         var store = new InMemoryMessageStore();
         await using var account = await store.OpenAccountAsync("carol", default);
-        var a = await account.AppendAsync("INBOX", Message("a"), MessageFlags.Seen, ["x"], null, default);
+        var a = await account.AppendAsync("INBOX", Message("a"), SystemFlags.Seen, ["x"], null, default);
         await using var view = await account.OpenAsync("INBOX", false, default);
         var copy = await view!.CopyAsync(UidSet.FromUids([a.Uid]), "Archive", move: true, default);
         Assert.True(copy.Succeeded);
@@ -100,7 +100,7 @@ public class InMemoryMessageStoreTests
         Assert.Contains(list, m => m.Name == "Work" && m.HasChildren);
         Assert.DoesNotContain(list, m => m.Name.StartsWith("Projects", StringComparison.Ordinal));
 
-        await account.AppendAsync("INBOX", Message("x"), MessageFlags.None, [], null, default);
+        await account.AppendAsync("INBOX", Message("x"), SystemFlags.None, [], null, default);
         Assert.True((await account.RenameAsync("INBOX", "Old", default)).Succeeded);
         Assert.Equal(0, (await account.GetStatusAsync("INBOX", default))!.Messages);
         Assert.Equal(1, (await account.GetStatusAsync("Old", default))!.Messages);

@@ -207,7 +207,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
         }
     }
 
-    public async ValueTask<AppendResult> AppendAsync(string name, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
+    public async ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(name, out var normalized))
         {
@@ -223,7 +223,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
         return Append(normalized, bytes, flags, keywords, internalDate, origin: 0);
     }
 
-    internal AppendResult Append(string normalized, byte[] bytes, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin)
+    internal AppendResult Append(string normalized, byte[] bytes, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin)
     {
         lock (state.Sync)
         {

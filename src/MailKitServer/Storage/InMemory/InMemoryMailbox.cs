@@ -30,12 +30,12 @@ internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidVal
         long size = 0;
         foreach (var m in _messages)
         {
-            if ((m.Flags & MessageFlags.Seen) == 0)
+            if ((m.Flags & SystemFlags.Seen) == 0)
             {
                 unseen++;
             }
 
-            if ((m.Flags & MessageFlags.Deleted) != 0)
+            if ((m.Flags & SystemFlags.Deleted) != 0)
             {
                 deleted++;
             }
@@ -46,7 +46,7 @@ internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidVal
         return new MailboxStatus(Name, _messages.Count, unseen, UidValidity, UidNext, HighestModSeq, size, deleted);
     }
 
-    public InMemoryMessage Add(byte[] content, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long origin)
+    public InMemoryMessage Add(byte[] content, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long origin)
     {
         var message = new InMemoryMessage(UidNext++, content, flags, keywords, date, ++HighestModSeq);
         _messages.Add(message);

@@ -56,7 +56,7 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
         return ValueTask.FromResult<Stream?>(new MemoryStream(content, start, count, writable: false));
     }
 
-    public async ValueTask<AppendResult> AppendAsync(Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
+    public async ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
     {
         var bytes = await InMemoryMessageStore.ReadAllAsync(content, _account.Store.Options.MaxMessageSize, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
@@ -153,7 +153,7 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
 
         lock (Sync)
         {
-            var removed = _mailbox.Remove(m => (m.Flags & MessageFlags.Deleted) != 0 && (uids is null || uids.Contains(m.Uid)), ViewId);
+            var removed = _mailbox.Remove(m => (m.Flags & SystemFlags.Deleted) != 0 && (uids is null || uids.Contains(m.Uid)), ViewId);
             return ValueTask.FromResult(new ExpungeResult(StoreStatus.Success, removed, _mailbox.HighestModSeq));
         }
     }

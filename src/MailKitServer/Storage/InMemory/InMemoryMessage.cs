@@ -1,13 +1,13 @@
 namespace MailKitServer.Storage.InMemory;
 
 /// <summary>One stored message: its bytes and its mutable IMAP state, guarded by the account lock.</summary>
-internal sealed class InMemoryMessage(uint uid, byte[] content, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, ulong modSeq)
+internal sealed class InMemoryMessage(uint uid, byte[] content, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, ulong modSeq)
 {
     public uint Uid { get; } = uid;
 
     public byte[] Content { get; } = content;
 
-    public MessageFlags Flags { get; set; } = flags;
+    public SystemFlags Flags { get; set; } = flags;
 
     public IReadOnlyList<string> Keywords { get; set; } = keywords;
 

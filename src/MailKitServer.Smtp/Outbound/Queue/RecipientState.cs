@@ -1,4 +1,4 @@
-namespace MailKitServer.Delivery.Queue;
+namespace MailKitServer.Smtp.Outbound.Queue;
 
 /// <summary>Where one recipient of a queued message stands.</summary>
 public enum RecipientState

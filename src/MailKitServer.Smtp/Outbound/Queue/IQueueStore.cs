@@ -1,4 +1,4 @@
-namespace MailKitServer.Delivery.Queue;
+namespace MailKitServer.Smtp.Outbound.Queue;
 
 /// <summary>
 /// Where the outbound queue keeps its messages. Every method returns only once the change is durable (a message

@@ -1,4 +1,6 @@
-namespace MailKitServer.Delivery.Queue;
+using MailKitServer.Delivery;
+
+namespace MailKitServer.Smtp.Outbound.Queue;
 
 /// <summary>A message in the outbound queue: its envelope, per-recipient state and schedule. The content is kept by the <see cref="IQueueStore"/>.</summary>
 public sealed class QueuedMessage

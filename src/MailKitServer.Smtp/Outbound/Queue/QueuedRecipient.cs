@@ -1,4 +1,6 @@
-namespace MailKitServer.Delivery.Queue;
+using MailKitServer.Delivery;
+
+namespace MailKitServer.Smtp.Outbound.Queue;
 
 /// <summary>One recipient of a queued message and its delivery state.</summary>
 public sealed class QueuedRecipient

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace MailKitServer.Delivery.Queue;
+namespace MailKitServer.Smtp.Outbound.Queue;
 
 /// <summary>A queue store in memory: for tests and for the in-memory message store (nothing survives the process).</summary>
 public sealed class InMemoryQueueStore : IQueueStore

@@ -2,7 +2,7 @@ namespace MailKitServer.Storage;
 
 /// <summary>The system flags of a message (RFC 3501 §2.3.2). Keywords are kept apart, as strings.</summary>
 [Flags]
-public enum MessageFlags
+public enum SystemFlags
 {
     /// <summary>No flag.</summary>
     None = 0,

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MailKitServer.Runtime;
 
-namespace MailKitServer.Delivery.Queue;
+namespace MailKitServer.Smtp.Outbound.Queue;
 
 /// <summary>
 /// A queue store in a directory: <c>ID.eml</c> holds the content, <c>ID.json</c> the envelope and state. Each is
