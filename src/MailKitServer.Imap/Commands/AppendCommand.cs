@@ -1,12 +1,17 @@
 using MailKitServer.Imap.Append;
+using MailKitServer.Imap.Catenate;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
+using MailKitServer.Runtime;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Commands;
 
-/// <summary>APPEND (RFC 9051 §6.3.12), MULTIAPPEND (RFC 3502), UIDPLUS APPENDUID (RFC 4315) and UTF8 (RFC 6855 §4).</summary>
+/// <summary>
+/// APPEND (RFC 9051 §6.3.12), MULTIAPPEND (RFC 3502), UIDPLUS APPENDUID (RFC 4315), UTF8 (RFC 6855 §4) and CATENATE
+/// (RFC 4469: a message built from literals and URLs of the user's messages, alone or among MULTIAPPEND's messages).
+/// </summary>
 internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.LoggedIn)
 {
     public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
@@ -14,7 +19,9 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
         // append = "APPEND" SP mailbox 1*(SP [flag-list SP] [date-time SP] literal)   (RFC 3501, MULTIAPPEND RFC 3502)
         var args = request.Arguments;
         var tag = request.Tag;
-        var messages = new List<(SystemFlags Flags, List<string> Keywords, DateTimeOffset? Date, ImapToken Content)>();
+
+        // Content is a literal; Catenate a CATENATE list, assembled once the whole command is known to be valid.
+        var messages = new List<(SystemFlags Flags, List<string> Keywords, DateTimeOffset? Date, ImapToken Content, bool Catenate)>();
         try
         {
             if (args.Count < 2 || args[0].Kind == ImapTokenKind.List)
@@ -67,7 +74,20 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
                     && args[i + 1].Kind == ImapTokenKind.List && args[i + 1].Items.Count == 1 && args[i + 1].Items[0].IsLiteral)
                 {
                     // RFC 6855 §4: APPEND ... UTF8 (literal8) carries a message with UTF-8 headers.
-                    messages.Add((flags, keywords, date, args[i + 1].Items[0]));
+                    messages.Add((flags, keywords, date, args[i + 1].Items[0], false));
+                    i += 2;
+                    continue;
+                }
+
+                if (i + 1 < args.Count && args[i].Kind == ImapTokenKind.Atom && args[i].Text.Equals("CATENATE", StringComparison.OrdinalIgnoreCase))
+                {
+                    // RFC 4469 §5: append-data =/ "CATENATE" SP "(" cat-part *(SP cat-part) ")"
+                    if (CatenateAssembler.Validate(args[i + 1]) is { } invalid)
+                    {
+                        return await session.BadAsync(tag, invalid).ConfigureAwait(false);
+                    }
+
+                    messages.Add((flags, keywords, date, args[i + 1], true));
                     i += 2;
                     continue;
                 }
@@ -77,22 +97,42 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
                     return await session.BadAsync(tag, "Syntax: APPEND mailbox [(flags)] [date-time] literal").ConfigureAwait(false);
                 }
 
-                messages.Add((flags, keywords, date, args[i++]));
+                messages.Add((flags, keywords, date, args[i++], false));
+            }
+
+            if (messages.Exists(m => m.Catenate) && await session.Account!.GetStatusAsync(name, session.Aborted).ConfigureAwait(false) is null)
+            {
+                // A missing mailbox is reported as such even when a URL is bad too (as Dovecot does).
+                return session.No(tag, "[TRYCREATE] No such mailbox");
             }
 
             var uids = new List<uint>();
             uint validity = 0;
-            foreach (var (flags, keywords, date, content) in messages)
+            foreach (var (flags, keywords, date, content, catenate) in messages)
             {
+                MessageSpool? built = null;
+                if (catenate)
+                {
+                    (built, var refusal) = await CatenateAssembler.AssembleAsync(session, content).ConfigureAwait(false);
+                    if (built is null)
+                    {
+                        await UndoAsync(session, name, uids).ConfigureAwait(false);
+                        return session.No(tag, refusal!);
+                    }
+                }
+
+                using var owned = built;
+                Func<Stream> open = built is null ? content.OpenContent : () => built.OpenRead();
+
                 // RFC 3516 §4.3: parts holding NUL (literal8) are stored base64-encoded, so BODY[] never carries NUL.
-                using var converted = await BinaryPartConverter.ConvertAsync(content.OpenContent, session.Options.AppendLimit * 2, session.Aborted).ConfigureAwait(false);
+                using var converted = await BinaryPartConverter.ConvertAsync(open, session.Options.AppendLimit * 2, session.Aborted).ConfigureAwait(false);
                 if (converted is { Overflowed: true })
                 {
                     await UndoAsync(session, name, uids).ConfigureAwait(false);
                     return session.No(tag, "[TOOBIG] Message too large once its binary parts are encoded");
                 }
 
-                await using var stream = converted?.OpenRead() ?? content.OpenContent();
+                await using var stream = converted?.OpenRead() ?? open();
                 var result = await session.Account!.AppendAsync(name, stream, flags, keywords, date, session.Aborted).ConfigureAwait(false);
                 if (!result.Succeeded)
                 {
