@@ -36,7 +36,7 @@ internal sealed class ExpungeCommand() : ImapCommand("EXPUNGE", CommandStates.Se
         }
 
         // RFC 7162 §3.2.7, §3.2.9: with QRESYNC, an expunge that removed something reports the new HIGHESTMODSEQ.
-        session.SendUpdates(allowExpunge: true);
+        await session.SendUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
         var code = (session.Enabled & ImapExtensions.QResync) != 0 && result.Expunged.Count > 0 && selected.SupportsModSeq
             ? $"[HIGHESTMODSEQ {selected.HighestModSeq}] "
             : string.Empty;

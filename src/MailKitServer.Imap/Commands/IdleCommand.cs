@@ -28,7 +28,7 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
                 break;
             }
 
-            session.SendUpdates(allowExpunge: true);
+            await session.SendUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
             await connection.Output.FlushAsync().ConfigureAwait(false);
         }
 

@@ -38,6 +38,7 @@ internal static class ImapCommandTable
         new SearchCommand(),
         new SortCommand(),
         new ThreadCommand(),
+        new CancelUpdateCommand(),
         new CopyCommand(move: false),
         new CopyCommand(move: true),
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);

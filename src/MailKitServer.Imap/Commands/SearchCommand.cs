@@ -31,6 +31,10 @@ internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Sele
 
             options = parsed;
             tokens = tokens.Skip(2).ToList();
+            if (ExtendedSearchReply.ReusesContextTag(session, tag, options))
+            {
+                return await session.BadAsync(tag, "The tag names an active update context").ConfigureAwait(false);
+            }
         }
 
         if (tokens.Count >= 2 && tokens[0].Kind == ImapTokenKind.Atom && tokens[0].Text.Equals("CHARSET", StringComparison.OrdinalIgnoreCase))
@@ -84,6 +88,7 @@ internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Sele
             return session.Ok(tag, "SEARCH completed");
         }
 
-        return ExtendedSearchReply.Send(session, tag, uid, options, numbers, uids, sorted: false, "SEARCH completed", modSeqs);
+        var context = options.Has(SearchReturnOption.Update) ? UpdateContext.ForSearch(tag, uid, key, uids) : null;
+        return ExtendedSearchReply.Send(session, tag, uid, options, numbers, uids, sorted: false, "SEARCH completed", context, modSeqs);
     }
 }

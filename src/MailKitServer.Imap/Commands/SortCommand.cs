@@ -32,6 +32,10 @@ internal sealed class SortCommand() : ImapCommand("SORT", CommandStates.Selected
 
             options = parsed;
             i = 2;
+            if (ExtendedSearchReply.ReusesContextTag(session, tag, options))
+            {
+                return await session.BadAsync(tag, "The tag names an active update context").ConfigureAwait(false);
+            }
         }
 
         if (i >= args.Count)
@@ -60,6 +64,7 @@ internal sealed class SortCommand() : ImapCommand("SORT", CommandStates.Selected
             return session.Ok(tag, "SORT completed");
         }
 
-        return ExtendedSearchReply.Send(session, tag, request.Uid, options, numbers, Array.ConvertAll(messages, m => m.Uid), sorted: true, "SORT completed");
+        var context = options.Has(SearchReturnOption.Update) ? UpdateContext.ForSort(tag, request.Uid, key, criteria, messages) : null;
+        return ExtendedSearchReply.Send(session, tag, request.Uid, options, numbers, Array.ConvertAll(messages, m => m.Uid), sorted: true, "SORT completed", context);
     }
 }

@@ -18,9 +18,10 @@ internal static class ExtendedSearchReply
     /// <param name="uids">The same results as UIDs, in the same order.</param>
     /// <param name="sorted">Whether the order is a sort order.</param>
     /// <param name="completion">The text of the tagged OK.</param>
+    /// <param name="context">The context to keep current when UPDATE was asked for.</param>
     /// <param name="modSeqs">The results' MODSEQs in the same order, when the search had a MODSEQ key (RFC 7162 §3.1.10).</param>
     /// <returns>Whether the session goes on.</returns>
-    public static bool Send(ImapSession session, string tag, bool uid, SearchReturnOptions options, IReadOnlyList<uint> numbers, IReadOnlyList<uint> uids, bool sorted, string completion, IReadOnlyList<ulong>? modSeqs = null)
+    public static bool Send(ImapSession session, string tag, bool uid, SearchReturnOptions options, IReadOnlyList<uint> numbers, IReadOnlyList<uint> uids, bool sorted, string completion, UpdateContext? context, IReadOnlyList<ulong>? modSeqs = null)
     {
         var selected = session.Selected!;
         if (options.Has(SearchReturnOption.Save))
@@ -35,12 +36,29 @@ internal static class ExtendedSearchReply
 
         if (options.Has(SearchReturnOption.Update))
         {
-            // RFC 5267 §4.3.1: the server may refuse to keep a context; the other options are still honoured.
-            session.Connection.Write($"* NO [NOUPDATE {Responses.ImapFormat.String(tag)}] Updates are not available\r\n");
+            if (context is null || selected.Contexts.IsFull)
+            {
+                // RFC 5267 §4.3.1: the server may refuse to keep a context; the other options are still honoured.
+                session.Connection.Write($"* NO [NOUPDATE {Responses.ImapFormat.String(tag)}] Too many update contexts\r\n");
+            }
+            else
+            {
+                selected.Contexts.Add(context);
+            }
         }
 
         return session.Ok(tag, completion);
     }
+
+    /// <summary>
+    /// Whether the command asks for UPDATE with the tag of a context still active, which RFC 5267 §4.3 answers with BAD.
+    /// </summary>
+    /// <param name="session">The session, in the selected state.</param>
+    /// <param name="tag">The command's tag.</param>
+    /// <param name="options">The return options, if any.</param>
+    /// <returns><see langword="true"/> when the tag is in use.</returns>
+    public static bool ReusesContextTag(ImapSession session, string tag, SearchReturnOptions? options) =>
+        options is not null && options.Has(SearchReturnOption.Update) && session.Selected!.Contexts.Contains(tag);
 
     /// <summary>
     /// What SAVE keeps (RFC 5182 §2.4, RFC 9394 §3.2 table 1): every result when ALL or COUNT is asked or nothing narrows

@@ -2,7 +2,7 @@ using MailKitServer.Imap.Session;
 
 namespace MailKitServer.Imap.Search;
 
-/// <summary>Runs a parsed search over the selected mailbox (SEARCH, and the searching part of SORT and THREAD).</summary>
+/// <summary>Runs a parsed search over the selected mailbox (SEARCH, the searching part of SORT and THREAD, and update contexts).</summary>
 internal static class SearchExecutor
 {
     /// <summary>The messages the key matches.</summary>
@@ -13,25 +13,35 @@ internal static class SearchExecutor
     {
         var selected = session.Selected!;
         var found = new List<int>();
-        var largestUid = selected.LargestUid;
         for (var i = 0; i < selected.Count; i++)
         {
-            var info = selected[i].Info;
-
-            // Header keys read the cached structure; BODY and TEXT only the text parts, never the whole message.
-            var root = key.NeedsHeaders || key.NeedsBodyText ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false) : null;
-            IReadOnlyList<string> texts = [];
-            if (key.NeedsBodyText && root is not null)
-            {
-                texts = await SearchTexts.LoadAsync(selected, info.Uid, root, session.Aborted).ConfigureAwait(false) ?? [];
-            }
-
-            if (key.Matches(new SearchCandidate(info, i + 1, selected.Count, largestUid, root, texts, selected.SavedUids, selected.IsRecent(info.Uid))))
+            if (await MatchesAsync(session, key, i).ConfigureAwait(false))
             {
                 found.Add(i);
             }
         }
 
         return found;
+    }
+
+    /// <summary>Whether the key matches one message of the selected mailbox.</summary>
+    /// <param name="session">The session, in the selected state.</param>
+    /// <param name="key">The search key.</param>
+    /// <param name="index">The message's 0-based position in the session's view.</param>
+    /// <returns><see langword="true"/> when it matches.</returns>
+    public static async ValueTask<bool> MatchesAsync(ImapSession session, SearchKey key, int index)
+    {
+        var selected = session.Selected!;
+        var info = selected[index].Info;
+
+        // Header keys read the cached structure; BODY and TEXT only the text parts, never the whole message.
+        var root = key.NeedsHeaders || key.NeedsBodyText ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false) : null;
+        IReadOnlyList<string> texts = [];
+        if (key.NeedsBodyText && root is not null)
+        {
+            texts = await SearchTexts.LoadAsync(selected, info.Uid, root, session.Aborted).ConfigureAwait(false) ?? [];
+        }
+
+        return key.Matches(new SearchCandidate(info, index + 1, selected.Count, selected.LargestUid, root, texts, selected.SavedUids, selected.IsRecent(info.Uid)));
     }
 }

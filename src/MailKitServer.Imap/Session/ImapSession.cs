@@ -2,6 +2,7 @@ using MailKitServer.Imap.Commands;
 using MailKitServer.Imap.Fetch;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
+using MailKitServer.Imap.Search;
 using MailKitServer.Runtime;
 using MailKitServer.Storage;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ internal sealed class ImapSession
     private readonly ImapCommandReader _reader;
     private int _badCommands;
     private bool _expungeAllowed = true;
+    private string? _completion;
 
     public ImapSession(MailConnection connection, MailServerContext context, ImapOptions options)
     {
@@ -167,9 +169,23 @@ internal sealed class ImapSession
         // changes are read into the view first, so the command sees current flags.
         _expungeAllowed = uid || !command.HoldsExpunges;
         Selected?.Sync();
+        var goOn = await ExecuteAsync(command, line.Tag, name, args, uid).ConfigureAwait(false);
+        if (_completion is { } completion)
+        {
+            // Ok or No left the tagged line for after the update contexts' reports, which may read messages.
+            _completion = null;
+            await SendUpdatesAsync(_expungeAllowed).ConfigureAwait(false);
+            Connection.Write(completion);
+        }
+
+        return goOn;
+    }
+
+    private async ValueTask<bool> ExecuteAsync(ImapCommand command, string tag, string name, IReadOnlyList<ImapToken> args, bool uid)
+    {
         try
         {
-            return await command.ExecuteAsync(this, new ImapRequest(line.Tag, name, args, uid)).ConfigureAwait(false);
+            return await command.ExecuteAsync(this, new ImapRequest(tag, name, args, uid)).ConfigureAwait(false);
         }
         catch (FetchResponseAbortedException ex) when (!Aborted.IsCancellationRequested)
         {
@@ -182,14 +198,14 @@ internal sealed class ImapSession
                 return false;
             }
 
-            return No(line.Tag, "[SERVERBUG] Internal error");
+            return No(tag, "[SERVERBUG] Internal error");
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException or ObjectDisposedException) && !Aborted.IsCancellationRequested)
         {
             // A fault, not the peer going away (I/O errors are left to the connection's handling). Nothing of a
             // response is open (only FETCH streams, and it closes its own), so the session goes on.
             Logger.LogError(ex, "IMAP {Command} failed", name);
-            return No(line.Tag, "[SERVERBUG] Internal error");
+            return No(tag, "[SERVERBUG] Internal error");
         }
     }
 
@@ -204,23 +220,13 @@ internal sealed class ImapSession
     /// <param name="tag">The tag.</param>
     /// <param name="text">The text, with its response code if any.</param>
     /// <returns>True: the session goes on.</returns>
-    internal bool Ok(string tag, string text)
-    {
-        SendUpdates(_expungeAllowed);
-        Connection.Write($"{tag} OK {text}\r\n");
-        return true;
-    }
+    internal bool Ok(string tag, string text) => Complete($"{tag} OK {text}\r\n");
 
     /// <summary>Sends the pending mailbox updates, then "tag NO text".</summary>
     /// <param name="tag">The tag.</param>
     /// <param name="text">The text, with its response code if any.</param>
     /// <returns>True: the session goes on.</returns>
-    internal bool No(string tag, string text)
-    {
-        SendUpdates(_expungeAllowed);
-        Connection.Write($"{tag} NO {text}\r\n");
-        return true;
-    }
+    internal bool No(string tag, string text) => Complete($"{tag} NO {text}\r\n");
 
     /// <summary>Sends BAD; too many close the connection (before authentication: cross-protocol attacks).</summary>
     /// <param name="tag">The tag, or "*".</param>
@@ -271,6 +277,44 @@ internal sealed class ImapSession
     /// <summary>Sends the untagged updates the store's change feed has for the selected mailbox.</summary>
     /// <param name="allowExpunge">Whether EXPUNGE responses may be sent now.</param>
     internal void SendUpdates(bool allowExpunge) => Selected?.Flush(allowExpunge, Enabled, Connection.Write);
+
+    /// <summary>
+    /// Sends the untagged updates with the update contexts' ADDTO and REMOVEFROM (RFC 5267 §4.3): removals and flag
+    /// changes before EXPUNGE and EXISTS, additions of new messages after their EXISTS.
+    /// </summary>
+    /// <param name="allowExpunge">Whether EXPUNGE responses may be sent now.</param>
+    /// <returns>A task.</returns>
+    internal async ValueTask SendUpdatesAsync(bool allowExpunge)
+    {
+        if (Selected is not { Contexts.Count: > 0 } selected)
+        {
+            SendUpdates(allowExpunge);
+            return;
+        }
+
+        selected.Sync();
+        var knownUpTo = selected.LargestUid;
+        await ContextUpdater.ReportChangesAsync(this).ConfigureAwait(false);
+        selected.Flush(allowExpunge, Enabled, Connection.Write, sync: false);
+        await ContextUpdater.ReportNewAsync(this, knownUpTo).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends the updates, then the tagged line; with update contexts active the line waits for
+    /// <see cref="DispatchAsync"/>, which sends their reports first (they may need to read messages).
+    /// </summary>
+    private bool Complete(string line)
+    {
+        if (Selected is { Contexts.Count: > 0 })
+        {
+            _completion = line;
+            return true;
+        }
+
+        SendUpdates(_expungeAllowed);
+        Connection.Write(line);
+        return true;
+    }
 
     /// <summary>Flushes, ignoring a connection that went away.</summary>
     /// <returns>A task.</returns>

@@ -1,6 +1,7 @@
 using System.Text;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
+using MailKitServer.Imap.Search;
 using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 
@@ -26,6 +27,7 @@ internal sealed class SelectedMailbox
     private readonly HashSet<ViewEntry> _dirty = [];
     private readonly HashSet<string> _keywords;
     private readonly HashSet<uint> _recent = [];
+    private readonly HashSet<uint> _touched = [];
     private readonly RecentTracker _recentTracker;
     private readonly StructureCache _structures;
     private int _expunged;
@@ -85,6 +87,21 @@ internal sealed class SelectedMailbox
 
     /// <summary>The UIDs SEARCH RETURN (SAVE) kept for "$" (RFC 5182); empty until a search saves one.</summary>
     public UidSet SavedUids { get; set; } = UidSet.Empty;
+
+    /// <summary>The RETURN (UPDATE) contexts kept current while this mailbox is selected (RFC 5267 §4.3).</summary>
+    public UpdateContexts Contexts { get; } = new();
+
+    /// <summary>
+    /// The UIDs of known messages whose flags changed or that were expunged since the last call, in ascending order,
+    /// while update contexts are active (they need re-evaluating).
+    /// </summary>
+    /// <returns>The UIDs.</returns>
+    public List<uint> TakeTouched()
+    {
+        var uids = _touched.Order().ToList();
+        _touched.Clear();
+        return uids;
+    }
 
     /// <summary>How many messages are \Recent in this session.</summary>
     public int RecentCount => _recent.Count;
@@ -191,9 +208,14 @@ internal sealed class SelectedMailbox
     /// <param name="allowExpunge">Whether EXPUNGE responses may be sent now (RFC 3501 §7.4.1).</param>
     /// <param name="enabled">The session's extensions: RECENT for IMAP4rev1, MODSEQ with CONDSTORE, VANISHED with QRESYNC.</param>
     /// <param name="output">Receives the responses.</param>
-    public void Flush(bool allowExpunge, ImapExtensions enabled, Action<string> output)
+    /// <param name="sync">Whether the store's feed is read first (not when the caller just did and reported on it).</param>
+    public void Flush(bool allowExpunge, ImapExtensions enabled, Action<string> output, bool sync = true)
     {
-        Sync();
+        if (sync)
+        {
+            Sync();
+        }
+
         if (allowExpunge && _expunged > 0)
         {
             SendExpunges(enabled, output);
@@ -427,6 +449,7 @@ internal sealed class SelectedMailbox
         if (info.ModSeq >= entry.Info.ModSeq)
         {
             entry.Info = info;
+            Touch(info.Uid);
         }
 
         return entry;
@@ -480,6 +503,7 @@ internal sealed class SelectedMailbox
                     if (!entry.Expunged && m.ModSeq >= entry.Info.ModSeq)
                     {
                         entry.Info = m;
+                        Touch(m.Uid);
                         if (change.Origin != View.ViewId)
                         {
                             _dirty.Add(entry);
@@ -500,6 +524,7 @@ internal sealed class SelectedMailbox
                     {
                         _entries[e].Expunged = true;
                         _expunged++;
+                        Touch(change.Uid);
                         _dirty.Remove(_entries[e]);
                     }
                 }
@@ -513,6 +538,14 @@ internal sealed class SelectedMailbox
             case MailboxChangeKind.MailboxGone:
                 Gone = true;
                 break;
+        }
+    }
+
+    private void Touch(uint uid)
+    {
+        if (Contexts.Count > 0)
+        {
+            _touched.Add(uid);
         }
     }
 
