@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Notify;
 using MailKitServer.Imap.Session;
 using MailKitServer.Runtime;
 
@@ -14,8 +15,12 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
         var done = connection.ReadLineAsync(session.Options.MaxLineLength).AsTask();
         while (true)
         {
-            var changes = session.Selected is { Gone: false } s ? s.View.Changes.WaitToReadAsync().AsTask() : Task.Delay(Timeout.Infinite, session.Aborted);
-            var first = await Task.WhenAny(done, changes).ConfigureAwait(false);
+            // RFC 5465 §4: after NOTIFY, IDLE sends exactly the events NOTIFY asked for, from every watched mailbox.
+            var notify = session.Notify;
+            var watchSelected = notify is null || notify.SelectedEvents != NotifyEvents.None;
+            var changes = watchSelected && session.Selected is { Gone: false } s ? s.View.Changes.WaitToReadAsync().AsTask() : Task.Delay(Timeout.Infinite, session.Aborted);
+            var others = notify?.WaitAsync(session, includeSelected: false) ?? Task.Delay(Timeout.Infinite, session.Aborted);
+            var first = await Task.WhenAny(done, changes, others).ConfigureAwait(false);
             if (first == done)
             {
                 break;
@@ -28,7 +33,15 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
                 break;
             }
 
-            await session.SendUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
+            if (notify is not null)
+            {
+                await notify.PushAsync(session, idling: true).ConfigureAwait(false);
+            }
+            else
+            {
+                await session.SendUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
+            }
+
             await connection.Output.FlushAsync().ConfigureAwait(false);
         }
 

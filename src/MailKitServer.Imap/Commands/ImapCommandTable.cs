@@ -39,6 +39,7 @@ internal static class ImapCommandTable
         new SortCommand(),
         new ThreadCommand(),
         new CancelUpdateCommand(),
+        new NotifyCommand(),
         new CopyCommand(move: false),
         new CopyCommand(move: true),
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);

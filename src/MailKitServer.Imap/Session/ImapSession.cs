@@ -1,5 +1,6 @@
 using MailKitServer.Imap.Commands;
 using MailKitServer.Imap.Fetch;
+using MailKitServer.Imap.Notify;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Search;
@@ -57,6 +58,9 @@ internal sealed class ImapSession
     /// <summary>The selected mailbox, in the selected state.</summary>
     internal SelectedMailbox? Selected { get; set; }
 
+    /// <summary>What NOTIFY SET asked for (RFC 5465), or null before NOTIFY and after NOTIFY NONE.</summary>
+    internal NotifyState? Notify { get; set; }
+
     /// <summary>The extensions the client enabled (RFC 5161).</summary>
     internal ImapExtensions Enabled { get; set; }
 
@@ -82,7 +86,7 @@ internal sealed class ImapSession
                 ReadOutcome outcome;
                 try
                 {
-                    outcome = await _reader.ReadAsync().ConfigureAwait(false);
+                    outcome = await ReadCommandAsync().ConfigureAwait(false);
                 }
                 catch (MailConnectionTimeoutException)
                 {
@@ -131,6 +135,11 @@ internal sealed class ImapSession
         }
         finally
         {
+            if (Notify is not null)
+            {
+                await Notify.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (Selected is not null)
             {
                 await Selected.View.DisposeAsync().ConfigureAwait(false);
@@ -140,6 +149,31 @@ internal sealed class ImapSession
             {
                 await Account.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the next command. After NOTIFY the client listens all the time (RFC 5465 §3.1), so events are pushed
+    /// while the command is awaited: whatever the last command left, then each change as it comes.
+    /// </summary>
+    private async ValueTask<ReadOutcome> ReadCommandAsync()
+    {
+        if (Notify is not { } notify)
+        {
+            return await _reader.ReadAsync().ConfigureAwait(false);
+        }
+
+        var read = _reader.ReadAsync().AsTask();
+        while (true)
+        {
+            var wake = notify.WaitAsync(this, includeSelected: true);
+            if (await Task.WhenAny(read, wake).ConfigureAwait(false) == read || Aborted.IsCancellationRequested)
+            {
+                return await read.ConfigureAwait(false);
+            }
+
+            await notify.PushAsync(this, idling: false).ConfigureAwait(false);
+            await Connection.FlushAsync().ConfigureAwait(false);
         }
     }
 
@@ -172,9 +206,15 @@ internal sealed class ImapSession
         var goOn = await ExecuteAsync(command, line.Tag, name, args, uid).ConfigureAwait(false);
         if (_completion is { } completion)
         {
-            // Ok or No left the tagged line for after the update contexts' reports, which may read messages.
+            // Ok or No left the tagged line for after the update contexts' and NOTIFY's reports, which read the store.
             _completion = null;
             await SendUpdatesAsync(_expungeAllowed).ConfigureAwait(false);
+            if (Notify is { } notify)
+            {
+                // RFC 5465 §5: the client's own changes to the mailbox list are not reported back to it.
+                await notify.ReportMailboxesAsync(this, ownChange: name is "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE").ConfigureAwait(false);
+            }
+
             Connection.Write(completion);
         }
 
@@ -300,12 +340,12 @@ internal sealed class ImapSession
     }
 
     /// <summary>
-    /// Sends the updates, then the tagged line; with update contexts active the line waits for
-    /// <see cref="DispatchAsync"/>, which sends their reports first (they may need to read messages).
+    /// Sends the updates, then the tagged line; with update contexts or NOTIFY active the line waits for
+    /// <see cref="DispatchAsync"/>, which sends their reports first (they may need to read the store).
     /// </summary>
     private bool Complete(string line)
     {
-        if (Selected is { Contexts.Count: > 0 })
+        if (Selected is { Contexts.Count: > 0 } || Notify is not null)
         {
             _completion = line;
             return true;
