@@ -123,11 +123,4 @@ public class CatenateCommandTests
         Assert.Equal("a NO [TOOBIG] Catenated message too large", await TaggedAsync(client, "a APPEND Drafts2 CATENATE (" + string.Concat(Enumerable.Repeat(url, 20)).TrimStart() + ")"));
         Assert.Equal("* STATUS \"Drafts2\" (MESSAGES 0)", Assert.Single(await UntaggedAsync(client, "z STATUS Drafts2 (MESSAGES)")));
     }
-
-    private static async Task<List<string>> UntaggedAsync(LineClient client, string command)
-    {
-        var untagged = new List<string>();
-        Assert.Contains(" OK", await TaggedAsync(client, command, untagged), StringComparison.Ordinal);
-        return untagged;
-    }
 }

@@ -30,4 +30,13 @@ internal static class ImapTestClient
             untagged?.Add(line);
         }
     }
+
+    /// <summary>Sends a command that must succeed and returns its untagged lines.</summary>
+    public static async Task<List<string>> UntaggedAsync(LineClient client, string command)
+    {
+        var untagged = new List<string>();
+        var tagged = await TaggedAsync(client, command, untagged);
+        Assert.StartsWith(command.Split(' ')[0] + " OK", tagged, StringComparison.Ordinal);
+        return untagged;
+    }
 }
