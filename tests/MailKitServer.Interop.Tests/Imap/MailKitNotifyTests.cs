@@ -16,7 +16,7 @@ public class MailKitNotifyTests
     {
         await using var account = await server.Store.OpenAccountAsync("alice@example.test", default);
         var message = $"From: bob@example.test\r\nSubject: {subject}\r\n\r\nbody\r\n";
-        var result = await account.AppendAsync(mailbox, new MemoryStream(Encoding.UTF8.GetBytes(message)), Storage.MessageFlags.None, [], null, default);
+        var result = await account.AppendAsync(mailbox, new MemoryStream(Encoding.UTF8.GetBytes(message)), Storage.SystemFlags.None, [], null, default);
         Assert.True(result.Succeeded);
     }
 
