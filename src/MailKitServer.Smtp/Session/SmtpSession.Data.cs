@@ -325,7 +325,6 @@ internal sealed partial class SmtpSession
         }
     }
 
-    /// <summary>An RFC 5322 §3.3 date-time, such as <c>Sun, 22 Nov 2026 03:00:00 +0000</c>.</summary>
-    private static string FormatDate(DateTimeOffset date) =>
-        date.ToString("ddd, dd MMM yyyy HH:mm:ss ", CultureInfo.InvariantCulture) + (date.Offset < TimeSpan.Zero ? "-" : "+") + date.Offset.Duration().ToString("hhmm", CultureInfo.InvariantCulture);
+    /// <summary>An RFC 5322 §3.3 date-time, such as <c>Sun, 22 Nov 2026 03:00:00 +0000</c> (MimeKit's formatter).</summary>
+    private static string FormatDate(DateTimeOffset date) => MimeKit.Utils.DateUtils.FormatDate(date);
 }

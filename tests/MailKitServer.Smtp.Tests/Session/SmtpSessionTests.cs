@@ -44,11 +44,18 @@ public class SmtpSessionTests
         Assert.Equal("250 2.1.5 Ok", await client.CommandAsync("RCPT TO:<alice@example.test>"));
         Assert.StartsWith("354 ", await client.CommandAsync("DATA"), StringComparison.Ordinal);
         var body = "Subject: hi\r\n\r\n..dot\r\nline\r\n";
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var reply = await client.CommandAsync(body + ".");
+        var after = DateTimeOffset.UtcNow.AddSeconds(1);
         Assert.Matches("^250 2.0.0 Ok: queued as [0-9A-F]{12}$", reply);
         var stored = Encoding.UTF8.GetString(Assert.Single(await server.InboxAsync("alice@example.test")));
         Assert.StartsWith("Return-Path: <sender@remote.test>\r\nReceived: from client.test (127.0.0.1)\r\n\tby mx.example.test (MailKitServer) with ESMTP\r\n\tfor <alice@example.test>; ", stored, StringComparison.Ordinal);
         Assert.EndsWith("\r\nSubject: hi\r\n\r\n.dot\r\nline\r\n", stored, StringComparison.Ordinal);
+        // RFC 5322 §3.3 date-time after the "; " of the Received field (RFC 5321 §4.4), read back with MimeKit.
+        var date = stored.Split("; ", 2)[1].Split("\r\n", 2)[0];
+        Assert.Matches(@"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$", date);
+        Assert.True(MimeKit.Utils.DateUtils.TryParse(date, out var parsed), date);
+        Assert.InRange(parsed, before, after);
     }
 
     [Fact]
