@@ -20,6 +20,7 @@ packages=(
   dovecot-imapd         # the reference IMAP server (Maildir interop, MIME comparison)
   dnsmasq-base          # DNS with MX records for the outbound tests
   postfix               # a remote MTA and a relay into us
+  postgresql            # PostgreSQL 15 (initdb, pg_ctl, psql): the PostgreSQL store's tests start their own server
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -11,7 +11,7 @@ namespace MailKitServer.Testing.Tests;
 /// </summary>
 public class PackagingTests
 {
-    private static readonly string[] Projects = ["MailKitServer", "MailKitServer.Smtp", "MailKitServer.Pop3", "MailKitServer.Imap", "MailKitServer.Storage.Maildir", "MailKitServer.Testing"];
+    private static readonly string[] Projects = ["MailKitServer", "MailKitServer.Smtp", "MailKitServer.Pop3", "MailKitServer.Imap", "MailKitServer.Storage.Maildir", "MailKitServer.Storage.PostgreSql", "MailKitServer.Testing"];
 
     private static string RepositoryRoot()
     {

@@ -240,6 +240,12 @@ internal sealed class ImapSession
 
             return No(tag, "[SERVERBUG] Internal error");
         }
+        catch (StoreUnavailableException ex) when (!Aborted.IsCancellationRequested)
+        {
+            // The store's backend is away (a database restart): a temporary failure the client may retry (RFC 5530).
+            Logger.LogWarning(ex, "IMAP {Command}: store unavailable", name);
+            return No(line.Tag, "[UNAVAILABLE] " + ex.Message);
+        }
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException or ObjectDisposedException) && !Aborted.IsCancellationRequested)
         {
             // A fault, not the peer going away (I/O errors are left to the connection's handling). Nothing of a

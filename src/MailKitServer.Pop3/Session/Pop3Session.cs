@@ -69,7 +69,19 @@ internal sealed partial class Pop3Session
                         continue;
                 }
 
-                if (!await DispatchAsync(Encoding.UTF8.GetString(read.Line.Span)).ConfigureAwait(false))
+                bool goOn;
+                try
+                {
+                    goOn = await DispatchAsync(Encoding.UTF8.GetString(read.Line.Span)).ConfigureAwait(false);
+                }
+                catch (Storage.StoreUnavailableException ex)
+                {
+                    // RFC 3206 §4: a temporary system failure; the session stays usable.
+                    _connection.Write($"-ERR [SYS/TEMP] {ex.Message}\r\n");
+                    goOn = true;
+                }
+
+                if (!goOn)
                 {
                     await TryFlushAsync().ConfigureAwait(false);
                     return;
