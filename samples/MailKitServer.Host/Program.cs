@@ -14,6 +14,8 @@ using MailKitServer.Smtp.Outbound;
 using MailKitServer.Storage;
 using MailKitServer.Storage.InMemory;
 using MailKitServer.Storage.Maildir;
+using MailKitServer.Storage.PostgreSql;
+using MailKitServer.Users;
 using Microsoft.Extensions.Logging;
 
 HostOptions options;
@@ -66,6 +68,7 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(level));
 
 IMessageStore store;
+PostgresMailDatabase? database = null;
 var storeKind = options.Store.Split(':', 2);
 switch (storeKind[0].ToLowerInvariant())
 {
@@ -85,9 +88,21 @@ switch (storeKind[0].ToLowerInvariant())
 
         Console.WriteLine($"store maildir {((MaildirMessageStore)store).Root}");
         break;
-    case "postgres":
-        Console.Error.WriteLine("error: --store postgres: this store is not built yet; use --store maildir:PATH or --store memory.");
-        return 2;
+    case "postgres" when storeKind.Length == 2 && storeKind[1].Length > 0:
+        try
+        {
+            // Store, directory and outbound queue in one database that every node of the organisation shares.
+            database = await PostgresMailDatabase.OpenAsync(new PostgresStoreOptions { ConnectionString = storeKind[1] }, loggerFactory);
+        }
+        catch (MailServerOptionsException ex)
+        {
+            Console.Error.WriteLine($"error: --store postgres: {ex.Message}");
+            return 2;
+        }
+
+        store = database.MessageStore;
+        Console.WriteLine($"store postgres schema {PostgresMailDatabase.SchemaVersion} (found {database.SchemaVersionFound})");
+        break;
     default:
         Console.Error.WriteLine($"error: --store: '{options.Store}' is not maildir:PATH, memory or postgres:CONNSTRING.");
         return 2;
@@ -106,27 +121,60 @@ if (options.Dns is not null)
     dnsOptions.Servers.Add(dnsServer.Port == 0 ? new IPEndPoint(dnsServer.Address, 53) : dnsServer);
 }
 
-IQueueStore queueStore = store is MaildirMessageStore maildir ? new FileQueueStore(Path.Combine(maildir.Root, ".queue")) : new InMemoryQueueStore();
-Console.WriteLine(queueStore is FileQueueStore files ? $"queue {files.DirectoryPath}" : "queue memory");
+IQueueStore queueStore = database is not null ? database.QueueStore
+    : store is MaildirMessageStore maildir ? new FileQueueStore(Path.Combine(maildir.Root, ".queue")) : new InMemoryQueueStore();
+Console.WriteLine(queueStore switch
+{
+    FileQueueStore files => $"queue {files.DirectoryPath}",
+    InMemoryQueueStore => "queue memory",
+    _ => "queue postgres",
+});
 
-var directory = new InMemoryUserDirectory();
+IUserDirectory directory;
 try
 {
+    // --domain, --user and --alias seed the directory: in memory, or the shared one in PostgreSQL (where users that
+    // other nodes added stay).
+    var memory = database is null ? new InMemoryUserDirectory() : null;
+    directory = (IUserDirectory?)memory ?? database!.Directory;
     foreach (var domain in options.Domains)
     {
-        directory.AddDomain(domain);
+        if (memory is not null)
+        {
+            memory.AddDomain(domain);
+        }
+        else
+        {
+            await database!.Directory.AddDomainAsync(domain);
+        }
     }
 
     foreach (var (address, password) in options.Users)
     {
-        directory.AddUser(address, password);
+        if (memory is not null)
+        {
+            memory.AddUser(address, password);
+        }
+        else
+        {
+            await database!.Directory.AddUserAsync(address, password);
+        }
+
         // A password given with --user is the operator's secret: only the generated demo user's is shown.
         Console.WriteLine(options.IsDemoUser(address) ? $"user {address} password {password}" : $"user {address}");
     }
 
     foreach (var (address, targets) in options.Aliases)
     {
-        directory.AddAlias(address, targets);
+        if (memory is not null)
+        {
+            memory.AddAlias(address, targets);
+        }
+        else
+        {
+            await database!.Directory.AddAliasAsync(address, targets);
+        }
+
         Console.WriteLine($"alias {address} -> {string.Join(",", targets)}");
     }
 }
@@ -214,6 +262,11 @@ if (store is IAsyncDisposable disposableStore)
 {
     // The Maildir store writes what it still holds in memory (folder indexes).
     await disposableStore.DisposeAsync();
+}
+
+if (database is not null)
+{
+    await database.DisposeAsync();
 }
 
 Console.WriteLine("stopped");

@@ -1,5 +1,7 @@
 using MailKitServer.Runtime;
+using MailKitServer.Storage.PostgreSql.Directory;
 using MailKitServer.Storage.PostgreSql.Notifications;
+using MailKitServer.Storage.PostgreSql.Queue;
 using MailKitServer.Storage.PostgreSql.Schema;
 using MailKitServer.Storage.PostgreSql.Store;
 using Microsoft.Extensions.Logging;
@@ -23,10 +25,18 @@ public sealed class PostgresMailDatabase : IAsyncDisposable
         _ownsNotifier = ownsNotifier;
         SchemaVersionFound = schemaVersionFound;
         MessageStore = new PostgresMessageStore(dataSource, options, notifier);
+        Directory = new PostgresUserDirectory(dataSource, notifier, options.DirectoryOptions);
+        QueueStore = new PostgresQueueStore(dataSource, options);
     }
 
     /// <summary>The message store.</summary>
     public PostgresMessageStore MessageStore { get; }
+
+    /// <summary>The user directory (users, aliases, domains, quotas) every node shares.</summary>
+    public PostgresUserDirectory Directory { get; }
+
+    /// <summary>The outbound queue every node shares.</summary>
+    public PostgresQueueStore QueueStore { get; }
 
     /// <summary>The notifier carrying change hints between nodes.</summary>
     public IMailboxChangeNotifier Notifier { get; }
@@ -90,7 +100,9 @@ public sealed class PostgresMailDatabase : IAsyncDisposable
 
             var notifier = options.Notifier ?? new PostgresChangeNotifier(dataSource, loggerFactory?.CreateLogger("MailKitServer.PostgreSql.Notifications"));
             await notifier.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new PostgresMailDatabase(dataSource, options, notifier, options.Notifier is null, found);
+            var database = new PostgresMailDatabase(dataSource, options, notifier, options.Notifier is null, found);
+            await database.Directory.ReloadAsync(cancellationToken).ConfigureAwait(false);
+            return database;
         }
         catch
         {
@@ -103,6 +115,7 @@ public sealed class PostgresMailDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         MessageStore.Dispose();
+        Directory.Dispose();
         if (_ownsNotifier)
         {
             await Notifier.DisposeAsync().ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using MailKitServer.Storage.PostgreSql.Notifications;
+using MailKitServer.Users.InMemory;
 
 namespace MailKitServer.Storage.PostgreSql;
 
@@ -30,8 +31,14 @@ public sealed class PostgresStoreOptions
     /// <summary>The most messages one user may store unless the directory gives the user a quota, or <see langword="null"/> for no limit.</summary>
     public long? QuotaMessages { get; set; }
 
+    /// <summary>Password hashing, sub-addressing and alias depth for the user directory (each node answers from a copy in memory).</summary>
+    public InMemoryUserDirectoryOptions DirectoryOptions { get; } = new();
+
     /// <summary>How long a node holds an outbound queue entry it is delivering before another node may take it over.</summary>
     public TimeSpan QueueLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a node looks for queued messages that other nodes enqueued or left behind when they died.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>This node's name in queue leases (for diagnostics); by default the machine name and process id.</summary>
     public string NodeName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";

@@ -195,10 +195,23 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     private async Task RunAsync()
     {
         var token = _stop.Token;
+        var shared = _store as ISharedQueueStore;
+        var nextPoll = DateTimeOffset.MinValue;
         while (!token.IsCancellationRequested)
         {
             var now = _time.GetUtcNow();
             var next = DateTimeOffset.MaxValue;
+            if (shared is not null)
+            {
+                if (now >= nextPoll)
+                {
+                    await PollSharedAsync(shared, token).ConfigureAwait(false);
+                    nextPoll = now + shared.PollInterval;
+                }
+
+                next = nextPoll;
+            }
+
             foreach (var message in _entries.Values)
             {
                 if (_inFlight.ContainsKey(message.Id))
@@ -245,10 +258,24 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     private async Task AttemptAsync(QueuedMessage message, CancellationToken token)
     {
         var entered = false;
+        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(token);
         try
         {
             await _concurrency.WaitAsync(token).ConfigureAwait(false);
             entered = true;
+            if (_store is ISharedQueueStore shared)
+            {
+                // Another node may hold the entry, or have finished it: only a claim lets this node try.
+                if (await shared.TryClaimAsync(message.Id, token).ConfigureAwait(false) is not { } claimed)
+                {
+                    _entries.TryRemove(message.Id, out _);
+                    return;
+                }
+
+                _entries[message.Id] = message = claimed;
+                _ = RenewClaimAsync(shared, message.Id, renewal.Token);
+            }
+
             var now = _time.GetUtcNow();
             message.Attempts++;
             _context.Metrics.DeliveryAttempts.Add(1);
@@ -267,6 +294,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         }
         finally
         {
+            await renewal.CancelAsync().ConfigureAwait(false);
             if (entered)
             {
                 _concurrency.Release();
@@ -274,6 +302,47 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
 
             _inFlight.TryRemove(message.Id, out _);
             _wake.Release();
+        }
+    }
+
+    /// <summary>Keeps a shared store's claim on an entry alive while this node's attempt runs (every third of the lease).</summary>
+    private async Task RenewClaimAsync(ISharedQueueStore shared, string id, CancellationToken token)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(shared.Lease / 3, _time, token).ConfigureAwait(false);
+                if (!await shared.RenewAsync(id, token).ConfigureAwait(false))
+                {
+                    OutboundLog.AttemptCrashed(_logger, id, new InvalidOperationException("The claim on the queue entry was lost to another node."));
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The database is away: the claim runs out and the entry is retried, by this node or another.
+            OutboundLog.AttemptCrashed(_logger, id, ex);
+        }
+    }
+
+    /// <summary>Takes in due entries that other nodes enqueued or left behind (a shared store only).</summary>
+    private async Task PollSharedAsync(ISharedQueueStore shared, CancellationToken token)
+    {
+        try
+        {
+            foreach (var entry in await shared.LoadDueAsync(_time.GetUtcNow(), token).ConfigureAwait(false))
+            {
+                _entries.TryAdd(entry.Id, entry);
+            }
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+        {
+            OutboundLog.AttemptCrashed(_logger, "(poll)", ex);
         }
     }
 

@@ -85,7 +85,7 @@ public sealed class PostgresChangeNotifier : IMailboxChangeNotifier
         hint = default;
         var parts = payload.Split('\t', 4);
         if (parts.Length != 4
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var mailbox)
+            || !long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var mailbox)
             || !ulong.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var modSeq))
         {
             return false;

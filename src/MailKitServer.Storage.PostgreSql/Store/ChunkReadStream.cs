@@ -40,16 +40,27 @@ internal sealed class ChunkReadStream : Stream
     }
 
     /// <summary>Opens a range of a message's content, or returns <see langword="null"/> when the message is not there.</summary>
-    public static async Task<Stream?> OpenAsync(NpgsqlDataSource dataSource, long mailboxId, uint uid, long offset, long? length, CancellationToken cancellationToken)
+    public static Task<Stream?> OpenAsync(NpgsqlDataSource dataSource, long mailboxId, uint uid, long offset, long? length, CancellationToken cancellationToken) =>
+        OpenAsync(dataSource, "SELECT c.id, c.size, c.chunk_size FROM mks_messages m JOIN mks_contents c ON c.id = m.content_id WHERE m.mailbox_id = $1 AND m.uid = $2", [mailboxId, (long)uid], offset, length, cancellationToken);
+
+    /// <summary>Opens a queue entry's content, or returns <see langword="null"/> when the entry is gone.</summary>
+    public static Task<Stream?> OpenQueuedAsync(NpgsqlDataSource dataSource, string id, CancellationToken cancellationToken) =>
+        OpenAsync(dataSource, "SELECT c.id, c.size, c.chunk_size FROM mks_queue q JOIN mks_contents c ON c.id = q.content_id WHERE q.id = $1", [id], 0, null, cancellationToken);
+
+    /// <summary>Opens a range of the content that <paramref name="headSql"/> finds (its id, size and chunk size).</summary>
+    private static async Task<Stream?> OpenAsync(NpgsqlDataSource dataSource, string headSql, object[] keys, long offset, long? length, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         NpgsqlCommand? command = null;
         try
         {
             // The size first (a cheap row), then the chunks that hold [offset, offset + length).
-            command = new NpgsqlCommand("SELECT c.id, c.size, c.chunk_size FROM mks_messages m JOIN mks_contents c ON c.id = m.content_id WHERE m.mailbox_id = $1 AND m.uid = $2", connection);
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = mailboxId });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = uid });
+            command = new NpgsqlCommand(headSql, connection);
+            foreach (var key in keys)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = key });
+            }
+
             long contentId, size;
             int chunkSize;
             await using (var head = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))

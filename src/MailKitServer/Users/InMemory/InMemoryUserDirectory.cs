@@ -57,6 +57,24 @@ public sealed class InMemoryUserDirectory : IUserDirectory
         return userId;
     }
 
+    /// <summary>
+    /// Adds or replaces a user whose keys were derived before (by <see cref="ScramCredentials.Derive"/>), as a
+    /// directory kept elsewhere (a database) hands them over; its domain becomes local.
+    /// </summary>
+    /// <param name="address">The address; the user id is the address in lower case.</param>
+    /// <param name="scram">The SCRAM-SHA-256 keys, which also check plain passwords.</param>
+    /// <param name="cramMd5">The CRAM-MD5 key state, or <see langword="null"/>.</param>
+    /// <returns>The user id.</returns>
+    public string AddUser(string address, ScramCredentials scram, CramMd5Credentials? cramMd5)
+    {
+        ArgumentNullException.ThrowIfNull(scram);
+        var parsed = Parse(address);
+        var userId = parsed.Address.ToLowerInvariant();
+        AddDomain(parsed.Domain);
+        _users[userId] = new InMemoryUser(userId, scram, cramMd5, Interlocked.Increment(ref _order));
+        return userId;
+    }
+
     /// <summary>Removes a user.</summary>
     /// <param name="address">The user's address.</param>
     /// <returns><see langword="true"/> when the user existed.</returns>

@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+using MailKitServer.Delivery.Queue;
+
+namespace MailKitServer.Storage.PostgreSql.Queue;
+
+/// <summary>The JSON shape of queue entries in <c>mks_queue.entry</c> (source-generated, no reflection).</summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+[JsonSerializable(typeof(QueuedMessage))]
+internal sealed partial class PostgresQueueJsonContext : JsonSerializerContext;
