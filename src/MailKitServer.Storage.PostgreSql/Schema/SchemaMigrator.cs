@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using Npgsql;
 
 namespace MailKitServer.Storage.PostgreSql.Schema;
@@ -24,8 +25,8 @@ internal static class SchemaMigrator
             var found = await ReadVersionAsync(connection, cancellationToken).ConfigureAwait(false);
             if (found > SchemaMigrations.Latest)
             {
-                throw new InvalidOperationException(
-                    $"The database's schema is version {found}, newer than this code's {SchemaMigrations.Latest}: a newer MailKitServer migrated it. Upgrade this node.");
+                throw new MailServerOptionsException(
+                    $"PostgresStoreOptions.ConnectionString: the database's schema is version {found}, newer than this code's {SchemaMigrations.Latest}: a newer MailKitServer migrated it. Upgrade this node.");
             }
 
             for (var version = found + 1; version <= goal; version++)

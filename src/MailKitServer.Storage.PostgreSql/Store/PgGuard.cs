@@ -26,6 +26,9 @@ internal static class PgGuard
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
+            // Idle pooled connections are as dead as the one that failed: drop them, so the first command after the
+            // database comes back gets a fresh connection instead of a stale one.
+            NpgsqlConnection.ClearAllPools();
             throw new StoreUnavailableException("The mail database is unavailable; try again later.", ex);
         }
     }
