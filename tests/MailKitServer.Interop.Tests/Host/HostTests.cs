@@ -55,7 +55,7 @@ public class HostTests
     }
 
     [Theory]
-    [InlineData("postgres:Host=x", "this store is not built yet")]
+    [InlineData("postgres:Host=x", "error: --store postgres: PostgresStoreOptions.ConnectionString: cannot reach the database at x:5432")]
     [InlineData("nonsense", "is not maildir:PATH, memory or postgres:CONNSTRING")]
     public async Task Unavailable_store_fails_with_a_clear_message(string store, string message)
     {
