@@ -8,39 +8,8 @@ cd "$(dirname "$0")/../.."
 clients=${1:-10}; seconds=${2:-20}
 work=$(mktemp -d); chmod 755 "$work"; host_pid=; dv_pid=
 trap 'kill $host_pid $dv_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-id vmail >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin vmail
 
-dv_port=$(free_port)
-mkdir -p "$work/dv/mail" "$work/dv/run" "$work/dv/state"; chown vmail:vmail "$work/dv/mail"
-echo 'load@example.test:{PLAIN}pw' > "$work/dv/passwd"
-cat > "$work/dv/dovecot.conf" <<CONF
-base_dir = $work/dv/run
-state_dir = $work/dv/state
-log_path = $work/dv/dovecot.log
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-protocols = imap
-mail_location = maildir:$work/dv/mail/%u/Maildir
-first_valid_uid = $(id -u vmail)
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u $work/dv/passwd
-}
-userdb {
-  driver = static
-  args = uid=vmail gid=vmail home=$work/dv/mail/%u
-}
-service imap-login {
-  inet_listener imap {
-    port = $dv_port
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-CONF
-dovecot -F -c "$work/dv/dovecot.conf" & dv_pid=$!
+start_private_dovecot "$work"
 
 dotnet build -c Release samples/MailKitServer.Host >/dev/null
 host_port=$(free_port)

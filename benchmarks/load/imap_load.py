@@ -1,5 +1,6 @@
 """Mixed IMAP load: N client processes loop SELECT / FETCH / STORE / SEARCH / APPEND / NOOP for T seconds.
-Prints the number of commands completed per second. Usage: imap_load.py PORT USER PASSWORD CLIENTS SECONDS [seed]"""
+Prints the number of commands completed per second. Usage: imap_load.py PORT[,PORT...] USER PASSWORD CLIENTS SECONDS [seed]
+(with several ports, the clients are split between them: several nodes of one system)"""
 import imaplib, multiprocessing, random, sys, time
 
 def seed(port, user, password, count):
@@ -29,11 +30,11 @@ def worker(port, user, password, seconds, result):
     result.put(done)
 
 if __name__ == "__main__":
-    port, user, password, clients, seconds = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+    ports, user, password, clients, seconds = [int(p) for p in sys.argv[1].split(",")], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
     if len(sys.argv) > 6:
-        seed(port, user, password, int(sys.argv[6]))
+        seed(ports[0], user, password, int(sys.argv[6]))
     q = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=worker, args=(port, user, password, seconds, q)) for _ in range(clients)]
+    procs = [multiprocessing.Process(target=worker, args=(ports[i % len(ports)], user, password, seconds, q)) for i in range(clients)]
     for p in procs: p.start()
     total = sum(q.get() for _ in procs)
     for p in procs: p.join()

@@ -8,55 +8,16 @@ cd "$(dirname "$0")/../.."
 . benchmarks/load/common.sh
 imaptest=${1:?path to the imaptest binary}; seconds=${2:-30}
 work=$(mktemp -d); chmod 755 "$work"; host_pid=; dv_pid=
-trap 'kill $host_pid 2>/dev/null || true; [ -f "$work/dv/run/master.pid" ] && kill "$(cat "$work/dv/run/master.pid")" 2>/dev/null || true; rm -rf "$work"' EXIT
-id vmail >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin vmail
+trap 'kill $host_pid $dv_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 benchmarks/load/make_mbox.py "$work/stress.mbox" 500 1
 
-dv_port=$(free_port)
-mkdir -p "$work/dv/mail" "$work/dv/run" "$work/dv/state"; chown vmail:vmail "$work/dv/mail"
-echo 'load@example.test:{PLAIN}pw' > "$work/dv/passwd"
-cat > "$work/dv/dovecot.conf" <<CONF
-base_dir = $work/dv/run
-state_dir = $work/dv/state
-log_path = $work/dv/dovecot.log
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-protocols = imap
-mail_location = maildir:$work/dv/mail/%u/Maildir
-first_valid_uid = $(id -u vmail)
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u $work/dv/passwd
-}
-userdb {
-  driver = static
-  args = uid=vmail gid=vmail home=$work/dv/mail/%u
-}
-service imap-login {
-  inet_listener imap {
-    port = $dv_port
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-CONF
-dovecot -c "$work/dv/dovecot.conf"
+start_private_dovecot "$work"
 dotnet build -c Release samples/MailKitServer.Host >/dev/null
 
 # run PORT CLIENTS -> "commands/s errors"
 run() {
-  local out="$work/imaptest.out"
-  "$imaptest" host=127.0.0.1 port="$1" user=load@example.test pass=pw mbox="$work/stress.mbox" clients="$2" secs="$seconds" > "$out" 2>&1 || true
-  python3 - "$out" "$seconds" <<'PY'
-import sys
-lines = open(sys.argv[1], errors="replace").read().splitlines()
-i = lines.index("Totals:")
-total = sum(int(x) for x in lines[i + 4].split())
-errors = sum(1 for l in lines if l.startswith("Error:"))
-print(f"{total / float(sys.argv[2]):.0f} {errors}")
-PY
+  imaptest_run "$imaptest" "$1" "$2" "$seconds" "$work/stress.mbox" "$work/imaptest.out"
+  imaptest_rate "$work/imaptest.out" "$seconds"
 }
 
 printf '%-34s %16s %16s %8s\n' "imaptest stress ($seconds s)" "dovecot cmd/s" "ours cmd/s" "ratio"

@@ -10,28 +10,7 @@ count=${1:-4000}
 work=$(mktemp -d); chmod 755 "$work"; host_pid=
 trap 'postfix -c "$work/etc" stop >/dev/null 2>&1 || true; kill $host_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# A private Postfix: its own config, queue and log; everything it accepts is discarded after queueing.
-pf_port=$(free_port)
-mkdir -p "$work/etc" "$work/queue" "$work/data" "$work/log"
-chown postfix "$work/data"
-sed -E "s/^smtp +inet .*/127.0.0.1:$pf_port inet n - n - - smtpd/" /etc/postfix/master.cf > "$work/etc/master.cf"
-cat > "$work/etc/main.cf" <<CONF
-compatibility_level = 3.6
-queue_directory = $work/queue
-data_directory = $work/data
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-myhostname = bench.test
-mydestination =
-default_transport = discard
-local_transport = discard
-relay_transport = discard
-smtpd_recipient_restrictions = permit_mynetworks, reject
-maillog_file = $work/log/maillog
-maillog_file_prefixes = $work/log
-CONF
-postfix -c "$work/etc" start >/dev/null 2>&1
+start_private_postfix "$work"
 
 dotnet build -c Release samples/MailKitServer.Host >/dev/null
 host_port=$(free_port)
