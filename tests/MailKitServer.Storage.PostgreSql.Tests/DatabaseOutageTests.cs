@@ -73,26 +73,11 @@ public sealed class DatabaseOutageTests
         Assert.DoesNotContain("not-the-password", ex.Message, StringComparison.Ordinal);
 
         // The host says which option is wrong and exits with 2, before listening on anything.
-        var host = await ExternalTool.RunAsync("dotnet", [HostDll, "--store", "postgres:" + wrong, "--smtp-port", "0", "--imap-port", "0"], timeout: TimeSpan.FromSeconds(60));
+        var host = await ExternalTool.RunAsync("dotnet", [HostBinary.Path, "--store", "postgres:" + wrong, "--smtp-port", "0", "--imap-port", "0"], timeout: TimeSpan.FromSeconds(60));
         Assert.Equal(2, host.ExitCode);
         Assert.Contains("error: --store postgres: ", host.Stderr, StringComparison.Ordinal);
         Assert.Contains("password authentication failed", host.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password", host.Stderr + host.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("listening", host.Stdout, StringComparison.Ordinal);
-    }
-
-    internal static string HostDll
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!File.Exists(Path.Combine(dir!.FullName, "MailKitServer.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(dir.FullName, "samples", "MailKitServer.Host", "bin", configuration, "net10.0", "MailKitServer.Host.dll");
-        }
     }
 }

@@ -340,6 +340,10 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
                 _entries.TryAdd(entry.Id, entry);
             }
         }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopping while a poll waits for the database: the scheduler loop ends next.
+        }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
             OutboundLog.AttemptCrashed(_logger, "(poll)", ex);

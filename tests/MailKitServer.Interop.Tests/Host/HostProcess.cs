@@ -27,20 +27,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    public static string HostDll
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MailKitServer.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(dir!.FullName, "samples", "MailKitServer.Host", "bin", configuration, "net10.0", "MailKitServer.Host.dll");
-        }
-    }
+    public static string HostDll => HostBinary.Path;
 
     public static async Task<HostProcess> StartAsync(params string[] arguments)
     {
