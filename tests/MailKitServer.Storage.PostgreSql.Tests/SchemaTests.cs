@@ -57,7 +57,7 @@ public sealed class SchemaTests(PostgresFixture fixture)
         await using var view = await account.OpenAsync("INBOX", false, default);
         Assert.Equal(777u, view!.Status.UidValidity);
         var m = Assert.Single(view.Messages);
-        Assert.Equal((1u, MessageFlags.Seen, "$Old"), (m.Uid, m.Flags, m.Keywords.Single()));
+        Assert.Equal((1u, SystemFlags.Seen, "$Old"), (m.Uid, m.Flags, m.Keywords.Single()));
         await using (var content = await view.OpenContentAsync(1, 0, null, default))
         {
             Assert.StartsWith("Subject: old", await new StreamReader(content!).ReadToEndAsync(), StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class SchemaTests(PostgresFixture fixture)
         // Version 2's parts work on the upgraded database: the directory and the next UID.
         await database.Directory.AddUserAsync("old@example.test", "pw");
         Assert.True((await database.Directory.AuthenticateAsync("old@example.test", "pw", default)).Succeeded);
-        Assert.Equal(2u, (await account.AppendAsync("INBOX", new MemoryStream("Subject: new\r\n\r\nx\r\n"u8.ToArray()), MessageFlags.None, [], null, default)).Uid);
+        Assert.Equal(2u, (await account.AppendAsync("INBOX", new MemoryStream("Subject: new\r\n\r\nx\r\n"u8.ToArray()), SystemFlags.None, [], null, default)).Uid);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Text;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MailKitServer.Delivery;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 using MailKitServer.Dns;
 using MailKitServer.TestSupport;
 using MimeKit;

@@ -81,11 +81,11 @@ public abstract class MessageStoreContract : IAsyncLifetime
         Assert.Equal(seenA.Uid, seenB.Uid);
         Assert.Equal(0, seenB.Origin);
 
-        var stored = await viewA.StoreFlagsAsync(UidSet.FromUids([seenA.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, ["$Label1"]), null, default);
+        var stored = await viewA.StoreFlagsAsync(UidSet.FromUids([seenA.Uid]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, ["$Label1"]), null, default);
         Assert.Single(stored.Changed);
-        Assert.Equal(MessageFlags.Seen, stored.Changed[0].Flags);
+        Assert.Equal(SystemFlags.Seen, stored.Changed[0].Flags);
         var flagged = await NextAsync(viewB!, MailboxChangeKind.FlagsChanged);
-        Assert.Equal(MessageFlags.Seen, flagged.Message!.Flags);
+        Assert.Equal(SystemFlags.Seen, flagged.Message!.Flags);
         Assert.Equal(["$Label1"], flagged.Message.Keywords);
         Assert.True(flagged.ModSeq > seenA.ModSeq);
         var own = await NextAsync(viewA, MailboxChangeKind.FlagsChanged);
@@ -96,8 +96,8 @@ public abstract class MessageStoreContract : IAsyncLifetime
     public async Task Uids_modseq_expunge_history_and_unchangedsince()
     {
         await using var account = await Store.OpenAccountAsync(User("bob"), default);
-        var first = await account.AppendAsync("INBOX", Message("1"), MessageFlags.None, [], null, default);
-        var second = await account.AppendAsync("INBOX", Message("2"), MessageFlags.Deleted, ["Work", "work", "$Forwarded"], null, default);
+        var first = await account.AppendAsync("INBOX", Message("1"), SystemFlags.None, [], null, default);
+        var second = await account.AppendAsync("INBOX", Message("2"), SystemFlags.Deleted, ["Work", "work", "$Forwarded"], null, default);
         Assert.Equal(first.Uid + 1, second.Uid);
         await using var view = await account.OpenAsync("INBOX", false, default);
         Assert.Equal(2, view!.Messages.Count);
@@ -106,7 +106,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         Assert.Equal(second.Uid + 1, view.Status.UidNext);
         Assert.Equal(first.UidValidity, view.Status.UidValidity);
 
-        var conditional = await view.StoreFlagsAsync(UidSet.FromUids([first.Uid, second.Uid]), new FlagChange(FlagChangeMode.Add, MessageFlags.Flagged, []), unchangedSince: 0, default);
+        var conditional = await view.StoreFlagsAsync(UidSet.FromUids([first.Uid, second.Uid]), new FlagChange(FlagChangeMode.Add, SystemFlags.Flagged, []), unchangedSince: 0, default);
         Assert.Equal([first.Uid, second.Uid], conditional.Modified);
 
         var expunged = await view.ExpungeAsync(null, default);
@@ -127,8 +127,8 @@ public abstract class MessageStoreContract : IAsyncLifetime
     public async Task Copy_and_move_report_uid_mappings_and_keep_flags()
     {
         await using var account = await Store.OpenAccountAsync(User("carol"), default);
-        var a = await account.AppendAsync("INBOX", Message("a"), MessageFlags.Seen, ["x"], null, default);
-        var b = await account.AppendAsync("INBOX", Message("b"), MessageFlags.None, [], null, default);
+        var a = await account.AppendAsync("INBOX", Message("a"), SystemFlags.Seen, ["x"], null, default);
+        var b = await account.AppendAsync("INBOX", Message("b"), SystemFlags.None, [], null, default);
         await using var view = await account.OpenAsync("INBOX", false, default);
         var copy = await view!.CopyAsync(UidSet.FromUids([a.Uid, b.Uid]), "Archive", move: false, default);
         Assert.True(copy.Succeeded);
@@ -143,7 +143,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         await using var trash = await account.OpenAsync("Trash", true, default);
         var only = Assert.Single(trash!.Messages);
         Assert.Equal(moved.TargetUids[0], only.Uid);
-        Assert.Equal(MessageFlags.Seen, only.Flags);
+        Assert.Equal(SystemFlags.Seen, only.Flags);
         Assert.Equal(["x"], only.Keywords);
         Assert.Equal($"Subject: a\r\n\r\nbody of a\r\n", await ReadAsync(trash, only.Uid));
         Assert.Equal(StoreStatus.NotFound, (await view.CopyAsync(UidSet.FromUids([b.Uid]), "Nope", false, default)).Status);
@@ -168,7 +168,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         Assert.Equal(StoreStatus.AlreadyExists, (await account.RenameAsync("Work/2026", "Sent", default)).Status);
         Assert.Equal(StoreStatus.NotFound, (await account.RenameAsync("Nothing", "Else", default)).Status);
 
-        await account.AppendAsync("INBOX", Message("x"), MessageFlags.None, [], null, default);
+        await account.AppendAsync("INBOX", Message("x"), SystemFlags.None, [], null, default);
         Assert.True((await account.RenameAsync("INBOX", "Old", default)).Succeeded);
         Assert.Equal(0, (await account.GetStatusAsync("INBOX", default))!.Messages);
         Assert.Equal(1, (await account.GetStatusAsync("Old", default))!.Messages);
@@ -176,7 +176,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         Assert.True((await account.DeleteAsync("Old", default)).Succeeded);
         Assert.Null(await account.GetStatusAsync("Old", default));
         Assert.Equal(StoreStatus.NotFound, (await account.DeleteAsync("Old", default)).Status);
-        Assert.Equal(StoreStatus.NotFound, (await account.AppendAsync("Old", Message("y"), MessageFlags.None, [], null, default)).Status);
+        Assert.Equal(StoreStatus.NotFound, (await account.AppendAsync("Old", Message("y"), SystemFlags.None, [], null, default)).Status);
     }
 
     [Theory]
@@ -206,7 +206,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         Assert.True((await account.CreateAsync(name, MailboxRole.None, default)).Succeeded);
         Assert.Contains(name, (await account.ListAsync(default)).Select(m => m.Name));
         var keyword = "$x'\"%_";
-        var appended = await account.AppendAsync(name, Message("q"), MessageFlags.None, [keyword], null, default);
+        var appended = await account.AppendAsync(name, Message("q"), SystemFlags.None, [keyword], null, default);
         Assert.True(appended.Succeeded);
         await using var view = await account.OpenAsync(name, true, default);
         Assert.Equal([keyword], Assert.Single(view!.Messages).Keywords);
@@ -269,15 +269,15 @@ public abstract class MessageStoreContract : IAsyncLifetime
     public async Task Status_counts_unseen_deleted_and_size()
     {
         await using var account = await Store.OpenAccountAsync(User("ivy"), default);
-        await account.AppendAsync("INBOX", Message("a"), MessageFlags.Seen, [], null, default);
-        await account.AppendAsync("INBOX", Message("b"), MessageFlags.Deleted, [], null, default);
-        await account.AppendAsync("INBOX", Message("c"), MessageFlags.None, [], new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero), default);
+        await account.AppendAsync("INBOX", Message("a"), SystemFlags.Seen, [], null, default);
+        await account.AppendAsync("INBOX", Message("b"), SystemFlags.Deleted, [], null, default);
+        await account.AppendAsync("INBOX", Message("c"), SystemFlags.None, [], new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero), default);
         var status = await account.GetStatusAsync("INBOX", default);
         Assert.Equal((3, 2, 1), (status!.Messages, status.Unseen, status.Deleted));
         Assert.Equal(3 * Message("a").Length, status.Size);
         await using var view = await account.OpenAsync("INBOX", true, default);
         Assert.Equal(new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero), view!.Messages[2].InternalDate);
-        Assert.Equal(StoreStatus.NotAllowed, (await view.StoreFlagsAsync(UidSet.FromUids([1]), new FlagChange(FlagChangeMode.Add, MessageFlags.Seen, []), null, default)).Status);
+        Assert.Equal(StoreStatus.NotAllowed, (await view.StoreFlagsAsync(UidSet.FromUids([1]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, []), null, default)).Status);
         Assert.Equal(StoreStatus.NotAllowed, (await view.ExpungeAsync(null, default)).Status);
     }
 
@@ -287,7 +287,7 @@ public abstract class MessageStoreContract : IAsyncLifetime
         var user = User("jack");
         await using var account = await Store.OpenAccountAsync(user, default);
         Assert.True((await account.CreateAsync("Box", MailboxRole.None, default)).Succeeded);
-        var m = await account.AppendAsync("Box", Message("m"), MessageFlags.Deleted, [], null, default);
+        var m = await account.AppendAsync("Box", Message("m"), SystemFlags.Deleted, [], null, default);
         await using var watcher = await account.OpenAsync("Box", true, default);
         await using (var other = await Store.OpenAccountAsync(user, default))
         await using (var writer = await other.OpenAsync("Box", false, default))

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 
 namespace MailKitServer.Storage.PostgreSql.Queue;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MailKitServer.Delivery.Queue;
+using MailKitServer.Smtp.Outbound.Queue;
 using MailKitServer.Storage.PostgreSql.Store;
 using Npgsql;
 using NpgsqlTypes;

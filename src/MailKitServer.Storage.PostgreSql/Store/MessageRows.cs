@@ -23,7 +23,7 @@ internal static class MessageRows
     /// <summary>Reads a message from the current row, starting at column <paramref name="at"/>.</summary>
     public static MessageInfo Read(NpgsqlDataReader reader, int at = 0) => new(
         (uint)reader.GetInt64(at),
-        (MessageFlags)reader.GetInt16(at + 1),
+        (SystemFlags)reader.GetInt16(at + 1),
         reader.GetFieldValue<string[]>(at + 2),
         new DateTimeOffset(reader.GetDateTime(at + 3), TimeSpan.Zero),
         reader.GetInt64(at + 4),

@@ -216,7 +216,7 @@ internal sealed class PostgresAccount(PostgresMessageStore store, string userId,
         return PgGuard.RunAsync<IMailboxView?>(async () => await PostgresMailboxView.OpenAsync(store, this, normalized, readOnly, cancellationToken).ConfigureAwait(false));
     }
 
-    public ValueTask<AppendResult> AppendAsync(string name, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
+    public ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(name, out var normalized))
         {
@@ -247,7 +247,7 @@ internal sealed class PostgresAccount(PostgresMessageStore store, string userId,
     public ValueTask DisposeAsync() => _maildrop?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>Appends to a mailbox (not INBOX in its place); returns the outcome, the mailbox id and the new MODSEQ (0 when nothing was stored). The caller publishes.</summary>
-    internal async Task<(AppendResult Result, long MailboxId, ulong ModSeq)> AppendCoreAsync(string mailbox, Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) => await PgGuard.RunAsync<(AppendResult, long, ulong)>(async () =>
+    internal async Task<(AppendResult Result, long MailboxId, ulong ModSeq)> AppendCoreAsync(string mailbox, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) => await PgGuard.RunAsync<(AppendResult, long, ulong)>(async () =>
     {
         long mailboxId;
         uint uid;

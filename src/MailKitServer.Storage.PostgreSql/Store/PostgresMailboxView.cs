@@ -233,7 +233,7 @@ internal sealed class PostgresMailboxView : IModSeqMailboxView
         return PgGuard.RunAsync(async () => await ChunkReadStream.OpenAsync(_store.DataSource, MailboxId, uid, offset, length, cancellationToken).ConfigureAwait(false));
     }
 
-    public async ValueTask<AppendResult> AppendAsync(Stream content, MessageFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
+    public async ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
         await OwnAsync(async () =>
         {
             var (result, _, modSeq) = await _account.AppendCoreAsync(Name, content, flags, keywords, internalDate, cancellationToken).ConfigureAwait(false);
@@ -274,7 +274,7 @@ internal sealed class PostgresMailboxView : IModSeqMailboxView
 
             var modified = new List<uint>();
             var after = new List<MessageInfo>();
-            var updates = new List<(MessageInfo Before, MessageFlags Flags, IReadOnlyList<string> Keywords)>();
+            var updates = new List<(MessageInfo Before, SystemFlags Flags, IReadOnlyList<string> Keywords)>();
             foreach (var m in current)
             {
                 // RFC 7162 §3.1.3: UNCHANGEDSINCE leaves messages changed after it alone and reports them.

@@ -205,7 +205,7 @@ public sealed class PostgresMessageStore : IMessageStore
                 {
                     foreach (var v in ordered)
                     {
-                        batch.BatchCommands.Add(StoreCommands.Deliver(v.AccountId, v.Mailbox, stored.Id, stored.Size, MessageFlags.None, [], request.InternalDate, Options));
+                        batch.BatchCommands.Add(StoreCommands.Deliver(v.AccountId, v.Mailbox, stored.Id, stored.Size, SystemFlags.None, [], request.InternalDate, Options));
                     }
 
                     await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

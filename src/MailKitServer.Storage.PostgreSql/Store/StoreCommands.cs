@@ -19,7 +19,7 @@ internal static class StoreCommands
     /// appear in ascending order) and returns <c>mailbox_id, uid, modseq</c>. With <paramref name="fallbackToInbox"/>
     /// a missing mailbox means INBOX (delivery); otherwise no row comes back for it.
     /// </summary>
-    public static NpgsqlBatchCommand Deliver(long accountId, string mailbox, long contentId, long size, MessageFlags flags, string[] keywords, DateTimeOffset internalDate, PostgresStoreOptions options, bool fallbackToInbox = true)
+    public static NpgsqlBatchCommand Deliver(long accountId, string mailbox, long contentId, long size, SystemFlags flags, string[] keywords, DateTimeOffset internalDate, PostgresStoreOptions options, bool fallbackToInbox = true)
     {
         var command = new NpgsqlBatchCommand(
             "WITH a AS (UPDATE mks_accounts SET used_bytes = used_bytes + $4, used_messages = used_messages + 1 WHERE id = $1 " +

@@ -1,4 +1,4 @@
-namespace MailKitServer.Delivery.Queue;
+namespace MailKitServer.Smtp.Outbound.Queue;
 
 /// <summary>
 /// A queue store that several server nodes share (a database). Before each delivery attempt a node claims the entry
