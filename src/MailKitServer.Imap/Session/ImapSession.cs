@@ -244,7 +244,7 @@ internal sealed class ImapSession
         {
             // The store's backend is away (a database restart): a temporary failure the client may retry (RFC 5530).
             Logger.LogWarning(ex, "IMAP {Command}: store unavailable", name);
-            return No(line.Tag, "[UNAVAILABLE] " + ex.Message);
+            return No(tag, "[UNAVAILABLE] " + ex.Message);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException or ObjectDisposedException) && !Aborted.IsCancellationRequested)
         {
