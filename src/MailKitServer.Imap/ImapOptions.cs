@@ -31,8 +31,17 @@ public sealed class ImapOptions
     /// </summary>
     public bool LiteralPlus { get; set; } = true;
 
-    /// <summary>How many parsed message structures (for ENVELOPE, BODYSTRUCTURE and sections) the server keeps for all sessions.</summary>
-    public int StructureCacheSize { get; set; } = 20_000;
+    /// <summary>
+    /// How much memory (octets, estimated) the parsed message structures (for ENVELOPE, BODYSTRUCTURE and sections)
+    /// that this listener keeps for all its sessions may hold; the least recently used go first. 0 keeps none.
+    /// </summary>
+    public long StructureCacheBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The most memory (octets, estimated) one message's structure may hold and still be cached; a larger one (a
+    /// message of thousands of parts or huge header blocks) is parsed again whenever it is needed.
+    /// </summary>
+    public long StructureCacheEntryBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
     /// How many messages' sort data (what SORT and THREAD read from a header: dates, addresses, base subject,
@@ -65,6 +74,11 @@ public sealed class ImapOptions
         if (IdleTimeout < TimeSpan.FromMinutes(30))
         {
             yield return $"{prefix}{nameof(IdleTimeout)} must be at least 30 minutes, as RFC 3501 §5.4 requires (was {IdleTimeout}).";
+        }
+
+        if (StructureCacheBytes < 0 || StructureCacheEntryBytes < 1024)
+        {
+            yield return $"{prefix}{nameof(StructureCacheBytes)} must not be negative and {nameof(StructureCacheEntryBytes)} must be at least 1024 (were {StructureCacheBytes} and {StructureCacheEntryBytes}).";
         }
 
         if (MaxBadCommandsBeforeAuthentication < 1 || MaxBadCommands < 1)

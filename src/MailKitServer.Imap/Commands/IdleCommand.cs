@@ -33,16 +33,19 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
                 break;
             }
 
-            if (notify is not null)
+            // The pending read of DONE may flush too (when a packet brings part of the line): the updates are written
+            // and flushed under the connection's output lock, so the two never interleave.
+            await connection.SendAsync(async () =>
             {
-                await notify.PushAsync(session, idling: true).ConfigureAwait(false);
-            }
-            else
-            {
-                await session.SendUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
-            }
-
-            await connection.Output.FlushAsync().ConfigureAwait(false);
+                if (notify is not null)
+                {
+                    await notify.PushAsync(session, idling: true).ConfigureAwait(false);
+                }
+                else
+                {
+                    await session.SendUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
         }
 
         var read = await done.ConfigureAwait(false);

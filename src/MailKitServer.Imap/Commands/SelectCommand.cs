@@ -54,7 +54,7 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
         }
 
         var recentKey = RecentTracker.Key(session.UserId, name, view.Status.UidValidity);
-        var selected = new SelectedMailbox(view, RecentTracker.For(session.Context), recentKey, StructureCache.For(session.Context, session.Options.StructureCacheSize));
+        var selected = new SelectedMailbox(view, RecentTracker.For(session.Context), recentKey, session.Structures);
         session.Selected = selected;
         selected.ClaimRecent();
         session.State = ImapState.Selected;

@@ -8,7 +8,8 @@ namespace MailKitServer.Imap.Session;
 /// <summary>
 /// Reads one whole command: its lines and literals. A synchronizing literal gets "+" only when it is within the
 /// limits (RFC 3501 §7.5); one over the limit is refused before its octets are read. APPEND literals are spooled
-/// (memory, then a temporary file), never held whole in memory.
+/// (memory, then a temporary file), never held whole in memory. A line over the limit is drained to the end of the
+/// command, non-synchronizing literals announced on it included, and refused with the command's tag.
 /// </summary>
 internal sealed class ImapCommandReader(MailConnection connection, ImapOptions options)
 {
@@ -24,6 +25,11 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
         while (true)
         {
             var read = await connection.ReadLineAsync(options.MaxLineLength).ConfigureAwait(false);
+            if (read.Status == LineReadStatus.TooLong)
+            {
+                return await DrainLongCommandAsync(read, tag).ConfigureAwait(false);
+            }
+
             if (read.Status != LineReadStatus.Line)
             {
                 return new ReadOutcome(read.Status, null, null, tag);
@@ -61,13 +67,7 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
                 break;
             }
 
-            var limit = isAppend ? options.AppendLimit : options.MaxLiteralSize;
-            if (!synchronizing && !options.LiteralPlus)
-            {
-                // RFC 7888 §5 (LITERAL-): non-synchronizing literals are limited to 4096 octets.
-                limit = Math.Min(limit, 4096);
-            }
-
+            var limit = LiteralLimit(isAppend, synchronizing);
             if (size > limit)
             {
                 if (!synchronizing)
@@ -104,6 +104,76 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
     }
 
     private static bool ValidTag(string tag) => ImapCommandParser.ValidTag(Encoding.UTF8.GetBytes(tag));
+
+    private long LiteralLimit(bool isAppend, bool synchronizing)
+    {
+        var limit = isAppend ? options.AppendLimit : options.MaxLiteralSize;
+
+        // RFC 7888 §5 (LITERAL-): non-synchronizing literals are limited to 4096 octets.
+        return !synchronizing && !options.LiteralPlus ? Math.Min(limit, 4096) : limit;
+    }
+
+    /// <summary>
+    /// A line of the command was over the limit (the connection discarded it). The rest of the command is drained
+    /// so the next command is read in sync: a non-synchronizing literal announced at the end of the line is on its
+    /// way and is skipped with the lines that follow it; after a synchronizing one the client waits for "+", which it
+    /// does not get (RFC 3501 §7.5: a BAD instead ends the command). The command is refused with its tag.
+    /// </summary>
+    private async ValueTask<ReadOutcome> DrainLongCommandAsync(LineReadResult read, string? tag)
+    {
+        var head = read.Line.Span;
+        var space = head.IndexOf((byte)' ');
+
+        // The tag ends at the first space; a head without one may be cut inside the tag, which is then not known.
+        tag ??= space > 0 || head.Length < 256 ? ImapCommandParser.TagOf(head) : "*";
+        var isAppend = space > 0 && head.Length > space + 7 && System.Text.Ascii.EqualsIgnoreCase(head.Slice(space + 1, 7), "APPEND "u8);
+        var end = read.Tail;
+        while (true)
+        {
+            var (hasLiteral, size, synchronizing, _) = FindLiteral(end.Span);
+            if (!hasLiteral || synchronizing)
+            {
+                return new ReadOutcome(LineReadStatus.TooLong, null, "Command line too long", tag);
+            }
+
+            if (size > LiteralLimit(isAppend, synchronizing: false))
+            {
+                // RFC 7888 §4: the octets are already on their way and too many to skip.
+                connection.Write("* BYE [TOOBIG] Literal too large\r\n");
+                return new ReadOutcome(LineReadStatus.Closed, null, null, tag);
+            }
+
+            await SkipAsync(size).ConfigureAwait(false);
+            read = await connection.ReadLineAsync(options.MaxLineLength).ConfigureAwait(false);
+            switch (read.Status)
+            {
+                case LineReadStatus.Line:
+                    end = read.Line;
+                    break;
+                case LineReadStatus.TooLong:
+                    end = read.Tail;
+                    break;
+                default:
+                    return new ReadOutcome(read.Status, null, null, tag);
+            }
+        }
+    }
+
+    /// <summary>Reads and drops octets the client sends (a literal of a refused command).</summary>
+    private async ValueTask SkipAsync(long size)
+    {
+        while (size > 0)
+        {
+            var result = await connection.ReadAsync().ConfigureAwait(false);
+            var take = Math.Min(size, result.Buffer.Length);
+            connection.Input.AdvanceTo(result.Buffer.GetPosition(take));
+            size -= take;
+            if (size > 0 && result.IsCompleted)
+            {
+                throw new IOException("The connection closed inside a literal.");
+            }
+        }
+    }
 
     private static (bool HasLiteral, long Size, bool Synchronizing, int MarkerStart) FindLiteral(ReadOnlySpan<byte> line)
     {

@@ -2,10 +2,13 @@ using MailKitServer.Runtime;
 
 namespace MailKitServer.Imap.Session;
 
-/// <summary>Runs an <see cref="ImapSession"/> for each connection of an IMAP listener.</summary>
+/// <summary>Runs an <see cref="ImapSession"/> for each connection of an IMAP listener; owns what the listener's sessions share.</summary>
 internal sealed class ImapConnectionHandler(MailServerContext context, ImapOptions options) : IConnectionHandler
 {
-    public Task HandleAsync(MailConnection connection) => new ImapSession(connection, context, options).RunAsync();
+    /// <summary>The parsed structures this listener's sessions share, with this listener's limits.</summary>
+    public StructureCache Structures { get; } = new(options.StructureCacheBytes, options.StructureCacheEntryBytes);
+
+    public Task HandleAsync(MailConnection connection) => new ImapSession(connection, context, options, Structures).RunAsync();
 
     public async Task RejectAsync(MailConnection connection, ConnectionRejection reason)
     {

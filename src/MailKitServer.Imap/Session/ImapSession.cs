@@ -19,19 +19,21 @@ namespace MailKitServer.Imap.Session;
 internal sealed class ImapSession
 {
     private readonly ImapCommandReader _reader;
+    private readonly ImapTranscriptRedactor _redactor = new();
     private int _badCommands;
     private bool _expungeAllowed = true;
     private string? _completion;
 
-    public ImapSession(MailConnection connection, MailServerContext context, ImapOptions options)
+    public ImapSession(MailConnection connection, MailServerContext context, ImapOptions options, StructureCache structures)
     {
         Connection = connection;
+        Structures = structures;
         Context = context;
         Options = options;
         _reader = new ImapCommandReader(connection, options);
         Logger = context.LoggerFactory.CreateLogger("MailKitServer.Imap");
         connection.IdleTimeout = options.IdleTimeout;
-        connection.Transcript.Redactor = Redact;
+        connection.Transcript.Redactor = _redactor.Redact;
     }
 
     /// <summary>The connection.</summary>
@@ -42,6 +44,9 @@ internal sealed class ImapSession
 
     /// <summary>The listener's options.</summary>
     internal ImapOptions Options { get; }
+
+    /// <summary>The parsed message structures the listener's sessions share.</summary>
+    internal StructureCache Structures { get; }
 
     /// <summary>The session's logger.</summary>
     internal ILogger Logger { get; }
@@ -92,6 +97,11 @@ internal sealed class ImapSession
                 {
                     outcome = new ReadOutcome(LineReadStatus.TimedOut, null, null, null);
                 }
+                finally
+                {
+                    // The command was read (or refused): the next line starts a new one.
+                    _redactor.Reset();
+                }
 
                 switch (outcome.Status)
                 {
@@ -107,7 +117,8 @@ internal sealed class ImapSession
                         await TryFlushAsync().ConfigureAwait(false);
                         return;
                     case LineReadStatus.TooLong:
-                        if (!await BadAsync("*", "Command line too long").ConfigureAwait(false))
+                        // Drained to the end of the command: answered with its tag, so the client is not left waiting.
+                        if (!await BadAsync(outcome.Tag ?? "*", outcome.SyntaxError ?? "Command line too long").ConfigureAwait(false))
                         {
                             return;
                         }
@@ -421,22 +432,4 @@ internal sealed class ImapSession
     /// <param name="name">The name.</param>
     /// <returns>The quoted or literal name, modified UTF-7 unless UTF-8 is enabled.</returns>
     internal string MailboxString(string name) => ImapFormat.Mailbox(name, Utf8);
-
-    /// <summary>Redacts LOGIN passwords and AUTHENTICATE initial responses in the transcript.</summary>
-    private static int Redact(ReadOnlyMemory<byte> line)
-    {
-        var text = System.Text.Encoding.UTF8.GetString(line.Span);
-        var parts = text.Split(' ', 4);
-        if (parts.Length >= 3 && parts[1].Equals("LOGIN", StringComparison.OrdinalIgnoreCase))
-        {
-            return parts[0].Length + parts[1].Length + parts[2].Length + 3;
-        }
-
-        if (parts.Length >= 4 && parts[1].Equals("AUTHENTICATE", StringComparison.OrdinalIgnoreCase))
-        {
-            return parts[0].Length + parts[1].Length + parts[2].Length + 3;
-        }
-
-        return -1;
-    }
 }

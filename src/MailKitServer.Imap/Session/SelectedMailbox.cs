@@ -577,6 +577,9 @@ internal sealed class SelectedMailbox
         foreach (var entry in _entries.Where(e => e.Expunged))
         {
             _recent.Remove(entry.Uid);
+
+            // Announced gone: its structure leaves the listener's cache (a UID is never used again).
+            _structures.Remove(Key, entry.Uid);
         }
 
         _entries.RemoveAll(e => e.Expunged);

@@ -1,33 +1,67 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using MailKitServer.Imap.Structure;
-using MailKitServer.Runtime;
 
 namespace MailKitServer.Imap.Session;
 
 /// <summary>
-/// Parsed MIME structures shared by every IMAP session of one server. A message never changes once stored, so
-/// (user, mailbox, UIDVALIDITY, UID) names one structure for good; the cache only has to stay bounded. When it is
-/// full, the older half (by insertion) is dropped.
+/// Parsed MIME structures shared by the sessions of one IMAP listener (the listener owns it). A message never changes
+/// once stored, so (user, mailbox, UIDVALIDITY, UID) names one structure for good; the cache only has to stay bounded,
+/// and it is bounded by memory, not by count: each entry's size is estimated from what the parse keeps (its parts and
+/// their header fields), an entry larger than the per-entry limit is not kept at all (it is parsed again when asked
+/// for: a hostile message of ten megabytes of header fields must not pin them), and when the total is over the
+/// capacity the least recently used entries go. Expunged messages are removed as the sessions learn of them.
 /// </summary>
 internal sealed class StructureCache
 {
-    private static readonly ConditionalWeakTable<MailServerContext, StructureCache> Caches = [];
-    private readonly ConcurrentDictionary<(string Mailbox, uint Uid), (StructurePart Root, long Stamp)> _entries = new();
-    private readonly int _capacity;
-    private long _stamp;
+    private readonly Dictionary<(string Mailbox, uint Uid), LinkedListNode<Entry>> _entries = [];
+    private readonly LinkedList<Entry> _recency = [];
+    private readonly long _capacity;
+    private readonly long _entryLimit;
+    private long _bytes;
 
-    private StructureCache(int capacity) => _capacity = Math.Max(16, capacity);
+    /// <summary>Creates a cache.</summary>
+    /// <param name="capacity">The most octets (estimated) all entries may hold together.</param>
+    /// <param name="entryLimit">The most octets (estimated) one entry may hold; larger structures are not kept.</param>
+    public StructureCache(long capacity, long entryLimit)
+    {
+        _capacity = capacity;
+        _entryLimit = Math.Min(entryLimit, capacity);
+    }
 
-    /// <summary>The cache of one running server.</summary>
-    public static StructureCache For(MailServerContext context, int capacity) => Caches.GetValue(context, _ => new StructureCache(capacity));
+    /// <summary>The estimated octets the entries hold.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    /// <summary>How many structures are kept.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     public bool TryGet(string mailboxKey, uint uid, out StructurePart root)
     {
-        if (_entries.TryGetValue((mailboxKey, uid), out var entry))
+        lock (_entries)
         {
-            root = entry.Root;
-            return true;
+            if (_entries.TryGetValue((mailboxKey, uid), out var node))
+            {
+                _recency.Remove(node);
+                _recency.AddFirst(node);
+                root = node.Value.Root;
+                return true;
+            }
         }
 
         root = null!;
@@ -36,31 +70,64 @@ internal sealed class StructureCache
 
     public void Add(string mailboxKey, uint uid, StructurePart root)
     {
-        if (_entries.Count >= _capacity)
+        var size = EstimateSize(root);
+        if (size > _entryLimit)
         {
-            Trim();
+            return;
         }
 
-        _entries[(mailboxKey, uid)] = (root, Interlocked.Increment(ref _stamp));
+        lock (_entries)
+        {
+            RemoveLocked((mailboxKey, uid));
+            var node = _recency.AddFirst(new Entry((mailboxKey, uid), root, size));
+            _entries[(mailboxKey, uid)] = node;
+            _bytes += size;
+            while (_bytes > _capacity && _recency.Last is { } oldest)
+            {
+                RemoveLocked(oldest.Value.Key);
+            }
+        }
     }
 
-    private void Trim()
+    /// <summary>Forgets an expunged message.</summary>
+    public void Remove(string mailboxKey, uint uid)
     {
         lock (_entries)
         {
-            if (_entries.Count < _capacity)
-            {
-                return;
-            }
-
-            var median = _entries.Values.Select(e => e.Stamp).OrderBy(s => s).ElementAt(_entries.Count / 2);
-            foreach (var (key, value) in _entries)
-            {
-                if (value.Stamp <= median)
-                {
-                    _entries.TryRemove(key, out _);
-                }
-            }
+            RemoveLocked((mailboxKey, uid));
         }
     }
+
+    /// <summary>
+    /// An estimate, on the high side, of the octets a parsed structure keeps alive: per part the objects of the part,
+    /// its content type and disposition; per header field the field and its two strings (UTF-16, so twice their
+    /// length), counted twice over for the parameters and addresses parsed out of the values.
+    /// </summary>
+    internal static long EstimateSize(StructurePart root)
+    {
+        const long PerPart = 640;
+        const long PerField = 96;
+        long size = 0;
+        foreach (var part in root.Descendants())
+        {
+            size += PerPart;
+            foreach (var field in part.Headers)
+            {
+                size += PerField + (4L * (field.Name.Length + field.Value.Length));
+            }
+        }
+
+        return size;
+    }
+
+    private void RemoveLocked((string Mailbox, uint Uid) key)
+    {
+        if (_entries.Remove(key, out var node))
+        {
+            _recency.Remove(node);
+            _bytes -= node.Value.Size;
+        }
+    }
+
+    private sealed record Entry((string Mailbox, uint Uid) Key, StructurePart Root, long Size);
 }

@@ -46,7 +46,7 @@ internal static class SortableMessageLoader
     private static async ValueTask<MessageSortData> ReadAsync(ImapSession session, uint uid)
     {
         var selected = session.Selected!;
-        if (StructureCache.For(session.Context, session.Options.StructureCacheSize).TryGet(selected.Key, uid, out var root))
+        if (session.Structures.TryGet(selected.Key, uid, out var root))
         {
             return MessageSortData.FromHeaders(root.Headers);
         }

@@ -18,6 +18,9 @@ namespace MailKitServer.Runtime;
 internal sealed class MailConnection : IAsyncDisposable
 {
     private const int PipeBufferSize = 64 * 1024;
+    private const int TooLongHeadSize = 256;
+    private const int TooLongTailSize = 32;
+    private const int LargeWrite = 4096;
     private readonly Socket _socket;
     private readonly NetworkStream _networkStream;
     private readonly CancellationToken _shutdown;
@@ -27,10 +30,16 @@ internal sealed class MailConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private Stream _stream;
     private CancellationTokenSource _timeoutCts;
+    private CancellationTokenSource _flushTimeoutCts;
+    private readonly SemaphoreSlim _outputLock = new(1, 1);
+    private readonly byte[] _tooLongTail = new byte[TooLongTailSize];
     private byte[] _lineBuffer = new byte[1024];
+    private int _tooLongHeadLength;
+    private int _tooLongTailLength;
     private bool _discarding;
     private bool _hasBufferedInput;
-    private bool _pendingFlush;
+    private volatile bool _pendingFlush;
+    private volatile bool _peerGone;
     private volatile bool _honourShutdown;
     private int _disposed;
 
@@ -50,6 +59,7 @@ internal sealed class MailConnection : IAsyncDisposable
         Transcript = new TranscriptLogger(server.LoggerFactory.CreateLogger("MailKitServer.Transcript"), id);
         IdleTimeout = server.Options.IdleTimeout;
         _timeoutCts = NewTimeoutSource();
+        _flushTimeoutCts = NewTimeoutSource();
         (Input, Output) = CreatePipes(_stream);
         _shutdownRegistration = shutdown.Register(static s => ((MailConnection)s!).OnShutdownRequested(), this);
         _abortRegistration = abort.Register(static s => ((MailConnection)s!).CancelTimer(), this);
@@ -91,6 +101,25 @@ internal sealed class MailConnection : IAsyncDisposable
     /// <summary>How long a read may wait for the client before it times out.</summary>
     public TimeSpan IdleTimeout { get; set; }
 
+    /// <summary>
+    /// How long one line may take from its first octet to its end (<see cref="Timeout.InfiniteTimeSpan"/>: no limit).
+    /// The idle time-out restarts with every read, so without this a client sending a byte a minute would hold a
+    /// session forever.
+    /// </summary>
+    public TimeSpan LineTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// A point in time (on the server's <see cref="TimeProvider"/>) after which reads time out whatever the idle
+    /// time-out: engines set it around a whole transfer (DATA, a BDAT chunk, an IMAP literal) and clear it after.
+    /// </summary>
+    public DateTimeOffset? Deadline { get; set; }
+
+    /// <summary>
+    /// Whether the peer is gone: a read or a write failed on the socket, or the client closed its side. An
+    /// <see cref="IOException"/> raised while this is false did not come from the network (a store on disk, say).
+    /// </summary>
+    public bool IsPeerGone => _peerGone;
+
     /// <summary>Signalled when the server begins a graceful shutdown.</summary>
     public CancellationToken ShutdownRequested => _shutdown;
 
@@ -106,7 +135,11 @@ internal sealed class MailConnection : IAsyncDisposable
     /// <summary>
     /// Reads one line of at most <paramref name="maxLength"/> octets (counting CRLF). An over-long line is discarded up
     /// to its end and reported as <see cref="LineReadStatus.TooLong"/>, so the session stays in sync and nothing grows
-    /// without bound. Pending replies are flushed before the read waits for the network.
+    /// without bound; the result then carries the line's first octets (<see cref="LineReadResult.Line"/>, up to 256:
+    /// a tag to answer with) and its last ones (<see cref="LineReadResult.Tail"/>, up to 32: a literal announced at
+    /// its end). Pending replies are flushed before the read waits for the network. The read times out after
+    /// <see cref="IdleTimeout"/>, when the line takes longer than <see cref="LineTimeout"/> from its first octet, or at
+    /// the <see cref="Deadline"/>.
     /// </summary>
     /// <param name="maxLength">The longest line accepted.</param>
     /// <param name="honourShutdown">Whether a graceful shutdown interrupts this read (true between commands).</param>
@@ -115,6 +148,7 @@ internal sealed class MailConnection : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
 
+        DateTimeOffset? lineDeadline = null;
         while (true)
         {
             if (!_hasBufferedInput && _pendingFlush)
@@ -125,7 +159,7 @@ internal sealed class MailConnection : IAsyncDisposable
                 }
             }
 
-            var (result, failure) = await ReadCoreAsync(honourShutdown).ConfigureAwait(false);
+            var (result, failure) = await ReadCoreAsync(honourShutdown, lineDeadline).ConfigureAwait(false);
             if (failure is { } status)
             {
                 return new LineReadResult(status, default, false);
@@ -140,10 +174,9 @@ internal sealed class MailConnection : IAsyncDisposable
                 var reader = new SequenceReader<byte>(buffer);
                 if (_discarding)
                 {
-                    if (LineParser.TrySkipLine(ref reader))
+                    if (SkipLongLine(ref reader))
                     {
-                        _discarding = false;
-                        outcome = new LineReadResult(LineReadStatus.TooLong, default, true);
+                        outcome = TooLongResult();
                     }
 
                     consumed = reader.Position;
@@ -168,10 +201,12 @@ internal sealed class MailConnection : IAsyncDisposable
                         case OperationStatus.InvalidData:
                             _discarding = true;
                             Transcript.Note("line too long, discarding it");
-                            if (LineParser.TrySkipLine(ref reader))
+                            _tooLongHeadLength = (int)Math.Min(TooLongHeadSize, reader.Remaining);
+                            reader.UnreadSequence.Slice(0, _tooLongHeadLength).CopyTo(_lineBuffer);
+                            _tooLongTailLength = 0;
+                            if (SkipLongLine(ref reader))
                             {
-                                _discarding = false;
-                                outcome = new LineReadResult(LineReadStatus.TooLong, default, true);
+                                outcome = TooLongResult();
                                 consumed = examined = reader.Position;
                             }
                             else
@@ -185,7 +220,14 @@ internal sealed class MailConnection : IAsyncDisposable
 
                 if (outcome is null && result.IsCompleted)
                 {
+                    _peerGone = true;
                     outcome = new LineReadResult(LineReadStatus.Closed, default, false);
+                }
+
+                if (outcome is null && LineTimeout != Timeout.InfiniteTimeSpan && (_discarding || !buffer.Slice(consumed).IsEmpty))
+                {
+                    // Part of a line is here: the rest must follow within the line time-out.
+                    lineDeadline ??= Server.TimeProvider.GetUtcNow() + LineTimeout;
                 }
 
                 _hasBufferedInput = outcome is { Status: LineReadStatus.Line or LineReadStatus.TooLong } && !buffer.Slice(consumed).IsEmpty;
@@ -203,12 +245,13 @@ internal sealed class MailConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads raw input with the idle time-out, for engines that parse their own framing (DATA, BDAT, literals).
-    /// The caller must call <see cref="PipeReader.AdvanceTo(SequencePosition, SequencePosition)"/> on <see cref="Input"/>.
+    /// Reads raw input with the idle time-out and the <see cref="Deadline"/>, for engines that parse their own framing
+    /// (DATA, BDAT, literals). The caller must call <see cref="PipeReader.AdvanceTo(SequencePosition, SequencePosition)"/>
+    /// on <see cref="Input"/>. A result with <see cref="ReadResult.IsCompleted"/> means the client closed its side.
     /// </summary>
     /// <returns>The read result.</returns>
-    /// <exception cref="MailConnectionTimeoutException">The client sent nothing within <see cref="IdleTimeout"/>.</exception>
-    /// <exception cref="IOException">The connection was closed, reset or aborted.</exception>
+    /// <exception cref="MailConnectionTimeoutException">The client sent nothing within <see cref="IdleTimeout"/>, or the deadline passed.</exception>
+    /// <exception cref="IOException">The connection was closed, reset or aborted (<see cref="IsPeerGone"/> is then true).</exception>
     public async ValueTask<ReadResult> ReadAsync()
     {
         if (_pendingFlush && !await TryFlushAsync().ConfigureAwait(false))
@@ -217,7 +260,12 @@ internal sealed class MailConnection : IAsyncDisposable
         }
 
         _hasBufferedInput = false;
-        var (result, failure) = await ReadCoreAsync(honourShutdown: false).ConfigureAwait(false);
+        var (result, failure) = await ReadCoreAsync(honourShutdown: false, lineDeadline: null).ConfigureAwait(false);
+        if (failure is null && result.IsCompleted)
+        {
+            _peerGone = true;
+        }
+
         return failure switch
         {
             null => result,
@@ -242,12 +290,24 @@ internal sealed class MailConnection : IAsyncDisposable
     public void Write(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        var span = Output.GetSpan(max);
+        _pendingFlush = true;
+        if (text.Length > LargeWrite)
+        {
+            // A large response (a BODYSTRUCTURE of thousands of parts) is encoded into the pipe's ordinary segments:
+            // asking for one span of its worst-case size would rent arrays of megabytes that the shared pool keeps.
+            if (Transcript.IsEnabled)
+            {
+                Transcript.Server(Encoding.UTF8.GetBytes(text, 0, LargeWrite));
+            }
+
+            Encoding.UTF8.GetBytes(text.AsSpan(), Output);
+            return;
+        }
+
+        var span = Output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         var n = Encoding.UTF8.GetBytes(text, span);
         Transcript.Server(span[..n]);
         Output.Advance(n);
-        _pendingFlush = true;
     }
 
     /// <summary>Sends everything queued, waiting at most <see cref="IdleTimeout"/> for a slow client.</summary>
@@ -256,6 +316,35 @@ internal sealed class MailConnection : IAsyncDisposable
     public async ValueTask FlushAsync()
     {
         if (!await TryFlushAsync().ConfigureAwait(false))
+        {
+            throw new IOException("The connection was closed while writing.");
+        }
+    }
+
+    /// <summary>
+    /// Writes and sends output from a task other than the session's own flow while a read is pending (IMAP IDLE
+    /// pushes mailbox updates while it waits for DONE). The writes and the flush are serialized with every other
+    /// flush of this connection, including the one a pending line read makes, so the output never interleaves.
+    /// </summary>
+    /// <param name="write">Queues the output (with <see cref="Write(string)"/> and its overloads); runs under the output lock, so it must not flush.</param>
+    /// <returns>A task that completes when the output is handed to the network.</returns>
+    /// <exception cref="IOException">The connection was closed or timed out.</exception>
+    public async ValueTask SendAsync(Func<ValueTask> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await _outputLock.WaitAsync().ConfigureAwait(false);
+        bool sent;
+        try
+        {
+            await write().ConfigureAwait(false);
+            sent = await FlushLockedAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _outputLock.Release();
+        }
+
+        if (!sent)
         {
             throw new IOException("The connection was closed while writing.");
         }
@@ -335,6 +424,8 @@ internal sealed class MailConnection : IAsyncDisposable
 
         _socket.Dispose();
         _timeoutCts.Dispose();
+        _flushTimeoutCts.Dispose();
+        _outputLock.Dispose();
     }
 
     /// <summary>Closes the socket at once (used at the shutdown deadline).</summary>
@@ -386,7 +477,43 @@ internal sealed class MailConnection : IAsyncDisposable
         (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true)),
          PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
 
-    private async ValueTask<(ReadResult Result, LineReadStatus? Failure)> ReadCoreAsync(bool honourShutdown)
+    private LineReadResult TooLongResult()
+    {
+        _discarding = false;
+        var tail = _tooLongTail.AsSpan(0, _tooLongTailLength);
+        var tailLength = tail.EndsWith("\r"u8) ? tail.Length - 1 : tail.Length;
+        return new LineReadResult(LineReadStatus.TooLong, _lineBuffer.AsMemory(0, _tooLongHeadLength), true)
+        {
+            Tail = _tooLongTail.AsMemory(0, tailLength),
+        };
+    }
+
+    /// <summary>Skips input of an over-long line up to its LF, keeping its last octets (before the LF) in the tail.</summary>
+    private bool SkipLongLine(ref SequenceReader<byte> reader)
+    {
+        var start = reader.Position;
+        var found = LineParser.TrySkipLine(ref reader);
+        var skipped = reader.Sequence.Slice(start, reader.Position);
+        KeepTail(found ? skipped.Slice(0, skipped.Length - 1) : skipped);
+        return found;
+    }
+
+    private void KeepTail(ReadOnlySequence<byte> data)
+    {
+        if (data.Length >= TooLongTailSize)
+        {
+            data.Slice(data.Length - TooLongTailSize).CopyTo(_tooLongTail);
+            _tooLongTailLength = TooLongTailSize;
+            return;
+        }
+
+        var keep = Math.Min(_tooLongTailLength, TooLongTailSize - (int)data.Length);
+        _tooLongTail.AsSpan(_tooLongTailLength - keep, keep).CopyTo(_tooLongTail);
+        data.CopyTo(_tooLongTail.AsSpan(keep));
+        _tooLongTailLength = keep + (int)data.Length;
+    }
+
+    private async ValueTask<(ReadResult Result, LineReadStatus? Failure)> ReadCoreAsync(bool honourShutdown, DateTimeOffset? lineDeadline)
     {
         if (honourShutdown && _shutdown.IsCancellationRequested)
         {
@@ -398,7 +525,7 @@ internal sealed class MailConnection : IAsyncDisposable
             return (default, LineReadStatus.Closed);
         }
 
-        var token = StartTimer(IdleTimeout);
+        var token = StartTimer(ref _timeoutCts, ReadTimeout(lineDeadline));
         _honourShutdown = honourShutdown;
         try
         {
@@ -421,6 +548,7 @@ internal sealed class MailConnection : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
+            _peerGone = true;
             return (default, LineReadStatus.Closed);
         }
         finally
@@ -431,33 +559,75 @@ internal sealed class MailConnection : IAsyncDisposable
 
     private async ValueTask<bool> TryFlushAsync()
     {
+        await _outputLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await FlushLockedAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _outputLock.Release();
+        }
+    }
+
+    private async ValueTask<bool> FlushLockedAsync()
+    {
         _pendingFlush = false;
-        var token = StartTimer(IdleTimeout);
+
+        // A timer of its own (flushes are serialized by the output lock): a flush from another task (IDLE) must not
+        // re-arm the timer a pending read waits on.
+        var token = StartTimer(ref _flushTimeoutCts, IdleTimeout);
         try
         {
             var result = await Output.FlushAsync(token).ConfigureAwait(false);
-            return !result.IsCanceled && !result.IsCompleted;
+            if (result.IsCanceled || result.IsCompleted)
+            {
+                _peerGone = true;
+                return false;
+            }
+
+            return true;
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
+            _peerGone = true;
             return false;
         }
     }
 
-    private CancellationToken StartTimer(TimeSpan timeout)
+    /// <summary>The idle time-out, shortened to what is left of the line's time and of the <see cref="Deadline"/>.</summary>
+    private TimeSpan ReadTimeout(DateTimeOffset? lineDeadline) => Shorter(Shorter(IdleTimeout, lineDeadline), Deadline);
+
+    private TimeSpan Shorter(TimeSpan timeout, DateTimeOffset? deadline)
     {
-        if (!_timeoutCts.TryReset())
+        if (deadline is not { } d)
         {
-            _timeoutCts.Dispose();
-            _timeoutCts = NewTimeoutSource();
+            return timeout;
         }
 
-        if (timeout != Timeout.InfiniteTimeSpan)
+        var left = d - Server.TimeProvider.GetUtcNow();
+        left = left < TimeSpan.Zero ? TimeSpan.Zero : left;
+        return timeout == Timeout.InfiniteTimeSpan || left < timeout ? left : timeout;
+    }
+
+    private CancellationToken StartTimer(ref CancellationTokenSource source, TimeSpan timeout)
+    {
+        if (!source.TryReset())
         {
-            _timeoutCts.CancelAfter(timeout);
+            source.Dispose();
+            source = NewTimeoutSource();
         }
 
-        return _timeoutCts.Token;
+        if (timeout == TimeSpan.Zero)
+        {
+            source.Cancel();
+        }
+        else if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            source.CancelAfter(timeout);
+        }
+
+        return source.Token;
     }
 
     private CancellationTokenSource NewTimeoutSource() => new(Timeout.InfiniteTimeSpan, Server.TimeProvider);
@@ -478,6 +648,17 @@ internal sealed class MailConnection : IAsyncDisposable
         }
         catch (ObjectDisposedException)
         {
+        }
+
+        if (_abort.IsCancellationRequested)
+        {
+            try
+            {
+                _flushTimeoutCts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
     }
 }
