@@ -4,6 +4,7 @@ namespace MailKitServer.TestSupport;
 public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<(Func<TimeSpan, bool> Due, int Count, TaskCompletionSource Done)> _waiters = [];
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow()
@@ -26,6 +27,36 @@ public sealed class ManualTimeProvider : TimeProvider
             lock (_timers)
             {
                 return _timers.Count(t => t.Due is not null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> timers are armed whose time left matches <paramref name="due"/>
+    /// (say, the throttle's short delays rather than the sessions' idle timers): the event a test waits for before it
+    /// moves the clock, so the server has reached the wait it is about. Fails after 30 s (of real time) without it.
+    /// </summary>
+    public Task WaitForArmedAsync(Func<TimeSpan, bool> due, int count = 1)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_timers)
+        {
+            _waiters.Add((due, count, done));
+            CheckWaiters();
+        }
+
+        return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private void CheckWaiters()
+    {
+        for (var i = _waiters.Count - 1; i >= 0; i--)
+        {
+            var (due, count, done) = _waiters[i];
+            if (_timers.Count(t => t.Due is { } d && due(d - _now)) >= count)
+            {
+                _waiters.RemoveAt(i);
+                done.TrySetResult();
             }
         }
     }
@@ -82,6 +113,7 @@ public sealed class ManualTimeProvider : TimeProvider
             {
                 Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
                 Period = period == Timeout.InfiniteTimeSpan ? null : period;
+                owner.CheckWaiters();
             }
 
             return true;

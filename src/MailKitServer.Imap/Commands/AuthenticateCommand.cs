@@ -16,7 +16,7 @@ internal sealed class AuthenticateCommand() : ImapCommand("AUTHENTICATE", Comman
             return await session.BadAsync(tag, "Syntax: AUTHENTICATE mechanism [initial-response]").ConfigureAwait(false);
         }
 
-        var mechanism = SaslMechanisms.Create(args[0].Text, session.Context);
+        var mechanism = SaslMechanisms.Create(args[0].Text, session.Connection);
         if (mechanism is null)
         {
             return session.No(tag, "[CANNOT] Unsupported authentication mechanism");
@@ -54,13 +54,13 @@ internal sealed class AuthenticateCommand() : ImapCommand("AUTHENTICATE", Comman
                     response = data;
                     continue;
                 case SaslStepKind.Success:
-                    return await LoginOutcome.SucceededAsync(session, tag, step.UserId!).ConfigureAwait(false);
+                    return await LoginOutcome.SucceededAsync(session, tag, mechanism.UserName ?? step.UserId!, step.UserId!).ConfigureAwait(false);
                 case SaslStepKind.TemporaryFailure:
                     return session.No(tag, "[UNAVAILABLE] Authentication temporarily unavailable");
                 case SaslStepKind.Malformed:
                     return await session.BadAsync(tag, "Invalid authentication data").ConfigureAwait(false);
                 default:
-                    return await LoginOutcome.FailedAsync(session, tag).ConfigureAwait(false);
+                    return LoginOutcome.Failed(session, tag, mechanism.UserName);
             }
         }
     }

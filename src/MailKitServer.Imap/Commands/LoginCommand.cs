@@ -21,14 +21,17 @@ internal sealed class LoginCommand() : ImapCommand("LOGIN", CommandStates.NotAut
             return session.No(request.Tag, "[PRIVACYREQUIRED] Plaintext authentication disallowed on non-secure connections");
         }
 
-        var result = await session.Context.Directory.AuthenticateAsync(args[0].Text, args[1].Text, session.Aborted).ConfigureAwait(false);
+        // The check waits for its turn in the server's throttle (per account and per address).
+        var user = args[0].Text;
+        var directory = session.Context.AuthThrottle.Guard(session.Context.Directory, session.Connection.RemoteEndPoint.Address);
+        var result = await directory.AuthenticateAsync(user, args[1].Text, session.Aborted).ConfigureAwait(false);
         if (result.IsTemporaryFailure)
         {
             return session.No(request.Tag, "[UNAVAILABLE] Authentication temporarily unavailable");
         }
 
         return result.Succeeded
-            ? await LoginOutcome.SucceededAsync(session, request.Tag, result.UserId!).ConfigureAwait(false)
-            : await LoginOutcome.FailedAsync(session, request.Tag).ConfigureAwait(false);
+            ? await LoginOutcome.SucceededAsync(session, request.Tag, user, result.UserId!).ConfigureAwait(false)
+            : LoginOutcome.Failed(session, request.Tag, user);
     }
 }

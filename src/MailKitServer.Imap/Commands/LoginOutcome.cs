@@ -6,9 +6,9 @@ namespace MailKitServer.Imap.Commands;
 internal static class LoginOutcome
 {
     /// <summary>Opens the user's account and enters the authenticated state (RFC 9051 §6.2.3).</summary>
-    public static async ValueTask<bool> SucceededAsync(ImapSession session, string tag, string userId)
+    public static async ValueTask<bool> SucceededAsync(ImapSession session, string tag, string userName, string userId)
     {
-        session.Context.AuthThrottle.RecordSuccess(session.Connection.RemoteEndPoint.Address);
+        session.Context.AuthThrottle.RecordSuccess(session.Connection.RemoteEndPoint.Address, userName, userId);
         session.UserId = userId;
         session.Account = await session.Context.Store.OpenAccountAsync(userId, session.Aborted).ConfigureAwait(false);
         session.State = ImapState.Authenticated;
@@ -16,11 +16,11 @@ internal static class LoginOutcome
         return session.Ok(tag, $"[CAPABILITY {session.Capabilities}] Logged in");
     }
 
-    /// <summary>Counts the failure, delays the answer (throttling) and answers NO [AUTHENTICATIONFAILED] (RFC 5530).</summary>
-    public static async ValueTask<bool> FailedAsync(ImapSession session, string tag)
+    /// <summary>Counts the failure against the account and the address (throttling, a Warning in the log) and answers NO [AUTHENTICATIONFAILED] (RFC 5530).</summary>
+    public static bool Failed(ImapSession session, string tag, string? userName)
     {
         session.Context.Metrics.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("protocol", "imap"));
-        await session.Context.AuthThrottle.DelayFailureAsync(session.Connection.RemoteEndPoint.Address, session.Aborted).ConfigureAwait(false);
+        session.Context.AuthThrottle.RecordFailure(session.Connection.RemoteEndPoint.Address, userName, "imap");
         return session.No(tag, "[AUTHENTICATIONFAILED] Authentication failed");
     }
 }

@@ -32,7 +32,9 @@ internal sealed partial class Pop3Session
 
         var user = _userName;
         _userName = null;
-        var result = await _context.Directory.AuthenticateAsync(user, argument, _connection.Aborted).ConfigureAwait(false);
+        // The check waits for its turn in the server's throttle (per account and per address).
+        var directory = _context.AuthThrottle.Guard(_context.Directory, _connection.RemoteEndPoint.Address);
+        var result = await directory.AuthenticateAsync(user, argument, _connection.Aborted).ConfigureAwait(false);
         if (result.IsTemporaryFailure)
         {
             _connection.Write("-ERR [SYS/TEMP] Authentication temporarily unavailable\r\n"u8);
@@ -41,10 +43,10 @@ internal sealed partial class Pop3Session
 
         if (!result.Succeeded)
         {
-            return await AuthFailedAsync().ConfigureAwait(false);
+            return await AuthFailedAsync(user).ConfigureAwait(false);
         }
 
-        return await LoginAsync(result.UserId!).ConfigureAwait(false);
+        return await LoginAsync(user, result.UserId!).ConfigureAwait(false);
     }
 
     private async ValueTask<bool> AuthAsync(string argument)
@@ -57,7 +59,7 @@ internal sealed partial class Pop3Session
         }
 
         var space = argument.IndexOf(' ', StringComparison.Ordinal);
-        var mechanism = SaslMechanisms.Create(space < 0 ? argument : argument[..space], _context);
+        var mechanism = SaslMechanisms.Create(space < 0 ? argument : argument[..space], _connection);
         if (mechanism is null)
         {
             return await ErrorAsync("-ERR Unsupported authentication mechanism\r\n").ConfigureAwait(false);
@@ -99,30 +101,30 @@ internal sealed partial class Pop3Session
                     response = data;
                     continue;
                 case SaslStepKind.Success:
-                    return await LoginAsync(step.UserId!).ConfigureAwait(false);
+                    return await LoginAsync(mechanism.UserName ?? step.UserId!, step.UserId!).ConfigureAwait(false);
                 case SaslStepKind.TemporaryFailure:
                     _connection.Write("-ERR [SYS/TEMP] Authentication temporarily unavailable\r\n"u8);
                     return true;
                 case SaslStepKind.Malformed:
                     return await ErrorAsync("-ERR Invalid authentication data\r\n").ConfigureAwait(false);
                 default:
-                    return await AuthFailedAsync().ConfigureAwait(false);
+                    return await AuthFailedAsync(mechanism.UserName).ConfigureAwait(false);
             }
         }
     }
 
-    private async ValueTask<bool> AuthFailedAsync()
+    private async ValueTask<bool> AuthFailedAsync(string? userName)
     {
         _context.Metrics.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("protocol", "pop3"));
-        await _context.AuthThrottle.DelayFailureAsync(_connection.RemoteEndPoint.Address, _connection.Aborted).ConfigureAwait(false);
+        _context.AuthThrottle.RecordFailure(_connection.RemoteEndPoint.Address, userName, "pop3");
 
         // RFC 3206 §4: [AUTH] marks a credentials problem, as opposed to [SYS/...].
         return await ErrorAsync("-ERR [AUTH] Authentication failed\r\n").ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> LoginAsync(string userId)
+    private async ValueTask<bool> LoginAsync(string userName, string userId)
     {
-        _context.AuthThrottle.RecordSuccess(_connection.RemoteEndPoint.Address);
+        _context.AuthThrottle.RecordSuccess(_connection.RemoteEndPoint.Address, userName, userId);
         if (!_logins.TryLogin(userId, _options.LoginDelay, _context.TimeProvider.GetUtcNow()))
         {
             _connection.Write("-ERR [LOGIN-DELAY] Minimum time between logins not reached\r\n"u8);

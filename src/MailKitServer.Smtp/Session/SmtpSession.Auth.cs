@@ -30,7 +30,7 @@ internal sealed partial class SmtpSession
         var space = argument.IndexOf((byte)' ');
         var name = Encoding.ASCII.GetString(space < 0 ? argument : argument[..space]);
         var initial = space < 0 ? default : argument[(space + 1)..];
-        var mechanism = name.Length == 0 ? null : SaslMechanisms.Create(name, _context);
+        var mechanism = name.Length == 0 ? null : SaslMechanisms.Create(name, _connection);
         if (mechanism is null)
         {
             return await ErrorAsync("504 5.5.4 Unrecognized authentication type\r\n"u8).ConfigureAwait(false);
@@ -82,7 +82,7 @@ internal sealed partial class SmtpSession
                         return true;
                     }
 
-                    _context.AuthThrottle.RecordSuccess(_connection.RemoteEndPoint.Address);
+                    _context.AuthThrottle.RecordSuccess(_connection.RemoteEndPoint.Address, mechanism.UserName ?? step.UserId!, step.UserId!);
                     SmtpLog.Authenticated(_logger, _connection.Id, step.UserId!, mechanism.Name);
                     _connection.Write("235 2.7.0 Authentication successful\r\n"u8);
                     return true;
@@ -94,7 +94,7 @@ internal sealed partial class SmtpSession
                 default:
                     _context.Metrics.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("protocol", "smtp"));
                     SmtpLog.AuthenticationFailed(_logger, _connection.Id, mechanism.UserName, mechanism.Name);
-                    await _context.AuthThrottle.DelayFailureAsync(_connection.RemoteEndPoint.Address, _connection.Aborted).ConfigureAwait(false);
+                    _context.AuthThrottle.RecordFailure(_connection.RemoteEndPoint.Address, mechanism.UserName, "smtp");
 
                     return await ErrorAsync("535 5.7.8 Authentication credentials invalid\r\n"u8).ConfigureAwait(false);
             }

@@ -39,6 +39,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(1010, LogLevel.Information, "Generated a self-signed development certificate for {Subject} ({Thumbprint})")]
     public static partial void GeneratedCertificate(ILogger logger, string subject, string thumbprint);
 
+    [LoggerMessage(1011, LogLevel.Warning, "Authentication failed for user \"{User}\" from {Address} ({Protocol})")]
+    public static partial void AuthenticationFailed(ILogger logger, string user, IPAddress address, string protocol);
+
     [LoggerMessage(1100, LogLevel.Trace, "[{ConnectionId}] C: {Line}")]
     public static partial void TranscriptClient(ILogger logger, long connectionId, string line);
 

@@ -36,7 +36,7 @@ internal sealed class MailServerContext
         Metrics = metrics;
         Services = services;
         OutboundQueue = outboundQueue;
-        AuthThrottle = new AuthThrottle(options, timeProvider);
+        AuthThrottle = new AuthThrottle(options, timeProvider, loggerFactory.CreateLogger("MailKitServer.Auth"));
         _certificateContext = new Lazy<SslStreamCertificateContext>(() => SslStreamCertificateContext.Create(Certificate, additionalCertificates: null, offline: true));
     }
 

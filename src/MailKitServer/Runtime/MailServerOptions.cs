@@ -32,13 +32,22 @@ public sealed class MailServerOptions
     /// </summary>
     public bool AllowInsecureAuthentication { get; set; }
 
-    /// <summary>Failed authentications from one address allowed before responses to it are delayed.</summary>
+    /// <summary>
+    /// Authentication attempts on one account (user name) allowed in a burst before further ones wait their turn; its
+    /// failures count until the account authenticates successfully or a quarter of an hour passes quietly.
+    /// </summary>
     public int AuthFailuresBeforeDelay { get; set; } = 3;
 
-    /// <summary>The delay after the first throttled failure; it doubles with each further failure.</summary>
+    /// <summary>
+    /// Authentication attempts from one client address (an IPv6 /64) allowed in a burst before further ones wait their
+    /// turn. Higher than the per-account value: many users may share an address; a success does not clear it.
+    /// </summary>
+    public int AddressAuthFailuresBeforeDelay { get; set; } = 10;
+
+    /// <summary>The spacing of turns once the burst is used; it doubles with each failure past it.</summary>
     public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest delay a failing address gets.</summary>
+    /// <summary>The widest spacing of turns; an attempt that would wait longer is refused at once as a temporary failure.</summary>
     public TimeSpan MaxAuthFailureDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Returns every problem with these options, each naming the option.</summary>
@@ -80,9 +89,14 @@ public sealed class MailServerOptions
             yield return $"{nameof(MailServerOptions)}.{nameof(Certificate)} must include its private key.";
         }
 
-        if (AuthFailuresBeforeDelay < 0)
+        if (AuthFailuresBeforeDelay < 0 || AddressAuthFailuresBeforeDelay < 0)
         {
-            yield return $"{nameof(MailServerOptions)}.{nameof(AuthFailuresBeforeDelay)} must not be negative (was {AuthFailuresBeforeDelay}).";
+            yield return $"{nameof(MailServerOptions)}.{nameof(AuthFailuresBeforeDelay)} and {nameof(AddressAuthFailuresBeforeDelay)} must not be negative (were {AuthFailuresBeforeDelay} and {AddressAuthFailuresBeforeDelay}).";
+        }
+
+        if (AuthFailureDelay < TimeSpan.Zero || MaxAuthFailureDelay < AuthFailureDelay)
+        {
+            yield return $"{nameof(MailServerOptions)}.{nameof(AuthFailureDelay)} must not be negative nor above {nameof(MaxAuthFailureDelay)} (were {AuthFailureDelay} and {MaxAuthFailureDelay}).";
         }
     }
 }

@@ -48,13 +48,28 @@ internal static class SaslMechanisms
     public static SaslMechanism? Create(string name, MailServerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return name.ToUpperInvariant() switch
-        {
-            "PLAIN" => new PlainMechanism(context.Directory),
-            "LOGIN" => new LoginMechanism(context.Directory),
-            "CRAM-MD5" => new CramMd5Mechanism(context.Directory, context.Options.ServerName, context.TimeProvider),
-            "SCRAM-SHA-256" => new ScramSha256Mechanism(context.Directory),
-            _ => null,
-        };
+        return Create(name, context, context.Directory);
     }
+
+    /// <summary>
+    /// Creates a mechanism by name for a connection: its checks go through the server's <see cref="AuthThrottle"/>
+    /// for the client's address (what SMTP AUTH, POP3 AUTH and IMAP AUTHENTICATE use).
+    /// </summary>
+    /// <param name="name">The name, in any case.</param>
+    /// <param name="connection">The connection.</param>
+    /// <returns>The mechanism, or <see langword="null"/> when it is not supported.</returns>
+    public static SaslMechanism? Create(string name, MailConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return Create(name, connection.Server, connection.Server.AuthThrottle.Guard(connection.Server.Directory, connection.RemoteEndPoint.Address));
+    }
+
+    private static SaslMechanism? Create(string name, MailServerContext context, Users.IUserDirectory directory) => name.ToUpperInvariant() switch
+    {
+        "PLAIN" => new PlainMechanism(directory),
+        "LOGIN" => new LoginMechanism(directory),
+        "CRAM-MD5" => new CramMd5Mechanism(directory, context.Options.ServerName, context.TimeProvider),
+        "SCRAM-SHA-256" => new ScramSha256Mechanism(directory),
+        _ => null,
+    };
 }
