@@ -1,4 +1,17 @@
-# Shared by the load scripts: a free loopback port, and timing one smtp-source run.
+# Shared by the load scripts: a time bound, a free loopback port, and timing one smtp-source run.
+
+# bounded SECONDS "$0" "$@": every load script stops by itself. The first call runs the script again under
+# timeout(1), which sends TERM to the script's whole process group (servers and clients it started) after SECONDS
+# and KILL 10 s later; the script's EXIT trap still stops what it started (Dovecot, Postfix). MKS_LOAD_TIMEOUT
+# overrides the bound. Call it before the script changes directory (it re-runs "$0").
+bounded() {
+  local limit=$1; shift
+  if [ "${MKS_LOAD_BOUNDED:-}" != "$1" ]; then
+    MKS_LOAD_BOUNDED=$1 exec timeout --kill-after=10 "${MKS_LOAD_TIMEOUT:-$limit}" "$@"
+  fi
+  trap 'exit 124' TERM INT
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # run PORT COUNT smtp-source-args... -> messages per second

@@ -3,8 +3,8 @@
 # one delivery reaches them all. Target (issue 10): 10,000 connections in under 300 MB.
 # Usage: benchmarks/load/idle-connections.sh [connections]
 set -euo pipefail
+. "$(dirname "$0")/common.sh"; bounded 900 "$0" "$@"   # stops by itself after 15 min
 cd "$(dirname "$0")/../.."
-source benchmarks/load/common.sh
 count=${1:-10000}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # 10,000 sockets on each side
 dotnet build -c Release samples/MailKitServer.Host >/dev/null

@@ -3,8 +3,8 @@
 # Maildir, both seeded with the same 200 messages, driven by the same client (benchmarks/load/imap_load.py).
 # Usage: benchmarks/load/imap-load.sh [clients] [seconds]    (run as root: Dovecot runs its mail as 'vmail')
 set -euo pipefail
+. "$(dirname "$0")/common.sh"; bounded 900 "$0" "$@"   # stops by itself after 15 min
 cd "$(dirname "$0")/../.."
-. benchmarks/load/common.sh
 clients=${1:-10}; seconds=${2:-20}
 work=$(mktemp -d); chmod 755 "$work"; host_pid=; dv_pid=
 trap 'kill $host_pid $dv_pid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -4,8 +4,8 @@
 # Usage: benchmarks/load/imaptest-stress.sh /path/to/imaptest [seconds]   (run as root: Dovecot runs its mail as 'vmail')
 # imaptest is Dovecot's stress and conformance tool (github dovecot/imaptest, release-2.3); it is not built here.
 set -euo pipefail
+. "$(dirname "$0")/common.sh"; bounded 1800 "$0" "$@"   # stops by itself after 30 min
 cd "$(dirname "$0")/../.."
-. benchmarks/load/common.sh
 imaptest=${1:?path to the imaptest binary}; seconds=${2:-30}
 work=$(mktemp -d); chmod 755 "$work"; host_pid=; dv_pid=
 trap 'kill $host_pid $dv_pid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -3,8 +3,8 @@
 # discarded) and the MailKitServer host writing into a Maildir (fsync file and directory before 250).
 # Usage: benchmarks/load/maildir-intake.sh [messages]    (needs Debian's postfix package; run as root)
 set -euo pipefail
+. "$(dirname "$0")/common.sh"; bounded 1200 "$0" "$@"   # stops by itself after 20 min
 cd "$(dirname "$0")/../.."
-. benchmarks/load/common.sh
 PATH=$PATH:/usr/sbin
 count=${1:-4000}
 work=$(mktemp -d); chmod 755 "$work"; host_pid=

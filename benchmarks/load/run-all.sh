@@ -5,6 +5,7 @@
 # nodes). The output is the table BENCHMARKS.md records.
 # Usage: benchmarks/load/run-all.sh [quick]      (as root; needs postfix, dovecot-imapd, postgresql)
 set -euo pipefail
+. "$(dirname "$0")/common.sh"; bounded 7200 "$0" "$@"   # stops by itself after 120 min
 cd "$(dirname "$0")/../.."
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GB, $(dotnet --version)"
 benchmarks/load/smtp-intake.sh "${1:-}"

@@ -3,8 +3,8 @@
 # host with the in-memory store, both driven by Postfix's smtp-source with the same load.
 # Usage: benchmarks/load/smtp-intake.sh [quick]    (needs Debian's postfix package: smtp-source, smtp-sink)
 set -euo pipefail
+. "$(dirname "$0")/common.sh"; bounded 1800 "$0" "$@"   # stops by itself after 30 min
 cd "$(dirname "$0")/../.."
-. benchmarks/load/common.sh
 command -v smtp-source >/dev/null || PATH=$PATH:/usr/sbin
 command -v smtp-source >/dev/null || { echo "smtp-source missing: apt-get install postfix" >&2; exit 1; }
 
