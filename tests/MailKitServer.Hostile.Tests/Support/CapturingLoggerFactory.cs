@@ -4,9 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace MailKitServer.Hostile.Tests.Support;
 
 /// <summary>A logger factory that keeps every entry (all levels, transcripts included) for the test to inspect.</summary>
-internal sealed class CapturingLoggerFactory : ILoggerFactory
+/// <param name="keepFrom">The lowest level kept; every level is still enabled (so the server formats its Trace transcript).</param>
+internal sealed class CapturingLoggerFactory(LogLevel keepFrom = LogLevel.Trace) : ILoggerFactory
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
+    private readonly LogLevel _keepFrom = keepFrom;
 
     public IReadOnlyCollection<LogEntry> Entries => _entries;
 
@@ -28,8 +30,14 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._entries.Enqueue(new LogEntry(logLevel, category, eventId.Id, formatter(state, exception), exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var message = formatter(state, exception);
+            if (logLevel >= owner._keepFrom || exception is not null)
+            {
+                owner._entries.Enqueue(new LogEntry(logLevel, category, eventId.Id, message, exception));
+            }
+        }
     }
 }
 
