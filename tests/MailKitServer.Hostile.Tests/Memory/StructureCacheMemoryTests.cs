@@ -61,7 +61,7 @@ public sealed class StructureCacheMemoryTests(ITestOutputHelper output)
     private static async Task RoundAsync(System.Net.IPEndPoint endpoint, int messages, Action beforeFetch, Action? afterFetch = null, Action? afterExpunge = null)
     {
         await using var client = await LineClient.ConnectAsync(endpoint);
-        client.Timeout = TimeSpan.FromMinutes(2);
+        client.Timeout = TimeSpan.FromMinutes(5);
         await client.LoginAsync();
         Assert.StartsWith("s OK", await client.ImapAsync("s", "SELECT INBOX"), StringComparison.Ordinal);
         beforeFetch();
