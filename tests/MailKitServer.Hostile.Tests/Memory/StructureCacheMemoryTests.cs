@@ -125,12 +125,12 @@ public sealed class StructureCacheMemoryTests(ITestOutputHelper output)
         await using var account = await store.OpenAccountAsync("alice@example.test", default);
         for (var i = 0; i < big; i++)
         {
-            await account.AppendAsync("INBOX", new MemoryStream(bigMessage), MessageFlags.None, [], null, default);
+            await account.AppendAsync("INBOX", new MemoryStream(bigMessage), SystemFlags.None, [], null, default);
         }
 
         for (var i = 0; i < medium; i++)
         {
-            await account.AppendAsync("INBOX", new MemoryStream(mediumMessage), MessageFlags.None, [], null, default);
+            await account.AppendAsync("INBOX", new MemoryStream(mediumMessage), SystemFlags.None, [], null, default);
         }
     }
 
