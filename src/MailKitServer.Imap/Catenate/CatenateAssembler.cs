@@ -161,10 +161,10 @@ internal static class CatenateAssembler
         return (offset, count);
     }
 
-    /// <summary>The message's structure from the server-wide cache FETCH shares, else parsed from the store's stream.</summary>
+    /// <summary>The message's structure from the listener's cache FETCH shares, else parsed from the store's stream.</summary>
     private static async ValueTask<StructurePart> StructureOfAsync(ImapSession session, IMailboxView view, string mailbox, uint uid)
     {
-        var cache = StructureCache.For(session.Context, session.Options.StructureCacheSize);
+        var cache = session.Structures;
         var key = RecentTracker.Key(session.UserId, mailbox, view.Status.UidValidity);
         if (cache.TryGet(key, uid, out var root))
         {
