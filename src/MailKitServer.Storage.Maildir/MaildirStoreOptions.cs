@@ -7,14 +7,7 @@ public sealed class MaildirStoreOptions
     public string Root { get; set; } = "maildata";
 
     /// <summary>The special-use folders created for a new account.</summary>
-    public IDictionary<string, MailboxRole> DefaultMailboxes { get; } = new Dictionary<string, MailboxRole>(StringComparer.Ordinal)
-    {
-        ["Drafts"] = MailboxRole.Drafts,
-        ["Sent"] = MailboxRole.Sent,
-        ["Trash"] = MailboxRole.Trash,
-        ["Junk"] = MailboxRole.Junk,
-        ["Archive"] = MailboxRole.Archive,
-    };
+    public IDictionary<string, MailboxRole> DefaultMailboxes { get; } = Storage.DefaultMailboxes.Create();
 
     /// <summary>The most octets one user may store (all folders), or <see langword="null"/> for no limit.</summary>
     public long? QuotaBytes { get; set; }

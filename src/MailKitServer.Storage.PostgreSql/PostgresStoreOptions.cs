@@ -10,14 +10,7 @@ public sealed class PostgresStoreOptions
     public string ConnectionString { get; set; } = string.Empty;
 
     /// <summary>The special-use mailboxes created, and subscribed, for every new account. INBOX is always created.</summary>
-    public IDictionary<string, MailboxRole> DefaultMailboxes { get; } = new Dictionary<string, MailboxRole>(StringComparer.Ordinal)
-    {
-        ["Drafts"] = MailboxRole.Drafts,
-        ["Sent"] = MailboxRole.Sent,
-        ["Trash"] = MailboxRole.Trash,
-        ["Junk"] = MailboxRole.Junk,
-        ["Archive"] = MailboxRole.Archive,
-    };
+    public IDictionary<string, MailboxRole> DefaultMailboxes { get; } = Storage.DefaultMailboxes.Create();
 
     /// <summary>The largest message stored, in octets; larger deliveries and appends fail with <see cref="StoreStatus.OverQuota"/>.</summary>
     public long MaxMessageSize { get; set; } = 64L * 1024 * 1024;
