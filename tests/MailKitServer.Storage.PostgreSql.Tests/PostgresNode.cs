@@ -31,7 +31,7 @@ internal sealed class PostgresNode : IAsyncDisposable
 
     public OutboundQueue Queue => Server.GetOutboundQueue();
 
-    public static async Task<PostgresNode> StartAsync(string connectionString, string name, Action<PostgresStoreOptions>? configure = null, IDnsResolver? dns = null, int remotePort = 25)
+    public static async Task<PostgresNode> StartAsync(string connectionString, string name, Action<PostgresStoreOptions>? configure = null, (IDnsResolver Dns, int Port)? outbound = null)
     {
         var database = await PostgresFixture.OpenAsync(connectionString, o =>
         {
@@ -50,11 +50,12 @@ internal sealed class PostgresNode : IAsyncDisposable
             .AddSubmission(0)
             .AddPop3(0)
             .AddImap(0);
-        if (dns is not null)
+        if (outbound is { } remote)
         {
-            builder.UseDnsResolver(dns).AddOutboundDelivery(o =>
+            // The remote end is a receiver the test started on a port it bound itself.
+            builder.UseDnsResolver(remote.Dns).AddOutboundDelivery(o =>
             {
-                o.RemotePort = remotePort;
+                o.RemotePort = remote.Port;
                 o.RetrySchedule.Clear();
                 o.RetrySchedule.Add(TimeSpan.FromMilliseconds(200));
             }, database.QueueStore);

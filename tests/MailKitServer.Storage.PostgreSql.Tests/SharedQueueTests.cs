@@ -101,8 +101,8 @@ public sealed class SharedQueueTests(PostgresFixture fixture)
             await dead.QueueStore.AddAsync(Entry("orphan"), Content("left behind"), default);
         }
 
-        await using var a = await PostgresNode.StartAsync(db, "node-a", o => o.QueuePollInterval = TimeSpan.FromMilliseconds(100), dns, receiver.Port);
-        await using var b = await PostgresNode.StartAsync(db, "node-b", o => o.QueuePollInterval = TimeSpan.FromMilliseconds(100), dns, receiver.Port);
+        await using var a = await PostgresNode.StartAsync(db, "node-a", o => o.QueuePollInterval = TimeSpan.FromMilliseconds(100), (dns, receiver.Port));
+        await using var b = await PostgresNode.StartAsync(db, "node-b", o => o.QueuePollInterval = TimeSpan.FromMilliseconds(100), (dns, receiver.Port));
         await a.Database.Directory.AddUserAsync("ann@example.test", "ann-pw");
 
         // And one sent by a user through node A's submission port.
