@@ -18,7 +18,11 @@ internal static class MaildirFileName
     {
         var now = DateTimeOffset.UtcNow;
         var n = Interlocked.Increment(ref _counter);
-        var name = string.Create(CultureInfo.InvariantCulture, $"{now.ToUnixTimeSeconds()}.M{now.Millisecond * 1000}P{Environment.ProcessId}Q{n}.{Environment.MachineName.Replace('/', '_').Replace(':', '_')}");
+        // Dovecot gives UIDs to files it has no record of in name order: seconds, then the M microseconds, then the
+        // rest as a string. Real microseconds and a fixed-width counter keep that order the order we created them in
+        // (with milliseconds and "Q9" < "Q10" failing as strings, two appends in one millisecond came out swapped).
+        var microseconds = now.Ticks % TimeSpan.TicksPerSecond / (TimeSpan.TicksPerMillisecond / 1000);
+        var name = string.Create(CultureInfo.InvariantCulture, $"{now.ToUnixTimeSeconds()}.M{microseconds}P{Environment.ProcessId}Q{n:D10}.{Environment.MachineName.Replace('/', '_').Replace(':', '_')}");
         return size is { } s ? WithSize(name, s) : name;
     }
 

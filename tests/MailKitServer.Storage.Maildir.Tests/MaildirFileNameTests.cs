@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace MailKitServer.Storage.Maildir.Tests;
+
+public class MaildirFileNameTests
+{
+    /// <summary>Dovecot's order for files it has no UID for: seconds, then the M microseconds, then the rest as a string.</summary>
+    private static int DovecotOrder(string x, string y)
+    {
+        static (long Seconds, long Micros, string Tail) Split(string name)
+        {
+            var dot = name.IndexOf('.', StringComparison.Ordinal);
+            var p = name.IndexOf('P', dot);
+            return (long.Parse(name[..dot], CultureInfo.InvariantCulture), long.Parse(name[(dot + 2)..p], CultureInfo.InvariantCulture), name[p..]);
+        }
+
+        var (a, b) = (Split(x), Split(y));
+        var order = a.Seconds.CompareTo(b.Seconds);
+        order = order != 0 ? order : a.Micros.CompareTo(b.Micros);
+        return order != 0 ? order : string.CompareOrdinal(a.Tail, b.Tail);
+    }
+
+    [Fact]
+    public void Names_made_in_a_row_sort_in_that_order_as_dovecot_sorts_them()
+    {
+        // Made faster than one per millisecond, so the counter decides among equal times; it crosses 9 -> 10 and 99 -> 100.
+        var names = Enumerable.Range(0, 3000).Select(_ => MaildirFileName.NewUnique()).ToList();
+        var sorted = names.ToList();
+        sorted.Sort(DovecotOrder);
+        Assert.Equal(names, sorted);
+    }
+}
