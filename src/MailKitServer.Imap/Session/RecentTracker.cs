@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using MailKitServer.Runtime;
 
 namespace MailKitServer.Imap.Session;
@@ -12,11 +11,10 @@ namespace MailKitServer.Imap.Session;
 /// </summary>
 internal sealed class RecentTracker
 {
-    private static readonly ConditionalWeakTable<MailServerContext, RecentTracker> Trackers = [];
     private readonly ConcurrentDictionary<string, uint> _claimed = new(StringComparer.Ordinal);
 
     /// <summary>The tracker of one running server (all its IMAP listeners share it).</summary>
-    public static RecentTracker For(MailServerContext context) => Trackers.GetValue(context, _ => new RecentTracker());
+    public static RecentTracker For(MailServerContext context) => context.Shared<RecentTracker>();
 
     public static string Key(string userId, string mailbox, uint uidValidity) => $"{userId}\0{mailbox}\0{uidValidity}";
 

@@ -5,12 +5,10 @@ namespace MailKitServer.Pop3.Session;
 /// <summary>Remembers each user's last POP3 login, for RFC 2449 LOGIN-DELAY; one per server, shared by its POP3 listeners.</summary>
 internal sealed class LoginDelayTracker
 {
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Runtime.MailServerContext, LoginDelayTracker> PerServer = [];
-
     private readonly ConcurrentDictionary<string, DateTimeOffset> _last = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The tracker of a server.</summary>
-    public static LoginDelayTracker For(Runtime.MailServerContext context) => PerServer.GetValue(context, _ => new LoginDelayTracker());
+    public static LoginDelayTracker For(Runtime.MailServerContext context) => context.Shared<LoginDelayTracker>();
 
     /// <summary>Records a login unless the previous one was less than <paramref name="delay"/> ago.</summary>
     public bool TryLogin(string userId, TimeSpan? delay, DateTimeOffset now)

@@ -13,6 +13,7 @@ namespace MailKitServer.Runtime;
 internal sealed class MailServerContext
 {
     private readonly Lazy<SslStreamCertificateContext> _certificateContext;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _shared = new();
 
     internal MailServerContext(
         MailServerOptions options,
@@ -78,4 +79,11 @@ internal sealed class MailServerContext
 
     /// <summary>The certificate prepared for <see cref="SslStream"/>.</summary>
     public SslStreamCertificateContext CertificateContext => _certificateContext.Value;
+
+    /// <summary>
+    /// The one instance of <typeparamref name="T"/> that lives as long as this server and is shared by all its
+    /// listeners (e.g. IMAP's \Recent claims for port 143 and 993, POP3's LOGIN-DELAY record for 110 and 995).
+    /// Protocol packages keep such state here rather than in static tables keyed by the server.
+    /// </summary>
+    public T Shared<T>() where T : class, new() => (T)_shared.GetOrAdd(typeof(T), static _ => new T());
 }
