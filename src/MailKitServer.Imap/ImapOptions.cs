@@ -12,8 +12,23 @@ public sealed class ImapOptions
     /// <summary>The largest message APPEND accepts (RFC 7889 APPENDLIMIT).</summary>
     public long AppendLimit { get; set; } = 50L * 1024 * 1024;
 
-    /// <summary>The autologout timer (RFC 3501 §5.4: at least 30 minutes), also the longest IDLE.</summary>
+    /// <summary>The autologout timer once logged in (RFC 9051 §5.4: at least 30 minutes), also the longest IDLE.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The autologout timer before login (RFC 9051 §5.4 allows a shorter one for an unauthenticated connection), also
+    /// the longest one command line may take then.
+    /// </summary>
+    public TimeSpan PreLoginTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The longest one command line may take from its first octet to its end once logged in (literals are timed on
+    /// their own): a client sending a byte a minute is logged out with BYE.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest one literal (an APPENDed message, say) may take to arrive.</summary>
+    public TimeSpan LiteralTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How many BAD commands before authentication close the connection (cross-protocol attacks).</summary>
     public int MaxBadCommandsBeforeAuthentication { get; set; } = 3;
@@ -74,6 +89,11 @@ public sealed class ImapOptions
         if (IdleTimeout < TimeSpan.FromMinutes(30))
         {
             yield return $"{prefix}{nameof(IdleTimeout)} must be at least 30 minutes, as RFC 3501 §5.4 requires (was {IdleTimeout}).";
+        }
+
+        if (PreLoginTimeout <= TimeSpan.Zero || CommandTimeout <= TimeSpan.Zero || LiteralTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{prefix}{nameof(PreLoginTimeout)}, {nameof(CommandTimeout)} and {nameof(LiteralTimeout)} must be positive.";
         }
 
         if (StructureCacheBytes < 0 || StructureCacheEntryBytes < 1024)

@@ -12,7 +12,10 @@ public sealed class Pop3Options
     /// <summary>How many bad commands a session may send before it is closed.</summary>
     public int MaxErrors { get; set; } = 10;
 
-    /// <summary>The inactivity autologout timer (RFC 1939 §3: at least 10 minutes).</summary>
+    /// <summary>
+    /// The inactivity autologout timer (RFC 1939 §3: at least 10 minutes), also the longest one command line may take
+    /// from its first octet to its end (a client sending a byte a minute is logged out all the same).
+    /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Whether STLS (RFC 2595) is offered on plain connections.</summary>

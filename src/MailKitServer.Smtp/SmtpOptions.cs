@@ -20,11 +20,20 @@ public sealed class SmtpOptions
     /// <summary>How many bad commands a session may send before it is closed with 421.</summary>
     public int MaxErrors { get; set; } = 10;
 
-    /// <summary>How long the server waits for the next command (RFC 5321 §4.5.3.2.7: at least 5 minutes).</summary>
+    /// <summary>
+    /// How long the server waits for the next command (RFC 5321 §4.5.3.2.7: at least 5 minutes), and the longest one
+    /// command line may take from its first octet to its end: a client sending a byte a minute is cut off with 421.
+    /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long the server waits for more message data.</summary>
-    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long the server waits for the next block of message data (RFC 5321 §4.5.3.2.5: 3 minutes).</summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// The longest a whole DATA transfer (or one BDAT chunk) may take, however steadily the data trickles in
+    /// (RFC 5321 §4.5.3.2.6 gives the client 10 minutes for the end of data); past it the session ends with 421.
+    /// </summary>
+    public TimeSpan DataTotalTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Whether STARTTLS is offered on a plain connection.</summary>
     public bool EnableStartTls { get; set; } = true;
@@ -79,9 +88,9 @@ public sealed class SmtpOptions
             yield return $"{prefix}{nameof(MaxErrors)} must be at least 1 (was {MaxErrors}).";
         }
 
-        if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero)
+        if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero || DataTotalTimeout <= TimeSpan.Zero)
         {
-            yield return $"{prefix}{nameof(CommandTimeout)} and {nameof(DataTimeout)} must be positive.";
+            yield return $"{prefix}{nameof(CommandTimeout)}, {nameof(DataTimeout)} and {nameof(DataTotalTimeout)} must be positive.";
         }
 
         if (SpoolMemoryThreshold < 0)

@@ -4,8 +4,9 @@ namespace MailKitServer.TestSupport;
 public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly List<ManualTimer> _timers = [];
-    private readonly List<(Func<TimeSpan, bool> Due, int Count, TaskCompletionSource Done)> _waiters = [];
+    private readonly List<(Func<TimeSpan, bool> Due, int Count, long Since, TaskCompletionSource Done)> _waiters = [];
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private long _changes;
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -35,13 +36,15 @@ public sealed class ManualTimeProvider : TimeProvider
     /// Completes once at least <paramref name="count"/> timers are armed whose time left matches <paramref name="due"/>
     /// (say, the throttle's short delays rather than the sessions' idle timers): the event a test waits for before it
     /// moves the clock, so the server has reached the wait it is about. Fails after 30 s (of real time) without it.
+    /// With <paramref name="fresh"/>, only timers armed after this call count: the server has reacted to what the
+    /// test sent since (a read timer armed again once the octets arrived).
     /// </summary>
-    public Task WaitForArmedAsync(Func<TimeSpan, bool> due, int count = 1)
+    public Task WaitForArmedAsync(Func<TimeSpan, bool> due, int count = 1, bool fresh = false)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_timers)
         {
-            _waiters.Add((due, count, done));
+            _waiters.Add((due, count, fresh ? _changes + 1 : 0, done));
             CheckWaiters();
         }
 
@@ -52,8 +55,8 @@ public sealed class ManualTimeProvider : TimeProvider
     {
         for (var i = _waiters.Count - 1; i >= 0; i--)
         {
-            var (due, count, done) = _waiters[i];
-            if (_timers.Count(t => t.Due is { } d && due(d - _now)) >= count)
+            var (due, count, since, done) = _waiters[i];
+            if (_timers.Count(t => t.Due is { } d && t.ArmedAt >= since && due(d - _now)) >= count)
             {
                 _waiters.RemoveAt(i);
                 done.TrySetResult();
@@ -105,6 +108,9 @@ public sealed class ManualTimeProvider : TimeProvider
     {
         public DateTimeOffset? Due { get; set; }
 
+        /// <summary>When it was last armed or disarmed, counted in calls to <see cref="Change"/> of all timers.</summary>
+        public long ArmedAt { get; private set; }
+
         public TimeSpan? Period { get; private set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
@@ -112,6 +118,7 @@ public sealed class ManualTimeProvider : TimeProvider
             lock (owner._timers)
             {
                 Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
+                ArmedAt = ++owner._changes;
                 Period = period == Timeout.InfiniteTimeSpan ? null : period;
                 owner.CheckWaiters();
             }

@@ -11,7 +11,7 @@ internal static class LoginOutcome
         session.Context.AuthThrottle.RecordSuccess(session.Connection.RemoteEndPoint.Address, userName, userId);
         session.UserId = userId;
         session.Account = await session.Context.Store.OpenAccountAsync(userId, session.Aborted).ConfigureAwait(false);
-        session.State = ImapState.Authenticated;
+        session.Authenticated();
         session.ResetBadCommands();
         return session.Ok(tag, $"[CAPABILITY {session.Capabilities}] Logged in");
     }

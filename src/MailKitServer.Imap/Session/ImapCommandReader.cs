@@ -162,6 +162,7 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
     /// <summary>Reads and drops octets the client sends (a literal of a refused command).</summary>
     private async ValueTask SkipAsync(long size)
     {
+        using var deadline = LiteralDeadline();
         while (size > 0)
         {
             var result = await connection.ReadAsync().ConfigureAwait(false);
@@ -211,6 +212,7 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
         MessageSpool? target = spool && size > 64 * 1024 ? new MessageSpool(options.AppendLimit, 1024 * 1024) : null;
         var bytes = target is null ? new byte[size] : null;
         long done = 0;
+        using var deadline = LiteralDeadline();
         while (done < size)
         {
             var result = await connection.ReadAsync().ConfigureAwait(false);
@@ -238,5 +240,17 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
         }
 
         return ImapToken.Literal(bytes, target);
+    }
+
+    /// <summary>A literal, however steadily it trickles in, must arrive within <see cref="ImapOptions.LiteralTimeout"/>; disposing clears the deadline.</summary>
+    private ClearDeadline LiteralDeadline()
+    {
+        connection.Deadline = connection.Server.TimeProvider.GetUtcNow() + options.LiteralTimeout;
+        return new ClearDeadline(connection);
+    }
+
+    private readonly struct ClearDeadline(MailConnection connection) : IDisposable
+    {
+        public void Dispose() => connection.Deadline = null;
     }
 }

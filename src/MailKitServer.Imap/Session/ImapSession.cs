@@ -32,7 +32,8 @@ internal sealed class ImapSession
         Options = options;
         _reader = new ImapCommandReader(connection, options);
         Logger = context.LoggerFactory.CreateLogger("MailKitServer.Imap");
-        connection.IdleTimeout = options.IdleTimeout;
+        connection.IdleTimeout = options.PreLoginTimeout;
+        connection.LineTimeout = options.PreLoginTimeout;
         connection.Transcript.Redactor = _redactor.Redact;
     }
 
@@ -384,6 +385,14 @@ internal sealed class ImapSession
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>Enters the authenticated state (RFC 9051 §3.2): the autologout timer of a logged-in session from now on.</summary>
+    internal void Authenticated()
+    {
+        State = ImapState.Authenticated;
+        Connection.IdleTimeout = Options.IdleTimeout;
+        Connection.LineTimeout = Options.CommandTimeout;
     }
 
     /// <summary>Leaves the selected state: the view is closed and the session is authenticated again.</summary>

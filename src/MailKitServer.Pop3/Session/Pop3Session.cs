@@ -36,6 +36,7 @@ internal sealed partial class Pop3Session
         _logins = logins;
         _logger = context.LoggerFactory.CreateLogger("MailKitServer.Pop3");
         connection.IdleTimeout = options.IdleTimeout;
+        connection.LineTimeout = options.IdleTimeout;
         connection.Transcript.Redactor = Redact;
     }
 

@@ -37,7 +37,7 @@ internal sealed partial class SmtpSession
 
         _connection.Write("354 End data with <CR><LF>.<CR><LF>\r\n"u8);
         BeginContent();
-        _connection.IdleTimeout = _options.DataTimeout;
+        StartDataTimers();
         try
         {
             while (true)
@@ -72,7 +72,7 @@ internal sealed partial class SmtpSession
         }
         finally
         {
-            _connection.IdleTimeout = _options.CommandTimeout;
+            StopDataTimers();
         }
 
         await FinishMessageAsync().ConfigureAwait(false);
@@ -99,7 +99,7 @@ internal sealed partial class SmtpSession
         }
 
         // The chunk's octets are read whatever the state, so the session stays in sync with the client.
-        _connection.IdleTimeout = _options.DataTimeout;
+        StartDataTimers();
         try
         {
             var remaining = size;
@@ -127,7 +127,7 @@ internal sealed partial class SmtpSession
         }
         finally
         {
-            _connection.IdleTimeout = _options.CommandTimeout;
+            StopDataTimers();
         }
 
         if (!valid)
@@ -327,4 +327,21 @@ internal sealed partial class SmtpSession
 
     /// <summary>An RFC 5322 §3.3 date-time, such as <c>Sun, 22 Nov 2026 03:00:00 +0000</c> (MimeKit's formatter).</summary>
     private static string FormatDate(DateTimeOffset date) => MimeKit.Utils.DateUtils.FormatDate(date);
+
+    /// <summary>
+    /// Message data has its own timers: <see cref="SmtpOptions.DataTimeout"/> between blocks and
+    /// <see cref="SmtpOptions.DataTotalTimeout"/> for the whole transfer (RFC 5321 §4.5.3.2), so data that trickles in
+    /// cannot hold the session. A read past either throws <see cref="MailKitServer.Runtime.MailConnectionTimeoutException"/>: 421.
+    /// </summary>
+    private void StartDataTimers()
+    {
+        _connection.IdleTimeout = _options.DataTimeout;
+        _connection.Deadline = _context.TimeProvider.GetUtcNow() + _options.DataTotalTimeout;
+    }
+
+    private void StopDataTimers()
+    {
+        _connection.IdleTimeout = _options.CommandTimeout;
+        _connection.Deadline = null;
+    }
 }

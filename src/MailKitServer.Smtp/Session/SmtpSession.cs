@@ -37,6 +37,7 @@ internal sealed partial class SmtpSession
         _transaction = new SmtpTransaction(new MessageSpool(options.MaxMessageSize, options.SpoolMemoryThreshold, options.SpoolDirectory));
         _logger = context.LoggerFactory.CreateLogger("MailKitServer.Smtp");
         connection.IdleTimeout = options.CommandTimeout;
+        connection.LineTimeout = options.CommandTimeout;
         connection.Transcript.Redactor = RedactAuthLine;
     }
 
