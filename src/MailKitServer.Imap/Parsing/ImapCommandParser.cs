@@ -130,67 +130,20 @@ internal static class ImapCommandParser
                     i++;
                     break;
                 case (byte)'"':
-                    var start = ++i;
-                    var escaped = false;
-                    var closed = false;
-                    while (i < text.Length)
-                    {
-                        if (text[i] == (byte)'\\' && i + 1 < text.Length && text[i + 1] is (byte)'"' or (byte)'\\')
-                        {
-                            escaped = true;
-                            i += 2;
-                        }
-                        else if (text[i] == (byte)'"')
-                        {
-                            closed = true;
-                            break;
-                        }
-                        else
-                        {
-                            i++;
-                        }
-                    }
-
-                    if (!closed)
+                    var start = i + 1;
+                    var close = QuotedEnd(text, start, out var escaped);
+                    if (close < 0)
                     {
                         error = "Unterminated quoted string";
                         return false;
                     }
 
-                    current.Add(arena.Token(ImapTokenKind.String, start, i - start, escaped, null));
-                    i++;
+                    current.Add(arena.Token(ImapTokenKind.String, start, close - start, escaped, null));
+                    i = close + 1;
                     break;
                 default:
                     var atomStart = i;
-                    var depth = 0;
-                    while (i < text.Length)
-                    {
-                        var ch = text[i];
-                        if (ch == (byte)'[')
-                        {
-                            depth++;
-                        }
-                        else if (ch == (byte)']' && depth > 0)
-                        {
-                            depth--;
-                        }
-                        else if (depth == 0 && (ch is (byte)' ' or (byte)'(' or (byte)')' or (byte)'"' or (byte)ImapTokenizer.LiteralMarker || ch < 0x20 || ch == 0x7F))
-                        {
-                            break;
-                        }
-
-                        i++;
-                    }
-
-                    if (depth != 0)
-                    {
-                        // An unclosed "[" is an ordinary atom character (a mailbox name such as "a[b"); only a
-                        // balanced "[...]" (a FETCH section, a response code) may hold spaces and parentheses.
-                        for (i = atomStart; i < text.Length && !(text[i] is (byte)' ' or (byte)'(' or (byte)')' or (byte)'"' or (byte)ImapTokenizer.LiteralMarker || text[i] < 0x20 || text[i] == 0x7F); i++)
-                        {
-                        }
-                    }
-
+                    i = AtomEnd(text, atomStart);
                     if (i == atomStart)
                     {
                         error = "Invalid character";
@@ -210,6 +163,69 @@ internal static class ImapCommandParser
 
         return true;
     }
+
+    /// <summary>The index of the quote that closes a quoted string whose content starts at <paramref name="start"/>, or -1.</summary>
+    private static int QuotedEnd(ReadOnlySpan<byte> text, int start, out bool escaped)
+    {
+        escaped = false;
+        var i = start;
+        while (i < text.Length)
+        {
+            if (text[i] == (byte)'\\' && i + 1 < text.Length && text[i + 1] is (byte)'"' or (byte)'\\')
+            {
+                escaped = true;
+                i += 2;
+            }
+            else if (text[i] == (byte)'"')
+            {
+                return i;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Where the atom starting at <paramref name="start"/> ends.</summary>
+    private static int AtomEnd(ReadOnlySpan<byte> text, int start)
+    {
+        var i = start;
+        var depth = 0;
+        while (i < text.Length)
+        {
+            var ch = text[i];
+            if (ch == (byte)'[')
+            {
+                depth++;
+            }
+            else if (ch == (byte)']' && depth > 0)
+            {
+                depth--;
+            }
+            else if (depth == 0 && IsAtomEnd(ch))
+            {
+                break;
+            }
+
+            i++;
+        }
+
+        if (depth != 0)
+        {
+            // An unclosed "[" is an ordinary atom character (a mailbox name such as "a[b"); only a
+            // balanced "[...]" (a FETCH section, a response code) may hold spaces and parentheses.
+            for (i = start; i < text.Length && !IsAtomEnd(text[i]); i++)
+            {
+            }
+        }
+
+        return i;
+    }
+
+    private static bool IsAtomEnd(byte ch) => ch is (byte)' ' or (byte)'(' or (byte)')' or (byte)'"' or (byte)ImapTokenizer.LiteralMarker || ch < 0x20 || ch == 0x7F;
 
     /// <summary>The open lists while parsing nested parentheses, kept in an arena list of list tokens.</summary>
     private ref struct ListStack(ImapParseArena arena)

@@ -68,37 +68,6 @@ internal static class ImapTokenizer
                     current.Add(list);
                     i++;
                     break;
-                case '"':
-                    var sb = new StringBuilder();
-                    i++;
-                    var closed = false;
-                    while (i < text.Length)
-                    {
-                        if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is '"' or '\\')
-                        {
-                            sb.Append(text[i + 1]);
-                            i += 2;
-                        }
-                        else if (text[i] == '"')
-                        {
-                            closed = true;
-                            i++;
-                            break;
-                        }
-                        else
-                        {
-                            sb.Append(text[i++]);
-                        }
-                    }
-
-                    if (!closed)
-                    {
-                        error = "Unterminated quoted string";
-                        return false;
-                    }
-
-                    current.Add(ImapToken.Quoted(sb.ToString()));
-                    break;
                 case LiteralMarker:
                     if (literal >= literals.Count)
                     {
@@ -110,42 +79,12 @@ internal static class ImapTokenizer
                     i++;
                     break;
                 default:
-                    var start = i;
-                    var depth = 0;
-                    while (i < text.Length)
+                    if (!TryReadWord(text, ref i, out var word, out error))
                     {
-                        var ch = text[i];
-                        if (ch == '[')
-                        {
-                            depth++;
-                        }
-                        else if (ch == ']' && depth > 0)
-                        {
-                            depth--;
-                        }
-                        else if (depth == 0 && (ch is ' ' or '(' or ')' or '"' or LiteralMarker || char.IsControl(ch)))
-                        {
-                            break;
-                        }
-
-                        i++;
-                    }
-
-                    if (depth != 0)
-                    {
-                        // An unclosed "[" is an ordinary atom character; only a balanced "[...]" holds spaces.
-                        for (i = start; i < text.Length && !(text[i] is ' ' or '(' or ')' or '"' or LiteralMarker || char.IsControl(text[i])); i++)
-                        {
-                        }
-                    }
-
-                    if (i == start)
-                    {
-                        error = "Invalid character";
                         return false;
                     }
 
-                    current.Add(ImapToken.Atom(text[start..i]));
+                    current.Add(word);
                     break;
             }
         }
@@ -158,4 +97,88 @@ internal static class ImapTokenizer
 
         return true;
     }
+
+    /// <summary>Reads a quoted string or an atom starting at <paramref name="i"/> and moves past it.</summary>
+    private static bool TryReadWord(string text, ref int i, out ImapToken token, out string? error)
+    {
+        error = null;
+        if (text[i] == '"')
+        {
+            var ok = TryReadQuoted(text, ref i, out var quoted);
+            token = ImapToken.Quoted(quoted);
+            error = ok ? null : "Unterminated quoted string";
+            return ok;
+        }
+
+        var start = i;
+        i = AtomEnd(text, start);
+        token = ImapToken.Atom(text[start..i]);
+        error = i == start ? "Invalid character" : null;
+        return i != start;
+    }
+
+    /// <summary>Reads a quoted string whose opening quote is at <paramref name="i"/>; leaves <paramref name="i"/> after the closing quote.</summary>
+    private static bool TryReadQuoted(string text, ref int i, out string value)
+    {
+        var sb = new StringBuilder();
+        i++;
+        while (i < text.Length)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is '"' or '\\')
+            {
+                sb.Append(text[i + 1]);
+                i += 2;
+            }
+            else if (text[i] == '"')
+            {
+                i++;
+                value = sb.ToString();
+                return true;
+            }
+            else
+            {
+                sb.Append(text[i++]);
+            }
+        }
+
+        value = string.Empty;
+        return false;
+    }
+
+    /// <summary>Where the atom starting at <paramref name="start"/> ends: a balanced "[...]" may hold spaces and parentheses.</summary>
+    private static int AtomEnd(string text, int start)
+    {
+        var i = start;
+        var depth = 0;
+        while (i < text.Length)
+        {
+            var ch = text[i];
+            if (ch == '[')
+            {
+                depth++;
+            }
+            else if (ch == ']' && depth > 0)
+            {
+                depth--;
+            }
+            else if (depth == 0 && IsAtomEnd(ch))
+            {
+                break;
+            }
+
+            i++;
+        }
+
+        if (depth != 0)
+        {
+            // An unclosed "[" is an ordinary atom character; only a balanced "[...]" holds spaces.
+            for (i = start; i < text.Length && !IsAtomEnd(text[i]); i++)
+            {
+            }
+        }
+
+        return i;
+    }
+
+    private static bool IsAtomEnd(char ch) => ch is ' ' or '(' or ')' or '"' or LiteralMarker || char.IsControl(ch);
 }
