@@ -71,6 +71,50 @@ internal static class SearchParser
 
         switch (word)
         {
+            case "MODSEQ":
+                return TryParseModSeq(t, ref i, out key, out error);
+            case "NOT":
+                if (i >= t.Count || !TryParseOne(t, ref i, depth + 1, out var inner, out error))
+                {
+                    error ??= "NOT needs a key";
+                    return false;
+                }
+
+                key = new SearchKey { Kind = SearchKeyKind.Not, Children = [inner] };
+                return true;
+            case "OR":
+                if (i >= t.Count || !TryParseOne(t, ref i, depth + 1, out var a, out error) || i >= t.Count || !TryParseOne(t, ref i, depth + 1, out var b, out error))
+                {
+                    error ??= "OR needs two keys";
+                    return false;
+                }
+
+                key = new SearchKey { Kind = SearchKeyKind.Or, Children = [a, b] };
+                return true;
+            default:
+                if (TryParseKeyWithArguments(word, t, ref i, out key, out error) is { } parsed)
+                {
+                    return parsed;
+                }
+
+                if (token.Kind == ImapTokenKind.Atom && SequenceSet.TryParse(token.Text, out var sequence))
+                {
+                    key = new SearchKey { Kind = SearchKeyKind.Sequence, Set = sequence };
+                    return true;
+                }
+
+                error = "Unknown search key " + (token.Text.Length > 40 ? token.Text[..40] + "..." : token.Text);
+                return false;
+        }
+    }
+
+    /// <summary>A key that takes string, number, date or set arguments; <see langword="null"/> when <paramref name="word"/> is none of them.</summary>
+    private static bool? TryParseKeyWithArguments(string word, IReadOnlyList<ImapToken> t, ref int i, out SearchKey key, out string? error)
+    {
+        key = new SearchKey();
+        error = null;
+        switch (word)
+        {
             case "KEYWORD" or "UNKEYWORD":
                 if (!Argument(t, ref i, out var flag) || !ImapFormat.TryParseFlag(flag, out _, out var keyword) || keyword is null)
                 {
@@ -125,35 +169,8 @@ internal static class SearchParser
 
                 key = new SearchKey { Kind = SearchKeyKind.Uid, Set = set };
                 return true;
-            case "MODSEQ":
-                return TryParseModSeq(t, ref i, out key, out error);
-            case "NOT":
-                if (i >= t.Count || !TryParseOne(t, ref i, depth + 1, out var inner, out error))
-                {
-                    error ??= "NOT needs a key";
-                    return false;
-                }
-
-                key = new SearchKey { Kind = SearchKeyKind.Not, Children = [inner] };
-                return true;
-            case "OR":
-                if (i >= t.Count || !TryParseOne(t, ref i, depth + 1, out var a, out error) || i >= t.Count || !TryParseOne(t, ref i, depth + 1, out var b, out error))
-                {
-                    error ??= "OR needs two keys";
-                    return false;
-                }
-
-                key = new SearchKey { Kind = SearchKeyKind.Or, Children = [a, b] };
-                return true;
             default:
-                if (token.Kind == ImapTokenKind.Atom && SequenceSet.TryParse(token.Text, out var sequence))
-                {
-                    key = new SearchKey { Kind = SearchKeyKind.Sequence, Set = sequence };
-                    return true;
-                }
-
-                error = "Unknown search key " + (token.Text.Length > 40 ? token.Text[..40] + "..." : token.Text);
-                return false;
+                return null;
         }
     }
 
