@@ -116,17 +116,7 @@ internal sealed record NotifyRequest(bool IsNone, bool Status, IReadOnlyList<Not
 
         var items = token.Items;
         var filterName = items[0].Text.ToUpperInvariant();
-        var filter = filterName switch
-        {
-            "SELECTED" => NotifyFilter.Selected,
-            "SELECTED-DELAYED" => NotifyFilter.SelectedDelayed,
-            "INBOXES" => NotifyFilter.Inboxes,
-            "PERSONAL" => NotifyFilter.Personal,
-            "SUBSCRIBED" => NotifyFilter.Subscribed,
-            "SUBTREE" => NotifyFilter.Subtree,
-            "MAILBOXES" => NotifyFilter.Mailboxes,
-            _ => (NotifyFilter)(-1),
-        };
+        var filter = ParseFilter(filterName);
         if (filter < 0)
         {
             error = "Unknown mailbox filter " + items[0].Text;
@@ -135,24 +125,9 @@ internal sealed record NotifyRequest(bool IsNone, bool Status, IReadOnlyList<Not
 
         var next = 1;
         var names = new List<string>();
-        if (filter is NotifyFilter.Subtree or NotifyFilter.Mailboxes)
+        if (filter is NotifyFilter.Subtree or NotifyFilter.Mailboxes && !TryReadMailboxes(items[next++], names, out error))
         {
-            // one-or-more-mailbox = mailbox / "(" mailbox *(SP mailbox) ")"
-            var mailboxToken = items[next++];
-            if (mailboxToken.Kind == ImapTokenKind.List)
-            {
-                if (mailboxToken.Items.Count == 0 || mailboxToken.Items.Count > MaxMailboxes || mailboxToken.Items.Any(m => m.Kind == ImapTokenKind.List))
-                {
-                    error = "Invalid mailbox list";
-                    return false;
-                }
-
-                names.AddRange(mailboxToken.Items.Select(m => m.Text));
-            }
-            else
-            {
-                names.Add(mailboxToken.Text);
-            }
+            return false;
         }
 
         if (next >= items.Count)
@@ -162,8 +137,6 @@ internal sealed record NotifyRequest(bool IsNone, bool Status, IReadOnlyList<Not
         }
 
         var eventsToken = items[next];
-        var events = NotifyEvents.None;
-        string? fetchAttributes = null;
         if (next == items.Count - 1 && eventsToken.Kind == ImapTokenKind.Atom && eventsToken.Text.Equals("NONE", StringComparison.OrdinalIgnoreCase))
         {
             group = new NotifyEventGroup(filter, names, NotifyEvents.None, null);
@@ -189,6 +162,37 @@ internal sealed record NotifyRequest(bool IsNone, bool Status, IReadOnlyList<Not
             return false;
         }
 
+        if (!TryParseEvents(list, filter, out var events, out var fetchAttributes, out error, out badEvent))
+        {
+            return false;
+        }
+
+        group = new NotifyEventGroup(filter, names, events, fetchAttributes);
+        error = null;
+        return true;
+    }
+
+    /// <summary>The mailbox filter an event group names (RFC 5465 §6), or -1.</summary>
+    private static NotifyFilter ParseFilter(string name) =>
+        name switch
+        {
+            "SELECTED" => NotifyFilter.Selected,
+            "SELECTED-DELAYED" => NotifyFilter.SelectedDelayed,
+            "INBOXES" => NotifyFilter.Inboxes,
+            "PERSONAL" => NotifyFilter.Personal,
+            "SUBSCRIBED" => NotifyFilter.Subscribed,
+            "SUBTREE" => NotifyFilter.Subtree,
+            "MAILBOXES" => NotifyFilter.Mailboxes,
+            _ => (NotifyFilter)(-1),
+        };
+
+    /// <summary>The events of one group and the fetch attributes given with MessageNew (RFC 5465 §5, §8).</summary>
+    private static bool TryParseEvents(IReadOnlyList<ImapToken> list, NotifyFilter filter, out NotifyEvents events, out string? fetchAttributes, out string? error, out bool badEvent)
+    {
+        events = NotifyEvents.None;
+        fetchAttributes = null;
+        error = null;
+        badEvent = false;
         for (var e = 0; e < list.Count; e++)
         {
             if (list[e].Kind != ImapTokenKind.Atom)
@@ -244,8 +248,26 @@ internal sealed record NotifyRequest(bool IsNone, bool Status, IReadOnlyList<Not
             return false;
         }
 
-        group = new NotifyEventGroup(filter, names, events, fetchAttributes);
+        return true;
+    }
+
+    /// <summary>one-or-more-mailbox = mailbox / "(" mailbox *(SP mailbox) ")" (RFC 5465 §8).</summary>
+    private static bool TryReadMailboxes(ImapToken token, List<string> names, out string? error)
+    {
         error = null;
+        if (token.Kind != ImapTokenKind.List)
+        {
+            names.Add(token.Text);
+            return true;
+        }
+
+        if (token.Items.Count == 0 || token.Items.Count > MaxMailboxes || token.Items.Any(m => m.Kind == ImapTokenKind.List))
+        {
+            error = "Invalid mailbox list";
+            return false;
+        }
+
+        names.AddRange(token.Items.Select(m => m.Text));
         return true;
     }
 }
