@@ -5,6 +5,7 @@ using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
 using MailKitServer.Runtime;
 using MailKitServer.Storage;
+using AppendItem = (MailKitServer.Storage.SystemFlags Flags, System.Collections.Generic.List<string> Keywords, System.DateTimeOffset? Date, MailKitServer.Imap.Parsing.ImapToken Content, bool Catenate);
 
 namespace MailKitServer.Imap.Commands;
 
@@ -14,19 +15,18 @@ namespace MailKitServer.Imap.Commands;
 /// </summary>
 internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.LoggedIn)
 {
+    private const string Syntax = "Syntax: APPEND mailbox [(flags)] [date-time] literal";
+
     public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
         // append = "APPEND" SP mailbox 1*(SP [flag-list SP] [date-time SP] literal)   (RFC 3501, MULTIAPPEND RFC 3502)
         var args = request.Arguments;
         var tag = request.Tag;
-
-        // Content is a literal; Catenate a CATENATE list, assembled once the whole command is known to be valid.
-        var messages = new List<(SystemFlags Flags, List<string> Keywords, DateTimeOffset? Date, ImapToken Content, bool Catenate)>();
         try
         {
             if (args.Count < 2 || args[0].Kind == ImapTokenKind.List)
             {
-                return await session.BadAsync(tag, "Syntax: APPEND mailbox [(flags)] [date-time] literal").ConfigureAwait(false);
+                return await session.BadAsync(tag, Syntax).ConfigureAwait(false);
             }
 
             if (!session.TryMailboxName(args[0], out var name))
@@ -34,70 +34,10 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
                 return session.No(tag, "[CANNOT] Invalid mailbox name");
             }
 
-            var i = 1;
-            while (i < args.Count)
+            var messages = new List<AppendItem>();
+            if (ParseMessages(args, messages) is { } bad)
             {
-                var flags = SystemFlags.None;
-                var keywords = new List<string>();
-                if (args[i].Kind == ImapTokenKind.List)
-                {
-                    foreach (var f in args[i].Items)
-                    {
-                        if (!ImapFormat.TryParseFlag(f.Text, out var flag, out var keyword))
-                        {
-                            return await session.BadAsync(tag, "Invalid flag").ConfigureAwait(false);
-                        }
-
-                        flags |= flag;
-                        if (keyword is not null)
-                        {
-                            keywords.Add(keyword);
-                        }
-                    }
-
-                    i++;
-                }
-
-                DateTimeOffset? date = null;
-                if (i < args.Count && args[i].Kind == ImapTokenKind.String && !args[i].IsLiteral)
-                {
-                    if (!ImapFormat.TryParseDateTime(args[i].Text, out var d))
-                    {
-                        return await session.BadAsync(tag, "Invalid date-time").ConfigureAwait(false);
-                    }
-
-                    date = d;
-                    i++;
-                }
-
-                if (i + 1 < args.Count && args[i].Kind == ImapTokenKind.Atom && args[i].Text.Equals("UTF8", StringComparison.OrdinalIgnoreCase)
-                    && args[i + 1].Kind == ImapTokenKind.List && args[i + 1].Items.Count == 1 && args[i + 1].Items[0].IsLiteral)
-                {
-                    // RFC 6855 §4: APPEND ... UTF8 (literal8) carries a message with UTF-8 headers.
-                    messages.Add((flags, keywords, date, args[i + 1].Items[0], false));
-                    i += 2;
-                    continue;
-                }
-
-                if (i + 1 < args.Count && args[i].Kind == ImapTokenKind.Atom && args[i].Text.Equals("CATENATE", StringComparison.OrdinalIgnoreCase))
-                {
-                    // RFC 4469 §5: append-data =/ "CATENATE" SP "(" cat-part *(SP cat-part) ")"
-                    if (CatenateAssembler.Validate(args[i + 1]) is { } invalid)
-                    {
-                        return await session.BadAsync(tag, invalid).ConfigureAwait(false);
-                    }
-
-                    messages.Add((flags, keywords, date, args[i + 1], true));
-                    i += 2;
-                    continue;
-                }
-
-                if (i >= args.Count || args[i].Kind != ImapTokenKind.String)
-                {
-                    return await session.BadAsync(tag, "Syntax: APPEND mailbox [(flags)] [date-time] literal").ConfigureAwait(false);
-                }
-
-                messages.Add((flags, keywords, date, args[i++], false));
+                return await session.BadAsync(tag, bad).ConfigureAwait(false);
             }
 
             if (messages.Exists(m => m.Catenate) && await session.Account!.GetStatusAsync(name, session.Aborted).ConfigureAwait(false) is null)
@@ -106,46 +46,7 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
                 return session.No(tag, "[TRYCREATE] No such mailbox");
             }
 
-            var uids = new List<uint>();
-            uint validity = 0;
-            foreach (var (flags, keywords, date, content, catenate) in messages)
-            {
-                MessageSpool? built = null;
-                if (catenate)
-                {
-                    (built, var refusal) = await CatenateAssembler.AssembleAsync(session, content).ConfigureAwait(false);
-                    if (built is null)
-                    {
-                        await UndoAsync(session, name, uids).ConfigureAwait(false);
-                        return session.No(tag, refusal!);
-                    }
-                }
-
-                using var owned = built;
-                Func<Stream> open = built is null ? content.OpenContent : () => built.OpenRead();
-
-                // RFC 3516 §4.3: parts holding NUL (literal8) are stored base64-encoded, so BODY[] never carries NUL.
-                using var converted = await BinaryPartConverter.ConvertAsync(open, session.Options.AppendLimit * 2, session.Aborted).ConfigureAwait(false);
-                if (converted is { Overflowed: true })
-                {
-                    await UndoAsync(session, name, uids).ConfigureAwait(false);
-                    return session.No(tag, "[TOOBIG] Message too large once its binary parts are encoded");
-                }
-
-                await using var stream = converted?.OpenRead() ?? open();
-                var result = await session.Account!.AppendAsync(name, stream, flags, keywords, date, session.Aborted).ConfigureAwait(false);
-                if (!result.Succeeded)
-                {
-                    // RFC 3502 §6.3.11: all or nothing — take back what this command already appended.
-                    await UndoAsync(session, name, uids).ConfigureAwait(false);
-                    return session.No(tag, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreErrors.Text(result.Status, result.Message));
-                }
-
-                validity = result.UidValidity;
-                uids.Add(result.Uid);
-            }
-
-            return session.Ok(tag, $"[APPENDUID {validity} {UidSet.FromUids(uids)}] APPEND completed");
+            return await AppendAllAsync(session, tag, name, messages).ConfigureAwait(false);
         }
         finally
         {
@@ -155,6 +56,126 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
                 token.LiteralSpool?.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the messages after the mailbox name; returns the BAD text when the syntax is wrong. A literal is kept as
+    /// its token; a CATENATE list is checked here and assembled only once the whole command is known to be valid.
+    /// </summary>
+    private static string? ParseMessages(IReadOnlyList<ImapToken> args, List<AppendItem> messages)
+    {
+        var i = 1;
+        while (i < args.Count)
+        {
+            var flags = SystemFlags.None;
+            var keywords = new List<string>();
+            if (args[i].Kind == ImapTokenKind.List)
+            {
+                foreach (var f in args[i].Items)
+                {
+                    if (!ImapFormat.TryParseFlag(f.Text, out var flag, out var keyword))
+                    {
+                        return "Invalid flag";
+                    }
+
+                    flags |= flag;
+                    if (keyword is not null)
+                    {
+                        keywords.Add(keyword);
+                    }
+                }
+
+                i++;
+            }
+
+            DateTimeOffset? date = null;
+            if (i < args.Count && args[i].Kind == ImapTokenKind.String && !args[i].IsLiteral)
+            {
+                if (!ImapFormat.TryParseDateTime(args[i].Text, out var d))
+                {
+                    return "Invalid date-time";
+                }
+
+                date = d;
+                i++;
+            }
+
+            if (i + 1 < args.Count && args[i].Kind == ImapTokenKind.Atom && args[i].Text.Equals("UTF8", StringComparison.OrdinalIgnoreCase)
+                && args[i + 1].Kind == ImapTokenKind.List && args[i + 1].Items.Count == 1 && args[i + 1].Items[0].IsLiteral)
+            {
+                // RFC 6855 §4: APPEND ... UTF8 (literal8) carries a message with UTF-8 headers.
+                messages.Add(new AppendItem(flags, keywords, date, args[i + 1].Items[0], false));
+                i += 2;
+                continue;
+            }
+
+            if (i + 1 < args.Count && args[i].Kind == ImapTokenKind.Atom && args[i].Text.Equals("CATENATE", StringComparison.OrdinalIgnoreCase))
+            {
+                // RFC 4469 §5: append-data =/ "CATENATE" SP "(" cat-part *(SP cat-part) ")"
+                if (CatenateAssembler.Validate(args[i + 1]) is { } invalid)
+                {
+                    return invalid;
+                }
+
+                messages.Add(new AppendItem(flags, keywords, date, args[i + 1], true));
+                i += 2;
+                continue;
+            }
+
+            if (i >= args.Count || args[i].Kind != ImapTokenKind.String)
+            {
+                return Syntax;
+            }
+
+            messages.Add(new AppendItem(flags, keywords, date, args[i++], false));
+        }
+
+        return null;
+    }
+
+    /// <summary>Stores the messages in order; RFC 3502 §6.3.11: all or nothing.</summary>
+    private static async ValueTask<bool> AppendAllAsync(ImapSession session, string tag, string name, List<AppendItem> messages)
+    {
+        var uids = new List<uint>();
+        uint validity = 0;
+        foreach (var (flags, keywords, date, content, catenate) in messages)
+        {
+            MessageSpool? built = null;
+            if (catenate)
+            {
+                (built, var refusal) = await CatenateAssembler.AssembleAsync(session, content).ConfigureAwait(false);
+                if (built is null)
+                {
+                    await UndoAsync(session, name, uids).ConfigureAwait(false);
+                    return session.No(tag, refusal!);
+                }
+            }
+
+            using var owned = built;
+            Func<Stream> open = built is null ? content.OpenContent : () => built.OpenRead();
+
+            // RFC 3516 §4.3: parts holding NUL (literal8) are stored base64-encoded, so BODY[] never carries NUL.
+            using var converted = await BinaryPartConverter.ConvertAsync(open, session.Options.AppendLimit * 2, session.Aborted).ConfigureAwait(false);
+            if (converted is { Overflowed: true })
+            {
+                await UndoAsync(session, name, uids).ConfigureAwait(false);
+                return session.No(tag, "[TOOBIG] Message too large once its binary parts are encoded");
+            }
+
+            await using var stream = converted?.OpenRead() ?? open();
+            var result = await session.Account!.AppendAsync(name, stream, flags, keywords, date, session.Aborted).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                // Take back what this command already appended.
+                await UndoAsync(session, name, uids).ConfigureAwait(false);
+                return session.No(tag, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreErrors.Text(result.Status, result.Message));
+            }
+
+            validity = result.UidValidity;
+            uids.Add(result.Uid);
+        }
+
+        return session.Ok(tag, $"[APPENDUID {validity} {UidSet.FromUids(uids)}] APPEND completed");
     }
 
     private static async ValueTask UndoAsync(ImapSession session, string mailbox, List<uint> uids)
