@@ -16,63 +16,11 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
 
     public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
-        var args = request.Arguments;
         var tag = request.Tag;
         var uid = request.Uid;
-        if (args.Count < 3 || args[0].Kind != ImapTokenKind.Atom || !SequenceSet.TryParse(args[0].Text, out var set))
+        if (ParseArguments(request.Arguments, out var set, out var unchangedSince, out var change, out var silent) is { } bad)
         {
-            return await session.BadAsync(tag, Syntax).ConfigureAwait(false);
-        }
-
-        // store-modifiers (RFC 4466 §2.5): (UNCHANGEDSINCE mod-sequence-valzer).
-        ulong? unchangedSince = null;
-        var next = 1;
-        if (args[1].Kind == ImapTokenKind.List)
-        {
-            var modifiers = args[1].Items;
-            if (modifiers.Count != 2 || !modifiers[0].Text.Equals("UNCHANGEDSINCE", StringComparison.OrdinalIgnoreCase)
-                || modifiers[1].Kind != ImapTokenKind.Atom || !ImapNumber.TryParseNumber64(modifiers[1].Text, out var since))
-            {
-                return await session.BadAsync(tag, "Invalid STORE modifier").ConfigureAwait(false);
-            }
-
-            unchangedSince = (ulong)since;
-            next = 2;
-        }
-
-        if (args.Count < next + 2 || args[next].Kind != ImapTokenKind.Atom)
-        {
-            return await session.BadAsync(tag, Syntax).ConfigureAwait(false);
-        }
-
-        var item = args[next].Text.ToUpperInvariant();
-        var silent = item.EndsWith(".SILENT", StringComparison.Ordinal);
-        var mode = item[0] switch
-        {
-            '+' => FlagChangeMode.Add,
-            '-' => FlagChangeMode.Remove,
-            _ => FlagChangeMode.Replace,
-        };
-        if (item.TrimStart('+', '-').Replace(".SILENT", string.Empty, StringComparison.Ordinal) != "FLAGS")
-        {
-            return await session.BadAsync(tag, "Unknown STORE item").ConfigureAwait(false);
-        }
-
-        var flagTokens = args.Count == next + 2 && args[next + 1].Kind == ImapTokenKind.List ? args[next + 1].Items : args.Skip(next + 1).ToList();
-        var flags = SystemFlags.None;
-        var keywords = new List<string>();
-        foreach (var f in flagTokens)
-        {
-            if (f.Kind == ImapTokenKind.List || !ImapFormat.TryParseFlag(f.Text, out var flag, out var keyword))
-            {
-                return await session.BadAsync(tag, "Invalid flag").ConfigureAwait(false);
-            }
-
-            flags |= flag;
-            if (keyword is not null)
-            {
-                keywords.Add(keyword);
-            }
+            return await session.BadAsync(tag, bad).ConfigureAwait(false);
         }
 
         var selected = session.Selected!;
@@ -98,7 +46,7 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
         }
 
         var indexes = selected.Resolve(set, uid);
-        var result = await selected.View.StoreFlagsAsync(UidSet.FromUids(indexes.Select(i => selected[i].Uid)), new FlagChange(mode, flags, keywords), unchangedSince, session.Aborted).ConfigureAwait(false);
+        var result = await selected.View.StoreFlagsAsync(UidSet.FromUids(indexes.Select(i => selected[i].Uid)), change, unchangedSince, session.Aborted).ConfigureAwait(false);
 
         // The flags as they are now (a later change by another session included), keywords announced first. With
         // UNCHANGEDSINCE the FETCH goes out even for .SILENT, so the client learns the new MODSEQ (RFC 7162 §3.1.3).
@@ -116,9 +64,80 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
             return session.Ok(tag, "STORE completed");
         }
 
-        // The messages that failed UNCHANGEDSINCE, with their current flags so the client need not poll (Example 10).
+        return session.Ok(tag, $"[MODIFIED {UidSet.FromUids(ReportModified(session, selected, result.Modified, uid))}] Conditional STORE failed");
+    }
+
+    /// <summary>Reads sequence set, store modifiers (RFC 4466 §2.5) and the flag change; returns the BAD text when the syntax is wrong.</summary>
+    private static string? ParseArguments(IReadOnlyList<ImapToken> args, out SequenceSet set, out ulong? unchangedSince, out FlagChange change, out bool silent)
+    {
+        set = null!;
+        unchangedSince = null;
+        change = null!;
+        silent = false;
+        if (args.Count < 3 || args[0].Kind != ImapTokenKind.Atom || !SequenceSet.TryParse(args[0].Text, out set))
+        {
+            return Syntax;
+        }
+
+        // store-modifiers (RFC 4466 §2.5): (UNCHANGEDSINCE mod-sequence-valzer).
+        var next = 1;
+        if (args[1].Kind == ImapTokenKind.List)
+        {
+            var modifiers = args[1].Items;
+            if (modifiers.Count != 2 || !modifiers[0].Text.Equals("UNCHANGEDSINCE", StringComparison.OrdinalIgnoreCase)
+                || modifiers[1].Kind != ImapTokenKind.Atom || !ImapNumber.TryParseNumber64(modifiers[1].Text, out var since))
+            {
+                return "Invalid STORE modifier";
+            }
+
+            unchangedSince = (ulong)since;
+            next = 2;
+        }
+
+        if (args.Count < next + 2 || args[next].Kind != ImapTokenKind.Atom)
+        {
+            return Syntax;
+        }
+
+        var item = args[next].Text.ToUpperInvariant();
+        silent = item.EndsWith(".SILENT", StringComparison.Ordinal);
+        var mode = item[0] switch
+        {
+            '+' => FlagChangeMode.Add,
+            '-' => FlagChangeMode.Remove,
+            _ => FlagChangeMode.Replace,
+        };
+        if (item.TrimStart('+', '-').Replace(".SILENT", string.Empty, StringComparison.Ordinal) != "FLAGS")
+        {
+            return "Unknown STORE item";
+        }
+
+        var flagTokens = args.Count == next + 2 && args[next + 1].Kind == ImapTokenKind.List ? args[next + 1].Items : args.Skip(next + 1).ToList();
+        var flags = SystemFlags.None;
+        var keywords = new List<string>();
+        foreach (var f in flagTokens)
+        {
+            if (f.Kind == ImapTokenKind.List || !ImapFormat.TryParseFlag(f.Text, out var flag, out var keyword))
+            {
+                return "Invalid flag";
+            }
+
+            flags |= flag;
+            if (keyword is not null)
+            {
+                keywords.Add(keyword);
+            }
+        }
+
+        change = new FlagChange(mode, flags, keywords);
+        return null;
+    }
+
+    /// <summary>The messages that failed UNCHANGEDSINCE, each with its current flags so the client need not poll (RFC 7162 §3.1.3 Example 10).</summary>
+    private static List<uint> ReportModified(ImapSession session, SelectedMailbox selected, IReadOnlyCollection<uint> modified, bool uid)
+    {
         var failed = new List<uint>();
-        foreach (var modifiedUid in result.Modified)
+        foreach (var modifiedUid in modified)
         {
             var index = selected.IndexOfUid(modifiedUid);
             if (index >= 0)
@@ -128,6 +147,6 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
             }
         }
 
-        return session.Ok(tag, $"[MODIFIED {UidSet.FromUids(failed)}] Conditional STORE failed");
+        return failed;
     }
 }
