@@ -21,6 +21,11 @@ packages=(
   dnsmasq-base          # DNS with MX records for the outbound tests
   postfix               # a remote MTA and a relay into us
   postgresql            # PostgreSQL 15 (initdb, pg_ctl, psql): the PostgreSQL store's tests start their own server
+  python3-spf           # pyspf: the independent SPF implementation our SPF is compared with (needs python3-dnspython)
+  python3-dnspython     #   pyspf's and dkimpy's DNS (a dependency; named because the tests import dns.resolver)
+  python3-dkim          # dkimpy: signs test mail (dkimsign) and verifies ours (dkimverify); brings python3-nacl (Ed25519)
+  python3-authres       # an independent RFC 8601 parser of the Authentication-Results fields we write
+  publicsuffix          # the Public Suffix List (/usr/share/publicsuffix) for DMARC organizational domains
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -1,4 +1,5 @@
 using MailKitServer.Policy;
+using MailKitServer.Smtp.SenderAuth;
 
 namespace MailKitServer.Smtp;
 
@@ -62,6 +63,19 @@ public sealed class SmtpOptions
     /// <summary>Where large messages are spooled, or <see langword="null"/> for the system's temporary folder.</summary>
     public string? SpoolDirectory { get; set; }
 
+    /// <summary>
+    /// Sender authentication of inbound mail (SPF, DKIM, DMARC, ARC and an Authentication-Results field), or
+    /// <see langword="null"/> (the default) for none. Applies to MTA listeners only, and never to a session that
+    /// authenticated; the results reach the delivery policy with the message.
+    /// </summary>
+    public SenderAuthOptions? SenderAuthentication { get; set; }
+
+    /// <summary>
+    /// The mailbox that a quarantined message (<see cref="PolicyVerdict.Quarantine"/>, such as DMARC's
+    /// <c>p=quarantine</c>) is delivered to instead of the one the directory named; a store without it uses INBOX.
+    /// </summary>
+    public string QuarantineMailbox { get; set; } = "Junk";
+
     /// <summary>Returns every problem with these options, each naming the option.</summary>
     /// <param name="listener">The listener name, for the messages.</param>
     /// <returns>The problems.</returns>
@@ -101,6 +115,19 @@ public sealed class SmtpOptions
         if (SpoolDirectory is not null && !Directory.Exists(SpoolDirectory))
         {
             yield return $"{prefix}{nameof(SpoolDirectory)} '{SpoolDirectory}' does not exist.";
+        }
+
+        if (string.IsNullOrWhiteSpace(QuarantineMailbox))
+        {
+            yield return $"{prefix}{nameof(QuarantineMailbox)} must name a mailbox.";
+        }
+
+        if (SenderAuthentication is { } auth)
+        {
+            foreach (var problem in auth.Validate($"{prefix}{nameof(SenderAuthentication)}."))
+            {
+                yield return problem;
+            }
         }
     }
 }

@@ -1,11 +1,19 @@
+using MailKitServer.Policy;
 using MailKitServer.Runtime;
+using MailKitServer.Smtp.SenderAuth;
+using Microsoft.Extensions.Logging;
 
 namespace MailKitServer.Smtp.Session;
 
 /// <summary>Runs an <see cref="SmtpSession"/> for each connection of an SMTP listener.</summary>
 internal sealed class SmtpConnectionHandler(MailServerContext context, SmtpOptions options) : IConnectionHandler
 {
-    public Task HandleAsync(MailConnection connection) => new SmtpSession(connection, context, options).RunAsync();
+    // Sender authentication is for mail arriving from other MTAs (RFC 7208 §2.5, RFC 7489 §6.6): MTA listeners only.
+    private readonly SenderAuthenticator? _authenticator = options is { SenderAuthentication: { } auth, Role: SmtpRole.Mta }
+        ? new SenderAuthenticator(context.Dns, auth, context.Options.ServerName, context.TimeProvider, context.Metrics, context.LoggerFactory.CreateLogger("MailKitServer.SenderAuth"))
+        : null;
+
+    public Task HandleAsync(MailConnection connection) => new SmtpSession(connection, context, options, _authenticator).RunAsync();
 
     public async Task RejectAsync(MailConnection connection, ConnectionRejection reason)
     {

@@ -214,7 +214,11 @@ internal sealed partial class SmtpSession
 
             var spool = transaction.Spool;
             var size = spool.Length - transaction.TraceLength;
-            var check = new MessageCheckRequest(transaction.Sender, transaction.Recipients.Select(r => r.Address).ToArray(), size, () => spool.OpenRead(transaction.TraceLength));
+            var senderCheck = await CheckSenderAsync(transaction).ConfigureAwait(false);
+            var check = new MessageCheckRequest(transaction.Sender, transaction.Recipients.Select(r => r.Address).ToArray(), size, () => spool.OpenRead(transaction.TraceLength))
+            {
+                Authentication = senderCheck?.Authentication,
+            };
             var verdict = await _context.Policy.OnMessageAsync(_info, check, _connection.Aborted).ConfigureAwait(false);
             if (!verdict.IsAccepted)
             {
@@ -236,26 +240,32 @@ internal sealed partial class SmtpSession
             // One copy per mailbox, however many recipients lead to it.
             var arrivedAt = _context.TimeProvider.GetUtcNow();
             var targets = transaction.Recipients.SelectMany(r => r.Mailboxes).Distinct().ToList();
+
+            // A quarantined message goes to each user's quarantine mailbox instead (one copy per user and mailbox).
+            MailboxTarget StoredAt(MailboxTarget t) => verdict.IsQuarantined ? t with { Mailbox = _options.QuarantineMailbox } : t;
             var delivered = new HashSet<MailboxTarget>();
             var full = new HashSet<MailboxTarget>();
             if (targets.Count > 0)
             {
-                var request = new DeliveryRequest(transaction.ReversePath, targets, arrivedAt);
-                await using var content = spool.OpenRead(0);
+                var request = new DeliveryRequest(transaction.ReversePath, targets.Select(StoredAt).Distinct().ToList(), arrivedAt);
+                await using var content = OpenDelivered(transaction, senderCheck, 0);
                 var result = await _context.Store.DeliverAsync(request, content, _connection.Aborted).ConfigureAwait(false);
                 foreach (var outcome in result.Outcomes)
                 {
-                    if (outcome.Status == StoreStatus.Success)
+                    foreach (var target in targets.Where(t => StoredAt(t) == outcome.Target))
                     {
-                        delivered.Add(outcome.Target);
-                    }
-                    else
-                    {
-                        if (outcome.Status == StoreStatus.OverQuota)
+                        if (outcome.Status == StoreStatus.Success)
                         {
-                            full.Add(outcome.Target);
+                            delivered.Add(target);
                         }
+                        else if (outcome.Status == StoreStatus.OverQuota)
+                        {
+                            full.Add(target);
+                        }
+                    }
 
+                    if (outcome.Status != StoreStatus.Success)
+                    {
                         SmtpLog.TargetFailed(_logger, _connection.Id, messageId, outcome.Target.UserId, outcome.Status, outcome.Message);
                     }
                 }
@@ -266,7 +276,7 @@ internal sealed partial class SmtpSession
             {
                 var recipients = remote.SelectMany(r => r.Remote.Select(a => new OutboundRecipient(a.Address, r.Notify, r.OriginalRecipient))).ToList();
                 var envelope = new OutboundEnvelope(transaction.ReversePath, recipients, transaction.Body, transaction.SmtpUtf8, transaction.RequireTls, transaction.Return, transaction.EnvelopeId);
-                await using var content = spool.OpenRead(transaction.ReturnPathLength);
+                await using var content = OpenDelivered(transaction, senderCheck, transaction.ReturnPathLength);
                 await queue.EnqueueAsync(envelope, content, _connection.Aborted).ConfigureAwait(false);
             }
 

@@ -5,6 +5,7 @@ using MailKitServer.Replies;
 using MailKitServer.Runtime;
 using MailKitServer.Smtp.Data;
 using MailKitServer.Smtp.Parsing;
+using MailKitServer.Smtp.SenderAuth;
 using Microsoft.Extensions.Logging;
 
 namespace MailKitServer.Smtp.Session;
@@ -23,13 +24,15 @@ internal sealed partial class SmtpSession
     private readonly SmtpTransaction _transaction;
     private readonly ILogger _logger;
     private readonly bool _lmtp;
+    private readonly SenderAuthenticator? _authenticator;
     private SmtpState _state;
     private bool _esmtp;
     private int _errors;
 
-    public SmtpSession(MailConnection connection, MailServerContext context, SmtpOptions options)
+    public SmtpSession(MailConnection connection, MailServerContext context, SmtpOptions options, SenderAuthenticator? authenticator = null)
     {
         _connection = connection;
+        _authenticator = authenticator;
         _context = context;
         _options = options;
         _lmtp = options.Role == SmtpRole.Lmtp;

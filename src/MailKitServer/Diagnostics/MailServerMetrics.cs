@@ -28,7 +28,18 @@ public sealed class MailServerMetrics : IDisposable
         DeliveryAttempts = _meter.CreateCounter<long>("mailkitserver.delivery.attempts", "{attempt}", "Outbound delivery attempts");
         Deliveries = _meter.CreateCounter<long>("mailkitserver.delivery.delivered", "{recipient}", "Outbound recipients accepted by the next hop");
         Bounces = _meter.CreateCounter<long>("mailkitserver.delivery.bounces", "{message}", "Delivery status notifications sent");
+        SenderAuthResults = _meter.CreateCounter<long>("mailkitserver.senderauth.results", "{result}", "Sender authentication results of received messages, by method and result");
+        OutboundSignatures = _meter.CreateCounter<long>("mailkitserver.senderauth.signed", "{message}", "Outbound messages DKIM-signed or ARC-sealed, by method");
     }
+
+    /// <summary>
+    /// Sender authentication results of received messages, tagged <c>method</c> (spf, dkim, dmarc, arc, and
+    /// dmarc-action for what was done) and <c>result</c> (pass, fail, ..., or reject, quarantine, accept, tempfail).
+    /// </summary>
+    public Counter<long> SenderAuthResults { get; }
+
+    /// <summary>Outbound messages signed, tagged <c>method</c>: dkim (a DKIM-Signature) or arc (an ARC set when forwarding).</summary>
+    public Counter<long> OutboundSignatures { get; }
 
     /// <summary>Outbound recipients accepted by the next hop.</summary>
     public Counter<long> Deliveries { get; }

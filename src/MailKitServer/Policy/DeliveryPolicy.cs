@@ -41,6 +41,19 @@ public class DeliveryPolicy : IDeliveryPolicy
         return ValueTask.FromResult(verdict);
     }
 
-    /// <inheritdoc />
-    public virtual ValueTask<PolicyVerdict> OnMessageAsync(SessionInfo session, MessageCheckRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(PolicyVerdict.Accept);
+    /// <summary>
+    /// The message was received in full. The default applies the sender authentication verdict when the listener
+    /// checks senders (<see cref="MessageCheckRequest.Authentication"/>): the configured DMARC action (reject,
+    /// quarantine or accept), a temporary failure when DNS kept DMARC from deciding; otherwise it accepts. Call it from
+    /// an override to keep that behaviour.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="request">The envelope, the content and the authentication results.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The verdict.</returns>
+    public virtual ValueTask<PolicyVerdict> OnMessageAsync(SessionInfo session, MessageCheckRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ValueTask.FromResult(request.Authentication?.Verdict ?? PolicyVerdict.Accept);
+    }
 }

@@ -1,4 +1,5 @@
 using MailKitServer.Addresses;
+using MailKitServer.SenderAuth;
 using MimeKit;
 
 namespace MailKitServer.Policy;
@@ -14,6 +15,12 @@ namespace MailKitServer.Policy;
 /// <param name="OpenContent">Opens a fresh, read-only stream over the message as received (before trace headers); call it as often as needed.</param>
 public sealed record MessageCheckRequest(MailAddress? Sender, IReadOnlyList<MailAddress> Recipients, long Size, Func<Stream> OpenContent)
 {
+    /// <summary>
+    /// What the sender authentication checks (SPF, DKIM, DMARC, ARC) found, or <see langword="null"/> when the listener
+    /// does not check (submission, LMTP, or no checks configured). <see cref="DeliveryPolicy.OnMessageAsync"/> returns
+    /// its <see cref="SenderAuthentication.Verdict"/>; a policy that overrides the message stage decides for itself.
+    /// </summary>
+    public SenderAuthentication? Authentication { get; init; }
     /// <summary>Parses only the message header (reading stops at the blank line that ends it).</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The header fields, decoded by MimeKit.</returns>
