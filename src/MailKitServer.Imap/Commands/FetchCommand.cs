@@ -83,23 +83,34 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
         foreach (var index in indexes)
         {
             var entry = selected[index];
-            var seenChanged = false;
-            if (fetch.SetsSeen && !selected.ReadOnly && !entry.Expunged && (entry.Info.Flags & SystemFlags.Seen) == 0)
-            {
-                // RFC 9051 §6.4.5: BODY[...], BINARY[...], RFC822 and RFC822.TEXT set \Seen; decided first, so the FLAGS sent are the new ones.
-                var changed = await selected.View.StoreFlagsAsync(UidSet.FromUids([entry.Uid]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, []), null, session.Aborted).ConfigureAwait(false);
-                foreach (var c in changed.Changed)
-                {
-                    selected.Update(c);
-                    seenChanged = true;
-                }
-            }
-
+            var seenChanged = fetch.SetsSeen && await MarkSeenAsync(session, selected, entry).ConfigureAwait(false);
             await writer.WriteAsync(index, seenChanged).ConfigureAwait(false);
         }
 
         // RFC 5530 EXPUNGEISSUED, as Dovecot answers when a message went away before it could be fetched.
         return session.Ok(tag, writer.MissingData ? "[EXPUNGEISSUED] Some messages were already expunged" : "FETCH completed");
+    }
+
+    /// <summary>
+    /// RFC 9051 §6.4.5: BODY[...], BINARY[...], RFC822 and RFC822.TEXT set \Seen; decided before the response is
+    /// written, so the FLAGS sent are the new ones. Returns whether the flags changed.
+    /// </summary>
+    private static async ValueTask<bool> MarkSeenAsync(ImapSession session, SelectedMailbox selected, ViewEntry entry)
+    {
+        if (selected.ReadOnly || entry.Expunged || (entry.Info.Flags & SystemFlags.Seen) != 0)
+        {
+            return false;
+        }
+
+        var changed = await selected.View.StoreFlagsAsync(UidSet.FromUids([entry.Uid]), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, []), null, session.Aborted).ConfigureAwait(false);
+        var seenChanged = false;
+        foreach (var c in changed.Changed)
+        {
+            selected.Update(c);
+            seenChanged = true;
+        }
+
+        return seenChanged;
     }
 
     private static async ValueTask<bool> HasUnknownEncodingAsync(ImapSession session, SelectedMailbox selected, FetchRequest fetch, List<int> indexes)

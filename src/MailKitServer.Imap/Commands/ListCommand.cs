@@ -166,32 +166,9 @@ internal sealed class ListCommand(bool lsub) : ImapCommand(lsub ? "LSUB" : "LIST
         if (!lsub && rest.Count > 0 && rest[0].Kind == ImapTokenKind.List)
         {
             list.Extended = true;
-            foreach (var option in rest[0].Items)
+            if (ReadSelectionOptions(rest[0].Items, list) is { } bad)
             {
-                switch (option.Kind == ImapTokenKind.Atom ? option.Text.ToUpperInvariant() : string.Empty)
-                {
-                    case "SUBSCRIBED":
-                        list.SelectSubscribed = true;
-                        break;
-                    case "REMOTE":
-                        break;
-                    case "RECURSIVEMATCH":
-                        list.RecursiveMatch = true;
-                        break;
-                    case "SPECIAL-USE":
-                        list.SelectSpecialUse = true;
-                        break;
-                    default:
-                        // RFC 5258 §3: an unknown option is refused with BAD.
-                        error = "Unknown LIST selection option";
-                        return false;
-                }
-            }
-
-            if (list.RecursiveMatch && !list.SelectSubscribed && !list.SelectSpecialUse)
-            {
-                // RFC 5258 §3.1: RECURSIVEMATCH alone (or with REMOTE only) is refused with BAD.
-                error = "RECURSIVEMATCH needs another selection option";
+                error = bad;
                 return false;
             }
 
@@ -201,24 +178,10 @@ internal sealed class ListCommand(bool lsub) : ImapCommand(lsub ? "LSUB" : "LIST
         if (!lsub && rest.Count == 4 && rest[2].Kind == ImapTokenKind.Atom && rest[2].Text.Equals("RETURN", StringComparison.OrdinalIgnoreCase) && rest[3].Kind == ImapTokenKind.List)
         {
             list.Extended = true;
-            var returns = rest[3].Items;
-            for (var i = 0; i < returns.Count; i++)
+            if (ReadReturnOptions(rest[3].Items, list) is { } bad)
             {
-                switch (returns[i].Kind == ImapTokenKind.Atom ? returns[i].Text.ToUpperInvariant() : string.Empty)
-                {
-                    case "SUBSCRIBED":
-                        list.ReturnSubscribed = true;
-                        break;
-                    case "CHILDREN" or "SPECIAL-USE":
-                        // \HasChildren/\HasNoChildren and special-use attributes are always given.
-                        break;
-                    case "STATUS" when i + 1 < returns.Count && returns[i + 1].Kind == ImapTokenKind.List:
-                        list.StatusItems = returns[++i].Items;
-                        break;
-                    default:
-                        error = "Unknown LIST return option";
-                        return false;
-                }
+                error = bad;
+                return false;
             }
 
             rest.RemoveRange(2, 2);
@@ -243,5 +206,62 @@ internal sealed class ListCommand(bool lsub) : ImapCommand(lsub ? "LSUB" : "LIST
 
         error = null;
         return true;
+    }
+
+    /// <summary>LIST-EXTENDED selection options (RFC 5258 §3); returns the BAD text for an invalid set.</summary>
+    private static string? ReadSelectionOptions(IReadOnlyList<ImapToken> options, ListRequest list)
+    {
+        foreach (var option in options)
+        {
+            switch (option.Kind == ImapTokenKind.Atom ? option.Text.ToUpperInvariant() : string.Empty)
+            {
+                case "SUBSCRIBED":
+                    list.SelectSubscribed = true;
+                    break;
+                case "REMOTE":
+                    break;
+                case "RECURSIVEMATCH":
+                    list.RecursiveMatch = true;
+                    break;
+                case "SPECIAL-USE":
+                    list.SelectSpecialUse = true;
+                    break;
+                default:
+                    // RFC 5258 §3: an unknown option is refused with BAD.
+                    return "Unknown LIST selection option";
+            }
+        }
+
+        if (list.RecursiveMatch && !list.SelectSubscribed && !list.SelectSpecialUse)
+        {
+            // RFC 5258 §3.1: RECURSIVEMATCH alone (or with REMOTE only) is refused with BAD.
+            return "RECURSIVEMATCH needs another selection option";
+        }
+
+        return null;
+    }
+
+    /// <summary>LIST-EXTENDED return options (RFC 5258 §3, RFC 5819 STATUS); returns the BAD text for an unknown one.</summary>
+    private static string? ReadReturnOptions(IReadOnlyList<ImapToken> returns, ListRequest list)
+    {
+        for (var i = 0; i < returns.Count; i++)
+        {
+            switch (returns[i].Kind == ImapTokenKind.Atom ? returns[i].Text.ToUpperInvariant() : string.Empty)
+            {
+                case "SUBSCRIBED":
+                    list.ReturnSubscribed = true;
+                    break;
+                case "CHILDREN" or "SPECIAL-USE":
+                    // \HasChildren/\HasNoChildren and special-use attributes are always given.
+                    break;
+                case "STATUS" when i + 1 < returns.Count && returns[i + 1].Kind == ImapTokenKind.List:
+                    list.StatusItems = returns[++i].Items;
+                    break;
+                default:
+                    return "Unknown LIST return option";
+            }
+        }
+
+        return null;
     }
 }

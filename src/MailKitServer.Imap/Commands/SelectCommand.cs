@@ -59,13 +59,26 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
         selected.ClaimRecent();
         session.State = ImapState.Selected;
         var status = view.Status;
+        session.Connection.Write(await DescribeAsync(session, selected, name).ConfigureAwait(false));
+        if (parameters.QResync is { } qresync && selected.SupportsModSeq && qresync.UidValidity == status.UidValidity)
+        {
+            await ResynchronizeAsync(session, selected, qresync).ConfigureAwait(false);
+        }
+
+        return session.Ok(tag, readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
+    }
+
+    /// <summary>The untagged responses a SELECT or EXAMINE gives about the mailbox (RFC 9051 §6.3.2, RFC 3501 §6.3.1).</summary>
+    private static async ValueTask<string> DescribeAsync(ImapSession session, SelectedMailbox selected, string name)
+    {
+        var status = selected.View.Status;
         var sb = new StringBuilder();
         sb.Append(selected.FlagsResponses());
         sb.Append("* ").Append(selected.Count).Append(" EXISTS\r\n");
         if (session.Imap4rev2)
         {
             // RFC 9051 §6.3.2: SELECT returns an untagged LIST with the mailbox's name and attributes; RECENT is gone.
-            var info = (await account.ListAsync(session.Aborted).ConfigureAwait(false)).FirstOrDefault(m => m.Name == name);
+            var info = (await session.Account!.ListAsync(session.Aborted).ConfigureAwait(false)).FirstOrDefault(m => m.Name == name);
             sb.Append("* LIST (").Append(info is null ? string.Empty : MailboxAttributes.Of(info, showSubscribed: false)).Append(") \"/\" ").Append(session.MailboxString(name)).Append("\r\n");
         }
         else
@@ -90,13 +103,7 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
             sb.Append(selected.ModSeqResponse());
         }
 
-        session.Connection.Write(sb.ToString());
-        if (parameters.QResync is { } qresync && selected.SupportsModSeq && qresync.UidValidity == status.UidValidity)
-        {
-            await ResynchronizeAsync(session, selected, qresync).ConfigureAwait(false);
-        }
-
-        return session.Ok(tag, readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
+        return sb.ToString();
     }
 
     /// <summary>
