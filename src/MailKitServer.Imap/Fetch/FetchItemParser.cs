@@ -99,37 +99,9 @@ internal static class FetchItemParser
         fields = [];
         error = null;
         var i = 0;
-
-        // section-part = nz-number *("." nz-number)
-        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        if (!TryReadPartNumbers(s, ref i, part, out error))
         {
-            var start = i;
-            while (i < s.Length && char.IsAsciiDigit(s[i]))
-            {
-                i++;
-            }
-
-            if (!ImapNumber.TryParseNzNumber(s[start..i], out var n))
-            {
-                error = "Invalid section part number (1..4294967295)";
-                return false;
-            }
-
-            part.Add(n);
-            if (i < s.Length && s[i] == '.')
-            {
-                i++;
-                if (i == s.Length)
-                {
-                    error = "Invalid section";
-                    return false;
-                }
-            }
-            else if (i < s.Length)
-            {
-                error = "Invalid section";
-                return false;
-            }
+            return false;
         }
 
         name.Append(string.Join('.', part));
@@ -181,6 +153,45 @@ internal static class FetchItemParser
         }
 
         name.Append(spec.ToString().ToUpperInvariant());
+        return true;
+    }
+
+    /// <summary>section-part = nz-number *("." nz-number), from <paramref name="i"/> up to the section text.</summary>
+    private static bool TryReadPartNumbers(ReadOnlySpan<char> s, ref int i, List<uint> part, out string? error)
+    {
+        error = null;
+        // section-part = nz-number *("." nz-number)
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            var start = i;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+            }
+
+            if (!ImapNumber.TryParseNzNumber(s[start..i], out var n))
+            {
+                error = "Invalid section part number (1..4294967295)";
+                return false;
+            }
+
+            part.Add(n);
+            if (i < s.Length && s[i] == '.')
+            {
+                i++;
+                if (i == s.Length)
+                {
+                    error = "Invalid section";
+                    return false;
+                }
+            }
+            else if (i < s.Length)
+            {
+                error = "Invalid section";
+                return false;
+            }
+        }
+
         return true;
     }
 

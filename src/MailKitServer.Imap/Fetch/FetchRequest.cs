@@ -96,36 +96,9 @@ internal sealed class FetchRequest
 
         ulong? changedSince = null;
         var vanished = false;
-        if (modifiers is not null)
+        if (modifiers is not null && !TryParseModifiers(modifiers.Items, uid, out changedSince, out vanished, out error))
         {
-            // fetch-modifier (RFC 4466 §2.4): CHANGEDSINCE mod-sequence-value (RFC 7162 §3.1.4.1), VANISHED (§3.2.6).
-            var list = modifiers.Items;
-            for (var i = 0; i < list.Count; i++)
-            {
-                var name = list[i].Kind == ImapTokenKind.Atom ? list[i].Text.ToUpperInvariant() : string.Empty;
-                if (name == "CHANGEDSINCE" && changedSince is null && i + 1 < list.Count && list[i + 1].Kind == ImapTokenKind.Atom
-                    && ImapNumber.TryParseNumber64(list[i + 1].Text, out var since))
-                {
-                    changedSince = (ulong)since;
-                    i++;
-                }
-                else if (name == "VANISHED" && uid && !vanished)
-                {
-                    vanished = true;
-                }
-                else
-                {
-                    error = "Invalid FETCH modifier";
-                    return false;
-                }
-            }
-
-            if (vanished && changedSince is null)
-            {
-                // RFC 7162 §3.2.6: VANISHED needs CHANGEDSINCE.
-                error = "VANISHED requires CHANGEDSINCE";
-                return false;
-            }
+            return false;
         }
 
         if (changedSince is not null && !items.Exists(i => i.Kind == FetchItemKind.ModSeq))
@@ -137,6 +110,44 @@ internal sealed class FetchRequest
         // The same item twice is answered once (the UID of UID FETCH included).
         var distinct = items.DistinctBy(i => (i.Kind, i.Section?.ResponseName)).ToList();
         request = new FetchRequest(distinct, changedSince, vanished);
+        return true;
+    }
+
+    /// <summary>The FETCH modifiers: CHANGEDSINCE and VANISHED.</summary>
+    private static bool TryParseModifiers(IReadOnlyList<ImapToken> list, bool uid, out ulong? changedSince, out bool vanished, out string? error)
+    {
+        changedSince = null;
+        vanished = false;
+        error = null;
+
+        // fetch-modifier (RFC 4466 §2.4): CHANGEDSINCE mod-sequence-value (RFC 7162 §3.1.4.1), VANISHED (§3.2.6).
+        for (var i = 0; i < list.Count; i++)
+        {
+            var name = list[i].Kind == ImapTokenKind.Atom ? list[i].Text.ToUpperInvariant() : string.Empty;
+            if (name == "CHANGEDSINCE" && changedSince is null && i + 1 < list.Count && list[i + 1].Kind == ImapTokenKind.Atom
+                && ImapNumber.TryParseNumber64(list[i + 1].Text, out var since))
+            {
+                changedSince = (ulong)since;
+                i++;
+            }
+            else if (name == "VANISHED" && uid && !vanished)
+            {
+                vanished = true;
+            }
+            else
+            {
+                error = "Invalid FETCH modifier";
+                return false;
+            }
+        }
+
+        if (vanished && changedSince is null)
+        {
+            // RFC 7162 §3.2.6: VANISHED needs CHANGEDSINCE.
+            error = "VANISHED requires CHANGEDSINCE";
+            return false;
+        }
+
         return true;
     }
 
