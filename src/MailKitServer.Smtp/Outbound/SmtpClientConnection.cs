@@ -164,92 +164,15 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
             return new SmtpTransactionResult(recipients.Select(_ => refused).ToList(), null, false);
         }
 
-        var mail = new StringBuilder("MAIL FROM:<").Append(message.ReversePath).Append('>');
-        if (Extensions.ContainsKey("SIZE"))
-        {
-            mail.Append(" SIZE=").Append(message.Size.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (message.Body != BodyType.SevenBit && (Extensions.ContainsKey("8BITMIME") || message.Body == BodyType.BinaryMime))
-        {
-            mail.Append(message.Body == BodyType.BinaryMime ? " BODY=BINARYMIME" : " BODY=8BITMIME");
-        }
-
-        if (message.SmtpUtf8)
-        {
-            mail.Append(" SMTPUTF8");
-        }
-
-        if (message.RequireTls)
-        {
-            mail.Append(" REQUIRETLS");
-        }
-
-        if (dsn)
-        {
-            if (message.Return is { } ret)
-            {
-                mail.Append(" RET=").Append(ret == DsnReturn.Full ? "FULL" : "HDRS");
-            }
-
-            if (message.EnvelopeId is { } envid)
-            {
-                mail.Append(" ENVID=").Append(XText.Encode(envid));
-            }
-        }
-
-        var commands = new List<string> { mail.ToString() };
-        foreach (var r in recipients)
-        {
-            var rcpt = new StringBuilder("RCPT TO:<").Append(r.Address).Append('>');
-            if (dsn && r.Notify != DsnNotify.None)
-            {
-                rcpt.Append(" NOTIFY=").Append(NotifyText(r.Notify));
-            }
-
-            if (dsn && r.OriginalRecipient is { } orcpt)
-            {
-                var semi = orcpt.IndexOf(';', StringComparison.Ordinal);
-                rcpt.Append(" ORCPT=").Append(semi > 0 ? orcpt[..(semi + 1)] + XText.Encode(orcpt[(semi + 1)..]) : "rfc822;" + XText.Encode(orcpt));
-            }
-
-            commands.Add(rcpt.ToString());
-        }
-
+        var commands = new List<string> { EnvelopeCommands.Mail(message, Extensions, dsn) };
+        commands.AddRange(recipients.Select(r => EnvelopeCommands.Rcpt(r, dsn)));
         var dataPipelined = pipelining && !chunking;
         if (dataPipelined)
         {
             commands.Add("DATA");
         }
 
-        // RFC 2920 §3.1: with PIPELINING, MAIL, RCPT and DATA go in one group; else one at a time.
-        var replies = new List<SmtpClientReply>();
-        if (pipelining)
-        {
-            foreach (var command in commands)
-            {
-                Write(command);
-            }
-
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var _ in commands)
-            {
-                replies.Add(await ReadReplyAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false));
-            }
-        }
-        else
-        {
-            foreach (var command in commands)
-            {
-                var reply = await CommandAsync(command, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
-                replies.Add(reply);
-                if (command.StartsWith("MAIL", StringComparison.Ordinal) && !reply.IsPositive)
-                {
-                    break;
-                }
-            }
-        }
-
+        var replies = await SendEnvelopeAsync(commands, pipelining, cancellationToken).ConfigureAwait(false);
         var mailReply = replies[0];
         if (!mailReply.IsPositive)
         {
@@ -315,8 +238,38 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         return null;
     }
 
-    private static string NotifyText(DsnNotify notify) =>
-        (notify & DsnNotify.Never) != 0 ? "NEVER" : string.Join(',', new[] { (DsnNotify.Success, "SUCCESS"), (DsnNotify.Failure, "FAILURE"), (DsnNotify.Delay, "DELAY") }.Where(x => (notify & x.Item1) != 0).Select(x => x.Item2));
+    /// <summary>RFC 2920 §3.1: with PIPELINING, MAIL, RCPT (and DATA) go in one group; else one at a time, stopping after a refused MAIL.</summary>
+    private async Task<List<SmtpClientReply>> SendEnvelopeAsync(List<string> commands, bool pipelining, CancellationToken cancellationToken)
+    {
+        var replies = new List<SmtpClientReply>();
+        if (pipelining)
+        {
+            foreach (var command in commands)
+            {
+                Write(command);
+            }
+
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var _ in commands)
+            {
+                replies.Add(await ReadReplyAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        else
+        {
+            foreach (var command in commands)
+            {
+                var reply = await CommandAsync(command, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                replies.Add(reply);
+                if (command.StartsWith("MAIL", StringComparison.Ordinal) && !reply.IsPositive)
+                {
+                    break;
+                }
+            }
+        }
+
+        return replies;
+    }
 
     private async Task<SmtpClientReply> SendDataAsync(Stream content, CancellationToken cancellationToken)
     {
