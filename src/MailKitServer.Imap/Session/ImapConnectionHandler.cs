@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Sorting;
 using MailKitServer.Runtime;
 
 namespace MailKitServer.Imap.Session;
@@ -8,7 +9,10 @@ internal sealed class ImapConnectionHandler(MailServerContext context, ImapOptio
     /// <summary>The parsed structures this listener's sessions share, with this listener's limits.</summary>
     public StructureCache Structures { get; } = new(options.StructureCacheBytes, options.StructureCacheEntryBytes);
 
-    public Task HandleAsync(MailConnection connection) => new ImapSession(connection, context, options, Structures).RunAsync();
+    /// <summary>The header data SORT and THREAD read, shared by this listener's sessions, with this listener's capacity.</summary>
+    public SortDataCache SortData { get; } = new(options.SortCacheSize);
+
+    public Task HandleAsync(MailConnection connection) => new ImapSession(connection, context, options, Structures, SortData).RunAsync();
 
     public async Task RejectAsync(MailConnection connection, ConnectionRejection reason)
     {

@@ -4,6 +4,7 @@ using MailKitServer.Imap.Notify;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Search;
+using MailKitServer.Imap.Sorting;
 using MailKitServer.Runtime;
 using MailKitServer.Storage;
 using Microsoft.Extensions.Logging;
@@ -24,10 +25,11 @@ internal sealed class ImapSession
     private bool _expungeAllowed = true;
     private string? _completion;
 
-    public ImapSession(MailConnection connection, MailServerContext context, ImapOptions options, StructureCache structures)
+    public ImapSession(MailConnection connection, MailServerContext context, ImapOptions options, StructureCache structures, SortDataCache sortData)
     {
         Connection = connection;
         Structures = structures;
+        SortData = sortData;
         Context = context;
         Options = options;
         _reader = new ImapCommandReader(connection, options);
@@ -48,6 +50,9 @@ internal sealed class ImapSession
 
     /// <summary>The parsed message structures the listener's sessions share.</summary>
     internal StructureCache Structures { get; }
+
+    /// <summary>The SORT/THREAD header data the listener's sessions share.</summary>
+    internal SortDataCache SortData { get; }
 
     /// <summary>The session's logger.</summary>
     internal ILogger Logger { get; }

@@ -1,30 +1,22 @@
-using System.Runtime.CompilerServices;
-using MailKitServer.Runtime;
 
 namespace MailKitServer.Imap.Sorting;
 
 /// <summary>
-/// The header data SORT and THREAD need, per message, shared by every session of one server: a message never changes
-/// once stored, so (mailbox incarnation, UID) names its data for good. Bounded: when full, the oldest entries (by
-/// insertion) make room, so a mailbox larger than the cache costs re-reads of headers, never unbounded memory.
+/// The header data SORT and THREAD need, per message, shared by the sessions of one IMAP listener and sized by its
+/// <see cref="ImapOptions.SortCacheSize"/>: a message never changes once stored, so (mailbox incarnation, UID) names
+/// its data for good. Bounded: when full, the oldest entries (by insertion) make room, so a mailbox larger than the
+/// cache costs re-reads of headers, never unbounded memory.
 /// </summary>
 internal sealed class SortDataCache
 {
-    private static readonly ConditionalWeakTable<MailServerContext, SortDataCache> Caches = [];
     private readonly Dictionary<(string Mailbox, uint Uid), MessageSortData> _entries = [];
     private readonly Queue<(string Mailbox, uint Uid)> _order = new();
     private readonly Lock _lock = new();
 
-    private SortDataCache(int capacity) => Capacity = Math.Max(16, capacity);
+    public SortDataCache(int capacity) => Capacity = Math.Max(16, capacity);
 
     /// <summary>How many messages' data are kept.</summary>
     public int Capacity { get; }
-
-    /// <summary>The cache of one running server.</summary>
-    /// <param name="context">The server.</param>
-    /// <param name="capacity">The capacity, used when the cache is made.</param>
-    /// <returns>The cache.</returns>
-    public static SortDataCache For(MailServerContext context, int capacity) => Caches.GetValue(context, _ => new SortDataCache(capacity));
 
     /// <summary>Looks a message up.</summary>
     /// <param name="mailboxKey">The mailbox incarnation (user, name, UIDVALIDITY).</param>

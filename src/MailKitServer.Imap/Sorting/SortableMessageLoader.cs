@@ -16,7 +16,7 @@ internal static class SortableMessageLoader
     public static async ValueTask<SortableMessage[]> LoadAsync(ImapSession session, IReadOnlyList<int> indexes)
     {
         var selected = session.Selected!;
-        var cache = SortDataCache.For(session.Context, session.Options.SortCacheSize);
+        var cache = session.SortData;
         var result = new SortableMessage[indexes.Count];
         for (var n = 0; n < indexes.Count; n++)
         {
