@@ -1,6 +1,7 @@
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
+using MimeKit.Utils;
 
 namespace MailKitServer.Imap.Search;
 
@@ -126,5 +127,5 @@ internal sealed class SearchKey
 
     private static bool Contains(string haystack, string needle) => haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
 
-    private static DateTime? SentDate(SearchCandidate c) => c.Root is { } r && DateParser.TryParse(r.GetHeader("Date"), out var d) ? d.Date : null;
+    private static DateTime? SentDate(SearchCandidate c) => c.Root?.GetHeader("Date") is { } sent && DateUtils.TryParse(sent, out var d) ? d.Date : null;
 }

@@ -1,5 +1,6 @@
 using MailKitServer.Imap.Threading;
 using MailKitServer.Imap.Structure;
+using MimeKit.Utils;
 
 namespace MailKitServer.Imap.Sorting;
 
@@ -74,7 +75,7 @@ internal sealed class MessageSortData
 
         return new MessageSortData
         {
-            SentDate = DateParser.TryParse(Header("Date"), out var date) ? date.UtcTicks : null,
+            SentDate = Header("Date") is { } sent && DateUtils.TryParse(sent, out var date) ? date.UtcTicks : null,
             Subject = UnicodeCasemap.Key(subject),
             IsReplyOrForward = reply,
             From = UnicodeCasemap.Key(from?.Mailbox ?? string.Empty),

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace MailKitServer.Imap.Structure;
 
-/// <summary>Decoded text of a message for searching (IMAP SEARCH BODY/TEXT): headers with encoded words decoded, text parts through their transfer encoding and charset.</summary>
+/// <summary>Decoded header text of a message for searching (IMAP SEARCH TEXT): encoded words decoded. The text parts come from <c>SearchTexts</c>.</summary>
 internal static class SearchText
 {
     /// <summary>The decoded header text of an entity: <c>Name: value</c> lines.</summary>
@@ -18,24 +18,5 @@ internal static class SearchText
         }
 
         return sb.ToString();
-    }
-
-    /// <summary>The decoded text of every text part (and of encapsulated messages), in order.</summary>
-    /// <param name="message">The message octets.</param>
-    /// <param name="root">Its parsed structure.</param>
-    /// <returns>The texts.</returns>
-    public static IEnumerable<string> BodyTexts(ReadOnlyMemory<byte> message, StructurePart root)
-    {
-        ArgumentNullException.ThrowIfNull(root);
-        foreach (var part in root.Descendants())
-        {
-            if (part.ContentType.MediaType != "text" || part.EndOffset > message.Length)
-            {
-                continue;
-            }
-
-            var body = message.Span[(int)part.BodyOffset..(int)part.EndOffset];
-            yield return TransferDecoding.ToText(TransferDecoding.Decode(body, part.TransferEncoding), part.ContentType["charset"]);
-        }
     }
 }

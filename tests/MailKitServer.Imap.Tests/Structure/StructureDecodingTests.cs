@@ -1,5 +1,7 @@
 using System.Text;
 using MailKitServer.Imap.Structure;
+using MimeKit.Encodings;
+using MimeKit.Utils;
 
 namespace MailKitServer.Imap.Tests.Structure;
 
@@ -9,7 +11,12 @@ public class StructureDecodingTests
     [InlineData("=?utf-8?q?caf=C3=A9?=", "café")]
     [InlineData("=?ISO-8859-1?Q?Andr=E9?= Pirard", "André Pirard")]
     [InlineData("=?utf-8?B?w6TDtsO8?= =?utf-8?B?IQ==?=", "äöü!")]
-    [InlineData("(=?ISO-8859-1?Q?a?= b)", "(=?ISO-8859-1?Q?a?= b)")] // RFC 2047 §5: not delimited by white space in unstructured text
+    [InlineData("(=?ISO-8859-1?Q?a?= b)", "(a b)")] // not delimited by white space (RFC 2047 §5), decoded all the same as Dovecot and MimeKit do
+    [InlineData("abc=?utf-8?q?def?=ghi", "abcdefghi")]
+    [InlineData("=?utf-8?q?a?=\r\n =?utf-8?q?b?=", "ab")]
+    [InlineData("=?utf-8?b?!!!?= tail", " tail")]
+    [InlineData("=?utf-8?b?cGFkbGVzcw?=", "padless")]
+    [InlineData("=?utf-8?q?=C3?= =?utf-8?q?=A9t=C3=A9?=", "\uFFFD\uFFFDt\u00e9")] // each word decoded on its own, as Dovecot does
     [InlineData("=?ISO-8859-1?Q?a?=  =?ISO-8859-2?Q?_b?=", "a b")]
     [InlineData("=?KOI8-R?B?98HTyczJ?=", "Васили")]
     [InlineData("=?windows-1252?Q?=80uro?=", "€uro")]
@@ -39,9 +46,11 @@ public class StructureDecodingTests
     [InlineData("Mon, 1 Jan 24 10:00:00 EST", "2024-01-01T10:00:00-05:00")]
     [InlineData("Tue, 5 Mar 1996 08:07:06 GMT (comment)", "1996-03-05T08:07:06+00:00")]
     [InlineData("Friday, 13-Oct-95 12:00:00 PDT", "1995-10-13T12:00:00-07:00")]
-    public void Dates_including_obsolete_forms(string text, string expected)
+    [InlineData("Mon, 04 Mar 50 10:00:00 +0000", "2050-03-04T10:00:00+00:00")] // Dovecot reads 50 as 2050 too
+    [InlineData("Sun, 03 Mar 2024 10:00:00 +2500", "2024-03-03T10:00:00+00:00")] // an impossible zone is dropped, as Dovecot does
+    public void Dates_come_from_mimekit_including_obsolete_forms(string text, string expected)
     {
-        Assert.True(DateParser.TryParse(text, out var d));
+        Assert.True(DateUtils.TryParse(text, out var d));
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), d);
     }
 
@@ -49,7 +58,36 @@ public class StructureDecodingTests
     [InlineData("")]
     [InlineData("yesterday")]
     [InlineData("31 Feb 2026 10:00:00 +0000")]
-    public void Bad_dates_are_refused(string text) => Assert.False(DateParser.TryParse(text, out _));
+    [InlineData("Fri, 01 Mar 124 10:00:00 +0000")] // not 2024: Dovecot refuses a three-digit year too
+    public void Bad_dates_are_refused(string text) => Assert.False(DateUtils.TryParse(text, out _));
+
+    /// <summary>
+    /// Why SEARCH and BINARY keep their own decoders (issue 17): where MimeKit answers differently from Dovecot
+    /// (DovecotDecodingComparisonTests shows Dovecot's side). If one of these starts to fail, MimeKit changed: switch.
+    /// </summary>
+    [Fact]
+    public void MimeKit_differs_from_dovecot_here()
+    {
+        // Unpadded base64 in an encoded word: MimeKit drops the last octet, Dovecot (and we) keep it.
+        Assert.Equal("padles", Rfc2047.DecodeText("=?utf-8?b?cGFkbGVzcw?="u8.ToArray()));
+        Assert.Equal("padless", EncodedWords.Decode("=?utf-8?b?cGFkbGVzcw?="));
+
+        // A UTF-8 character split over two words: MimeKit joins the octets, Dovecot decodes word by word.
+        Assert.Equal("\u00e9t\u00e9", Rfc2047.DecodeText("=?utf-8?q?=C3?= =?utf-8?q?=A9t=C3=A9?="u8.ToArray()));
+        Assert.Equal("\uFFFD\uFFFDt\u00e9", EncodedWords.Decode("=?utf-8?q?=C3?= =?utf-8?q?=A9t=C3=A9?="));
+
+        // Base64 bodies: unpadded ones lose their tail in MimeKit, and MimeKit reads on after a "=" pad (RFC 2045 §6.8).
+        Assert.Equal("unpadbody", Encoding.ASCII.GetString(MimeKitDecode(new Base64Decoder(), "dW5wYWRib2R5IQ")));
+        Assert.True(TransferDecoding.TryDecodeBase64("dW5wYWRib2R5IQ"u8, out var unpadded));
+        Assert.Equal("unpadbody!", Encoding.ASCII.GetString(unpadded));
+        Assert.Equal("firstsecond", Encoding.ASCII.GetString(MimeKitDecode(new Base64Decoder(), "Zmlyc3Q=\r\nc2Vjb25k")));
+        Assert.True(TransferDecoding.TryDecodeBase64("Zmlyc3Q=\r\nc2Vjb25k"u8, out var padded));
+        Assert.Equal("first", Encoding.ASCII.GetString(padded));
+
+        // Quoted-printable: MimeKit keeps white space at the end of an encoded line, RFC 2045 §6.7 (3) and Dovecot drop it.
+        Assert.Equal("trail  \r\nnext", Encoding.ASCII.GetString(MimeKitDecode(new QuotedPrintableDecoder(), "trail  \r\nnext")));
+        Assert.Equal("trail\r\nnext", Encoding.ASCII.GetString(TransferDecoding.DecodeQuotedPrintable("trail  \r\nnext"u8)));
+    }
 
     [Fact]
     public void Transfer_decodings_tolerate_damage()
@@ -121,5 +159,12 @@ public class StructureDecodingTests
         Assert.Equal(0, empty.EndOffset);
         Assert.Empty(empty.Headers);
         Assert.Equal("text", empty.ContentType.MediaType);
+    }
+
+    private static byte[] MimeKitDecode(IMimeDecoder decoder, string text)
+    {
+        var input = Encoding.ASCII.GetBytes(text);
+        var output = new byte[decoder.EstimateOutputLength(input.Length)];
+        return output[..decoder.Decode(input, 0, input.Length, output)];
     }
 }
