@@ -179,6 +179,29 @@ public abstract class MessageStoreContract : IAsyncLifetime
         Assert.Equal(StoreStatus.NotFound, (await account.AppendAsync("Old", Message("y"), SystemFlags.None, [], null, default)).Status);
     }
 
+    [Fact]
+    public async Task Subscriptions_outlive_their_mailbox_and_may_name_none()
+    {
+        // RFC 9051 §6.3.9 and RFC 5258 §3: LIST (SUBSCRIBED) shows a subscribed name whose mailbox was deleted, or never
+        // existed, with \NonExistent; so the store lists subscriptions, not subscribed mailboxes.
+        await using var account = await Store.OpenAccountAsync(User("fay"), default);
+        Assert.True((await account.CreateAsync("Lists/dev", MailboxRole.None, default)).Succeeded);
+        Assert.True((await account.SetSubscribedAsync("Lists/dev", true, default)).Succeeded);
+        Assert.True((await account.SetSubscribedAsync("Never/made", true, default)).Succeeded);
+        Assert.True((await account.DeleteAsync("Lists/dev", default)).Succeeded);
+        Assert.DoesNotContain(await account.ListAsync(default), m => m.Name == "Lists/dev");
+
+        var subscribed = await account.ListSubscriptionsAsync(default);
+        Assert.Contains("Lists/dev", subscribed);
+        Assert.Contains("Never/made", subscribed);
+        Assert.Equal(subscribed.Order(StringComparer.Ordinal), subscribed);
+        Assert.Equal(subscribed.Count, subscribed.Distinct().Count());
+
+        Assert.True((await account.SetSubscribedAsync("Lists/dev", false, default)).Succeeded);
+        Assert.DoesNotContain("Lists/dev", await account.ListSubscriptionsAsync(default));
+        Assert.Contains("Never/made", await account.ListSubscriptionsAsync(default));
+    }
+
     [Theory]
     [InlineData("../etc")]
     [InlineData("a/../../b")]

@@ -192,6 +192,23 @@ internal sealed class PostgresAccount(PostgresMessageStore store, string userId,
         });
     }
 
+    // RFC 9051 §6.3.9 (LSUB, LIST (SUBSCRIBED)): a subscription outlives its mailbox, which IMAP then shows with
+    // \NonExistent; the subscription rows are kept apart from the mailboxes for that reason.
+    public ValueTask<IReadOnlyList<string>> ListSubscriptionsAsync(CancellationToken cancellationToken) => PgGuard.RunAsync<IReadOnlyList<string>>(async () =>
+    {
+        await using var command = store.DataSource.CreateCommand("SELECT name FROM mks_subscriptions WHERE account_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = accountId });
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    });
+
     public ValueTask<MailboxStatus?> GetStatusAsync(string name, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(name, out var normalized))
