@@ -58,6 +58,18 @@ internal sealed class HostOptions
 
     public string LogLevel { get; private set; } = "Warning";
 
+    /// <summary>--dkim-key DOMAIN:SELECTOR:KEYFILE.pem, repeatable.</summary>
+    public List<(string Domain, string Selector, string KeyFile)> DkimKeys { get; } = [];
+
+    /// <summary>--dmarc-action: reject, quarantine or none; null when not given (no inbound checks unless --authserv-id).</summary>
+    public string? DmarcAction { get; private set; }
+
+    /// <summary>Whether the SMTP port checks senders: --dmarc-action or --authserv-id was given.</summary>
+    public bool CheckSenders => DmarcAction is not null || AuthServId is not null;
+
+    /// <summary>--authserv-id, or null for the server name.</summary>
+    public string? AuthServId { get; private set; }
+
     public bool ShowHelp { get; private set; }
 
     /// <summary>"queue": list the outbound queue of the store's directory and exit (like Postfix's mailq).</summary>
@@ -90,6 +102,14 @@ internal sealed class HostOptions
           --retry-schedule D1,D2,...  delays between tries, the last repeats (default 5m,10m,20m,40m,70m)
           --queue-lifetime D          bounce after this long in the queue (default 5d)
           --delay-notice D            tell NOTIFY=DELAY senders after this long (default 4h)
+          sender authentication (SPF, DKIM, DMARC and ARC of mail arriving on the SMTP port, which either of
+          the next two options turns on; DKIM signing of submitted mail):
+          --dkim-key DOMAIN:SELECTOR:KEYFILE.pem
+                                      sign mail from DOMAIN (RSA >= 2048 bits or Ed25519; repeatable)
+          --dmarc-action reject|quarantine|none
+                                      mail failing DMARC: honour p=reject/p=quarantine (reject, the default),
+                                      quarantine both to Junk, or only record the result
+          --authserv-id NAME          name in Authentication-Results (default: the first --domain)
           --max-connections N         connections at once (default 20000)
           --max-connections-per-address N
                                       connections at once from one address (default 1000)
@@ -196,6 +216,17 @@ internal sealed class HostOptions
                     break;
                 case "--log-level":
                     o.LogLevel = Next();
+                    break;
+                case "--dkim-key":
+                    var dkim = Next().Split(':', 3);
+                    o.DkimKeys.Add(dkim.Length == 3 && dkim.All(p => p.Length > 0) ? (dkim[0], dkim[1], dkim[2]) : throw new ArgumentException("--dkim-key needs DOMAIN:SELECTOR:KEYFILE.pem."));
+                    break;
+                case "--dmarc-action":
+                    var action = Next();
+                    o.DmarcAction = action is "reject" or "quarantine" or "none" ? action : throw new ArgumentException("--dmarc-action needs reject, quarantine or none.");
+                    break;
+                case "--authserv-id":
+                    o.AuthServId = Next();
                     break;
                 default:
                     throw new ArgumentException($"Unknown option '{arg}'. Try --help.");

@@ -11,6 +11,8 @@ using MailKitServer.Runtime;
 using MailKitServer.Runtime.Tls;
 using MailKitServer.Smtp;
 using MailKitServer.Smtp.Outbound;
+using MailKitServer.Smtp.SenderAuth;
+using MailKitServer.Smtp.SenderAuth.Signing;
 using MailKitServer.Storage;
 using MailKitServer.Storage.InMemory;
 using MailKitServer.Storage.Maildir;
@@ -228,9 +230,35 @@ void Add(string name, Action<IPEndPoint> add)
     }
 }
 
-Add("smtp", ep => builder.AddSmtp("smtp", ep, SmtpRole.Mta));
-Add("submission", ep => builder.AddSmtp("submission", ep, SmtpRole.Submission));
-Add("smtps", ep => builder.AddSmtp("smtps", ep, SmtpRole.Submission, TlsMode.Implicit));
+// Sender authentication: inbound checks on the MTA port, DKIM signing on the submission ports.
+var dkimKeys = new List<DkimSigningKey>();
+try
+{
+    foreach (var (domain, selector, keyFile) in options.DkimKeys)
+    {
+        dkimKeys.Add(DkimSigningKey.Load(domain, selector, keyFile));
+        Console.WriteLine($"dkim {domain} selector {selector} {dkimKeys[^1].Algorithm}");
+    }
+}
+catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: --dkim-key: {ex.Message}");
+    return 2;
+}
+
+void Submission(SmtpOptions o)
+{
+    foreach (var key in dkimKeys)
+    {
+        o.DkimSigningKeys.Add(key);
+    }
+}
+
+Add("smtp", ep => builder.AddSmtp("smtp", ep, SmtpRole.Mta, configure: o => o.SenderAuthentication = options.CheckSenders
+    ? new SenderAuthOptions { AuthServId = options.AuthServId, DmarcAction = Enum.Parse<DmarcAction>(options.DmarcAction ?? "reject", ignoreCase: true) }
+    : null));
+Add("submission", ep => builder.AddSmtp("submission", ep, SmtpRole.Submission, configure: Submission));
+Add("smtps", ep => builder.AddSmtp("smtps", ep, SmtpRole.Submission, TlsMode.Implicit, Submission));
 Add("pop3", ep => builder.AddPop3("pop3", ep, TlsMode.None));
 Add("pop3s", ep => builder.AddPop3("pop3s", ep, TlsMode.Implicit));
 Add("imap", ep => builder.AddImap("imap", ep, TlsMode.None));

@@ -1,5 +1,6 @@
 using MailKitServer.Policy;
 using MailKitServer.Smtp.SenderAuth;
+using MailKitServer.Smtp.SenderAuth.Signing;
 
 namespace MailKitServer.Smtp;
 
@@ -75,6 +76,12 @@ public sealed class SmtpOptions
     /// <c>p=quarantine</c>) is delivered to instead of the one the directory named; a store without it uses INBOX.
     /// </summary>
     public string QuarantineMailbox { get; set; } = "Junk";
+
+    /// <summary>
+    /// Keys that DKIM-sign the mail of authenticated senders (submission) whose From domain is a key's domain or under
+    /// it; only a DKIM-Signature field is prepended, the message stays as submitted. Empty (the default): no signing.
+    /// </summary>
+    public IList<DkimSigningKey> DkimSigningKeys { get; } = [];
 
     /// <summary>Returns every problem with these options, each naming the option.</summary>
     /// <param name="listener">The listener name, for the messages.</param>

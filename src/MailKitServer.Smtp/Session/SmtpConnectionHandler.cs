@@ -1,6 +1,7 @@
 using MailKitServer.Policy;
 using MailKitServer.Runtime;
 using MailKitServer.Smtp.SenderAuth;
+using MailKitServer.Smtp.SenderAuth.Signing;
 using Microsoft.Extensions.Logging;
 
 namespace MailKitServer.Smtp.Session;
@@ -13,7 +14,9 @@ internal sealed class SmtpConnectionHandler(MailServerContext context, SmtpOptio
         ? new SenderAuthenticator(context.Dns, auth, context.Options.ServerName, context.TimeProvider, context.Metrics, context.LoggerFactory.CreateLogger("MailKitServer.SenderAuth"))
         : null;
 
-    public Task HandleAsync(MailConnection connection) => new SmtpSession(connection, context, options, _authenticator).RunAsync();
+    private readonly OutboundDkimSigner? _signer = options.DkimSigningKeys.Count > 0 ? new OutboundDkimSigner([.. options.DkimSigningKeys]) : null;
+
+    public Task HandleAsync(MailConnection connection) => new SmtpSession(connection, context, options, _authenticator, _signer).RunAsync();
 
     public async Task RejectAsync(MailConnection connection, ConnectionRejection reason)
     {

@@ -237,6 +237,8 @@ internal sealed partial class SmtpSession
                 return;
             }
 
+            var edits = await DeliveredEditsAsync(transaction, senderCheck).ConfigureAwait(false);
+
             // One copy per mailbox, however many recipients lead to it.
             var arrivedAt = _context.TimeProvider.GetUtcNow();
             var targets = transaction.Recipients.SelectMany(r => r.Mailboxes).Distinct().ToList();
@@ -248,7 +250,7 @@ internal sealed partial class SmtpSession
             if (targets.Count > 0)
             {
                 var request = new DeliveryRequest(transaction.ReversePath, targets.Select(StoredAt).Distinct().ToList(), arrivedAt);
-                await using var content = OpenDelivered(transaction, senderCheck, 0);
+                await using var content = OpenDelivered(transaction, edits, 0);
                 var result = await _context.Store.DeliverAsync(request, content, _connection.Aborted).ConfigureAwait(false);
                 foreach (var outcome in result.Outcomes)
                 {
@@ -276,7 +278,7 @@ internal sealed partial class SmtpSession
             {
                 var recipients = remote.SelectMany(r => r.Remote.Select(a => new OutboundRecipient(a.Address, r.Notify, r.OriginalRecipient))).ToList();
                 var envelope = new OutboundEnvelope(transaction.ReversePath, recipients, transaction.Body, transaction.SmtpUtf8, transaction.RequireTls, transaction.Return, transaction.EnvelopeId);
-                await using var content = OpenDelivered(transaction, senderCheck, transaction.ReturnPathLength);
+                await using var content = OpenDelivered(transaction, edits, transaction.ReturnPathLength);
                 await queue.EnqueueAsync(envelope, content, _connection.Aborted).ConfigureAwait(false);
             }
 

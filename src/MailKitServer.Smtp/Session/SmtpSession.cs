@@ -6,6 +6,7 @@ using MailKitServer.Runtime;
 using MailKitServer.Smtp.Data;
 using MailKitServer.Smtp.Parsing;
 using MailKitServer.Smtp.SenderAuth;
+using MailKitServer.Smtp.SenderAuth.Signing;
 using Microsoft.Extensions.Logging;
 
 namespace MailKitServer.Smtp.Session;
@@ -25,14 +26,16 @@ internal sealed partial class SmtpSession
     private readonly ILogger _logger;
     private readonly bool _lmtp;
     private readonly SenderAuthenticator? _authenticator;
+    private readonly OutboundDkimSigner? _signer;
     private SmtpState _state;
     private bool _esmtp;
     private int _errors;
 
-    public SmtpSession(MailConnection connection, MailServerContext context, SmtpOptions options, SenderAuthenticator? authenticator = null)
+    public SmtpSession(MailConnection connection, MailServerContext context, SmtpOptions options, SenderAuthenticator? authenticator = null, OutboundDkimSigner? signer = null)
     {
         _connection = connection;
         _authenticator = authenticator;
+        _signer = signer;
         _context = context;
         _options = options;
         _lmtp = options.Role == SmtpRole.Lmtp;

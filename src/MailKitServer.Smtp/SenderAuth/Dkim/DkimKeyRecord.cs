@@ -1,4 +1,5 @@
 using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -80,28 +81,37 @@ internal sealed record DkimKeyRecord(AsymmetricKeyParameter Key, string KeyType,
     /// </summary>
     private static RsaKeyParameters RsaKey(byte[] bytes, int maxRsaBits)
     {
-        RsaKeyParameters? rsa;
+        // The size is checked on the ASN.1 integers, before BouncyCastle's key object validates (and so computes
+        // with) the modulus: a huge key costs nothing but its parse.
+        RsaPublicKeyStructure structure;
         try
         {
             var asn1 = Asn1Object.FromByteArray(bytes);
-            rsa = asn1 is Asn1Sequence { Count: 2 } seq && seq[0] is DerInteger
-                ? new RsaKeyParameters(false, RsaPublicKeyStructure.GetInstance(seq).Modulus, RsaPublicKeyStructure.GetInstance(seq).PublicExponent)
-                : PublicKeyFactory.CreateKey(SubjectPublicKeyInfo.GetInstance(asn1)) as RsaKeyParameters;
+            structure = asn1 is Asn1Sequence { Count: 2 } seq && seq[0] is DerInteger
+                ? RsaPublicKeyStructure.GetInstance(seq)
+                : SubjectPublicKeyInfo.GetInstance(asn1) is { } info && info.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption)
+                    ? RsaPublicKeyStructure.GetInstance(info.ParsePublicKey())
+                    : throw new DkimKeyException(DkimResult.PermError, "the key is not an RSA public key");
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or InvalidOperationException or SecurityUtilityException or FormatException)
         {
             throw new DkimKeyException(DkimResult.PermError, "the key is not an RSA public key");
         }
 
-        if (rsa is null)
-        {
-            throw new DkimKeyException(DkimResult.PermError, "the key is not an RSA public key");
-        }
-
-        var bits = rsa.Modulus.BitLength;
-        if (bits > maxRsaBits || rsa.Exponent.BitLength > 64)
+        var bits = structure.Modulus.BitLength;
+        if (bits > maxRsaBits || structure.PublicExponent.BitLength > 64)
         {
             throw new DkimKeyException(DkimResult.Neutral, $"RSA key of {bits} bits is larger than this verifier takes ({maxRsaBits})");
+        }
+
+        RsaKeyParameters rsa;
+        try
+        {
+            rsa = new RsaKeyParameters(false, structure.Modulus, structure.PublicExponent);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new DkimKeyException(DkimResult.PermError, $"the key is not a usable RSA public key ({ex.Message})");
         }
 
         if (bits < 1024)
