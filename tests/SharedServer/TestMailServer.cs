@@ -92,21 +92,33 @@ public sealed class TestMailServer : IAsyncDisposable
         return result.Uid;
     }
 
-    /// <summary>Waits until a user's INBOX holds at least <paramref name="count"/> messages.</summary>
+    /// <summary>Waits until a user's INBOX holds at least <paramref name="count"/> messages (woken by the store's change feed; 15 s at most).</summary>
     public async Task<List<byte[]>> WaitForInboxAsync(string userId, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await using var account = await Store.OpenAccountAsync(userId, default);
+        await using var view = await account.OpenAsync("INBOX", readOnly: true, default);
         while (true)
         {
             var inbox = await InboxAsync(userId);
-            if (inbox.Count >= count || DateTime.UtcNow > deadline)
+            if (inbox.Count >= count)
             {
                 return inbox;
             }
 
-            await Task.Delay(20);
+            try
+            {
+                await view!.Changes.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return inbox;
+            }
         }
     }
+
+    /// <summary>Waits until every connection to the server has ended (its session finished and cleaned up; 15 s at most).</summary>
+    public Task WaitForNoConnectionsAsync() => TestSupport.ConnectionEvents.WaitForConnectionsAsync(Server);
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 }

@@ -44,6 +44,9 @@ public sealed class MailServer : IAsyncDisposable
     /// <summary>How many connections are open now.</summary>
     public int ActiveConnections => _connections.Count;
 
+    /// <summary>Raised after a connection has ended and left <see cref="ActiveConnections"/> (tests await it instead of sleeping).</summary>
+    internal event Action? ConnectionClosed;
+
     /// <summary>Creates a builder for a server without dependency injection.</summary>
     /// <returns>The builder.</returns>
     public static MailServerBuilder CreateBuilder() => new();
@@ -259,6 +262,7 @@ public sealed class MailServer : IAsyncDisposable
             }
 
             _connections.TryRemove(id, out _);
+            ConnectionClosed?.Invoke();
             if (acquired is not null)
             {
                 _limiter.Release(acquired);

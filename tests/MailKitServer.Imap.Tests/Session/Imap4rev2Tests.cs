@@ -114,7 +114,6 @@ public class Imap4rev2Tests
 
         // A delivery: the session that hears of it first gets it as recent.
         await server.AppendAsync("alice@example.test", "Subject: three\r\n\r\nbody\r\n");
-        await Task.Delay(50);
         lines.Clear();
         await TaggedAsync(b, "n NOOP", lines);
         Assert.Equal(["* 3 EXISTS", "* 1 RECENT"], lines);

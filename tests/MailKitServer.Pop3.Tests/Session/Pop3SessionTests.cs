@@ -68,7 +68,7 @@ public class Pop3SessionTests
             // Dropping the connection without QUIT deletes nothing.
         }
 
-        await Task.Delay(200);
+        await server.WaitForNoConnectionsAsync();
         Assert.Equal(2, (await server.InboxAsync("alice@example.test")).Count);
         await using (var client = await LoginAsync(server))
         {

@@ -10,6 +10,9 @@ internal sealed class GatedStore : IMessageStore
 
     public TaskCompletionSource<bool> Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completed when a delivery has reached the store (and waits for <see cref="Release"/>).</summary>
+    public TaskCompletionSource<bool> Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public bool Fail { get; set; }
 
     public async ValueTask<DeliveryResult> DeliverAsync(DeliveryRequest request, Stream content, CancellationToken cancellationToken)
@@ -19,6 +22,7 @@ internal sealed class GatedStore : IMessageStore
             throw new IOException("disk on fire");
         }
 
+        Entered.TrySetResult(true);
         await Release.Task;
         return await _inner.DeliverAsync(request, content, cancellationToken);
     }

@@ -185,7 +185,7 @@ public class SmtpSessionTests
             await client.SendAsync("Subject: partial\r\n\r\nno end in sight\r\n");
         }
 
-        await Task.Delay(200);
+        await server.WaitForNoConnectionsAsync();
         Assert.Empty(await server.InboxAsync("alice@example.test"));
     }
 
@@ -335,7 +335,7 @@ public class SmtpSessionTests
         await client.CommandAsync("DATA");
         await client.SendAsync("Subject: wait\r\n\r\nx\r\n.\r\n");
         var reply = client.ReadReplyAsync();
-        await Task.Delay(300);
+        await store.Entered.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.False(reply.IsCompleted, "250 must not be sent before the store says the message is durable");
         store.Release.SetResult(true);
         Assert.StartsWith("250 2.0.0", string.Join("", await reply), StringComparison.Ordinal);

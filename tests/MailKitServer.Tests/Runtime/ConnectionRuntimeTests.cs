@@ -103,7 +103,7 @@ public class ConnectionRuntimeTests
         }
 
         await a.DisposeAsync();
-        await WaitUntilAsync(() => server.ActiveConnections <= 1);
+        await ConnectionEvents.WaitForConnectionsAsync(server, atMost: 1);
         await using var d = await LineClient.ConnectAsync(endpoint);
         Assert.Equal("HELLO", await d.ReadLineAsync());
     }
@@ -153,7 +153,9 @@ public class ConnectionRuntimeTests
 
         var stop = server.StopAsync();
         Assert.Equal("BYE", await idle.ReadLineAsync());
-        await Task.Delay(200);
+
+        // The server waits for the busy session on the shutdown deadline's timer.
+        await time.WaitForArmedAsync(left => left == TimeSpan.FromSeconds(30));
         Assert.False(stop.IsCompleted, "the busy session holds the shutdown until the deadline");
 
         // No new connections once stopping.
@@ -162,7 +164,6 @@ public class ConnectionRuntimeTests
             await using var late = await LineClient.ConnectAsync(endpoint);
         });
 
-        await WaitUntilAsync(() => time.ArmedTimers > 0);
         time.Advance(TimeSpan.FromSeconds(31));
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(await busy.IsClosedAsync());
@@ -203,12 +204,14 @@ public class ConnectionRuntimeTests
             raw.Close();
         }
 
-        await WaitUntilAsync(() => server.ActiveConnections == 0);
+        await ConnectionEvents.WaitForConnectionsAsync(server);
         await using var client = await LineClient.ConnectAsync(endpoint);
         Assert.Equal("HELLO", await client.ReadLineAsync());
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition)
+    // Still polled: the flush after the echo arms a timer with the same idle time-out as the next read, so no timer
+    // event tells the two apart yet (issue 25 leaves this one).
+    private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!condition())
