@@ -31,10 +31,7 @@ public sealed class DovecotInteropTests : IDisposable
             await account.AppendAsync("Work/2026", new MemoryStream("Subject: filed\r\n\r\nx\r\n"u8.ToArray()), SystemFlags.Seen, ["$Work"], new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)), default);
         }
 
-        var maildir = Path.Combine(_root, "alice@example.test", "Maildir");
-        await ExternalTool.RunAsync("chown", ["-R", "vmail:vmail", _root]);
-        File.SetUnixFileMode(_root, (UnixFileMode)Convert.ToInt32("755", 8));
-        await using (var dovecot = await Dovecot.StartAsync($"maildir:{maildir}", "namespace inbox {\n  inbox = yes\n  separator = /\n}"))
+        await using (var dovecot = await Dovecot.StartOnStoreAsync(_root, "alice@example.test"))
         {
             const string script = """
                 import imaplib, sys, json, re

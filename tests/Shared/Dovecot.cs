@@ -98,6 +98,20 @@ public sealed class Dovecot : IAsyncDisposable
         return new Dovecot(root, port, master);
     }
 
+    /// <summary>
+    /// Serves one user's mailboxes of our Maildir store (<c>root/user/Maildir</c>, "/" as separator) with Dovecot, to
+    /// compare answers on the same files. The store's files are handed to the <c>vmail</c> user Dovecot reads them as.
+    /// </summary>
+    /// <param name="storeRoot">The Maildir store's root folder.</param>
+    /// <param name="user">The user whose Maildir Dovecot serves (logged in as <c>u</c>/<c>p</c>).</param>
+    public static async Task<Dovecot> StartOnStoreAsync(string storeRoot, string user)
+    {
+        await ExternalTool.RunAsync("chown", ["-R", "vmail:vmail", storeRoot]);
+        File.SetUnixFileMode(storeRoot, (UnixFileMode)Convert.ToInt32("755", 8));
+        var maildir = Path.Combine(storeRoot, user, "Maildir");
+        return await StartAsync($"maildir:{maildir}", "namespace inbox {\n  inbox = yes\n  separator = /\n}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_master.HasExited)

@@ -72,10 +72,7 @@ public sealed class DovecotSortThreadComparisonTests : IDisposable
             ours.AddRange(await RunAsync(client, commands));
         }
 
-        await ExternalTool.RunAsync("chown", ["-R", "vmail:vmail", _root]);
-        File.SetUnixFileMode(_root, (UnixFileMode)Convert.ToInt32("755", 8));
-        var maildir = Path.Combine(_root, "alice@example.test", "Maildir");
-        await using var dovecot = await Dovecot.StartAsync($"maildir:{maildir}", "namespace inbox {\n  inbox = yes\n  separator = /\n}");
+        await using var dovecot = await Dovecot.StartOnStoreAsync(_root, "alice@example.test");
         await using var reference = await LineClient.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, dovecot.Port));
         await reference.ReadLineAsync();
         Assert.StartsWith("a OK", await TaggedAsync(reference, "a LOGIN u p"), StringComparison.Ordinal);

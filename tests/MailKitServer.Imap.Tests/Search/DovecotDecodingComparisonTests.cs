@@ -120,10 +120,7 @@ public sealed class DovecotDecodingComparisonTests : IDisposable
             ours = await RunAsync(() => LoginAsync(server), commands);
         }
 
-        await ExternalTool.RunAsync("chown", ["-R", "vmail:vmail", _root]);
-        File.SetUnixFileMode(_root, (UnixFileMode)Convert.ToInt32("755", 8));
-        var maildir = Path.Combine(_root, "alice@example.test", "Maildir");
-        await using var dovecot = await Dovecot.StartAsync($"maildir:{maildir}", "namespace inbox {\n  inbox = yes\n  separator = /\n}");
+        await using var dovecot = await Dovecot.StartOnStoreAsync(_root, "alice@example.test");
         var theirs = await RunAsync(
             async () =>
             {
