@@ -62,20 +62,9 @@ internal sealed class EditedContent : Stream
     public override int Read(Span<byte> buffer)
     {
         var total = 0;
-        foreach (var piece in _pieces)
+        while (!buffer.IsEmpty && Locate(buffer.Length) is { } located)
         {
-            if (buffer.IsEmpty)
-            {
-                break;
-            }
-
-            if (_position >= piece.Start + piece.Length || _position < piece.Start)
-            {
-                continue;
-            }
-
-            var within = _position - piece.Start;
-            var n = (int)Math.Min(buffer.Length, piece.Length - within);
+            var (piece, within, n) = located;
             if (piece.Data is { } data)
             {
                 data.AsSpan((int)within, n).CopyTo(buffer);
@@ -83,7 +72,7 @@ internal sealed class EditedContent : Stream
             else
             {
                 _source.Position = piece.SourceOffset + within;
-                n = ReadSource(buffer[..n]);
+                n = _source.Read(buffer[..n]);
                 if (n == 0)
                 {
                     break;
@@ -101,20 +90,9 @@ internal sealed class EditedContent : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var total = 0;
-        foreach (var piece in _pieces)
+        while (!buffer.IsEmpty && Locate(buffer.Length) is { } located)
         {
-            if (buffer.IsEmpty)
-            {
-                break;
-            }
-
-            if (_position >= piece.Start + piece.Length || _position < piece.Start)
-            {
-                continue;
-            }
-
-            var within = _position - piece.Start;
-            var n = (int)Math.Min(buffer.Length, piece.Length - within);
+            var (piece, within, n) = located;
             if (piece.Data is { } data)
             {
                 data.AsMemory((int)within, n).CopyTo(buffer);
@@ -135,6 +113,21 @@ internal sealed class EditedContent : Stream
         }
 
         return total;
+    }
+
+    /// <summary>The piece the position is in, the offset within it and how many octets (at most <paramref name="wanted"/>) it has from there; null at the end.</summary>
+    private (Piece Piece, long Within, int Count)? Locate(int wanted)
+    {
+        foreach (var piece in _pieces)
+        {
+            if (_position >= piece.Start && _position < piece.Start + piece.Length)
+            {
+                var within = _position - piece.Start;
+                return (piece, within, (int)Math.Min(wanted, piece.Length - within));
+            }
+        }
+
+        return null;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -174,8 +167,6 @@ internal sealed class EditedContent : Stream
         await _source.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
-
-    private int ReadSource(Span<byte> buffer) => _source.Read(buffer);
 
     private void Add(Piece piece)
     {
