@@ -11,7 +11,7 @@ namespace MailKitServer.Testing.Tests;
 /// </summary>
 public class PackagingTests
 {
-    private static readonly string[] Projects = ["MailKitServer", "MailKitServer.Smtp", "MailKitServer.Pop3", "MailKitServer.Imap", "MailKitServer.Storage.Maildir", "MailKitServer.Storage.PostgreSql", "MailKitServer.Testing"];
+    private static readonly string[] Projects = ["MailKitServer", "MailKitServer.Smtp", "MailKitServer.Pop3", "MailKitServer.Imap", "MailKitServer.Storage.Maildir", "MailKitServer.Storage.PostgreSql", "MailKitServer.Sieve", "MailKitServer.Testing"];
 
     private static string RepositoryRoot()
     {
@@ -62,6 +62,11 @@ public class PackagingTests
             else
             {
                 Assert.Contains("Microsoft.Extensions.Logging.Abstractions", dependencies.Keys);
+            }
+
+            if (project == "MailKitServer.Sieve")
+            {
+                Assert.Equal(version, dependencies["MailKitServer.Storage.Maildir"]);
             }
 
             if (project == "MailKitServer.Testing")

@@ -10,7 +10,8 @@ namespace MailKitServer.Smtp.Outbound;
 /// <summary>
 /// Sends a delivery status notification to the sender of a message: into the sender's mailbox when the sender is
 /// local, otherwise through the outbound queue. The queue (failed, delayed, relayed) and SMTP's local delivery
-/// (delivered) both send through here, so both honour NOTIFY the same way.
+/// (delivered) both send through here, so both honour NOTIFY the same way. Sieve's redirects and replies use the
+/// same path with their own envelope sender.
 /// </summary>
 internal static class SenderNotifier
 {
@@ -22,34 +23,53 @@ internal static class SenderNotifier
     /// <param name="reversePath">The sender; never empty (nothing is sent about a message from the null sender).</param>
     /// <param name="notice">The notice, CRLF line endings.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    public static async Task SendAsync(MailServerContext context, IOutboundQueue? queue, ILogger logger, string messageId, string reversePath, byte[] notice, CancellationToken cancellationToken)
+    public static Task SendAsync(MailServerContext context, IOutboundQueue? queue, ILogger logger, string messageId, string reversePath, byte[] notice, CancellationToken cancellationToken) =>
+        SendAsync(context, queue, logger, messageId, string.Empty, reversePath, () => new MemoryStream(notice, writable: false), cancellationToken);
+
+    /// <summary>Sends a message to one address: into its mailboxes when it is local, otherwise through the queue.</summary>
+    /// <param name="context">The server's seams.</param>
+    /// <param name="queue">The outbound queue for a remote address, if the server has one.</param>
+    /// <param name="logger">Where a message that cannot be stored or queued is reported.</param>
+    /// <param name="messageId">The id of the message this one is about (for the log).</param>
+    /// <param name="from">The envelope sender, empty for <c>&lt;&gt;</c>.</param>
+    /// <param name="to">The recipient.</param>
+    /// <param name="content">Opens the message (without Return-Path), CRLF line endings; called once per copy.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public static async Task SendAsync(MailServerContext context, IOutboundQueue? queue, ILogger logger, string messageId, string from, string to, Func<Stream> content, CancellationToken cancellationToken)
     {
-        if (MailAddress.TryParse(reversePath, allowUtf8: true, out var sender) && await context.Directory.IsLocalDomainAsync(sender.Domain, cancellationToken).ConfigureAwait(false))
+        if (MailAddress.TryParse(to, allowUtf8: true, out var address) && await context.Directory.IsLocalDomainAsync(address.Domain, cancellationToken).ConfigureAwait(false))
         {
-            var resolution = await context.Directory.ResolveAsync(sender, cancellationToken).ConfigureAwait(false);
+            var resolution = await context.Directory.ResolveAsync(address, cancellationToken).ConfigureAwait(false);
             if (resolution.Status == RecipientStatus.Resolved && resolution.Mailboxes.Count > 0)
             {
-                // RFC 5321 §4.4: final delivery records the (null) reverse-path.
-                using var stream = new MemoryStream([.. "Return-Path: <>\r\n"u8, .. notice], writable: false);
-                var stored = await context.Store.DeliverAsync(new DeliveryRequest(string.Empty, resolution.Mailboxes, context.TimeProvider.GetUtcNow()), stream, cancellationToken).ConfigureAwait(false);
+                // RFC 5321 §4.4: final delivery records the reverse-path.
+                using var stream = new MemoryStream();
+                stream.Write(System.Text.Encoding.UTF8.GetBytes($"Return-Path: <{from}>\r\n"));
+                await using (var body = content())
+                {
+                    await body.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+                }
+
+                stream.Position = 0;
+                var stored = await context.Store.DeliverAsync(new DeliveryRequest(from, resolution.Mailboxes, context.TimeProvider.GetUtcNow()), stream, cancellationToken).ConfigureAwait(false);
                 if (!stored.AllDelivered)
                 {
-                    OutboundLog.NoticeNotStored(logger, messageId, reversePath, string.Join(", ", stored.Outcomes.Where(o => o.Status != StoreStatus.Success).Select(o => $"{o.Target.UserId}: {o.Status}")));
+                    OutboundLog.NoticeNotStored(logger, messageId, to, string.Join(", ", stored.Outcomes.Where(o => o.Status != StoreStatus.Success).Select(o => $"{o.Target.UserId}: {o.Status}")));
                 }
             }
 
             foreach (var remote in resolution.RemoteAddresses)
             {
-                await QueueAsync(queue, logger, messageId, remote.Address, notice, cancellationToken).ConfigureAwait(false);
+                await QueueAsync(queue, logger, messageId, from, remote.Address, content, cancellationToken).ConfigureAwait(false);
             }
 
             return;
         }
 
-        await QueueAsync(queue, logger, messageId, reversePath, notice, cancellationToken).ConfigureAwait(false);
+        await QueueAsync(queue, logger, messageId, from, to, content, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task QueueAsync(IOutboundQueue? queue, ILogger logger, string messageId, string to, byte[] notice, CancellationToken cancellationToken)
+    private static async Task QueueAsync(IOutboundQueue? queue, ILogger logger, string messageId, string from, string to, Func<Stream> content, CancellationToken cancellationToken)
     {
         if (queue is null)
         {
@@ -57,7 +77,7 @@ internal static class SenderNotifier
             return;
         }
 
-        using var stream = new MemoryStream(notice, writable: false);
-        await queue.EnqueueAsync(new OutboundEnvelope(string.Empty, [new OutboundRecipient(to, DsnNotify.Never, null)], BodyType.EightBitMime, false, false, null, null), stream, cancellationToken).ConfigureAwait(false);
+        await using var stream = content();
+        await queue.EnqueueAsync(new OutboundEnvelope(from, [new OutboundRecipient(to, DsnNotify.Never, null)], BodyType.EightBitMime, false, false, null, null), stream, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using MailKitServer.Delivery;
 using MailKitServer.Policy;
 using MailKitServer.Smtp.Diagnostics;
+using MailKitServer.Smtp.Filtering;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Smtp.Session;
@@ -239,38 +240,22 @@ internal sealed partial class SmtpSession
 
             var edits = await DeliveredEditsAsync(transaction, senderCheck).ConfigureAwait(false);
 
-            // One copy per mailbox, however many recipients lead to it.
+            // One copy per mailbox, however many recipients lead to it; a delivery filter (Sieve) decides each owner's copies.
             var arrivedAt = _context.TimeProvider.GetUtcNow();
-            var targets = transaction.Recipients.SelectMany(r => r.Mailboxes).Distinct().ToList();
+            var targets = transaction.Recipients.SelectMany(r => r.Mailboxes.Select(m => (Target: m, Recipient: r.Address.Address))).DistinctBy(t => t.Target).ToList();
 
-            // A quarantined message goes to each user's quarantine mailbox instead (one copy per user and mailbox).
+            // A quarantined message goes to each user's quarantine mailbox instead (one copy per user and mailbox),
+            // without the user's rules; otherwise the delivery filter decides.
             MailboxTarget StoredAt(MailboxTarget t) => verdict.IsQuarantined ? t with { Mailbox = _options.QuarantineMailbox } : t;
-            var delivered = new HashSet<MailboxTarget>();
-            var full = new HashSet<MailboxTarget>();
-            if (targets.Count > 0)
+            var local = await LocalDelivery.DeliverAsync(_context, _logger, messageId, transaction.ReversePath, targets.Select(t => (StoredAt(t.Target), t.Recipient)).DistinctBy(t => t.Item1).ToList(), () => OpenDelivered(transaction, edits, 0), spool.Length, arrivedAt, _connection.Aborted, runFilter: !verdict.IsQuarantined).ConfigureAwait(false);
+            var delivered = targets.Select(t => t.Target).Where(t => local.Delivered.Contains(StoredAt(t))).ToHashSet();
+            var full = targets.Select(t => t.Target).Where(t => local.Full.Contains(StoredAt(t))).ToHashSet();
+            var refused = RefusedRecipients(transaction, local);
+            if (!_lmtp && refused.Count == transaction.Recipients.Count)
             {
-                var request = new DeliveryRequest(transaction.ReversePath, targets.Select(StoredAt).Distinct().ToList(), arrivedAt);
-                await using var content = OpenDelivered(transaction, edits, 0);
-                var result = await _context.Store.DeliverAsync(request, content, _connection.Aborted).ConfigureAwait(false);
-                foreach (var outcome in result.Outcomes)
-                {
-                    foreach (var target in targets.Where(t => StoredAt(t) == outcome.Target))
-                    {
-                        if (outcome.Status == StoreStatus.Success)
-                        {
-                            delivered.Add(target);
-                        }
-                        else if (outcome.Status == StoreStatus.OverQuota)
-                        {
-                            full.Add(target);
-                        }
-                    }
-
-                    if (outcome.Status != StoreStatus.Success)
-                    {
-                        SmtpLog.TargetFailed(_logger, _connection.Id, messageId, outcome.Target.UserId, outcome.Status, outcome.Message);
-                    }
-                }
+                // RFC 5429 §2.1: every copy refused by its owner's rules: refuse in the protocol, nothing else is sent.
+                _connection.Write($"550 5.7.1 {ReplyText(local.Rejected.Values.First())}\r\n");
+                return;
             }
 
             var remote = transaction.Recipients.Where(r => r.Remote.Count > 0).ToList();
@@ -287,14 +272,17 @@ internal sealed partial class SmtpSession
 
             // RFC 3461 §5.2.3: a "delivered" DSN for recipients that asked for one, once their mail is stored and
             // acknowledged (with SMTP only when the whole message is; LMTP acknowledges recipient by recipient).
-            var acknowledged = transaction.Recipients.Where(r => r.Mailboxes.All(delivered.Contains) && (_lmtp || delivered.Count == targets.Count)).ToList();
+            var acknowledged = transaction.Recipients.Where(r => r.Mailboxes.All(delivered.Contains) && (_lmtp || delivered.Count == targets.Count) && !refused.Contains(r)).ToList();
+            await SendFilterMessagesAsync(local, refused, messageId).ConfigureAwait(false);
             await NotifyDeliveredAsync(transaction, acknowledged, messageId, arrivedAt).ConfigureAwait(false);
             if (_lmtp)
             {
                 // RFC 2033 §4.2: one reply per accepted recipient, in order.
                 foreach (var r in transaction.Recipients)
                 {
-                    _connection.Write(r.Mailboxes.All(delivered.Contains)
+                    _connection.Write(refused.Contains(r)
+                        ? $"550 5.7.1 <{r.Address.Address}> {ReplyText(local.Rejected[r.Mailboxes[0]])}\r\n"
+                        : r.Mailboxes.All(delivered.Contains)
                         ? $"250 2.1.5 <{r.Address.Address}> delivered\r\n"
                         : r.Mailboxes.Any(full.Contains)
                             ? $"552 5.2.2 <{r.Address.Address}> mailbox full\r\n"

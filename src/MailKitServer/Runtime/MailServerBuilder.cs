@@ -25,6 +25,7 @@ public sealed class MailServerBuilder
     private Func<IServiceProvider?, IDeliveryPolicy>? _policy;
     private Func<IServiceProvider?, Delivery.IOutboundQueue>? _queue;
     private Func<MailServerContext, Delivery.IOutboundQueue>? _queueFactory;
+    private Func<MailServerContext, Delivery.IDeliveryFilter>? _filterFactory;
     private ILoggerFactory? _loggerFactory;
     private TimeProvider? _timeProvider;
 
@@ -119,6 +120,15 @@ public sealed class MailServerBuilder
         return this;
     }
 
+    /// <summary>Uses a delivery filter (such as Sieve) made from the server's context; it decides each local user's copies.</summary>
+    /// <param name="factory">Makes the filter.</param>
+    /// <returns>This builder.</returns>
+    internal MailServerBuilder UseDeliveryFilter(Func<MailServerContext, Delivery.IDeliveryFilter> factory)
+    {
+        _filterFactory = factory ?? throw new ArgumentNullException(nameof(factory));
+        return this;
+    }
+
     /// <summary>Uses a logger factory (without DI; with DI the container's is used).</summary>
     /// <param name="loggerFactory">The factory.</param>
     /// <returns>This builder.</returns>
@@ -183,6 +193,11 @@ public sealed class MailServerBuilder
         if (_queueFactory is not null)
         {
             context.OutboundQueue = _queueFactory(context);
+        }
+
+        if (_filterFactory is not null)
+        {
+            context.DeliveryFilter = _filterFactory(context);
         }
 
         return new MailServer(context, _listeners.ToArray());

@@ -71,6 +71,9 @@ internal sealed class MailServerContext
     /// <summary>The outbound queue for remote recipients, or <see langword="null"/> when the server does not relay.</summary>
     public Delivery.IOutboundQueue? OutboundQueue { get; internal set; }
 
+    /// <summary>The filter that decides each local user's copies at final delivery (Sieve), or <see langword="null"/>.</summary>
+    public Delivery.IDeliveryFilter? DeliveryFilter { get; internal set; }
+
     /// <summary>The DI container the server was built from, if any.</summary>
     public IServiceProvider? Services { get; }
 

@@ -1,0 +1,124 @@
+namespace MailKitServer.Sieve.Matching;
+
+/// <summary>
+/// Sieve's <c>:matches</c> (RFC 5228 §2.7.1): <c>*</c> any run, <c>?</c> one character, <c>\</c> quotes the next.
+/// The two-pointer algorithm backtracks only to the latest <c>*</c>, so a pattern built to explode a backtracking
+/// matcher costs at most value length × pattern length steps. Each wildcard's match is recorded for RFC 5229 match
+/// variables; a <c>*</c> takes the shortest run that lets the rest match, as the RFC's examples show.
+/// </summary>
+internal static class GlobMatcher
+{
+    /// <summary>Matches a value against a pattern.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="pattern">The pattern.</param>
+    /// <param name="comparator">How characters compare.</param>
+    /// <param name="captures">The text each wildcard matched, in order, when it matches and captures are wanted.</param>
+    /// <returns>Whether it matches.</returns>
+    public static bool Match(string value, string pattern, SieveComparator comparator, List<string>? captures)
+    {
+        // Compile the pattern: literal characters and wildcards, escapes resolved.
+        var items = new List<(char C, int Kind)>(pattern.Length);
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                items.Add((pattern[++i], 0));
+            }
+            else if (c == '*')
+            {
+                if (items.Count == 0 || items[^1].Kind != 1 || captures is not null)
+                {
+                    items.Add(('*', 1));
+                }
+            }
+            else
+            {
+                items.Add((c, c == '?' ? 2 : 0));
+            }
+        }
+
+        var wildcards = items.Count(it => it.Kind != 0);
+        var starts = captures is null ? null : new int[wildcards];
+        var ends = captures is null ? null : new int[wildcards];
+        var p = 0;
+        var v = 0;
+        var wildcard = 0;
+        var starP = -1;
+        var starV = 0;
+        var starWildcard = 0;
+        while (v < value.Length)
+        {
+            if (p < items.Count && items[p].Kind == 1)
+            {
+                starP = p;
+                starV = v;
+                starWildcard = wildcard;
+                if (starts is not null)
+                {
+                    starts[wildcard] = v;
+                    ends![wildcard] = v;
+                }
+
+                wildcard++;
+                p++;
+            }
+            else if (p < items.Count && (items[p].Kind == 2 || (items[p].Kind == 0 && comparator.CharEquals(items[p].C, value[v]))))
+            {
+                if (items[p].Kind == 2 && starts is not null)
+                {
+                    starts[wildcard] = v;
+                    ends![wildcard] = v + 1;
+                }
+
+                wildcard += items[p].Kind == 2 ? 1 : 0;
+                p++;
+                v++;
+            }
+            else if (starP >= 0)
+            {
+                // Give the latest '*' one more character and retry what follows it.
+                p = starP + 1;
+                v = ++starV;
+                wildcard = starWildcard + 1;
+                if (ends is not null)
+                {
+                    ends[starWildcard] = v;
+                }
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < items.Count && items[p].Kind == 1)
+        {
+            if (starts is not null)
+            {
+                starts[wildcard] = v;
+                ends![wildcard] = v;
+            }
+
+            wildcard++;
+            p++;
+        }
+
+        if (p != items.Count)
+        {
+            return false;
+        }
+
+        if (captures is not null)
+        {
+            captures.Clear();
+            captures.Add(value);
+            for (var w = 0; w < wildcards; w++)
+            {
+                captures.Add(value[starts![w]..ends![w]]);
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,31 @@
+using MailKitServer.Runtime;
+using MailKitServer.Sieve.Delivery;
+using MailKitServer.Sieve.Execution;
+
+namespace MailKitServer.Sieve;
+
+/// <summary>Adds Sieve filtering (and the ManageSieve listener) to a <see cref="MailServerBuilder"/>.</summary>
+public static class SieveMailServerBuilderExtensions
+{
+    /// <summary>
+    /// Runs each local recipient's active Sieve script at final delivery (SMTP and LMTP): fileinto, flags, discard,
+    /// reject, redirect and vacation replies (through the outbound queue, or straight into local mailboxes).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes the options (the script store, the limits).</param>
+    /// <returns>The builder.</returns>
+    public static MailServerBuilder AddSieve(this MailServerBuilder builder, Action<SieveOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new SieveOptions();
+        configure?.Invoke(options);
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new MailServerOptionsException(problems);
+        }
+
+        var cache = new SieveScriptCache();
+        return builder.UseDeliveryFilter(context => new SieveDeliveryFilter(context, options, cache));
+    }
+}
