@@ -19,6 +19,7 @@ internal sealed class HostOptions
         ["pop3s"] = 2995,
         ["imap"] = 2143,
         ["imaps"] = 2993,
+        ["managesieve"] = -1,
     };
 
     public List<string> Domains { get; } = [];
@@ -86,6 +87,7 @@ internal sealed class HostOptions
           --smtps-port N              submission over implicit TLS (default 2465)
           --pop3-port N, --pop3s-port N, --imap-port N, --imaps-port N
                                       POP3 (default 2110, 2995) and IMAP (default 2143, 2993)
+          --managesieve-port N        ManageSieve for users' Sieve scripts (default off; 4190 is the standard port)
                                       for every port: 0 = any free port, -1 = off
           --domain D                  a local domain (repeatable; default example.test)
           --user ADDR:PASSWORD        a user (repeatable; replaces the demo user)
@@ -135,7 +137,7 @@ internal sealed class HostOptions
                 case "--bind":
                     o.Bind = IPAddress.TryParse(Next(), out var ip) ? ip : throw new ArgumentException($"--bind: '{args[i]}' is not an IP address.");
                     break;
-                case "--smtp-port" or "--submission-port" or "--smtps-port" or "--pop3-port" or "--pop3s-port" or "--imap-port" or "--imaps-port":
+                case "--smtp-port" or "--submission-port" or "--smtps-port" or "--pop3-port" or "--pop3s-port" or "--imap-port" or "--imaps-port" or "--managesieve-port":
                     var name = arg[2..^5];
                     var value = Next();
                     o.Ports[name] = int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var port) && port is >= -1 and <= 65535

@@ -9,6 +9,8 @@ using MailKitServer.Policy;
 using MailKitServer.Pop3;
 using MailKitServer.Runtime;
 using MailKitServer.Runtime.Tls;
+using MailKitServer.Sieve;
+using MailKitServer.Sieve.Scripts;
 using MailKitServer.Smtp;
 using MailKitServer.Smtp.Outbound;
 using MailKitServer.Smtp.SenderAuth;
@@ -263,6 +265,14 @@ Add("pop3", ep => builder.AddPop3("pop3", ep, TlsMode.None));
 Add("pop3s", ep => builder.AddPop3("pop3s", ep, TlsMode.Implicit));
 Add("imap", ep => builder.AddImap("imap", ep, TlsMode.None));
 Add("imaps", ep => builder.AddImap("imaps", ep, TlsMode.Implicit));
+
+// Sieve at final delivery; scripts beside the Maildir in Dovecot's layout (in memory for the other stores).
+ISieveScriptStore scripts = store is MaildirMessageStore sieveRoot ? new MaildirSieveScriptStore(sieveRoot.Root) : new InMemorySieveScriptStore();
+builder.AddSieve(o =>
+{
+    o.ScriptStore = scripts;
+    Add("managesieve", ep => o.ManageSieveEndPoint = ep);
+});
 
 MailServer server;
 try

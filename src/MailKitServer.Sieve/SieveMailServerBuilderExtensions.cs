@@ -1,6 +1,7 @@
 using MailKitServer.Runtime;
 using MailKitServer.Sieve.Delivery;
 using MailKitServer.Sieve.Execution;
+using MailKitServer.Sieve.ManageSieve;
 
 namespace MailKitServer.Sieve;
 
@@ -9,7 +10,9 @@ public static class SieveMailServerBuilderExtensions
 {
     /// <summary>
     /// Runs each local recipient's active Sieve script at final delivery (SMTP and LMTP): fileinto, flags, discard,
-    /// reject, redirect and vacation replies (through the outbound queue, or straight into local mailboxes).
+    /// reject, redirect and vacation replies (through the outbound queue, or straight into local mailboxes). With
+    /// <see cref="SieveOptions.ManageSieveEndPoint"/> set, also adds the "managesieve" listener where users upload
+    /// and activate their scripts.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Changes the options (the script store, the limits).</param>
@@ -26,6 +29,11 @@ public static class SieveMailServerBuilderExtensions
         }
 
         var cache = new SieveScriptCache();
+        if (options.ManageSieveEndPoint is { } endPoint)
+        {
+            builder.AddListener(new ListenerDefinition("managesieve", endPoint, options.ManageSieveTls, context => new ManageSieveConnectionHandler(context, options, cache)));
+        }
+
         return builder.UseDeliveryFilter(context => new SieveDeliveryFilter(context, options, cache));
     }
 }

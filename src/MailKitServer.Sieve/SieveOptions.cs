@@ -1,3 +1,5 @@
+using System.Net;
+using MailKitServer.Runtime;
 using MailKitServer.Sieve.Scripts;
 
 namespace MailKitServer.Sieve;
@@ -28,6 +30,15 @@ public sealed class SieveOptions
 
     /// <summary>The shortest vacation period accepted (shorter <c>:days</c>/<c>:seconds</c> are raised to it). Default one hour.</summary>
     public TimeSpan MinVacationPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Where the ManageSieve listener (RFC 5804, named "managesieve") listens, or <see langword="null"/> for none.
+    /// Port 0 takes any free port; 4190 is the standard port.
+    /// </summary>
+    public IPEndPoint? ManageSieveEndPoint { get; set; }
+
+    /// <summary>Whether ManageSieve starts in TLS (<see cref="TlsMode.Implicit"/>) or offers STARTTLS (<see cref="TlsMode.None"/>, the standard).</summary>
+    public TlsMode ManageSieveTls { get; set; } = TlsMode.None;
 
     /// <summary>Validates the options.</summary>
     /// <returns>The problems, empty when valid.</returns>

@@ -8,7 +8,7 @@ namespace MailKitServer.Sieve.Scripts;
 /// <summary>
 /// Scripts on disk beside a Maildir store, in Dovecot Pigeonhole's layout: each user's scripts are
 /// <c>ROOT/user/sieve/NAME.sieve</c> and the active one is the symbolic link <c>ROOT/user/.dovecot.sieve</c>
-/// pointing at it, so Dovecot reading the same tree runs the same script. Writes go to a temporary file, are
+/// pointing at it (the layout of Dovecot Pigeonhole's default sieve location). Writes go to a temporary file, are
 /// flushed and renamed into place. Vacation records are files under <c>sieve/.vacation/</c>.
 /// </summary>
 public sealed class MaildirSieveScriptStore : ISieveScriptStore

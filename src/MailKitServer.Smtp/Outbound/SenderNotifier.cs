@@ -1,6 +1,7 @@
 using MailKitServer.Addresses;
 using MailKitServer.Delivery;
 using MailKitServer.Runtime;
+using MailKitServer.Smtp.Filtering;
 using MailKitServer.Storage;
 using MailKitServer.Users;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,10 @@ internal static class SenderNotifier
     public static Task SendAsync(MailServerContext context, IOutboundQueue? queue, ILogger logger, string messageId, string reversePath, byte[] notice, CancellationToken cancellationToken) =>
         SendAsync(context, queue, logger, messageId, string.Empty, reversePath, () => new MemoryStream(notice, writable: false), cancellationToken);
 
-    /// <summary>Sends a message to one address: into its mailboxes when it is local, otherwise through the queue.</summary>
+    /// <summary>
+    /// Sends a message to one address: into its mailboxes when it is local (through the delivery filter, so the
+    /// owner's Sieve script files it), otherwise through the queue.
+    /// </summary>
     /// <param name="context">The server's seams.</param>
     /// <param name="queue">The outbound queue for a remote address, if the server has one.</param>
     /// <param name="logger">Where a message that cannot be stored or queued is reported.</param>
@@ -35,7 +39,11 @@ internal static class SenderNotifier
     /// <param name="to">The recipient.</param>
     /// <param name="content">Opens the message (without Return-Path), CRLF line endings; called once per copy.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    public static async Task SendAsync(MailServerContext context, IOutboundQueue? queue, ILogger logger, string messageId, string from, string to, Func<Stream> content, CancellationToken cancellationToken)
+    /// <param name="runFilter">
+    /// Whether a local recipient's filter runs. What that filter sends (a redirect, a reply) is sent with
+    /// <see langword="false"/>, so rules that redirect to each other cannot loop.
+    /// </param>
+    public static async Task SendAsync(MailServerContext context, IOutboundQueue? queue, ILogger logger, string messageId, string from, string to, Func<Stream> content, CancellationToken cancellationToken, bool runFilter = true)
     {
         if (MailAddress.TryParse(to, allowUtf8: true, out var address) && await context.Directory.IsLocalDomainAsync(address.Domain, cancellationToken).ConfigureAwait(false))
         {
@@ -43,18 +51,27 @@ internal static class SenderNotifier
             if (resolution.Status == RecipientStatus.Resolved && resolution.Mailboxes.Count > 0)
             {
                 // RFC 5321 §4.4: final delivery records the reverse-path.
-                using var stream = new MemoryStream();
-                stream.Write(System.Text.Encoding.UTF8.GetBytes($"Return-Path: <{from}>\r\n"));
+                using var copy = new MemoryStream();
+                copy.Write(System.Text.Encoding.UTF8.GetBytes($"Return-Path: <{from}>\r\n"));
                 await using (var body = content())
                 {
-                    await body.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+                    await body.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
                 }
 
-                stream.Position = 0;
-                var stored = await context.Store.DeliverAsync(new DeliveryRequest(from, resolution.Mailboxes, context.TimeProvider.GetUtcNow()), stream, cancellationToken).ConfigureAwait(false);
-                if (!stored.AllDelivered)
+                var stored = copy.ToArray();
+                var targets = resolution.Mailboxes.Distinct().Select(m => (m, address.Address)).ToList();
+                var local = await LocalDelivery.DeliverAsync(context, logger, messageId, from, targets, () => new MemoryStream(stored, writable: false), stored.Length, context.TimeProvider.GetUtcNow(), cancellationToken, runFilter).ConfigureAwait(false);
+                var failed = targets.Where(t => !local.Delivered.Contains(t.m)).Select(t => t.m.UserId).ToList();
+                if (failed.Count > 0)
                 {
-                    OutboundLog.NoticeNotStored(logger, messageId, to, string.Join(", ", stored.Outcomes.Where(o => o.Status != StoreStatus.Success).Select(o => $"{o.Target.UserId}: {o.Status}")));
+                    OutboundLog.NoticeNotStored(logger, messageId, to, string.Join(", ", failed));
+                }
+
+                foreach (var (target, message) in local.Messages)
+                {
+                    // A refusal by the rules cannot be given in any protocol here: its notice goes like any other message.
+                    var bytes = message.Content ?? stored[(Array.IndexOf(stored, (byte)'\n') + 1)..];
+                    await SendAsync(context, queue, logger, messageId, message.ReversePath, message.Recipient, () => new MemoryStream(bytes, writable: false), cancellationToken, runFilter: false).ConfigureAwait(false);
                 }
             }
 
