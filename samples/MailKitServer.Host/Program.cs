@@ -82,7 +82,7 @@ switch (storeKind[0].ToLowerInvariant())
     case "maildir" when storeKind.Length == 2 && storeKind[1].Length > 0:
         try
         {
-            store = new MaildirMessageStore(new MaildirStoreOptions { Root = storeKind[1] });
+            store = new MaildirMessageStore(new MaildirStoreOptions { Root = storeKind[1], LoggerFactory = loggerFactory });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

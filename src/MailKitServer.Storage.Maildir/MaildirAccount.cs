@@ -7,6 +7,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
     private const string RolesFile = "mailkitserver.roles";
     private const string SubscriptionsFile = "mailkitserver.subscriptions";
     private static readonly SemaphoreSlim MetadataGate = new(1, 1);
+    private static readonly MailboxResult TooLong = new(StoreStatus.InvalidName, "mailbox name too long");
     private FileStream? _maildropLock;
 
     public string UserId { get; } = userId;
@@ -40,6 +41,11 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         if (!MailboxName.TryNormalize(name, out var normalized))
         {
             return new MailboxResult(StoreStatus.InvalidName, "invalid mailbox name");
+        }
+
+        if (!MaildirFolderNames.Fits(root, normalized))
+        {
+            return TooLong;
         }
 
         if (Folder(normalized) is not null)
@@ -81,6 +87,11 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
             return new MailboxResult(StoreStatus.AlreadyExists, "target mailbox already exists");
         }
 
+        if (!MaildirFolderNames.Fits(root, target))
+        {
+            return TooLong;
+        }
+
         if (source == MailboxName.Inbox)
         {
             // RFC 3501 §6.3.5: INBOX's messages move to the new name; INBOX stays, empty.
@@ -92,11 +103,14 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
 
         var all = (await ListAsync(cancellationToken).ConfigureAwait(false)).Select(m => m.Name)
             .Where(n => n == source || n.StartsWith(source + MailboxName.Separator, StringComparison.Ordinal)).ToList();
+        if (all.Exists(old => !MaildirFolderNames.Fits(root, target + old[source.Length..])))
+        {
+            // A child's new name would not fit: nothing is renamed.
+            return TooLong;
+        }
         foreach (var old in all)
         {
-            var oldPath = MaildirFolderNames.ToDirectory(root, old);
-            store.ForgetFolder(oldPath);
-            Directory.Move(oldPath, MaildirFolderNames.ToDirectory(root, target + old[source.Length..]));
+            await store.MoveFolderAsync(MaildirFolderNames.ToDirectory(root, old), MaildirFolderNames.ToDirectory(root, target + old[source.Length..]), cancellationToken).ConfigureAwait(false);
         }
 
         NativeFileSystem.SyncDirectory(root);

@@ -38,7 +38,7 @@ internal static class MaildirFiles
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (attempt < 500)
+            catch (IOException ex) when (ex is not DirectoryNotFoundException && attempt < 500)
             {
                 await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }

@@ -35,7 +35,7 @@ internal sealed class MaildirFolder
     private DateTime _curStamp;
     private int _saveScheduled;
     private bool _rebuilding;
-    private bool _deleted;
+    private volatile bool _deleted;
     private ulong _modSeqReserved;
 
     /// <summary>Every expunge with a MODSEQ above this is in <see cref="_expunged"/>.</summary>
@@ -43,14 +43,17 @@ internal sealed class MaildirFolder
 
     private readonly MaildirQuota _quota;
     private readonly MaildirUidValidityCounter _uidValidities;
-    private FileSystemWatcher[]? _watchers;
+    private readonly MaildirChangeWatcher _watcher;
+    private readonly MaildirBackgroundWork _background = new();
+    private int _refreshScheduled;
 
-    public MaildirFolder(string path, string name, MaildirQuota quota, MaildirUidValidityCounter uidValidities)
+    public MaildirFolder(string path, string name, MaildirQuota quota, MaildirUidValidityCounter uidValidities, MaildirChangeWatcher watcher)
     {
         Path = path;
         Name = name;
         _quota = quota;
         _uidValidities = uidValidities;
+        _watcher = watcher;
         Keywords = new MaildirKeywords(path);
     }
 
@@ -196,40 +199,46 @@ internal sealed class MaildirFolder
         lock (_views)
         {
             _views.Add((viewId, writer));
-            if (_watchers is null)
+            if (_views.Count == 1)
             {
                 // While a session has the folder open (IDLE included), files another program drops in or renames
-                // are noticed at once rather than at the session's next command.
-                _watchers = new[] { "new", "cur" }.Select(sub => new FileSystemWatcher(System.IO.Path.Combine(Path, sub)) { NotifyFilter = NotifyFilters.FileName, EnableRaisingEvents = true }).ToArray();
-                foreach (var w in _watchers)
-                {
-                    w.Created += OnDirectoryChanged;
-                    w.Deleted += OnDirectoryChanged;
-                    w.Renamed += OnDirectoryChanged;
-                }
+                // are noticed at once rather than at the session's next command: the store's watcher tells.
+                _watcher.Watch(this);
             }
         }
     }
 
-    private void OnDirectoryChanged(object sender, FileSystemEventArgs e)
+    /// <summary>
+    /// Something in new/ or cur/ changed (the store's watcher or its polling saw it): the folder reconciles soon, in
+    /// the background, so its open views hear of it. Requests while one is pending are folded into it.
+    /// </summary>
+    public void NoticeChange()
     {
-        if (System.IO.Path.GetFileName(e.FullPath).StartsWith('.'))
+        if (_deleted || Interlocked.Exchange(ref _refreshScheduled, 1) == 1)
         {
             return;
         }
 
-        _ = Task.Run(async () =>
+        _background.Run(async () =>
         {
+            Interlocked.Exchange(ref _refreshScheduled, 0);
             try
             {
                 await WithLockAsync(() => 0, save: false, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // The folder is going away.
+                // The folder is going away (deleted or renamed).
             }
         });
     }
+
+    /// <summary>Whether new/ or cur/ changed since the folder last looked (their modification times): what polling asks.</summary>
+    public bool ChangedOnDisk() =>
+        Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new")) != _newStamp || Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur")) != _curStamp;
+
+    /// <summary>Completes when the folder's background work (index saves, refreshes) started so far has ended.</summary>
+    public Task WhenIdleAsync() => _background.WhenIdleAsync();
 
     public void Detach(long viewId)
     {
@@ -242,14 +251,9 @@ internal sealed class MaildirFolder
                 _views.RemoveAt(i);
             }
 
-            if (_views.Count == 0 && _watchers is not null)
+            if (i >= 0 && _views.Count == 0)
             {
-                foreach (var w in _watchers)
-                {
-                    w.Dispose();
-                }
-
-                _watchers = null;
+                _watcher.Unwatch(this);
             }
         }
     }
@@ -259,19 +263,36 @@ internal sealed class MaildirFolder
     /// the same gate), and makes every later one fail or do nothing: a save that recreated the lock or index file in
     /// the directory being removed made the delete fail (issue 15 item 6).
     /// </summary>
-    public async Task DeleteAsync(CancellationToken cancellationToken)
+    public Task DeleteAsync(CancellationToken cancellationToken) => RetireAsync(() => Directory.Delete(Path, recursive: true), cancellationToken);
+
+    /// <summary>Moves the folder's directory (RENAME) as <see cref="DeleteAsync"/> deletes it: this object is done with after.</summary>
+    public Task MoveAsync(string newPath, CancellationToken cancellationToken) => RetireAsync(() => Directory.Move(Path, newPath), cancellationToken);
+
+    private async Task RetireAsync(Action onDisk, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             _deleted = true;
             Close();
-            Directory.Delete(Path, recursive: true);
+            try
+            {
+                onDisk();
+            }
+            catch
+            {
+                // Still there (the disk refused): usable again; the sessions that had it open were told it is gone.
+                _deleted = false;
+                throw;
+            }
         }
         finally
         {
             _gate.Release();
         }
+
+        // What was waiting for the gate sees the folder gone and ends (a save does nothing, a refresh fails).
+        await _background.WhenIdleAsync().ConfigureAwait(false);
     }
 
     public void Close()
@@ -285,12 +306,7 @@ internal sealed class MaildirFolder
             }
 
             _views.Clear();
-            foreach (var w in _watchers ?? Array.Empty<FileSystemWatcher>())
-            {
-                w.Dispose();
-            }
-
-            _watchers = null;
+            _watcher.Unwatch(this);
         }
     }
 
@@ -431,7 +447,7 @@ internal sealed class MaildirFolder
             return;
         }
 
-        _ = Task.Run(async () =>
+        _background.Run(async () =>
         {
             await Task.Delay(200).ConfigureAwait(false);
             Interlocked.Exchange(ref _saveScheduled, 0);

@@ -40,6 +40,15 @@ internal static class MaildirFolderNames
         return MailboxName.TryNormalize(mailbox, out var normalized) ? normalized : null;
     }
 
+    /// <summary>
+    /// Whether the folder's directory name fits the file system (255 octets, NAME_MAX on Linux): with Maildir++ the
+    /// whole hierarchy is one directory name, so a long name is refused before anything is written (issue 15 item 6).
+    /// </summary>
+    public static bool Fits(string root, string mailbox) =>
+        mailbox == MailboxName.Inbox || System.Text.Encoding.UTF8.GetByteCount(Path.GetFileName(ToDirectory(root, mailbox))) <= MaxDirectoryName;
+
+    private const int MaxDirectoryName = 255;
+
     // Modified UTF-7 (RFC 3501 §5.1.3) on disk, as Dovecot stores names; "." would split the level, so it is shifted too.
     private static string Encode(string level) => ModifiedUtf7.Encode(level, alsoShift: "./");
 

@@ -1,5 +1,7 @@
 using MailKitServer.Runtime;
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MailKitServer.Storage.Maildir;
 
@@ -15,6 +17,7 @@ public sealed class MaildirMessageStore : IMessageStore, IAsyncDisposable
     private readonly ConcurrentDictionary<string, MaildirQuota> _quotas = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MaildirUidValidityCounter> _uidValidities = new(StringComparer.Ordinal);
     private readonly MaildirStoreOptions _options;
+    private readonly MaildirChangeWatcher _watcher;
     private long _nextViewId;
 
     /// <summary>Creates a store; the root folder is created if missing.</summary>
@@ -22,8 +25,15 @@ public sealed class MaildirMessageStore : IMessageStore, IAsyncDisposable
     public MaildirMessageStore(MaildirStoreOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.ChangePollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ChangePollInterval, $"{nameof(MaildirStoreOptions.ChangePollInterval)} must be positive.");
+        }
+
         Root = Path.GetFullPath(options.Root);
         Directory.CreateDirectory(Root);
+        var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("MailKitServer.Storage.Maildir");
+        _watcher = new MaildirChangeWatcher(Root, options.TimeProvider ?? TimeProvider.System, options.ChangePollInterval, logger, options.CreateWatcher);
     }
 
     /// <summary>The absolute root folder.</summary>
@@ -123,7 +133,10 @@ public sealed class MaildirMessageStore : IMessageStore, IAsyncDisposable
     internal MaildirUidValidityCounter UidValiditiesFor(string userRoot) => _uidValidities.GetOrAdd(userRoot, r => new MaildirUidValidityCounter(r));
 
     internal MaildirFolder GetFolder(string path, string name, MaildirQuota quota, MaildirUidValidityCounter uidValidities) =>
-        _folders.GetOrAdd(path, p => new MaildirFolder(p, name, quota, uidValidities));
+        _folders.GetOrAdd(path, p => new MaildirFolder(p, name, quota, uidValidities, _watcher));
+
+    /// <summary>The store's directory watcher (tests look whether it fell back to polling).</summary>
+    internal MaildirChangeWatcher Watcher => _watcher;
 
     /// <summary>Writes what the store holds in memory (folder indexes with changes not saved yet).</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -133,13 +146,21 @@ public sealed class MaildirMessageStore : IMessageStore, IAsyncDisposable
         foreach (var folder in _folders.Values)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            await folder.WhenIdleAsync().ConfigureAwait(false);
             await folder.FlushAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>Flushes the store (see <see cref="FlushAsync"/>). Messages are durable before they are acknowledged either way.</summary>
+    /// <summary>
+    /// Stops the store's directory watcher, waits for the folders' background work and flushes the store (see
+    /// <see cref="FlushAsync"/>). Messages are durable before they are acknowledged either way.
+    /// </summary>
     /// <returns>A task that completes when everything is on disk.</returns>
-    public async ValueTask DisposeAsync() => await FlushAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        _watcher.Dispose();
+        await FlushAsync().ConfigureAwait(false);
+    }
 
     /// <summary>Deletes a folder's directory, waiting for the work in progress in it (see <see cref="MaildirFolder.DeleteAsync"/>).</summary>
     internal async Task DeleteFolderAsync(string path, CancellationToken cancellationToken)
@@ -155,11 +176,17 @@ public sealed class MaildirMessageStore : IMessageStore, IAsyncDisposable
         }
     }
 
-    internal void ForgetFolder(string path)
+    /// <summary>Moves a folder's directory (RENAME) under the folder's gate, as <see cref="DeleteFolderAsync"/> deletes one.</summary>
+    internal async Task MoveFolderAsync(string path, string newPath, CancellationToken cancellationToken)
     {
-        if (_folders.TryRemove(path, out var folder))
+        if (_folders.TryGetValue(path, out var folder))
         {
-            folder.Close();
+            await folder.MoveAsync(newPath, cancellationToken).ConfigureAwait(false);
+            _folders.TryRemove(new KeyValuePair<string, MaildirFolder>(path, folder));
+        }
+        else
+        {
+            Directory.Move(path, newPath);
         }
     }
 

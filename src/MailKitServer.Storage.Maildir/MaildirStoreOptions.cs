@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>Options of the <see cref="MaildirMessageStore"/>.</summary>
@@ -17,4 +19,23 @@ public sealed class MaildirStoreOptions
 
     /// <summary>The largest message stored, in octets.</summary>
     public long MaxMessageSize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The clock of the store's timers: polling for changes when no directory watcher can be had (see
+    /// <see cref="ChangePollInterval"/>). Give the server's clock here when tests move it by hand.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where the store logs (category <c>MailKitServer.Storage.Maildir</c>); <see langword="null"/> logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// The store watches the folders sessions have open with one directory watcher for the whole root, so files other
+    /// programs drop in are pushed to IDLE at once. When no watcher can be had (on Linux: the user's inotify instances
+    /// or watches are used up) it says so at Warning and looks at the open folders this often instead.
+    /// </summary>
+    public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Makes the store's directory watcher for the root (tests give one that fails, as an exhausted inotify does).</summary>
+    internal Func<string, FileSystemWatcher>? CreateWatcher { get; set; }
 }

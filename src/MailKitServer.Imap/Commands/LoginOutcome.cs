@@ -9,8 +9,8 @@ internal static class LoginOutcome
     public static async ValueTask<bool> SucceededAsync(ImapSession session, string tag, string userName, string userId)
     {
         session.Context.AuthThrottle.RecordSuccess(session.Connection.RemoteEndPoint.Address, userName, userId);
-        session.UserId = userId;
         session.Account = await session.Context.Store.OpenAccountAsync(userId, session.Aborted).ConfigureAwait(false);
+        session.UserId = userId;
         session.Authenticated();
         session.ResetBadCommands();
         return session.Ok(tag, $"[CAPABILITY {session.Capabilities}] Logged in");

@@ -263,6 +263,19 @@ internal sealed class ImapSession
             Logger.LogWarning(ex, "IMAP {Command}: store unavailable", name);
             return No(tag, "[UNAVAILABLE] " + ex.Message);
         }
+        catch (PathTooLongException ex) when (!Aborted.IsCancellationRequested)
+        {
+            // A name the file system cannot hold (a store on disk): refused, the session goes on (RFC 5530 CANNOT).
+            Logger.LogWarning(ex, "IMAP {Command}: name too long for the store", name);
+            return No(tag, "[CANNOT] Name too long");
+        }
+        catch (IOException ex) when (!Connection.IsPeerGone && !Aborted.IsCancellationRequested)
+        {
+            // The store's disk failed, not the client's connection (that sets IsPeerGone): logged and answered, the
+            // session goes on (issue 15 item 6; it used to end without a word, as if the client had gone away).
+            Logger.LogError(ex, "IMAP {Command}: store I/O error", name);
+            return No(tag, "[SERVERBUG] Internal error");
+        }
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException or ObjectDisposedException) && !Aborted.IsCancellationRequested)
         {
             // A fault, not the peer going away (I/O errors are left to the connection's handling). Nothing of a

@@ -28,6 +28,9 @@ internal sealed partial class Pop3Session
     private IAsyncDisposable? _lock;
     private IMailboxView? _view;
 
+    /// <summary>Whether a multi-line answer (RETR, TOP) has begun and not ended: an error now cannot be answered.</summary>
+    private bool _answering;
+
     public Pop3Session(MailConnection connection, MailServerContext context, Pop3Options options, LoginDelayTracker logins)
     {
         _connection = connection;
@@ -79,6 +82,19 @@ internal sealed partial class Pop3Session
                 {
                     // RFC 3206 §4: a temporary system failure; the session stays usable.
                     _connection.Write($"-ERR [SYS/TEMP] {ex.Message}\r\n");
+                    goOn = true;
+                }
+                catch (IOException ex) when (!_connection.IsPeerGone)
+                {
+                    // The store's disk failed, not the client (issue 15 item 6): logged, and answered as a temporary
+                    // failure (RFC 3206 §4) unless a multi-line answer was under way, which cannot be taken back.
+                    _logger.LogError(ex, "POP3 connection {ConnectionId}: store I/O error", _connection.Id);
+                    if (_answering)
+                    {
+                        return;
+                    }
+
+                    _connection.Write("-ERR [SYS/TEMP] Internal error, try again later\r\n"u8);
                     goOn = true;
                 }
 
@@ -282,6 +298,7 @@ internal sealed partial class Pop3Session
         await using (content.ConfigureAwait(false))
         {
             _connection.Write(top ? "+OK Top of message follows\r\n" : $"+OK {message.Size} octets\r\n");
+            _answering = true;
             var buffer = ArrayPool<byte>.Shared.Rent(32 * 1024);
             try
             {
@@ -304,6 +321,7 @@ internal sealed partial class Pop3Session
             }
 
             _stuffer.Finish(_connection.Output);
+            _answering = false;
             await _connection.FlushAsync().ConfigureAwait(false);
         }
 

@@ -241,9 +241,9 @@ public sealed class MailServer : IAsyncDisposable
 
             await handler.HandleAsync(connection).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException || _abort.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException || (ex is IOException && connection?.IsPeerGone != false) || _abort.IsCancellationRequested)
         {
-            // The peer went away or the server aborted it.
+            // The peer went away or the server aborted it. Any other IOException (a store on disk) is a fault: logged.
         }
         catch (Exception ex)
         {
