@@ -170,23 +170,9 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
         }, save: true, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed class BoundedStream(Stream inner, long length) : Stream
+    private sealed class BoundedStream(Stream inner, long length) : Runtime.ForwardReadStream
     {
         private long _remaining = length;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -203,16 +189,6 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
             _remaining -= n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

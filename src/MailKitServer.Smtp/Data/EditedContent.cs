@@ -1,3 +1,5 @@
+using MailKitServer.Runtime;
+
 namespace MailKitServer.Smtp.Data;
 
 /// <summary>
@@ -5,11 +7,10 @@ namespace MailKitServer.Smtp.Data;
 /// without copying it: how a received message gets its Authentication-Results field (and loses forged ones), and how
 /// an outbound message gets its DKIM-Signature, while the stored octets stay as received.
 /// </summary>
-internal sealed class EditedContent : Stream
+internal sealed class EditedContent : SeekableReadStream
 {
     private readonly Stream _source;
     private readonly List<Piece> _pieces = [];
-    private long _position;
     private long _length;
 
     /// <summary>Creates the view.</summary>
@@ -43,19 +44,7 @@ internal sealed class EditedContent : Stream
         }
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
-
     public override long Length => _length;
-
-    public override long Position
-    {
-        get => _position;
-        set => _position = Math.Clamp(value, 0, Length);
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -80,7 +69,7 @@ internal sealed class EditedContent : Stream
             }
 
             buffer = buffer[n..];
-            _position += n;
+            Advance(n);
             total += n;
         }
 
@@ -108,7 +97,7 @@ internal sealed class EditedContent : Stream
             }
 
             buffer = buffer[n..];
-            _position += n;
+            Advance(n);
             total += n;
         }
 
@@ -120,9 +109,9 @@ internal sealed class EditedContent : Stream
     {
         foreach (var piece in _pieces)
         {
-            if (_position >= piece.Start && _position < piece.Start + piece.Length)
+            if (ReadPosition >= piece.Start && ReadPosition < piece.Start + piece.Length)
             {
-                var within = _position - piece.Start;
+                var within = ReadPosition - piece.Start;
                 return (piece, within, (int)Math.Min(wanted, piece.Length - within));
             }
         }
@@ -132,25 +121,6 @@ internal sealed class EditedContent : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override long Seek(long offset, SeekOrigin origin)
-    {
-        Position = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => Length + offset,
-        };
-        return _position;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using Npgsql;
 
 namespace MailKitServer.Storage.PostgreSql.Store;
@@ -7,7 +8,7 @@ namespace MailKitServer.Storage.PostgreSql.Store;
 /// <see cref="System.Data.CommandBehavior.SequentialAccess"/> so each chunk streams from the socket and no message is
 /// ever held whole. Owns its connection until disposed.
 /// </summary>
-internal sealed class ChunkReadStream : Stream
+internal sealed class ChunkReadStream : ForwardReadStream
 {
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlCommand _command;
@@ -23,20 +24,6 @@ internal sealed class ChunkReadStream : Stream
         _reader = reader;
         _skip = skip;
         _remaining = remaining;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     /// <summary>Opens a range of a message's content, or returns <see langword="null"/> when the message is not there.</summary>
@@ -137,16 +124,6 @@ internal sealed class ChunkReadStream : Stream
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

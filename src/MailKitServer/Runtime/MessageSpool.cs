@@ -124,37 +124,33 @@ internal sealed class MessageSpool : IDataSink, IDisposable
         _chunks.Clear();
     }
 
-    private sealed class ChunkStream(List<byte[]> chunks, long length, long position) : Stream
+    private sealed class ChunkStream : SeekableReadStream
     {
-        private long _position = position;
+        private readonly List<byte[]> _chunks;
+        private readonly long _length;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
-
-        public override long Length => length;
-
-        public override long Position
+        public ChunkStream(List<byte[]> chunks, long length, long position)
         {
-            get => _position;
-            set => _position = Math.Clamp(value, 0, length);
+            _chunks = chunks;
+            _length = length;
+            Position = position;
         }
+
+        public override long Length => _length;
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
             var total = 0;
-            while (!buffer.IsEmpty && _position < length)
+            while (!buffer.IsEmpty && ReadPosition < _length)
             {
-                var chunk = (int)(_position / ChunkSize);
-                var within = (int)(_position % ChunkSize);
-                var n = (int)Math.Min(Math.Min(buffer.Length, ChunkSize - within), length - _position);
-                chunks[chunk].AsSpan(within, n).CopyTo(buffer);
+                var chunk = (int)(ReadPosition / ChunkSize);
+                var within = (int)(ReadPosition % ChunkSize);
+                var n = (int)Math.Min(Math.Min(buffer.Length, ChunkSize - within), _length - ReadPosition);
+                _chunks[chunk].AsSpan(within, n).CopyTo(buffer);
                 buffer = buffer[n..];
-                _position += n;
+                Advance(n);
                 total += n;
             }
 
@@ -166,24 +162,5 @@ internal sealed class MessageSpool : IDataSink, IDisposable
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override long Seek(long offset, SeekOrigin origin)
-        {
-            Position = origin switch
-            {
-                SeekOrigin.Begin => offset,
-                SeekOrigin.Current => _position + offset,
-                _ => length + offset,
-            };
-            return _position;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
