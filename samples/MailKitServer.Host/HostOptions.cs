@@ -19,7 +19,7 @@ internal sealed class HostOptions
         ["pop3s"] = 2995,
         ["imap"] = 2143,
         ["imaps"] = 2993,
-        ["managesieve"] = -1,
+        ["managesieve"] = 4190,
     };
 
     public List<string> Domains { get; } = [];
@@ -87,7 +87,7 @@ internal sealed class HostOptions
           --smtps-port N              submission over implicit TLS (default 2465)
           --pop3-port N, --pop3s-port N, --imap-port N, --imaps-port N
                                       POP3 (default 2110, 2995) and IMAP (default 2143, 2993)
-          --managesieve-port N        ManageSieve for users' Sieve scripts (default off; 4190 is the standard port)
+          --managesieve-port N        ManageSieve for users' Sieve scripts (default 4190)
                                       for every port: 0 = any free port, -1 = off
           --domain D                  a local domain (repeatable; default example.test)
           --user ADDR:PASSWORD        a user (repeatable; replaces the demo user)

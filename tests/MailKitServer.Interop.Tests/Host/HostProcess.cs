@@ -29,10 +29,17 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     public static string HostDll => HostBinary.Path;
 
+    /// <summary>
+    /// Starts the host with <paramref name="arguments"/> and waits for "ready". ManageSieve is off unless the
+    /// arguments name <c>--managesieve-port</c> (a later option wins), so that parallel hosts never contend for
+    /// its default port 4190; tests pass 0 or -1 for every other port themselves.
+    /// </summary>
     public static async Task<HostProcess> StartAsync(params string[] arguments)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(HostDll);
+        psi.ArgumentList.Add("--managesieve-port");
+        psi.ArgumentList.Add("-1");
         foreach (var a in arguments)
         {
             psi.ArgumentList.Add(a);

@@ -52,6 +52,7 @@ public class HostTests
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("--smtp-port N               inbound SMTP (default 2525)", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("--submission-port N         submission with STARTTLS and AUTH (default 2587)", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--managesieve-port N        ManageSieve for users' Sieve scripts (default 4190)", r.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]
