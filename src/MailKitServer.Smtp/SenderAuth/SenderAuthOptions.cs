@@ -7,7 +7,8 @@ namespace MailKitServer.Smtp.SenderAuth;
 /// RFC 8463) of every signature, DMARC (RFC 7489) and ARC (RFC 8617), recorded in one Authentication-Results field
 /// (RFC 8601) prepended to each message and handed to the delivery policy. Set
 /// <see cref="SmtpOptions.SenderAuthentication"/> to turn it on; checks use the server's <c>IDnsResolver</c>.
-/// Sessions that authenticated (submission) are not checked.
+/// Sessions that authenticated (submission) are not checked, and neither are LMTP listeners: their client is the MTA in
+/// front of this server, which checks at the border (RFC 7208 §2.5) and whose Authentication-Results field is kept.
 /// </summary>
 public sealed class SenderAuthOptions
 {

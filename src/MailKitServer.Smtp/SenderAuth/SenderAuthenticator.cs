@@ -104,7 +104,7 @@ internal sealed class SenderAuthenticator
             Dkim = dkim,
             Dmarc = dmarc,
             Arc = arc,
-            HeaderField = AuthenticationResultsField.Format(AuthServId, spf, dkim, dmarc, arc),
+            HeaderField = AuthenticationResultsField.Format(AuthServId, spf, heloOutcome, dkim, dmarc, arc),
             Verdict = verdict,
         };
 

@@ -10,6 +10,11 @@ namespace MailKitServer.Smtp.Session;
 internal sealed class SmtpConnectionHandler(MailServerContext context, SmtpOptions options) : IConnectionHandler
 {
     // Sender authentication is for mail arriving from other MTAs (RFC 7208 §2.5, RFC 7489 §6.6): MTA listeners only.
+    // Not on LMTP (RFC 2033): its client is the MTA in front of us, which has already accepted the message. SPF would
+    // judge that MTA's address instead of the border client's (RFC 7208 §2.5: check where the mail enters the ADMD),
+    // DMARC without SPF would fail mail that SPF alone authenticates, and a refusal here cannot reach the sender except
+    // as a bounce from the front MTA (backscatter). The front MTA is where the checks belong; its Authentication-Results
+    // field passes through to the store untouched.
     private readonly SenderAuthenticator? _authenticator = options is { SenderAuthentication: { } auth, Role: SmtpRole.Mta }
         ? new SenderAuthenticator(context.Dns, auth, context.Options.ServerName, context.TimeProvider, context.Metrics, context.LoggerFactory.CreateLogger("MailKitServer.SenderAuth"))
         : null;

@@ -15,15 +15,15 @@ namespace MailKitServer.Smtp.Tests.SenderAuth;
 public class InboundSpfTests
 {
     [Theory]
-    [InlineData("127.0.0.2", "pass")]
-    [InlineData("127.0.0.3", "fail")]
-    [InlineData("127.0.0.4", "softfail")]
-    [InlineData("127.0.0.5", "neutral")]
-    public async Task Swaks_from_a_loopback_address_gets_the_SPF_result_of_the_sender_domain_in_Authentication_Results(string source, string expected)
+    [InlineData("127.0.0.2", "pass", "pass")]
+    [InlineData("127.0.0.3", "fail", "pass")]
+    [InlineData("127.0.0.4", "softfail", "fail")]
+    [InlineData("127.0.0.5", "neutral", "fail")]
+    public async Task Swaks_from_a_loopback_address_gets_the_SPF_results_of_the_sender_domain_and_HELO_name_in_Authentication_Results(string source, string expected, string expectedHelo)
     {
         await using var dns = await Dnsmasq.StartAsync(
             "--txt-record=spf.test,v=spf1 ip4:127.0.0.2 -ip4:127.0.0.3 ~ip4:127.0.0.4 ?all",
-            "--txt-record=mail.spf.test,v=spf1 ip4:127.0.0.0/29 -all");
+            "--txt-record=mail.spf.test,v=spf1 ip4:127.0.0.0/30 -all");
         await using var server = await StartAsync(dns.EndPoint, DmarcAction.Reject);
 
         var run = await ExternalTool.RunAsync("swaks",
@@ -43,11 +43,37 @@ public class InboundSpfTests
         var ours = Assert.Single(results.Fields);
         Assert.Equal(["Return-Path", "Authentication-Results", "Received"], results.FirstFieldNames.Take(3));
         Assert.Equal("mx.example.test", ours.AuthServId);
-        var spf = Assert.Single(ours.Results, r => r.Name == "spf");
+        var spf = Assert.Single(ours.Results, r => r.Name == "spf" && r.Props.ContainsKey("smtp.mailfrom"));
         Assert.Equal(expected, spf.Result);
         Assert.Equal("spf.test", spf.Props["smtp.mailfrom"]);
+
+        // RFC 8601 §2.7.2: the HELO check is its own spf result with the smtp.helo property.
+        var helo = Assert.Single(ours.Results, r => r.Name == "spf" && r.Props.ContainsKey("smtp.helo"));
+        Assert.Equal(expectedHelo, helo.Result);
+        Assert.Equal("mail.spf.test", helo.Props["smtp.helo"]);
+        Assert.Equal(2, ours.Results.Count(r => r.Name == "spf"));
         Assert.Equal("none", Assert.Single(ours.Results, r => r.Name == "dmarc").Result);
         Assert.Contains("X-Original-Authentication-Results: other.test", Encoding.ASCII.GetString(stored), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bounce_from_the_null_sender_gets_one_SPF_result_for_the_HELO_name()
+    {
+        await using var dns = await Dnsmasq.StartAsync("--txt-record=mail.spf.test,v=spf1 ip4:127.0.0.2 -all");
+        await using var server = await StartAsync(dns.EndPoint, DmarcAction.Reject);
+
+        var run = await ExternalTool.RunAsync("swaks",
+        [
+            "--server", "127.0.0.1", "--port", server.Smtp.Port.ToString(CultureInfo.InvariantCulture), "--local-interface", "127.0.0.2",
+            "--ehlo", "mail.spf.test", "--from", "<>", "--to", "bob@example.test",
+        ]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        // RFC 7208 §2.4: for <> the HELO identity is the one checked; it is not reported twice.
+        var ours = Assert.Single((await AuthResultsReader.ReadAsync(Assert.Single(await server.WaitForInboxAsync("bob@example.test", 1)))).Fields);
+        var spf = Assert.Single(ours.Results, r => r.Name == "spf");
+        Assert.Equal("pass", spf.Result);
+        Assert.Equal("mail.spf.test", spf.Props["smtp.helo"]);
     }
 
     [Fact]
@@ -68,7 +94,7 @@ public class InboundSpfTests
             Assert.True(run.ExitCode == 0, run.ToString());
             var stored = Assert.Single(await recording.WaitForInboxAsync("bob@example.test", 1));
             var ours = Assert.Single((await AuthResultsReader.ReadAsync(stored)).Fields);
-            Assert.Equal("temperror", Assert.Single(ours.Results, r => r.Name == "spf").Result);
+            Assert.Equal("temperror", Assert.Single(ours.Results, r => r.Name == "spf" && r.Props.ContainsKey("smtp.mailfrom")).Result);
             Assert.Equal("temperror", Assert.Single(ours.Results, r => r.Name == "dmarc").Result);
         }
 

@@ -13,11 +13,23 @@ internal static class AuthenticationResultsField
     public const string Name = "Authentication-Results";
 
     /// <summary>The whole field, folded one method result per line, ending in CRLF.</summary>
-    public static string Format(string authServId, SpfOutcome spf, IReadOnlyList<DkimOutcome> dkim, DmarcOutcome dmarc, ArcOutcome arc)
+    /// <param name="authServId">Our authserv-id.</param>
+    /// <param name="spf">The SPF check that counts (MAIL FROM, or HELO for the null sender).</param>
+    /// <param name="helo">The SPF check of the HELO name when it was made besides the MAIL FROM check, else <see langword="null"/>.</param>
+    /// <param name="dkim">Each signature's result.</param>
+    /// <param name="dmarc">The DMARC result.</param>
+    /// <param name="arc">The ARC result.</param>
+    public static string Format(string authServId, SpfOutcome spf, SpfOutcome? helo, IReadOnlyList<DkimOutcome> dkim, DmarcOutcome dmarc, ArcOutcome arc)
     {
         var sb = new StringBuilder(Name).Append(": ").Append(authServId);
-        var ptype = spf.Identity == "helo" ? "smtp.helo" : "smtp.mailfrom";
-        Method(sb, "spf", Lower(spf.Result), spf.Result is SpfResult.Pass or SpfResult.Fail or SpfResult.SoftFail or SpfResult.Neutral or SpfResult.None ? null : spf.Explanation, (ptype, spf.Domain));
+        Spf(sb, spf);
+
+        // RFC 8601 §2.7.2: the HELO identity is reported as its own spf result with the smtp.helo property.
+        if (helo is not null && !ReferenceEquals(helo, spf))
+        {
+            Spf(sb, helo);
+        }
+
         if (dkim.Count == 0)
         {
             Method(sb, "dkim", "none", null);
@@ -70,6 +82,12 @@ internal static class AuthenticationResultsField
         }
 
         return i > start ? value[start..i] : null;
+    }
+
+    private static void Spf(StringBuilder sb, SpfOutcome spf)
+    {
+        var ptype = spf.Identity == "helo" ? "smtp.helo" : "smtp.mailfrom";
+        Method(sb, "spf", Lower(spf.Result), spf.Result is SpfResult.Pass or SpfResult.Fail or SpfResult.SoftFail or SpfResult.Neutral or SpfResult.None ? null : spf.Explanation, (ptype, spf.Domain));
     }
 
     private static void Method(StringBuilder sb, string method, string result, string? reason, params (string Name, string? Value)[] properties) =>
