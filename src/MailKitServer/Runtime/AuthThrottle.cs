@@ -7,24 +7,29 @@ using Microsoft.Extensions.Logging;
 namespace MailKitServer.Runtime;
 
 /// <summary>
-/// Slows down password guessing, per account and per client address at once, for every protocol of a server. Every
-/// check of a password (or lookup of the keys SCRAM and CRAM-MD5 check against) takes a turn first, and counts as a
-/// failure until it succeeds. Each account and each address has a few turns to start with
-/// (<see cref="MailServerOptions.AuthFailuresBeforeDelay"/>, <see cref="MailServerOptions.AddressAuthFailuresBeforeDelay"/>),
-/// refilled one per delay; once they are used, turns are handed out one at a time, spaced by a delay that doubles with
-/// each failure up to <see cref="MailServerOptions.MaxAuthFailureDelay"/>, so parallel connections queue for the same
-/// turns instead of multiplying them. An attempt whose turn is further away than the longest delay is refused at once
-/// as a temporary failure, without a check. An account's failures are cleared only by a success of that account; an
-/// address's are never cleared by a success (a valid account of the attacker's own must not reset them): a success
-/// only takes back its own attempt. Entries are forgotten after a quiet quarter of an hour. IPv6 counts per /64.
+/// Slows down password guessing, per account and per client address at once, for every protocol of a server, while
+/// right passwords pass at once however many connections present them together. Each account and each address has a
+/// bucket of turns (<see cref="MailServerOptions.AuthFailuresBeforeDelay"/>,
+/// <see cref="MailServerOptions.AddressAuthFailuresBeforeDelay"/>); a wrong password uses one up for good, a right one
+/// gives its turn back. Used turns come back one per delay, the delay doubling with each failure past the burst up to
+/// <see cref="MailServerOptions.MaxAuthFailureDelay"/>. An attempt being checked holds a turn until its outcome is known,
+/// so parallel connections cannot have more guesses under way than the bucket could pay for; an attempt without a
+/// turn waits for one (a check under way ending, or a turn coming back) and is refused as a temporary failure, without a
+/// check, when none comes within the longest delay. An account's failures are cleared only by a success of that account;
+/// an address's are never cleared by a success (a valid account of the attacker's own must not reset them). Entries
+/// are forgotten after a quiet quarter of an hour. IPv6 counts per /64.
 /// </summary>
 internal sealed class AuthThrottle
 {
     private const int MaxEntries = 100_000;
     private const int MaxUserNameInLog = 64;
     private static readonly TimeSpan Expiry = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan Never = TimeSpan.MaxValue;
     private readonly Dictionary<IPAddress, Entry> _addresses = [];
     private readonly Dictionary<string, Entry> _accounts = new(StringComparer.Ordinal);
+
+    /// <summary>Per address or account with attempts waiting for a check under way: completed when one ends.</summary>
+    private readonly Dictionary<object, TaskCompletionSource> _released = [];
     private readonly MailServerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -40,6 +45,10 @@ internal sealed class AuthThrottle
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
+    private int AccountCapacity => Math.Max(1, _options.AuthFailuresBeforeDelay);
+
+    private int AddressCapacity => Math.Max(1, _options.AddressAuthFailuresBeforeDelay);
+
     /// <summary>
     /// A view of a directory for one client address whose password checks and key lookups (PLAIN, LOGIN, USER/PASS,
     /// IMAP LOGIN, CRAM-MD5, SCRAM) first take their turn; a refused attempt answers as a temporary failure (no keys
@@ -51,60 +60,67 @@ internal sealed class AuthThrottle
     public IUserDirectory Guard(IUserDirectory directory, IPAddress address) => new GuardedDirectory(directory, this, address);
 
     /// <summary>
-    /// Takes a turn for an attempt to authenticate, before its credentials are checked, waiting for it if need be. The
-    /// attempt counts as a failure of the address and the account until <see cref="RecordSuccess"/> says otherwise.
+    /// Takes a turn for an attempt to authenticate, before its credentials are checked, waiting for one if need be (at
+    /// most <see cref="MailServerOptions.MaxAuthFailureDelay"/>). The turn must be ended with <see cref="EndTurn"/>.
     /// </summary>
     /// <param name="address">The client address.</param>
     /// <param name="userName">The user name given, when known.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns><see langword="false"/> when the attempt must be refused without a check (its turn is too far away).</returns>
-    public async ValueTask<bool> WaitTurnAsync(IPAddress address, string? userName, CancellationToken cancellationToken)
+    /// <returns>The turn, or <see langword="null"/> when the attempt must be refused without a check.</returns>
+    public async ValueTask<AuthTurn?> TakeTurnAsync(IPAddress address, string? userName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        TimeSpan wait;
-        lock (_accounts)
+        var addressKey = AddressKey(address);
+        var accountKey = userName is null ? null : AccountKey(userName);
+        var deadline = _time.GetUtcNow() + _options.MaxAuthFailureDelay;
+        while (true)
         {
-            var now = _time.GetUtcNow();
-            var addressKey = AddressKey(address);
-            var accountKey = userName is null ? null : AccountKey(userName);
-            var byAddress = Take(_addresses, addressKey, _options.AddressAuthFailuresBeforeDelay, now);
-            (Entry Entry, TimeSpan Wait)? byAccount = accountKey is null ? null : Take(_accounts, accountKey, _options.AuthFailuresBeforeDelay, now);
-            if (byAddress.Wait > _options.MaxAuthFailureDelay || byAccount?.Wait > _options.MaxAuthFailureDelay)
+            Task? released;
+            TimeSpan wait;
+            lock (_accounts)
             {
-                return false;
+                var now = _time.GetUtcNow();
+                var byAddress = Refreshed(_addresses, addressKey, AddressCapacity, now);
+                var byAccount = accountKey is null ? null : Refreshed(_accounts, accountKey, AccountCapacity, now);
+                if (byAddress.Free >= 1 && (byAccount is null || byAccount.Free >= 1))
+                {
+                    Admit(_addresses, addressKey, byAddress, now);
+                    if (byAccount is not null)
+                    {
+                        Admit(_accounts, accountKey!, byAccount, now);
+                    }
+
+                    return new AuthTurn(addressKey, accountKey);
+                }
+
+                (wait, released) = Blocked(byAddress, addressKey, AddressCapacity, TimeSpan.Zero, null);
+                if (byAccount is not null)
+                {
+                    (wait, released) = Blocked(byAccount, accountKey!, AccountCapacity, wait, released);
+                }
+
+                // An attempt never waits past the longest delay: one that cannot get a turn by then is refused now
+                // rather than holding its connection.
+                var left = deadline - now;
+                if (left <= TimeSpan.Zero || (released is null && wait > left))
+                {
+                    return null;
+                }
+
+                wait = wait < left ? wait : left;
             }
 
-            Store(_addresses, addressKey, byAddress.Entry, now);
-            wait = byAddress.Wait;
-            if (byAccount is { } account)
-            {
-                Store(_accounts, accountKey!, account.Entry, now);
-                wait = account.Wait > wait ? account.Wait : wait;
-            }
+            await WaitAsync(released, wait, cancellationToken).ConfigureAwait(false);
         }
-
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
     }
 
-    /// <summary>
-    /// Logs a failed authentication at Warning, with the client address and the user name (what fail2ban reads). The
-    /// attempt was counted when it took its turn; a failure that took none (an engine that checks credentials itself)
-    /// is counted now.
-    /// </summary>
-    /// <param name="address">The client address.</param>
-    /// <param name="userName">The user name given (it may name no user), or <see langword="null"/> when the client never gave one.</param>
-    /// <param name="protocol">The protocol, for the log (smtp, pop3, imap).</param>
-    /// <param name="tookTurn">Whether the attempt took a turn (through <see cref="Guard"/> or <see cref="WaitTurnAsync"/>).</param>
-    public void RecordFailure(IPAddress address, string? userName, string protocol, bool tookTurn = true)
+    /// <summary>Ends a turn: gives it back, or charges the failure, and lets the attempts waiting for it go on.</summary>
+    /// <param name="turn">The turn from <see cref="TakeTurnAsync"/>.</param>
+    /// <param name="outcome">How the attempt went.</param>
+    public void EndTurn(AuthTurn turn, AuthTurnOutcome outcome)
     {
-        ArgumentNullException.ThrowIfNull(address);
-        RuntimeLog.AuthenticationFailed(_logger, ForLog(userName), address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, protocol);
-        if (tookTurn)
+        ArgumentNullException.ThrowIfNull(turn);
+        if (!turn.TryEnd())
         {
             return;
         }
@@ -112,17 +128,61 @@ internal sealed class AuthThrottle
         lock (_accounts)
         {
             var now = _time.GetUtcNow();
-            var addressKey = AddressKey(address);
-            Store(_addresses, addressKey, Take(_addresses, addressKey, _options.AddressAuthFailuresBeforeDelay, now).Entry, now);
-            if (userName is not null)
+            End(_addresses, turn.AddressKey, AddressCapacity, outcome, now);
+            if (turn.AccountKey is not null)
             {
-                var accountKey = AccountKey(userName);
-                Store(_accounts, accountKey, Take(_accounts, accountKey, _options.AuthFailuresBeforeDelay, now).Entry, now);
+                End(_accounts, turn.AccountKey, AccountCapacity, outcome, now);
             }
         }
     }
 
-    /// <summary>Clears the account after its successful authentication; the address only takes back this attempt.</summary>
+    /// <summary>
+    /// Logs a failed authentication at Warning, with the client address and the user name (what fail2ban reads). An
+    /// attempt that took its turn was charged when the turn ended; a failure that took none (an engine that checks
+    /// credentials itself) is charged now.
+    /// </summary>
+    /// <param name="address">The client address.</param>
+    /// <param name="userName">The user name given (it may name no user), or <see langword="null"/> when the client never gave one.</param>
+    /// <param name="protocol">The protocol, for the log (smtp, pop3, imap).</param>
+    /// <param name="tookTurn">Whether the attempt took a turn (through <see cref="Guard"/> or <see cref="TakeTurnAsync"/>).</param>
+    public void RecordFailure(IPAddress address, string? userName, string protocol, bool tookTurn = true)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        RuntimeLog.AuthenticationFailed(_logger, ForLog(userName), address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, protocol);
+        lock (_accounts)
+        {
+            var now = _time.GetUtcNow();
+            var account = userName is null ? null : Current(_accounts, AccountKey(userName), now);
+            if (tookTurn)
+            {
+                // A key lookup's failure was charged in advance: it stays charged, and is no longer one to take back.
+                if (account is { Charged: > 0 })
+                {
+                    account.Charged--;
+                    Release(AccountKey(userName!));
+                }
+
+                return;
+            }
+
+            var addressKey = AddressKey(address);
+            var byAddress = Refreshed(_addresses, addressKey, AddressCapacity, now);
+            Charge(byAddress, now);
+            Store(_addresses, addressKey, byAddress, now);
+            if (userName is not null)
+            {
+                var key = AccountKey(userName);
+                var entry = Refreshed(_accounts, key, AccountCapacity, now);
+                Charge(entry, now);
+                Store(_accounts, key, entry, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Clears the account after its successful authentication. The address is not cleared: it only gets back the
+    /// failure charged in advance for this attempt's key lookup, if any.
+    /// </summary>
     /// <param name="address">The client address.</param>
     /// <param name="userName">The user name given.</param>
     /// <param name="userId">The user id it resolved to.</param>
@@ -131,17 +191,21 @@ internal sealed class AuthThrottle
         ArgumentNullException.ThrowIfNull(address);
         lock (_accounts)
         {
-            _accounts.Remove(AccountKey(userName));
-            _accounts.Remove(AccountKey(userId));
-            var key = AddressKey(address);
-            if (_addresses.TryGetValue(key, out var e))
+            var now = _time.GetUtcNow();
+            var nameKey = AccountKey(userName);
+            if (Current(_accounts, nameKey, now) is { Charged: > 0 } byName)
             {
-                _addresses[key] = e with
+                byName.Charged--;
+                if (Current(_addresses, AddressKey(address), now) is { } byAddress)
                 {
-                    Failures = Math.Max(0, e.Failures - 1),
-                    Tokens = Math.Min(_options.AddressAuthFailuresBeforeDelay, e.Tokens + 1),
-                };
+                    byAddress.Failures = Math.Max(0, byAddress.Failures - 1);
+                    byAddress.Tokens = Math.Min(AddressCapacity, byAddress.Tokens + 1);
+                    Release(AddressKey(address));
+                }
             }
+
+            Clear(nameKey, now);
+            Clear(AccountKey(userId), now);
         }
     }
 
@@ -206,41 +270,134 @@ internal sealed class AuthThrottle
 
     private static Entry? Current<TKey>(Dictionary<TKey, Entry> table, TKey key, DateTimeOffset now)
         where TKey : notnull =>
-        table.TryGetValue(key, out var e) && now - e.Last <= Expiry ? e : null;
+        table.TryGetValue(key, out var e) && (e.InFlight > 0 || now - e.Last <= Expiry) ? e : null;
+
+    /// <summary>Waits for a check under way to end (when one can help) or for the time a turn takes to come back.</summary>
+    private async Task WaitAsync(Task? released, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (released is null)
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(released, Task.Delay(wait, _time, stop.Token)).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
 
     /// <summary>
-    /// The key's entry after one more attempt, and how long that attempt waits for its turn: a turn from the bucket at
-    /// once while it has one, else the next free slot of the queue, which then moves on by the delay the failures so far
-    /// earn (the attempts queued count as failures, so a queue's spacing doubles as it grows).
+    /// What holds an attempt back, this key together with what the key before said: how long until enough turns come
+    /// back (<see cref="Never"/> when only a check under way ending can free one), and the signal of such an ending.
     /// </summary>
-    private (Entry Entry, TimeSpan Wait) Take<TKey>(Dictionary<TKey, Entry> table, TKey key, int capacity, DateTimeOffset now)
+    private (TimeSpan Wait, Task? Released) Blocked(Entry entry, object key, int capacity, TimeSpan otherWait, Task? otherReleased)
+    {
+        if (entry.Free >= 1)
+        {
+            return (otherWait, otherReleased);
+        }
+
+        // Turns come back up to the capacity only; past that, only an attempt under way ending frees one.
+        var wait = entry.InFlight + 1 <= capacity ? Spacing(entry.Failures, capacity) * (1 - entry.Free) : Never;
+        if (otherWait > wait)
+        {
+            wait = otherWait;
+        }
+
+        // A check under way may give its turn back; so may a key lookup charged in advance, when its proof succeeds.
+        Task? released = otherReleased;
+        if (entry.InFlight > 0 || entry.Charged > 0)
+        {
+            if (!_released.TryGetValue(key, out var signal))
+            {
+                signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _released[key] = signal;
+            }
+
+            released = released is null ? signal.Task : Task.WhenAny(released, signal.Task);
+        }
+
+        return (wait, released);
+    }
+
+    /// <summary>The key's entry with the turns that came back since it was last looked at (new when none or forgotten).</summary>
+    private Entry Refreshed<TKey>(Dictionary<TKey, Entry> table, TKey key, int capacity, DateTimeOffset now)
         where TKey : notnull
     {
-        var e = Current(table, key, now) ?? new Entry(capacity, now, 0, now, now);
-        if (e.NextTurn <= now)
+        if (Current(table, key, now) is not { } e)
         {
-            // No queue: the bucket refills one turn per delay since it was last touched.
-            var spacing = Spacing(e.Failures, capacity);
-            var earned = spacing > TimeSpan.Zero ? (now - e.Refilled) / spacing : capacity;
-            e = e with { Tokens = Math.Min(capacity, e.Tokens + earned), Refilled = now };
+            return new Entry { Tokens = capacity, Refilled = now, Last = now };
         }
 
-        var failures = e.Failures + 1;
-        if (e.Tokens >= 1)
+        var spacing = Spacing(e.Failures, capacity);
+        var earned = spacing > TimeSpan.Zero ? (now - e.Refilled) / spacing : capacity;
+        e.Tokens = Math.Min(capacity, e.Tokens + earned);
+        e.Refilled = now;
+        return e;
+    }
+
+    private static void Admit<TKey>(Dictionary<TKey, Entry> table, TKey key, Entry entry, DateTimeOffset now)
+        where TKey : notnull
+    {
+        entry.InFlight++;
+        Store(table, key, entry, now);
+    }
+
+    private void End<TKey>(Dictionary<TKey, Entry> table, TKey key, int capacity, AuthTurnOutcome outcome, DateTimeOffset now)
+        where TKey : notnull
+    {
+        var entry = Refreshed(table, key, capacity, now);
+        entry.InFlight = Math.Max(0, entry.InFlight - 1);
+        if (outcome is AuthTurnOutcome.Failed or AuthTurnOutcome.Charged)
         {
-            var tokens = e.Tokens - 1;
-            var next = tokens < 1 ? now + Spacing(failures, capacity) : e.NextTurn;
-            return (e with { Tokens = tokens, Failures = failures, NextTurn = next, Refilled = now, Last = now }, TimeSpan.Zero);
+            Charge(entry, now);
+            if (outcome == AuthTurnOutcome.Charged)
+            {
+                entry.Charged++;
+            }
         }
 
-        var turn = e.NextTurn > now ? e.NextTurn : now;
-        var after = turn + Spacing(failures, capacity);
-        return (e with { Failures = failures, NextTurn = after, Refilled = after, Last = now }, turn - now);
+        Store(table, key, entry, now);
+        Release(key);
+    }
+
+    private static void Charge(Entry entry, DateTimeOffset now)
+    {
+        entry.Tokens--;
+        entry.Failures++;
+        entry.Last = now;
+    }
+
+    /// <summary>
+    /// A success of the account: its failures and turns are as new; attempts under way, and key lookups charged in
+    /// advance (each gives the address its charge back when it succeeds), stay counted.
+    /// </summary>
+    private void Clear(string key, DateTimeOffset now)
+    {
+        if (_accounts.TryGetValue(key, out var e))
+        {
+            e.Failures = 0;
+            e.Tokens = AccountCapacity;
+            e.Refilled = now;
+            e.Last = now;
+            Release(key);
+        }
+    }
+
+    /// <summary>Wakes the attempts waiting on a key for a check under way to end.</summary>
+    private void Release(object key)
+    {
+        if (_released.Remove(key, out var signal))
+        {
+            signal.TrySetResult();
+        }
     }
 
     private static void Store<TKey>(Dictionary<TKey, Entry> table, TKey key, Entry entry, DateTimeOffset now)
         where TKey : notnull
     {
+        entry.Last = now;
         table[key] = entry;
         Bound(table, now);
     }
@@ -255,7 +412,7 @@ internal sealed class AuthThrottle
 
     /// <summary>
     /// Keeps a table bounded when names or addresses are sprayed: forgotten entries go first, then those without
-    /// failures (a full bucket is the same as none), then the oldest.
+    /// failures (a full bucket is the same as none), then the oldest; never one with a check under way.
     /// </summary>
     private static void Bound<TKey>(Dictionary<TKey, Entry> table, DateTimeOffset now)
         where TKey : notnull
@@ -265,42 +422,97 @@ internal sealed class AuthThrottle
             return;
         }
 
-        foreach (var key in table.Where(kv => now - kv.Value.Last > Expiry || kv.Value.Failures == 0).Select(kv => kv.Key).ToList())
+        foreach (var key in table.Where(kv => kv.Value.InFlight == 0 && (now - kv.Value.Last > Expiry || kv.Value.Failures == 0)).Select(kv => kv.Key).ToList())
         {
             table.Remove(key);
         }
 
         if (table.Count > MaxEntries * 3 / 4)
         {
-            foreach (var key in table.OrderBy(kv => kv.Value.Last).Take(table.Count - (MaxEntries * 3 / 4)).Select(kv => kv.Key).ToList())
+            foreach (var key in table.Where(kv => kv.Value.InFlight == 0).OrderBy(kv => kv.Value.Last).Take(table.Count - (MaxEntries * 3 / 4)).Select(kv => kv.Key).ToList())
             {
                 table.Remove(key);
             }
         }
     }
 
-    /// <summary>A bucket of turns: how many are left, when it was last refilled, the failures, the next turn of the queue, the last attempt.</summary>
-    private readonly record struct Entry(double Tokens, DateTimeOffset Refilled, int Failures, DateTimeOffset NextTurn, DateTimeOffset Last);
+    /// <summary>
+    /// A bucket of turns: how many are left, when turns last came back, the failures, the checks under way, the key
+    /// lookups charged in advance, the last attempt.
+    /// </summary>
+    private sealed class Entry
+    {
+        public double Tokens { get; set; }
+
+        public DateTimeOffset Refilled { get; set; }
+
+        public int Failures { get; set; }
+
+        public int InFlight { get; set; }
+
+        public int Charged { get; set; }
+
+        public DateTimeOffset Last { get; set; }
+
+        /// <summary>Turns that no check under way holds.</summary>
+        public double Free => Tokens - InFlight;
+    }
 
     private sealed class GuardedDirectory(IUserDirectory inner, AuthThrottle throttle, IPAddress address) : IUserDirectory
     {
-        public async ValueTask<AuthenticationResult> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken) =>
-            await throttle.WaitTurnAsync(address, userName, cancellationToken).ConfigureAwait(false)
-                ? await inner.AuthenticateAsync(userName, password, cancellationToken).ConfigureAwait(false)
-                : AuthenticationResult.TemporaryFailure;
+        public async ValueTask<AuthenticationResult> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken)
+        {
+            if (await throttle.TakeTurnAsync(address, userName, cancellationToken).ConfigureAwait(false) is not { } turn)
+            {
+                return AuthenticationResult.TemporaryFailure;
+            }
 
-        public async ValueTask<ScramCredentials?> GetScramCredentialsAsync(string userName, CancellationToken cancellationToken) =>
-            await throttle.WaitTurnAsync(address, userName, cancellationToken).ConfigureAwait(false)
-                ? await inner.GetScramCredentialsAsync(userName, cancellationToken).ConfigureAwait(false)
-                : null;
+            var outcome = AuthTurnOutcome.Unchecked;
+            try
+            {
+                var result = await inner.AuthenticateAsync(userName, password, cancellationToken).ConfigureAwait(false);
+                outcome = result.Succeeded ? AuthTurnOutcome.Succeeded : result.IsTemporaryFailure ? AuthTurnOutcome.Unchecked : AuthTurnOutcome.Failed;
+                return result;
+            }
+            finally
+            {
+                throttle.EndTurn(turn, outcome);
+            }
+        }
 
-        public async ValueTask<CramMd5Credentials?> GetCramMd5CredentialsAsync(string userName, CancellationToken cancellationToken) =>
-            await throttle.WaitTurnAsync(address, userName, cancellationToken).ConfigureAwait(false)
-                ? await inner.GetCramMd5CredentialsAsync(userName, cancellationToken).ConfigureAwait(false)
-                : null;
+        public ValueTask<ScramCredentials?> GetScramCredentialsAsync(string userName, CancellationToken cancellationToken) =>
+            LookUpAsync(userName, inner.GetScramCredentialsAsync, cancellationToken);
+
+        public ValueTask<CramMd5Credentials?> GetCramMd5CredentialsAsync(string userName, CancellationToken cancellationToken) =>
+            LookUpAsync(userName, inner.GetCramMd5CredentialsAsync, cancellationToken);
 
         public ValueTask<RecipientResolution> ResolveAsync(Addresses.MailAddress address, CancellationToken cancellationToken) => inner.ResolveAsync(address, cancellationToken);
 
         public ValueTask<bool> IsLocalDomainAsync(string domain, CancellationToken cancellationToken) => inner.IsLocalDomainAsync(domain, cancellationToken);
+
+        /// <summary>
+        /// A key lookup for a mechanism that checks the client's proof itself later: charged as a failure in advance
+        /// (an unknown user is a plain failure), taken back by <see cref="RecordSuccess"/>.
+        /// </summary>
+        private async ValueTask<T?> LookUpAsync<T>(string userName, Func<string, CancellationToken, ValueTask<T?>> lookUp, CancellationToken cancellationToken)
+            where T : class
+        {
+            if (await throttle.TakeTurnAsync(address, userName, cancellationToken).ConfigureAwait(false) is not { } turn)
+            {
+                return null;
+            }
+
+            var outcome = AuthTurnOutcome.Unchecked;
+            try
+            {
+                var keys = await lookUp(userName, cancellationToken).ConfigureAwait(false);
+                outcome = keys is null ? AuthTurnOutcome.Failed : AuthTurnOutcome.Charged;
+                return keys;
+            }
+            finally
+            {
+                throttle.EndTurn(turn, outcome);
+            }
+        }
     }
 }
