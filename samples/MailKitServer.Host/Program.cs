@@ -10,6 +10,7 @@ using MailKitServer.Pop3;
 using MailKitServer.Runtime;
 using MailKitServer.Runtime.Tls;
 using MailKitServer.Sieve;
+using MailKitServer.Sieve.PostgreSql;
 using MailKitServer.Sieve.Scripts;
 using MailKitServer.Smtp;
 using MailKitServer.Smtp.Outbound;
@@ -266,8 +267,11 @@ Add("pop3s", ep => builder.AddPop3("pop3s", ep, TlsMode.Implicit));
 Add("imap", ep => builder.AddImap("imap", ep, TlsMode.None));
 Add("imaps", ep => builder.AddImap("imaps", ep, TlsMode.Implicit));
 
-// Sieve at final delivery; scripts beside the Maildir in Dovecot's layout (in memory for the other stores).
-ISieveScriptStore scripts = store is MaildirMessageStore sieveRoot ? new MaildirSieveScriptStore(sieveRoot.Root) : new InMemorySieveScriptStore();
+// Sieve at final delivery; scripts beside the Maildir in Dovecot's layout, in the shared database with PostgreSQL
+// (so every node runs them), in memory with the memory store.
+ISieveScriptStore scripts = store is MaildirMessageStore sieveRoot ? new MaildirSieveScriptStore(sieveRoot.Root)
+    : database is not null ? new PostgresSieveScriptStore(database)
+    : new InMemorySieveScriptStore();
 builder.AddSieve(o =>
 {
     o.ScriptStore = scripts;

@@ -3,6 +3,8 @@ using MailKitServer.Dns;
 using MailKitServer.Imap;
 using MailKitServer.Pop3;
 using MailKitServer.Runtime;
+using MailKitServer.Sieve;
+using MailKitServer.Sieve.PostgreSql;
 using MailKitServer.Smtp;
 using MailKitServer.Smtp.Outbound;
 
@@ -31,7 +33,7 @@ internal sealed class PostgresNode : IAsyncDisposable
 
     public OutboundQueue Queue => Server.GetOutboundQueue();
 
-    public static async Task<PostgresNode> StartAsync(string connectionString, string name, Action<PostgresStoreOptions>? configure = null, (IDnsResolver Dns, int Port)? outbound = null)
+    public static async Task<PostgresNode> StartAsync(string connectionString, string name, Action<PostgresStoreOptions>? configure = null, (IDnsResolver Dns, int Port)? outbound = null, bool sieve = false)
     {
         var database = await PostgresFixture.OpenAsync(connectionString, o =>
         {
@@ -59,6 +61,16 @@ internal sealed class PostgresNode : IAsyncDisposable
                 o.RetrySchedule.Clear();
                 o.RetrySchedule.Add(TimeSpan.FromMilliseconds(200));
             }, database.QueueStore);
+        }
+
+        if (sieve)
+        {
+            // Scripts in the same database, and ManageSieve on a free port (its STARTTLS with the development certificate).
+            builder.AddSieve(o =>
+            {
+                o.ScriptStore = new PostgresSieveScriptStore(database);
+                o.ManageSieveEndPoint = new IPEndPoint(IPAddress.Loopback, 0);
+            });
         }
 
         var server = await builder.StartAsync();

@@ -11,7 +11,7 @@ namespace MailKitServer.Testing.Tests;
 /// </summary>
 public class PackagingTests
 {
-    private static readonly string[] Projects = ["MailKitServer", "MailKitServer.Smtp", "MailKitServer.Pop3", "MailKitServer.Imap", "MailKitServer.Storage.Maildir", "MailKitServer.Storage.PostgreSql", "MailKitServer.Sieve", "MailKitServer.Testing"];
+    private static readonly string[] Projects = ["MailKitServer", "MailKitServer.Smtp", "MailKitServer.Pop3", "MailKitServer.Imap", "MailKitServer.Storage.Maildir", "MailKitServer.Storage.PostgreSql", "MailKitServer.Sieve", "MailKitServer.Sieve.PostgreSql", "MailKitServer.Testing"];
 
     private static string RepositoryRoot()
     {
@@ -67,6 +67,22 @@ public class PackagingTests
             if (project == "MailKitServer.Sieve")
             {
                 Assert.Equal(version, dependencies["MailKitServer.Storage.Maildir"]);
+            }
+
+            if (project == "MailKitServer.Sieve.PostgreSql")
+            {
+                // Its own package, so that Sieve users need no Npgsql and PostgreSQL users no Sieve.
+                Assert.Equal([version, version], new[] { "MailKitServer.Sieve", "MailKitServer.Storage.PostgreSql" }.Select(d => dependencies[d]));
+            }
+
+            if (project == "MailKitServer.Storage.PostgreSql")
+            {
+                Assert.DoesNotContain("MailKitServer.Sieve", dependencies.Keys);
+            }
+
+            if (project == "MailKitServer.Sieve")
+            {
+                Assert.DoesNotContain("Npgsql", dependencies.Keys);
             }
 
             if (project == "MailKitServer.Testing")

@@ -93,9 +93,24 @@ internal sealed class SieveDeliveryFilter : IDeliveryFilter
                     copies.Add(Copy(action.Argument!, action.Flags!, action.Create, result.EditedMessage));
                     break;
                 case SieveActionKind.Redirect:
-                    // RFC 5228 §4.2: the envelope sender is the implementation's choice: the user (so bounces of the
-                    // forwarded copy come back to them and SPF holds at the next hop); the null sender stays null.
-                    messages.Add(new FilterMessage(input.ReversePath.Length == 0 ? string.Empty : input.Recipient, action.Argument!, result.EditedMessage is { } edited ? StripReturnPath(edited) : null));
+                    // RFC 5228 §4.2: "If an implementation detects a loop, it causes an error": a message this
+                    // recipient redirected before (our marker names them) is kept instead, like any failed run.
+                    if (RedirectMarker.IsPresent(message, input.Recipient))
+                    {
+                        SieveLog.RedirectLoop(_logger, input.Target.UserId, action.Argument!);
+                        return FilterDecision.Keep(input.Target.Mailbox);
+                    }
+
+                    // RFC 5228 §10: implementations MUST log use of redirect.
+                    SieveLog.Redirected(_logger, input.Target.UserId, input.ReversePath, action.Argument!);
+
+                    // The envelope sender is the implementation's choice: the user (so bounces of the forwarded copy
+                    // come back to them and SPF holds at the next hop); the null sender stays null.
+                    messages.Add(new FilterMessage(
+                        input.ReversePath.Length == 0 ? string.Empty : input.Recipient,
+                        action.Argument!,
+                        result.EditedMessage is { } edited ? StripReturnPath(edited) : null,
+                        RedirectMarker.Field(input.Recipient)));
                     break;
                 case SieveActionKind.Reject:
                     reject = action.Argument!;

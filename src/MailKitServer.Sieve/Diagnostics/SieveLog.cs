@@ -19,4 +19,16 @@ internal static partial class SieveLog
 
     [LoggerMessage(7004, LogLevel.Information, "ManageSieve connection {ConnectionId}: authentication as {User} failed ({Mechanism})")]
     public static partial void AuthenticationFailed(ILogger logger, long connectionId, string? user, string mechanism);
+
+    [LoggerMessage(7005, LogLevel.Information, "ManageSieve connection {ConnectionId}: {User} unauthenticated")]
+    public static partial void Unauthenticated(ILogger logger, long connectionId, string user);
+
+    [LoggerMessage(7006, LogLevel.Warning, "ManageSieve connection {ConnectionId}: the script store is unavailable ({Error}); answered NO (TRYLATER)")]
+    public static partial void StoreUnavailable(ILogger logger, long connectionId, string error);
+
+    [LoggerMessage(7008, LogLevel.Information, "Sieve: the script of {User} redirects a message from <{Sender}> to <{Target}>")]
+    public static partial void Redirected(ILogger logger, string user, string sender, string target);
+
+    [LoggerMessage(7007, LogLevel.Warning, "Sieve: redirect of {User} to <{Target}> not sent: the message was already redirected by {User} (a loop); the message is kept")]
+    public static partial void RedirectLoop(ILogger logger, string user, string target);
 }

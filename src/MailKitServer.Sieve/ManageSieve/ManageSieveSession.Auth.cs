@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MailKitServer.Sieve.ManageSieve;
 
-/// <summary>STARTTLS (RFC 5804 §2.2) and AUTHENTICATE (§2.1) with the server's SASL mechanisms.</summary>
+/// <summary>STARTTLS (RFC 5804 §2.2), AUTHENTICATE (§2.1) with the server's SASL mechanisms, and UNAUTHENTICATE (§2.14.1).</summary>
 internal sealed partial class ManageSieveSession
 {
     private async ValueTask<bool> StartTlsAsync()
@@ -12,6 +12,12 @@ internal sealed partial class ManageSieveSession
         if (_connection.IsSecure)
         {
             return Error("NO \"TLS is already active\"\r\n");
+        }
+
+        if (_userId is not null)
+        {
+            // RFC 5804 §4: STARTTLS is a command of the non-authenticated state.
+            return Error("NO \"STARTTLS is only allowed before AUTHENTICATE\"\r\n");
         }
 
         _connection.Write("OK \"Begin TLS negotiation now\"\r\n");
@@ -23,6 +29,21 @@ internal sealed partial class ManageSieveSession
         // RFC 5804 §2.2: after the handshake the server sends the capabilities again (now with plain SASL).
         WriteCapabilities();
         _connection.Write("OK \"TLS negotiation successful\"\r\n");
+        return true;
+    }
+
+    private bool Unauthenticate()
+    {
+        // RFC 5804 §2.14.1: only an authenticated session can go back; TLS stays, and AUTHENTICATE may follow (as
+        // another user). No SASL security layer is ever negotiated here, so there is none to drop.
+        if (_userId is null)
+        {
+            return Error("NO \"Not authenticated\"\r\n");
+        }
+
+        SieveLog.Unauthenticated(_context.LoggerFactory.CreateLogger("MailKitServer.ManageSieve"), _connection.Id, _userId);
+        _userId = null;
+        _connection.Write("OK \"Unauthenticate completed\"\r\n");
         return true;
     }
 

@@ -27,7 +27,9 @@ internal sealed partial class ManageSieveSession
                 return await StartTlsAsync().ConfigureAwait(false);
             case "AUTHENTICATE" when args.Count is 1 or 2:
                 return await AuthenticateAsync(args[0], args.Count == 2 ? args[1] : null).ConfigureAwait(false);
-            case "CAPABILITY" or "NOOP" or "LOGOUT" or "STARTTLS" or "AUTHENTICATE":
+            case "UNAUTHENTICATE" when args.Count == 0:
+                return Unauthenticate();
+            case "CAPABILITY" or "NOOP" or "LOGOUT" or "STARTTLS" or "AUTHENTICATE" or "UNAUTHENTICATE":
                 return Error($"NO \"Wrong arguments for {command.Verb}\"\r\n");
         }
 

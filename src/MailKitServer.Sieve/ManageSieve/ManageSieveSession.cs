@@ -3,7 +3,10 @@ using System.IO.Pipelines;
 using System.Text;
 using MailKitServer.Runtime;
 using MailKitServer.Sieve.Compilation;
+using MailKitServer.Sieve.Diagnostics;
 using MailKitServer.Sieve.Execution;
+using MailKitServer.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace MailKitServer.Sieve.ManageSieve;
 
@@ -42,7 +45,7 @@ internal sealed partial class ManageSieveSession
             switch (status)
             {
                 case ManageSieveParseResult.Command:
-                    if (!await DispatchAsync(command!).ConfigureAwait(false))
+                    if (!await TryDispatchAsync(command!).ConfigureAwait(false))
                     {
                         await _connection.FlushAsync().ConfigureAwait(false);
                         return;
@@ -70,6 +73,21 @@ internal sealed partial class ManageSieveSession
 
                     return;
             }
+        }
+    }
+
+    private async ValueTask<bool> TryDispatchAsync(ManageSieveCommand command)
+    {
+        try
+        {
+            return await DispatchAsync(command).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // RFC 5804 §1.3: TRYLATER, a temporary failure; the session stays usable.
+            SieveLog.StoreUnavailable(_context.LoggerFactory.CreateLogger("MailKitServer.ManageSieve"), _connection.Id, ex.Message);
+            _connection.Write("NO (TRYLATER) \"The script store is unavailable; try again later\"\r\n");
+            return true;
         }
     }
 
@@ -173,6 +191,7 @@ internal sealed partial class ManageSieveSession
         }
 
         sb.Append("\"MAXREDIRECTS\" \"").Append(_options.MaxRedirects).Append("\"\r\n");
+        sb.Append("\"UNAUTHENTICATE\"\r\n");
         if (_userId is not null)
         {
             sb.Append("\"OWNER\" ").Append(Quote(_userId)).Append("\r\n");

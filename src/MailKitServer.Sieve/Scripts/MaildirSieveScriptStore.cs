@@ -17,6 +17,7 @@ public sealed class MaildirSieveScriptStore : ISieveScriptStore
     private const string ActiveLink = ".dovecot.sieve";
     private readonly string _root;
     private readonly string? _globalDirectory;
+    private static readonly Lock RecordSync = new();
     private readonly Lock _sync = new();
 
     /// <summary>Creates the store.</summary>
@@ -167,7 +168,7 @@ public sealed class MaildirSieveScriptStore : ISieveScriptStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> TryRecordReplyAsync(string userId, string key, DateTimeOffset now, TimeSpan period, CancellationToken cancellationToken)
+    public ValueTask<bool> TryRecordReplyAsync(string userId, string key, DateTimeOffset now, TimeSpan period, CancellationToken cancellationToken)
     {
         if (key.Length == 0 || !key.All(char.IsAsciiHexDigit))
         {
@@ -177,16 +178,19 @@ public sealed class MaildirSieveScriptStore : ISieveScriptStore
         var folder = Path.Combine(ScriptFolder(userId), ".vacation");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, key);
-        lock (_sync)
+
+        // Check and record in one step for every store instance in the process (a Maildir has one node), so two
+        // deliveries at once send one reply.
+        lock (RecordSync)
         {
             if (File.Exists(path) && long.TryParse(File.ReadAllText(path), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && now - new DateTimeOffset(ticks, TimeSpan.Zero) < period)
             {
-                return false;
+                return ValueTask.FromResult(false);
             }
-        }
 
-        await File.WriteAllTextAsync(path, now.UtcTicks.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-        return true;
+            File.WriteAllText(path, now.UtcTicks.ToString(CultureInfo.InvariantCulture));
+            return ValueTask.FromResult(true);
+        }
     }
 
     private static bool IsSafeName(string name) =>

@@ -70,7 +70,7 @@ internal static class SenderNotifier
                 foreach (var (target, message) in local.Messages)
                 {
                     // A refusal by the rules cannot be given in any protocol here: its notice goes like any other message.
-                    var bytes = message.Content ?? stored[(Array.IndexOf(stored, (byte)'\n') + 1)..];
+                    var bytes = message.WithTrace(message.Content ?? stored[(Array.IndexOf(stored, (byte)'\n') + 1)..]);
                     await SendAsync(context, queue, logger, messageId, message.ReversePath, message.Recipient, () => new MemoryStream(bytes, writable: false), cancellationToken, runFilter: false).ConfigureAwait(false);
                 }
             }

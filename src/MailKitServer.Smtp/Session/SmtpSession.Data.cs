@@ -273,7 +273,7 @@ internal sealed partial class SmtpSession
             // RFC 3461 §5.2.3: a "delivered" DSN for recipients that asked for one, once their mail is stored and
             // acknowledged (with SMTP only when the whole message is; LMTP acknowledges recipient by recipient).
             var acknowledged = transaction.Recipients.Where(r => r.Mailboxes.All(delivered.Contains) && (_lmtp || delivered.Count == targets.Count) && !refused.Contains(r)).ToList();
-            await SendFilterMessagesAsync(local, refused, messageId).ConfigureAwait(false);
+            await SendFilterMessagesAsync(transaction, edits, local, refused, messageId).ConfigureAwait(false);
             await NotifyDeliveredAsync(transaction, acknowledged, messageId, arrivedAt).ConfigureAwait(false);
             if (_lmtp)
             {

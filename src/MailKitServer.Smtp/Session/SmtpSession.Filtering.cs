@@ -1,4 +1,5 @@
 using System.Text;
+using MailKitServer.Smtp.Data;
 using MailKitServer.Smtp.Diagnostics;
 using MailKitServer.Smtp.Filtering;
 using MailKitServer.Smtp.Outbound;
@@ -26,7 +27,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Sends what the rules send (redirects, vacation replies, refusal notices) once the copies are stored.</summary>
-    private async ValueTask SendFilterMessagesAsync(LocalDeliveryResult local, HashSet<SmtpRecipient> refused, string messageId)
+    private async ValueTask SendFilterMessagesAsync(SmtpTransaction transaction, IReadOnlyList<ContentEdit> edits, LocalDeliveryResult local, HashSet<SmtpRecipient> refused, string messageId)
     {
         if (local.Messages.Count == 0)
         {
@@ -43,9 +44,13 @@ internal sealed partial class SmtpSession
 
             try
             {
-                var spool = _transaction.Spool;
-                var skip = _transaction.ReturnPathLength;
-                Func<Stream> content = message.Content is { } bytes ? () => new MemoryStream(bytes, writable: false) : () => spool.OpenRead(skip);
+                // The received message goes as stored (with the fields this server added, such as
+                // Authentication-Results) but without its Return-Path; the filter's trace fields go on top.
+                var skip = transaction.ReturnPathLength;
+                List<ContentEdit> sent = message.Trace is { } trace ? [ContentEdit.Insertion(skip, trace), .. edits] : [.. edits];
+                Func<Stream> content = message.Content is { } bytes
+                    ? () => new MemoryStream(message.WithTrace(bytes), writable: false)
+                    : () => OpenDelivered(transaction, sent, skip);
                 await SenderNotifier.SendAsync(_context, _context.OutboundQueue, _logger, messageId, message.ReversePath, message.Recipient, content, _connection.Aborted).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -93,6 +93,27 @@ internal static class SchemaMigrations
             lease_until timestamptz);
         CREATE INDEX mks_queue_due ON mks_queue (next_attempt_at);
         """,
+
+        // Version 3: users' Sieve scripts (at most one active per user), global scripts and vacation reply records,
+        // for MailKitServer.Sieve.PostgreSql. The tables live in the one versioned schema so that one migration and
+        // one advisory lock cover the database; they stay empty when Sieve is not used.
+        """
+        CREATE TABLE mks_sieve_scripts (
+            user_id text NOT NULL,
+            name text NOT NULL,
+            content text NOT NULL,
+            active boolean NOT NULL DEFAULT false,
+            PRIMARY KEY (user_id, name));
+        CREATE UNIQUE INDEX mks_sieve_scripts_active ON mks_sieve_scripts (user_id) WHERE active;
+        CREATE TABLE mks_sieve_global_scripts (
+            name text PRIMARY KEY,
+            content text NOT NULL);
+        CREATE TABLE mks_sieve_replies (
+            user_id text NOT NULL,
+            key text NOT NULL,
+            sent_at timestamptz NOT NULL,
+            PRIMARY KEY (user_id, key));
+        """,
     ];
 
     /// <summary>The version the scripts make.</summary>

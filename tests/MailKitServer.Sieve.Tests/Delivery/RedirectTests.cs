@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using MailKitServer.Dns;
 using MailKitServer.Runtime;
+using MailKitServer.Sieve.Scripts;
 using MailKitServer.Smtp;
 using MailKitServer.Smtp.Outbound;
 using MailKitServer.Storage;
@@ -72,5 +73,63 @@ public sealed class RedirectTests
         var carol = Encoding.UTF8.GetString(Assert.Single(await server.Server.InboxAsync("carol@example.test", "FromBob")));
         Assert.StartsWith("Return-Path: <bob@example.test>", carol, StringComparison.Ordinal);
         Assert.Contains("Subject: shared", carol, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_accounts_redirecting_to_each_other_across_two_servers_stop_after_one_round()
+    {
+        // b.test (127.0.0.2) relays to example.test's MX on a port of 127.0.0.1 chosen now, which example.test then listens on.
+        int exampleMxPort;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            exampleMxPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var remoteStore = new InMemoryMessageStore();
+        var remoteDirectory = new InMemoryUserDirectory();
+        remoteDirectory.AddUser("someone@b.test", "pw");
+        var remoteScripts = new InMemorySieveScriptStore();
+        await remoteScripts.PutAsync("someone@b.test", "main", "redirect \"bob@example.test\";", default);
+        Assert.True(await remoteScripts.SetActiveAsync("someone@b.test", "main", default));
+        await using var remote = await MailServer.CreateBuilder().UseStore(remoteStore).UseDirectory(remoteDirectory)
+            .Configure(o => o.ServerName = "mx.b.test")
+            .UseDnsResolver(new StaticDnsResolver().AddMx("example.test", 10, "mx.example.test").AddAddress("mx.example.test", IPAddress.Loopback))
+            .AddOutboundDelivery(o =>
+            {
+                o.RemotePort = exampleMxPort;
+                o.RetrySchedule.Clear();
+                o.RetrySchedule.Add(TimeSpan.FromMilliseconds(200));
+            })
+            .AddSmtp("smtp", new IPEndPoint(RemoteReceiver.Address, 0), Policy.SmtpRole.Mta)
+            .AddSieve(o => o.ScriptStore = remoteScripts)
+            .StartAsync();
+        await using var server = await SieveServer.StartAsync(b => b
+            .UseDnsResolver(new StaticDnsResolver().AddMx("b.test", 10, "mx.b.test").AddAddress("mx.b.test", RemoteReceiver.Address))
+            .AddOutboundDelivery(o =>
+            {
+                o.RemotePort = remote.GetEndpoint("smtp").Port;
+                o.RetrySchedule.Clear();
+                o.RetrySchedule.Add(TimeSpan.FromMilliseconds(200));
+            })
+            .AddSmtp("mx", new IPEndPoint(IPAddress.Loopback, exampleMxPort), Policy.SmtpRole.Mta));
+        await server.ActivateAsync("bob@example.test", "redirect \"someone@b.test\";");
+
+        await server.SendAsync("alice@example.test", "bob@example.test", "ping-pong");
+
+        // bob -> someone@b.test -> bob again, who finds his own marker: the message stays in his INBOX (RFC 5228 §4.2).
+        var back = Encoding.UTF8.GetString(Assert.Single(await server.Server.WaitForInboxAsync("bob@example.test", 1)));
+        Assert.Contains("X-Sieve-Redirected-By: bob@example.test\r\n", back, StringComparison.Ordinal);
+        Assert.Contains("X-Sieve-Redirected-By: someone@b.test\r\n", back, StringComparison.Ordinal);
+        Assert.True(
+            back.IndexOf("X-Sieve-Redirected-By: someone@b.test", StringComparison.Ordinal) < back.IndexOf("X-Sieve-Redirected-By: bob@example.test", StringComparison.Ordinal),
+            "the newest marker is on top");
+        Assert.StartsWith("Return-Path: <someone@b.test>", back, StringComparison.Ordinal);
+        Assert.Contains("Subject: ping-pong", back, StringComparison.Ordinal);
+
+        // someone@b.test's script redirected it without keeping a copy.
+        await using var account = await remoteStore.OpenAccountAsync("someone@b.test", default);
+        await using var inbox = await account.OpenAsync(MailboxName.Inbox, readOnly: true, default);
+        Assert.Empty(inbox!.Messages);
     }
 }

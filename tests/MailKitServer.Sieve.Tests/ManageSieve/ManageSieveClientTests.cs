@@ -140,4 +140,74 @@ public sealed class ManageSieveClientTests
         Assert.Contains("> LOGOUT\nOK", transcript, StringComparison.Ordinal);
         Assert.Equal(["renamed", "vacation"], (await server.Scripts.ListAsync("bob@example.test", default)).Where(s => !s.IsActive).Select(s => s.Name));
     }
+
+    [Fact]
+    public async Task UNAUTHENTICATE_returns_to_the_non_authenticated_state_over_the_same_TLS_session()
+    {
+        await using var server = await StartAsync();
+        var script = $$"""
+            import socket, ssl, base64
+            s = socket.create_connection(("127.0.0.1", {{Port(server)}}))
+            f = s.makefile("rb")
+            def response():
+                lines = []
+                while True:
+                    line = f.readline().decode().rstrip("\r\n")
+                    lines.append(line)
+                    if line.startswith(("OK", "NO", "BYE")):
+                        return lines
+            def cmd(text):
+                s.sendall(text.encode() + b"\r\n")
+                r = response()
+                print(">", text)
+                for l in r: print(l)
+            def plain(user, password):
+                return 'AUTHENTICATE "PLAIN" "%s"' % base64.b64encode(("\0%s\0%s" % (user, password)).encode()).decode()
+            print("> greeting")
+            for l in response(): print(l)
+            cmd("UNAUTHENTICATE")
+            s.sendall(b"STARTTLS\r\n")
+            print("> STARTTLS", response()[-1])
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            s = context.wrap_socket(s)
+            f = s.makefile("rb")
+            print("> after TLS")
+            for l in response(): print(l)
+            cmd(plain("bob@example.test", "bob-pw"))
+            cmd('PUTSCRIPT "bobs" {5+}\r\nkeep;')
+            cmd("UNAUTHENTICATE extra")
+            cmd("UNAUTHENTICATE")
+            cmd("LISTSCRIPTS")
+            cmd("CAPABILITY")
+            cmd(plain("alice@example.test", "alice-pw"))
+            cmd("LISTSCRIPTS")
+            cmd("LOGOUT")
+            print("tls", s.version())
+            """;
+        var result = await ExternalTool.RunAsync("python3", ["-c", script]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var transcript = result.Stdout.Replace("\r", string.Empty, StringComparison.Ordinal);
+        string After(string command) => transcript.Split("> " + command + "\n")[1].Split("\n> ")[0];
+
+        // RFC 5804 §2.14.1: advertised, refused before AUTHENTICATE, and afterwards back to the start without dropping TLS.
+        Assert.Contains("\"UNAUTHENTICATE\"", After("greeting"), StringComparison.Ordinal);
+        Assert.StartsWith("NO \"Not authenticated\"", After("UNAUTHENTICATE"), StringComparison.Ordinal);
+        Assert.Contains("> STARTTLS OK", transcript, StringComparison.Ordinal);
+        Assert.Contains("\"UNAUTHENTICATE\"", After("after TLS"), StringComparison.Ordinal);
+        Assert.StartsWith("NO \"Wrong arguments for UNAUTHENTICATE\"", After("UNAUTHENTICATE extra"), StringComparison.Ordinal);
+        var parts = transcript.Split("> UNAUTHENTICATE\n");
+        Assert.StartsWith("OK \"Unauthenticate completed\"", parts[2], StringComparison.Ordinal);
+        Assert.StartsWith("NO \"Authenticate first\"", After("LISTSCRIPTS"), StringComparison.Ordinal);
+        var capability = After("CAPABILITY");
+        Assert.DoesNotContain("\"STARTTLS\"", capability, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"OWNER\"", capability, StringComparison.Ordinal);
+        Assert.Contains("\"SASL\" \"", capability, StringComparison.Ordinal);
+        var alice = transcript.Split("> LISTSCRIPTS\n")[2];
+        Assert.StartsWith("OK \"Listscripts completed\"", alice, StringComparison.Ordinal);
+        Assert.Contains("tls TLSv1.", transcript, StringComparison.Ordinal);
+        Assert.Equal([new MailKitServer.Sieve.Scripts.SieveScriptInfo("bobs", false)], await server.Scripts.ListAsync("bob@example.test", default));
+        Assert.Empty(await server.Scripts.ListAsync("alice@example.test", default));
+    }
 }
