@@ -1,4 +1,3 @@
-using System.Globalization;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
@@ -33,15 +32,10 @@ public sealed class PostgresSieveNodeTests(PostgresFixture fixture)
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "rules.sieve"), Script);
-            Task<ExternalTool.Result> SieveConnect(params string[] action) => ExternalTool.RunAsync(
-                "sieve-connect",
-                ["--server", "127.0.0.1", "--port", a.Server.GetEndpoint("managesieve").Port.ToString(CultureInfo.InvariantCulture), "--user", "dana@example.test", "--passwordfd", "0", "--notlsverify", "--authmech", "PLAIN", .. action],
-                stdin: "dana-pw\n",
-                workingDirectory: directory,
-                timeout: TimeSpan.FromSeconds(60));
-            var upload = await SieveConnect("--upload", "--localsieve", "rules.sieve", "--remotesieve", "rules");
+            var port = a.Server.GetEndpoint("managesieve").Port;
+            var upload = await SieveConnect.RunAsync(port, "dana@example.test", "dana-pw", directory, "--upload", "--localsieve", "rules.sieve", "--remotesieve", "rules");
             Assert.True(upload.ExitCode == 0, upload.ToString());
-            var activate = await SieveConnect("--activate", "--remotesieve", "rules");
+            var activate = await SieveConnect.RunAsync(port, "dana@example.test", "dana-pw", directory, "--activate", "--remotesieve", "rules");
             Assert.True(activate.ExitCode == 0, activate.ToString());
         }
         finally

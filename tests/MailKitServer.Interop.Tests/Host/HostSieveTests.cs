@@ -52,20 +52,14 @@ public class HostSieveTests
                 "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "0", "--imaps-port", "-1", "--managesieve-port", "0",
                 "--insecure-auth", "--user", "bob@example.test:bob-pw", "--user", "carol@example.test:carol-pw");
             Assert.Contains(host.Output, line => line.StartsWith("listening managesieve 127.0.0.1:", StringComparison.Ordinal));
-            var sievePort = host.Listeners["managesieve"].Port.ToString(CultureInfo.InvariantCulture);
+            var sievePort = host.Listeners["managesieve"].Port;
             var smtpPort = host.Listeners["smtp"].Port.ToString(CultureInfo.InvariantCulture);
             var imapPort = host.Listeners["imap"].Port.ToString(CultureInfo.InvariantCulture);
 
             await File.WriteAllTextAsync(Path.Combine(maildata, "rules.sieve"), ReadmeScript.ReplaceLineEndings("\r\n"));
-            Task<ExternalTool.Result> SieveConnect(params string[] action) => ExternalTool.RunAsync(
-                "sieve-connect",
-                ["--server", "127.0.0.1", "--port", sievePort, "--user", "bob@example.test", "--passwordfd", "0", "--notlsverify", "--authmech", "PLAIN", .. action],
-                stdin: "bob-pw\n",
-                workingDirectory: maildata,
-                timeout: TimeSpan.FromSeconds(60));
-            var upload = await SieveConnect("--upload", "--localsieve", "rules.sieve", "--remotesieve", "rules");
+            var upload = await SieveConnect.RunAsync(sievePort, "bob@example.test", "bob-pw", maildata, "--upload", "--localsieve", "rules.sieve", "--remotesieve", "rules");
             Assert.True(upload.ExitCode == 0, upload.ToString());
-            var activate = await SieveConnect("--activate", "--remotesieve", "rules");
+            var activate = await SieveConnect.RunAsync(sievePort, "bob@example.test", "bob-pw", maildata, "--activate", "--remotesieve", "rules");
             Assert.True(activate.ExitCode == 0, activate.ToString());
 
             // The Maildir store keeps the script in Dovecot Pigeonhole's layout beside bob's mail.

@@ -21,7 +21,31 @@ public sealed class ManageSieveClientTests
     private static int Port(SieveServer server) => server.Server.Server.GetEndpoint("managesieve").Port;
 
     private static Task<ExternalTool.Result> SieveConnectAsync(SieveServer server, string directory, params string[] action) =>
-        ExternalTool.RunAsync("sieve-connect", ["--server", "127.0.0.1", "--port", Port(server).ToString(System.Globalization.CultureInfo.InvariantCulture), "--user", "bob@example.test", "--passwordfd", "0", "--notlsverify", "--authmech", "PLAIN", .. action], stdin: "bob-pw\n", workingDirectory: directory, timeout: TimeSpan.FromSeconds(60));
+        SieveConnect.RunAsync(Port(server), "bob@example.test", "bob-pw", directory, action);
+
+    /// <summary>The start of a raw Python ManageSieve session: connect, read one response (literals included), send one command.</summary>
+    private static string PythonSession(SieveServer server) => $$"""
+        import socket, ssl, base64, sys
+        s = socket.create_connection(("127.0.0.1", {{Port(server)}}))
+        f = s.makefile("rb")
+        def response():
+            lines = []
+            while True:
+                line = f.readline().decode()
+                lines.append(line.rstrip("\r\n"))
+                if line.startswith(("OK", "NO", "BYE")):
+                    return lines
+                if line.rstrip("\r\n").endswith("+}") or (line.startswith("{") and line.rstrip().endswith("}")):
+                    n = int(line.strip()[1:-1].rstrip("+"))
+                    lines.append(f.read(n).decode())
+        def cmd(text, data=b""):
+            s.sendall(text.encode() + b"\r\n" if not data else text.encode() + data)
+            r = response()
+            print(">", text.splitlines()[0] if text else "")
+            for l in r: print(l)
+            return r
+
+        """;
 
     [Fact]
     public async Task Sieve_connect_uploads_and_activates_a_script_over_STARTTLS_and_mail_is_filed_by_it()
@@ -68,26 +92,7 @@ public sealed class ManageSieveClientTests
     public async Task A_raw_Python_session_covers_the_rest_of_the_protocol_and_a_1_MB_script_is_refused_without_losing_step()
     {
         await using var server = await StartAsync();
-        var script = $$"""
-            import socket, base64, sys
-            s = socket.create_connection(("127.0.0.1", {{Port(server)}}))
-            f = s.makefile("rb")
-            def response():
-                lines = []
-                while True:
-                    line = f.readline().decode()
-                    lines.append(line.rstrip("\r\n"))
-                    if line.startswith(("OK", "NO", "BYE")):
-                        return lines
-                    if line.rstrip("\r\n").endswith("+}") or (line.startswith("{") and line.rstrip().endswith("}")):
-                        n = int(line.strip()[1:-1].rstrip("+"))
-                        lines.append(f.read(n).decode())
-            def cmd(text, data=b""):
-                s.sendall(text.encode() + b"\r\n" if not data else text.encode() + data)
-                r = response()
-                print(">", text.splitlines()[0] if text else "")
-                for l in r: print(l)
-                return r
+        var script = PythonSession(server) + """
             print("greeting", response()[-1])
             cmd("PUTSCRIPT \"x\" {5+}\r\nkeep;")
             auth = base64.b64encode(b"\0bob@example.test\0bob-pw").decode()
@@ -145,22 +150,7 @@ public sealed class ManageSieveClientTests
     public async Task UNAUTHENTICATE_returns_to_the_non_authenticated_state_over_the_same_TLS_session()
     {
         await using var server = await StartAsync();
-        var script = $$"""
-            import socket, ssl, base64
-            s = socket.create_connection(("127.0.0.1", {{Port(server)}}))
-            f = s.makefile("rb")
-            def response():
-                lines = []
-                while True:
-                    line = f.readline().decode().rstrip("\r\n")
-                    lines.append(line)
-                    if line.startswith(("OK", "NO", "BYE")):
-                        return lines
-            def cmd(text):
-                s.sendall(text.encode() + b"\r\n")
-                r = response()
-                print(">", text)
-                for l in r: print(l)
+        var script = PythonSession(server) + """
             def plain(user, password):
                 return 'AUTHENTICATE "PLAIN" "%s"' % base64.b64encode(("\0%s\0%s" % (user, password)).encode()).decode()
             print("> greeting")
