@@ -21,6 +21,7 @@ packages=(
   dnsmasq-base          # DNS with MX records for the outbound tests
   postfix               # a remote MTA and a relay into us
   sieve-connect         # ManageSieve client (ManageSieveClientTests); its Depends bring the Perl TLS and SASL modules
+  dovecot-sieve         # Pigeonhole: Dovecot's LDA runs the scripts our Maildir script store keeps (PigeonholeInteropTests)
   postgresql            # PostgreSQL 15 (initdb, pg_ctl, psql): the PostgreSQL store's tests start their own server
   python3-spf           # pyspf: the independent SPF implementation our SPF is compared with (needs python3-dnspython)
   python3-dnspython     #   pyspf's and dkimpy's DNS (a dependency; named because the tests import dns.resolver)

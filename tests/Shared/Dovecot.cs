@@ -104,12 +104,13 @@ public sealed class Dovecot : IAsyncDisposable
     /// </summary>
     /// <param name="storeRoot">The Maildir store's root folder.</param>
     /// <param name="user">The user whose Maildir Dovecot serves (logged in as <c>u</c>/<c>p</c>).</param>
-    public static async Task<Dovecot> StartOnStoreAsync(string storeRoot, string user)
+    /// <param name="extraConfig">More configuration (a plugin's settings, say).</param>
+    public static async Task<Dovecot> StartOnStoreAsync(string storeRoot, string user, string extraConfig = "")
     {
         await ExternalTool.RunAsync("chown", ["-R", "vmail:vmail", storeRoot]);
         File.SetUnixFileMode(storeRoot, (UnixFileMode)Convert.ToInt32("755", 8));
         var maildir = Path.Combine(storeRoot, user, "Maildir");
-        return await StartAsync($"maildir:{maildir}", "namespace inbox {\n  inbox = yes\n  separator = /\n}");
+        return await StartAsync($"maildir:{maildir}", "namespace inbox {\n  inbox = yes\n  separator = /\n}\n" + extraConfig);
     }
 
     public async ValueTask DisposeAsync()
