@@ -1,6 +1,7 @@
 using MailKitServer.Policy;
 using MailKitServer.Runtime;
 using MailKitServer.Smtp.SenderAuth;
+using MailKitServer.Smtp.SenderAuth.Arc;
 using MailKitServer.Smtp.SenderAuth.Signing;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +22,12 @@ internal sealed class SmtpConnectionHandler(MailServerContext context, SmtpOptio
 
     private readonly OutboundDkimSigner? _signer = options.DkimSigningKeys.Count > 0 ? new OutboundDkimSigner([.. options.DkimSigningKeys]) : null;
 
-    public Task HandleAsync(MailConnection connection) => new SmtpSession(connection, context, options, _authenticator, _signer).RunAsync();
+    // RFC 8617 §5.1: what an MTA listener checked and then forwards (aliases, Sieve redirects) is sealed with ARC.
+    private readonly ArcSealer? _sealer = options is { SenderAuthentication: not null, Role: SmtpRole.Mta } && options.DkimSigningKeys.Count > 0
+        ? new ArcSealer([.. options.DkimSigningKeys], options.SenderAuthentication.AuthServId ?? context.Options.ServerName, context.TimeProvider)
+        : null;
+
+    public Task HandleAsync(MailConnection connection) => new SmtpSession(connection, context, options, _authenticator, _signer, _sealer).RunAsync();
 
     public async Task RejectAsync(MailConnection connection, ConnectionRejection reason)
     {

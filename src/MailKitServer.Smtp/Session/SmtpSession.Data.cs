@@ -258,14 +258,7 @@ internal sealed partial class SmtpSession
                 return;
             }
 
-            var remote = transaction.Recipients.Where(r => r.Remote.Count > 0).ToList();
-            if (remote.Count > 0 && _context.OutboundQueue is { } queue)
-            {
-                var recipients = remote.SelectMany(r => r.Remote.Select(a => new OutboundRecipient(a.Address, r.Notify, r.OriginalRecipient))).ToList();
-                var envelope = new OutboundEnvelope(transaction.ReversePath, recipients, transaction.Body, transaction.SmtpUtf8, transaction.RequireTls, transaction.Return, transaction.EnvelopeId);
-                await using var content = OpenDelivered(transaction, edits, transaction.ReturnPathLength);
-                await queue.EnqueueAsync(envelope, content, _connection.Aborted).ConfigureAwait(false);
-            }
+            await QueueRemoteAsync(transaction, edits, senderCheck).ConfigureAwait(false);
 
             _context.Metrics.MessagesReceived.Add(1);
             _context.Metrics.BytesReceived.Add(size);
@@ -273,7 +266,7 @@ internal sealed partial class SmtpSession
             // RFC 3461 §5.2.3: a "delivered" DSN for recipients that asked for one, once their mail is stored and
             // acknowledged (with SMTP only when the whole message is; LMTP acknowledges recipient by recipient).
             var acknowledged = transaction.Recipients.Where(r => r.Mailboxes.All(delivered.Contains) && (_lmtp || delivered.Count == targets.Count) && !refused.Contains(r)).ToList();
-            await SendFilterMessagesAsync(transaction, edits, local, refused, messageId).ConfigureAwait(false);
+            await SendFilterMessagesAsync(transaction, edits, local, refused, messageId, senderCheck).ConfigureAwait(false);
             await NotifyDeliveredAsync(transaction, acknowledged, messageId, arrivedAt).ConfigureAwait(false);
             if (_lmtp)
             {

@@ -125,7 +125,7 @@ internal sealed partial class SmtpSession
                     return true;
                 }
 
-                accepted = new SmtpRecipient(recipient, [], [recipient], parameters.Notify, parameters.OriginalRecipient);
+                accepted = new SmtpRecipient(recipient, [], [recipient], parameters.Notify, parameters.OriginalRecipient, Relayed: true);
                 break;
             default:
                 if (resolution.Status != RecipientStatus.Resolved)

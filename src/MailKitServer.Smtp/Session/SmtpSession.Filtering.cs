@@ -3,6 +3,7 @@ using MailKitServer.Smtp.Data;
 using MailKitServer.Smtp.Diagnostics;
 using MailKitServer.Smtp.Filtering;
 using MailKitServer.Smtp.Outbound;
+using MailKitServer.Smtp.SenderAuth;
 using MailKitServer.Storage;
 
 namespace MailKitServer.Smtp.Session;
@@ -27,7 +28,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Sends what the rules send (redirects, vacation replies, refusal notices) once the copies are stored.</summary>
-    private async ValueTask SendFilterMessagesAsync(SmtpTransaction transaction, IReadOnlyList<ContentEdit> edits, LocalDeliveryResult local, HashSet<SmtpRecipient> refused, string messageId)
+    private async ValueTask SendFilterMessagesAsync(SmtpTransaction transaction, IReadOnlyList<ContentEdit> edits, LocalDeliveryResult local, HashSet<SmtpRecipient> refused, string messageId, InboundCheck? check)
     {
         if (local.Messages.Count == 0)
         {
@@ -45,12 +46,13 @@ internal sealed partial class SmtpSession
             try
             {
                 // The received message goes as stored (with the fields this server added, such as
-                // Authentication-Results) but without its Return-Path; the filter's trace fields go on top.
+                // Authentication-Results) but without its Return-Path; the filter's trace fields go on top, and an
+                // ARC set when it leaves our domains (RFC 8617 §5.1).
                 var skip = transaction.ReturnPathLength;
                 List<ContentEdit> sent = message.Trace is { } trace ? [ContentEdit.Insertion(skip, trace), .. edits] : [.. edits];
                 Func<Stream> content = message.Content is { } bytes
                     ? () => new MemoryStream(message.WithTrace(bytes), writable: false)
-                    : () => OpenDelivered(transaction, sent, skip);
+                    : await RedirectContentAsync(transaction, sent, check, message.ReversePath, message.Recipient).ConfigureAwait(false);
                 await SenderNotifier.SendAsync(_context, _context.OutboundQueue, _logger, messageId, message.ReversePath, message.Recipient, content, _connection.Aborted).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -6,6 +6,7 @@ using MailKitServer.Runtime;
 using MailKitServer.Smtp.Data;
 using MailKitServer.Smtp.Parsing;
 using MailKitServer.Smtp.SenderAuth;
+using MailKitServer.Smtp.SenderAuth.Arc;
 using MailKitServer.Smtp.SenderAuth.Signing;
 using Microsoft.Extensions.Logging;
 
@@ -27,13 +28,15 @@ internal sealed partial class SmtpSession
     private readonly bool _lmtp;
     private readonly SenderAuthenticator? _authenticator;
     private readonly OutboundDkimSigner? _signer;
+    private readonly ArcSealer? _sealer;
     private SmtpState _state;
     private bool _esmtp;
     private int _errors;
 
-    public SmtpSession(MailConnection connection, MailServerContext context, SmtpOptions options, SenderAuthenticator? authenticator = null, OutboundDkimSigner? signer = null)
+    public SmtpSession(MailConnection connection, MailServerContext context, SmtpOptions options, SenderAuthenticator? authenticator = null, OutboundDkimSigner? signer = null, ArcSealer? sealer = null)
     {
         _connection = connection;
+        _sealer = sealer;
         _authenticator = authenticator;
         _signer = signer;
         _context = context;

@@ -13,13 +13,8 @@ namespace MailKitServer.Interop.Tests.Host;
 public class HostSenderAuthTests
 {
     private const string FetchAndVerify = """
-        import sys, imaplib, dkim, dns.resolver
-        resolver = dns.resolver.Resolver(configure=False)
-        resolver.nameservers = ["127.0.0.1"]
-        resolver.port = int(sys.argv[1])
-        resolver.cache = None
-        dns.resolver.default_resolver = resolver
-        m = imaplib.IMAP4("127.0.0.1", int(sys.argv[2]))
+        import sys, imaplib, dkim
+        m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
         m.login("carol@corp.test", "carol-pw")
         m.select("INBOX")
         typ, data = m.fetch("1", "(BODY.PEEK[])")
@@ -66,7 +61,7 @@ public class HostSenderAuthTests
             ]);
             Assert.True(submitted.ExitCode == 0, submitted.ToString());
 
-            var verified = await ExternalTool.RunAsync("/usr/bin/python3", ["-c", FetchAndVerify, dnsPort, host.Listeners["imap"].Port.ToString(CultureInfo.InvariantCulture)]);
+            var verified = await DebianPython.RunAsync(dns, FetchAndVerify, host.Listeners["imap"].Port.ToString(CultureInfo.InvariantCulture));
             Assert.True(verified.ExitCode == 0, verified.ToString());
             Assert.Contains("PASS corp.test s1", verified.Stdout, StringComparison.Ordinal);
             Assert.Contains("AR False", verified.Stdout, StringComparison.Ordinal);

@@ -50,7 +50,7 @@ public class InboundDkimTests
         await using var server = await InboundSpfTests.StartAsync(dns.EndPoint, DmarcAction.Reject);
         var port = server.Smtp.Port.ToString(CultureInfo.InvariantCulture);
 
-        var sent = await DebianPython(SignAndSend, port, "127.0.0.2", "intact", keys.RsaKeyFile, keys.Ed25519KeyFile);
+        var sent = await DebianPython.RunAsync(SignAndSend, port, "127.0.0.2", "intact", keys.RsaKeyFile, keys.Ed25519KeyFile);
         Assert.True(sent.ExitCode == 0 && sent.Stdout.Trim() == "250", sent.ToString());
         var stored = Assert.Single(await server.WaitForInboxAsync("bob@example.test", 1));
         var ours = Assert.Single((await AuthResultsReader.ReadAsync(stored)).Fields);
@@ -63,21 +63,17 @@ public class InboundDkimTests
         var dmarc = Assert.Single(ours.Results, r => r.Name == "dmarc");
         Assert.Equal(("pass", "dkim.test"), (dmarc.Result, dmarc.Props["header.from"]));
 
-        var changed = await DebianPython(SignAndSend, port, "127.0.0.2", "changed", keys.RsaKeyFile, keys.Ed25519KeyFile);
+        var changed = await DebianPython.RunAsync(SignAndSend, port, "127.0.0.2", "changed", keys.RsaKeyFile, keys.Ed25519KeyFile);
         Assert.True(changed.ExitCode == 0, changed.ToString());
         Assert.StartsWith("550 5.7.1", changed.Stdout.Trim(), StringComparison.Ordinal);
         Assert.Single(await server.InboxAsync("bob@example.test"));
 
         // Only recording: the changed message is delivered and its results say why.
         await using var recording = await InboundSpfTests.StartAsync(dns.EndPoint, DmarcAction.None);
-        var recorded = await DebianPython(SignAndSend, recording.Smtp.Port.ToString(CultureInfo.InvariantCulture), "127.0.0.2", "changed", keys.RsaKeyFile, keys.Ed25519KeyFile);
+        var recorded = await DebianPython.RunAsync(SignAndSend, recording.Smtp.Port.ToString(CultureInfo.InvariantCulture), "127.0.0.2", "changed", keys.RsaKeyFile, keys.Ed25519KeyFile);
         Assert.True(recorded.ExitCode == 0 && recorded.Stdout.Trim() == "250", recorded.ToString());
         var failed = Assert.Single((await AuthResultsReader.ReadAsync(Assert.Single(await recording.WaitForInboxAsync("bob@example.test", 1)))).Fields);
         Assert.Equal(["fail", "fail"], failed.Results.Where(r => r.Name == "dkim").Select(r => r.Result));
         Assert.Equal("fail", Assert.Single(failed.Results, r => r.Name == "dmarc").Result);
     }
-
-    // Debian's python3-dkim lives in Debian's Python, not in a pyenv python3 that may come first on PATH.
-    private static Task<ExternalTool.Result> DebianPython(string script, params string[] arguments) =>
-        ExternalTool.RunAsync("/usr/bin/python3", ["-c", script, .. arguments], timeout: TimeSpan.FromSeconds(90));
 }

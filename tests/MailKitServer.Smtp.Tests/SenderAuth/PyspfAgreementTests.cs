@@ -43,15 +43,9 @@ public class PyspfAgreementTests
 
     private const string Pyspf = """
         import json, sys
-        import dns.resolver
-        resolver = dns.resolver.Resolver(configure=False)
-        resolver.nameservers = ["127.0.0.1"]
-        resolver.port = int(sys.argv[1])
-        resolver.cache = None
-        dns.resolver.default_resolver = resolver
         import spf
         out = {}
-        for pair in sys.argv[2].split(";"):
+        for pair in sys.argv[1].split(";"):
             domain, ip = pair.split(",")
             result, explanation = spf.check2(i=ip, s="alice@" + domain, h="mail.example.org")
             out[pair] = result
@@ -86,7 +80,7 @@ public class PyspfAgreementTests
 
         await using var dns = await Dnsmasq.StartAsync([.. args]);
         var pairs = Records.SelectMany(r => Clients.Select(ip => $"{r.Name}.example.com,{ip}")).ToList();
-        var run = await ExternalTool.RunAsync("/usr/bin/python3", ["-c", Pyspf, dns.EndPoint.Port.ToString(CultureInfo.InvariantCulture), string.Join(';', pairs)], timeout: TimeSpan.FromMinutes(3));
+        var run = await DebianPython.RunAsync(dns, Pyspf, string.Join(';', pairs));
         Assert.True(run.ExitCode == 0, run.ToString());
         var theirs = JsonSerializer.Deserialize<Dictionary<string, string>>(run.Stdout)!;
 

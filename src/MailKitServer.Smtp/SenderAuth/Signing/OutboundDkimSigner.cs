@@ -20,6 +20,13 @@ internal sealed class OutboundDkimSigner(IReadOnlyList<DkimSigningKey> keys)
     ];
 
     /// <summary>
+    /// The header fields to sign: those RFC 6376 §5.4.1 recommends that the message has, and From once more (§5.4.2).
+    /// </summary>
+    /// <param name="message">The message.</param>
+    /// <returns>The field names.</returns>
+    public static List<string> SignedFields(MimeMessage message) => Recommended.Where(n => message.Headers.Contains(n)).Append("From").ToList();
+
+    /// <summary>
     /// Signs a message when a key suits its From domain (the same domain or a parent of it, the longest first).
     /// </summary>
     /// <param name="content">The message as received (without our trace fields); seekable.</param>
@@ -57,12 +64,12 @@ internal sealed class OutboundDkimSigner(IReadOnlyList<DkimSigningKey> keys)
             HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
             BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
         };
-        var names = Recommended.Where(n => message.Headers.Contains(n)).Append("From").ToList();
+        var names = SignedFields(message);
         var format = FormatOptions.Default.Clone();
         format.NewLineFormat = NewLineFormat.Dos;
         signer.Sign(format, message, names);
         var signature = message.Headers.First(h => h.Id == HeaderId.DkimSignature);
-        var field = Encoding.ASCII.GetBytes(signature.Field + ":").Concat(signature.RawValue).ToArray();
+        var field = Encoding.ASCII.GetBytes(WireField.Format(signature));
         return (field, key);
     }
 }
