@@ -28,13 +28,18 @@ public sealed class RemoteReceiver : IAsyncDisposable
 
     public int Port => Server.GetEndpoint("smtp").Port;
 
-    public static async Task<RemoteReceiver> StartAsync(int port = 0)
+    /// <summary>Starts B on 127.0.0.2; with <paramref name="certificate"/> its STARTTLS presents that instead of the development certificate.</summary>
+    public static async Task<RemoteReceiver> StartAsync(int port = 0, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var store = new InMemoryMessageStore();
         var directory = new InMemoryUserDirectory();
         directory.AddUser("someone@b.test", "pw");
         var server = await MailServer.CreateBuilder().UseStore(store).UseDirectory(directory)
-            .Configure(o => o.ServerName = "mx.b.test")
+            .Configure(o =>
+            {
+                o.ServerName = "mx.b.test";
+                o.Certificate = certificate;
+            })
             .AddSmtp("smtp", new IPEndPoint(Address, port), SmtpRole.Mta)
             .StartAsync();
         return new RemoteReceiver(server, store);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using MailKitServer.Dns;
+using MailKitServer.Smtp.Outbound.MtaSts;
+using Microsoft.Extensions.Logging;
 
 namespace MailKitServer.Smtp.Outbound;
 
@@ -8,9 +10,10 @@ namespace MailKitServer.Smtp.Outbound;
 /// Finds where a domain's mail goes (RFC 5321 §5.1): a per-domain route or the smart host if configured, else the MX
 /// records by preference (equal ones in random order), the domain's own addresses when it has no MX (implicit MX),
 /// nothing for a null MX (RFC 7505). Hosts that are this server are dropped with every MX not better than them, so
-/// mail never loops back.
+/// mail never loops back. A domain's MTA-STS policy in enforce mode keeps only the MX hosts it names and requires
+/// verified TLS with them (RFC 8461 §4).
 /// </summary>
-internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string serverName, Func<IPEndPoint, bool> isSelf)
+internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string serverName, Func<IPEndPoint, bool> isSelf, MtaStsPolicySource? mtaSts = null, ILogger? logger = null)
 {
     public async Task<RouteResult> RouteAsync(string domain, CancellationToken cancellationToken)
     {
@@ -57,6 +60,31 @@ internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string
                 return Fail(451, "4.4.3", $"DNS lookup of {domain} MX failed: {mx.Error ?? "temporary failure"}");
         }
 
+        var tls = TlsPolicy.Opportunistic;
+        if (mtaSts is not null && await mtaSts.GetAsync(domain, cancellationToken).ConfigureAwait(false) is { } policy)
+        {
+            var matching = hosts.Where(h => policy.Matches(h.Host)).ToList();
+            if (policy.Mode == MtaStsMode.Enforce)
+            {
+                // RFC 8461 §4.1: never to an MX host the policy does not name; §5: a delivery that cannot be made under
+                // the policy is deferred like any other temporary failure (and bounced once the queue gives up).
+                if (matching.Count == 0)
+                {
+                    return Fail(451, "4.7.5", $"no MX host of {domain} ({string.Join(", ", hosts.Select(h => h.Host))}) matches its MTA-STS policy (mx: {string.Join(", ", policy.MxPatterns)})");
+                }
+
+                hosts = matching;
+                tls = TlsPolicy.Verified;
+            }
+            else if (policy.Mode == MtaStsMode.Testing && logger is not null)
+            {
+                foreach (var (_, host) in hosts.Except(matching))
+                {
+                    OutboundLog.MtaStsTestingMismatch(logger, domain, host);
+                }
+            }
+        }
+
         var targets = new List<(ushort Preference, RouteTarget Target)>();
         var temporary = new List<string>();
         ushort? selfPreference = null;
@@ -84,7 +112,7 @@ internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string
 
             if (endPoints.Count > 0)
             {
-                targets.Add((preference, new RouteTarget(host, endPoints, TlsPolicy.Opportunistic, false)));
+                targets.Add((preference, new RouteTarget(host, endPoints, tls, false)));
             }
         }
 

@@ -29,6 +29,12 @@ internal static partial class OutboundLog
     [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "{QueueId}: the notice for <{Sender}> is not sent: this server has no outbound queue")]
     public static partial void NoticeNotQueued(ILogger logger, string queueId, string sender);
 
+    [LoggerMessage(EventId = 2109, Level = LogLevel.Warning, Message = "MTA-STS policy of {Domain} could not be fetched: {Error}")]
+    public static partial void MtaStsFetchFailed(ILogger logger, string domain, string error);
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "MTA-STS policy of {Domain} (mode testing) would refuse MX host {Host}: it matches no mx pattern")]
+    public static partial void MtaStsTestingMismatch(ILogger logger, string domain, string host);
+
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "{QueueId}: a notice for the null sender is not sent (RFC 3461 §6.2); dropped")]
     public static partial void NoticeToNullSender(ILogger logger, string queueId);
 }

@@ -39,6 +39,23 @@ public sealed class OutboundOptions
     /// <summary>Whether MX hosts' certificates are checked. Off by default: opportunistic TLS (RFC 7435 §1.3) beats plain text.</summary>
     public bool ValidateMxCertificates { get; set; }
 
+    /// <summary>
+    /// Whether recipient domains' MTA-STS policies (RFC 8461) are honoured (default: yes): for a domain whose policy
+    /// is in enforce mode, mail goes only to MX hosts the policy names, over TLS with a certificate valid for the
+    /// host; when none qualifies the delivery is deferred, and bounced with the reason once
+    /// <see cref="QueueLifetime"/> is over. Not applied to <see cref="SmartHost"/> and <see cref="DomainRoutes"/>.
+    /// </summary>
+    public bool UseMtaSts { get; set; } = true;
+
+    /// <summary>How long fetching one MTA-STS policy over HTTPS may take, connection included (default 30 seconds).</summary>
+    public TimeSpan MtaStsFetchTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The port of MTA-STS policy hosts (443; tests point it at a loopback server).</summary>
+    internal int MtaStsPolicyPort { get; set; } = 443;
+
+    /// <summary>Roots that outbound certificate checks trust instead of the system's (tests: a private CA).</summary>
+    internal System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TrustedRoots { get; set; }
+
     /// <summary>How many deliveries run at once.</summary>
     public int MaxConcurrentDeliveries { get; set; } = 20;
 
@@ -93,6 +110,11 @@ public sealed class OutboundOptions
             {
                 yield return $"{nameof(OutboundOptions)}.{nameof(DomainRoutes)}[{domain}] must be host, host:port or [address]:port (was '{route}').";
             }
+        }
+
+        if (MtaStsFetchTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{nameof(OutboundOptions)}.{nameof(MtaStsFetchTimeout)} must be positive.";
         }
 
         if (MaxConcurrentDeliveries <= 0 || MaxConcurrentPerDomain <= 0)

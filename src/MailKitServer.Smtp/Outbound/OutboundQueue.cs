@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using MailKitServer.Addresses;
 using MailKitServer.Delivery;
+using MailKitServer.Smtp.Outbound.MtaSts;
 using MailKitServer.Smtp.Outbound.Queue;
 using MailKitServer.Runtime;
 using MailKitServer.Storage;
@@ -34,6 +35,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly SmtpConnectionPool _pool;
     private MxRouter? _router;
+    private MtaStsPolicySource? _mtaSts;
     private Task? _loop;
 
     /// <summary>Creates the queue for a server (the builder's <c>AddOutboundDelivery</c> does this).</summary>
@@ -154,7 +156,8 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     {
         ArgumentNullException.ThrowIfNull(server);
         var own = server.Endpoints.Select(e => e.EndPoint).ToList();
-        _router = new MxRouter(_context.Dns, _options, _context.Options.ServerName, endPoint => own.Exists(o => o.Port == endPoint.Port && (o.Address.Equals(endPoint.Address) || o.Address.Equals(IPAddress.Any) || o.Address.Equals(IPAddress.IPv6Any))));
+        _mtaSts = _options.UseMtaSts ? new MtaStsPolicySource(_context.Dns, _options, _time, _logger) : null;
+        _router = new MxRouter(_context.Dns, _options, _context.Options.ServerName, endPoint => own.Exists(o => o.Port == endPoint.Port && (o.Address.Equals(endPoint.Address) || o.Address.Equals(IPAddress.Any) || o.Address.Equals(IPAddress.IPv6Any))), _mtaSts, _logger);
         foreach (var message in await _store.LoadAsync(cancellationToken).ConfigureAwait(false))
         {
             _entries[message.Id] = message;
@@ -189,6 +192,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         _stop.Dispose();
         _wake.Dispose();
         _concurrency.Dispose();
+        _mtaSts?.Dispose();
     }
 
     /// <summary>The scheduler: starts every due message, then sleeps until the next is due or something wakes it.</summary>

@@ -100,7 +100,13 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 var start = await connection.CommandAsync("STARTTLS", options.CommandTimeout, cancellationToken).ConfigureAwait(false);
                 if (start.Code == 220)
                 {
-                    await connection.StartTlsAsync(host, tls == TlsPolicy.Required ? options.ValidateSmartHostCertificate : options.ValidateMxCertificates, cancellationToken).ConfigureAwait(false);
+                    var validate = tls switch
+                    {
+                        TlsPolicy.Verified => true,
+                        TlsPolicy.Required => options.ValidateSmartHostCertificate,
+                        _ => options.ValidateMxCertificates,
+                    };
+                    await connection.StartTlsAsync(host, validate, cancellationToken).ConfigureAwait(false);
                     ehlo = await connection.HelloAsync(heloName, cancellationToken).ConfigureAwait(false);
                     if (!ehlo.IsPositive)
                     {
@@ -110,11 +116,13 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 }
             }
 
-            if (tls == TlsPolicy.Required && !connection.IsSecure)
+            if (tls is (TlsPolicy.Required or TlsPolicy.Verified) && !connection.IsSecure)
             {
                 await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
                 await connection.DisposeAsync().ConfigureAwait(false);
-                return (null, new SmtpClientReply(451, ["4.7.5 TLS is required for this next hop but it does not offer STARTTLS"]));
+                return (null, new SmtpClientReply(451, [tls == TlsPolicy.Verified
+                    ? "4.7.5 the recipient domain's MTA-STS policy requires TLS but this MX host does not offer STARTTLS"
+                    : "4.7.5 TLS is required for this next hop but it does not offer STARTTLS"]));
             }
 
             if (credentials is { } c)
@@ -387,7 +395,9 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = IPAddress.TryParse(host, out _) ? null : host,
-                RemoteCertificateValidationCallback = validate ? null : (_, _, _, _) => true,
+                RemoteCertificateValidationCallback = !validate ? (_, _, _, _) => true
+                    : _options.TrustedRoots is { } roots ? (_, c, _, e) => CertificateTrust.Validate(c, e, roots)
+                    : null,
             }, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)

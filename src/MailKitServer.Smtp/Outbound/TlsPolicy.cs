@@ -11,4 +11,10 @@ internal enum TlsPolicy
 
     /// <summary>Must be offered (a smart host that gets credentials); its certificate is checked unless the options say not to.</summary>
     Required,
+
+    /// <summary>
+    /// Must be offered and the certificate must be valid for the host name, whatever the options say; no fallback to
+    /// plain text (an MX host of a domain whose MTA-STS policy is in enforce mode, RFC 8461 §4.2).
+    /// </summary>
+    Verified,
 }
