@@ -112,6 +112,25 @@ internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string
 
             if (endPoints.Count > 0)
             {
+                // RFC 7672 §2.2: TLSA records count only when the MX and address answers were validated too.
+                if (mx.Authenticated && addresses.Authenticated && options.UseDane)
+                {
+                    var tlsa = await dns.ResolveTlsaAsync($"_{options.RemotePort}._tcp.{host}", cancellationToken).ConfigureAwait(false);
+                    if (tlsa.Status == DnsStatus.TemporaryFailure)
+                    {
+                        // §2.2.3: a TLSA lookup that fails makes the host unusable for now, not insecure.
+                        temporary.Add(tlsa.Error ?? $"TLSA lookup for {host} failed");
+                        continue;
+                    }
+
+                    if (tlsa is { Status: DnsStatus.Success, Authenticated: true } && Dane.DaneVerifier.Usable(tlsa.Records.Select(r => r.Value)) is { Count: > 0 } usable)
+                    {
+                        // RFC 8461 §2: DANE takes precedence over MTA-STS for a host that has it.
+                        targets.Add((preference, new RouteTarget(host, endPoints, TlsPolicy.Dane, false, usable)));
+                        continue;
+                    }
+                }
+
                 targets.Add((preference, new RouteTarget(host, endPoints, tls, false)));
             }
         }

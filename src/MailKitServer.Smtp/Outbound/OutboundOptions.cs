@@ -47,6 +47,14 @@ public sealed class OutboundOptions
     /// </summary>
     public bool UseMtaSts { get; set; } = true;
 
+    /// <summary>
+    /// Whether DANE (RFC 7672) is used (default: yes): when a recipient domain's MX answer, an MX host's addresses and
+    /// its <c>_25._tcp</c> TLSA records all come back authenticated (the resolver's AD bit,
+    /// <c>DnsResult.Authenticated</c>) and a record is usable, mail goes to that host only over STARTTLS with a
+    /// certificate the records match, else it is deferred. Needs a validating resolver on a trusted path.
+    /// </summary>
+    public bool UseDane { get; set; } = true;
+
     /// <summary>How long fetching one MTA-STS policy over HTTPS may take, connection included (default 30 seconds).</summary>
     public TimeSpan MtaStsFetchTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

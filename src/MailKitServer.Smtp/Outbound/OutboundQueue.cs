@@ -409,7 +409,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
                 SmtpClientReply? refusal;
                 try
                 {
-                    (connection, refusal) = await SmtpClientConnection.OpenAsync(endPoint, target.Host, ReportingMta, _options, _time, target.Tls, credentials, token).ConfigureAwait(false);
+                    (connection, refusal) = await SmtpClientConnection.OpenAsync(endPoint, target.Host, ReportingMta, _options, _time, target.Tls, credentials, token, target.Tlsa).ConfigureAwait(false);
                 }
                 catch (SmtpProtocolException) when (target.Tls == TlsPolicy.Opportunistic)
                 {

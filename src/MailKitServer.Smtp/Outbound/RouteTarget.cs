@@ -7,4 +7,5 @@ namespace MailKitServer.Smtp.Outbound;
 /// <param name="EndPoints">Its addresses with the port.</param>
 /// <param name="Tls">How STARTTLS is used with it.</param>
 /// <param name="Authenticate">Whether the smart host credentials go to it.</param>
-internal sealed record RouteTarget(string Host, IReadOnlyList<IPEndPoint> EndPoints, TlsPolicy Tls, bool Authenticate);
+/// <param name="Tlsa">With <see cref="TlsPolicy.Dane"/>, the usable TLSA records the certificate must match.</param>
+internal sealed record RouteTarget(string Host, IReadOnlyList<IPEndPoint> EndPoints, TlsPolicy Tls, bool Authenticate, IReadOnlyList<MailKitServer.Dns.TlsaRecord>? Tlsa = null);

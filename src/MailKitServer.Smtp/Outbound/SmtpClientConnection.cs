@@ -57,7 +57,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     /// <summary>Connects, reads the greeting, says EHLO, starts TLS when offered and authenticates when asked.</summary>
     /// <returns>The connection, or the reply that refused it.</returns>
     public static async Task<(SmtpClientConnection? Connection, SmtpClientReply? Refusal)> OpenAsync(
-        IPEndPoint endPoint, string host, string heloName, OutboundOptions options, TimeProvider time, TlsPolicy tls, (string User, string Password)? credentials, CancellationToken cancellationToken)
+        IPEndPoint endPoint, string host, string heloName, OutboundOptions options, TimeProvider time, TlsPolicy tls, (string User, string Password)? credentials, CancellationToken cancellationToken, IReadOnlyList<MailKitServer.Dns.TlsaRecord>? tlsa = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         SmtpClientConnection? connection = null;
@@ -102,11 +102,11 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 {
                     var validate = tls switch
                     {
-                        TlsPolicy.Verified => true,
+                        TlsPolicy.Verified or TlsPolicy.Dane => true,
                         TlsPolicy.Required => options.ValidateSmartHostCertificate,
                         _ => options.ValidateMxCertificates,
                     };
-                    await connection.StartTlsAsync(host, validate, cancellationToken).ConfigureAwait(false);
+                    await connection.StartTlsAsync(host, validate, cancellationToken, tls == TlsPolicy.Dane ? tlsa : null).ConfigureAwait(false);
                     ehlo = await connection.HelloAsync(heloName, cancellationToken).ConfigureAwait(false);
                     if (!ehlo.IsPositive)
                     {
@@ -116,13 +116,16 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 }
             }
 
-            if (tls is (TlsPolicy.Required or TlsPolicy.Verified) && !connection.IsSecure)
+            if (tls is (TlsPolicy.Required or TlsPolicy.Verified or TlsPolicy.Dane) && !connection.IsSecure)
             {
                 await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
                 await connection.DisposeAsync().ConfigureAwait(false);
-                return (null, new SmtpClientReply(451, [tls == TlsPolicy.Verified
-                    ? "4.7.5 the recipient domain's MTA-STS policy requires TLS but this MX host does not offer STARTTLS"
-                    : "4.7.5 TLS is required for this next hop but it does not offer STARTTLS"]));
+                return (null, new SmtpClientReply(451, [tls switch
+                {
+                    TlsPolicy.Verified => "4.7.5 the recipient domain's MTA-STS policy requires TLS but this MX host does not offer STARTTLS",
+                    TlsPolicy.Dane => "4.7.5 this MX host has DANE TLSA records but does not offer STARTTLS",
+                    _ => "4.7.5 TLS is required for this next hop but it does not offer STARTTLS",
+                }]));
             }
 
             if (credentials is { } c)
@@ -380,7 +383,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
             : ehlo;
     }
 
-    private async Task StartTlsAsync(string host, bool validate, CancellationToken cancellationToken)
+    private async Task StartTlsAsync(string host, bool validate, CancellationToken cancellationToken, IReadOnlyList<MailKitServer.Dns.TlsaRecord>? tlsa = null)
     {
         // Bytes the server sent after 220 would be a STARTTLS injection (RFC 3207 §5, CVE-2011-0411): refuse.
         if (_start != _end)
@@ -395,7 +398,8 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = IPAddress.TryParse(host, out _) ? null : host,
-                RemoteCertificateValidationCallback = !validate ? (_, _, _, _) => true
+                RemoteCertificateValidationCallback = tlsa is not null ? (_, c, chain, e) => Dane.DaneVerifier.Verify(c, chain, e, tlsa)
+                    : !validate ? (_, _, _, _) => true
                     : _options.TrustedRoots is { } roots ? (_, c, _, e) => CertificateTrust.Validate(c, e, roots)
                     : null,
             }, timeout.Token).ConfigureAwait(false);
@@ -403,7 +407,9 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
-            throw new SmtpProtocolException($"TLS with {Host}[{EndPoint}] failed: {ex.Message}", ex);
+            throw new SmtpProtocolException(tlsa is not null && ex is System.Security.Authentication.AuthenticationException
+                ? $"TLS with {Host}[{EndPoint}] failed DANE verification: no TLSA record of the host matches its certificate"
+                : $"TLS with {Host}[{EndPoint}] failed: {ex.Message}", ex);
         }
 
         _stream = ssl;

@@ -17,4 +17,10 @@ internal enum TlsPolicy
     /// plain text (an MX host of a domain whose MTA-STS policy is in enforce mode, RFC 8461 §4.2).
     /// </summary>
     Verified,
+
+    /// <summary>
+    /// Must be offered and the certificate must match one of the host's DNSSEC-validated TLSA records (DANE, RFC 7672
+    /// §2.2); no fallback to plain text.
+    /// </summary>
+    Dane,
 }

@@ -43,6 +43,9 @@ public sealed class DnsClientResolver : IDnsResolver
             ContinueOnEmptyResponse = false,
             ThrowDnsErrors = false,
             UseRandomNameServer = false,
+
+            // EDNS with the DO bit, so a validating resolver reports validated answers with the AD bit (RFC 6840 §5.8).
+            RequestDnsSecRecords = _options.RequestDnssec,
         });
     }
 
@@ -118,6 +121,7 @@ public sealed class DnsClientResolver : IDnsResolver
         ArgumentNullException.ThrowIfNull(name);
         var current = name.TrimEnd('.');
         var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { current };
+        var authenticated = true;
         for (var hop = 0; hop <= _options.MaxCnameChain; hop++)
         {
             IDnsQueryResponse response;
@@ -145,6 +149,8 @@ public sealed class DnsClientResolver : IDnsResolver
                 return Failed<T>(name, type, DnsStatus.TemporaryFailure, $"{current} {type}: {response.ErrorMessage}");
             }
 
+            // RFC 4035 §3.2.3: the AD bit says the resolver validated the answer; a chain is as good as its weakest hop.
+            authenticated &= response.Header.IsAuthenticData;
             var records = new List<DnsRecord<T>>();
             foreach (var record in response.Answers)
             {
@@ -156,13 +162,13 @@ public sealed class DnsClientResolver : IDnsResolver
 
             if (records.Count > 0)
             {
-                return new DnsResult<T>(DnsStatus.Success, records);
+                return new DnsResult<T>(DnsStatus.Success, records) { Authenticated = authenticated };
             }
 
             var cname = response.Answers.CnameRecords().LastOrDefault()?.CanonicalName.Value.TrimEnd('.');
             if (cname is null || type == QueryType.CNAME)
             {
-                return new DnsResult<T>(DnsStatus.NoRecords, []) { Error = $"{current}: no {type} record" };
+                return new DnsResult<T>(DnsStatus.NoRecords, []) { Error = $"{current}: no {type} record", Authenticated = authenticated };
             }
 
             if (!visited.Add(cname))

@@ -25,4 +25,10 @@ public sealed class DnsResolverOptions
 
     /// <summary>The most CNAMEs followed for one lookup when the server's answer does not include the chain's end (RFC 1034 §3.6.2).</summary>
     public int MaxCnameChain { get; set; } = 8;
+
+    /// <summary>
+    /// Whether queries ask for DNSSEC (EDNS with the DO bit, default: yes), so a validating resolver marks validated
+    /// answers (<see cref="DnsResult{T}.Authenticated"/>), which DANE needs.
+    /// </summary>
+    public bool RequestDnssec { get; set; } = true;
 }

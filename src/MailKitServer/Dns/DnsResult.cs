@@ -17,4 +17,11 @@ public sealed record DnsResult<T>(DnsStatus Status, IReadOnlyList<DnsRecord<T>> 
 
     /// <summary>What went wrong, in words fit for a bounce's Diagnostic-Code, or null.</summary>
     public string? Error { get; init; }
+
+    /// <summary>
+    /// Whether the resolver said the answer is authenticated: the AD bit of its response (RFC 4035 §3.2.3), which a
+    /// validating resolver sets when DNSSEC validated the answer. It means something only when the resolver validates
+    /// and the path to it is trusted (a resolver on loopback); DANE (RFC 7672) uses TLSA records only when it is set.
+    /// </summary>
+    public bool Authenticated { get; init; }
 }

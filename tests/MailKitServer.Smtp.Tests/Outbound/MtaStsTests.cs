@@ -104,9 +104,11 @@ public sealed class MtaStsTests
         private readonly string _directory;
         private readonly Process _https;
         private readonly Dnsmasq _dns;
+        private readonly TestCertificates _certificates;
 
-        private World(string directory, Process https, Dnsmasq dns, RemoteReceiver receiver, TestMailServer sender)
+        private World(string directory, Process https, Dnsmasq dns, RemoteReceiver receiver, TestMailServer sender, TestCertificates certificates)
         {
+            _certificates = certificates;
             _directory = directory;
             _https = https;
             _dns = dns;
@@ -123,25 +125,8 @@ public sealed class MtaStsTests
             var directory = Path.Combine(Path.GetTempPath(), $"mks-sts-{Guid.NewGuid():N}");
             Directory.CreateDirectory(Path.Combine(directory, "www", ".well-known"));
             await File.WriteAllTextAsync(Path.Combine(directory, "www", ".well-known", "mta-sts.txt"), policy);
-            using var caKey = RSA.Create(2048);
-            var caRequest = new CertificateRequest("CN=MailKitServer Test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-            caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-            using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-            using var leafKey = RSA.Create(2048);
-            var leafRequest = new CertificateRequest("CN=mx.b.test", leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            var names = new SubjectAlternativeNameBuilder();
-            names.AddDnsName("mx.b.test");
-            names.AddDnsName("mta-sts.b.test");
-            leafRequest.CertificateExtensions.Add(names.Build());
-            leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-            using var issued = leafRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), RandomNumberGenerator.GetBytes(8));
-            using var withKey = issued.CopyWithPrivateKey(leafKey);
-            var leaf = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pfx), null);
-            var certFile = Path.Combine(directory, "leaf.pem");
-            var keyFile = Path.Combine(directory, "leaf.key");
-            await File.WriteAllTextAsync(certFile, issued.ExportCertificatePem());
-            await File.WriteAllTextAsync(keyFile, leafKey.ExportPkcs8PrivateKeyPem());
+            var certificates = TestCertificates.Create("mx.b.test", "mta-sts.b.test");
+            var (certFile, keyFile) = certificates.WritePem(directory);
 
             var psi = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in new[] { "-c", HttpsServer, Path.Combine(directory, "www"), certFile, keyFile, httpMode })
@@ -158,7 +143,7 @@ public sealed class MtaStsTests
                 $"--host-record=mx.b.test,{RemoteReceiver.Address}",
                 "--host-record=mta-sts.b.test,127.0.0.1",
                 "--txt-record=_mta-sts.b.test,v=STSv1; id=20261129;");
-            var receiver = await RemoteReceiver.StartAsync(certificate: trustedReceiver ? leaf : null);
+            var receiver = await RemoteReceiver.StartAsync(certificate: trustedReceiver ? certificates.Leaf : null);
             var sender = await TestMailServer.StartAsync(configure: b =>
             {
                 var options = new DnsResolverOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(3), Attempts = 1 };
@@ -171,11 +156,11 @@ public sealed class MtaStsTests
                     o.QueueLifetime = lifetime ?? TimeSpan.FromMinutes(5);
                     o.MtaStsPolicyPort = httpsPort;
                     o.MtaStsFetchTimeout = fetchTimeout ?? TimeSpan.FromSeconds(10);
-                    o.TrustedRoots = [X509CertificateLoader.LoadCertificate(ca.RawData)];
+                    o.TrustedRoots = [certificates.Ca];
                     o.CommandTimeout = TimeSpan.FromSeconds(10);
                 });
             });
-            return new World(directory, https, dns, receiver, sender);
+            return new World(directory, https, dns, receiver, sender, certificates);
         }
 
         public async ValueTask DisposeAsync()
@@ -187,6 +172,7 @@ public sealed class MtaStsTests
             await _https.WaitForExitAsync();
             _https.Dispose();
             Directory.Delete(_directory, recursive: true);
+            _certificates.Dispose();
         }
     }
 }
