@@ -107,7 +107,8 @@ internal sealed class HostOptions
           sender authentication (SPF, DKIM, DMARC and ARC of mail arriving on the SMTP port, which either of
           the next two options turns on; DKIM signing of submitted mail):
           --dkim-key DOMAIN:SELECTOR:KEYFILE.pem
-                                      sign mail from DOMAIN (RSA >= 2048 bits or Ed25519; repeatable)
+                                      sign mail from DOMAIN (RSA >= 2048 bits or Ed25519; repeatable); with
+                                      the checks on, an RSA key also ARC-seals mail forwarded from port 25
           --dmarc-action reject|quarantine|none
                                       mail failing DMARC: honour p=reject/p=quarantine (reject, the default),
                                       quarantine both to Junk, or only record the result

@@ -257,9 +257,14 @@ void Submission(SmtpOptions o)
     }
 }
 
-Add("smtp", ep => builder.AddSmtp("smtp", ep, SmtpRole.Mta, configure: o => o.SenderAuthentication = options.CheckSenders
-    ? new SenderAuthOptions { AuthServId = options.AuthServId, DmarcAction = Enum.Parse<DmarcAction>(options.DmarcAction ?? "reject", ignoreCase: true) }
-    : null));
+// On port 25 the keys seal what the server forwards (aliases, Sieve redirects) with ARC once the sender checks are on.
+Add("smtp", ep => builder.AddSmtp("smtp", ep, SmtpRole.Mta, configure: o =>
+{
+    o.SenderAuthentication = options.CheckSenders
+        ? new SenderAuthOptions { AuthServId = options.AuthServId, DmarcAction = Enum.Parse<DmarcAction>(options.DmarcAction ?? "reject", ignoreCase: true) }
+        : null;
+    Submission(o);
+}));
 Add("submission", ep => builder.AddSmtp("submission", ep, SmtpRole.Submission, configure: Submission));
 Add("smtps", ep => builder.AddSmtp("smtps", ep, SmtpRole.Submission, TlsMode.Implicit, Submission));
 Add("pop3", ep => builder.AddPop3("pop3", ep, TlsMode.None));

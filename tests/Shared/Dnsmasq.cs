@@ -19,6 +19,14 @@ public sealed class Dnsmasq : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    /// <summary>The product's resolver asking only this dnsmasq: no cache, one attempt, <paramref name="timeout"/> (3 s) per query.</summary>
+    public MailKitServer.Dns.DnsClientResolver Resolver(TimeSpan? timeout = null)
+    {
+        var options = new MailKitServer.Dns.DnsResolverOptions { UseCache = false, Timeout = timeout ?? TimeSpan.FromSeconds(3), Attempts = 1 };
+        options.Servers.Add(EndPoint);
+        return new MailKitServer.Dns.DnsClientResolver(options);
+    }
+
     public static async Task<Dnsmasq> StartAsync(params string[] records)
     {
         for (var attempt = 0; ; attempt++)

@@ -53,6 +53,23 @@ public sealed class RemoteReceiver : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The messages someone@b.test has, as stored (with the Return-Path B added).</summary>
+    public async Task<List<byte[]>> MessagesAsync()
+    {
+        await using var account = await Store.OpenAccountAsync("someone@b.test", default);
+        await using var view = await account.OpenAsync("INBOX", readOnly: true, default);
+        var list = new List<byte[]>();
+        foreach (var m in view!.Messages)
+        {
+            await using var content = await view.OpenContentAsync(m.Uid, 0, null, default);
+            using var copy = new MemoryStream();
+            await content!.CopyToAsync(copy);
+            list.Add(copy.ToArray());
+        }
+
+        return list;
+    }
+
     /// <summary>How many messages someone@b.test has.</summary>
     public async Task<int> CountAsync()
     {

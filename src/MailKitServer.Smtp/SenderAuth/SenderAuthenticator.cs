@@ -176,19 +176,13 @@ internal sealed class SenderAuthenticator
 
     private async Task<MimeMessage?> ParseAsync(Stream stream, SessionInfo session, CancellationToken cancellationToken)
     {
-        try
+        var (message, error) = await SpooledMessage.ParseAsync(stream, cancellationToken).ConfigureAwait(false);
+        if (message is null)
         {
-            // Persistent: bodies stay in the (seekable) spool rather than in memory; the stream outlives the message.
-            var parser = new MimeParser(ParserOptions.Default.Clone(), stream, persistent: true);
-            parser.Options.MaxMimeDepth = 64;
-            var message = await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
-            return message;
+            SenderAuthLog.Unparsable(_logger, session.ConnectionId, error!);
         }
-        catch (Exception ex) when (ex is FormatException or ParseException)
-        {
-            SenderAuthLog.Unparsable(_logger, session.ConnectionId, ex.Message);
-            return null;
-        }
+
+        return message;
     }
 
     private static Stream OpenBody(Func<Stream> openContent, long bodyOffset)

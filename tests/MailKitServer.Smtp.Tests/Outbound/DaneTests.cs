@@ -32,9 +32,7 @@ public sealed class DaneTests
             "--mx-host=b.test,mx.b.test,10",
             $"--host-record=mx.b.test,{RemoteReceiver.Address}",
             $"--dns-rr=_{receiver.Port.ToString(CultureInfo.InvariantCulture)}._tcp.mx.b.test,52,{rdata}");
-        var options = new DnsResolverOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(3), Attempts = 1 };
-        options.Servers.Add(dns.EndPoint);
-        IDnsResolver resolver = new DnsClientResolver(options);
+        IDnsResolver resolver = dns.Resolver();
         await using var sender = await TestMailServer.StartAsync(configure: b => b.UseDnsResolver(validated ? new ValidatedResolver(resolver) : resolver).AddOutboundDelivery(o =>
         {
             o.RemotePort = receiver.Port;

@@ -146,9 +146,7 @@ public sealed class MtaStsTests
             var receiver = await RemoteReceiver.StartAsync(certificate: trustedReceiver ? certificates.Leaf : null);
             var sender = await TestMailServer.StartAsync(configure: b =>
             {
-                var options = new DnsResolverOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(3), Attempts = 1 };
-                options.Servers.Add(dns.EndPoint);
-                b.UseDnsResolver(new DnsClientResolver(options)).AddOutboundDelivery(o =>
+                b.UseDnsResolver(dns.Resolver()).AddOutboundDelivery(o =>
                 {
                     o.RemotePort = receiver.Port;
                     o.RetrySchedule.Clear();

@@ -39,14 +39,7 @@ internal sealed class ArcSealer(IReadOnlyList<DkimSigningKey> keys, string authS
             return null;
         }
 
-        MimeMessage message;
-        try
-        {
-            var parser = new MimeParser(ParserOptions.Default.Clone(), content, persistent: true);
-            parser.Options.MaxMimeDepth = 64;
-            message = await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FormatException or ParseException)
+        if ((await SpooledMessage.ParseAsync(content, cancellationToken).ConfigureAwait(false)).Message is not { } message)
         {
             return null;
         }

@@ -34,14 +34,7 @@ internal sealed class OutboundDkimSigner(IReadOnlyList<DkimSigningKey> keys)
     /// <returns>The DKIM-Signature field with its CRLF, or <see langword="null"/> when no key suits or the message cannot be parsed.</returns>
     public async Task<(byte[] Field, DkimSigningKey Key)?> SignAsync(Stream content, CancellationToken cancellationToken)
     {
-        MimeMessage message;
-        try
-        {
-            var parser = new MimeParser(ParserOptions.Default.Clone(), content, persistent: true);
-            parser.Options.MaxMimeDepth = 64;
-            message = await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FormatException or ParseException)
+        if ((await SpooledMessage.ParseAsync(content, cancellationToken).ConfigureAwait(false)).Message is not { } message)
         {
             return null;
         }
