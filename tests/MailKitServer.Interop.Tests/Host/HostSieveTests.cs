@@ -4,8 +4,9 @@ using MailKitServer.TestSupport;
 namespace MailKitServer.Interop.Tests.Host;
 
 /// <summary>
-/// The host's ManageSieve listener with the README's two-line script: Debian's sieve-connect uploads and activates it
-/// over STARTTLS, Python's smtplib sends, imaplib sees the invoice filed and the vacation reply in the sender's INBOX.
+/// The host's ManageSieve listener with the README's two-line script, on a Maildir and on PostgreSQL: Debian's
+/// sieve-connect uploads and activates it over STARTTLS, Python's smtplib sends, imaplib sees the invoice filed and the
+/// vacation reply in the sender's INBOX.
 /// </summary>
 public class HostSieveTests
 {
@@ -41,14 +42,19 @@ public class HostSieveTests
         print("carol INBOX", subjects("carol@example.test", "carol-pw", "INBOX"))
         """;
 
-    [Fact]
-    public async Task Host_serves_ManageSieve_and_the_README_script_files_invoices_and_answers_once()
+    [Theory]
+    [InlineData("maildir")]
+    [InlineData("postgres")]
+    public async Task Host_serves_ManageSieve_and_the_README_script_files_invoices_and_answers_once(string storeKind)
     {
         var maildata = Directory.CreateTempSubdirectory("mks-host-sieve").FullName;
+        await using var postgres = storeKind == "postgres" ? await PostgresServer.StartAsync() : null;
         try
         {
+            var database = postgres is null ? null : await postgres.CreateDatabaseAsync();
+            var store = postgres is null ? "maildir:" + maildata : "postgres:" + database;
             await using var host = await HostProcess.StartAsync(
-                "--store", "maildir:" + maildata, "--smtp-port", "0", "--submission-port", "-1", "--smtps-port", "-1",
+                "--store", store, "--smtp-port", "0", "--submission-port", "-1", "--smtps-port", "-1",
                 "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "0", "--imaps-port", "-1", "--managesieve-port", "0",
                 "--insecure-auth", "--user", "bob@example.test:bob-pw", "--user", "carol@example.test:carol-pw");
             Assert.Contains(host.Output, line => line.StartsWith("listening managesieve 127.0.0.1:", StringComparison.Ordinal));
@@ -62,9 +68,19 @@ public class HostSieveTests
             var activate = await SieveConnect.RunAsync(sievePort, "bob@example.test", "bob-pw", maildata, "--activate", "--remotesieve", "rules");
             Assert.True(activate.ExitCode == 0, activate.ToString());
 
-            // The Maildir store keeps the script in Dovecot Pigeonhole's layout beside bob's mail.
-            var user = Directory.GetDirectories(maildata).Single(d => File.Exists(Path.Combine(d, "sieve", "rules.sieve")));
-            Assert.Equal("sieve/rules.sieve", new FileInfo(Path.Combine(user, ".dovecot.sieve")).LinkTarget);
+            if (postgres is null)
+            {
+                // The Maildir store keeps the script in Dovecot Pigeonhole's layout beside bob's mail.
+                var user = Directory.GetDirectories(maildata).Single(d => File.Exists(Path.Combine(d, "sieve", "rules.sieve")));
+                Assert.Equal("sieve/rules.sieve", new FileInfo(Path.Combine(user, ".dovecot.sieve")).LinkTarget);
+            }
+            else
+            {
+                // With --store postgres: the script is in the database every node shares.
+                var name = database!.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
+                var rows = await postgres.PsqlAsync(name, "SELECT user_id, name, active FROM mks_sieve_scripts");
+                Assert.Equal("bob@example.test|rules|t", rows.Stdout.Trim());
+            }
 
             for (var i = 0; i < 2; i++)
             {
