@@ -28,6 +28,8 @@ packages=(
   python3-dkim          # dkimpy: signs test mail (dkimsign) and verifies ours (dkimverify); brings python3-nacl (Ed25519)
   python3-authres       # an independent RFC 8601 parser of the Authentication-Results fields we write
   publicsuffix          # the Public Suffix List (/usr/share/publicsuffix) for DMARC organizational domains
+  chromium              # the real browser of the web inbox tests (Microsoft.Playwright drives /usr/bin/chromium)
+  python3-prometheus-client # Prometheus's own text-format parser reads our /metrics
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -20,6 +20,7 @@ internal sealed class HostOptions
         ["imap"] = 2143,
         ["imaps"] = 2993,
         ["managesieve"] = 4190,
+        ["http"] = 8025,
     };
 
     public List<string> Domains { get; } = [];
@@ -71,7 +72,13 @@ internal sealed class HostOptions
     /// <summary>--authserv-id, or null for the server name.</summary>
     public string? AuthServId { get; private set; }
 
+    /// <summary>--http-auth USER:PASSWORD: the credentials of the web inbox and API off loopback.</summary>
+    public (string User, string Password)? HttpAuth { get; private set; }
+
     public bool ShowHelp { get; private set; }
+
+    /// <summary>"dns-records": print the SRV records (RFC 6186) the domains should publish and exit.</summary>
+    public bool PrintDnsRecords { get; private set; }
 
     /// <summary>"queue": list the outbound queue of the store's directory and exit (like Postfix's mailq).</summary>
     public bool ListQueue { get; private set; }
@@ -80,6 +87,8 @@ internal sealed class HostOptions
         Usage: dotnet run --project samples/MailKitServer.Host [-- options]
                dotnet run --project samples/MailKitServer.Host -- queue [--store maildir:PATH]
                                       list the outbound queue (like mailq) and exit
+               dotnet run --project samples/MailKitServer.Host -- dns-records [options]
+                                      print the SRV records (RFC 6186, RFC 8314) clients look up, and exit
 
           --bind ADDR                 address to listen on (default 127.0.0.1)
           --smtp-port N               inbound SMTP (default 2525)
@@ -88,7 +97,9 @@ internal sealed class HostOptions
           --pop3-port N, --pop3s-port N, --imap-port N, --imaps-port N
                                       POP3 (default 2110, 2995) and IMAP (default 2143, 2993)
           --managesieve-port N        ManageSieve for users' Sieve scripts (default 4190)
+          --http-port N               web inbox, HTTP API, /metrics, autoconfig (default 8025)
                                       for every port: 0 = any free port, -1 = off
+          --http-auth USER:PASSWORD   credentials of the web inbox and API (needed off a loopback --bind)
           --domain D                  a local domain (repeatable; default example.test)
           --user ADDR:PASSWORD        a user (repeatable; replaces the demo user)
           --alias ADDR=T1[,T2...]     an alias or distribution list (repeatable)
@@ -132,13 +143,16 @@ internal sealed class HostOptions
                 case "queue" when i == 0:
                     o.ListQueue = true;
                     break;
+                case "dns-records" when i == 0:
+                    o.PrintDnsRecords = true;
+                    break;
                 case "--help" or "-h":
                     o.ShowHelp = true;
                     break;
                 case "--bind":
                     o.Bind = IPAddress.TryParse(Next(), out var ip) ? ip : throw new ArgumentException($"--bind: '{args[i]}' is not an IP address.");
                     break;
-                case "--smtp-port" or "--submission-port" or "--smtps-port" or "--pop3-port" or "--pop3s-port" or "--imap-port" or "--imaps-port" or "--managesieve-port":
+                case "--smtp-port" or "--submission-port" or "--smtps-port" or "--pop3-port" or "--pop3s-port" or "--imap-port" or "--imaps-port" or "--managesieve-port" or "--http-port":
                     var name = arg[2..^5];
                     var value = Next();
                     o.Ports[name] = int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var port) && port is >= -1 and <= 65535
@@ -227,6 +241,11 @@ internal sealed class HostOptions
                 case "--dmarc-action":
                     var action = Next();
                     o.DmarcAction = action is "reject" or "quarantine" or "none" ? action : throw new ArgumentException("--dmarc-action needs reject, quarantine or none.");
+                    break;
+                case "--http-auth":
+                    var httpAuth = Next();
+                    var httpColon = httpAuth.IndexOf(':', StringComparison.Ordinal);
+                    o.HttpAuth = httpColon > 0 && httpColon < httpAuth.Length - 1 ? (httpAuth[..httpColon], httpAuth[(httpColon + 1)..]) : throw new ArgumentException("--http-auth needs USER:PASSWORD.");
                     break;
                 case "--authserv-id":
                     o.AuthServId = Next();

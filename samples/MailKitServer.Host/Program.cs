@@ -21,6 +21,7 @@ using MailKitServer.Storage.InMemory;
 using MailKitServer.Storage.Maildir;
 using MailKitServer.Storage.PostgreSql;
 using MailKitServer.Users;
+using MailKitServer.Web;
 using Microsoft.Extensions.Logging;
 
 HostOptions options;
@@ -50,6 +51,12 @@ if (options.ListQueue)
     }
 
     return await QueueListing.RunAsync(Path.Combine(Path.GetFullPath(kind[1]), ".queue"));
+}
+
+if (options.PrintDnsRecords)
+{
+    Console.Write(DnsRecords.For(options));
+    return 0;
 }
 
 if (!Enum.TryParse<LogLevel>(options.LogLevel, ignoreCase: true, out var level))
@@ -294,9 +301,35 @@ catch (Exception ex) when (ex is MailServerOptionsException or IOException or Sy
     return 1;
 }
 
+// The web inbox, HTTP API, /metrics and autoconfiguration, on the same address.
+MailWebHost? web = null;
+if (options.Ports["http"] >= 0)
+{
+    try
+    {
+        web = await MailWebHost.StartAsync(server, new IPEndPoint(options.Bind, options.Ports["http"]), new MailWebOptions
+        {
+            UserName = options.HttpAuth?.User,
+            Password = options.HttpAuth?.Password,
+            Users = () => directory is MailKitServer.Storage.PostgreSql.Directory.PostgresUserDirectory shared ? shared.Users : ((InMemoryUserDirectory)directory).Users,
+        });
+    }
+    catch (IOException ex)
+    {
+        Console.Error.WriteLine($"error: --http-port: {ex.Message}");
+        await server.DisposeAsync();
+        return 1;
+    }
+}
+
 foreach (var endpoint in server.Endpoints)
 {
     Console.WriteLine($"listening {endpoint.Name} {endpoint.EndPoint.Address}:{endpoint.Port}");
+}
+
+if (web is not null)
+{
+    Console.WriteLine($"listening http {web.EndPoint.Address}:{web.EndPoint.Port}");
 }
 
 Console.WriteLine("ready");
@@ -304,6 +337,11 @@ Console.Out.Flush();
 
 await stop.Task;
 Console.WriteLine("stopping");
+if (web is not null)
+{
+    await web.DisposeAsync();
+}
+
 await server.DisposeAsync();
 if (store is IAsyncDisposable disposableStore)
 {

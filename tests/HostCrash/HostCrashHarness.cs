@@ -70,7 +70,7 @@ public static partial class HostCrashHarness
     private static Process StartHost(string store, out int smtpPort, out int imapPort)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { HostBinary.Path, "--store", store, "--user", "crash@example.test:pw", "--insecure-auth", "--smtp-port", "0", "--imap-port", "0", "--submission-port", "-1", "--smtps-port", "-1", "--pop3-port", "-1", "--pop3s-port", "-1", "--imaps-port", "-1", "--managesieve-port", "-1" })
+        foreach (var a in new[] { HostBinary.Path, "--store", store, "--user", "crash@example.test:pw", "--insecure-auth", "--smtp-port", "0", "--imap-port", "0", "--submission-port", "-1", "--smtps-port", "-1", "--pop3-port", "-1", "--pop3s-port", "-1", "--imaps-port", "-1", "--managesieve-port", "-1", "--http-port", "-1" })
         {
             psi.ArgumentList.Add(a);
         }

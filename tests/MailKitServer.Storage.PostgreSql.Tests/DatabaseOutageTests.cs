@@ -73,7 +73,7 @@ public sealed class DatabaseOutageTests
         Assert.DoesNotContain("not-the-password", ex.Message, StringComparison.Ordinal);
 
         // The host says which option is wrong and exits with 2, before listening on anything.
-        var host = await ExternalTool.RunAsync("dotnet", [HostBinary.Path, "--store", "postgres:" + wrong, "--smtp-port", "0", "--imap-port", "0", "--managesieve-port", "-1"], timeout: TimeSpan.FromSeconds(60));
+        var host = await ExternalTool.RunAsync("dotnet", [HostBinary.Path, "--store", "postgres:" + wrong, "--smtp-port", "0", "--imap-port", "0", "--managesieve-port", "-1", "--http-port", "-1"], timeout: TimeSpan.FromSeconds(60));
         Assert.Equal(2, host.ExitCode);
         Assert.Contains("error: --store postgres: ", host.Stderr, StringComparison.Ordinal);
         Assert.Contains("password authentication failed", host.Stderr, StringComparison.Ordinal);

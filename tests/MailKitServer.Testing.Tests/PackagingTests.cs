@@ -11,7 +11,7 @@ namespace MailKitServer.Testing.Tests;
 /// </summary>
 public class PackagingTests
 {
-    private static readonly string[] Projects = ["MailKitServer", "MailKitServer.Smtp", "MailKitServer.Pop3", "MailKitServer.Imap", "MailKitServer.Storage.Maildir", "MailKitServer.Storage.PostgreSql", "MailKitServer.Sieve", "MailKitServer.Sieve.PostgreSql", "MailKitServer.Testing"];
+    private static readonly string[] Projects = ["MailKitServer", "MailKitServer.Smtp", "MailKitServer.Pop3", "MailKitServer.Imap", "MailKitServer.Storage.Maildir", "MailKitServer.Storage.PostgreSql", "MailKitServer.Sieve", "MailKitServer.Sieve.PostgreSql", "MailKitServer.Testing", "MailKitServer.Web"];
 
     private static string RepositoryRoot()
     {
@@ -83,6 +83,20 @@ public class PackagingTests
             if (project == "MailKitServer.Sieve")
             {
                 Assert.DoesNotContain("Npgsql", dependencies.Keys);
+            }
+
+            if (project == "MailKitServer.Web")
+            {
+                // ASP.NET Core comes from the shared framework (a framework reference), not from packages.
+                Assert.Equal(version, dependencies["MailKitServer.Smtp"]);
+                Assert.Contains(metadata.Descendants(ns + "frameworkReference"), f => f.Attribute("name")?.Value == "Microsoft.AspNetCore.App");
+                // The inbox's assets are inside the assembly (resource names are in its metadata, the page text in its resources).
+                await using var dll = package.GetEntry($"lib/net10.0/{project}.dll")!.Open();
+                using var bytes = new MemoryStream();
+                await dll.CopyToAsync(bytes);
+                var image = System.Text.Encoding.Latin1.GetString(bytes.ToArray());
+                Assert.Contains("ui/index.html", image, StringComparison.Ordinal);
+                Assert.Contains("<title>MailKitServer</title>", image, StringComparison.Ordinal);
             }
 
             if (project == "MailKitServer.Testing")

@@ -13,6 +13,9 @@ public sealed class MailServerMetrics : IDisposable
 
     private readonly Meter _meter;
 
+    /// <summary>This server's meter (several servers in one process each have their own), for the web package's exporter.</summary>
+    internal Meter Meter => _meter;
+
     /// <summary>Creates the instruments.</summary>
     /// <param name="meterFactory">The factory (from DI), or <see langword="null"/> for a meter of our own.</param>
     public MailServerMetrics(IMeterFactory? meterFactory = null)

@@ -41,6 +41,9 @@ public sealed class MailServer : IAsyncDisposable
     /// <summary>The listeners as bound, in the order they were added; empty until started.</summary>
     public IReadOnlyList<BoundEndpoint> Endpoints => _listeners.Select(l => l.Endpoint).ToArray();
 
+    /// <summary>Whether the server is started and not stopping: its listeners accept connections (readiness probes).</summary>
+    internal bool IsAccepting => Volatile.Read(ref _state) == 1 && _listeners.Count > 0;
+
     /// <summary>How many connections are open now.</summary>
     public int ActiveConnections => _connections.Count;
 

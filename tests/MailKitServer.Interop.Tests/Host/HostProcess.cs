@@ -30,15 +30,17 @@ internal sealed partial class HostProcess : IAsyncDisposable
     public static string HostDll => HostBinary.Path;
 
     /// <summary>
-    /// Starts the host with <paramref name="arguments"/> and waits for "ready". ManageSieve is off unless the
-    /// arguments name <c>--managesieve-port</c> (a later option wins), so that parallel hosts never contend for
-    /// its default port 4190; tests pass 0 or -1 for every other port themselves.
+    /// Starts the host with <paramref name="arguments"/> and waits for "ready". ManageSieve and the web inbox are off
+    /// unless the arguments name <c>--managesieve-port</c> or <c>--http-port</c> (a later option wins), so that parallel
+    /// hosts never contend for their default ports 4190 and 8025; tests pass 0 or -1 for every other port themselves.
     /// </summary>
     public static async Task<HostProcess> StartAsync(params string[] arguments)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(HostDll);
         psi.ArgumentList.Add("--managesieve-port");
+        psi.ArgumentList.Add("-1");
+        psi.ArgumentList.Add("--http-port");
         psi.ArgumentList.Add("-1");
         foreach (var a in arguments)
         {

@@ -1,0 +1,4 @@
+namespace MailKitServer.Web.Api;
+
+/// <summary>What a purge removed.</summary>
+internal sealed record PurgeResult(int Removed);

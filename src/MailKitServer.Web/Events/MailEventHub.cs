@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using MailKitServer.Storage;
+using MailKitServer.Web.Api;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace MailKitServer.Web.Events;
+
+/// <summary>
+/// Live changes for the event stream, read from the store's own change feed (<see cref="IMailboxView.Changes"/>, which
+/// every store fills for deliveries, IMAP and POP3 changes and other nodes): one read-only view per mailbox of each
+/// shown account, opened when the first client subscribes and for accounts that appear later. Each subscriber has a
+/// bounded queue; a client too slow to keep up loses the oldest events, never the server's memory.
+/// </summary>
+internal sealed class MailEventHub(MailCatalog catalog, ILogger logger) : IAsyncDisposable
+{
+    private const int SubscriberQueue = 256;
+
+    private readonly ConcurrentDictionary<Channel<MailEvent>, byte> _subscribers = new();
+    private readonly ConcurrentDictionary<string, byte> _watched = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<Task> _readers = [];
+    private readonly List<IMailAccount> _accounts = [];
+
+    /// <summary>Subscribes; the returned reader sees every event after the call returns (the watchers are open by then).</summary>
+    public async Task<Channel<MailEvent>> SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<MailEvent>(new BoundedChannelOptions(SubscriberQueue) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        _subscribers[channel] = 0;
+        await WatchNewAccountsAsync(cancellationToken).ConfigureAwait(false);
+        return channel;
+    }
+
+    public void Unsubscribe(Channel<MailEvent> channel) => _subscribers.TryRemove(channel, out _);
+
+    /// <summary>Opens views on the mailboxes of accounts not watched yet.</summary>
+    public async Task WatchNewAccountsAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_watched.IsEmpty)
+            {
+                await WarmUpAsync().ConfigureAwait(false);
+            }
+
+            foreach (var user in catalog.Users().Where(u => !_watched.ContainsKey(u)))
+            {
+                var account = await catalog.Store.OpenAccountAsync(user, _stop.Token).ConfigureAwait(false);
+                foreach (var mailbox in await account.ListAsync(_stop.Token).ConfigureAwait(false))
+                {
+                    var view = await account.OpenAsync(mailbox.Name, readOnly: true, _stop.Token).ConfigureAwait(false);
+                    if (view is not null)
+                    {
+                        _readers.Add(Task.Run(() => ReadAsync(user, view)));
+                    }
+                }
+
+                _watched[user] = 0;
+                _accounts.Add(account);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ReadAsync(string user, IMailboxView view)
+    {
+        try
+        {
+            await foreach (var change in view.Changes.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                var id = new MessageId(user, view.Name, view.Status.UidValidity, change.Uid).ToString();
+                switch (change.Kind)
+                {
+                    case MailboxChangeKind.Added when change.Message is { } info:
+                        var headers = await ReadHeadersAsync(view, info.Uid).ConfigureAwait(false);
+                        Publish(new MailEvent("message-added", JsonSerializer.Serialize(Summaries.Create(new MessageId(user, view.Name, view.Status.UidValidity, info.Uid), info, headers), WebJson.Default.MessageSummary)));
+                        break;
+                    case MailboxChangeKind.Expunged:
+                        Publish(new MailEvent("message-deleted", JsonSerializer.Serialize(new MessageRemoved(id, user, view.Name), WebJson.Default.MessageRemoved)));
+                        break;
+                    case MailboxChangeKind.FlagsChanged when change.Message is { } info:
+                        Publish(new MailEvent("message-flags", JsonSerializer.Serialize(new FlagsChanged(id, info.Flags.HasFlag(SystemFlags.Seen), Summaries.Flags(info)), WebJson.Default.FlagsChanged)));
+                        break;
+                    case MailboxChangeKind.MailboxGone:
+                        return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or StoreUnavailableException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "Stopped watching {User}/{Mailbox} for the event stream", user, view.Name);
+        }
+        finally
+        {
+            await view.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs the event path once on a made-up message before the first watcher opens, so the first real event does not
+    /// pay for compiling MimeKit's parser and the JSON writer (measured: ~150 ms on a loaded 2-core machine).
+    /// </summary>
+    private static async Task WarmUpAsync()
+    {
+        var headers = await HeaderList.LoadAsync(new MemoryStream("From: a@b.test\r\nTo: c@d.test\r\nSubject: warm-up\r\nDate: Thu, 1 Jan 2026 00:00:00 +0000\r\n\r\n"u8.ToArray())).ConfigureAwait(false);
+        var info = new MessageInfo(1, SystemFlags.None, [], DateTimeOffset.UnixEpoch, 1, 1);
+        _ = JsonSerializer.Serialize(Summaries.Create(new MessageId("warm@up.test", "INBOX", 1, 1), info, headers), WebJson.Default.MessageSummary);
+    }
+
+    private async Task<HeaderList> ReadHeadersAsync(IMailboxView view, uint uid)
+    {
+        await using var content = await view.OpenContentAsync(uid, 0, MailCatalog.HeaderReadLimit, _stop.Token).ConfigureAwait(false);
+        if (content is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return await HeaderList.LoadAsync(content, _stop.Token).ConfigureAwait(false);
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+    }
+
+    private void Publish(MailEvent e)
+    {
+        foreach (var subscriber in _subscribers.Keys)
+        {
+            subscriber.Writer.TryWrite(e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_readers).ConfigureAwait(false);
+        foreach (var account in _accounts)
+        {
+            await account.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+        _gate.Dispose();
+    }
+}

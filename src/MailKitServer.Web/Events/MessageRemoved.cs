@@ -1,0 +1,4 @@
+namespace MailKitServer.Web.Events;
+
+/// <summary>The data of a <c>message-deleted</c> event.</summary>
+internal sealed record MessageRemoved(string Id, string User, string Mailbox);

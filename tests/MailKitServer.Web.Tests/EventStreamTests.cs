@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MailKitServer.Web.Tests;
+
+public class EventStreamTests
+{
+    [Fact]
+    public async Task A_new_message_event_arrives_within_100_ms_of_the_smtp_250_then_flags_and_delete_events()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await server.Http.GetAsync("/api/v1/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        using var events = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        Assert.Equal("ready", (await events.ReadAsync(cts.Token)).Type);
+
+        using var smtp = new MailKit.Net.Smtp.SmtpClient();
+        await smtp.ConnectAsync(server.Mail.Smtp.Address.ToString(), server.Mail.Smtp.Port, MailKit.Security.SecureSocketOptions.None, cts.Token);
+        var next = events.ReadAsync(cts.Token);
+        await smtp.SendAsync(WebTestServer.Message("live one", to: "bob@example.test"), cts.Token);
+        var acceptedAt = Stopwatch.GetTimestamp(); // MailKit returns from SendAsync on the 250 of DATA
+        var added = await next;
+        Assert.Equal("message-added", added.Type);
+        var lag = added.At <= acceptedAt ? TimeSpan.Zero : Stopwatch.GetElapsedTime(acceptedAt, added.At);
+        Assert.True(lag < TimeSpan.FromMilliseconds(100), $"the event came {lag.TotalMilliseconds} ms after the 250");
+        var summary = JsonDocument.Parse(added.Data).RootElement;
+        Assert.Equal("live one", summary.GetProperty("subject").GetString());
+        Assert.Equal("bob@example.test", summary.GetProperty("user").GetString());
+        var id = summary.GetProperty("id").GetString()!;
+
+        await server.Http.PostAsync($"/api/v1/messages/{id}/read", null, cts.Token);
+        var flags = await events.ReadAsync(cts.Token);
+        Assert.Equal("message-flags", flags.Type);
+        Assert.True(JsonDocument.Parse(flags.Data).RootElement.GetProperty("read").GetBoolean());
+
+        await server.Http.DeleteAsync($"/api/v1/messages/{id}", cts.Token);
+        var deleted = await events.ReadAsync(cts.Token);
+        Assert.Equal("message-deleted", deleted.Type);
+        Assert.Equal(id, JsonDocument.Parse(deleted.Data).RootElement.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Users_added_after_the_stream_started_are_watched_too()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await server.Http.GetAsync("/api/v1/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var events = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        Assert.Equal("ready", (await events.ReadAsync(cts.Token)).Type);
+
+        (await server.Http.PostAsJsonAsync("/api/v1/users", new { address = "erin@example.test", password = "pw" }, cts.Token)).EnsureSuccessStatusCode();
+        await server.SendAsync(WebTestServer.Message("for erin", to: "erin@example.test"));
+        var added = await events.ReadAsync(cts.Token);
+        Assert.Equal("message-added", added.Type);
+        Assert.Equal("erin@example.test", JsonDocument.Parse(added.Data).RootElement.GetProperty("user").GetString());
+    }
+}
