@@ -104,7 +104,7 @@ start_private_postgres() {
 # start_host LOG ARGS... -> host_pid: the MailKitServer host (Release) in the background, once it printed "ready".
 start_host() {
   local log=$1; shift
-  dotnet samples/MailKitServer.Host/bin/Release/net10.0/MailKitServer.Host.dll --managesieve-port -1 "$@" > "$log" 2>&1 & host_pid=$!
+  dotnet samples/MailKitServer.Host/bin/Release/net10.0/MailKitServer.Host.dll --managesieve-port -1 --http-port -1 "$@" > "$log" 2>&1 & host_pid=$!
   for _ in $(seq 600); do grep -q '^ready' "$log" 2>/dev/null && return; sleep 0.1; done
   echo "host did not start: $(cat "$log")" >&2; return 1
 }

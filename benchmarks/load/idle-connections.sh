@@ -10,7 +10,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # 10,000 sockets on each side
 dotnet build -c Release samples/MailKitServer.Host >/dev/null
 imap=$(free_port); smtp=$(free_port)
 dotnet samples/MailKitServer.Host/bin/Release/net10.0/MailKitServer.Host.dll --store memory --insecure-auth \
-  --smtp-port "$smtp" --imap-port "$imap" --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 --imaps-port -1 --managesieve-port -1 \
+  --smtp-port "$smtp" --imap-port "$imap" --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 --imaps-port -1 --managesieve-port -1 --http-port -1 \
   --max-connections 30000 --max-connections-per-address 30000 >/dev/null &
 host=$!
 trap 'kill $host 2>/dev/null || true' EXIT

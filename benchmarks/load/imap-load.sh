@@ -14,7 +14,7 @@ start_private_dovecot "$work"
 dotnet build -c Release samples/MailKitServer.Host >/dev/null
 host_port=$(free_port)
 dotnet samples/MailKitServer.Host/bin/Release/net10.0/MailKitServer.Host.dll --store "maildir:$work/ours" --user load@example.test:pw \
-  --insecure-auth --imap-port "$host_port" --smtp-port -1 --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 --imaps-port -1 --managesieve-port -1 \
+  --insecure-auth --imap-port "$host_port" --smtp-port -1 --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 --imaps-port -1 --managesieve-port -1 --http-port -1 \
   > "$work/host.log" 2>&1 & host_pid=$!
 for _ in $(seq 100); do grep -q '^ready' "$work/host.log" 2>/dev/null && break; sleep 0.1; done
 for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$dv_port) 2>/dev/null && break; sleep 0.1; done

@@ -26,7 +26,7 @@ for store in memory maildir; do
     rm -rf "$work/ours"; host_port=$(free_port)
     dotnet samples/MailKitServer.Host/bin/Release/net10.0/MailKitServer.Host.dll --store "$([ $store = memory ] && echo memory || echo "maildir:$work/ours")" \
       --user load@example.test:pw --insecure-auth --imap-port "$host_port" --smtp-port -1 --submission-port -1 --smtps-port -1 \
-      --pop3-port -1 --pop3s-port -1 --imaps-port -1 --managesieve-port -1 > "$work/host.log" 2>&1 & host_pid=$!
+      --pop3-port -1 --pop3s-port -1 --imaps-port -1 --managesieve-port -1 --http-port -1 > "$work/host.log" 2>&1 & host_pid=$!
     for _ in $(seq 100); do grep -q '^ready' "$work/host.log" 2>/dev/null && break; sleep 0.2; done
     read -r dv dv_errors < <(run "$dv_port" "$clients")
     read -r ours ours_errors < <(run "$host_port" "$clients")

@@ -18,7 +18,7 @@ host_dll=samples/MailKitServer.Host/bin/Release/net10.0/MailKitServer.Host.dll
 sink_port=$(free_port)
 smtp-sink -u nobody 127.0.0.1:$sink_port 1024 & sink_pid=$!
 host_port=$(free_port)
-dotnet "$host_dll" --managesieve-port -1 --store memory --smtp-port "$host_port" --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 \
+dotnet "$host_dll" --managesieve-port -1 --http-port -1 --store memory --smtp-port "$host_port" --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 \
   --imap-port -1 --imaps-port -1 > /tmp/mks-load-host.log 2>&1 & host_pid=$!
 trap 'kill $sink_pid $host_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q '^ready' /tmp/mks-load-host.log 2>/dev/null && break; sleep 0.1; done
