@@ -10,6 +10,7 @@ using MailKitServer.Storage;
 using MailKitServer.Storage.InMemory;
 using MailKitServer.Testing.Capture;
 using MailKitServer.Testing.Faults;
+using MailKitServer.Web;
 using MailKitServer.Users.InMemory;
 
 namespace MailKitServer.Testing;
@@ -190,6 +191,38 @@ public sealed class MailSandbox : IAsyncDisposable
         }
 
         return this;
+    }
+
+    /// <summary>
+    /// Starts the web inbox and HTTP API (MailKitServer.Web) for this sandbox on loopback: every mailbox the sandbox
+    /// knows (its users and every address that received mail), and the faults over HTTP at <c>/api/v1/faults</c>
+    /// (<c>GET</c> lists them, <c>POST</c> arms one, <c>DELETE</c> disarms all). Dispose the host to stop it.
+    /// </summary>
+    /// <param name="port">The port; 0 (the default) for a free one.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running web host (its <see cref="MailWebHost.BaseAddress"/> is what to open).</returns>
+    public Task<MailWebHost> StartWebAsync(int port = 0, CancellationToken cancellationToken = default) =>
+        MailWebHost.StartAsync(Server, new IPEndPoint(IPAddress.Loopback, port), new MailWebOptions
+        {
+            Users = MailboxOwners,
+            MoreApi = api => FaultEndpoints.Map(api, Faults),
+        }, cancellationToken);
+
+    /// <summary>Every account that may hold mail: the users, preloaded mailboxes, and every recipient so far.</summary>
+    private HashSet<string> MailboxOwners()
+    {
+        HashSet<string> owners;
+        lock (_mailboxOwners)
+        {
+            owners = new HashSet<string>(_mailboxOwners, StringComparer.OrdinalIgnoreCase);
+        }
+
+        lock (_messages)
+        {
+            owners.UnionWith(_messages.SelectMany(m => m.EnvelopeRecipients));
+        }
+
+        return owners;
     }
 
     /// <summary>Waits for the first message (received before or after the call) that matches.</summary>

@@ -74,6 +74,7 @@ public static class MailWebEndpoints
         UserEndpoints.Map(api, catalog, hub);
         QueueEndpoints.Map(api, catalog);
         EventEndpoints.Map(api, hub);
+        options.MoreApi?.Invoke(api);
         return endpoints;
     }
 }

@@ -31,4 +31,7 @@ public sealed class MailWebOptions
     /// for the server's <see cref="Runtime.MailServerOptions.ServerName"/>.
     /// </summary>
     public string? MailHostName { get; set; }
+
+    /// <summary>More routes under <c>/api/v1</c>, behind the same guard (the Testing package's faults).</summary>
+    internal Action<Microsoft.AspNetCore.Routing.RouteGroupBuilder>? MoreApi { get; set; }
 }

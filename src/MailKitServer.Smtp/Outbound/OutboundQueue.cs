@@ -63,6 +63,12 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     /// <summary>How many messages are queued.</summary>
     public int Count => _entries.Count;
 
+    /// <summary>
+    /// Raised after a message was queued ("queued"), tried and kept for a later attempt ("deferred"), or left the queue
+    /// ("delivered", "failed", "deleted"), with its queue id; for the web API's event stream. Handlers must not block.
+    /// </summary>
+    internal event Action<string, string>? Changed;
+
     private string ReportingMta => _options.HeloName ?? _context.Options.ServerName;
 
     /// <inheritdoc />
@@ -91,6 +97,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         _entries[id] = message;
         OutboundLog.Queued(_logger, id, envelope.ReversePath, envelope.Recipients.Count, size);
         _wake.Release();
+        Changed?.Invoke(id, "queued");
         return id;
     }
 
@@ -129,6 +136,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
 
         await _store.RemoveAsync(id, cancellationToken).ConfigureAwait(false);
         OutboundLog.Removed(_logger, id, "deleted by request");
+        Changed?.Invoke(id, "deleted");
         return true;
     }
 
@@ -514,6 +522,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
             await _store.RemoveAsync(message.Id, token).ConfigureAwait(false);
             _entries.TryRemove(message.Id, out _);
             OutboundLog.Removed(_logger, message.Id, failed.Count > 0 ? "done, with failures" : "delivered");
+            Changed?.Invoke(message.Id, failed.Count > 0 ? "failed" : "delivered");
             return;
         }
 
@@ -527,6 +536,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         }
 
         await _store.UpdateAsync(message, token).ConfigureAwait(false);
+        Changed?.Invoke(message.Id, "deferred");
     }
 
     /// <summary>Sends a notice to the sender: into a local mailbox directly, or through this queue for a remote sender.</summary>

@@ -38,9 +38,20 @@ public sealed class Fault
     /// <summary>How many times it fired.</summary>
     public int Fired { get; private set; }
 
+    /// <summary>
+    /// The chance (0 to 1) that the fault fires when its stage comes, as Mailpit's chaos triggers have; 1, the default,
+    /// fires every time until <see cref="Remaining"/> runs out. A stage the dice spare does not use up a time.
+    /// </summary>
+    public double Probability { get; internal init; } = 1;
+
     internal bool TryFire(SmtpStage stage, string? recipient)
     {
         if (stage != Stage || (Recipient is not null && !string.Equals(Recipient, recipient, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        if (Probability < 1 && Random.Shared.NextDouble() >= Probability)
         {
             return false;
         }

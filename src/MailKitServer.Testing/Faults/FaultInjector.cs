@@ -28,7 +28,10 @@ public sealed class FaultInjector : IDeliveryPolicy
     /// <param name="times">How many times; -1 for always.</param>
     /// <param name="recipient">For RCPT TO: only this recipient.</param>
     /// <returns>The fault.</returns>
-    public Fault Refuse(SmtpStage stage, int code, string text, int times = 1, string? recipient = null)
+    public Fault Refuse(SmtpStage stage, int code, string text, int times = 1, string? recipient = null) =>
+        Add(new Fault(stage, FaultKind.Refuse, ReplyOf(code, text), TimeSpan.Zero, recipient, times));
+
+    private static SmtpReply ReplyOf(int code, string text)
     {
         if (code is < 400 or > 599)
         {
@@ -37,10 +40,28 @@ public sealed class FaultInjector : IDeliveryPolicy
 
         ArgumentNullException.ThrowIfNull(text);
         var space = text.IndexOf(' ', StringComparison.Ordinal);
-        var reply = space > 0 && EnhancedStatusCode.TryParse(text.AsSpan(0, space), out var status)
+        return space > 0 && EnhancedStatusCode.TryParse(text.AsSpan(0, space), out var status)
             ? new SmtpReply(code, status, text[(space + 1)..])
             : new SmtpReply(code, (EnhancedStatusCode?)null, text);
-        return Add(new Fault(stage, FaultKind.Refuse, reply, TimeSpan.Zero, recipient, times));
+    }
+
+    /// <summary>
+    /// Refuses a stage at random, always armed, like Mailpit's chaos triggers: e.g. <c>Chaos(SmtpStage.RcptTo, 0.3, 451,
+    /// "4.3.0 Try again")</c> answers about one RCPT in three with 451.
+    /// </summary>
+    /// <param name="stage">Where.</param>
+    /// <param name="probability">The chance of a refusal each time the stage comes, from 0 (never) to 1 (always).</param>
+    /// <param name="code">A 4xx or 5xx code.</param>
+    /// <param name="text">The text, starting with an enhanced status code if wanted.</param>
+    /// <returns>The fault.</returns>
+    public Fault Chaos(SmtpStage stage, double probability, int code, string text)
+    {
+        if (double.IsNaN(probability) || probability is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(probability), probability, "A probability is between 0 and 1.");
+        }
+
+        return Add(new Fault(stage, FaultKind.Refuse, ReplyOf(code, text), TimeSpan.Zero, null, -1) { Probability = probability });
     }
 
     /// <summary>Waits before a stage goes on (to test a sender's time-outs).</summary>

@@ -12,6 +12,7 @@ namespace MailKitServer.Web.Api;
 [JsonSerializable(typeof(MessageSummary))]
 [JsonSerializable(typeof(MessageRemoved))]
 [JsonSerializable(typeof(FlagsChanged))]
+[JsonSerializable(typeof(QueueChanged))]
 internal sealed partial class WebJson : JsonSerializerContext
 {
 }

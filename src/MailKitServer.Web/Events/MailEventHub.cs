@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using MailKitServer.Smtp.Outbound;
 using MailKitServer.Storage;
 using MailKitServer.Web.Api;
 using Microsoft.Extensions.Logging;
@@ -12,9 +13,10 @@ namespace MailKitServer.Web.Events;
 /// Live changes for the event stream, read from the store's own change feed (<see cref="IMailboxView.Changes"/>, which
 /// every store fills for deliveries, IMAP and POP3 changes and other nodes): one read-only view per mailbox of each
 /// shown account, opened when the first client subscribes and for accounts that appear later. Each subscriber has a
-/// bounded queue; a client too slow to keep up loses the oldest events, never the server's memory.
+/// bounded queue; a client too slow to keep up loses the oldest events, never the server's memory. The outbound queue's
+/// changes (queued, deferred, delivered, failed, deleted) come as <c>queue</c> events.
 /// </summary>
-internal sealed class MailEventHub(MailCatalog catalog, ILogger logger) : IAsyncDisposable
+internal sealed class MailEventHub : IAsyncDisposable
 {
     private const int SubscriberQueue = 256;
 
@@ -24,6 +26,20 @@ internal sealed class MailEventHub(MailCatalog catalog, ILogger logger) : IAsync
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<Task> _readers = [];
     private readonly List<IMailAccount> _accounts = [];
+    private readonly MailCatalog _catalog;
+    private readonly ILogger _logger;
+    private readonly OutboundQueue? _queue;
+
+    public MailEventHub(MailCatalog catalog, ILogger logger)
+    {
+        _catalog = catalog;
+        _logger = logger;
+        _queue = catalog.Server.Context.OutboundQueue as OutboundQueue;
+        if (_queue is not null)
+        {
+            _queue.Changed += OnQueueChanged;
+        }
+    }
 
     /// <summary>Subscribes; the returned reader sees every event after the call returns (the watchers are open by then).</summary>
     public async Task<Channel<MailEvent>> SubscribeAsync(CancellationToken cancellationToken)
@@ -47,9 +63,9 @@ internal sealed class MailEventHub(MailCatalog catalog, ILogger logger) : IAsync
                 await WarmUpAsync().ConfigureAwait(false);
             }
 
-            foreach (var user in catalog.Users().Where(u => !_watched.ContainsKey(u)))
+            foreach (var user in _catalog.Users().Where(u => !_watched.ContainsKey(u)))
             {
-                var account = await catalog.Store.OpenAccountAsync(user, _stop.Token).ConfigureAwait(false);
+                var account = await _catalog.Store.OpenAccountAsync(user, _stop.Token).ConfigureAwait(false);
                 foreach (var mailbox in await account.ListAsync(_stop.Token).ConfigureAwait(false))
                 {
                     var view = await account.OpenAsync(mailbox.Name, readOnly: true, _stop.Token).ConfigureAwait(false);
@@ -98,7 +114,7 @@ internal sealed class MailEventHub(MailCatalog catalog, ILogger logger) : IAsync
         }
         catch (Exception ex) when (ex is IOException or StoreUnavailableException or InvalidOperationException)
         {
-            logger.LogWarning(ex, "Stopped watching {User}/{Mailbox} for the event stream", user, view.Name);
+            _logger.LogWarning(ex, "Stopped watching {User}/{Mailbox} for the event stream", user, view.Name);
         }
         finally
         {
@@ -135,6 +151,9 @@ internal sealed class MailEventHub(MailCatalog catalog, ILogger logger) : IAsync
         }
     }
 
+    private void OnQueueChanged(string id, string change) =>
+        Publish(new MailEvent("queue", JsonSerializer.Serialize(new QueueChanged(id, change), WebJson.Default.QueueChanged)));
+
     private void Publish(MailEvent e)
     {
         foreach (var subscriber in _subscribers.Keys)
@@ -145,6 +164,11 @@ internal sealed class MailEventHub(MailCatalog catalog, ILogger logger) : IAsync
 
     public async ValueTask DisposeAsync()
     {
+        if (_queue is not null)
+        {
+            _queue.Changed -= OnQueueChanged;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_readers).ConfigureAwait(false);
         foreach (var account in _accounts)

@@ -51,10 +51,14 @@ async function loadList() {
   body.replaceChildren(...page.messages.map(rowFor));
   state.total = page.total;
   state.more = page.more;
+  updatePager();
+}
+
+function updatePager() {
+  const shown = $("messages").tBodies[0].rows.length;
   $("prev").disabled = state.start === 0;
-  $("next").disabled = !page.more;
-  const last = state.start + page.messages.length;
-  $("page-info").textContent = page.messages.length === 0 ? "No messages" : `${state.start + 1}–${last}${page.total != null ? " of " + page.total : ""}`;
+  $("next").disabled = !state.more;
+  $("page-info").textContent = shown === 0 ? "No messages" : `${state.start + 1}–${state.start + shown}${state.total != null ? " of " + state.total : ""}`;
 }
 
 async function loadUsers() {
@@ -159,12 +163,21 @@ function connectEvents() {
     const tr = rowFor(m);
     tr.classList.add("new");
     body.insertBefore(tr, body.firstChild);
-    while (body.rows.length > state.limit) body.deleteRow(body.rows.length - 1);
+    if (state.total != null) state.total++;
+    while (body.rows.length > state.limit) {
+      body.deleteRow(body.rows.length - 1);
+      state.more = true;
+    }
+    updatePager();
   });
   events.addEventListener("message-deleted", (e) => {
     const { id } = JSON.parse(e.data);
     const tr = [...$("messages").tBodies[0].rows].find((r) => r.dataset.id === id);
-    if (tr) tr.remove();
+    if (tr) {
+      tr.remove();
+      if (state.total != null) state.total--;
+      updatePager();
+    }
   });
   events.addEventListener("message-flags", (e) => {
     const { id, read } = JSON.parse(e.data);
