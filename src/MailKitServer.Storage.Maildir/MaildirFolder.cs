@@ -1,6 +1,5 @@
 using MailKitServer.Runtime;
 using System.Globalization;
-using System.Text;
 using System.Threading.Channels;
 
 namespace MailKitServer.Storage.Maildir;
@@ -10,9 +9,8 @@ namespace MailKitServer.Storage.Maildir;
 /// keywords, expunge history), reconciled with the files on disk, and the change feeds of its open views. Every
 /// change happens under an in-process gate and a lock file, so other processes do not lose updates either.
 /// </summary>
-internal sealed class MaildirFolder
+internal sealed partial class MaildirFolder
 {
-    private const string IndexFile = "mailkitserver.index";
     private const string LockFile = "mailkitserver.lock";
     private const string ModSeqFile = "mailkitserver.modseq";
 
@@ -23,27 +21,22 @@ internal sealed class MaildirFolder
     /// </summary>
     private const ulong ModSeqBlock = 1000;
 
-    /// <summary>How many expunges the index remembers for QRESYNC (older ones are forgotten, RFC 7162 §3.2.6 allows it).</summary>
-    private const int ExpungeHistory = 10_000;
+    /// <summary>
+    /// How long an index save waits after a change, so a burst of changes (a delivery run, a STORE over many
+    /// messages) is saved once. The index is a cache (see <see cref="ScheduleSave"/>), so nothing is lost meanwhile.
+    /// </summary>
+    private static readonly TimeSpan SaveDelay = TimeSpan.FromMilliseconds(200);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<MaildirEntry> _messages = [];
-    private readonly List<(uint Uid, ulong ModSeq)> _expunged = [];
-    private readonly List<(long ViewId, ChannelWriter<MailboxChange> Writer)> _views = [];
+    private readonly MaildirExpungeHistory _expunged = new();
+    private readonly MaildirChangeFeed _feed;
     private bool _loaded;
     private bool _dirty;
-    private DateTime _newStamp;
-    private DateTime _curStamp;
     private int _saveScheduled;
-    private bool _rebuilding;
     private volatile bool _deleted;
     private ulong _modSeqReserved;
-
-    /// <summary>Every expunge with a MODSEQ above this is in <see cref="_expunged"/>.</summary>
-    private ulong _expungeFloor;
-
     private readonly MaildirQuota _quota;
     private readonly MaildirUidValidityCounter _uidValidities;
-    private readonly MaildirChangeWatcher _watcher;
     private readonly MaildirBackgroundWork _background = new();
     private int _refreshScheduled;
 
@@ -53,7 +46,7 @@ internal sealed class MaildirFolder
         Name = name;
         _quota = quota;
         _uidValidities = uidValidities;
-        _watcher = watcher;
+        _feed = new MaildirChangeFeed(this, watcher);
         Keywords = new MaildirKeywords(path);
     }
 
@@ -172,7 +165,7 @@ internal sealed class MaildirFolder
             _messages.RemoveAt(i--);
             _quota.Change(-m.Size, -1);
             removed.Add(m.Uid);
-            _expunged.Add((m.Uid, NextModSeq()));
+            _expunged.Add(m.Uid, NextModSeq());
             Publish(new MailboxChange(MailboxChangeKind.Expunged, null, m.Uid, HighestModSeq, origin));
         }
 
@@ -180,7 +173,7 @@ internal sealed class MaildirFolder
     }
 
     /// <summary>The UIDs expunged after a MODSEQ, or null when the history no longer reaches back that far.</summary>
-    public UidSet? ExpungedSince(ulong modSeq) => modSeq < _expungeFloor ? null : UidSet.FromUids(_expunged.Where(e => e.ModSeq > modSeq).Select(e => e.Uid));
+    public UidSet? ExpungedSince(ulong modSeq) => _expunged.Since(modSeq);
 
     /// <summary>The next MODSEQ of the folder, reserving a new durable block when the current one is used up.</summary>
     private ulong NextModSeq()
@@ -194,19 +187,11 @@ internal sealed class MaildirFolder
         return ++HighestModSeq;
     }
 
-    public void Attach(long viewId, ChannelWriter<MailboxChange> writer)
-    {
-        lock (_views)
-        {
-            _views.Add((viewId, writer));
-            if (_views.Count == 1)
-            {
-                // While a session has the folder open (IDLE included), files another program drops in or renames
-                // are noticed at once rather than at the session's next command: the store's watcher tells.
-                _watcher.Watch(this);
-            }
-        }
-    }
+    /// <summary>Adds an open view's change feed (the first one has the store's watcher watch the folder).</summary>
+    public void Attach(long viewId, ChannelWriter<MailboxChange> writer) => _feed.Attach(viewId, writer);
+
+    /// <summary>Ends an open view's change feed (the last one stops the watching).</summary>
+    public void Detach(long viewId) => _feed.Detach(viewId);
 
     /// <summary>
     /// Something in new/ or cur/ changed (the store's watcher or its polling saw it): the folder reconciles soon, in
@@ -233,30 +218,8 @@ internal sealed class MaildirFolder
         });
     }
 
-    /// <summary>Whether new/ or cur/ changed since the folder last looked (their modification times): what polling asks.</summary>
-    public bool ChangedOnDisk() =>
-        Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new")) != _newStamp || Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur")) != _curStamp;
-
     /// <summary>Completes when the folder's background work (index saves, refreshes) started so far has ended.</summary>
     public Task WhenIdleAsync() => _background.WhenIdleAsync();
-
-    public void Detach(long viewId)
-    {
-        lock (_views)
-        {
-            var i = _views.FindIndex(v => v.ViewId == viewId);
-            if (i >= 0)
-            {
-                _views[i].Writer.TryComplete();
-                _views.RemoveAt(i);
-            }
-
-            if (i >= 0 && _views.Count == 0)
-            {
-                _watcher.Unwatch(this);
-            }
-        }
-    }
 
     /// <summary>
     /// Deletes the folder's directory once no command, watcher or background index save is at work in it (they take
@@ -295,144 +258,8 @@ internal sealed class MaildirFolder
         await _background.WhenIdleAsync().ConfigureAwait(false);
     }
 
-    public void Close()
-    {
-        Publish(new MailboxChange(MailboxChangeKind.MailboxGone, null, 0, HighestModSeq, 0));
-        lock (_views)
-        {
-            foreach (var v in _views)
-            {
-                v.Writer.TryComplete();
-            }
-
-            _views.Clear();
-            _watcher.Unwatch(this);
-        }
-    }
-
-    /// <summary>
-    /// Loads the index on first use and, when new/ or cur/ changed since this process last looked (their mtimes),
-    /// reconciles it with the files: new files get UIDs, vanished ones are expunged, renamed ones are found again.
-    /// </summary>
-    private void Refresh()
-    {
-        if (!_loaded)
-        {
-            Load();
-            _loaded = true;
-
-            // What the first reconciliation finds was already counted by the account's usage scan.
-            MaildirQuota.WithoutCounting(Reconcile);
-            return;
-        }
-
-        if (Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new")) == _newStamp && Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur")) == _curStamp)
-        {
-            return;
-        }
-
-        Reconcile();
-    }
-
-    private void Reconcile()
-    {
-        Keywords.Refresh();
-        var onDisk = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var sub in new[] { "new", "cur" })
-        {
-            var dir = System.IO.Path.Combine(Path, sub);
-            if (!Directory.Exists(dir))
-            {
-                continue;
-            }
-
-            foreach (var file in Directory.EnumerateFiles(dir))
-            {
-                var name = System.IO.Path.GetFileName(file);
-                if (!name.StartsWith('.'))
-                {
-                    onDisk[MaildirFileName.Unique(name)] = System.IO.Path.Combine(sub, name);
-                }
-            }
-        }
-
-        var changed = false;
-        var vanished = new HashSet<uint>();
-        foreach (var entry in _messages)
-        {
-            if (!onDisk.Remove(entry.Unique, out var path))
-            {
-                vanished.Add(entry.Uid);
-            }
-            else
-            {
-                var flags = MaildirFileName.Flags(path);
-                if (path != entry.RelativePath)
-                {
-                    entry.RelativePath = path;
-                    var keywords = Keywords.FromFileName(path).Concat(entry.Keywords.Where(k => !Keywords.HasLetter(k))).ToArray();
-                    if (path.StartsWith("cur", StringComparison.Ordinal) && (flags != entry.Flags || !keywords.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(entry.Keywords.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase)))
-                    {
-                        // Changed by another program (mutt, Dovecot), or by this one before a crash: the file name is
-                        // the truth for system flags and for the keywords that have letters.
-                        entry.Flags = flags;
-                        entry.Keywords = keywords;
-                        entry.ModSeq = NextModSeq();
-                        Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, entry.ToInfo(), entry.Uid, HighestModSeq, 0));
-                    }
-
-                    changed = true;
-                }
-            }
-        }
-
-        if (vanished.Count > 0)
-        {
-            Remove(m => vanished.Contains(m.Uid), origin: 0);
-            changed = true;
-        }
-
-        // Unknown files: when rebuilding a lost index, the UIDs their names carry are kept; otherwise (and for files
-        // without one, or whose UID is taken) they get the next UIDs, and their names are updated to carry them.
-        var taken = _messages.Select(m => m.Uid).ToHashSet();
-        var unknown = onDisk.Select(kv => (Unique: kv.Key, RelativePath: kv.Value, Named: MaildirFileName.Uid(kv.Value)))
-            .OrderBy(f => f.Named ?? uint.MaxValue).ThenBy(f => f.Unique, StringComparer.Ordinal).ToList();
-        foreach (var (unique, relative, named) in unknown)
-        {
-            var keep = named is { } n && !taken.Contains(n) && (_rebuilding || n >= UidNext);
-            var uid = keep ? named!.Value : UidNext;
-            var path = relative;
-            var flags = MaildirFileName.Flags(relative);
-            var sub = relative[..3];
-            if (!keep)
-            {
-                path = System.IO.Path.Combine(sub, sub == "new" ? $"{unique},U={uid}" : MaildirFileName.WithUidAndFlags(unique, uid, flags, MaildirFileName.KeywordLetters(relative)));
-                File.Move(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path));
-            }
-
-            taken.Add(uid);
-
-            // What the index did not know yet comes from the file: keywords from the letters in its name, the internal
-            // date from its mtime and the zone in its name.
-            var info = new FileInfo(System.IO.Path.Combine(Path, path));
-            var date = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero).ToOffset(MaildirFileName.Zone(unique));
-            Add(unique, path, uid, flags, sub == "cur" ? Keywords.FromFileName(path) : [], date, info.Length, origin: 0);
-            changed = true;
-        }
-
-        _rebuilding = false;
-        _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
-        if (changed)
-        {
-            ScheduleSave();
-        }
-    }
-
-    private void RememberStamps()
-    {
-        _newStamp = Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new"));
-        _curStamp = Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur"));
-    }
+    /// <summary>Tells the open views the folder is gone and ends their feeds.</summary>
+    public void Close() => _feed.Close(HighestModSeq);
 
     /// <summary>
     /// Saves the index soon, in the background. The index is a cache: UIDs are in the file names and system flags in
@@ -449,7 +276,7 @@ internal sealed class MaildirFolder
 
         _background.Run(async () =>
         {
-            await Task.Delay(200).ConfigureAwait(false);
+            await Task.Delay(SaveDelay).ConfigureAwait(false);
             Interlocked.Exchange(ref _saveScheduled, 0);
             await FlushAsync().ConfigureAwait(false);
         });
@@ -509,104 +336,35 @@ internal sealed class MaildirFolder
             HighestModSeq = Math.Max(HighestModSeq, reserved);
         }
 
-        var indexPath = System.IO.Path.Combine(Path, IndexFile);
-        if (!File.Exists(indexPath))
+        var index = MaildirIndexFile.Read(Path);
+        if (index is not null)
         {
+            UidNext = Math.Max(UidNext, index.UidNext);
+            HighestModSeq = Math.Max(HighestModSeq, index.HighestModSeq);
+        }
+
+        if (index is null or { Corrupt: true })
+        {
+            // A lost or corrupt index is rebuilt from the files; their names carry the UIDs, so UIDVALIDITY stays.
             _rebuilding = true;
-            _expungeFloor = HighestModSeq;
+            _expunged.Reset(HighestModSeq);
             return;
         }
 
-        try
+        _messages.AddRange(index.Messages);
+        foreach (var (uid, modSeq) in index.Expunged)
         {
-            foreach (var line in File.ReadAllLines(indexPath))
-            {
-                var f = line.Split(' ');
-                switch (f[0])
-                {
-                    case "uidnext":
-                        UidNext = Math.Max(UidNext, uint.Parse(f[1], CultureInfo.InvariantCulture));
-                        break;
-                    case "modseq":
-                        HighestModSeq = Math.Max(HighestModSeq, ulong.Parse(f[1], CultureInfo.InvariantCulture));
-                        break;
-                    case "M":
-                        _messages.Add(new MaildirEntry
-                        {
-                            Uid = uint.Parse(f[1], CultureInfo.InvariantCulture),
-                            ModSeq = ulong.Parse(f[2], CultureInfo.InvariantCulture),
-                            InternalDate = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[3], CultureInfo.InvariantCulture)).ToOffset(MaildirFileName.Zone(f[5])),
-                            Size = long.Parse(f[4], CultureInfo.InvariantCulture),
-                            RelativePath = f[5],
-                            Unique = MaildirFileName.Unique(f[5][4..]),
-                            Flags = MaildirFileName.Flags(f[5]),
-                            Keywords = f.Skip(6).ToArray(),
-                        });
-                        break;
-                    case "X":
-                        _expunged.Add((uint.Parse(f[1], CultureInfo.InvariantCulture), ulong.Parse(f[2], CultureInfo.InvariantCulture)));
-                        break;
-                    case "expungefloor":
-                        _expungeFloor = Math.Max(_expungeFloor, ulong.Parse(f[1], CultureInfo.InvariantCulture));
-                        break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
-        {
-            // A corrupt index is rebuilt from the files; their names carry the UIDs, so UIDVALIDITY stays.
-            _messages.Clear();
-            _expunged.Clear();
-            _rebuilding = true;
-            _expungeFloor = HighestModSeq;
+            _expunged.Add(uid, modSeq);
         }
 
-        _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
-        if (_messages.Count > 0)
-        {
-            UidNext = Math.Max(UidNext, _messages[^1].Uid + 1);
-        }
+        _expunged.RaiseFloor(index.ExpungeFloor);
     }
 
     private void Save()
     {
-        var sb = new StringBuilder();
-        sb.Append("MKS 1\nuidnext ").Append(UidNext).Append("\nmodseq ").Append(HighestModSeq).Append('\n');
-        foreach (var m in _messages)
-        {
-            sb.Append("M ").Append(m.Uid).Append(' ').Append(m.ModSeq).Append(' ').Append(m.InternalDate.ToUnixTimeMilliseconds()).Append(' ').Append(m.Size).Append(' ').Append(m.RelativePath);
-            foreach (var k in m.Keywords)
-            {
-                sb.Append(' ').Append(k);
-            }
-
-            sb.Append('\n');
-        }
-
-        if (_expunged.Count > ExpungeHistory)
-        {
-            var forget = _expunged.Count - ExpungeHistory;
-            _expungeFloor = Math.Max(_expungeFloor, _expunged[forget - 1].ModSeq);
-            _expunged.RemoveRange(0, forget);
-        }
-
-        sb.Append("expungefloor ").Append(_expungeFloor).Append('\n');
-        foreach (var (uid, modSeq) in _expunged)
-        {
-            sb.Append("X ").Append(uid).Append(' ').Append(modSeq).Append('\n');
-        }
-
-        MaildirFiles.WriteDurably(System.IO.Path.Combine(Path, IndexFile), sb.ToString());
+        _expunged.Trim();
+        MaildirIndexFile.Write(Path, UidNext, HighestModSeq, _messages, _expunged);
     }
 
-    private void Publish(MailboxChange change)
-    {
-        lock (_views)
-        {
-            foreach (var v in _views)
-            {
-                v.Writer.TryWrite(change);
-            }
-        }
-    }
+    private void Publish(MailboxChange change) => _feed.Publish(change);
 }

@@ -1,0 +1,163 @@
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>The folder's reconciliation of its index with the files in new/ and cur/.</summary>
+internal sealed partial class MaildirFolder
+{
+    private DateTime _newStamp;
+    private DateTime _curStamp;
+
+    /// <summary>Whether the index is being rebuilt from the files (it was lost or corrupt): the UIDs in their names are kept.</summary>
+    private bool _rebuilding;
+
+    /// <summary>Whether new/ or cur/ changed since the folder last looked (their modification times): what polling asks.</summary>
+    public bool ChangedOnDisk() =>
+        Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new")) != _newStamp || Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur")) != _curStamp;
+
+    /// <summary>
+    /// Loads the index on first use and, when new/ or cur/ changed since this process last looked (their mtimes),
+    /// reconciles it with the files: new files get UIDs, vanished ones are expunged, renamed ones are found again.
+    /// </summary>
+    private void Refresh()
+    {
+        if (!_loaded)
+        {
+            Load();
+            _loaded = true;
+
+            // What the first reconciliation finds was already counted by the account's usage scan.
+            MaildirQuota.WithoutCounting(Reconcile);
+            return;
+        }
+
+        if (ChangedOnDisk())
+        {
+            Reconcile();
+        }
+    }
+
+    private void Reconcile()
+    {
+        Keywords.Refresh();
+        var onDisk = ScanFiles();
+        var changed = MatchKnown(onDisk);
+        changed |= AdoptUnknown(onDisk);
+        _rebuilding = false;
+        _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        if (changed)
+        {
+            ScheduleSave();
+        }
+    }
+
+    /// <summary>The message files in new/ and cur/, by their unique part (dot files are not messages).</summary>
+    private Dictionary<string, string> ScanFiles()
+    {
+        var onDisk = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var sub in new[] { "new", "cur" })
+        {
+            var dir = System.IO.Path.Combine(Path, sub);
+            if (!Directory.Exists(dir))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(dir))
+            {
+                var name = System.IO.Path.GetFileName(file);
+                if (!name.StartsWith('.'))
+                {
+                    onDisk[MaildirFileName.Unique(name)] = System.IO.Path.Combine(sub, name);
+                }
+            }
+        }
+
+        return onDisk;
+    }
+
+    /// <summary>
+    /// Finds the indexed messages among the files (taking them out of <paramref name="onDisk"/>): renamed ones get
+    /// their new path and the flags their name now says; vanished ones are expunged. Returns whether anything changed.
+    /// </summary>
+    private bool MatchKnown(Dictionary<string, string> onDisk)
+    {
+        var changed = false;
+        var vanished = new HashSet<uint>();
+        foreach (var entry in _messages)
+        {
+            if (!onDisk.Remove(entry.Unique, out var path))
+            {
+                vanished.Add(entry.Uid);
+            }
+            else if (path != entry.RelativePath)
+            {
+                Renamed(entry, path);
+                changed = true;
+            }
+        }
+
+        if (vanished.Count > 0)
+        {
+            Remove(m => vanished.Contains(m.Uid), origin: 0);
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    private void Renamed(MaildirEntry entry, string path)
+    {
+        entry.RelativePath = path;
+        var flags = MaildirFileName.Flags(path);
+        var keywords = Keywords.FromFileName(path).Concat(entry.Keywords.Where(k => !Keywords.HasLetter(k))).ToArray();
+        if (path.StartsWith("cur", StringComparison.Ordinal) && (flags != entry.Flags || !keywords.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(entry.Keywords.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase)))
+        {
+            // Changed by another program (mutt, Dovecot), or by this one before a crash: the file name is the truth for
+            // system flags and for the keywords that have letters.
+            entry.Flags = flags;
+            entry.Keywords = keywords;
+            entry.ModSeq = NextModSeq();
+            Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, entry.ToInfo(), entry.Uid, HighestModSeq, 0));
+        }
+    }
+
+    /// <summary>
+    /// Adds the files the index does not know. When rebuilding a lost index, the UIDs their names carry are kept;
+    /// otherwise (and for files without one, or whose UID is taken) they get the next UIDs, and their names are
+    /// updated to carry them. Returns whether there were any.
+    /// </summary>
+    private bool AdoptUnknown(Dictionary<string, string> onDisk)
+    {
+        var taken = _messages.Select(m => m.Uid).ToHashSet();
+        var unknown = onDisk.Select(kv => (Unique: kv.Key, RelativePath: kv.Value, Named: MaildirFileName.Uid(kv.Value)))
+            .OrderBy(f => f.Named ?? uint.MaxValue).ThenBy(f => f.Unique, StringComparer.Ordinal).ToList();
+        foreach (var (unique, relative, named) in unknown)
+        {
+            var keep = named is { } n && !taken.Contains(n) && (_rebuilding || n >= UidNext);
+            var uid = keep ? named!.Value : UidNext;
+            var path = relative;
+            var flags = MaildirFileName.Flags(relative);
+            var sub = relative[..3];
+            if (!keep)
+            {
+                path = System.IO.Path.Combine(sub, sub == "new" ? $"{unique},U={uid}" : MaildirFileName.WithUidAndFlags(unique, uid, flags, MaildirFileName.KeywordLetters(relative)));
+                File.Move(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path));
+            }
+
+            taken.Add(uid);
+
+            // What the index did not know yet comes from the file: keywords from the letters in its name, the internal
+            // date from its mtime and the zone in its name.
+            var info = new FileInfo(System.IO.Path.Combine(Path, path));
+            var date = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero).ToOffset(MaildirFileName.Zone(unique));
+            Add(unique, path, uid, flags, sub == "cur" ? Keywords.FromFileName(path) : [], date, info.Length, origin: 0);
+        }
+
+        return unknown.Count > 0;
+    }
+
+    private void RememberStamps()
+    {
+        _newStamp = Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new"));
+        _curStamp = Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur"));
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>
+/// The folder's index file (mailkitserver.index), a cache of what the file names do not carry: UIDNEXT, MODSEQs,
+/// internal dates, sizes, all keywords and the expunge history. A line per fact:
+/// <c>uidnext N</c>, <c>modseq N</c>, <c>M uid modseq date-ms size relative-path keyword…</c>,
+/// <c>expungefloor N</c>, <c>X uid modseq</c>.
+/// </summary>
+internal static class MaildirIndexFile
+{
+    public const string Name = "mailkitserver.index";
+
+    /// <summary>
+    /// What a saved index says (messages sorted by UID). A corrupt one has no messages and no expunges, only the
+    /// UIDNEXT and MODSEQ read before the damage: the folder is rebuilt from the files, whose names carry the UIDs.
+    /// </summary>
+    public sealed record Contents(uint UidNext, ulong HighestModSeq, List<MaildirEntry> Messages, List<(uint Uid, ulong ModSeq)> Expunged, ulong ExpungeFloor, bool Corrupt);
+
+    /// <summary>Reads the index of a folder; <see langword="null"/> when it has none.</summary>
+    public static Contents? Read(string folderPath)
+    {
+        var path = Path.Combine(folderPath, Name);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        uint uidNext = 1;
+        ulong modSeq = 1, floor = 0;
+        var messages = new List<MaildirEntry>();
+        var expunged = new List<(uint, ulong)>();
+        try
+        {
+            foreach (var line in File.ReadAllLines(path))
+            {
+                var f = line.Split(' ');
+                switch (f[0])
+                {
+                    case "uidnext":
+                        uidNext = Math.Max(uidNext, uint.Parse(f[1], CultureInfo.InvariantCulture));
+                        break;
+                    case "modseq":
+                        modSeq = Math.Max(modSeq, ulong.Parse(f[1], CultureInfo.InvariantCulture));
+                        break;
+                    case "M":
+                        messages.Add(ReadMessage(f));
+                        break;
+                    case "X":
+                        expunged.Add((uint.Parse(f[1], CultureInfo.InvariantCulture), ulong.Parse(f[2], CultureInfo.InvariantCulture)));
+                        break;
+                    case "expungefloor":
+                        floor = Math.Max(floor, ulong.Parse(f[1], CultureInfo.InvariantCulture));
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
+        {
+            return new Contents(uidNext, modSeq, [], [], 0, Corrupt: true);
+        }
+
+        messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        if (messages.Count > 0)
+        {
+            uidNext = Math.Max(uidNext, messages[^1].Uid + 1);
+        }
+
+        return new Contents(uidNext, modSeq, messages, expunged, floor, Corrupt: false);
+    }
+
+    /// <summary>Writes the index durably (write, fsync, rename).</summary>
+    public static void Write(string folderPath, uint uidNext, ulong highestModSeq, IReadOnlyList<MaildirEntry> messages, MaildirExpungeHistory expunged)
+    {
+        var sb = new StringBuilder();
+        sb.Append("MKS 1\nuidnext ").Append(uidNext).Append("\nmodseq ").Append(highestModSeq).Append('\n');
+        foreach (var m in messages)
+        {
+            sb.Append("M ").Append(m.Uid).Append(' ').Append(m.ModSeq).Append(' ').Append(m.InternalDate.ToUnixTimeMilliseconds()).Append(' ').Append(m.Size).Append(' ').Append(m.RelativePath);
+            foreach (var k in m.Keywords)
+            {
+                sb.Append(' ').Append(k);
+            }
+
+            sb.Append('\n');
+        }
+
+        sb.Append("expungefloor ").Append(expunged.Floor).Append('\n');
+        foreach (var (uid, modSeq) in expunged.Entries)
+        {
+            sb.Append("X ").Append(uid).Append(' ').Append(modSeq).Append('\n');
+        }
+
+        MaildirFiles.WriteDurably(Path.Combine(folderPath, Name), sb.ToString());
+    }
+
+    private static MaildirEntry ReadMessage(string[] f) => new()
+    {
+        Uid = uint.Parse(f[1], CultureInfo.InvariantCulture),
+        ModSeq = ulong.Parse(f[2], CultureInfo.InvariantCulture),
+        InternalDate = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[3], CultureInfo.InvariantCulture)).ToOffset(MaildirFileName.Zone(f[5])),
+        Size = long.Parse(f[4], CultureInfo.InvariantCulture),
+        RelativePath = f[5],
+        Unique = MaildirFileName.Unique(f[5][4..]),
+        Flags = MaildirFileName.Flags(f[5]),
+        Keywords = f.Skip(6).ToArray(),
+    };
+}
