@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
@@ -18,8 +17,6 @@ namespace MailKitServer.Runtime;
 internal sealed class MailConnection : IAsyncDisposable
 {
     private const int PipeBufferSize = 64 * 1024;
-    private const int TooLongHeadSize = 256;
-    private const int TooLongTailSize = 32;
     private const int LargeWrite = 4096;
     private readonly Socket _socket;
     private readonly NetworkStream _networkStream;
@@ -32,11 +29,7 @@ internal sealed class MailConnection : IAsyncDisposable
     private CancellationTokenSource _timeoutCts;
     private CancellationTokenSource _flushTimeoutCts;
     private readonly SemaphoreSlim _outputLock = new(1, 1);
-    private readonly byte[] _tooLongTail = new byte[TooLongTailSize];
-    private byte[] _lineBuffer = new byte[1024];
-    private int _tooLongHeadLength;
-    private int _tooLongTailLength;
-    private bool _discarding;
+    private readonly LineFraming _framing = new();
     private bool _hasBufferedInput;
     private volatile bool _pendingFlush;
     private volatile bool _peerGone;
@@ -166,77 +159,21 @@ internal sealed class MailConnection : IAsyncDisposable
             }
 
             var buffer = result.Buffer;
-            var consumed = buffer.Start;
-            var examined = buffer.End;
-            LineReadResult? outcome = null;
-            try
+            var outcome = _framing.TryTake(buffer, maxLength, Transcript, out var consumed, out var examined);
+            if (outcome is null && result.IsCompleted)
             {
-                var reader = new SequenceReader<byte>(buffer);
-                if (_discarding)
-                {
-                    if (SkipLongLine(ref reader))
-                    {
-                        outcome = TooLongResult();
-                    }
-
-                    consumed = reader.Position;
-                    examined = outcome is null ? buffer.End : consumed;
-                }
-                else
-                {
-                    switch (LineParser.TryReadLine(ref reader, maxLength, out var line, out var crlf))
-                    {
-                        case OperationStatus.Done:
-                            if (_lineBuffer.Length < line.Length)
-                            {
-                                // Grown only as far as lines really go: an idle connection keeps 1 KB, not the limit.
-                                _lineBuffer = new byte[Math.Min(maxLength, Math.Max((int)line.Length, _lineBuffer.Length * 2))];
-                            }
-
-                            line.CopyTo(_lineBuffer);
-                            consumed = examined = reader.Position;
-                            outcome = new LineReadResult(LineReadStatus.Line, _lineBuffer.AsMemory(0, (int)line.Length), crlf);
-                            Transcript.Client(_lineBuffer.AsSpan(0, (int)line.Length));
-                            break;
-                        case OperationStatus.InvalidData:
-                            _discarding = true;
-                            Transcript.Note("line too long, discarding it");
-                            _tooLongHeadLength = (int)Math.Min(TooLongHeadSize, reader.Remaining);
-                            reader.UnreadSequence.Slice(0, _tooLongHeadLength).CopyTo(_lineBuffer);
-                            _tooLongTailLength = 0;
-                            if (SkipLongLine(ref reader))
-                            {
-                                outcome = TooLongResult();
-                                consumed = examined = reader.Position;
-                            }
-                            else
-                            {
-                                consumed = buffer.End;
-                            }
-
-                            break;
-                    }
-                }
-
-                if (outcome is null && result.IsCompleted)
-                {
-                    _peerGone = true;
-                    outcome = new LineReadResult(LineReadStatus.Closed, default, false);
-                }
-
-                if (outcome is null && LineTimeout != Timeout.InfiniteTimeSpan && (_discarding || !buffer.Slice(consumed).IsEmpty))
-                {
-                    // Part of a line is here: the rest must follow within the line time-out.
-                    lineDeadline ??= Server.TimeProvider.GetUtcNow() + LineTimeout;
-                }
-
-                _hasBufferedInput = outcome is { Status: LineReadStatus.Line or LineReadStatus.TooLong } && !buffer.Slice(consumed).IsEmpty;
-            }
-            finally
-            {
-                Input.AdvanceTo(consumed, examined);
+                _peerGone = true;
+                outcome = new LineReadResult(LineReadStatus.Closed, default, false);
             }
 
+            if (outcome is null && LineTimeout != Timeout.InfiniteTimeSpan && (_framing.Discarding || !buffer.Slice(consumed).IsEmpty))
+            {
+                // Part of a line is here: the rest must follow within the line time-out.
+                lineDeadline ??= Server.TimeProvider.GetUtcNow() + LineTimeout;
+            }
+
+            _hasBufferedInput = outcome is { Status: LineReadStatus.Line or LineReadStatus.TooLong } && !buffer.Slice(consumed).IsEmpty;
+            Input.AdvanceTo(consumed, examined);
             if (outcome is { } done)
             {
                 return done;
@@ -381,7 +318,7 @@ internal sealed class MailConnection : IAsyncDisposable
         await Input.CompleteAsync().ConfigureAwait(false);
         await Output.CompleteAsync().ConfigureAwait(false);
         _hasBufferedInput = false;
-        _discarding = false;
+        _framing.Reset();
         return await AuthenticateTlsAsync().ConfigureAwait(false);
     }
 
@@ -476,42 +413,6 @@ internal sealed class MailConnection : IAsyncDisposable
     private static (PipeReader, PipeWriter) CreatePipes(Stream stream) =>
         (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true)),
          PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
-
-    private LineReadResult TooLongResult()
-    {
-        _discarding = false;
-        var tail = _tooLongTail.AsSpan(0, _tooLongTailLength);
-        var tailLength = tail.EndsWith("\r"u8) ? tail.Length - 1 : tail.Length;
-        return new LineReadResult(LineReadStatus.TooLong, _lineBuffer.AsMemory(0, _tooLongHeadLength), true)
-        {
-            Tail = _tooLongTail.AsMemory(0, tailLength),
-        };
-    }
-
-    /// <summary>Skips input of an over-long line up to its LF, keeping its last octets (before the LF) in the tail.</summary>
-    private bool SkipLongLine(ref SequenceReader<byte> reader)
-    {
-        var start = reader.Position;
-        var found = LineParser.TrySkipLine(ref reader);
-        var skipped = reader.Sequence.Slice(start, reader.Position);
-        KeepTail(found ? skipped.Slice(0, skipped.Length - 1) : skipped);
-        return found;
-    }
-
-    private void KeepTail(ReadOnlySequence<byte> data)
-    {
-        if (data.Length >= TooLongTailSize)
-        {
-            data.Slice(data.Length - TooLongTailSize).CopyTo(_tooLongTail);
-            _tooLongTailLength = TooLongTailSize;
-            return;
-        }
-
-        var keep = Math.Min(_tooLongTailLength, TooLongTailSize - (int)data.Length);
-        _tooLongTail.AsSpan(_tooLongTailLength - keep, keep).CopyTo(_tooLongTail);
-        data.CopyTo(_tooLongTail.AsSpan(keep));
-        _tooLongTailLength = keep + (int)data.Length;
-    }
 
     private async ValueTask<(ReadResult Result, LineReadStatus? Failure)> ReadCoreAsync(bool honourShutdown, DateTimeOffset? lineDeadline)
     {
