@@ -126,14 +126,14 @@ public class ConnectionRuntimeTests
         await using var server = await StartAsync(o => o.IdleTimeout = TimeSpan.FromMinutes(5), time);
         await using var client = await LineClient.ConnectAsync(server.GetEndpoint("echo").EndPoint);
         Assert.Equal("HELLO", await client.ReadLineAsync());
-        await WaitUntilAsync(() => time.ArmedTimers > 0);
-        await Task.Delay(100); // let the session settle into its read
+        // The session waits in its read: the flush of the greeting and the read each armed a five-minute timer.
+        await time.WaitForArmedAsync(FiveMinutes, count: 2);
 
         time.Advance(TimeSpan.FromMinutes(4));
         Assert.Equal("ECHO still here", await client.CommandAsync("still here"));
 
-        await WaitUntilAsync(() => time.ArmedTimers > 0);
-        await Task.Delay(100);
+        // Both timers armed afresh: the flush of the echo, then the next read (the old read timer had one minute left).
+        await time.WaitForArmedAsync(FiveMinutes, count: 2);
         time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         Assert.Equal("TIMEOUT", await client.ReadLineAsync());
         Assert.True(await client.IsClosedAsync());
@@ -209,15 +209,5 @@ public class ConnectionRuntimeTests
         Assert.Equal("HELLO", await client.ReadLineAsync());
     }
 
-    // Still polled: the flush after the echo arms a timer with the same idle time-out as the next read, so no timer
-    // event tells the two apart yet (issue 25 leaves this one).
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(10);
-        }
-    }
+    private static bool FiveMinutes(TimeSpan due) => due == TimeSpan.FromMinutes(5);
 }
