@@ -77,17 +77,32 @@ public sealed class RemoteReceiver : IAsyncDisposable
         return (await account.GetStatusAsync("INBOX", default))?.Messages ?? 0;
     }
 
-    /// <summary>Waits until someone@b.test has <paramref name="count"/> messages (or 20 s); returns how many there are.</summary>
+    /// <summary>
+    /// Waits until someone@b.test has <paramref name="count"/> messages (woken by the store's change feed; 20 s at
+    /// most); returns how many there are.
+    /// </summary>
     public async Task<int> WaitForCountAsync(int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        int n;
-        while ((n = await CountAsync()) < count && DateTime.UtcNow < deadline)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var account = await Store.OpenAccountAsync("someone@b.test", default);
+        await using var view = await account.OpenAsync("INBOX", readOnly: true, default);
+        while (true)
         {
-            await Task.Delay(20);
-        }
+            var n = await CountAsync();
+            if (n >= count)
+            {
+                return n;
+            }
 
-        return n;
+            try
+            {
+                await view!.Changes.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return await CountAsync();
+            }
+        }
     }
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();

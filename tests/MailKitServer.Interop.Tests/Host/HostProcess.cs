@@ -11,6 +11,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private readonly List<(Func<string, bool> Matches, TaskCompletionSource<string> Seen)> _waiters = [];
 
     private HostProcess(Process process) => _process = process;
 
@@ -57,11 +58,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
                 return;
             }
 
-            lock (host._output)
-            {
-                host._output.Add(e.Data);
-            }
-
+            host.Add(e.Data);
             var m = ListeningLine().Match(e.Data);
             if (m.Success)
             {
@@ -77,16 +74,46 @@ internal sealed partial class HostProcess : IAsyncDisposable
         {
             if (e.Data is not null)
             {
-                lock (host._output)
-                {
-                    host._output.Add("stderr: " + e.Data);
-                }
+                host.Add("stderr: " + e.Data);
             }
         };
         host._process.BeginOutputReadLine();
         host._process.BeginErrorReadLine();
         await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
         return host;
+    }
+
+    /// <summary>Waits for a line of the host's output (stdout, or stderr with "stderr: " before it) that matches; 30 s at most.</summary>
+    public Task<string> WaitForOutputAsync(Func<string, bool> matches)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.FirstOrDefault(matches) is { } line)
+            {
+                return Task.FromResult(line);
+            }
+
+            _waiters.Add((matches, seen));
+        }
+
+        return seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private void Add(string line)
+    {
+        lock (_output)
+        {
+            _output.Add(line);
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Matches(line))
+                {
+                    _waiters[i].Seen.TrySetResult(line);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
     }
 
     /// <summary>Sends SIGTERM (straight from this process, no helper in between) and returns the exit code.</summary>

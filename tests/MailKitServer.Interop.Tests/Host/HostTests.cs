@@ -81,13 +81,13 @@ public class HostTests
 
         await using var host = await HostProcess.StartAsync(
             "--store", "memory", "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "-1", "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "-1", "--imaps-port", "-1",
-            "--insecure-auth", "--dns", dns.EndPoint.ToString(), "--relay-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--retry-schedule", "300ms");
+            "--insecure-auth", "--dns", dns.EndPoint.ToString(), "--relay-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--retry-schedule", "300ms", "--log-level", "information");
         var submission = host.Listeners["submission"].Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var sent = await ExternalTool.RunAsync("swaks", ["--server", "127.0.0.1", "--port", submission, "--auth", "PLAIN", "--auth-user", "demo@example.test", "--auth-password", "demo", "--from", "demo@example.test", "--to", "someone@b.test", "--header", "Subject: from the host"]);
         Assert.True(sent.ExitCode == 0, sent.ToString());
 
-        // B comes up after the first attempt failed: the host's schedule delivers it.
-        await Task.Delay(500);
+        // B comes up after the first attempt failed (the host logs its outcome): the host's schedule delivers it.
+        await host.WaitForOutputAsync(l => l.Contains("to=<someone@b.test>", StringComparison.Ordinal) && l.Contains("status=deferred", StringComparison.Ordinal));
         await using var b = await RemoteReceiver.StartAsync(port);
         Assert.Equal(1, await b.WaitForCountAsync(1));
 
@@ -109,6 +109,7 @@ public class HostTests
             [
                 "--store", "maildir:" + maildata, "--smtp-port", "-1", "--submission-port", "0", "--smtps-port", "-1", "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "-1", "--imaps-port", "-1",
                 "--insecure-auth", "--dns", dns.EndPoint.ToString(), "--relay-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--retry-schedule", "200ms",
+                "--log-level", "information",
             ];
             await using (var host = await HostProcess.StartAsync(Arguments()))
             {
@@ -127,11 +128,7 @@ public class HostTests
             Assert.Matches(@"pending +<someone@b\.test>( 4\.4\.1 x-mailkitserver; 451 4\.4\.1 connect to mx\.b\.test.*)?\n", listing.Stdout);
             await using var b = await RemoteReceiver.StartAsync(port);
             await using var restarted = await HostProcess.StartAsync(Arguments());
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (DateTime.UtcNow < deadline && Directory.GetFiles(Path.Combine(maildata, ".queue")).Length > 0)
-            {
-                await Task.Delay(50);
-            }
+            await restarted.WaitForOutputAsync(l => l.Contains(": removed (", StringComparison.Ordinal));
 
             Assert.Equal(1, await b.CountAsync());
             Assert.Empty(Directory.GetFiles(Path.Combine(maildata, ".queue")));
