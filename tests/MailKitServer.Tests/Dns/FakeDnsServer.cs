@@ -19,10 +19,8 @@ internal sealed class FakeDnsServer : IAsyncDisposable
 
     public FakeDnsServer(Func<byte[], bool, IEnumerable<byte[]>> handler)
     {
-        _udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        (_udp, _tcp) = BindBoth();
         EndPoint = (IPEndPoint)_udp.Client.LocalEndPoint!;
-        _tcp = new TcpListener(EndPoint);
-        _tcp.Start();
         _udpLoop = Task.Run(async () =>
         {
             while (!_stop.IsCancellationRequested)
@@ -77,6 +75,28 @@ internal sealed class FakeDnsServer : IAsyncDisposable
     }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>
+    /// A UDP port the system picks, and TCP on the same number: another test may hold that number for TCP already
+    /// (the two port spaces are separate), so a taken one is given back and another is picked.
+    /// </summary>
+    private static (UdpClient Udp, TcpListener Tcp) BindBoth()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            var tcp = new TcpListener((IPEndPoint)udp.Client.LocalEndPoint!);
+            try
+            {
+                tcp.Start();
+                return (udp, tcp);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 20)
+            {
+                udp.Dispose();
+            }
+        }
+    }
 
     public int Queries => Volatile.Read(ref _queries);
 
