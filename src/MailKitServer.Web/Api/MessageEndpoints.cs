@@ -89,38 +89,13 @@ internal static class MessageEndpoints
             return TypedResults.Content(HtmlView.RewriteContentIds(html, $"{origin}/api/v1/messages/{id}"), "text/html; charset=utf-8");
         }).WithSummary("The HTML body for a sandboxed frame: no scripts, no remote content unless remote=true.");
 
-        messages.MapGet("/{id}/parts/{index:int}", async Task<IResult> (string id, int index, CancellationToken ct) =>
-        {
-            var message = await OpenAsync(catalog, id, ct);
-            if (message is null)
-            {
-                return TypedResults.NotFound();
-            }
+        messages.MapGet("/{id}/parts/{index:int}", (string id, int index, CancellationToken ct) =>
+            PartAsync(catalog, id, leaves => index >= 0 && index < leaves.Count ? index : -1, inline: false, ct))
+            .WithSummary("One MIME part, decoded, as an attachment download with a safe file name.");
 
-            await using (message)
-            {
-                using var mime = await message.LoadAsync(ct);
-                var leaves = PartFiles.Leaves(mime);
-                return index >= 0 && index < leaves.Count ? await PartResultAsync(leaves[index], index, ct) : TypedResults.NotFound();
-            }
-        }).WithSummary("One MIME part, decoded, as an attachment download with a safe file name.");
-
-        messages.MapGet("/{id}/cid/{contentId}", async Task<IResult> (string id, string contentId, CancellationToken ct) =>
-        {
-            var message = await OpenAsync(catalog, id, ct);
-            if (message is null)
-            {
-                return TypedResults.NotFound();
-            }
-
-            await using (message)
-            {
-                using var mime = await message.LoadAsync(ct);
-                var leaves = PartFiles.Leaves(mime);
-                var index = leaves.FindIndex(p => string.Equals(PartFiles.ContentId(p), contentId, StringComparison.Ordinal));
-                return index >= 0 ? await PartResultAsync(leaves[index], index, ct, inline: true) : TypedResults.NotFound();
-            }
-        }).WithSummary("The part a cid: URL of the HTML body names (inline images).");
+        messages.MapGet("/{id}/cid/{contentId}", (string id, string contentId, CancellationToken ct) =>
+            PartAsync(catalog, id, leaves => leaves.FindIndex(p => string.Equals(PartFiles.ContentId(p), contentId, StringComparison.Ordinal)), inline: true, ct))
+            .WithSummary("The part a cid: URL of the HTML body names (inline images).");
 
         messages.MapPost("/{id}/read", (string id, CancellationToken ct) => SetSeenAsync(catalog, id, true, ct)).WithSummary("Marks a message read (\\Seen).");
         messages.MapPost("/{id}/unread", (string id, CancellationToken ct) => SetSeenAsync(catalog, id, false, ct)).WithSummary("Marks a message unread.");
@@ -156,6 +131,24 @@ internal static class MessageEndpoints
 
             return TypedResults.Ok(new PurgeResult(removed));
         }).WithSummary("Deletes every message of one mailbox, one user, or all mail.");
+    }
+
+    /// <summary>One leaf part of a message, the one <paramref name="pick"/> chooses from the leaves (-1: none), decoded.</summary>
+    private static async Task<IResult> PartAsync(MailCatalog catalog, string id, Func<List<MimeEntity>, int> pick, bool inline, CancellationToken ct)
+    {
+        var message = await OpenAsync(catalog, id, ct);
+        if (message is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        await using (message)
+        {
+            using var mime = await message.LoadAsync(ct);
+            var leaves = PartFiles.Leaves(mime);
+            var index = pick(leaves);
+            return index >= 0 ? await PartResultAsync(leaves[index], index, ct, inline) : TypedResults.NotFound();
+        }
     }
 
     internal static async Task<OpenMessage?> OpenAsync(MailCatalog catalog, string id, CancellationToken ct, bool readOnly = true) =>
