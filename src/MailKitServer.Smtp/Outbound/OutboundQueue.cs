@@ -19,6 +19,10 @@ namespace MailKitServer.Smtp.Outbound;
 /// tells the sender what happened with delivery status notifications (RFC 3464) from the null sender. Entries can
 /// be listed, retried now and deleted.
 /// </summary>
+/// <remarks>
+/// This class is the queue's API and its scheduler (which entry is due, claims on a shared store, retry times);
+/// the SMTP conversations are the internal <c>DeliveryAgent</c>'s and the notices the internal <c>Bouncer</c>'s.
+/// </remarks>
 public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsyncDisposable
 {
     private readonly MailServerContext _context;
@@ -28,13 +32,13 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, QueuedMessage> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _perDomain = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _concurrency;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
-    private readonly SmtpConnectionPool _pool;
-    private MxRouter? _router;
+    private TaskCompletionSource _emptied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DeliveryAgent? _agent;
+    private Bouncer? _bouncer;
     private MtaStsPolicySource? _mtaSts;
     private Task? _loop;
 
@@ -56,7 +60,6 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         _time = context.TimeProvider;
         _logger = context.LoggerFactory.CreateLogger("MailKitServer.Outbound");
         _concurrency = new SemaphoreSlim(options.MaxConcurrentDeliveries);
-        _pool = new SmtpConnectionPool(_time, options.ConnectionReuseTime);
         context.Metrics.ObserveQueueDepth(() => _entries.Count);
     }
 
@@ -129,7 +132,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     /// <returns>Whether it was there.</returns>
     public async ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
-        if (!_entries.TryRemove(id, out _))
+        if (!Remove(id))
         {
             return false;
         }
@@ -145,15 +148,24 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     /// <returns>Whether it emptied in time.</returns>
     public async Task<bool> WaitUntilEmptyAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        // Awaits the removal that empties the queue (no polling); a removal racing the check re-checks.
+        using var expired = new CancellationTokenSource(timeout);
         while (!_entries.IsEmpty)
         {
-            if (DateTime.UtcNow >= deadline)
+            var emptied = Volatile.Read(ref _emptied).Task;
+            if (_entries.IsEmpty)
             {
-                return false;
+                break;
             }
 
-            await Task.Delay(10).ConfigureAwait(false);
+            try
+            {
+                await emptied.WaitAsync(expired.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return _entries.IsEmpty;
+            }
         }
 
         return true;
@@ -165,7 +177,9 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         ArgumentNullException.ThrowIfNull(server);
         var own = server.Endpoints.Select(e => e.EndPoint).ToList();
         _mtaSts = _options.UseMtaSts ? new MtaStsPolicySource(_context.Dns, _options, _time, _logger) : null;
-        _router = new MxRouter(_context.Dns, _options, _context.Options.ServerName, endPoint => own.Exists(o => o.Port == endPoint.Port && (o.Address.Equals(endPoint.Address) || o.Address.Equals(IPAddress.Any) || o.Address.Equals(IPAddress.IPv6Any))), _mtaSts, _logger);
+        var router = new MxRouter(_context.Dns, _options, _context.Options.ServerName, endPoint => own.Exists(o => o.Port == endPoint.Port && (o.Address.Equals(endPoint.Address) || o.Address.Equals(IPAddress.Any) || o.Address.Equals(IPAddress.IPv6Any))), _mtaSts, _logger);
+        _agent = new DeliveryAgent(_context, _options, _store, router, ReportingMta, _logger);
+        _bouncer = new Bouncer(_context, _options, _store, this, ReportingMta, _logger);
         foreach (var message in await _store.LoadAsync(cancellationToken).ConfigureAwait(false))
         {
             _entries[message.Id] = message;
@@ -186,7 +200,10 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         }
 
         await Task.WhenAll(_running.Keys).ConfigureAwait(false);
-        await _pool.DisposeAsync().ConfigureAwait(false);
+        if (_agent is not null)
+        {
+            await _agent.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -244,10 +261,10 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
                 }
             }
 
-            await _pool.SweepAsync().ConfigureAwait(false);
+            await _agent!.SweepAsync().ConfigureAwait(false);
             // Sleep until the next entry is due (at most a day at a time: timers have an upper bound) or a wake-up.
             var delay = next == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Min((next - now).Ticks, TimeSpan.TicksPerDay));
-            if (_pool.HasIdle && (delay == Timeout.InfiniteTimeSpan || delay > _options.ConnectionReuseTime))
+            if (_agent.HasIdleConnections && (delay == Timeout.InfiniteTimeSpan || delay > _options.ConnectionReuseTime))
             {
                 delay = _options.ConnectionReuseTime; // wake to QUIT idle connections once they are too old to reuse
             }
@@ -280,7 +297,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
                 // Another node may hold the entry, or have finished it: only a claim lets this node try.
                 if (await shared.TryClaimAsync(message.Id, token).ConfigureAwait(false) is not { } claimed)
                 {
-                    _entries.TryRemove(message.Id, out _);
+                    Remove(message.Id);
                     return;
                 }
 
@@ -291,8 +308,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
             var now = _time.GetUtcNow();
             message.Attempts++;
             _context.Metrics.DeliveryAttempts.Add(1);
-            var groups = message.Recipients.Where(r => r.State == RecipientState.Pending).GroupBy(r => Domain(r.Address), StringComparer.OrdinalIgnoreCase).ToList();
-            await Task.WhenAll(groups.Select(g => DeliverToDomainAsync(message, g.Key, g.ToList(), now, token))).ConfigureAwait(false);
+            await _agent!.AttemptAsync(message, now, token).ConfigureAwait(false);
             await FinishAttemptAsync(message, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -362,213 +378,43 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         }
     }
 
-    private static string Domain(string address)
-    {
-        var at = address.LastIndexOf('@');
-        return at < 0 ? string.Empty : address[(at + 1)..].ToLowerInvariant();
-    }
-
-    private async Task DeliverToDomainAsync(QueuedMessage message, string domain, List<QueuedRecipient> recipients, DateTimeOffset now, CancellationToken token)
-    {
-        var gate = _perDomain.GetOrAdd(domain, _ => new SemaphoreSlim(_options.MaxConcurrentPerDomain));
-        await gate.WaitAsync(token).ConfigureAwait(false);
-        try
-        {
-            var route = await _router!.RouteAsync(domain, token).ConfigureAwait(false);
-            if (route.Failure is { } failure)
-            {
-                Apply(message, recipients, failure, null, now, dsnPassed: false);
-                return;
-            }
-
-            string? lastError = null;
-            foreach (var target in route.Targets)
-            {
-                foreach (var endPoint in target.EndPoints)
-                {
-                    if (await TryHostAsync(message, recipients, target, endPoint, now, token).ConfigureAwait(false) is not { } error)
-                    {
-                        return;
-                    }
-
-                    lastError = error;
-                }
-            }
-
-            // RFC 5321 §4.5.4.1: no host could be reached; try again later.
-            Apply(message, recipients, new SmtpClientReply(451, ["4.4.1 " + (lastError ?? "no host answered")]), null, now, dsnPassed: false);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    /// <summary>Delivers through one address; returns null when the host gave an answer for the recipients, else why it could not be used.</summary>
-    private async Task<string?> TryHostAsync(QueuedMessage message, List<QueuedRecipient> recipients, RouteTarget target, IPEndPoint endPoint, DateTimeOffset now, CancellationToken token, bool reuse = true)
-    {
-        var connection = reuse ? _pool.Take(endPoint, target.Host, target.Tls) : null;
-        var pooled = connection is not null;
-        try
-        {
-            if (connection is null)
-            {
-                var credentials = target.Authenticate && _options.SmartHostUserName is { } user ? (user, _options.SmartHostPassword ?? string.Empty) : ((string, string)?)null;
-                SmtpClientReply? refusal;
-                try
-                {
-                    (connection, refusal) = await SmtpClientConnection.OpenAsync(endPoint, target.Host, ReportingMta, _options, _time, target.Tls, credentials, token, target.Tlsa).ConfigureAwait(false);
-                }
-                catch (SmtpProtocolException) when (target.Tls == TlsPolicy.Opportunistic)
-                {
-                    // A failed TLS handshake with an MX: RFC 7435 prefers plain text to no delivery.
-                    (connection, refusal) = await SmtpClientConnection.OpenAsync(endPoint, target.Host, ReportingMta, _options, _time, TlsPolicy.None, credentials, token).ConfigureAwait(false);
-                }
-
-                if (connection is null)
-                {
-                    // A refusing greeting (or EHLO): try the next host (RFC 5321 §3.1 for 554 greetings).
-                    return $"{target.Host}[{endPoint}] refused: {refusal}";
-                }
-            }
-
-            await using var content = await _store.OpenContentAsync(message.Id, token).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The content of queue entry {message.Id} is missing.");
-            var result = await connection.SendAsync(message, recipients, content, token).ConfigureAwait(false);
-            for (var i = 0; i < recipients.Count; i++)
-            {
-                var reply = result.RecipientReplies[i];
-                Apply(message, [recipients[i]], reply.IsPositive && result.DataReply is { } data ? data : reply, $"{target.Host} ({endPoint})", now, result.DsnPassed);
-            }
-
-            _pool.Return(connection, target.Tls);
-            connection = null;
-            return null;
-        }
-        catch (SmtpProtocolException) when (pooled)
-        {
-            // The host closed the idle connection meanwhile: one more try on a fresh one.
-            await connection!.DisposeAsync().ConfigureAwait(false);
-            connection = null;
-            return await TryHostAsync(message, recipients, target, endPoint, now, token, reuse: false).ConfigureAwait(false);
-        }
-        catch (SmtpProtocolException ex)
-        {
-            return ex.Message;
-        }
-        finally
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    private void Apply(QueuedMessage message, IEnumerable<QueuedRecipient> recipients, SmtpClientReply reply, string? remote, DateTimeOffset now, bool dsnPassed)
-    {
-        foreach (var r in recipients)
-        {
-            r.LastAttempt = now;
-            r.Status = reply.Status;
-            r.RemoteMta = remote is null ? null : remote.Split(' ')[0];
-            r.Diagnostic = remote is null ? "x-mailkitserver; " + reply : "smtp; " + reply;
-            if (reply.IsPositive)
-            {
-                r.State = RecipientState.Delivered;
-                r.NextHopDsn = dsnPassed;
-                _context.Metrics.Deliveries.Add(1);
-            }
-            else if (!reply.IsTransient)
-            {
-                r.State = RecipientState.Failed;
-            }
-
-            OutboundLog.RecipientOutcome(_logger, message.Id, r.Address, remote ?? "none", r.State == RecipientState.Pending ? "deferred" : r.State.ToString().ToLowerInvariant(), reply.ToString());
-        }
-    }
-
     private TimeSpan NextDelay(QueuedMessage message) => _options.RetrySchedule[Math.Clamp(message.Attempts - 1, 0, _options.RetrySchedule.Count - 1)];
 
+    /// <summary>After an attempt: reports what became final, then removes a finished entry or stores when it is tried next.</summary>
     private async Task FinishAttemptAsync(QueuedMessage message, CancellationToken token)
     {
         var now = _time.GetUtcNow();
-        var pending = message.Recipients.Where(r => r.State == RecipientState.Pending).ToList();
-        if (pending.Count > 0 && now - message.ArrivedAt >= _options.QueueLifetime)
-        {
-            // RFC 3464 / RFC 3463 4.4.7: the message stayed queued too long; it fails with the last reason.
-            foreach (var r in pending)
-            {
-                r.State = RecipientState.Failed;
-                r.Status = "4.4.7";
-                r.Diagnostic = (r.Diagnostic ?? "x-mailkitserver; ") + " (delivery time expired)";
-            }
-
-            pending.Clear();
-        }
-
+        _bouncer!.ExpireIfTooOld(message, now);
         // Failures are reported as they become final; successes when NOTIFY asks and the next hop cannot report them.
-        var failed = message.Recipients.Where(r => r.State == RecipientState.Failed && !r.Reported).ToList();
-        var delivered = message.Recipients.Where(r => r.State == RecipientState.Delivered && !r.Reported).ToList();
-        await NotifyAsync(message, failed.Where(r => (r.Notify & DsnNotify.Never) == 0 && (r.Notify == DsnNotify.None || (r.Notify & DsnNotify.Failure) != 0)).ToList(), DsnAction.Failed, null, token).ConfigureAwait(false);
-        await NotifyAsync(message, delivered.Where(r => (r.Notify & DsnNotify.Success) != 0 && !r.NextHopDsn).ToList(), DsnAction.Relayed, null, token).ConfigureAwait(false);
-        foreach (var r in failed.Concat(delivered))
-        {
-            r.Reported = true;
-        }
-
-        if (pending.Count == 0)
+        var failed = await _bouncer.ReportFinalAsync(message, token).ConfigureAwait(false);
+        if (!message.Recipients.Any(r => r.State == RecipientState.Pending))
         {
             await _store.RemoveAsync(message.Id, token).ConfigureAwait(false);
-            _entries.TryRemove(message.Id, out _);
-            OutboundLog.Removed(_logger, message.Id, failed.Count > 0 ? "done, with failures" : "delivered");
-            Changed?.Invoke(message.Id, failed.Count > 0 ? "failed" : "delivered");
+            Remove(message.Id);
+            OutboundLog.Removed(_logger, message.Id, failed > 0 ? "done, with failures" : "delivered");
+            Changed?.Invoke(message.Id, failed > 0 ? "failed" : "delivered");
             return;
         }
 
         message.NextAttemptAt = now + NextDelay(message);
-        if (!message.DelayReported && now - message.ArrivedAt >= _options.DelayNoticeAfter)
-        {
-            // RFC 3461 §4.1: a "delayed" notice only for recipients that asked for one.
-            var delayed = pending.Where(r => (r.Notify & DsnNotify.Delay) != 0).ToList();
-            await NotifyAsync(message, delayed, DsnAction.Delayed, message.ArrivedAt + _options.QueueLifetime, token).ConfigureAwait(false);
-            message.DelayReported = true;
-        }
-
+        await _bouncer.ReportDelayAsync(message, now, token).ConfigureAwait(false);
         await _store.UpdateAsync(message, token).ConfigureAwait(false);
         Changed?.Invoke(message.Id, "deferred");
     }
 
-    /// <summary>Sends a notice to the sender: into a local mailbox directly, or through this queue for a remote sender.</summary>
-    private async Task NotifyAsync(QueuedMessage message, List<QueuedRecipient> recipients, DsnAction action, DateTimeOffset? retryUntil, CancellationToken token)
+    /// <summary>Drops an entry from memory and wakes whoever waits for the queue to empty.</summary>
+    private bool Remove(string id)
     {
-        if (recipients.Count == 0)
+        if (!_entries.TryRemove(id, out _))
         {
-            return;
+            return false;
         }
 
-        if (message.ReversePath.Length == 0)
+        if (_entries.IsEmpty)
         {
-            // RFC 3461 §6.2, RFC 5321 §4.5.5: nothing is ever sent about a message from the null sender (no loops).
-            OutboundLog.NoticeToNullSender(_logger, message.Id);
-            return;
+            Interlocked.Exchange(ref _emptied, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
 
-        byte[] original;
-        await using (var content = await _store.OpenContentAsync(message.Id, token).ConfigureAwait(false))
-        {
-            using var copy = new MemoryStream();
-            if (content is not null)
-            {
-                await content.CopyToAsync(copy, token).ConfigureAwait(false);
-            }
-
-            original = copy.ToArray();
-        }
-
-        var notice = DsnComposer.Compose(message, recipients, action, ReportingMta, original, _time.GetUtcNow(), retryUntil);
-        _context.Metrics.Bounces.Add(1);
-        OutboundLog.Notified(_logger, message.Id, action.ToString().ToLowerInvariant(), recipients.Count);
-        await SenderNotifier.SendAsync(_context, this, _logger, message.Id, message.ReversePath, notice, token).ConfigureAwait(false);
+        return true;
     }
 }

@@ -50,7 +50,7 @@ public sealed class DaneTests
         }
 
         var queue = sender.Server.GetOutboundQueue();
-        await OutboundHarness.WaitUntilAsync(() => queue.List() is [{ Recipients: [{ Diagnostic: not null }] }]);
+        await OutboundHarness.WaitUntilAsync(queue, () => queue.List() is [{ Recipients: [{ Diagnostic: not null }] }]);
         var (_, state, status, diagnostic) = Assert.Single(Assert.Single(queue.List()).Recipients);
         Assert.Equal(RecipientState.Pending, state);
         Assert.StartsWith("4.", status, StringComparison.Ordinal);

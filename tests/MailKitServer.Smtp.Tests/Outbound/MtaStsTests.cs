@@ -68,7 +68,7 @@ public sealed class MtaStsTests
 
         // Deferred first (a 4xx kept in the queue) ...
         var queue = world.Sender.Server.GetOutboundQueue();
-        await OutboundHarness.WaitUntilAsync(() => queue.List() is [{ Recipients: [{ Diagnostic: not null }] }] || queue.Count == 0);
+        await OutboundHarness.WaitUntilAsync(queue, () => queue.List() is [{ Recipients: [{ Diagnostic: not null }] }] || queue.Count == 0);
         var first = Assert.Single(queue.List());
         var (_, state, status, diagnostic) = Assert.Single(first.Recipients);
         Assert.Equal(RecipientState.Pending, state);

@@ -60,7 +60,7 @@ public class OutboundDeliveryTests
         await using var a = await StartSenderAsync(port);
         await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
         var queue = a.Server.GetOutboundQueue();
-        await WaitUntilAsync(() => queue.List().FirstOrDefault()?.Attempts >= 2);
+        await WaitUntilAsync(queue, () => queue.List().FirstOrDefault()?.Attempts >= 2);
 
         var entry = Assert.Single(queue.List());
         Assert.True(entry.Attempts >= 2);
@@ -113,8 +113,8 @@ public class OutboundDeliveryTests
         await using var a = await StartSenderAsync(1, dns: StaticDns().AddMx("null.test", 0, "."));
         await SubmitAsync(a, "alice@example.test", ["x@null.test"], Message, rcptParameters: " NOTIFY=NEVER");
         await SubmitAsync(a, "", ["y@null.test"], Message);
+        // A notice to a local sender is stored before its entry leaves the queue: none can come after this.
         Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
-        await Task.Delay(200);
         Assert.Empty(await InboxTextsAsync(a.Store, "alice@example.test"));
     }
 
@@ -124,7 +124,7 @@ public class OutboundDeliveryTests
         await using var a = await StartSenderAsync(25, new FailingDns());
         await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
         var queue = a.Server.GetOutboundQueue();
-        await WaitUntilAsync(() => queue.List().FirstOrDefault()?.Recipients[0].Status is not null);
+        await WaitUntilAsync(queue, () => queue.List().FirstOrDefault()?.Recipients[0].Status is not null);
 
         var recipient = Assert.Single(Assert.Single(queue.List()).Recipients);
         Assert.Equal(RecipientState.Pending, recipient.State);
@@ -180,11 +180,11 @@ public class OutboundDeliveryTests
             }
         });
         await using var a = await StartSenderAsync(remote.Port, configure: o => o.CommandTimeout = TimeSpan.FromMilliseconds(500));
-        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
         var queue = a.Server.GetOutboundQueue();
-        await WaitUntilAsync(() => queue.List().FirstOrDefault()?.Recipients[0].Status is not null);
+        using var events = new QueueEvents(queue);
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+        await events.NextAsync("deferred");
 
-        await Task.Delay(100);
         var recipient = Assert.Single(Assert.Single(queue.List()).Recipients);
         Assert.Equal(RecipientState.Pending, recipient.State);
         Assert.Equal("4.4.1", recipient.Status);
@@ -298,31 +298,29 @@ public class OutboundDeliveryTests
             o.RetrySchedule.Add(TimeSpan.FromMinutes(10));
             o.QueueLifetime = TimeSpan.FromMinutes(30);
         });
-        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
         var queue = a.Server.GetOutboundQueue();
+        using var events = new QueueEvents(queue);
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
 
-        async Task<int> SettledAttemptsAsync()
+        // Each attempt ends in a deferral; then the scheduler sleeps on the server clock until the next is due.
+        async Task<int> AttemptedAsync(TimeSpan sleepsFor)
         {
-            await Task.Delay(300); // real time: nothing may happen until the clock moves
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (queue.List() is [{ } e] && e.NextAttemptAt <= time.GetUtcNow() && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(10);
-            }
-
-            return queue.List() is [{ } entry] ? entry.Attempts : -1;
+            await events.NextAsync("deferred");
+            await time.WaitForArmedAsync(d => d == sleepsFor);
+            return Assert.Single(queue.List()).Attempts;
         }
 
-        Assert.Equal(1, await SettledAttemptsAsync());
+        Assert.Equal(1, await AttemptedAsync(TimeSpan.FromMinutes(5)));
         time.Advance(TimeSpan.FromMinutes(4));
-        Assert.Equal(1, await SettledAttemptsAsync());
+        await time.WaitForArmedAsync(d => d == TimeSpan.FromMinutes(1)); // still asleep, one minute to go
+        Assert.Equal(1, Assert.Single(queue.List()).Attempts);
         time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(2, await SettledAttemptsAsync());
+        Assert.Equal(2, await AttemptedAsync(TimeSpan.FromMinutes(10)));
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(10), queue.List()[0].NextAttemptAt);
         time.Advance(TimeSpan.FromMinutes(10));
-        Assert.Equal(3, await SettledAttemptsAsync());
+        Assert.Equal(3, await AttemptedAsync(TimeSpan.FromMinutes(10)));
         time.Advance(TimeSpan.FromMinutes(10)); // the last delay repeats; 25 minutes in
-        Assert.Equal(4, await SettledAttemptsAsync());
+        Assert.Equal(4, await AttemptedAsync(TimeSpan.FromMinutes(10)));
         time.Advance(TimeSpan.FromMinutes(10)); // 35 minutes: past the lifetime, the attempt ends in a bounce
         var bounce = Assert.Single(await WaitForTextsAsync(a.Store, "alice@example.test", 1));
         Assert.Contains("Status: 4.4.7", bounce, StringComparison.Ordinal);
@@ -418,7 +416,7 @@ public class OutboundDeliveryTests
         Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains(commands, c => c.StartsWith("MAIL FROM:<alice@example.test> SIZE=", StringComparison.Ordinal) && c.EndsWith(" BODY=8BITMIME RET=HDRS ENVID=env+2B42", StringComparison.Ordinal));
         Assert.Contains("RCPT TO:<someone@b.test> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;orig@b.test", commands);
-        await Task.Delay(200);
+        // A notice to a local sender would have been stored before the entry left the queue.
         Assert.Empty(await InboxTextsAsync(a.Store, "alice@example.test")); // the next hop reports success itself
     }
 
@@ -430,29 +428,15 @@ public class OutboundDeliveryTests
             o.RetrySchedule.Clear();
             o.RetrySchedule.Add(TimeSpan.FromHours(1));
         });
-        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
         var queue = a.Server.GetOutboundQueue();
-        async Task<int> AttemptsAsync(int atLeast)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while ((queue.List().FirstOrDefault()?.Attempts ?? 0) < atLeast || queue.List()[0].Recipients[0].Status is null)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    break;
-                }
-
-                await Task.Delay(10);
-            }
-
-            await Task.Delay(100);
-            return queue.List()[0].Attempts;
-        }
-
-        Assert.Equal(1, await AttemptsAsync(1));
+        using var events = new QueueEvents(queue);
+        await SubmitAsync(a, "alice@example.test", ["someone@b.test"], Message);
+        await events.NextAsync("deferred");
+        Assert.Equal(1, queue.List()[0].Attempts);
         var id = queue.List()[0].Id;
         Assert.True(queue.RetryNow(id));
-        Assert.Equal(2, await AttemptsAsync(2));
+        await events.NextAsync("deferred");
+        Assert.Equal(2, queue.List()[0].Attempts);
         Assert.True(await queue.DeleteAsync(id));
         Assert.False(await queue.DeleteAsync(id));
         Assert.Empty(queue.List());

@@ -50,13 +50,19 @@ internal static class OutboundHarness
         return reply;
     }
 
-    /// <summary>Polls until the condition holds or 10 s have passed (the assertions that follow say what went wrong).</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>
+    /// Waits until the condition holds, checked again after each thing the queue reports (20 s at most; the
+    /// assertions that follow say what went wrong).
+    /// </summary>
+    public static async Task WaitUntilAsync(OutboundQueue queue, Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
+        using var events = new QueueEvents(queue);
+        try
         {
-            await Task.Delay(20);
+            await events.UntilAsync(condition);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -75,18 +81,28 @@ internal static class OutboundHarness
         return texts;
     }
 
+    /// <summary>Waits until the user's INBOX holds <paramref name="count"/> messages (woken by the store's change feed).</summary>
     public static async Task<List<string>> WaitForTextsAsync(InMemoryMessageStore store, string user, int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        using var expired = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        await using var account = await store.OpenAccountAsync(user, default);
+        await using var view = await account.OpenAsync("INBOX", readOnly: true, default);
         while (true)
         {
             var texts = await InboxTextsAsync(store, user);
-            if (texts.Count >= count || DateTime.UtcNow > deadline)
+            if (texts.Count >= count)
             {
                 return texts;
             }
 
-            await Task.Delay(20);
+            try
+            {
+                await view!.Changes.ReadAsync(expired.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return await InboxTextsAsync(store, user);
+            }
         }
     }
 }
