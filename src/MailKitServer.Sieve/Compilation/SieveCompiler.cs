@@ -128,6 +128,19 @@ internal static class SieveCompiler
             throw new SieveSyntaxException(node.Line, "command 'global' needs require \"variables\"");
         }
 
+        var i = CheckTags(node, spec, requires, what);
+        CheckPositional(node, spec, what, i);
+        CheckShape(node, spec, what);
+        CheckSemantics(node, requires);
+        foreach (var test in node.Tests)
+        {
+            CheckTest(test, requires);
+        }
+    }
+
+    /// <summary>Reads the tagged arguments into <see cref="SieveNode.Tags"/>; returns the index of the first positional one.</summary>
+    private static int CheckTags(SieveNode node, CommandSpec spec, HashSet<string> requires, string what)
+    {
         var groups = new Dictionary<string, string>(StringComparer.Ordinal);
         var i = 0;
         for (; i < node.Arguments.Count && node.Arguments[i].Tag is { } tag; i++)
@@ -169,7 +182,13 @@ internal static class SieveCompiler
             node.Tags[tag] = value;
         }
 
-        for (; i < node.Arguments.Count; i++)
+        return i;
+    }
+
+    /// <summary>Checks the positional arguments against the spec's kinds, keeping optional leading ones' places.</summary>
+    private static void CheckPositional(SieveNode node, CommandSpec spec, string what, int first)
+    {
+        for (var i = first; i < node.Arguments.Count; i++)
         {
             if (node.Arguments[i].Tag is { } late)
             {
@@ -200,7 +219,11 @@ internal static class SieveCompiler
             // Optional leading arguments left out: keep positions fixed so the interpreter reads them by index.
             node.Positional.InsertRange(0, Enumerable.Repeat<SieveArgument>(null!, offset));
         }
+    }
 
+    /// <summary>Checks the tests and the block a command takes.</summary>
+    private static void CheckShape(SieveNode node, CommandSpec spec, string what)
+    {
         if (spec.Tests == 0 && node.Tests.Count > 0)
         {
             throw new SieveSyntaxException(node.Line, $"{what} '{node.Name}' takes no test");
@@ -225,15 +248,16 @@ internal static class SieveCompiler
         {
             throw new SieveSyntaxException(node.Line, $"command '{node.Name}' takes no block");
         }
-
-        CheckSemantics(node, requires);
-        foreach (var test in node.Tests)
-        {
-            CheckTest(test, requires);
-        }
     }
 
     private static void CheckSemantics(SieveNode node, HashSet<string> requires)
+    {
+        CheckMatchTags(node, requires);
+        CheckValues(node, requires);
+    }
+
+    /// <summary>The comparator (RFC 5228 §2.7.3) and relational (RFC 5231) tags.</summary>
+    private static void CheckMatchTags(SieveNode node, HashSet<string> requires)
     {
         var comparator = node.Tags.TryGetValue("comparator", out var c) ? c!.Strings![0] : "i;ascii-casemap";
         if (node.Tags.ContainsKey("comparator"))
@@ -262,7 +286,11 @@ internal static class SieveCompiler
                 throw new SieveSyntaxException(node.Line, $"':{relational}' needs one of gt, ge, lt, le, eq, ne, not '{r.Strings[0]}'");
             }
         }
+    }
 
+    /// <summary>What each command's argument values must be beyond their kinds (names, addresses, date parts).</summary>
+    private static void CheckValues(SieveNode node, HashSet<string> requires)
+    {
         switch (node.Name)
         {
             case "size" when node.Tags.Count == 0:
@@ -278,32 +306,13 @@ internal static class SieveCompiler
 
                 break;
             case "set":
-                var name = node.Positional[0].Strings![0];
-                if (!IsVariableName(name))
-                {
-                    throw new SieveSyntaxException(node.Line, $"'{name}' is not a valid variable name");
-                }
-
+                RequireVariableNames(node, [node.Positional[0].Strings![0]]);
                 break;
             case "global":
-                foreach (var global in node.Positional[0].Strings!)
-                {
-                    if (!IsVariableName(global))
-                    {
-                        throw new SieveSyntaxException(node.Line, $"'{global}' is not a valid variable name");
-                    }
-                }
-
+                RequireVariableNames(node, node.Positional[0].Strings!);
                 break;
             case "setflag" or "addflag" or "removeflag" or "hasflag" when node.Positional[0] is { } variable:
-                foreach (var flagVariable in variable.Strings!)
-                {
-                    if (!IsVariableName(flagVariable))
-                    {
-                        throw new SieveSyntaxException(node.Line, $"'{flagVariable}' is not a valid variable name");
-                    }
-                }
-
+                RequireVariableNames(node, variable.Strings!);
                 break;
             case "redirect":
                 var target = node.Positional[0].Strings![0];
@@ -332,6 +341,15 @@ internal static class SieveCompiler
                 break;
             case "vacation" when node.Tags.TryGetValue("days", out var days) && days!.Number > 3650:
                 throw new SieveSyntaxException(node.Line, ":days may be at most 3650");
+        }
+    }
+
+    private static void RequireVariableNames(SieveNode node, IEnumerable<string> names)
+    {
+        // RFC 5229 §3: identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_").
+        if (names.FirstOrDefault(n => !IsVariableName(n)) is { } bad)
+        {
+            throw new SieveSyntaxException(node.Line, $"'{bad}' is not a valid variable name");
         }
     }
 

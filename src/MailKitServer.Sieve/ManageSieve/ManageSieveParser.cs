@@ -46,45 +46,20 @@ internal static class ManageSieveParser
             return Fail(ref reader, start, "expected a command", out error);
         }
 
-        var argumentNext = response;
-        while (true)
+        for (var argumentNext = response; ; argumentNext = false)
         {
-            if (argumentNext)
+            if (!argumentNext)
             {
-                argumentNext = false;
-            }
-            else if (!reader.TryPeek(out var b))
-            {
-                return NeedMore(ref reader, start, segment);
-            }
-            else if (b == '\r' || b == '\n')
-            {
-                if (b == '\r')
+                switch (ReadSeparator(ref reader, response, out var problem))
                 {
-                    if (!reader.TryPeek(1, out var next))
-                    {
+                    case Separator.NeedMore:
                         return NeedMore(ref reader, start, segment);
-                    }
-
-                    if (next != '\n')
-                    {
-                        return Fail(ref reader, start, "CR without LF", out error);
-                    }
-
-                    reader.Advance(1);
+                    case Separator.Invalid:
+                        return Fail(ref reader, start, problem!, out error);
+                    case Separator.LineEnd:
+                        command = new ManageSieveCommand(verb.ToUpperInvariant(), arguments);
+                        return ManageSieveParseResult.Command;
                 }
-
-                reader.Advance(1);
-                command = new ManageSieveCommand(verb.ToUpperInvariant(), arguments);
-                return ManageSieveParseResult.Command;
-            }
-            else if (b != ' ' || response)
-            {
-                return Fail(ref reader, start, "expected a space between arguments", out error);
-            }
-            else
-            {
-                reader.Advance(1);
             }
 
             if (arguments.Count == MaxArguments)
@@ -92,100 +67,169 @@ internal static class ManageSieveParser
                 return Fail(ref reader, start, "too many arguments", out error);
             }
 
-            if (!reader.TryPeek(out var first))
+            var literal = reader.TryPeek(out var first) && first == '{';
+            switch (ReadArgument(ref reader, maxLiteral, out var argument, out var invalid, out var size))
             {
-                return NeedMore(ref reader, start, segment);
-            }
-
-            if (first == '"')
-            {
-                var status = ReadQuoted(ref reader, out var text);
-                if (status == ManageSieveParseResult.NeedMoreData)
-                {
-                    return NeedMore(ref reader, start, segment);
-                }
-
-                if (status != ManageSieveParseResult.Command)
-                {
-                    return Fail(ref reader, start, "malformed quoted string", out error);
-                }
-
-                arguments.Add(text!);
-            }
-            else if (first == '{')
-            {
-                reader.Advance(1);
-                var digits = ReadAtom(ref reader);
-                if (!reader.TryPeek(out var close))
-                {
-                    return NeedMore(ref reader, start, segment);
-                }
-
-                var plus = digits.EndsWith('+');
-                var number = plus ? digits[..^1] : digits;
-                if (close != '}' || number.Length is 0 or > 12 || !long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
-                {
-                    return Fail(ref reader, start, "malformed literal", out error);
-                }
-
-                reader.Advance(1);
-                if (!reader.TryPeek(out var cr))
-                {
-                    return NeedMore(ref reader, start, segment);
-                }
-
-                if (cr == '\r')
-                {
-                    reader.Advance(1);
-                }
-
-                if (!reader.TryPeek(out var lf))
-                {
-                    return NeedMore(ref reader, start, segment);
-                }
-
-                if (lf != '\n')
-                {
-                    return Fail(ref reader, start, "a literal's size must end its line", out error);
-                }
-
-                reader.Advance(1);
-                if (size > maxLiteral)
-                {
-                    literalSize = size;
-                    return ManageSieveParseResult.LiteralTooLarge;
-                }
-
-                if (reader.Remaining < size)
-                {
+                case ManageSieveParseResult.NeedMoreData when literal && size > 0:
+                    // The literal's header is whole but its octets are not all here: wait without the line bound.
                     reader = start;
                     return ManageSieveParseResult.NeedMoreData;
-                }
+                case ManageSieveParseResult.NeedMoreData:
+                    return NeedMore(ref reader, start, segment);
+                case ManageSieveParseResult.SyntaxError:
+                    return Fail(ref reader, start, invalid!, out error);
+                case ManageSieveParseResult.LiteralTooLarge:
+                    literalSize = size;
+                    return ManageSieveParseResult.LiteralTooLarge;
+            }
 
-                var octets = reader.UnreadSequence.Slice(0, size);
-                try
-                {
-                    arguments.Add(StrictUtf8.GetString(octets.ToArray()));
-                }
-                catch (DecoderFallbackException)
-                {
-                    reader.Advance(size);
-                    return Fail(ref reader, start, "a literal is not UTF-8", out error);
-                }
-
-                reader.Advance(size);
+            arguments.Add(argument!);
+            if (literal)
+            {
                 segment = reader;
             }
-            else
-            {
-                var atom = ReadAtom(ref reader);
-                if (atom.Length == 0)
-                {
-                    return Fail(ref reader, start, "expected a string, a literal or a number", out error);
-                }
+        }
+    }
 
-                arguments.Add(atom);
+    /// <summary>What follows the verb or an argument: a space before the next argument, or the command's CRLF.</summary>
+    private static Separator ReadSeparator(ref SequenceReader<byte> reader, bool response, out string? problem)
+    {
+        problem = null;
+        if (!reader.TryPeek(out var b))
+        {
+            return Separator.NeedMore;
+        }
+
+        if (b == '\r')
+        {
+            if (!reader.TryPeek(1, out var next))
+            {
+                return Separator.NeedMore;
             }
+
+            if (next != '\n')
+            {
+                problem = "CR without LF";
+                return Separator.Invalid;
+            }
+
+            reader.Advance(2);
+            return Separator.LineEnd;
+        }
+
+        if (b == '\n')
+        {
+            reader.Advance(1);
+            return Separator.LineEnd;
+        }
+
+        if (b != ' ' || response)
+        {
+            problem = "expected a space between arguments";
+            return Separator.Invalid;
+        }
+
+        reader.Advance(1);
+        return Separator.Space;
+    }
+
+    /// <summary>
+    /// Reads one argument: a quoted string, a literal or an atom. For a literal whose header was read,
+    /// <paramref name="literalSize"/> is its size (the octets to drain when it is too large; non-zero with
+    /// NeedMoreData when only its octets are missing).
+    /// </summary>
+    private static ManageSieveParseResult ReadArgument(ref SequenceReader<byte> reader, long maxLiteral, out string? argument, out string? problem, out long literalSize)
+    {
+        argument = null;
+        problem = null;
+        literalSize = 0;
+        if (!reader.TryPeek(out var first))
+        {
+            return ManageSieveParseResult.NeedMoreData;
+        }
+
+        if (first == '"')
+        {
+            var status = ReadQuoted(ref reader, out argument);
+            problem = status == ManageSieveParseResult.SyntaxError ? "malformed quoted string" : null;
+            return status;
+        }
+
+        if (first == '{')
+        {
+            return ReadLiteral(ref reader, maxLiteral, out argument, out problem, out literalSize);
+        }
+
+        argument = ReadAtom(ref reader);
+        if (argument.Length == 0)
+        {
+            problem = "expected a string, a literal or a number";
+            return ManageSieveParseResult.SyntaxError;
+        }
+
+        return ManageSieveParseResult.Command;
+    }
+
+    /// <summary>Reads <c>{N+}</c> or <c>{N}</c>, CRLF and N octets of UTF-8 (RFC 5804 §4).</summary>
+    private static ManageSieveParseResult ReadLiteral(ref SequenceReader<byte> reader, long maxLiteral, out string? argument, out string? problem, out long literalSize)
+    {
+        argument = null;
+        problem = null;
+        literalSize = 0;
+        reader.Advance(1);
+        var digits = ReadAtom(ref reader);
+        if (!reader.TryPeek(out var close))
+        {
+            return ManageSieveParseResult.NeedMoreData;
+        }
+
+        var number = digits.EndsWith('+') ? digits[..^1] : digits;
+        if (close != '}' || number.Length is 0 or > 12 || !long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            problem = "malformed literal";
+            return ManageSieveParseResult.SyntaxError;
+        }
+
+        reader.Advance(1);
+        if (reader.TryPeek(out var cr) && cr == '\r')
+        {
+            reader.Advance(1);
+        }
+
+        if (!reader.TryPeek(out var lf))
+        {
+            return ManageSieveParseResult.NeedMoreData;
+        }
+
+        if (lf != '\n')
+        {
+            problem = "a literal's size must end its line";
+            return ManageSieveParseResult.SyntaxError;
+        }
+
+        reader.Advance(1);
+        literalSize = size;
+        if (size > maxLiteral)
+        {
+            return ManageSieveParseResult.LiteralTooLarge;
+        }
+
+        if (reader.Remaining < size)
+        {
+            return ManageSieveParseResult.NeedMoreData;
+        }
+
+        var octets = reader.UnreadSequence.Slice(0, size);
+        reader.Advance(size);
+        try
+        {
+            argument = StrictUtf8.GetString(octets.ToArray());
+            return ManageSieveParseResult.Command;
+        }
+        catch (DecoderFallbackException)
+        {
+            problem = "a literal is not UTF-8";
+            return ManageSieveParseResult.SyntaxError;
         }
     }
 
@@ -277,5 +321,13 @@ internal static class ManageSieveParser
 
             octets.Add(b);
         }
+    }
+
+    private enum Separator
+    {
+        Space,
+        LineEnd,
+        NeedMore,
+        Invalid,
     }
 }

@@ -41,103 +41,129 @@ internal sealed partial class ManageSieveSession
         }
 
         var user = _userId;
+        return command.Verb switch
+        {
+            "LISTSCRIPTS" when args.Count == 0 => await ListScriptsAsync(user).ConfigureAwait(false),
+            "GETSCRIPT" when args.Count == 1 => await GetScriptAsync(user, args[0]).ConfigureAwait(false),
+            "CHECKSCRIPT" when args.Count == 1 => Check(args[0]) is { } problem ? Error(problem) : Ok("Script is valid"),
+            "PUTSCRIPT" when args.Count == 2 => await PutAsync(user, args[0], args[1]).ConfigureAwait(false),
+            "HAVESPACE" when args.Count == 2 => await HaveSpaceAsync(user, args[0], args[1]).ConfigureAwait(false),
+            "SETACTIVE" when args.Count == 1 => await SetActiveAsync(user, args[0]).ConfigureAwait(false),
+            "DELETESCRIPT" when args.Count == 1 => await DeleteScriptAsync(user, args[0]).ConfigureAwait(false),
+            "RENAMESCRIPT" when args.Count == 2 => await RenameScriptAsync(user, args[0], args[1]).ConfigureAwait(false),
+            _ => Error($"NO \"Unknown command or wrong arguments: {command.Verb}\"\r\n"),
+        };
+    }
+
+    /// <summary>RFC 5804 §2.7.</summary>
+    private async ValueTask<bool> ListScriptsAsync(string user)
+    {
+        var sb = new StringBuilder();
+        foreach (var script in await _options.ScriptStore.ListAsync(user, _connection.Aborted).ConfigureAwait(false))
+        {
+            sb.Append(Quote(script.Name)).Append(script.IsActive ? " ACTIVE\r\n" : "\r\n");
+        }
+
+        _connection.Write(sb.Append("OK \"Listscripts completed\"\r\n").ToString());
+        return true;
+    }
+
+    /// <summary>RFC 5804 §2.9.</summary>
+    private async ValueTask<bool> GetScriptAsync(string user, string name)
+    {
+        if (await _options.ScriptStore.GetAsync(user, name, _connection.Aborted).ConfigureAwait(false) is not { } text || !IsValidName(name))
+        {
+            return NoSuchScript();
+        }
+
+        _connection.Write(Literal(text) + "\r\nOK \"Getscript completed\"\r\n");
+        return true;
+    }
+
+    /// <summary>RFC 5804 §2.5.</summary>
+    private async ValueTask<bool> HaveSpaceAsync(string user, string name, string sizeText)
+    {
+        if (!IsValidName(name))
+        {
+            return Error("NO \"Invalid script name\"\r\n");
+        }
+
+        if (!long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            return Error("NO \"HAVESPACE needs a script name and a size\"\r\n");
+        }
+
+        if (size > _options.MaxScriptSize)
+        {
+            _connection.Write($"NO (QUOTA/MAXSIZE) \"Scripts are limited to {_options.MaxScriptSize} octets\"\r\n");
+            return true;
+        }
+
+        return await HasRoomForAsync(user, name).ConfigureAwait(false) ? Ok("Putscript would succeed") : Quota();
+    }
+
+    /// <summary>RFC 5804 §2.8: the empty name deactivates every script; a script that does not compile is not activated.</summary>
+    private async ValueTask<bool> SetActiveAsync(string user, string name)
+    {
+        if (name.Length > 0 && !IsValidName(name))
+        {
+            return NoSuchScript();
+        }
+
+        var store = _options.ScriptStore;
+        if (name.Length > 0 && await store.GetAsync(user, name, _connection.Aborted).ConfigureAwait(false) is { } activeText && Check(activeText) is { } broken)
+        {
+            return Error(broken);
+        }
+
+        return await store.SetActiveAsync(user, name.Length == 0 ? null : name, _connection.Aborted).ConfigureAwait(false)
+            ? Ok("Setactive completed")
+            : NoSuchScript();
+    }
+
+    /// <summary>RFC 5804 §2.10: the active script cannot be deleted.</summary>
+    private async ValueTask<bool> DeleteScriptAsync(string user, string name)
+    {
+        var scripts = await _options.ScriptStore.ListAsync(user, _connection.Aborted).ConfigureAwait(false);
+        var found = scripts.FirstOrDefault(s => s.Name == name);
+        if (found is null || !IsValidName(name))
+        {
+            return NoSuchScript();
+        }
+
+        if (found.IsActive)
+        {
+            return Error("NO (ACTIVE) \"You may not delete the active script\"\r\n");
+        }
+
+        await _options.ScriptStore.DeleteAsync(user, name, _connection.Aborted).ConfigureAwait(false);
+        return Ok("Deletescript completed");
+    }
+
+    /// <summary>RFC 5804 §2.11.1.</summary>
+    private async ValueTask<bool> RenameScriptAsync(string user, string from, string to)
+    {
         var store = _options.ScriptStore;
         var ct = _connection.Aborted;
-        switch (command.Verb)
+        if (!IsValidName(from) || await store.GetAsync(user, from, ct).ConfigureAwait(false) is null)
         {
-            case "LISTSCRIPTS" when args.Count == 0:
-                var sb = new StringBuilder();
-                foreach (var script in await store.ListAsync(user, ct).ConfigureAwait(false))
-                {
-                    sb.Append(Quote(script.Name)).Append(script.IsActive ? " ACTIVE\r\n" : "\r\n");
-                }
-
-                _connection.Write(sb.Append("OK \"Listscripts completed\"\r\n").ToString());
-                return true;
-            case "GETSCRIPT" when args.Count == 1:
-                if (await store.GetAsync(user, args[0], ct).ConfigureAwait(false) is not { } text || !IsValidName(args[0]))
-                {
-                    return Error("NO (NONEXISTENT) \"There is no script by that name\"\r\n");
-                }
-
-                _connection.Write(Literal(text) + "\r\nOK \"Getscript completed\"\r\n");
-                return true;
-            case "CHECKSCRIPT" when args.Count == 1:
-                return Check(args[0]) is { } problem ? Error(problem) : Ok("Script is valid");
-            case "PUTSCRIPT" when args.Count == 2:
-                return await PutAsync(user, args[0], args[1]).ConfigureAwait(false);
-            case "HAVESPACE" when args.Count == 2:
-                if (!IsValidName(args[0]))
-                {
-                    return Error("NO \"Invalid script name\"\r\n");
-                }
-
-                if (!long.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
-                {
-                    return Error("NO \"HAVESPACE needs a script name and a size\"\r\n");
-                }
-
-                if (size > _options.MaxScriptSize)
-                {
-                    _connection.Write($"NO (QUOTA/MAXSIZE) \"Scripts are limited to {_options.MaxScriptSize} octets\"\r\n");
-                    return true;
-                }
-
-                return await HasRoomForAsync(user, args[0]).ConfigureAwait(false) ? Ok("Putscript would succeed") : Quota();
-            case "SETACTIVE" when args.Count == 1:
-                if (args[0].Length > 0 && !IsValidName(args[0]))
-                {
-                    return Error("NO (NONEXISTENT) \"There is no script by that name\"\r\n");
-                }
-
-                // RFC 5804 §2.8: the empty name deactivates every script.
-                if (args[0].Length > 0 && await store.GetAsync(user, args[0], ct).ConfigureAwait(false) is { } activeText && Check(activeText) is { } broken)
-                {
-                    return Error(broken);
-                }
-
-                return await store.SetActiveAsync(user, args[0].Length == 0 ? null : args[0], ct).ConfigureAwait(false)
-                    ? Ok("Setactive completed")
-                    : Error("NO (NONEXISTENT) \"There is no script by that name\"\r\n");
-            case "DELETESCRIPT" when args.Count == 1:
-                var scripts = await store.ListAsync(user, ct).ConfigureAwait(false);
-                var found = scripts.FirstOrDefault(s => s.Name == args[0]);
-                if (found is null || !IsValidName(args[0]))
-                {
-                    return Error("NO (NONEXISTENT) \"There is no script by that name\"\r\n");
-                }
-
-                if (found.IsActive)
-                {
-                    // RFC 5804 §2.10: the active script cannot be deleted.
-                    return Error("NO (ACTIVE) \"You may not delete the active script\"\r\n");
-                }
-
-                await store.DeleteAsync(user, args[0], ct).ConfigureAwait(false);
-                return Ok("Deletescript completed");
-            case "RENAMESCRIPT" when args.Count == 2:
-                if (!IsValidName(args[0]) || await store.GetAsync(user, args[0], ct).ConfigureAwait(false) is null)
-                {
-                    return Error("NO (NONEXISTENT) \"There is no script by that name\"\r\n");
-                }
-
-                if (!IsValidName(args[1]))
-                {
-                    return Error("NO \"Invalid script name\"\r\n");
-                }
-
-                if (await store.GetAsync(user, args[1], ct).ConfigureAwait(false) is not null)
-                {
-                    return Error("NO (ALREADYEXISTS) \"A script by that name exists\"\r\n");
-                }
-
-                return await store.RenameAsync(user, args[0], args[1], ct).ConfigureAwait(false)
-                    ? Ok("Renamescript completed")
-                    : Error("NO (NONEXISTENT) \"There is no script by that name\"\r\n");
-            default:
-                return Error($"NO \"Unknown command or wrong arguments: {command.Verb}\"\r\n");
+            return NoSuchScript();
         }
+
+        if (!IsValidName(to))
+        {
+            return Error("NO \"Invalid script name\"\r\n");
+        }
+
+        if (await store.GetAsync(user, to, ct).ConfigureAwait(false) is not null)
+        {
+            return Error("NO (ALREADYEXISTS) \"A script by that name exists\"\r\n");
+        }
+
+        return await store.RenameAsync(user, from, to, ct).ConfigureAwait(false) ? Ok("Renamescript completed") : NoSuchScript();
     }
+
+    private bool NoSuchScript() => Error("NO (NONEXISTENT) \"There is no script by that name\"\r\n");
 
     private bool Ok(string text)
     {

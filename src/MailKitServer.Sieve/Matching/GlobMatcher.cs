@@ -16,28 +16,7 @@ internal static class GlobMatcher
     /// <returns>Whether it matches.</returns>
     public static bool Match(string value, string pattern, SieveComparator comparator, List<string>? captures)
     {
-        // Compile the pattern: literal characters and wildcards, escapes resolved.
-        var items = new List<(char C, int Kind)>(pattern.Length);
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            if (c == '\\' && i + 1 < pattern.Length)
-            {
-                items.Add((pattern[++i], 0));
-            }
-            else if (c == '*')
-            {
-                if (items.Count == 0 || items[^1].Kind != 1 || captures is not null)
-                {
-                    items.Add(('*', 1));
-                }
-            }
-            else
-            {
-                items.Add((c, c == '?' ? 2 : 0));
-            }
-        }
-
+        var items = Compile(pattern, merge: captures is null);
         var wildcards = items.Count(it => it.Kind != 0);
         var starts = captures is null ? null : new int[wildcards];
         var ends = captures is null ? null : new int[wildcards];
@@ -111,6 +90,7 @@ internal static class GlobMatcher
 
         if (captures is not null)
         {
+            // RFC 5229 §3.2: ${0} is the whole value, ${1}... what each wildcard matched.
             captures.Clear();
             captures.Add(value);
             for (var w = 0; w < wildcards; w++)
@@ -120,5 +100,35 @@ internal static class GlobMatcher
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The pattern as literal characters (kind 0), <c>*</c> (1) and <c>?</c> (2), escapes resolved; with
+    /// <paramref name="merge"/>, runs of <c>*</c> are one (they match the same, but each is its own capture).
+    /// </summary>
+    private static List<(char C, int Kind)> Compile(string pattern, bool merge)
+    {
+        var items = new List<(char C, int Kind)>(pattern.Length);
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                items.Add((pattern[++i], 0));
+            }
+            else if (c == '*')
+            {
+                if (items.Count == 0 || items[^1].Kind != 1 || !merge)
+                {
+                    items.Add(('*', 1));
+                }
+            }
+            else
+            {
+                items.Add((c, c == '?' ? 2 : 0));
+            }
+        }
+
+        return items;
     }
 }
