@@ -18,21 +18,13 @@ namespace MailKitServer.Web.Tests;
 /// </summary>
 public class BrowserTests
 {
-    private static readonly string[] ChromiumArguments = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     [Fact]
     public async Task A_message_appears_live_its_html_renders_without_running_scripts_remote_content_waits_and_the_attachment_downloads()
     {
         await using var server = await WebTestServer.StartAsync();
         await using var remote = await RemoteContentServer.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            ChromiumSandbox = false,
-            Args = ChromiumArguments,
-        });
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
         var dialogs = 0;

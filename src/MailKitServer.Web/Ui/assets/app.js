@@ -15,6 +15,28 @@ async function api(path, options) {
   return type.includes("json") ? response.json() : response.text();
 }
 
+async function postJson(path, body) {
+  const response = await fetch(path, { method: "POST", headers: { "Accept": "application/json", "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const type = response.headers.get("content-type") || "";
+  const result = type.includes("json") ? await response.json() : null;
+  if (!response.ok) {
+    throw new Error((result && (result.detail || result.title)) || `${response.status} ${response.statusText}`);
+  }
+  return result;
+}
+
+function addresses(text) {
+  return text.split(",").map((a) => a.trim()).filter((a) => a.length > 0);
+}
+
+function describeSubmit(r) {
+  const parts = [];
+  if (r.delivered.length) parts.push(`delivered to ${r.delivered.join(", ")}`);
+  if (r.queued.length) parts.push(`queued for ${r.queued.join(", ")} (${r.queueId})`);
+  if (r.refused.length) parts.push(`refused: ${r.refused.join("; ")}`);
+  return parts.join("; ") || "nothing sent";
+}
+
 function cell(row, text) {
   const td = document.createElement("td");
   td.textContent = text == null ? "" : String(text);
@@ -123,6 +145,7 @@ async function openMessage(id) {
     list.appendChild(li);
   }
   $("download").href = `/api/v1/messages/${id}/raw?download=true`;
+  $("release-result").textContent = "";
   $("tab-text").textContent = m.text || "";
   $("tab-source").textContent = "";
   delete $("tab-source").dataset.loaded;
@@ -214,17 +237,75 @@ async function loadQueue() {
   $("queue-empty").hidden = entries.length > 0;
 }
 
+async function send() {
+  const result = $("compose-result");
+  try {
+    const r = await postJson("/api/v1/send", {
+      from: $("compose-from").value.trim(),
+      to: addresses($("compose-to").value),
+      cc: addresses($("compose-cc").value),
+      subject: $("compose-subject").value,
+      text: $("compose-text").value,
+    });
+    result.textContent = "Sent: " + describeSubmit(r);
+  } catch (e) {
+    result.textContent = "Not sent: " + e.message;
+  }
+}
+
+async function release() {
+  const result = $("release-result");
+  try {
+    const r = await postJson(`/api/v1/messages/${state.selected}/release`, { to: addresses($("release-to").value) });
+    result.textContent = "Released: " + describeSubmit(r);
+  } catch (e) {
+    result.textContent = "Not released: " + e.message;
+  }
+}
+
+// The faults exist where the server has them (the Testing package's sandbox); the page shows only then.
+async function loadFaults() {
+  const faults = await api("/api/v1/faults");
+  $("faults").tBodies[0].replaceChildren(...faults.map((f) => {
+    const tr = document.createElement("tr");
+    for (const v of [f.stage, f.kind, f.reply, f.delayMilliseconds ? `${f.delayMilliseconds} ms` : "", f.recipient, f.remaining < 0 ? "always" : f.remaining, f.fired, f.probability || ""]) cell(tr, v);
+    return tr;
+  }));
+}
+
+async function armFault() {
+  const number = (id) => ($(id).value === "" ? null : Number($(id).value));
+  const kind = $("fault-kind").value;
+  const request = { kind, stage: $("fault-stage").value, times: number("fault-times") };
+  if (kind === "refuse") Object.assign(request, { code: number("fault-code"), text: $("fault-text").value, recipient: $("fault-recipient").value.trim() || null, probability: number("fault-probability") });
+  if (kind === "delay") request.delayMilliseconds = number("fault-delay");
+  try {
+    await postJson("/api/v1/faults", request);
+    $("fault-result").textContent = `Armed: ${kind}`;
+  } catch (e) {
+    $("fault-result").textContent = "Not armed: " + e.message;
+  }
+  await loadFaults();
+}
+
+const pages = ["inbox", "queue", "compose", "faults"];
+
 function showPage(name) {
-  $("inbox-page").hidden = name !== "inbox";
-  $("queue-page").hidden = name !== "queue";
-  $("nav-inbox").classList.toggle("active", name === "inbox");
-  $("nav-queue").classList.toggle("active", name === "queue");
+  for (const p of pages) {
+    $(`${p}-page`).hidden = p !== name;
+    $(`nav-${p}`).classList.toggle("active", p === name);
+  }
   if (name === "queue") loadQueue();
+  if (name === "faults") loadFaults();
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
-  $("nav-inbox").addEventListener("click", () => showPage("inbox"));
-  $("nav-queue").addEventListener("click", () => showPage("queue"));
+  for (const p of pages) $(`nav-${p}`).addEventListener("click", () => showPage(p));
+  $("compose-send").addEventListener("click", send);
+  $("release").addEventListener("click", release);
+  $("fault-arm").addEventListener("click", armFault);
+  $("fault-clear").addEventListener("click", async () => { await api("/api/v1/faults", { method: "DELETE" }); await loadFaults(); $("fault-result").textContent = "Disarmed"; });
+  fetch("/api/v1/faults", { headers: { "Accept": "application/json" } }).then((r) => { $("nav-faults").hidden = !r.ok; }, () => {});
   $("user").addEventListener("change", async (e) => { state.user = e.target.value; state.mailbox = ""; state.start = 0; await loadMailboxes(); await loadList(); });
   $("mailbox").addEventListener("change", async (e) => { state.mailbox = e.target.value; state.start = 0; await loadList(); });
   let typing;
