@@ -2,7 +2,7 @@ using MailKitServer.Runtime;
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>One user's Maildir: INBOX at the root, other folders as Maildir++ <c>.name</c> directories.</summary>
-internal sealed class MaildirAccount(MaildirMessageStore store, string userId, string root) : IMailAccount
+internal sealed class MaildirAccount(MaildirMessageStore store, string userId, string root) : IObjectIdMailAccount
 {
     private const string RolesFile = "mailkitserver.roles";
     private const string SubscriptionsFile = "mailkitserver.subscriptions";
@@ -11,6 +11,8 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
     private FileStream? _maildropLock;
 
     public string UserId { get; } = userId;
+
+    private readonly string _userHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(userId)))[..16];
 
     public MaildirQuota Quota { get; } = store.QuotaFor(root);
 
@@ -175,6 +177,15 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
 
         return await folder.WithLockAsync(folder.Status, save: false, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// RFC 8474 §4: the folder's UIDVALIDITY (unique within the account, kept by RENAME, new for a folder created again)
+    /// after a hash of the user id (so two users' folders never share one).
+    /// </summary>
+    public async ValueTask<string?> GetMailboxIdAsync(string name, CancellationToken cancellationToken) =>
+        await GetStatusAsync(name, cancellationToken).ConfigureAwait(false) is { } status
+            ? "F" + _userHash + status.UidValidity.ToString("x8", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     public async ValueTask<IMailboxView?> OpenAsync(string name, bool readOnly, CancellationToken cancellationToken)
     {

@@ -19,5 +19,18 @@ internal sealed class MaildirEntry
 
     public long Size { get; init; }
 
-    public MessageInfo ToInfo() => new(Uid, Flags, Keywords, InternalDate, Size, ModSeq);
+    /// <summary>
+    /// The EMAILID (RFC 8474 §5.1): for a message first stored here, derived from its unique name (so a rebuilt index
+    /// gives the same id); for a copy, the source's, kept in the index.
+    /// </summary>
+    public string EmailId { get; set; } = string.Empty;
+
+    /// <summary>When the message was saved in this folder (RFC 8514), or null for one an older index listed without it.</summary>
+    public DateTimeOffset? SaveDate { get; set; }
+
+    public MessageInfo ToInfo() => new(Uid, Flags, Keywords, InternalDate, Size, ModSeq) { EmailId = EmailId, SaveDate = SaveDate };
+
+    /// <summary>The EMAILID of a message whose file has this unique name: M and 24 hex digits of its SHA-256.</summary>
+    public static string EmailIdOf(string unique) =>
+        "M" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(unique)))[..24];
 }

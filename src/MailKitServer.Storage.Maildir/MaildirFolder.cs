@@ -110,10 +110,17 @@ internal sealed partial class MaildirFolder
 
     public MailboxStatus Status() => new(Name, _messages.Count, _messages.Count(m => (m.Flags & SystemFlags.Seen) == 0), UidValidity, UidNext, HighestModSeq, _messages.Sum(m => m.Size), _messages.Count(m => (m.Flags & SystemFlags.Deleted) != 0));
 
-    /// <summary>Adds a file already placed in new/ or cur/ under the UID it was named with.</summary>
-    public MaildirEntry Add(string unique, string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin)
+    /// <summary>
+    /// Adds a file already placed in new/ or cur/ under the UID it was named with, saved now (RFC 8514); a copy
+    /// keeps its source's <paramref name="emailId"/> (RFC 8474 §5.1), a new message gets one from its unique name.
+    /// </summary>
+    public MaildirEntry Add(string unique, string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin, string? emailId = null)
     {
-        var entry = new MaildirEntry { Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size, ModSeq = NextModSeq() };
+        var entry = new MaildirEntry
+        {
+            Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size, ModSeq = NextModSeq(),
+            EmailId = emailId ?? MaildirEntry.EmailIdOf(unique), SaveDate = DateTimeOffset.UtcNow,
+        };
         _messages.Add(entry);
         _quota.Change(size, 1);
         UidNext = Math.Max(UidNext, uid + 1);

@@ -7,7 +7,9 @@ namespace MailKitServer.Storage.Maildir;
 /// The folder's index file (mailkitserver.index), a cache of what the file names do not carry: UIDNEXT, MODSEQs,
 /// internal dates, sizes, all keywords and the expunge history. A line per fact:
 /// <c>uidnext N</c>, <c>modseq N</c>, <c>M uid modseq date-ms size relative-path keyword…</c>,
-/// <c>expungefloor N</c>, <c>X uid modseq</c>.
+/// <c>expungefloor N</c>, <c>X uid modseq</c>, and the object ids and save dates (RFC 8474, RFC 8514) of the
+/// messages: <c>O uid emailid savedate-ms</c> (savedate <c>-</c> when unknown; an index written before these lines
+/// existed has none: EMAILIDs then come from the unique names, save dates are unknown).
 /// </summary>
 internal static class MaildirIndexFile
 {
@@ -32,6 +34,7 @@ internal static class MaildirIndexFile
         ulong modSeq = 1, floor = 0;
         var messages = new List<MaildirEntry>();
         var expunged = new List<(uint, ulong)>();
+        var objectIds = new Dictionary<uint, (string EmailId, DateTimeOffset? SaveDate)>();
         try
         {
             foreach (var line in File.ReadAllLines(path))
@@ -51,6 +54,9 @@ internal static class MaildirIndexFile
                     case "X":
                         expunged.Add((uint.Parse(f[1], CultureInfo.InvariantCulture), ulong.Parse(f[2], CultureInfo.InvariantCulture)));
                         break;
+                    case "O":
+                        objectIds[uint.Parse(f[1], CultureInfo.InvariantCulture)] = (f[2], f[3] == "-" ? null : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[3], CultureInfo.InvariantCulture)));
+                        break;
                     case "expungefloor":
                         floor = Math.Max(floor, ulong.Parse(f[1], CultureInfo.InvariantCulture));
                         break;
@@ -60,6 +66,15 @@ internal static class MaildirIndexFile
         catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
         {
             return new Contents(uidNext, modSeq, [], [], 0, Corrupt: true);
+        }
+
+        foreach (var m in messages)
+        {
+            if (objectIds.TryGetValue(m.Uid, out var ids))
+            {
+                m.EmailId = ids.EmailId;
+                m.SaveDate = ids.SaveDate;
+            }
         }
 
         messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
@@ -87,6 +102,21 @@ internal static class MaildirIndexFile
             sb.Append('\n');
         }
 
+        foreach (var m in messages)
+        {
+            sb.Append("O ").Append(m.Uid).Append(' ').Append(m.EmailId).Append(' ');
+            if (m.SaveDate is { } saved)
+            {
+                sb.Append(saved.ToUnixTimeMilliseconds());
+            }
+            else
+            {
+                sb.Append('-');
+            }
+
+            sb.Append('\n');
+        }
+
         sb.Append("expungefloor ").Append(expunged.Floor).Append('\n');
         foreach (var (uid, modSeq) in expunged.Entries)
         {
@@ -106,5 +136,6 @@ internal static class MaildirIndexFile
         Unique = MaildirFileName.Unique(f[5][4..]),
         Flags = MaildirFileName.Flags(f[5]),
         Keywords = f.Skip(6).ToArray(),
+        EmailId = MaildirEntry.EmailIdOf(MaildirFileName.Unique(f[5][4..])),
     };
 }

@@ -111,17 +111,17 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
             return new CopyResult(StoreStatus.NotFound, 0, [], [], "no such mailbox");
         }
 
-        var sources = await _folder.WithLockAsync(() => _folder.Messages.Where(m => uids.Contains(m.Uid)).Select(m => (m.Uid, Path.Combine(_folder.Path, m.RelativePath), m.Flags, m.Keywords, m.InternalDate, m.Size)).ToList(), save: false, cancellationToken).ConfigureAwait(false);
+        var sources = await _folder.WithLockAsync(() => _folder.Messages.Where(m => uids.Contains(m.Uid)).Select(m => (m.Uid, Path.Combine(_folder.Path, m.RelativePath), m.Flags, m.Keywords, m.InternalDate, m.Size, m.EmailId)).ToList(), save: false, cancellationToken).ConfigureAwait(false);
         var targetUids = new List<uint>();
         await destination.WithLockAsync(() =>
         {
-            foreach (var (_, path, flags, keywords, date, size) in sources)
+            foreach (var (_, path, flags, keywords, date, size, emailId) in sources)
             {
                 var uid = destination.ReserveUid();
                 var unique = MaildirFileName.WithZone(MaildirFileName.NewUnique(size), date.Offset);
                 var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique, uid, flags, destination.Keywords.LettersFor(keywords)));
                 NativeFileSystem.LinkOrCopy(path, Path.Combine(destination.Path, relative));
-                destination.Add(unique, relative, uid, flags, keywords, date, size, ViewId);
+                destination.Add(unique, relative, uid, flags, keywords, date, size, ViewId, emailId);
                 targetUids.Add(uid);
             }
 

@@ -1,3 +1,4 @@
+using MailKitServer.Imap.ObjectIds;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
@@ -35,6 +36,12 @@ internal sealed class CreateCommand() : ImapCommand("CREATE", CommandStates.Logg
         }
 
         var result = await session.Account!.CreateAsync(name, role, session.Aborted).ConfigureAwait(false);
-        return result.Succeeded ? session.Ok(request.Tag, "CREATE completed") : session.No(request.Tag, StoreErrors.Text(result.Status, result.Message));
+        if (!result.Succeeded)
+        {
+            return session.No(request.Tag, StoreErrors.Text(result.Status, result.Message));
+        }
+
+        // RFC 8474 §4.1: with OBJECTID every successful CREATE says the new mailbox's MAILBOXID.
+        return session.Ok(request.Tag, await MailboxIds.CodeAsync(session, name).ConfigureAwait(false) is { } code ? $"[{code}] CREATE completed" : "CREATE completed");
     }
 }

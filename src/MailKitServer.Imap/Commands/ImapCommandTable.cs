@@ -16,6 +16,7 @@ internal static class ImapCommandTable
         new StartTlsCommand(),
         new LoginCommand(),
         new AuthenticateCommand(),
+        new UnauthenticateCommand(),
         new SelectCommand(readOnly: false),
         new SelectCommand(readOnly: true),
         new CreateCommand(),

@@ -1,4 +1,5 @@
 using System.Text;
+using MailKitServer.Imap.ObjectIds;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
@@ -97,6 +98,12 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
 
         sb.Append("* OK [UIDVALIDITY ").Append(status.UidValidity).Append("] UIDs valid\r\n");
         sb.Append("* OK [UIDNEXT ").Append(status.UidNext).Append("] Predicted next UID\r\n");
+        if (await MailboxIds.CodeAsync(session, name).ConfigureAwait(false) is { } mailboxId)
+        {
+            // RFC 8474 §4.2: every successful SELECT and EXAMINE says the MAILBOXID.
+            sb.Append("* OK [").Append(mailboxId).Append("] Ok\r\n");
+        }
+
         if ((session.Enabled & ImapExtensions.CondStore) != 0)
         {
             // RFC 7162 §3.1.2: HIGHESTMODSEQ (or NOMODSEQ) in every SELECT once CONDSTORE is on.

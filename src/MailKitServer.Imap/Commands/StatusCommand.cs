@@ -1,4 +1,5 @@
 using System.Globalization;
+using MailKitServer.Imap.ObjectIds;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Session;
 using MailKitServer.Storage;
@@ -55,6 +56,9 @@ internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.Logg
                 "SIZE" => status.Size.ToString(CultureInfo.InvariantCulture),
                 "DELETED" => status.Deleted.ToString(CultureInfo.InvariantCulture),
                 "HIGHESTMODSEQ" => status.HighestModSeq.ToString(CultureInfo.InvariantCulture),
+
+                // RFC 8474 §4.3: MAILBOXID (id) when the account keeps object ids (else an unknown item).
+                "MAILBOXID" => await MailboxIds.CodeAsync(session, name).ConfigureAwait(false) is { } code ? code["MAILBOXID ".Length..] : null,
                 _ => null,
             };
             if (value is null)

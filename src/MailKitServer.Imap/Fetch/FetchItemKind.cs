@@ -1,6 +1,6 @@
 namespace MailKitServer.Imap.Fetch;
 
-/// <summary>The FETCH data items (RFC 9051 §6.4.5, RFC 3516 BINARY, RFC 7162 MODSEQ).</summary>
+/// <summary>The FETCH data items (RFC 9051 §6.4.5, RFC 3516 BINARY, RFC 7162 MODSEQ, RFC 8474 OBJECTID, RFC 8514 SAVEDATE).</summary>
 internal enum FetchItemKind
 {
     /// <summary>UID.</summary>
@@ -44,4 +44,13 @@ internal enum FetchItemKind
 
     /// <summary>MODSEQ (RFC 7162 §3.1.4.1).</summary>
     ModSeq,
+
+    /// <summary>EMAILID (RFC 8474 §5.3).</summary>
+    EmailId,
+
+    /// <summary>THREADID (RFC 8474 §5.3).</summary>
+    ThreadId,
+
+    /// <summary>SAVEDATE (RFC 8514 §4.2).</summary>
+    SaveDate,
 }

@@ -32,6 +32,9 @@ internal static class FetchItemParser
             "RFC822.HEADER" => FetchItemKind.Rfc822Header,
             "RFC822.TEXT" => FetchItemKind.Rfc822Text,
             "MODSEQ" => FetchItemKind.ModSeq,
+            "EMAILID" => FetchItemKind.EmailId,
+            "THREADID" => FetchItemKind.ThreadId,
+            "SAVEDATE" => FetchItemKind.SaveDate,
             _ => (FetchItemKind?)null,
         };
         if (simple is { } kind)

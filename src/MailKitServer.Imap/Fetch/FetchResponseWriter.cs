@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using MailKitServer.Imap.ObjectIds;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
+using MailKitServer.Imap.Sorting;
 using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 
@@ -116,6 +118,17 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
             case FetchItemKind.ModSeq:
                 _line.Append("MODSEQ (").Append(info.ModSeq).Append(')');
                 break;
+            case FetchItemKind.EmailId:
+                // RFC 8474 §5.3 (EMAILID is only asked for where OBJECTID is advertised; NIL if a store gave none).
+                _line.Append("EMAILID ").Append(info.EmailId is { } emailId ? $"({emailId})" : "NIL");
+                break;
+            case FetchItemKind.ThreadId:
+                _line.Append("THREADID ").Append(await ThreadIdAsync(entry).ConfigureAwait(false) is { } threadId ? $"({threadId})" : "NIL");
+                break;
+            case FetchItemKind.SaveDate:
+                // RFC 8514 §4.2: NIL when the store does not keep the save date.
+                _line.Append("SAVEDATE ").Append(info.SaveDate is { } saved ? ImapFormat.DateTime(saved) : "NIL");
+                break;
             case FetchItemKind.Envelope:
                 _line.Append("ENVELOPE ").Append(root is null ? Missing(EnvelopeNil) : ImapStructureWriter.Envelope(ImapEnvelope.FromMessage(root)));
                 break;
@@ -141,6 +154,20 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
                 await WriteBinaryAsync(item, info, root).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>The THREADID from the message's header data (cached for SORT and THREAD); NIL without an EMAILID store.</summary>
+    private async ValueTask<string?> ThreadIdAsync(ViewEntry entry)
+    {
+        if (entry.Info.EmailId is null)
+        {
+            // RFC 8474 §5.2: a store without object ids has no thread ids either.
+            return null;
+        }
+
+        var index = selected.IndexOfUid(entry.Info.Uid);
+        var data = index < 0 ? MessageSortData.Empty : (await SortableMessageLoader.LoadAsync(session, [index]).ConfigureAwait(false))[0].Data;
+        return ThreadIds.Of(data, entry.Info.EmailId);
     }
 
     private async ValueTask WriteSectionAsync(BodySection section, MessageInfo info, StructurePart? root)

@@ -1,4 +1,6 @@
+using MailKitServer.Imap.ObjectIds;
 using MailKitServer.Imap.Session;
+using MailKitServer.Imap.Sorting;
 
 namespace MailKitServer.Imap.Search;
 
@@ -42,6 +44,13 @@ internal static class SearchExecutor
             texts = await SearchTexts.LoadAsync(selected, info.Uid, root, session.Aborted).ConfigureAwait(false) ?? [];
         }
 
-        return key.Matches(new SearchCandidate(info, index + 1, selected.Count, selected.LargestUid, root, texts, selected.SavedUids, selected.IsRecent(info.Uid)));
+        string? threadId = null;
+        if (key.NeedsThreadId && info.EmailId is not null)
+        {
+            threadId = ThreadIds.Of((await SortableMessageLoader.LoadAsync(session, [index]).ConfigureAwait(false))[0].Data, info.EmailId);
+        }
+
+        var now = session.Context.TimeProvider.GetUtcNow();
+        return key.Matches(new SearchCandidate(info, index + 1, selected.Count, selected.LargestUid, root, texts, selected.SavedUids, selected.IsRecent(info.Uid), now, threadId));
     }
 }

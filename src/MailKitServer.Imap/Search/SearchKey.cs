@@ -32,6 +32,12 @@ internal sealed class SearchKey
         or SearchKeyKind.Subject or SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince or SearchKeyKind.Text
         || Children.Any(c => c.NeedsHeaders);
 
+    /// <summary>Whether matching needs the message's THREADID (RFC 8474), worked out from its cached header data.</summary>
+    public bool NeedsThreadId => Kind == SearchKeyKind.ThreadId || Children.Any(c => c.NeedsThreadId);
+
+    /// <summary>Whether the program compares with the current time (WITHIN, RFC 5032): its result changes as time passes.</summary>
+    public bool UsesNow => Kind is SearchKeyKind.Older or SearchKeyKind.Younger || Children.Any(c => c.UsesNow);
+
     /// <summary>Whether matching needs the decoded text of the message's text parts.</summary>
     public bool NeedsBodyText => Kind is SearchKeyKind.Body or SearchKeyKind.Text || Children.Any(c => c.NeedsBodyText);
 
@@ -87,6 +93,20 @@ internal sealed class SearchKey
 
             // RFC 7162 §3.1.5: MODSEQ at least the value (the entry name and type are ignored: one MODSEQ per message).
             SearchKeyKind.ModSeq => m.ModSeq >= ModSeq,
+
+            // RFC 8474 §6: exact matches; a store without object ids matches nothing.
+            SearchKeyKind.EmailId => m.EmailId is { } emailId && emailId.Equals(Text, StringComparison.Ordinal),
+            SearchKeyKind.ThreadId => c.ThreadId is { } threadId && threadId.Equals(Text, StringComparison.Ordinal),
+
+            // RFC 8514 §4.3: by date disregarding time and zone; without a save date, the internal date instead.
+            SearchKeyKind.SavedBefore => (m.SaveDate ?? m.InternalDate).Date < Date,
+            SearchKeyKind.SavedOn => (m.SaveDate ?? m.InternalDate).Date == Date,
+            SearchKeyKind.SavedSince => (m.SaveDate ?? m.InternalDate).Date >= Date,
+            SearchKeyKind.SaveDateSupported => m.SaveDate is not null,
+
+            // RFC 5032 §3: OLDER n, internal date at least n seconds ago; YOUNGER n, less than n seconds ago.
+            SearchKeyKind.Older => m.InternalDate <= c.Now.AddSeconds(-Number),
+            SearchKeyKind.Younger => m.InternalDate > c.Now.AddSeconds(-Number),
             _ => false,
         };
     }

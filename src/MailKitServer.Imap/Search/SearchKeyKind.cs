@@ -1,6 +1,9 @@
 namespace MailKitServer.Imap.Search;
 
-/// <summary>The SEARCH keys (RFC 9051 §6.4.4, RFC 3501 §6.4.4, RFC 7162 §3.1.5 MODSEQ, RFC 5182 "$").</summary>
+/// <summary>
+/// The SEARCH keys (RFC 9051 §6.4.4, RFC 3501 §6.4.4, RFC 7162 §3.1.5 MODSEQ, RFC 5182 "$", RFC 8474 object ids,
+/// RFC 8514 save dates, RFC 5032 WITHIN).
+/// </summary>
 internal enum SearchKeyKind
 {
     /// <summary>ALL.</summary>
@@ -116,4 +119,28 @@ internal enum SearchKeyKind
 
     /// <summary>MODSEQ [entry type] value: MODSEQ at least value (RFC 7162 §3.1.5).</summary>
     ModSeq,
+
+    /// <summary>EMAILID objectid (RFC 8474 §6).</summary>
+    EmailId,
+
+    /// <summary>THREADID objectid (RFC 8474 §6).</summary>
+    ThreadId,
+
+    /// <summary>SAVEDBEFORE date (RFC 8514 §4.3).</summary>
+    SavedBefore,
+
+    /// <summary>SAVEDON date (RFC 8514 §4.3).</summary>
+    SavedOn,
+
+    /// <summary>SAVEDSINCE date (RFC 8514 §4.3).</summary>
+    SavedSince,
+
+    /// <summary>SAVEDATESUPPORTED (RFC 8514 §4.3).</summary>
+    SaveDateSupported,
+
+    /// <summary>OLDER seconds: internal date at least that long ago (RFC 5032 §3).</summary>
+    Older,
+
+    /// <summary>YOUNGER seconds: internal date within that many seconds (RFC 5032 §3).</summary>
+    Younger,
 }

@@ -151,6 +151,35 @@ internal static class SearchParser
 
                 key = new SearchKey { Kind = word == "LARGER" ? SearchKeyKind.Larger : SearchKeyKind.Smaller, Number = n };
                 return true;
+            case "EMAILID" or "THREADID":
+                // objectid = 1*255(ALPHA / DIGIT / "_" / "-") (RFC 8474 §7)
+                if (!Argument(t, ref i, out var objectId) || objectId.Length is 0 or > 255 || !objectId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+                {
+                    error = $"{word} needs an object id";
+                    return false;
+                }
+
+                key = new SearchKey { Kind = word == "EMAILID" ? SearchKeyKind.EmailId : SearchKeyKind.ThreadId, Text = objectId };
+                return true;
+            case "OLDER" or "YOUNGER":
+                // RFC 5032 §4: "OLDER" SP nz-number / "YOUNGER" SP nz-number (seconds).
+                if (!Argument(t, ref i, out var interval) || !ImapNumber.TryParseNzNumber(interval, out var seconds))
+                {
+                    error = $"{word} needs a number of seconds";
+                    return false;
+                }
+
+                key = new SearchKey { Kind = word == "OLDER" ? SearchKeyKind.Older : SearchKeyKind.Younger, Number = seconds };
+                return true;
+            case "SAVEDBEFORE" or "SAVEDON" or "SAVEDSINCE":
+                if (!Argument(t, ref i, out var savedText) || !ImapFormat.TryParseDate(savedText, out var saved))
+                {
+                    error = $"{word} needs a date (d-Mon-yyyy)";
+                    return false;
+                }
+
+                key = new SearchKey { Kind = Enum.Parse<SearchKeyKind>(word, ignoreCase: true), Date = saved.Date };
+                return true;
             case "BEFORE" or "ON" or "SINCE" or "SENTBEFORE" or "SENTON" or "SENTSINCE":
                 if (!Argument(t, ref i, out var dateText) || !ImapFormat.TryParseDate(dateText, out var date))
                 {
@@ -213,6 +242,7 @@ internal static class SearchParser
         "RECENT" => SearchKeyKind.Recent,
         "NEW" => SearchKeyKind.New,
         "OLD" => SearchKeyKind.Old,
+        "SAVEDATESUPPORTED" => SearchKeyKind.SaveDateSupported,
         _ => null,
     };
 

@@ -1,5 +1,6 @@
 using MailKitServer.Runtime;
 using MailKitServer.Sasl;
+using MailKitServer.Storage;
 
 namespace MailKitServer.Imap.Session;
 
@@ -10,16 +11,27 @@ internal static class ImapCapabilities
     /// <param name="options">The listener's options.</param>
     /// <param name="connection">The connection (TLS decides STARTTLS, LOGINDISABLED and the SASL mechanisms).</param>
     /// <param name="authenticated">Whether the session has logged in (the login-only capabilities go then).</param>
+    /// <param name="account">The logged-in account (what its store keeps decides OBJECTID), or null.</param>
     /// <returns>The space-separated list.</returns>
-    public static string For(ImapOptions options, MailConnection connection, bool authenticated)
+    public static string For(ImapOptions options, MailConnection connection, bool authenticated, IMailAccount? account)
     {
         var caps = new List<string>
         {
             "IMAP4rev1", "IMAP4rev2", options.LiteralPlus ? "LITERAL+" : "LITERAL-", "UTF8=ACCEPT", "SASL-IR", "ID", "ENABLE", "IDLE",
             "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
             "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "CONTEXT=SEARCH", "CONTEXT=SORT", "NOTIFY", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "CATENATE", $"APPENDLIMIT={options.AppendLimit}",
-            "CONDSTORE", "QRESYNC",
+            "CONDSTORE", "QRESYNC", "SAVEDATE", "WITHIN",
         };
+        if (authenticated)
+        {
+            // RFC 8437 §3 allows UNAUTHENTICATE to show only once logged in; OBJECTID depends on the account's store.
+            caps.Add("UNAUTHENTICATE");
+            if (ObjectIds.MailboxIds.Supported(account))
+            {
+                caps.Add("OBJECTID");
+            }
+        }
+
         if (!authenticated)
         {
             if (options.EnableStartTls && !connection.IsSecure)

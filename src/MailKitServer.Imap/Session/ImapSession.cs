@@ -85,7 +85,7 @@ internal sealed class ImapSession
     internal CancellationToken Aborted => Connection.Aborted;
 
     /// <summary>The capabilities in the current state.</summary>
-    internal string Capabilities => ImapCapabilities.For(Options, Connection, State != ImapState.NotAuthenticated);
+    internal string Capabilities => ImapCapabilities.For(Options, Connection, State != ImapState.NotAuthenticated, Account);
 
     public async Task RunAsync()
     {
@@ -424,6 +424,34 @@ internal sealed class ImapSession
         }
 
         State = ImapState.Authenticated;
+    }
+
+    /// <summary>
+    /// Back to the not-authenticated state (RFC 8437 §3): every state but TLS reset. The selected mailbox is closed
+    /// without expunging, NOTIFY and the enabled extensions are forgotten, the account is closed.
+    /// </summary>
+    /// <returns>A task.</returns>
+    internal async ValueTask UnauthenticateAsync()
+    {
+        if (Notify is { } notify)
+        {
+            Notify = null;
+            await notify.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await DeselectAsync().ConfigureAwait(false);
+        if (Account is { } account)
+        {
+            Account = null;
+            await account.DisposeAsync().ConfigureAwait(false);
+        }
+
+        UserId = string.Empty;
+        Enabled = ImapExtensions.None;
+        ResetBadCommands();
+        State = ImapState.NotAuthenticated;
+        Connection.IdleTimeout = Options.PreLoginTimeout;
+        Connection.LineTimeout = Options.PreLoginTimeout;
     }
 
     /// <summary>A mailbox name from the client: modified UTF-7 for IMAP4rev1, UTF-8 once enabled (RFC 6855 §3).</summary>

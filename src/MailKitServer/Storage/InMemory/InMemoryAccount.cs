@@ -1,7 +1,7 @@
 namespace MailKitServer.Storage.InMemory;
 
 /// <summary>One session's handle on an account of the <see cref="InMemoryMessageStore"/>.</summary>
-internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId, InMemoryAccountState state) : IMailAccount
+internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId, InMemoryAccountState state) : IObjectIdMailAccount
 {
     private MaildropLock? _lock;
 
@@ -89,7 +89,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 var moved = new InMemoryMailbox(target, MailboxRole.None, store.NextUidValidity());
                 foreach (var m in mailbox.Messages)
                 {
-                    moved.Add(m.Content, m.Flags, m.Keywords, m.InternalDate, origin: 0);
+                    moved.Add(m.Content, m.Flags, m.Keywords, m.InternalDate, origin: 0, store.Now, m.EmailId);
                 }
 
                 mailbox.Remove(_ => true, origin: 0);
@@ -108,7 +108,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 var renamed = new InMemoryMailbox(target + old[source.Length..], box.Role, store.NextUidValidity());
                 foreach (var m in box.Messages)
                 {
-                    renamed.Add(m.Content, m.Flags, m.Keywords, m.InternalDate, origin: 0);
+                    renamed.Add(m.Content, m.Flags, m.Keywords, m.InternalDate, origin: 0, m.SaveDate, m.EmailId);
                 }
 
                 state.Mailboxes[renamed.Name] = renamed;
@@ -189,6 +189,19 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
         }
     }
 
+    public ValueTask<string?> GetMailboxIdAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!MailboxName.TryNormalize(name, out var normalized))
+        {
+            return ValueTask.FromResult<string?>(null);
+        }
+
+        lock (state.Sync)
+        {
+            return ValueTask.FromResult(state.Mailboxes.TryGetValue(normalized, out var m) ? m.MailboxId : null);
+        }
+    }
+
     public ValueTask<IMailboxView?> OpenAsync(string name, bool readOnly, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(name, out var normalized))
@@ -232,7 +245,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 return new AppendResult(StoreStatus.NotFound, Message: "no such mailbox");
             }
 
-            var m = mailbox.Add(bytes, flags, keywords.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), internalDate ?? store.Now, origin);
+            var m = mailbox.Add(bytes, flags, keywords.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), internalDate ?? store.Now, origin, store.Now);
             return new AppendResult(StoreStatus.Success, mailbox.UidValidity, m.Uid);
         }
     }

@@ -18,6 +18,9 @@ internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidVal
 
     public uint UidValidity { get; } = uidValidity;
 
+    /// <summary>The MAILBOXID (RFC 8474 §4): one per mailbox object, so per UIDVALIDITY.</summary>
+    public string MailboxId { get; } = "F" + Guid.NewGuid().ToString("N")[..24];
+
     public uint UidNext { get; private set; } = 1;
 
     public ulong HighestModSeq { get; private set; } = 1;
@@ -46,9 +49,11 @@ internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidVal
         return new MailboxStatus(Name, _messages.Count, unseen, UidValidity, UidNext, HighestModSeq, size, deleted);
     }
 
-    public InMemoryMessage Add(byte[] content, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long origin)
+    // saveDate: when it is saved here (RFC 8514: now, also for a copy); emailId: the EMAILID of the message copied,
+    // or null for a new message.
+    public InMemoryMessage Add(byte[] content, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long origin, DateTimeOffset saveDate, string? emailId = null)
     {
-        var message = new InMemoryMessage(UidNext++, content, flags, keywords, date, ++HighestModSeq);
+        var message = new InMemoryMessage(UidNext++, content, flags, keywords, date, ++HighestModSeq, emailId ?? InMemoryMessage.NewEmailId(), saveDate);
         _messages.Add(message);
         Publish(new MailboxChange(MailboxChangeKind.Added, message.ToInfo(), message.Uid, HighestModSeq, origin));
         return message;

@@ -129,7 +129,7 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
             var copies = new List<uint>();
             foreach (var m in _mailbox.Messages.Where(m => uids.Contains(m.Uid)).ToList())
             {
-                var copy = destination.Add(m.Content, m.Flags, m.Keywords, m.InternalDate, ViewId);
+                var copy = destination.Add(m.Content, m.Flags, m.Keywords, m.InternalDate, ViewId, _account.Store.Now, m.EmailId);
                 source.Add(m.Uid);
                 copies.Add(copy.Uid);
             }

@@ -56,7 +56,7 @@ public sealed class InMemoryMessageStore : IMessageStore
                     mailbox = account.Mailboxes[MailboxName.Inbox];
                 }
 
-                var m = mailbox.Add(bytes, SystemFlags.None, [], request.InternalDate, origin: 0);
+                var m = mailbox.Add(bytes, SystemFlags.None, [], request.InternalDate, origin: 0, Now);
                 outcomes.Add(new DeliveryOutcome(target, StoreStatus.Success, m.Uid));
             }
         }
