@@ -13,7 +13,8 @@ public sealed class MailboxListTests
         // RFC 3501 §6.3.3: a trailing separator creates the name without it.
         foreach (var name in new[] { "box/", "box/test1", "box/test2/", "box/test2/test1", "box/test4/test5", "box/test6", "box/test8/test8", "box/test8/test9" })
         {
-            Assert.Equal("c OK CREATE completed", await client.CommandAsync($"c CREATE {name}"));
+            // RFC 8474 §4.1: with OBJECTID the OK carries the new mailbox's MAILBOXID.
+            Assert.Matches(@"^c OK \[MAILBOXID \([A-Za-z0-9_-]+\)\] CREATE completed$", await client.CommandAsync($"c CREATE {name}"));
         }
 
         foreach (var name in new[] { "box/test1", "box/test2/test1", "box/test6", "box/test8/test8", "box/test8/test9" })
