@@ -77,10 +77,9 @@ public class OutboundInteropTests
         var sent = await ExternalTool.PythonAsync(Submit, P(a.Submission), "someone@b.test,nobody@b.test");
         Assert.True(sent.ExitCode == 0, sent.ToString());
         var queue = a.Server.GetOutboundQueue();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((queue.List().FirstOrDefault()?.Attempts ?? 0) < 2 && DateTime.UtcNow < deadline)
+        using (var events = new QueueEvents(queue))
         {
-            await Task.Delay(20);
+            await events.UntilAsync(() => (queue.List().FirstOrDefault()?.Attempts ?? 0) >= 2);
         }
 
         Assert.True(Assert.Single(queue.List()).Attempts >= 2);
@@ -122,11 +121,7 @@ public class OutboundInteropTests
         Assert.True(await a.Server.GetOutboundQueue().WaitUntilEmptyAsync(TimeSpan.FromSeconds(20)), postfix.Log);
 
         var newDir = Path.Combine(postfix.Root, "mail", "inbox", "new");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(Directory.Exists(newDir) && Directory.GetFiles(newDir).Length > 0) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await FileArrival.WaitUntilAsync(postfix.Root, () => Directory.Exists(newDir) && Directory.GetFiles(newDir).Length > 0, TimeSpan.FromSeconds(20));
 
         var file = Assert.Single(Directory.GetFiles(newDir));
         var text = await File.ReadAllTextAsync(file);

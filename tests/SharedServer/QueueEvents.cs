@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using MailKitServer.Smtp.Outbound;
 
-namespace MailKitServer.Smtp.Tests.Outbound;
+namespace MailKitServer.TestSupport;
 
 /// <summary>
 /// Records what the outbound queue reports ("queued", "deferred", "delivered", "failed", "deleted") so a test awaits
