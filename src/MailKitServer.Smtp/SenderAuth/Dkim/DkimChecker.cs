@@ -55,115 +55,27 @@ internal sealed class DkimChecker(DnsDkimKeyLocator locator, SenderAuthOptions o
         }
 
         var outcome = (DkimResult Result, string? Reason) => Describe(tags, Result, Reason);
-        foreach (var required in new[] { "v", "a", "b", "bh", "d", "h", "s" })
+        if (CheckSignature(tags, time.GetUtcNow(), out var fields) is { } refused)
         {
-            if (!tags.TryGetValue(required, out var v) || v.Length == 0)
-            {
-                return outcome(DkimResult.PermError, $"signature has no {required}= tag");
-            }
-        }
-
-        if (tags["v"] != "1")
-        {
-            return outcome(DkimResult.PermError, $"unknown signature version v={tags["v"]}");
-        }
-
-        var algorithm = tags["a"].ToLowerInvariant();
-        if (algorithm == "rsa-sha1")
-        {
-            return outcome(DkimResult.Policy, "rsa-sha1 is not accepted (RFC 8301 §3.1)");
-        }
-
-        if (algorithm is not ("rsa-sha256" or "ed25519-sha256"))
-        {
-            return outcome(DkimResult.PermError, $"unknown algorithm a={tags["a"]}");
-        }
-
-        var domain = tags["d"];
-        var selector = tags["s"];
-        if (!DomainNames.IsMultiLabel(domain))
-        {
-            return outcome(DkimResult.PermError, $"d={domain} is not a domain name");
-        }
-
-        // §6.1.1: From must be signed; i= must be in d=; an expired signature fails.
-        var signed = tags["h"].Split(':').Select(h => h.Trim()).ToList();
-        if (!signed.Contains("from", StringComparer.OrdinalIgnoreCase))
-        {
-            return outcome(DkimResult.PermError, "From is not signed (h=)");
-        }
-
-        string? auid = null;
-        if (tags.TryGetValue("i", out var identity))
-        {
-            var at = identity.LastIndexOf('@');
-            auid = at < 0 ? null : identity[(at + 1)..];
-            if (auid is null || !DomainNames.IsSameOrSubdomain(auid, domain))
-            {
-                return outcome(DkimResult.PermError, $"i={identity} is not in d={domain}");
-            }
-        }
-
-        if (!TryCanonicalization(tags, out var relaxedBody))
-        {
-            return outcome(DkimResult.PermError, $"unknown canonicalization c={tags["c"]}");
-        }
-
-        var limit = -1L;
-        if (tags.TryGetValue("l", out var l) && (l.Length is 0 or > 18 || !l.All(char.IsAsciiDigit) || !long.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit)))
-        {
-            return outcome(DkimResult.PermError, $"l={l} is not a length");
-        }
-
-        if (tags.TryGetValue("q", out var q) && !q.Split(':').Any(m => m.Trim().Equals("dns/txt", StringComparison.OrdinalIgnoreCase)))
-        {
-            return outcome(DkimResult.PermError, $"no supported key query method in q={q}");
-        }
-
-        if (tags.TryGetValue("x", out var x))
-        {
-            if (!long.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
-            {
-                return outcome(DkimResult.PermError, $"x={x} is not a time");
-            }
-
-            if (tags.TryGetValue("t", out var t) && long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp) && timestamp > expires)
-            {
-                return outcome(DkimResult.PermError, "the signature expires before it was made (t= after x=)");
-            }
-
-            if (expires < time.GetUtcNow().ToUnixTimeSeconds())
-            {
-                return outcome(DkimResult.Fail, "signature expired");
-            }
+            return outcome(refused.Result, refused.Reason);
         }
 
         DkimKeyRecord key;
         try
         {
-            key = await locator.LookupAsync(domain, selector, cancellationToken).ConfigureAwait(false);
+            key = await locator.LookupAsync(fields.Domain, fields.Selector, cancellationToken).ConfigureAwait(false);
         }
         catch (DkimKeyException ex)
         {
             return outcome(ex.Result, ex.Message);
         }
 
-        // §6.1.2: the key must suit the signature's algorithm and hash, and honour t=s.
-        if ((algorithm == "ed25519-sha256") != (key.Key is Ed25519PublicKeyParameters))
+        if (CheckKey(key, fields) is { } unsuitable)
         {
-            return outcome(DkimResult.PermError, $"the key (k={key.KeyType}) does not suit a={algorithm}");
+            return outcome(DkimResult.PermError, unsuitable);
         }
 
-        if (key.HashAlgorithms is { } allowed && !allowed.Contains("sha256", StringComparer.OrdinalIgnoreCase))
-        {
-            return outcome(DkimResult.PermError, "the key does not allow sha256 (h=)");
-        }
-
-        if (key.Strict && auid is not null && !auid.Equals(domain, StringComparison.OrdinalIgnoreCase))
-        {
-            return outcome(DkimResult.PermError, "the key asks that i= equal d= (t=s)");
-        }
-
+        var (relaxedBody, limit) = (fields.RelaxedBody, fields.Limit);
         var (length, hash) = await BodyHashAsync(openBody, relaxedBody, limit, bodyHashes, cancellationToken).ConfigureAwait(false);
         if (limit > length)
         {
@@ -190,6 +102,124 @@ internal sealed class DkimChecker(DnsDkimKeyLocator locator, SenderAuthOptions o
         {
             return outcome(DkimResult.Fail, $"signature did not verify ({ex.GetType().Name})");
         }
+    }
+
+    /// <summary>
+    /// RFC 6376 §6.1.1: the tags a verifier checks before it fetches a key. Returns why the signature is refused, or
+    /// null with what the rest of the verification needs.
+    /// </summary>
+    private static (DkimResult Result, string Reason)? CheckSignature(Dictionary<string, string> tags, DateTimeOffset now, out SignatureFields fields)
+    {
+        fields = default;
+        foreach (var required in new[] { "v", "a", "b", "bh", "d", "h", "s" })
+        {
+            if (!tags.TryGetValue(required, out var v) || v.Length == 0)
+            {
+                return (DkimResult.PermError, $"signature has no {required}= tag");
+            }
+        }
+
+        if (tags["v"] != "1")
+        {
+            return (DkimResult.PermError, $"unknown signature version v={tags["v"]}");
+        }
+
+        var algorithm = tags["a"].ToLowerInvariant();
+        if (algorithm == "rsa-sha1")
+        {
+            return (DkimResult.Policy, "rsa-sha1 is not accepted (RFC 8301 §3.1)");
+        }
+
+        if (algorithm is not ("rsa-sha256" or "ed25519-sha256"))
+        {
+            return (DkimResult.PermError, $"unknown algorithm a={tags["a"]}");
+        }
+
+        var domain = tags["d"];
+        if (!DomainNames.IsMultiLabel(domain))
+        {
+            return (DkimResult.PermError, $"d={domain} is not a domain name");
+        }
+
+        // §6.1.1: From must be signed; i= must be in d=; an expired signature fails.
+        if (!tags["h"].Split(':').Select(h => h.Trim()).Contains("from", StringComparer.OrdinalIgnoreCase))
+        {
+            return (DkimResult.PermError, "From is not signed (h=)");
+        }
+
+        string? auid = null;
+        if (tags.TryGetValue("i", out var identity))
+        {
+            var at = identity.LastIndexOf('@');
+            auid = at < 0 ? null : identity[(at + 1)..];
+            if (auid is null || !DomainNames.IsSameOrSubdomain(auid, domain))
+            {
+                return (DkimResult.PermError, $"i={identity} is not in d={domain}");
+            }
+        }
+
+        if (!TryCanonicalization(tags, out var relaxedBody))
+        {
+            return (DkimResult.PermError, $"unknown canonicalization c={tags["c"]}");
+        }
+
+        var limit = -1L;
+        if (tags.TryGetValue("l", out var l) && (l.Length is 0 or > 18 || !l.All(char.IsAsciiDigit) || !long.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit)))
+        {
+            return (DkimResult.PermError, $"l={l} is not a length");
+        }
+
+        if (tags.TryGetValue("q", out var q) && !q.Split(':').Any(m => m.Trim().Equals("dns/txt", StringComparison.OrdinalIgnoreCase)))
+        {
+            return (DkimResult.PermError, $"no supported key query method in q={q}");
+        }
+
+        if (CheckExpiry(tags, now) is { } expired)
+        {
+            return expired;
+        }
+
+        fields = new SignatureFields(algorithm, domain, tags["s"], auid, relaxedBody, limit);
+        return null;
+    }
+
+    /// <summary>RFC 6376 §3.5 x= and t=: a signature past its expiry fails; one that expires before it was made is malformed.</summary>
+    private static (DkimResult Result, string Reason)? CheckExpiry(Dictionary<string, string> tags, DateTimeOffset now)
+    {
+        if (!tags.TryGetValue("x", out var x))
+        {
+            return null;
+        }
+
+        if (!long.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
+        {
+            return (DkimResult.PermError, $"x={x} is not a time");
+        }
+
+        if (tags.TryGetValue("t", out var t) && long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp) && timestamp > expires)
+        {
+            return (DkimResult.PermError, "the signature expires before it was made (t= after x=)");
+        }
+
+        return expires < now.ToUnixTimeSeconds() ? (DkimResult.Fail, "signature expired") : null;
+    }
+
+    /// <summary>RFC 6376 §6.1.2: the key must suit the signature's algorithm and hash, and honour t=s.</summary>
+    private static string? CheckKey(DkimKeyRecord key, SignatureFields fields)
+    {
+        if ((fields.Algorithm == "ed25519-sha256") != (key.Key is Ed25519PublicKeyParameters))
+        {
+            return $"the key (k={key.KeyType}) does not suit a={fields.Algorithm}";
+        }
+
+        if (key.HashAlgorithms is { } allowed && !allowed.Contains("sha256", StringComparer.OrdinalIgnoreCase))
+        {
+            return "the key does not allow sha256 (h=)";
+        }
+
+        return key.Strict && fields.Auid is not null && !fields.Auid.Equals(fields.Domain, StringComparison.OrdinalIgnoreCase)
+            ? "the key asks that i= equal d= (t=s)"
+            : null;
     }
 
     private static async Task<(long Length, byte[] Hash)> BodyHashAsync(Func<Stream> openBody, bool relaxed, long limit, Dictionary<(bool, long, string), (long, byte[])> cache, CancellationToken cancellationToken)
