@@ -53,51 +53,27 @@ internal sealed record MailParameters(
             switch (key.ToUpperInvariant())
             {
                 case "SIZE" when p.HasValue:
-                    if (!long.TryParse(decoded, NumberStyles.None, CultureInfo.InvariantCulture, out var declared))
+                    if (!TryParseSize(decoded, options, out var declared, out error))
                     {
-                        error = "501 5.5.4 Syntax: SIZE=number\r\n"u8;
-                        return false;
-                    }
-
-                    if (declared > options.MaxMessageSize)
-                    {
-                        // RFC 1870 §6: a declared size over the limit is refused at MAIL.
-                        error = "552 5.3.4 Message size exceeds fixed maximum message size\r\n"u8;
                         return false;
                     }
 
                     size = declared;
                     break;
                 case "BODY" when p.HasValue:
-                    if (decoded.Equals("7BIT", StringComparison.OrdinalIgnoreCase))
-                    {
-                        body = BodyType.SevenBit;
-                    }
-                    else if (decoded.Equals("8BITMIME", StringComparison.OrdinalIgnoreCase))
-                    {
-                        body = BodyType.EightBitMime;
-                    }
-                    else if (decoded.Equals("BINARYMIME", StringComparison.OrdinalIgnoreCase) && options.EnableChunking)
-                    {
-                        body = BodyType.BinaryMime;
-                    }
-                    else
+                    if (ParseBody(decoded, options) is not { } type)
                     {
                         error = "501 5.5.4 Unsupported BODY type\r\n"u8;
                         return false;
                     }
 
+                    body = type;
                     break;
                 case "SMTPUTF8" when !p.HasValue && options.EnableSmtpUtf8:
                     smtpUtf8 = true;
                     break;
                 case "RET" when p.HasValue && options.EnableDsn:
-                    ret = decoded.ToUpperInvariant() switch
-                    {
-                        "FULL" => DsnReturn.Full,
-                        "HDRS" => DsnReturn.Headers,
-                        _ => null,
-                    };
+                    ret = ParseReturn(decoded);
                     if (ret is null)
                     {
                         error = "501 5.5.4 Syntax: RET=FULL or RET=HDRS\r\n"u8;
@@ -129,4 +105,40 @@ internal sealed record MailParameters(
         parameters = new MailParameters(size, body, smtpUtf8, requireTls, ret, envelopeId, all);
         return true;
     }
+
+    /// <summary>RFC 1870: SIZE=number, refused at MAIL when over the limit (§6).</summary>
+    private static bool TryParseSize(string text, SmtpOptions options, out long size, out ReadOnlySpan<byte> error)
+    {
+        error = default;
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out size))
+        {
+            error = "501 5.5.4 Syntax: SIZE=number\r\n"u8;
+            return false;
+        }
+
+        if (size > options.MaxMessageSize)
+        {
+            error = "552 5.3.4 Message size exceeds fixed maximum message size\r\n"u8;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>RFC 6152 BODY=7BIT / 8BITMIME, RFC 3030 BINARYMIME (with CHUNKING); null for anything else.</summary>
+    private static BodyType? ParseBody(string text, SmtpOptions options) => text.ToUpperInvariant() switch
+    {
+        "7BIT" => BodyType.SevenBit,
+        "8BITMIME" => BodyType.EightBitMime,
+        "BINARYMIME" when options.EnableChunking => BodyType.BinaryMime,
+        _ => null,
+    };
+
+    /// <summary>RFC 3461 §4.3 RET=FULL / HDRS; null for anything else.</summary>
+    private static DsnReturn? ParseReturn(string text) => text.ToUpperInvariant() switch
+    {
+        "FULL" => DsnReturn.Full,
+        "HDRS" => DsnReturn.Headers,
+        _ => null,
+    };
 }
