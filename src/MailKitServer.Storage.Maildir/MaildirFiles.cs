@@ -7,6 +7,14 @@ namespace MailKitServer.Storage.Maildir;
 /// <summary>The store's small files: written durably (temporary file, fsync, rename, directory fsync) and lock files.</summary>
 internal static class MaildirFiles
 {
+    /// <summary>
+    /// How often and how far apart a lock file held by another process is tried again: 500 × 10 ms, so a writer
+    /// waits at most about 5 s for another node or a Dovecot on the same folder before the operation fails.
+    /// </summary>
+    private const int LockAttempts = 500;
+
+    private static readonly TimeSpan LockRetryDelay = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> so that a crash leaves the old or the new content, never a mix.</summary>
     public static void WriteDurably(string path, string content)
     {
@@ -38,9 +46,9 @@ internal static class MaildirFiles
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException ex) when (ex is not DirectoryNotFoundException && attempt < 500)
+            catch (IOException ex) when (ex is not DirectoryNotFoundException && attempt < LockAttempts)
             {
-                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(LockRetryDelay, cancellationToken).ConfigureAwait(false);
             }
         }
     }

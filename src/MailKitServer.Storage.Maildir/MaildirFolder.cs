@@ -24,6 +24,7 @@ internal sealed partial class MaildirFolder
     /// <summary>
     /// How long an index save waits after a change, so a burst of changes (a delivery run, a STORE over many
     /// messages) is saved once. The index is a cache (see <see cref="ScheduleSave"/>), so nothing is lost meanwhile.
+    /// Real time rather than the server's clock: it batches disk writes and a manual test clock must not stop saves.
     /// </summary>
     private static readonly TimeSpan SaveDelay = TimeSpan.FromMilliseconds(200);
     private readonly SemaphoreSlim _gate = new(1, 1);

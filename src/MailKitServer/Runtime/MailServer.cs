@@ -13,6 +13,18 @@ namespace MailKitServer.Runtime;
 /// </summary>
 public sealed class MailServer : IAsyncDisposable
 {
+    /// <summary>
+    /// How long a stop waits, after it aborted the connections left at the end of the shutdown timeout, for their
+    /// handlers to return. Real time on purpose: a test's manual clock must not be able to hang a stop.
+    /// </summary>
+    private static readonly TimeSpan AbortedDrainLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The pause after a failed accept (out of descriptors, out of memory for the socket) before the next, so a
+    /// listener that cannot accept does not spin. Real time: it is a breath for the kernel, not a protocol timer.
+    /// </summary>
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(50);
+
     private readonly IReadOnlyList<ListenerDefinition> _definitions;
     private readonly List<(Socket Socket, BoundEndpoint Endpoint, IConnectionHandler Handler)> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
@@ -154,7 +166,7 @@ public sealed class MailServer : IAsyncDisposable
                 c.Abort();
             }
 
-            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+            await _drained.Task.WaitAsync(AbortedDrainLimit, CancellationToken.None).ConfigureAwait(false);
         }
 
         if (Context.OutboundQueue is IMailServerComponent component)
@@ -199,7 +211,7 @@ public sealed class MailServer : IAsyncDisposable
             {
                 // Out of descriptors and the like: keep serving the others after a breath.
                 RuntimeLog.AcceptFailed(_logger, ex, endpoint.Name);
-                await Task.Delay(50).ConfigureAwait(false);
+                await Task.Delay(AcceptRetryDelay).ConfigureAwait(false);
                 continue;
             }
 
