@@ -33,6 +33,12 @@ public sealed class ImapOptions
     /// <summary>How many BAD commands before authentication close the connection (cross-protocol attacks).</summary>
     public int MaxBadCommandsBeforeAuthentication { get; set; } = 3;
 
+    /// <summary>
+    /// The user ids that may set quota limits with IMAP SETQUOTA (RFC 9208 §4.1.3) and read any user's quota root
+    /// (named by the user id). Empty by default: nobody sets limits over IMAP.
+    /// </summary>
+    public ICollection<string> QuotaAdministrators { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>How many BAD commands after authentication close the connection.</summary>
     public int MaxBadCommands { get; set; } = 50;
 

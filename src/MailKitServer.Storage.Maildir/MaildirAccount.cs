@@ -2,7 +2,7 @@ using MailKitServer.Runtime;
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>One user's Maildir: INBOX at the root, other folders as Maildir++ <c>.name</c> directories.</summary>
-internal sealed class MaildirAccount(MaildirMessageStore store, string userId, string root) : IObjectIdMailAccount
+internal sealed class MaildirAccount(MaildirMessageStore store, string userId, string root) : IObjectIdMailAccount, IQuotaMailAccount
 {
     private const string RolesFile = "mailkitserver.roles";
     private const string SubscriptionsFile = "mailkitserver.subscriptions";
@@ -176,6 +176,18 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         }
 
         return await folder.WithLockAsync(folder.Status, save: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<QuotaUsage> GetQuotaAsync(CancellationToken cancellationToken)
+    {
+        var (bytes, messages) = Quota.Limits(store.Options);
+        return ValueTask.FromResult(new QuotaUsage(Quota.Bytes, Quota.Messages, bytes, messages));
+    }
+
+    public ValueTask SetQuotaAsync(long? storageLimitBytes, long? messageLimit, CancellationToken cancellationToken)
+    {
+        Quota.SetLimits(storageLimitBytes, messageLimit);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>

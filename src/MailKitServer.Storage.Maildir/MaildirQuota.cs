@@ -6,11 +6,18 @@ namespace MailKitServer.Storage.Maildir;
 /// </summary>
 internal sealed class MaildirQuota
 {
+    /// <summary>The user's own limits (IMAP SETQUOTA), when set: <c>storage N|-</c> and <c>messages N|-</c> lines.</summary>
+    public const string LimitsFile = "mailkitserver.quota";
+
+    private readonly string _limitsPath;
     private long _bytes;
     private long _messages;
+    private (long? Bytes, long? Messages)? _limits;
 
     public MaildirQuota(string userRoot)
     {
+        _limitsPath = Path.Combine(userRoot, LimitsFile);
+        _limits = ReadLimits(_limitsPath);
         foreach (var dir in Directory.EnumerateDirectories(userRoot).Where(d => Path.GetFileName(d).StartsWith('.')).Append(userRoot))
         {
             foreach (var sub in new[] { "new", "cur" })
@@ -36,9 +43,48 @@ internal sealed class MaildirQuota
     /// <summary>Messages stored.</summary>
     public long Messages => Interlocked.Read(ref _messages);
 
-    /// <summary>Whether a message of this size fits.</summary>
-    public bool Allows(long size, MaildirStoreOptions options) =>
-        (options.QuotaBytes is not { } b || Bytes + size <= b) && (options.QuotaMessages is not { } m || Messages + 1 <= m);
+    /// <summary>Whether messages of this total size fit (the user's own limits, else the store's).</summary>
+    public bool Allows(long size, MaildirStoreOptions options, long messages = 1)
+    {
+        var (limitBytes, limitMessages) = Limits(options);
+        return (limitBytes is not { } b || Bytes + size <= b) && (limitMessages is not { } m || Messages + messages <= m);
+    }
+
+    /// <summary>The limits in force: the user's own when set (SETQUOTA), else the store's options.</summary>
+    public (long? Bytes, long? Messages) Limits(MaildirStoreOptions options) => _limits ?? (options.QuotaBytes, options.QuotaMessages);
+
+    /// <summary>Sets the user's own limits, durably (they replace the store's defaults for this user).</summary>
+    public void SetLimits(long? bytes, long? messages)
+    {
+        static string Value(long? v) => v?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+        MaildirFiles.WriteDurably(_limitsPath, $"storage {Value(bytes)}\nmessages {Value(messages)}\n");
+        _limits = (bytes, messages);
+    }
+
+    private static (long? Bytes, long? Messages)? ReadLimits(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        long? bytes = null, messages = null;
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var f = line.Split(' ');
+            long? value = f.Length == 2 && long.TryParse(f[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+            if (f[0] == "storage")
+            {
+                bytes = value;
+            }
+            else if (f[0] == "messages")
+            {
+                messages = value;
+            }
+        }
+
+        return (bytes, messages);
+    }
 
     /// <summary>Counts a change; folders call this once their entries are known (so the first scan is not counted twice).</summary>
     public void Change(long bytes, long messages)

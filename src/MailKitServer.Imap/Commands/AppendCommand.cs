@@ -35,7 +35,7 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
             }
 
             var messages = new List<AppendItem>();
-            if (ParseMessages(args, messages) is { } bad)
+            if (ParseMessages(args, 1, messages) is { } bad)
             {
                 return await session.BadAsync(tag, bad).ConfigureAwait(false);
             }
@@ -50,11 +50,16 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
         }
         finally
         {
-            // Every spooled literal goes, whether or not the command got far enough to use it.
-            foreach (var token in args.Concat(args.Where(a => a.Kind == ImapTokenKind.List).SelectMany(a => a.Items)))
-            {
-                token.LiteralSpool?.Dispose();
-            }
+            DisposeSpools(args);
+        }
+    }
+
+    /// <summary>Every spooled literal of the command goes, whether or not the command got far enough to use it.</summary>
+    internal static void DisposeSpools(IReadOnlyList<ImapToken> args)
+    {
+        foreach (var token in args.Concat(args.Where(a => a.Kind == ImapTokenKind.List).SelectMany(a => a.Items)))
+        {
+            token.LiteralSpool?.Dispose();
         }
     }
 
@@ -62,9 +67,9 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
     /// Reads the messages after the mailbox name; returns the BAD text when the syntax is wrong. A literal is kept as
     /// its token; a CATENATE list is checked here and assembled only once the whole command is known to be valid.
     /// </summary>
-    private static string? ParseMessages(IReadOnlyList<ImapToken> args, List<AppendItem> messages)
+    internal static string? ParseMessages(IReadOnlyList<ImapToken> args, int start, List<AppendItem> messages)
     {
-        var i = 1;
+        var i = start;
         while (i < args.Count)
         {
             var flags = SystemFlags.None;
@@ -138,37 +143,14 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
     {
         var uids = new List<uint>();
         uint validity = 0;
-        foreach (var (flags, keywords, date, content, catenate) in messages)
+        foreach (var message in messages)
         {
-            MessageSpool? built = null;
-            if (catenate)
-            {
-                (built, var refusal) = await CatenateAssembler.AssembleAsync(session, content).ConfigureAwait(false);
-                if (built is null)
-                {
-                    await UndoAsync(session, name, uids).ConfigureAwait(false);
-                    return session.No(tag, refusal!);
-                }
-            }
-
-            using var owned = built;
-            Func<Stream> open = built is null ? content.OpenContent : () => built.OpenRead();
-
-            // RFC 3516 §4.3: parts holding NUL (literal8) are stored base64-encoded, so BODY[] never carries NUL.
-            using var converted = await BinaryPartConverter.ConvertAsync(open, session.Options.AppendLimit * 2, session.Aborted).ConfigureAwait(false);
-            if (converted is { Overflowed: true })
-            {
-                await UndoAsync(session, name, uids).ConfigureAwait(false);
-                return session.No(tag, "[TOOBIG] Message too large once its binary parts are encoded");
-            }
-
-            await using var stream = converted?.OpenRead() ?? open();
-            var result = await session.Account!.AppendAsync(name, stream, flags, keywords, date, session.Aborted).ConfigureAwait(false);
-            if (!result.Succeeded)
+            var (result, refusal) = await StoreAsync(session, name, message).ConfigureAwait(false);
+            if (result is null)
             {
                 // Take back what this command already appended.
                 await UndoAsync(session, name, uids).ConfigureAwait(false);
-                return session.No(tag, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreErrors.Text(result.Status, result.Message));
+                return session.No(tag, refusal!);
             }
 
             validity = result.UidValidity;
@@ -176,6 +158,37 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
         }
 
         return session.Ok(tag, $"[APPENDUID {validity} {UidSet.FromUids(uids)}] APPEND completed");
+    }
+
+    /// <summary>Stores one message (assembled first when CATENATE); the refusal is the NO text when it fails.</summary>
+    internal static async ValueTask<(AppendResult? Result, string? Refusal)> StoreAsync(ImapSession session, string name, AppendItem message)
+    {
+        var (flags, keywords, date, content, catenate) = message;
+        MessageSpool? built = null;
+        if (catenate)
+        {
+            (built, var refusal) = await CatenateAssembler.AssembleAsync(session, content).ConfigureAwait(false);
+            if (built is null)
+            {
+                return (null, refusal!);
+            }
+        }
+
+        using var owned = built;
+        Func<Stream> open = built is null ? content.OpenContent : () => built.OpenRead();
+
+        // RFC 3516 §4.3: parts holding NUL (literal8) are stored base64-encoded, so BODY[] never carries NUL.
+        using var converted = await BinaryPartConverter.ConvertAsync(open, session.Options.AppendLimit * 2, session.Aborted).ConfigureAwait(false);
+        if (converted is { Overflowed: true })
+        {
+            return (null, "[TOOBIG] Message too large once its binary parts are encoded");
+        }
+
+        await using var stream = converted?.OpenRead() ?? open();
+        var result = await session.Account!.AppendAsync(name, stream, flags, keywords, date, session.Aborted).ConfigureAwait(false);
+        return result.Succeeded
+            ? (result, null)
+            : (null, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreErrors.Text(result.Status, result.Message));
     }
 
     private static async ValueTask UndoAsync(ImapSession session, string mailbox, List<uint> uids)

@@ -67,6 +67,13 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
         }
 
         var indexes = selected.Resolve(set, uid);
+        if (fetch.Partial is { } partial)
+        {
+            // RFC 9394 §3.3-3.4: the range picks among the messages the set names, before CHANGEDSINCE filters them.
+            var (start, length) = partial.Select(indexes.Count);
+            indexes = indexes.GetRange(start, length);
+        }
+
         if (fetch.ChangedSince is { } since)
         {
             // RFC 7162 §3.1.4.1: only the messages whose MODSEQ is above CHANGEDSINCE.

@@ -57,6 +57,9 @@ internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.Logg
                 "DELETED" => status.Deleted.ToString(CultureInfo.InvariantCulture),
                 "HIGHESTMODSEQ" => status.HighestModSeq.ToString(CultureInfo.InvariantCulture),
 
+                // RFC 9208 §4.2.1: the storage the \Deleted messages take, in units of 1024 octets.
+                "DELETED-STORAGE" => (await DeletedStorageAsync(session, name).ConfigureAwait(false)).ToString(CultureInfo.InvariantCulture),
+
                 // RFC 8474 §4.3: MAILBOXID (id) when the account keeps object ids (else an unknown item).
                 "MAILBOXID" => await MailboxIds.CodeAsync(session, name).ConfigureAwait(false) is { } code ? code["MAILBOXID ".Length..] : null,
                 _ => null,
@@ -71,6 +74,21 @@ internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.Logg
 
         session.Connection.Write($"* STATUS {session.MailboxString(name)} ({string.Join(' ', items)})\r\n");
         return true;
+    }
+
+    /// <summary>STATUS DELETED-STORAGE: the octets of the \Deleted messages in KiB, rounded up.</summary>
+    private static async ValueTask<long> DeletedStorageAsync(ImapSession session, string name)
+    {
+        var view = await session.Account!.OpenAsync(name, readOnly: true, session.Aborted).ConfigureAwait(false);
+        if (view is null)
+        {
+            return 0;
+        }
+
+        await using (view.ConfigureAwait(false))
+        {
+            return (view.Messages.Where(m => (m.Flags & SystemFlags.Deleted) != 0).Sum(m => m.Size) + 1023) / 1024;
+        }
     }
 
     /// <summary>STATUS RECENT: the messages no session has been told about yet (RFC 3501 §6.3.10).</summary>

@@ -53,4 +53,7 @@ internal enum FetchItemKind
 
     /// <summary>SAVEDATE (RFC 8514 §4.2).</summary>
     SaveDate,
+
+    /// <summary>PREVIEW, with or without (LAZY) (RFC 8970 §3).</summary>
+    Preview,
 }

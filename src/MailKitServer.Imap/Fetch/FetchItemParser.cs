@@ -35,6 +35,7 @@ internal static class FetchItemParser
             "EMAILID" => FetchItemKind.EmailId,
             "THREADID" => FetchItemKind.ThreadId,
             "SAVEDATE" => FetchItemKind.SaveDate,
+            "PREVIEW" => FetchItemKind.Preview,
             _ => (FetchItemKind?)null,
         };
         if (simple is { } kind)

@@ -1,4 +1,5 @@
 using MailKitServer.Imap.Parsing;
+using MailKitServer.Imap.Search;
 
 namespace MailKitServer.Imap.Fetch;
 
@@ -7,9 +8,10 @@ namespace MailKitServer.Imap.Fetch;
 /// </summary>
 internal sealed class FetchRequest
 {
-    private FetchRequest(List<FetchItem> items, ulong? changedSince, bool vanished)
+    private FetchRequest(List<FetchItem> items, ulong? changedSince, bool vanished, PartialRange? partial)
     {
         Items = items;
+        Partial = partial;
         ChangedSince = changedSince;
         Vanished = vanished;
         SetsSeen = items.Exists(i => i.SetsSeen);
@@ -27,6 +29,9 @@ internal sealed class FetchRequest
 
     /// <summary>VANISHED: report the UIDs expunged since CHANGEDSINCE first (RFC 7162 §3.2.6).</summary>
     public bool Vanished { get; }
+
+    /// <summary>PARTIAL (RFC 9394 §3.3, UID FETCH only): which of the matching messages are answered, by position.</summary>
+    public PartialRange? Partial { get; }
 
     /// <summary>Whether an item sets \Seen.</summary>
     public bool SetsSeen { get; }
@@ -80,11 +85,25 @@ internal sealed class FetchRequest
         }
         else if (itemsArgument.Kind == ImapTokenKind.List && itemsArgument.Items.Count > 0)
         {
-            foreach (var token in itemsArgument.Items)
+            var list = itemsArgument.Items;
+            for (var i = 0; i < list.Count; i++)
             {
-                if (!Add(items, token, out error))
+                if (!Add(items, list[i], out error))
                 {
                     return false;
+                }
+
+                // RFC 8970 §6: "PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"], preview-mod = "LAZY".
+                if (items[^1].Kind == FetchItemKind.Preview && i + 1 < list.Count && list[i + 1].Kind == ImapTokenKind.List)
+                {
+                    var previewModifiers = list[++i].Items;
+                    if (previewModifiers.Count == 0 || previewModifiers.Any(m => m.Kind != ImapTokenKind.Atom || !m.Text.Equals("LAZY", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        error = "Invalid PREVIEW modifier";
+                        return false;
+                    }
+
+                    items[^1] = items[^1] with { Lazy = true };
                 }
             }
         }
@@ -96,7 +115,8 @@ internal sealed class FetchRequest
 
         ulong? changedSince = null;
         var vanished = false;
-        if (modifiers is not null && !TryParseModifiers(modifiers.Items, uid, out changedSince, out vanished, out error))
+        PartialRange? partial = null;
+        if (modifiers is not null && !TryParseModifiers(modifiers.Items, uid, out changedSince, out vanished, out partial, out error))
         {
             return false;
         }
@@ -109,15 +129,16 @@ internal sealed class FetchRequest
 
         // The same item twice is answered once (the UID of UID FETCH included).
         var distinct = items.DistinctBy(i => (i.Kind, i.Section?.ResponseName)).ToList();
-        request = new FetchRequest(distinct, changedSince, vanished);
+        request = new FetchRequest(distinct, changedSince, vanished, partial);
         return true;
     }
 
-    /// <summary>The FETCH modifiers: CHANGEDSINCE and VANISHED.</summary>
-    private static bool TryParseModifiers(IReadOnlyList<ImapToken> list, bool uid, out ulong? changedSince, out bool vanished, out string? error)
+    /// <summary>The FETCH modifiers: CHANGEDSINCE, VANISHED and PARTIAL.</summary>
+    private static bool TryParseModifiers(IReadOnlyList<ImapToken> list, bool uid, out ulong? changedSince, out bool vanished, out PartialRange? partial, out string? error)
     {
         changedSince = null;
         vanished = false;
+        partial = null;
         error = null;
 
         // fetch-modifier (RFC 4466 §2.4): CHANGEDSINCE mod-sequence-value (RFC 7162 §3.1.4.1), VANISHED (§3.2.6).
@@ -133,6 +154,13 @@ internal sealed class FetchRequest
             else if (name == "VANISHED" && uid && !vanished)
             {
                 vanished = true;
+            }
+            else if (name == "PARTIAL" && uid && partial is null && i + 1 < list.Count && list[i + 1].Kind == ImapTokenKind.Atom
+                && PartialRange.TryParse(list[i + 1].Text, out var range))
+            {
+                // RFC 9394 §3.3: modifier-partial on UID FETCH.
+                partial = range;
+                i++;
             }
             else
             {

@@ -125,6 +125,19 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
             case FetchItemKind.ThreadId:
                 _line.Append("THREADID ").Append(await ThreadIdAsync(entry).ConfigureAwait(false) is { } threadId ? $"({threadId})" : "NIL");
                 break;
+            case FetchItemKind.Preview:
+                // RFC 8970 §3.2: the preview as a string ("" when there is no text); NIL only for LAZY.
+                if (await MessagePreview.GetAsync(session, selected, info.Uid, item.Lazy).ConfigureAwait(false) is { } preview)
+                {
+                    WritePreview(preview);
+                }
+                else
+                {
+                    // NIL without LAZY only when the message is gone (then the command ends with EXPUNGEISSUED).
+                    _line.Append("PREVIEW ").Append(item.Lazy ? "NIL" : Missing("NIL"));
+                }
+
+                break;
             case FetchItemKind.SaveDate:
                 // RFC 8514 §4.2: NIL when the store does not keep the save date.
                 _line.Append("SAVEDATE ").Append(info.SaveDate is { } saved ? ImapFormat.DateTime(saved) : "NIL");
@@ -298,6 +311,18 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>RFC 8970 §3.3: UTF-8 text; quoted when plain ASCII allows it, else a literal.</summary>
+    private void WritePreview(string preview)
+    {
+        if (preview.All(c => c is >= ' ' and <= '~' and not '"' and not '\\'))
+        {
+            _line.Append("PREVIEW \"").Append(preview).Append('"');
+            return;
+        }
+
+        WriteLiteral("PREVIEW", System.Text.Encoding.UTF8.GetBytes(preview), literal8: false);
     }
 
     private void WriteLiteral(string name, ReadOnlySpan<byte> data, bool literal8)

@@ -20,15 +20,26 @@ internal static class ImapCapabilities
             "IMAP4rev1", "IMAP4rev2", options.LiteralPlus ? "LITERAL+" : "LITERAL-", "UTF8=ACCEPT", "SASL-IR", "ID", "ENABLE", "IDLE",
             "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
             "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "CONTEXT=SEARCH", "CONTEXT=SORT", "NOTIFY", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "CATENATE", $"APPENDLIMIT={options.AppendLimit}",
-            "CONDSTORE", "QRESYNC", "SAVEDATE", "WITHIN",
+            "CONDSTORE", "QRESYNC", "SAVEDATE", "WITHIN", "REPLACE", "PREVIEW", "PARTIAL",
         };
         if (authenticated)
         {
             // RFC 8437 §3 allows UNAUTHENTICATE to show only once logged in; OBJECTID depends on the account's store.
             caps.Add("UNAUTHENTICATE");
+            if (!connection.IsCompressed)
+            {
+                // RFC 4978: COMPRESS is valid once logged in, and only once.
+                caps.Add("COMPRESS=DEFLATE");
+            }
             if (ObjectIds.MailboxIds.Supported(account))
             {
                 caps.Add("OBJECTID");
+            }
+
+            if (Quota.QuotaRoots.Supported(account))
+            {
+                // RFC 9208 §3.1: QUOTA with its resources; QUOTASET since SETQUOTA is there (for administrators).
+                caps.AddRange(["QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "QUOTASET"]);
             }
         }
 

@@ -54,6 +54,9 @@ internal sealed class StructurePart
     /// <summary>Whether a multipart lacked its closing boundary.</summary>
     public bool MissingCloseBoundary { get; internal set; }
 
+    /// <summary>The message's PREVIEW (RFC 8970), once worked out (kept with the cached structure), or null.</summary>
+    internal string? Preview { get; set; }
+
     internal bool InDigest { get; }
 
     internal long BodyLineFeedsAtStart { get; set; }

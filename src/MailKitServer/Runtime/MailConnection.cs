@@ -322,6 +322,49 @@ internal sealed class MailConnection : IAsyncDisposable
         return await AuthenticateTlsAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Whether DEFLATE compression (IMAP COMPRESS, RFC 4978) is on.</summary>
+    public bool IsCompressed { get; private set; }
+
+    /// <summary>
+    /// Turns on raw DEFLATE both ways after the engine has queued its OK (IMAP COMPRESS, RFC 4978 §3): that reply is
+    /// flushed uncompressed, and from the next octet on everything is compressed, below TLS when TLS is on (compress,
+    /// then encrypt). Octets the client sent after the command are already compressed and are inflated first. What is
+    /// inflated meets the same line and literal limits as plain input (see <see cref="DeflateDuplexStream"/>).
+    /// </summary>
+    /// <returns><see langword="false"/> when the OK could not be sent; the connection must then be closed.</returns>
+    public async ValueTask<bool> StartCompressionAsync()
+    {
+        if (IsCompressed)
+        {
+            throw new InvalidOperationException("Compression is already on.");
+        }
+
+        if (!await TryFlushAsync().ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        byte[] pending = [];
+        if (Input.TryRead(out var read))
+        {
+            pending = System.Buffers.BuffersExtensions.ToArray(read.Buffer);
+            Input.AdvanceTo(read.Buffer.End);
+        }
+
+        await Input.CompleteAsync().ConfigureAwait(false);
+        await Output.CompleteAsync().ConfigureAwait(false);
+        _hasBufferedInput = false;
+        _framing.Reset();
+        var compressed = new DeflateDuplexStream(_stream, pending);
+        _stream = compressed;
+        IsCompressed = true;
+
+        // No zero-byte reads here: the inflater holds its window whether or not the pipe holds a buffer.
+        (Input, Output) = CreatePipes(compressed, zeroByteReads: false);
+        Transcript.Note("DEFLATE compression on");
+        return true;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -410,8 +453,8 @@ internal sealed class MailConnection : IAsyncDisposable
 
     // Zero-byte reads: an idle connection waits without holding a buffer (10,000 IDLE clients cost no 64 KB each),
     // which lets the buffer be large enough that a big DATA needs few reads.
-    private static (PipeReader, PipeWriter) CreatePipes(Stream stream) =>
-        (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true)),
+    private static (PipeReader, PipeWriter) CreatePipes(Stream stream, bool zeroByteReads = true) =>
+        (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: zeroByteReads)),
          PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
 
     private async ValueTask<(ReadResult Result, LineReadStatus? Failure)> ReadCoreAsync(bool honourShutdown, DateTimeOffset? lineDeadline)

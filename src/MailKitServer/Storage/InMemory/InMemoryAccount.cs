@@ -1,7 +1,7 @@
 namespace MailKitServer.Storage.InMemory;
 
 /// <summary>One session's handle on an account of the <see cref="InMemoryMessageStore"/>.</summary>
-internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId, InMemoryAccountState state) : IObjectIdMailAccount
+internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId, InMemoryAccountState state) : IObjectIdMailAccount, IQuotaMailAccount
 {
     private MaildropLock? _lock;
 
@@ -245,9 +245,34 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 return new AppendResult(StoreStatus.NotFound, Message: "no such mailbox");
             }
 
+            if (!state.Allows(bytes.LongLength, 1))
+            {
+                return new AppendResult(StoreStatus.OverQuota, Message: "quota exceeded");
+            }
+
             var m = mailbox.Add(bytes, flags, keywords.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), internalDate ?? store.Now, origin, store.Now);
             return new AppendResult(StoreStatus.Success, mailbox.UidValidity, m.Uid);
         }
+    }
+
+    public ValueTask<QuotaUsage> GetQuotaAsync(CancellationToken cancellationToken)
+    {
+        lock (state.Sync)
+        {
+            var (bytes, messages) = state.Usage();
+            return ValueTask.FromResult(new QuotaUsage(bytes, messages, state.QuotaBytes, state.QuotaMessages));
+        }
+    }
+
+    public ValueTask SetQuotaAsync(long? storageLimitBytes, long? messageLimit, CancellationToken cancellationToken)
+    {
+        lock (state.Sync)
+        {
+            state.QuotaBytes = storageLimitBytes;
+            state.QuotaMessages = messageLimit;
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask<IAsyncDisposable?> TryLockMaildropAsync(CancellationToken cancellationToken)

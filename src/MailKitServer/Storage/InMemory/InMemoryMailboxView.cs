@@ -125,6 +125,13 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
                 return ValueTask.FromResult(new CopyResult(StoreStatus.NotFound, 0, [], [], "no such mailbox"));
             }
 
+            var copied = _mailbox.Messages.Where(m => uids.Contains(m.Uid)).ToList();
+            if (!move && !_account.State.Allows(copied.Sum(m => m.Content.LongLength), copied.Count))
+            {
+                // RFC 9208 §4.3: a COPY past the limit fails whole (a MOVE within the account changes no usage).
+                return ValueTask.FromResult(new CopyResult(StoreStatus.OverQuota, 0, [], [], "quota exceeded"));
+            }
+
             var source = new List<uint>();
             var copies = new List<uint>();
             foreach (var m in _mailbox.Messages.Where(m => uids.Contains(m.Uid)).ToList())

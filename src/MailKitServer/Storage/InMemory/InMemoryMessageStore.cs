@@ -56,6 +56,12 @@ public sealed class InMemoryMessageStore : IMessageStore
                     mailbox = account.Mailboxes[MailboxName.Inbox];
                 }
 
+                if (!account.Allows(bytes.LongLength, 1))
+                {
+                    outcomes.Add(new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "mailbox full"));
+                    continue;
+                }
+
                 var m = mailbox.Add(bytes, SystemFlags.None, [], request.InternalDate, origin: 0, Now);
                 outcomes.Add(new DeliveryOutcome(target, StoreStatus.Success, m.Uid));
             }

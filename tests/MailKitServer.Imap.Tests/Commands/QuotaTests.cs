@@ -1,0 +1,83 @@
+using System.Text;
+using MailKitServer.Storage.Maildir;
+using MailKitServer.TestSupport;
+using static MailKitServer.Imap.Tests.Session.ImapTestClient;
+
+namespace MailKitServer.Imap.Tests.Commands;
+
+/// <summary>QUOTA (RFC 9208) over the wire, on the in-memory store and on Maildir (whose limits survive a restart).</summary>
+public sealed class QuotaTests
+{
+    private static string Literal(string text) => $"{{{Encoding.UTF8.GetByteCount(text)}+}}\r\n{text}";
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("maildir")]
+    public async Task Usage_limits_and_overquota_on_append_copy_and_delivery(string store)
+    {
+        var root = Directory.CreateTempSubdirectory("mks-quota").FullName;
+        var maildir = store == "maildir" ? new MaildirMessageStore(new MaildirStoreOptions { Root = root }) : null;
+        try
+        {
+            await using var server = await TestMailServer.StartAsync(
+                configure: maildir is null ? null : b => b.UseStore(maildir),
+                imap: o => o.QuotaAdministrators.Add("bob@example.test"));
+            await using var alice = await LoginAsync(server);
+            var caps = Assert.Single(await UntaggedAsync(alice, "c CAPABILITY"));
+            foreach (var cap in new[] { " QUOTA ", " QUOTA=RES-STORAGE ", " QUOTA=RES-MESSAGE ", " QUOTASET" })
+            {
+                Assert.Contains(cap, caps, StringComparison.Ordinal);
+            }
+
+            var message = "Subject: q\r\n\r\n" + new string('x', 1500) + "\r\n";
+            Assert.StartsWith("a OK", await TaggedAsync(alice, "a APPEND INBOX " + Literal(message)), StringComparison.Ordinal);
+            Assert.Equal(
+                ["* QUOTAROOT \"INBOX\" \"alice@example.test\"", "* QUOTA \"alice@example.test\" ()"],
+                await UntaggedAsync(alice, "q GETQUOTAROOT INBOX"));
+
+            // Only an administrator sets limits; a user cannot see another user's root.
+            Assert.StartsWith("s NO [NOPERM]", await TaggedAsync(alice, "s SETQUOTA \"alice@example.test\" (STORAGE 3)"), StringComparison.Ordinal);
+            Assert.StartsWith("g NO [NONEXISTENT]", await TaggedAsync(alice, "g GETQUOTA \"bob@example.test\""), StringComparison.Ordinal);
+            await using var bob = await LoginAsync(server, "bob@example.test", "bob-pw");
+            Assert.Equal(["* QUOTA \"alice@example.test\" (STORAGE 2 3 MESSAGE 1 2)"], await UntaggedAsync(bob, "s SETQUOTA \"alice@example.test\" (STORAGE 3 MESSAGE 2)"));
+            Assert.StartsWith("s BAD", await TaggedAsync(bob, "s SETQUOTA \"alice@example.test\" (STORAGE)"), StringComparison.Ordinal);
+            Assert.StartsWith("s NO", await TaggedAsync(bob, "s SETQUOTA \"alice@example.test\" (FOLDERS 3)"), StringComparison.Ordinal);
+
+            // STORAGE 3 KiB: a second message of 1.5 KB fits, a third does not; then MESSAGE 2 stops a COPY.
+            Assert.Equal(["* QUOTA \"alice@example.test\" (STORAGE 2 3 MESSAGE 1 2)"], await UntaggedAsync(alice, "g GETQUOTA \"alice@example.test\""));
+            Assert.StartsWith("a OK", await TaggedAsync(alice, "a APPEND INBOX " + Literal(message)), StringComparison.Ordinal);
+            Assert.StartsWith("a NO [OVERQUOTA]", await TaggedAsync(alice, "a APPEND INBOX " + Literal("Subject: small\r\n\r\nx\r\n")), StringComparison.Ordinal);
+            await TaggedAsync(alice, "s SELECT INBOX");
+            Assert.StartsWith("k NO [OVERQUOTA]", await TaggedAsync(alice, "k COPY 1 Trash"), StringComparison.Ordinal);
+            Assert.StartsWith("m OK", await TaggedAsync(alice, "m MOVE 1 Trash"), StringComparison.Ordinal);
+
+            // SMTP delivery to a full mailbox: 552 5.2.2 (RFC 3463), nothing stored.
+            await using (var smtp = await LineClient.ConnectAsync(server.Smtp))
+            {
+                await smtp.ReadLineAsync();
+                await smtp.CommandAsync("EHLO client.test");
+                Assert.StartsWith("250", await smtp.CommandAsync("MAIL FROM:<x@remote.test>"), StringComparison.Ordinal);
+                Assert.StartsWith("250", await smtp.CommandAsync("RCPT TO:<alice@example.test>"), StringComparison.Ordinal);
+                Assert.StartsWith("354", await smtp.CommandAsync("DATA"), StringComparison.Ordinal);
+                Assert.StartsWith("552 5.2.2", await smtp.CommandAsync("Subject: full\r\n\r\nx\r\n."), StringComparison.Ordinal);
+            }
+
+            // STATUS DELETED-STORAGE (RFC 9208 §4.2.1).
+            Assert.StartsWith("t OK", await TaggedAsync(alice, "t STORE 1 +FLAGS.SILENT (\\Deleted)"), StringComparison.Ordinal);
+            Assert.Equal(["* STATUS \"INBOX\" (DELETED 1 DELETED-STORAGE 2)"], await UntaggedAsync(alice, "s STATUS INBOX (DELETED DELETED-STORAGE)"));
+
+            // SETQUOTA with no resources removes every limit.
+            Assert.Equal(["* QUOTA \"alice@example.test\" ()"], await UntaggedAsync(bob, "s SETQUOTA \"alice@example.test\" ()"));
+            Assert.StartsWith("a OK", await TaggedAsync(alice, "a APPEND INBOX " + Literal(message)), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (maildir is not null)
+            {
+                await maildir.DisposeAsync();
+            }
+
+            TempDirectories.Delete(root);
+        }
+    }
+}
