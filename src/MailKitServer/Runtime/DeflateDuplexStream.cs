@@ -40,11 +40,33 @@ internal sealed class DeflateDuplexStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => _inflate.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        try
+        {
+            return _inflate.Read(buffer, offset, count);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw NotDeflate(ex);
+        }
+    }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inflate.ReadAsync(buffer, cancellationToken);
+    /// <summary>Reads inflated octets; input that is not valid DEFLATE ends the connection like a broken one (an <see cref="IOException"/>).</summary>
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _inflate.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw NotDeflate(ex);
+        }
+    }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _inflate.ReadAsync(buffer, offset, count, cancellationToken);
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Write(byte[] buffer, int offset, int count) => _deflate.Write(buffer, offset, count);
 
@@ -79,6 +101,9 @@ internal sealed class DeflateDuplexStream : Stream
 
         base.Dispose(disposing);
     }
+
+    /// <summary>Garbage where DEFLATE was agreed: the stream cannot resynchronise, so the connection is over.</summary>
+    private static IOException NotDeflate(InvalidDataException ex) => new("The peer sent data that is not valid DEFLATE.", ex);
 
     private static async ValueTask DisposeQuietlyAsync(Stream stream)
     {

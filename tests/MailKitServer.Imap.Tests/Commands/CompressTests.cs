@@ -146,4 +146,23 @@ public sealed class CompressTests
         Assert.Matches("^(b|\\*) BAD ", reply);
         Assert.Equal("n OK NOOP completed", await client.TaggedAsync("n NOOP"));
     }
+
+    [Fact]
+    public async Task Garbage_after_compress_closes_the_connection_quietly_and_the_server_goes_on()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        await using (var client = await DeflateClient.ConnectAsync(server.Imap))
+        {
+            await client.ReadLineAsync();
+            await client.TaggedAsync("a LOGIN alice@example.test alice-pw");
+            Assert.Equal("c OK DEFLATE active", await client.TaggedAsync("c COMPRESS DEFLATE"));
+
+            // Not DEFLATE (a reserved block type): the server cannot decode it and closes the connection.
+            await client.SendAsync(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, (byte)'\r', (byte)'\n' });
+            Assert.Null(await client.ReadLineAsync());
+        }
+
+        await using var next = await DeflateClient.ConnectAsync(server.Imap);
+        Assert.StartsWith("* OK", await next.ReadLineAsync(), StringComparison.Ordinal);
+    }
 }
