@@ -9,6 +9,13 @@ public sealed class ImapOptions
     /// <summary>The largest literal in commands other than APPEND.</summary>
     public int MaxLiteralSize { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// The user ids that administer the public folder tree (the <c>Shared/</c> namespace of a store that keeps access
+    /// control lists): they have every right on every public folder, create the top-level ones and set their lists.
+    /// Everyone else gets what those lists grant. Empty by default: no public folder can be made over IMAP.
+    /// </summary>
+    public IList<string> PublicFolderAdministrators { get; } = [];
+
     /// <summary>The largest message APPEND accepts (RFC 7889 APPENDLIMIT).</summary>
     public long AppendLimit { get; set; } = 50L * 1024 * 1024;
 

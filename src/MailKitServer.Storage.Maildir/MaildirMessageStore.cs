@@ -11,7 +11,7 @@ namespace MailKitServer.Storage.Maildir;
 /// mutt and mbsync can open the same folders. Dispose it when the server has stopped: what it still holds in memory
 /// (folder indexes not saved yet) is written then.
 /// </summary>
-public sealed class MaildirMessageStore : IMessageStore, IAsyncDisposable
+public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, MaildirFolder> _folders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MaildirQuota> _quotas = new(StringComparer.Ordinal);

@@ -63,5 +63,44 @@ internal static class MaildirUserFolder
         return sb.ToString();
     }
 
+    /// <summary>The user id a folder name was made from (lower-cased, as <see cref="Encode"/> keeps it), or <see langword="null"/> for a name it cannot have made.</summary>
+    /// <param name="folderName">The folder name under the store's root.</param>
+    /// <returns>The user id, or <see langword="null"/>.</returns>
+    public static string? Decode(string folderName)
+    {
+        if (folderName.Length == 0 || folderName.StartsWith('.'))
+        {
+            return null;
+        }
+
+        var octets = new List<byte>(folderName.Length);
+        for (var i = 0; i < folderName.Length; i++)
+        {
+            var c = folderName[i];
+            if (c == '%' && i + 2 < folderName.Length && byte.TryParse(folderName.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var b))
+            {
+                octets.Add(b);
+                i += 2;
+            }
+            else if (c < 0x80)
+            {
+                octets.Add((byte)c);
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(octets.ToArray());
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
     private static char HexUpper(int nibble) => (char)(nibble < 10 ? '0' + nibble : 'A' + nibble - 10);
 }

@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Append;
 using MailKitServer.Imap.Catenate;
 using MailKitServer.Imap.Parsing;
@@ -44,6 +45,13 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
             {
                 // A missing mailbox is reported as such even when a URL is bad too (as Dovecot does).
                 return session.No(tag, "[TRYCREATE] No such mailbox");
+            }
+
+            // RFC 4314 §4: APPEND needs "i"; the flags it may set depend on "s", "t" and "w".
+            var rights = await MailboxAccess.RightsAsync(session, name).ConfigureAwait(false);
+            if (MailboxAccess.Refusal(rights, Storage.Acl.MailboxRights.Insert) is { } denied)
+            {
+                return session.No(tag, denied);
             }
 
             return await AppendAllAsync(session, tag, name, messages).ConfigureAwait(false);
@@ -185,7 +193,9 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
         }
 
         await using var stream = converted?.OpenRead() ?? open();
-        var result = await session.Account!.AppendAsync(name, stream, flags, keywords, date, session.Aborted).ConfigureAwait(false);
+        // RFC 4314 §4: only the flags the rights on the target allow are stored.
+        var (permittedFlags, permittedKeywords) = MailboxAccess.Permitted(await MailboxAccess.RightsAsync(session, name).ConfigureAwait(false), flags, keywords);
+        var result = await session.Account!.AppendAsync(name, stream, permittedFlags, permittedKeywords, date, session.Aborted).ConfigureAwait(false);
         return result.Succeeded
             ? (result, null)
             : (null, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreErrors.Text(result.Status, result.Message));

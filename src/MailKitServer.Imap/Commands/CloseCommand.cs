@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Session;
 
 namespace MailKitServer.Imap.Commands;
@@ -9,7 +10,8 @@ internal sealed class CloseCommand(bool expunge) : ImapCommand(expunge ? "CLOSE"
     public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
         var selected = session.Selected!;
-        if (expunge && !selected.ReadOnly)
+        // RFC 4314 §4: without "e" CLOSE closes without expunging, and still answers OK.
+        if (expunge && !selected.ReadOnly && MailboxAccess.Allows(selected, Storage.Acl.MailboxRights.Expunge))
         {
             await selected.View.ExpungeAsync(null, session.Aborted).ConfigureAwait(false);
         }

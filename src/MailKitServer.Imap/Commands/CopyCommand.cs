@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
@@ -32,7 +33,33 @@ internal sealed class CopyCommand(bool move) : ImapCommand(move ? "MOVE" : "COPY
         }
 
         var uids = selected.Resolve(set, request.Uid).Select(i => selected[i].Uid).ToList();
-        var result = await selected.View.CopyAsync(UidSet.FromUids(uids), target, move, session.Aborted).ConfigureAwait(false);
+        CopyResult result;
+        if (MailboxAccess.Of(session) is { } account)
+        {
+            // RFC 4314 §4: "i" on the target; MOVE also expunges, so "t" and "e" on the source (RFC 6851 §3.3).
+            var targetRights = (await account.RightsAsync(target, session.Aborted).ConfigureAwait(false)).Rights;
+            if (MailboxAccess.Refusal(targetRights, Storage.Acl.MailboxRights.Insert) is { } denied)
+            {
+                return session.No(tag, denied == MailboxAccess.Hidden ? "[TRYCREATE] No such mailbox" : denied);
+            }
+
+            if (move && !MailboxAccess.Allows(selected, Storage.Acl.MailboxRights.DeleteMessages | Storage.Acl.MailboxRights.Expunge))
+            {
+                return session.No(tag, MailboxAccess.NoPermission);
+            }
+
+            var source = account.Locate(selected.Name);
+            var destination = account.Locate(target);
+            result = source.Kind == destination.Kind && string.Equals(source.OwnerId, destination.OwnerId, StringComparison.OrdinalIgnoreCase)
+                && (targetRights & MailboxAccess.FlagRights) == MailboxAccess.FlagRights
+                ? await selected.View.CopyAsync(UidSet.FromUids(uids), destination.LocalName, move, session.Aborted).ConfigureAwait(false)
+                : await CrossTreeCopy.CopyAsync(session, selected, uids, target, move, targetRights).ConfigureAwait(false);
+        }
+        else
+        {
+            result = await selected.View.CopyAsync(UidSet.FromUids(uids), target, move, session.Aborted).ConfigureAwait(false);
+        }
+
         if (!result.Succeeded)
         {
             return session.No(tag, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreErrors.Text(result.Status, result.Message));

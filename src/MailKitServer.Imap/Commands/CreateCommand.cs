@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.ObjectIds;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
@@ -33,6 +34,12 @@ internal sealed class CreateCommand() : ImapCommand("CREATE", CommandStates.Logg
             {
                 return session.No(request.Tag, "[USEATTR] Unsupported special use");
             }
+        }
+
+        // RFC 4314 §4: "k" on the nearest existing parent.
+        if (await MailboxAccess.DenyCreateAsync(session, name).ConfigureAwait(false) is { } denied)
+        {
+            return session.No(request.Tag, denied);
         }
 
         var result = await session.Account!.CreateAsync(name, role, session.Aborted).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
@@ -15,6 +16,12 @@ internal sealed class DeleteCommand() : ImapCommand("DELETE", CommandStates.Logg
             return args.Count >= 1 && args[0].Kind != ImapTokenKind.List
                 ? session.No(request.Tag, "[CANNOT] Invalid mailbox name")
                 : await session.BadAsync(request.Tag, "Syntax: DELETE mailbox").ConfigureAwait(false);
+        }
+
+        // RFC 4314 §4: DELETE needs "x".
+        if (await MailboxAccess.DenyAsync(session, name, Storage.Acl.MailboxRights.DeleteMailbox).ConfigureAwait(false) is { } denied)
+        {
+            return session.No(request.Tag, denied);
         }
 
         if (session.Selected?.View.Name == name)

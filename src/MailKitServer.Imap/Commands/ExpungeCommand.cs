@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
@@ -27,6 +28,12 @@ internal sealed class ExpungeCommand() : ImapCommand("EXPUNGE", CommandStates.Se
         if (selected.ReadOnly)
         {
             return session.No(request.Tag, "[READ-ONLY] Mailbox is read-only");
+        }
+
+        if (!MailboxAccess.Allows(selected, Storage.Acl.MailboxRights.Expunge))
+        {
+            // RFC 4314 §4: EXPUNGE needs "e".
+            return session.No(request.Tag, MailboxAccess.NoPermission);
         }
 
         var result = await selected.View.ExpungeAsync(limit, session.Aborted).ConfigureAwait(false);

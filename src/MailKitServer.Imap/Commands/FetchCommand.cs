@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Fetch;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Session;
@@ -104,7 +105,8 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
     /// </summary>
     private static async ValueTask<bool> MarkSeenAsync(ImapSession session, SelectedMailbox selected, ViewEntry entry)
     {
-        if (selected.ReadOnly || entry.Expunged || (entry.Info.Flags & SystemFlags.Seen) != 0)
+        // RFC 4314 §4: a FETCH that implies \Seen does not set it without "s".
+        if (selected.ReadOnly || !MailboxAccess.Allows(selected, Storage.Acl.MailboxRights.Seen) || entry.Expunged || (entry.Info.Flags & SystemFlags.Seen) != 0)
         {
             return false;
         }

@@ -25,7 +25,7 @@ internal sealed class GetQuotaRootCommand() : ImapCommand("GETQUOTAROOT", Comman
             return session.No(request.Tag, "[CANNOT] Invalid mailbox name");
         }
 
-        if (session.Account is not IQuotaMailAccount account)
+        if (Acl.MailboxAccess.OwnAccount(session.Account) is not IQuotaMailAccount account)
         {
             return session.No(request.Tag, "[CANNOT] This store keeps no quota");
         }

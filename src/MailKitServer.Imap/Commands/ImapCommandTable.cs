@@ -48,6 +48,11 @@ internal static class ImapCommandTable
         new NotifyCommand(),
         new CopyCommand(move: false),
         new CopyCommand(move: true),
+        new SetAclCommand(delete: false),
+        new SetAclCommand(delete: true),
+        new GetAclCommand(),
+        new ListRightsCommand(),
+        new MyRightsCommand(),
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     /// <summary>The command of that name (upper case), or null.</summary>

@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using System.Text;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
@@ -40,8 +41,15 @@ internal sealed class ListCommand(bool lsub) : ImapCommand(lsub ? "LSUB" : "LIST
         var output = lsub
             ? Lsub(existing, subscribed, Matches)
             : List(list, existing, subscribed, Matches);
+        var namespaced = MailboxAccess.Of(session);
         foreach (var (name, attributes, childInfo) in output)
         {
+            if (namespaced?.IsVirtual(name) == true && !attributes.Contains("\\Noselect"))
+            {
+                // A level above shared mailboxes (RFC 2342): it holds none itself.
+                attributes.Insert(0, "\\Noselect");
+            }
+
             var line = new StringBuilder("* ").Append(Name).Append(" (").Append(string.Join(' ', attributes)).Append(") \"/\" ").Append(session.MailboxString(name));
             if (childInfo)
             {
@@ -53,6 +61,12 @@ internal sealed class ListCommand(bool lsub) : ImapCommand(lsub ? "LSUB" : "LIST
             if (list.StatusItems is not null && existing.ContainsKey(name) && !await StatusCommand.WriteStatusAsync(session, name, list.StatusItems).ConfigureAwait(false))
             {
                 return await session.BadAsync(tag, "Unknown STATUS item").ConfigureAwait(false);
+            }
+
+            if (list.ReturnMyRights && existing.ContainsKey(name) && namespaced?.IsVirtual(name) != true)
+            {
+                // RFC 8440 §3: MYRIGHTS after the mailbox's LIST.
+                session.Connection.Write(MyRightsCommand.Response(session, name, await MailboxAccess.RightsAsync(session, name).ConfigureAwait(false)));
             }
         }
 
@@ -178,7 +192,7 @@ internal sealed class ListCommand(bool lsub) : ImapCommand(lsub ? "LSUB" : "LIST
         if (!lsub && rest.Count == 4 && rest[2].Kind == ImapTokenKind.Atom && rest[2].Text.Equals("RETURN", StringComparison.OrdinalIgnoreCase) && rest[3].Kind == ImapTokenKind.List)
         {
             list.Extended = true;
-            if (ReadReturnOptions(rest[3].Items, list) is { } bad)
+            if (ReadReturnOptions(rest[3].Items, list, MailboxAccess.Of(session) is not null) is { } bad)
             {
                 error = bad;
                 return false;
@@ -241,8 +255,8 @@ internal sealed class ListCommand(bool lsub) : ImapCommand(lsub ? "LSUB" : "LIST
         return null;
     }
 
-    /// <summary>LIST-EXTENDED return options (RFC 5258 §3, RFC 5819 STATUS); returns the BAD text for an unknown one.</summary>
-    private static string? ReadReturnOptions(IReadOnlyList<ImapToken> returns, ListRequest list)
+    /// <summary>LIST-EXTENDED return options (RFC 5258 §3, RFC 5819 STATUS, RFC 8440 MYRIGHTS with ACLs); returns the BAD text for an unknown one.</summary>
+    private static string? ReadReturnOptions(IReadOnlyList<ImapToken> returns, ListRequest list, bool acl)
     {
         for (var i = 0; i < returns.Count; i++)
         {
@@ -253,6 +267,9 @@ internal sealed class ListCommand(bool lsub) : ImapCommand(lsub ? "LSUB" : "LIST
                     break;
                 case "CHILDREN" or "SPECIAL-USE":
                     // \HasChildren/\HasNoChildren and special-use attributes are always given.
+                    break;
+                case "MYRIGHTS" when acl:
+                    list.ReturnMyRights = true;
                     break;
                 case "STATUS" when i + 1 < returns.Count && returns[i + 1].Kind == ImapTokenKind.List:
                     list.StatusItems = returns[++i].Items;

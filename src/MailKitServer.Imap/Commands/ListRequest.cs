@@ -17,6 +17,9 @@ internal sealed class ListRequest
 
     public IReadOnlyList<ImapToken>? StatusItems { get; set; }
 
+    /// <summary>RETURN (MYRIGHTS) of RFC 8440.</summary>
+    public bool ReturnMyRights { get; set; }
+
     public string Reference { get; set; } = string.Empty;
 
     public List<string> Patterns { get; set; } = [];

@@ -9,7 +9,12 @@ internal static class LoginOutcome
     public static async ValueTask<bool> SucceededAsync(ImapSession session, string tag, string userName, string userId)
     {
         session.Context.AuthThrottle.RecordSuccess(session.Connection.RemoteEndPoint.Address, userName, userId);
-        session.Account = await session.Context.Store.OpenAccountAsync(userId, session.Aborted).ConfigureAwait(false);
+        var own = await session.Context.Store.OpenAccountAsync(userId, session.Aborted).ConfigureAwait(false);
+
+        // With access control lists the session sees other users' shared mailboxes and the public tree too (RFC 2342).
+        session.Account = session.Context.Store is not Storage.Acl.IMailboxAclStore acl ? own
+            : own is Storage.IObjectIdMailAccount withIds ? new Acl.ObjectIdNamespacedAccount(withIds, session.Context.Store, acl, session.Context.Directory, session.Options)
+            : new Acl.NamespacedAccount(own, session.Context.Store, acl, session.Context.Directory, session.Options);
         session.UserId = userId;
         session.Authenticated();
         session.ResetBadCommands();

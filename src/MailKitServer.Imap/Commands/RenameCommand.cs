@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
@@ -20,6 +21,14 @@ internal sealed class RenameCommand() : ImapCommand("RENAME", CommandStates.Logg
         if (!session.TryMailboxName(args[1], out var to))
         {
             return session.No(request.Tag, "[CANNOT] Invalid mailbox name");
+        }
+
+        // RFC 4314 §4: RENAME needs "x" on the mailbox and "k" on the new parent.
+        var denied = await MailboxAccess.DenyAsync(session, name, Storage.Acl.MailboxRights.DeleteMailbox).ConfigureAwait(false)
+            ?? await MailboxAccess.DenyCreateAsync(session, to).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return session.No(request.Tag, denied);
         }
 
         var result = await session.Account!.RenameAsync(name, to, session.Aborted).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using System.Text;
 using MailKitServer.Imap.ObjectIds;
 using MailKitServer.Imap.Parsing;
@@ -41,8 +42,16 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
             session.Connection.Write("* OK [CLOSED] Previous mailbox closed\r\n"u8);
         }
 
+        // RFC 4314 §4: "r" to select; without "i", "e" or a flag right the mailbox is read-only (§5.2).
+        var rights = valid ? await MailboxAccess.RightsAsync(session, name).ConfigureAwait(false) : Storage.Acl.MailboxRights.All;
+        if (MailboxAccess.Refusal(rights, Storage.Acl.MailboxRights.Read) is { } denied)
+        {
+            return session.No(tag, denied);
+        }
+
+        var viewOnly = readOnly || (rights & MailboxAccess.Writable) == 0;
         var account = session.Account!;
-        var view = valid ? await account.OpenAsync(name, readOnly, session.Aborted).ConfigureAwait(false) : null;
+        var view = valid ? await account.OpenAsync(name, viewOnly, session.Aborted).ConfigureAwait(false) : null;
         if (view is null)
         {
             return session.No(tag, "[NONEXISTENT] No such mailbox");
@@ -55,7 +64,7 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
         }
 
         var recentKey = RecentTracker.Key(session.UserId, name, view.Status.UidValidity);
-        var selected = new SelectedMailbox(view, RecentTracker.For(session.Context), recentKey, session.Structures);
+        var selected = new SelectedMailbox(view, RecentTracker.For(session.Context), recentKey, session.Structures) { Rights = rights, Name = name };
         session.Selected = selected;
         selected.ClaimRecent();
         session.State = ImapState.Selected;
@@ -66,7 +75,7 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
             await ResynchronizeAsync(session, selected, qresync).ConfigureAwait(false);
         }
 
-        return session.Ok(tag, readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
+        return session.Ok(tag, viewOnly ? $"[READ-ONLY] {Name} completed" : "[READ-WRITE] SELECT completed");
     }
 
     /// <summary>The untagged responses a SELECT or EXAMINE gives about the mailbox (RFC 9051 §6.3.2, RFC 3501 §6.3.1).</summary>

@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using System.Globalization;
 using MailKitServer.Imap.ObjectIds;
 using MailKitServer.Imap.Parsing;
@@ -20,6 +21,12 @@ internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.Logg
         if (!session.TryMailboxName(args[0], out var name) || await session.Account!.GetStatusAsync(name, session.Aborted).ConfigureAwait(false) is null)
         {
             return session.No(request.Tag, "[NONEXISTENT] No such mailbox");
+        }
+
+        // RFC 4314 §4: STATUS needs "r".
+        if (await MailboxAccess.DenyAsync(session, name, Storage.Acl.MailboxRights.Read).ConfigureAwait(false) is { } denied)
+        {
+            return session.No(request.Tag, denied);
         }
 
         return await WriteStatusAsync(session, name, args[1].Items).ConfigureAwait(false)

@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
@@ -46,7 +47,20 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
         }
 
         var indexes = selected.Resolve(set, uid);
-        var result = await selected.View.StoreFlagsAsync(UidSet.FromUids(indexes.Select(i => selected[i].Uid)), change, unchangedSince, session.Aborted).ConfigureAwait(false);
+        var changes = PermittedFlagChange.Split(selected.Rights, change, indexes.SelectMany(i => selected[i].Info.Keywords));
+        if (changes.Count == 0)
+        {
+            // RFC 4314 §4: not one of the flags asked for may be changed with the user's rights.
+            return session.No(tag, MailboxAccess.NoPermission);
+        }
+
+        var uids = UidSet.FromUids(indexes.Select(i => selected[i].Uid));
+        var result = await selected.View.StoreFlagsAsync(uids, changes[0], unchangedSince, session.Aborted).ConfigureAwait(false);
+        if (changes.Count > 1)
+        {
+            var more = await selected.View.StoreFlagsAsync(uids, changes[1], unchangedSince, session.Aborted).ConfigureAwait(false);
+            result = new StoreFlagsResult(more.Status, [.. result.Changed.Where(c => !more.Changed.Any(m => m.Uid == c.Uid)), .. more.Changed], [.. result.Modified.Union(more.Modified)]);
+        }
 
         // The flags as they are now (a later change by another session included), keywords announced first. With
         // UNCHANGEDSINCE the FETCH goes out even for .SILENT, so the client learns the new MODSEQ (RFC 7162 §3.1.3).

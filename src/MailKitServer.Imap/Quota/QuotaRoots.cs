@@ -14,7 +14,7 @@ internal static class QuotaRoots
     /// <summary>Whether the session's account counts usage against limits (then QUOTA is advertised).</summary>
     /// <param name="account">The logged-in account, or null.</param>
     /// <returns><see langword="true"/> when it does.</returns>
-    public static bool Supported(IMailAccount? account) => account is IQuotaMailAccount;
+    public static bool Supported(IMailAccount? account) => Acl.MailboxAccess.OwnAccount(account) is IQuotaMailAccount;
 
     /// <summary>Whether the session's user may set limits (QUOTASET).</summary>
     /// <param name="session">The session.</param>
@@ -49,7 +49,7 @@ internal static class QuotaRoots
     /// <returns>The account and whether the caller must dispose it, or null.</returns>
     public static async ValueTask<(IQuotaMailAccount Account, bool Owned)?> OpenAsync(ImapSession session, string root)
     {
-        if (root == session.UserId && session.Account is IQuotaMailAccount own)
+        if (root == session.UserId && Acl.MailboxAccess.OwnAccount(session.Account) is IQuotaMailAccount own)
         {
             return (own, false);
         }

@@ -12,8 +12,9 @@ internal static class ImapCapabilities
     /// <param name="connection">The connection (TLS decides STARTTLS, LOGINDISABLED and the SASL mechanisms).</param>
     /// <param name="authenticated">Whether the session has logged in (the login-only capabilities go then).</param>
     /// <param name="account">The logged-in account (what its store keeps decides OBJECTID), or null.</param>
+    /// <param name="acl">Whether the store keeps access control lists (ACL, RIGHTS= and LIST-MYRIGHTS, RFC 4314, RFC 8440).</param>
     /// <returns>The space-separated list.</returns>
-    public static string For(ImapOptions options, MailConnection connection, bool authenticated, IMailAccount? account)
+    public static string For(ImapOptions options, MailConnection connection, bool authenticated, IMailAccount? account, bool acl = false)
     {
         var caps = new List<string>
         {
@@ -22,6 +23,12 @@ internal static class ImapCapabilities
             "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "CONTEXT=SEARCH", "CONTEXT=SORT", "NOTIFY", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "CATENATE", $"APPENDLIMIT={options.AppendLimit}",
             "CONDSTORE", "QRESYNC", "SAVEDATE", "WITHIN", "REPLACE", "PREVIEW", "PARTIAL",
         };
+        if (acl)
+        {
+            // RFC 4314 §5.1.1: RIGHTS= lists the rights beyond RFC 2086's.
+            caps.AddRange(["ACL", "RIGHTS=" + MailKitServer.Storage.Acl.MailboxRightsText.Extra, "LIST-MYRIGHTS"]);
+        }
+
         if (authenticated)
         {
             // RFC 8437 §3 allows UNAUTHENTICATE to show only once logged in; OBJECTID depends on the account's store.

@@ -85,7 +85,7 @@ internal sealed class ImapSession
     internal CancellationToken Aborted => Connection.Aborted;
 
     /// <summary>The capabilities in the current state.</summary>
-    internal string Capabilities => ImapCapabilities.For(Options, Connection, State != ImapState.NotAuthenticated, Account);
+    internal string Capabilities => ImapCapabilities.For(Options, Connection, State != ImapState.NotAuthenticated, Account, Context.Store is Storage.Acl.IMailboxAclStore);
 
     public async Task RunAsync()
     {

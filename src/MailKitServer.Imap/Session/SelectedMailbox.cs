@@ -4,6 +4,7 @@ using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Search;
 using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
+using MailKitServer.Storage.Acl;
 
 namespace MailKitServer.Imap.Session;
 
@@ -31,6 +32,7 @@ internal sealed class SelectedMailbox
     private readonly RecentTracker _recentTracker;
     private readonly StructureCache _structures;
     private int _expunged;
+    private string? _name;
 
     public SelectedMailbox(IMailboxView view, RecentTracker recent, string key, StructureCache structures)
     {
@@ -54,6 +56,12 @@ internal sealed class SelectedMailbox
     public string Key { get; }
 
     public bool ReadOnly => View.IsReadOnly;
+
+    /// <summary>The mailbox's name as the session gives it (the view's own name is the one in its owner's tree).</summary>
+    public string Name { get => _name ?? View.Name; init => _name = value; }
+
+    /// <summary>The user's rights on the mailbox, as they were at SELECT (RFC 4314 §5.1.1); every right without ACLs.</summary>
+    public MailboxRights Rights { get; init; } = MailboxRights.All;
 
     /// <summary>How many messages the client knows (the last EXISTS minus the EXPUNGEs sent since).</summary>
     public int Count => _entries.Count;
@@ -317,13 +325,24 @@ internal sealed class SelectedMailbox
             return sb.Append("* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n").ToString();
         }
 
-        sb.Append("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft");
-        foreach (var k in keywords)
+        // RFC 4314 §5.1.1: PERMANENTFLAGS shows only the flags the user's rights let it change.
+        var (permitted, _) = Acl.MailboxAccess.Permitted(Rights, SystemFlags.Answered | SystemFlags.Flagged | SystemFlags.Deleted | SystemFlags.Seen | SystemFlags.Draft, []);
+        var flags = new List<string>();
+        foreach (var (flag, text) in new[] { (SystemFlags.Answered, "\\Answered"), (SystemFlags.Flagged, "\\Flagged"), (SystemFlags.Deleted, "\\Deleted"), (SystemFlags.Seen, "\\Seen"), (SystemFlags.Draft, "\\Draft") })
         {
-            sb.Append(' ').Append(k);
+            if ((permitted & flag) != 0)
+            {
+                flags.Add(text);
+            }
         }
 
-        return sb.Append(" \\*)] Flags permitted\r\n").ToString();
+        if ((Rights & MailboxRights.Write) != 0)
+        {
+            flags.AddRange(keywords);
+            flags.Add("\\*");
+        }
+
+        return sb.Append("* OK [PERMANENTFLAGS (").Append(string.Join(' ', flags)).Append(")] Flags permitted\r\n").ToString();
     }
 
     /// <summary>

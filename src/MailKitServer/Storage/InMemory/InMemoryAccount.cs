@@ -112,6 +112,12 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 }
 
                 state.Mailboxes[renamed.Name] = renamed;
+                if (state.Acls.Remove(old, out var acl))
+                {
+                    // RFC 4314 §4: RENAME keeps the mailbox's access control list.
+                    state.Acls[renamed.Name] = acl;
+                }
+
                 if (state.Subscriptions.Remove(old))
                 {
                     state.Subscriptions.Add(renamed.Name);
@@ -142,6 +148,9 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
             }
 
             mailbox.Close();
+
+            // RFC 4314 §4: DELETE deletes the mailbox's access control list.
+            state.Acls.Remove(normalized);
             return Result(StoreStatus.Success);
         }
     }

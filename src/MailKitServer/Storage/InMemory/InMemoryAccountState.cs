@@ -9,6 +9,9 @@ internal sealed class InMemoryAccountState
 
     public HashSet<string> Subscriptions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The access control lists, by mailbox name (only mailboxes with entries).</summary>
+    public Dictionary<string, List<Acl.MailboxAclEntry>> Acls { get; } = new(StringComparer.Ordinal);
+
     public bool MaildropLocked { get; set; }
 
     /// <summary>The most octets the account may hold (RFC 9208 STORAGE), or null for no limit.</summary>

@@ -6,7 +6,7 @@ namespace MailKitServer.Storage.InMemory;
 /// A message store that keeps everything in process memory: the default for tests and the fixture.
 /// Thread-safe; a delivery is "durable" once it is in memory, for the lifetime of the process.
 /// </summary>
-public sealed class InMemoryMessageStore : IMessageStore
+public sealed partial class InMemoryMessageStore : IMessageStore
 {
     private readonly ConcurrentDictionary<string, InMemoryAccountState> _accounts = new(StringComparer.OrdinalIgnoreCase);
     private readonly InMemoryMessageStoreOptions _options;
@@ -78,7 +78,11 @@ public sealed class InMemoryMessageStore : IMessageStore
     }
 
     /// <summary>Removes every account and message (the fixture's purge).</summary>
-    public void Clear() => _accounts.Clear();
+    public void Clear()
+    {
+        _accounts.Clear();
+        ClearPublic();
+    }
 
     internal long NextViewId() => Interlocked.Increment(ref _nextViewId);
 
