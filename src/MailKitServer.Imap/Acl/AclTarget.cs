@@ -26,7 +26,7 @@ internal sealed record AclTarget(string Name, string? OwnerId, string LocalName,
             return (null, MailboxAccess.Hidden);
         }
 
-        var (rights, exists) = await account.RightsAsync(name, session.Aborted).ConfigureAwait(false);
+        var (rights, exists) = await account.RightsAsync(name, session.Aborted, checkExists: true).ConfigureAwait(false);
         if (!exists || (rights & (MailboxRights.Lookup | MailboxRights.Read | MailboxRights.Administer)) == 0)
         {
             return (null, MailboxAccess.Hidden);

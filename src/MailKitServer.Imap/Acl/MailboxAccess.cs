@@ -68,7 +68,7 @@ internal static class MailboxAccess
 
         for (var parent = NearestParent(name); parent is not null; parent = NearestParent(parent))
         {
-            var (rights, exists) = await account.RightsAsync(parent, session.Aborted).ConfigureAwait(false);
+            var (rights, exists) = await account.RightsAsync(parent, session.Aborted, checkExists: true).ConfigureAwait(false);
             if (exists || account.IsVirtual(parent))
             {
                 // A level the user cannot see refuses as the missing one above it would: NOPERM either way.

@@ -50,14 +50,15 @@ internal class NamespacedAccount : IMailAccount
     /// </summary>
     /// <param name="name">A normalised name.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="checkExists">Whether to look whether a personal mailbox exists (else it is said to).</param>
     /// <returns>The rights, and whether a mailbox stands behind the name.</returns>
-    public async ValueTask<(MailboxRights Rights, bool Exists)> RightsAsync(string name, CancellationToken cancellationToken)
+    public async ValueTask<(MailboxRights Rights, bool Exists)> RightsAsync(string name, CancellationToken cancellationToken, bool checkExists = false)
     {
         var location = Locate(name);
         switch (location.Kind)
         {
             case MailboxLocationKind.Personal:
-                return (MailboxRights.All, await _own.GetStatusAsync(name, cancellationToken).ConfigureAwait(false) is not null);
+                return (MailboxRights.All, !checkExists || await _own.GetStatusAsync(name, cancellationToken).ConfigureAwait(false) is not null);
             case MailboxLocationKind.Virtual:
                 return (location.OwnerId is null && _publicAdministrator ? MailboxRights.All : MailboxRights.Lookup, false);
             case MailboxLocationKind.None:
@@ -212,7 +213,7 @@ internal class NamespacedAccount : IMailAccount
     public async ValueTask<MailboxStatus?> GetStatusAsync(string name, CancellationToken cancellationToken)
     {
         var location = Locate(name);
-        return await RoutedAsync(name, location, cancellationToken).ConfigureAwait(false) is { } account
+        return await RoutedAsync(name, location, cancellationToken, MailboxRights.Read).ConfigureAwait(false) is { } account
             ? await account.GetStatusAsync(location.LocalName, cancellationToken).ConfigureAwait(false)
             : null;
     }
@@ -220,7 +221,7 @@ internal class NamespacedAccount : IMailAccount
     public async ValueTask<IMailboxView?> OpenAsync(string name, bool readOnly, CancellationToken cancellationToken)
     {
         var location = Locate(name);
-        return await RoutedAsync(name, location, cancellationToken).ConfigureAwait(false) is { } account
+        return await RoutedAsync(name, location, cancellationToken, MailboxRights.Read).ConfigureAwait(false) is { } account
             ? await account.OpenAsync(location.LocalName, readOnly, cancellationToken).ConfigureAwait(false)
             : null;
     }
@@ -228,7 +229,7 @@ internal class NamespacedAccount : IMailAccount
     public async ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
     {
         var location = Locate(name);
-        return await RoutedAsync(name, location, cancellationToken).ConfigureAwait(false) is { } account
+        return await RoutedAsync(name, location, cancellationToken, MailboxRights.Lookup | MailboxRights.Read | MailboxRights.Insert).ConfigureAwait(false) is { } account
             ? await account.AppendAsync(location.LocalName, content, flags, keywords, internalDate, cancellationToken).ConfigureAwait(false)
             : new AppendResult(StoreStatus.NotFound, Message: "no such mailbox");
     }
@@ -252,10 +253,11 @@ internal class NamespacedAccount : IMailAccount
     }
 
     /// <summary>
-    /// The account of a name the user may at least look up or read (or, to create one, whose parent level it may);
-    /// <see langword="null"/> otherwise, so a mailbox hidden from the user is, to it, one that does not exist.
+    /// The account of a name on which the user has one of <paramref name="needed"/> (by default: may look it up, read
+    /// it, or create below the level above it); <see langword="null"/> otherwise, so a mailbox hidden from the user
+    /// is, to it, one that does not exist, and no status or content leaves a mailbox the user may not read.
     /// </summary>
-    private async ValueTask<IMailAccount?> RoutedAsync(string name, MailboxLocation location, CancellationToken cancellationToken)
+    private async ValueTask<IMailAccount?> RoutedAsync(string name, MailboxLocation location, CancellationToken cancellationToken, MailboxRights needed = MailboxRights.Lookup | MailboxRights.Read | MailboxRights.CreateMailbox)
     {
         if (location.Kind is MailboxLocationKind.Personal or MailboxLocationKind.None or MailboxLocationKind.Virtual)
         {
@@ -270,7 +272,7 @@ internal class NamespacedAccount : IMailAccount
             (rights, _) = parent is null ? (MailboxRights.None, false) : await RightsAsync(parent, cancellationToken).ConfigureAwait(false);
         }
 
-        return (rights & (MailboxRights.Lookup | MailboxRights.Read | MailboxRights.CreateMailbox)) != 0
+        return (rights & needed) != 0
             ? await AccountOfAsync(location, cancellationToken).ConfigureAwait(false)
             : null;
     }

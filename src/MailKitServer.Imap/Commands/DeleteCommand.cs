@@ -24,7 +24,7 @@ internal sealed class DeleteCommand() : ImapCommand("DELETE", CommandStates.Logg
             return session.No(request.Tag, denied);
         }
 
-        if (session.Selected?.View.Name == name)
+        if (session.Selected?.Name == name)
         {
             await session.DeselectAsync().ConfigureAwait(false);
         }

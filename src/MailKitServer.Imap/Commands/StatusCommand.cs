@@ -18,7 +18,7 @@ internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.Logg
             return await session.BadAsync(request.Tag, "Syntax: STATUS mailbox (items)").ConfigureAwait(false);
         }
 
-        if (!session.TryMailboxName(args[0], out var name) || await session.Account!.GetStatusAsync(name, session.Aborted).ConfigureAwait(false) is null)
+        if (!session.TryMailboxName(args[0], out var name))
         {
             return session.No(request.Tag, "[NONEXISTENT] No such mailbox");
         }
@@ -27,6 +27,11 @@ internal sealed class StatusCommand() : ImapCommand("STATUS", CommandStates.Logg
         if (await MailboxAccess.DenyAsync(session, name, Storage.Acl.MailboxRights.Read).ConfigureAwait(false) is { } denied)
         {
             return session.No(request.Tag, denied);
+        }
+
+        if (await session.Account!.GetStatusAsync(name, session.Aborted).ConfigureAwait(false) is null)
+        {
+            return session.No(request.Tag, "[NONEXISTENT] No such mailbox");
         }
 
         return await WriteStatusAsync(session, name, args[1].Items).ConfigureAwait(false)

@@ -293,5 +293,5 @@ internal sealed class NotifyState : IAsyncDisposable
         }
     }
 
-    private static bool IsSelected(ImapSession session, string name) => session.Selected is { } selected && selected.View.Name == name;
+    private static bool IsSelected(ImapSession session, string name) => session.Selected is { } selected && selected.Name == name;
 }
