@@ -27,6 +27,8 @@ packages=(
   python3-dnspython     #   pyspf's and dkimpy's DNS (a dependency; named because the tests import dns.resolver)
   python3-dkim          # dkimpy: signs test mail (dkimsign) and verifies ours (dkimverify); brings python3-nacl (Ed25519)
   python3-authres       # an independent RFC 8601 parser of the Authentication-Results fields we write
+  unbound               # a validating resolver: DANE tests read the AD bit of a DNSSEC-signed test zone
+  ldnsutils             #   ldns-keygen and ldns-signzone sign that zone
   publicsuffix          # the Public Suffix List (/usr/share/publicsuffix) for DMARC organizational domains
   chromium              # the real browser of the web inbox tests (Microsoft.Playwright drives /usr/bin/chromium)
   python3-prometheus-client # Prometheus's own text-format parser reads our /metrics

@@ -123,10 +123,18 @@ internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string
                         continue;
                     }
 
-                    if (tlsa is { Status: DnsStatus.Success, Authenticated: true } && Dane.DaneVerifier.Usable(tlsa.Records.Select(r => r.Value)) is { Count: > 0 } usable)
+                    if (tlsa is { Status: DnsStatus.Success, Authenticated: true, Records.Count: > 0 })
                     {
-                        // RFC 8461 §2: DANE takes precedence over MTA-STS for a host that has it.
-                        targets.Add((preference, new RouteTarget(host, endPoints, TlsPolicy.Dane, false, usable)));
+                        if (Dane.DaneVerifier.Usable(tlsa.Records.Select(r => r.Value)) is { Count: > 0 } usable)
+                        {
+                            // RFC 8461 §2: DANE takes precedence over MTA-STS for a host that has it.
+                            targets.Add((preference, new RouteTarget(host, endPoints, TlsPolicy.Dane, false, usable)));
+                            continue;
+                        }
+
+                        // RFC 7672 §2.2: a secure TLSA RRset whose records are all unusable still requires TLS, unauthenticated
+                        // (an MTA-STS policy in enforce mode keeps its verified TLS, the stronger of the two).
+                        targets.Add((preference, new RouteTarget(host, endPoints, tls == TlsPolicy.Verified ? tls : TlsPolicy.Encrypted, false)));
                         continue;
                     }
                 }

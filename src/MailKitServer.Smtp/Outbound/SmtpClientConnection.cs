@@ -104,6 +104,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                     {
                         TlsPolicy.Verified or TlsPolicy.Dane => true,
                         TlsPolicy.Required => options.ValidateSmartHostCertificate,
+                        TlsPolicy.Encrypted => false,
                         _ => options.ValidateMxCertificates,
                     };
                     await connection.StartTlsAsync(host, validate, cancellationToken, tls == TlsPolicy.Dane ? tlsa : null).ConfigureAwait(false);
@@ -116,7 +117,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 }
             }
 
-            if (tls is (TlsPolicy.Required or TlsPolicy.Verified or TlsPolicy.Dane) && !connection.IsSecure)
+            if (tls is (TlsPolicy.Required or TlsPolicy.Verified or TlsPolicy.Dane or TlsPolicy.Encrypted) && !connection.IsSecure)
             {
                 await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
                 await connection.DisposeAsync().ConfigureAwait(false);
@@ -124,6 +125,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 {
                     TlsPolicy.Verified => "4.7.5 the recipient domain's MTA-STS policy requires TLS but this MX host does not offer STARTTLS",
                     TlsPolicy.Dane => "4.7.5 this MX host has DANE TLSA records but does not offer STARTTLS",
+                    TlsPolicy.Encrypted => "4.7.5 this MX host has DNSSEC-validated TLSA records (none usable), so TLS is required (RFC 7672 §2.2), but it does not offer STARTTLS",
                     _ => "4.7.5 TLS is required for this next hop but it does not offer STARTTLS",
                 }]));
             }

@@ -23,4 +23,10 @@ internal enum TlsPolicy
     /// §2.2); no fallback to plain text.
     /// </summary>
     Dane,
+
+    /// <summary>
+    /// Must be offered, the certificate not checked: the host's DNSSEC-validated TLSA records are all unusable, which
+    /// still says the host does TLS (RFC 7672 §2.2: mandatory unauthenticated TLS); no fallback to plain text.
+    /// </summary>
+    Encrypted,
 }

@@ -71,8 +71,12 @@ public sealed class DnsClientResolver : IDnsResolver
         var aaaa = await v6.ConfigureAwait(false);
         if (a.Status == DnsStatus.Success || aaaa.Status == DnsStatus.Success)
         {
-            // Both families, IPv6 first as RFC 6724 prefers; either failing alone is not fatal.
-            return new DnsResult<IPAddress>(DnsStatus.Success, [.. aaaa.Records, .. a.Records]);
+            // Both families, IPv6 first as RFC 6724 prefers; either failing alone is not fatal. Validated (RFC 7672
+            // §2.2.2: DANE needs the addresses' answers validated too) when every answer that gave addresses was.
+            return new DnsResult<IPAddress>(DnsStatus.Success, [.. aaaa.Records, .. a.Records])
+            {
+                Authenticated = (a.Status != DnsStatus.Success || a.Authenticated) && (aaaa.Status != DnsStatus.Success || aaaa.Authenticated),
+            };
         }
 
         var worst = a.Status == DnsStatus.TemporaryFailure ? a
