@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using MailKitServer.Runtime;
 using MailKitServer.Smtp.Outbound.Queue;
+using MailKitServer.Smtp.Outbound.TlsRpt;
 using Microsoft.Extensions.Logging;
 
 namespace MailKitServer.Smtp.Outbound;
@@ -22,6 +24,7 @@ internal sealed class DeliveryAgent : IAsyncDisposable
     private readonly MxRouter _router;
     private readonly string _reportingMta;
     private readonly SmtpConnectionPool _pool;
+    private readonly TlsReportCollector? _tlsReports;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _perDomain = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates the agent.</summary>
@@ -31,8 +34,10 @@ internal sealed class DeliveryAgent : IAsyncDisposable
     /// <param name="router">Finds the hosts of a domain.</param>
     /// <param name="reportingMta">The name this server gives in EHLO.</param>
     /// <param name="logger">The outbound log.</param>
-    public DeliveryAgent(MailServerContext context, OutboundOptions options, IQueueStore store, MxRouter router, string reportingMta, ILogger logger)
+    /// <param name="tlsReports">Where TLS sessions are counted for TLS reports (RFC 8460), if they are sent.</param>
+    public DeliveryAgent(MailServerContext context, OutboundOptions options, IQueueStore store, MxRouter router, string reportingMta, ILogger logger, TlsReportCollector? tlsReports = null)
     {
+        _tlsReports = tlsReports;
         _context = context;
         _options = options;
         _store = store;
@@ -76,9 +81,18 @@ internal sealed class DeliveryAgent : IAsyncDisposable
         await gate.WaitAsync(token).ConfigureAwait(false);
         try
         {
-            var route = await _router.RouteAsync(domain, token).ConfigureAwait(false);
+            // RFC 8460 §5.3: TLS reports go out despite TLS policy failures, and their sessions are not reported on.
+            var report = _options.TlsReports is { } reports && string.Equals(message.ReversePath, reports.Sender, StringComparison.OrdinalIgnoreCase);
+            var route = await _router.RouteAsync(domain, token, applyTlsPolicies: !report).ConfigureAwait(false);
+            var counted = report || _options.SmartHost is not null || _options.DomainRoutes.ContainsKey(domain) || domain.StartsWith('[') ? null : _tlsReports;
             if (route.Failure is { } failure)
             {
+                if (route.Sts is { } sts)
+                {
+                    // No MX host the MTA-STS policy names: a failure of the policy (RFC 8460 §4.3.1 validation-failure).
+                    counted?.Failure(domain, sts, TlsResultType.ValidationFailure, null, null, failure.ToString());
+                }
+
                 Apply(message, recipients, failure, null, now, dsnPassed: false);
                 return;
             }
@@ -86,9 +100,10 @@ internal sealed class DeliveryAgent : IAsyncDisposable
             string? lastError = null;
             foreach (var target in route.Targets)
             {
+                var tls = counted is null ? null : new TlsSessionReport(counted, domain, SessionPolicy(target, route));
                 foreach (var endPoint in target.EndPoints)
                 {
-                    if (await TryHostAsync(message, recipients, target, endPoint, now, token).ConfigureAwait(false) is not { } error)
+                    if (await TryHostAsync(message, recipients, target, endPoint, now, token, tls).ConfigureAwait(false) is not { } error)
                     {
                         return;
                     }
@@ -106,8 +121,19 @@ internal sealed class DeliveryAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Delivers through one address; returns null when the host gave an answer for the recipients, else why it could not be used.</summary>
-    private async Task<string?> TryHostAsync(QueuedMessage message, List<QueuedRecipient> recipients, RouteTarget target, IPEndPoint endPoint, DateTimeOffset now, CancellationToken token, bool reuse = true)
+    /// <summary>The policy a TLS session with the target is held to, as a TLSRPT report names it (RFC 8460 §4.4).</summary>
+    private static TlsSessionPolicy SessionPolicy(RouteTarget target, RouteResult route) => target.Tls switch
+    {
+        TlsPolicy.Dane or TlsPolicy.Encrypted when target.Tlsa is { } records =>
+            new TlsSessionPolicy("tlsa", records.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Usage} {r.Selector} {r.MatchingType} {Convert.ToHexStringLower(r.Data.Span)}")).ToList(), [target.Host]),
+        _ => route.Sts ?? TlsSessionPolicy.None,
+    };
+
+    /// <summary>
+    /// Delivers through one address; returns null when the host gave an answer for the recipients, else why it could
+    /// not be used. A new session's TLS outcome is counted in <c>tls</c> for TLS reports, when given.
+    /// </summary>
+    private async Task<string?> TryHostAsync(QueuedMessage message, List<QueuedRecipient> recipients, RouteTarget target, IPEndPoint endPoint, DateTimeOffset now, CancellationToken token, TlsSessionReport? tls, bool reuse = true)
     {
         var connection = reuse ? _pool.Take(endPoint, target.Host, target.Tls) : null;
         var pooled = connection is not null;
@@ -115,7 +141,7 @@ internal sealed class DeliveryAgent : IAsyncDisposable
         {
             if (connection is null)
             {
-                (connection, var refusal) = await OpenAsync(target, endPoint, token).ConfigureAwait(false);
+                (connection, var refusal) = await OpenAsync(target, endPoint, tls, token).ConfigureAwait(false);
                 if (connection is null)
                 {
                     // A refusing greeting (or EHLO): try the next host (RFC 5321 §3.1 for 554 greetings).
@@ -141,7 +167,7 @@ internal sealed class DeliveryAgent : IAsyncDisposable
             // The host closed the idle connection meanwhile: one more try on a fresh one.
             await connection!.DisposeAsync().ConfigureAwait(false);
             connection = null;
-            return await TryHostAsync(message, recipients, target, endPoint, now, token, reuse: false).ConfigureAwait(false);
+            return await TryHostAsync(message, recipients, target, endPoint, now, token, tls, reuse: false).ConfigureAwait(false);
         }
         catch (SmtpProtocolException ex)
         {
@@ -156,16 +182,40 @@ internal sealed class DeliveryAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Opens a new connection to a host, falling back to plain text where TLS is only opportunistic.</summary>
-    private async Task<(SmtpClientConnection? Connection, SmtpClientReply? Refusal)> OpenAsync(RouteTarget target, IPEndPoint endPoint, CancellationToken token)
+    /// <summary>
+    /// Opens a new connection to a host, falling back to plain text where TLS is only opportunistic; counts the TLS
+    /// outcome in <paramref name="tls"/> when given (a session that negotiated TLS, or the kind of failure).
+    /// </summary>
+    private async Task<(SmtpClientConnection? Connection, SmtpClientReply? Refusal)> OpenAsync(RouteTarget target, IPEndPoint endPoint, TlsSessionReport? tls, CancellationToken token)
     {
         var credentials = target.Authenticate && _options.SmartHostUserName is { } user ? (user, _options.SmartHostPassword ?? string.Empty) : ((string, string)?)null;
         try
         {
-            return await SmtpClientConnection.OpenAsync(endPoint, target.Host, _reportingMta, _options, _time, target.Tls, credentials, token, target.Tlsa).ConfigureAwait(false);
+            var (connection, refusal) = await SmtpClientConnection.OpenAsync(endPoint, target.Host, _reportingMta, _options, _time, target.Tls, credentials, token, target.Tlsa).ConfigureAwait(false);
+            if (connection is { IsSecure: true })
+            {
+                tls?.Success();
+            }
+            else if (refusal is { Code: 451, Status: "4.7.5" } && target.Tls is not (TlsPolicy.Opportunistic or TlsPolicy.None))
+            {
+                // The host did not offer STARTTLS but the policy requires it.
+                tls?.Failure(TlsResultType.StartTlsNotSupported, target.Host, endPoint.Address, refusal.ToString());
+            }
+
+            return (connection, refusal);
         }
-        catch (SmtpProtocolException) when (target.Tls == TlsPolicy.Opportunistic)
+        catch (SmtpProtocolException ex) when (target.Tls == TlsPolicy.Opportunistic || (ex.TlsResultType is not null && tls is not null))
         {
+            if (ex.TlsResultType is { } failure)
+            {
+                tls?.Failure(failure, target.Host, endPoint.Address, ex.Message);
+            }
+
+            if (target.Tls != TlsPolicy.Opportunistic)
+            {
+                throw;
+            }
+
             // A failed TLS handshake with an MX: RFC 7435 prefers plain text to no delivery.
             return await SmtpClientConnection.OpenAsync(endPoint, target.Host, _reportingMta, _options, _time, TlsPolicy.None, credentials, token).ConfigureAwait(false);
         }

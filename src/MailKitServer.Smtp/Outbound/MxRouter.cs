@@ -15,7 +15,12 @@ namespace MailKitServer.Smtp.Outbound;
 /// </summary>
 internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string serverName, Func<IPEndPoint, bool> isSelf, MtaStsPolicySource? mtaSts = null, ILogger? logger = null)
 {
-    public async Task<RouteResult> RouteAsync(string domain, CancellationToken cancellationToken)
+    /// <param name="domain">The recipient domain.</param>
+    /// <param name="cancellationToken">Cancels the lookups.</param>
+    /// <param name="applyTlsPolicies">
+    /// False for TLS reports, which RFC 8460 §5.3 wants delivered despite TLS policy failures: no MTA-STS or DANE.
+    /// </param>
+    public async Task<RouteResult> RouteAsync(string domain, CancellationToken cancellationToken, bool applyTlsPolicies = true)
     {
         if (options.DomainRoutes.TryGetValue(domain, out var route) && NextHop.TryParse(route, options.RemotePort, out var routed))
         {
@@ -61,16 +66,18 @@ internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string
         }
 
         var tls = TlsPolicy.Opportunistic;
-        if (mtaSts is not null && await mtaSts.GetAsync(domain, cancellationToken).ConfigureAwait(false) is { } policy)
+        TlsRpt.TlsSessionPolicy? sts = null;
+        if (applyTlsPolicies && mtaSts is not null && await mtaSts.GetAsync(domain, cancellationToken).ConfigureAwait(false) is { } policy)
         {
             var matching = hosts.Where(h => policy.Matches(h.Host)).ToList();
             if (policy.Mode == MtaStsMode.Enforce)
             {
+                sts = new TlsRpt.TlsSessionPolicy("sts", policy.Lines(), policy.MxPatterns);
                 // RFC 8461 §4.1: never to an MX host the policy does not name; §5: a delivery that cannot be made under
                 // the policy is deferred like any other temporary failure (and bounced once the queue gives up).
                 if (matching.Count == 0)
                 {
-                    return Fail(451, "4.7.5", $"no MX host of {domain} ({string.Join(", ", hosts.Select(h => h.Host))}) matches its MTA-STS policy (mx: {string.Join(", ", policy.MxPatterns)})");
+                    return Fail(451, "4.7.5", $"no MX host of {domain} ({string.Join(", ", hosts.Select(h => h.Host))}) matches its MTA-STS policy (mx: {string.Join(", ", policy.MxPatterns)})") with { Sts = sts };
                 }
 
                 hosts = matching;
@@ -113,7 +120,7 @@ internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string
             if (endPoints.Count > 0)
             {
                 // RFC 7672 §2.2: TLSA records count only when the MX and address answers were validated too.
-                if (mx.Authenticated && addresses.Authenticated && options.UseDane)
+                if (applyTlsPolicies && mx.Authenticated && addresses.Authenticated && options.UseDane)
                 {
                     var tlsa = await dns.ResolveTlsaAsync($"_{options.RemotePort}._tcp.{host}", cancellationToken).ConfigureAwait(false);
                     if (tlsa.Status == DnsStatus.TemporaryFailure)
@@ -134,7 +141,7 @@ internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string
 
                         // RFC 7672 §2.2: a secure TLSA RRset whose records are all unusable still requires TLS, unauthenticated
                         // (an MTA-STS policy in enforce mode keeps its verified TLS, the stronger of the two).
-                        targets.Add((preference, new RouteTarget(host, endPoints, tls == TlsPolicy.Verified ? tls : TlsPolicy.Encrypted, false)));
+                        targets.Add((preference, new RouteTarget(host, endPoints, tls == TlsPolicy.Verified ? tls : TlsPolicy.Encrypted, false, tlsa.Records.Select(r => r.Value).ToList())));
                         continue;
                     }
                 }
@@ -155,7 +162,7 @@ internal sealed class MxRouter(IDnsResolver dns, OutboundOptions options, string
 
         if (targets.Count > 0)
         {
-            return new RouteResult(targets.Select(t => t.Target).ToList(), null);
+            return new RouteResult(targets.Select(t => t.Target).ToList(), null, sts);
         }
 
         return temporary.Count > 0

@@ -35,6 +35,12 @@ internal static partial class OutboundLog
     [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "MTA-STS policy of {Domain} (mode testing) would refuse MX host {Host}: it matches no mx pattern")]
     public static partial void MtaStsTestingMismatch(ILogger logger, string domain, string host);
 
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "{QueueId}: TLS report for {Domain} ({Day}) queued to <{Recipient}>")]
+    public static partial void TlsReportQueued(ILogger logger, string queueId, string domain, string day, string recipient);
+
+    [LoggerMessage(EventId = 2112, Level = LogLevel.Warning, Message = "TLS report for {Domain} not sent: {Error}")]
+    public static partial void TlsReportFailed(ILogger logger, string domain, string error);
+
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "{QueueId}: a notice for the null sender is not sent (RFC 3461 §6.2); dropped")]
     public static partial void NoticeToNullSender(ILogger logger, string queueId);
 }

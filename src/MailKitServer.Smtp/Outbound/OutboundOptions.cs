@@ -55,6 +55,9 @@ public sealed class OutboundOptions
     /// </summary>
     public bool UseDane { get; set; } = true;
 
+    /// <summary>SMTP TLS reporting (RFC 8460): daily reports to the domains that ask for them; null (the default) sends none.</summary>
+    public TlsRpt.TlsReportOptions? TlsReports { get; set; }
+
     /// <summary>How long fetching one MTA-STS policy over HTTPS may take, connection included (default 30 seconds).</summary>
     public TimeSpan MtaStsFetchTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -123,6 +126,11 @@ public sealed class OutboundOptions
         if (MtaStsFetchTimeout <= TimeSpan.Zero)
         {
             yield return $"{nameof(OutboundOptions)}.{nameof(MtaStsFetchTimeout)} must be positive.";
+        }
+
+        if (TlsReports is { } reports && (reports.OrganizationName.Length == 0 || !MailKitServer.Addresses.MailAddress.TryParse(reports.Sender, allowUtf8: false, out _)))
+        {
+            yield return $"{nameof(OutboundOptions)}.{nameof(TlsReports)} needs an {nameof(TlsRpt.TlsReportOptions.OrganizationName)} and a {nameof(TlsRpt.TlsReportOptions.Sender)} address (was '{reports.Sender}').";
         }
 
         if (MaxConcurrentDeliveries <= 0 || MaxConcurrentPerDomain <= 0)

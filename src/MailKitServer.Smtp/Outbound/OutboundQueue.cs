@@ -6,6 +6,7 @@ using MailKitServer.Addresses;
 using MailKitServer.Delivery;
 using MailKitServer.Smtp.Outbound.MtaSts;
 using MailKitServer.Smtp.Outbound.Queue;
+using MailKitServer.Smtp.Outbound.TlsRpt;
 using MailKitServer.Runtime;
 using MailKitServer.Storage;
 using MailKitServer.Users;
@@ -40,7 +41,9 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     private DeliveryAgent? _agent;
     private Bouncer? _bouncer;
     private MtaStsPolicySource? _mtaSts;
+    private TlsReportCollector? _tlsReports;
     private Task? _loop;
+    private Task? _reportLoop;
 
     /// <summary>Creates the queue for a server (the builder's <c>AddOutboundDelivery</c> does this).</summary>
     /// <param name="context">The server's services: DNS, directory, store, clock, logging, metrics.</param>
@@ -178,7 +181,8 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         var own = server.Endpoints.Select(e => e.EndPoint).ToList();
         _mtaSts = _options.UseMtaSts ? new MtaStsPolicySource(_context.Dns, _options, _time, _logger) : null;
         var router = new MxRouter(_context.Dns, _options, _context.Options.ServerName, endPoint => own.Exists(o => o.Port == endPoint.Port && (o.Address.Equals(endPoint.Address) || o.Address.Equals(IPAddress.Any) || o.Address.Equals(IPAddress.IPv6Any))), _mtaSts, _logger);
-        _agent = new DeliveryAgent(_context, _options, _store, router, ReportingMta, _logger);
+        _tlsReports = _options.TlsReports is not null ? new TlsReportCollector(_time) : null;
+        _agent = new DeliveryAgent(_context, _options, _store, router, ReportingMta, _logger, _tlsReports);
         _bouncer = new Bouncer(_context, _options, _store, this, ReportingMta, _logger);
         foreach (var message in await _store.LoadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -187,6 +191,11 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
 
         OutboundLog.Started(_logger, _entries.Count);
         _loop = Task.Run(RunAsync, CancellationToken.None);
+        if (_options.TlsReports is { } reports && _tlsReports is not null)
+        {
+            var reporter = new TlsReporter(_tlsReports, reports, _context.Dns, _time, this, _logger);
+            _reportLoop = Task.Run(() => reporter.RunAsync(_stop.Token), CancellationToken.None);
+        }
     }
 
     /// <inheritdoc />
@@ -197,6 +206,11 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
+        }
+
+        if (_reportLoop is not null)
+        {
+            await _reportLoop.ConfigureAwait(false);
         }
 
         await Task.WhenAll(_running.Keys).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MailKitServer.Delivery;
 using MailKitServer.Smtp.Outbound.Queue;
@@ -395,15 +396,26 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
 
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
         using var timeout = Timeout(_options.CommandTimeout, cancellationToken);
+        RemoteCertificateValidationCallback? check = tlsa is not null ? (_, c, chain, e) => Dane.DaneVerifier.Verify(c, chain, e, tlsa)
+            : !validate ? (_, _, _, _) => true
+            : _options.TrustedRoots is { } roots ? (_, c, _, e) => CertificateTrust.Validate(c, e, roots)
+            : (_, _, _, e) => e == SslPolicyErrors.None;
+        var resultType = TlsRpt.TlsResultType.ValidationFailure;
         try
         {
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = IPAddress.TryParse(host, out _) ? null : host,
-                RemoteCertificateValidationCallback = tlsa is not null ? (_, c, chain, e) => Dane.DaneVerifier.Verify(c, chain, e, tlsa)
-                    : !validate ? (_, _, _, _) => true
-                    : _options.TrustedRoots is { } roots ? (_, c, _, e) => CertificateTrust.Validate(c, e, roots)
-                    : null,
+                RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+                {
+                    // What the platform found, as a TLSRPT result type (RFC 8460 §4.3.1), should the check refuse.
+                    resultType = tlsa is not null ? TlsRpt.TlsResultType.ValidationFailure
+                        : (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 ? TlsRpt.TlsResultType.CertificateHostMismatch
+                        : chain?.ChainStatus.Any(s => s.Status == X509ChainStatusFlags.NotTimeValid) == true ? TlsRpt.TlsResultType.CertificateExpired
+                        : errors != SslPolicyErrors.None ? TlsRpt.TlsResultType.CertificateNotTrusted
+                        : TlsRpt.TlsResultType.ValidationFailure;
+                    return check(sender, certificate, chain, errors);
+                },
             }, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -411,7 +423,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
             await ssl.DisposeAsync().ConfigureAwait(false);
             throw new SmtpProtocolException(tlsa is not null && ex is System.Security.Authentication.AuthenticationException
                 ? $"TLS with {Host}[{EndPoint}] failed DANE verification: no TLSA record of the host matches its certificate"
-                : $"TLS with {Host}[{EndPoint}] failed: {ex.Message}", ex);
+                : $"TLS with {Host}[{EndPoint}] failed: {ex.Message}", ex) { TlsResultType = resultType };
         }
 
         _stream = ssl;

@@ -16,4 +16,7 @@ internal sealed class SmtpProtocolException : Exception
         : base(message, inner)
     {
     }
+
+    /// <summary>For a failed TLS handshake, its kind as a TLSRPT result type (RFC 8460 §4.3); null for other failures.</summary>
+    public string? TlsResultType { get; init; }
 }

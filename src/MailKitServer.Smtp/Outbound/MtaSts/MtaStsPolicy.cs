@@ -8,6 +8,15 @@ namespace MailKitServer.Smtp.Outbound.MtaSts;
 /// <param name="MaxAge">How long the policy may be cached.</param>
 internal sealed record MtaStsPolicy(MtaStsMode Mode, IReadOnlyList<string> MxPatterns, TimeSpan MaxAge)
 {
+    /// <summary>The policy as key: value lines (a TLSRPT report's "policy-string", RFC 8460 §4.4).</summary>
+    public IReadOnlyList<string> Lines() =>
+    [
+        "version: STSv1",
+        "mode: " + Mode.ToString().ToLowerInvariant(),
+        .. MxPatterns.Select(p => "mx: " + p),
+        "max_age: " + ((long)MaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+    ];
+
     /// <summary>RFC 8461 §3.2: max_age is at most 31557600 seconds (about a year).</summary>
     public const long MaxAgeLimit = 31_557_600;
 
