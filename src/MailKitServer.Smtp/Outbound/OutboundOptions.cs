@@ -61,6 +61,12 @@ public sealed class OutboundOptions
     /// <summary>How long fetching one MTA-STS policy over HTTPS may take, connection included (default 30 seconds).</summary>
     public TimeSpan MtaStsFetchTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often cached MTA-STS policies are looked at in the background (default 1 hour): one with less than half its
+    /// max_age left is fetched again, so it does not lapse between deliveries (RFC 8461 §5.1).
+    /// </summary>
+    public TimeSpan MtaStsRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The port of MTA-STS policy hosts (443; tests point it at a loopback server).</summary>
     internal int MtaStsPolicyPort { get; set; } = 443;
 
@@ -123,9 +129,9 @@ public sealed class OutboundOptions
             }
         }
 
-        if (MtaStsFetchTimeout <= TimeSpan.Zero)
+        if (MtaStsFetchTimeout <= TimeSpan.Zero || MtaStsRefreshInterval <= TimeSpan.Zero)
         {
-            yield return $"{nameof(OutboundOptions)}.{nameof(MtaStsFetchTimeout)} must be positive.";
+            yield return $"{nameof(OutboundOptions)}.{nameof(MtaStsFetchTimeout)} and {nameof(MtaStsRefreshInterval)} must be positive.";
         }
 
         if (TlsReports is { } reports && (reports.OrganizationName.Length == 0 || !MailKitServer.Addresses.MailAddress.TryParse(reports.Sender, allowUtf8: false, out _)))

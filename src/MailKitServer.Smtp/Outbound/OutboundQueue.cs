@@ -44,6 +44,7 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     private TlsReportCollector? _tlsReports;
     private Task? _loop;
     private Task? _reportLoop;
+    private Task? _refreshLoop;
 
     /// <summary>Creates the queue for a server (the builder's <c>AddOutboundDelivery</c> does this).</summary>
     /// <param name="context">The server's services: DNS, directory, store, clock, logging, metrics.</param>
@@ -191,6 +192,11 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
 
         OutboundLog.Started(_logger, _entries.Count);
         _loop = Task.Run(RunAsync, CancellationToken.None);
+        if (_mtaSts is { } sts)
+        {
+            _refreshLoop = Task.Run(() => sts.RunRefreshAsync(_options.MtaStsRefreshInterval, _stop.Token), CancellationToken.None);
+        }
+
         if (_options.TlsReports is { } reports && _tlsReports is not null)
         {
             var reporter = new TlsReporter(_tlsReports, reports, _context.Dns, _time, this, _logger);
@@ -211,6 +217,11 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
         if (_reportLoop is not null)
         {
             await _reportLoop.ConfigureAwait(false);
+        }
+
+        if (_refreshLoop is not null)
+        {
+            await _refreshLoop.ConfigureAwait(false);
         }
 
         await Task.WhenAll(_running.Keys).ConfigureAwait(false);

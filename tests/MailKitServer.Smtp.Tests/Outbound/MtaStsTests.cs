@@ -98,6 +98,34 @@ public sealed class MtaStsTests
         Assert.Equal(1, await world.Receiver.WaitForCountAsync(1));
     }
 
+    /// <summary>
+    /// RFC 8461 §5.1: a cached policy is refreshed in the background before it expires. The policy changes on its host
+    /// (mx.b.test no longer named); half its max_age later the refresh, run by the server's clock, has fetched it, so
+    /// the next message is deferred without any fetch at delivery time (the TXT id did not change).
+    /// </summary>
+    [Fact]
+    public async Task A_cached_policy_is_refreshed_in_the_background_before_it_expires()
+    {
+        var time = new ManualTimeProvider();
+        var interval = TimeSpan.FromMinutes(47);
+        await using var world = await World.StartAsync(Enforce, trustedReceiver: true, time: time, refreshInterval: interval);
+        await OutboundHarness.SubmitAsync(world.Sender, "alice@example.test", ["someone@b.test"], "Subject: sts\r\n\r\nfirst\r\n");
+        Assert.Equal(1, await world.Receiver.WaitForCountAsync(1));
+
+        await File.WriteAllTextAsync(world.PolicyPath, "version: STSv1\r\nmode: enforce\r\nmx: other.b.test\r\nmax_age: 86400\r\n");
+        var refreshed = time.WaitForArmedAsync(due => due == interval, fresh: true);
+        time.Advance(TimeSpan.FromHours(13));
+        await refreshed;
+
+        await OutboundHarness.SubmitAsync(world.Sender, "alice@example.test", ["someone@b.test"], "Subject: sts\r\n\r\nsecond\r\n");
+        var queue = world.Sender.Server.GetOutboundQueue();
+        await OutboundHarness.WaitUntilAsync(() => queue.List() is [{ Recipients: [{ Diagnostic: not null }] }]);
+        var (_, state, _, diagnostic) = Assert.Single(Assert.Single(queue.List()).Recipients);
+        Assert.Equal(RecipientState.Pending, state);
+        Assert.Contains("mx: other.b.test", diagnostic, StringComparison.Ordinal);
+        Assert.Equal(1, await world.Receiver.CountAsync());
+    }
+
     /// <summary>dnsmasq, the policy host, server B and the sending server A, with the test CA.</summary>
     private sealed class World : IAsyncDisposable
     {
@@ -120,7 +148,9 @@ public sealed class MtaStsTests
 
         public TestMailServer Sender { get; }
 
-        public static async Task<World> StartAsync(string policy, bool trustedReceiver, TimeSpan? lifetime = null, TimeSpan? fetchTimeout = null, string httpMode = "policy")
+        public string PolicyPath => Path.Combine(_directory, "www", ".well-known", "mta-sts.txt");
+
+        public static async Task<World> StartAsync(string policy, bool trustedReceiver, TimeSpan? lifetime = null, TimeSpan? fetchTimeout = null, string httpMode = "policy", TimeProvider? time = null, TimeSpan? refreshInterval = null)
         {
             var directory = Path.Combine(Path.GetTempPath(), $"mks-sts-{Guid.NewGuid():N}");
             Directory.CreateDirectory(Path.Combine(directory, "www", ".well-known"));
@@ -146,7 +176,7 @@ public sealed class MtaStsTests
             var receiver = await RemoteReceiver.StartAsync(certificate: trustedReceiver ? certificates.Leaf : null);
             var sender = await TestMailServer.StartAsync(configure: b =>
             {
-                b.UseDnsResolver(dns.Resolver()).AddOutboundDelivery(o =>
+                b.UseTimeProvider(time ?? TimeProvider.System).UseDnsResolver(dns.Resolver()).AddOutboundDelivery(o =>
                 {
                     o.RemotePort = receiver.Port;
                     o.RetrySchedule.Clear();
@@ -156,6 +186,7 @@ public sealed class MtaStsTests
                     o.MtaStsFetchTimeout = fetchTimeout ?? TimeSpan.FromSeconds(10);
                     o.TrustedRoots = [certificates.Ca];
                     o.CommandTimeout = TimeSpan.FromSeconds(10);
+                    o.MtaStsRefreshInterval = refreshInterval ?? o.MtaStsRefreshInterval;
                 });
             });
             return new World(directory, https, dns, receiver, sender, certificates);

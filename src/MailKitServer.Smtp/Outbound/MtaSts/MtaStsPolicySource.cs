@@ -17,7 +17,8 @@ namespace MailKitServer.Smtp.Outbound.MtaSts;
 /// record or the fetch fails, a cached unexpired policy still applies; without one the domain has none. The policy
 /// host's name is resolved through the server's <see cref="IDnsResolver"/>; the body is read up to
 /// <see cref="MaxPolicySize"/> octets, within <see cref="OutboundOptions.MtaStsFetchTimeout"/>, and redirects are
-/// not followed (§3.3).
+/// not followed (§3.3). <see cref="RunRefreshAsync"/> refreshes cached policies in the background before they expire
+/// (§5.1 expects senders to), so a policy stays known while its host is unreachable, and drops expired ones.
 /// </summary>
 internal sealed class MtaStsPolicySource : IDisposable
 {
@@ -78,6 +79,64 @@ internal sealed class MtaStsPolicySource : IDisposable
         // A max_age of 0 is a policy that applies to this delivery only.
         _cache[domain] = (id, policy, now + policy.MaxAge);
         return policy;
+    }
+
+    /// <summary>Every <paramref name="interval"/> of the server's clock, refreshes what <see cref="RefreshAsync"/> says, until stopped.</summary>
+    public async Task RunRefreshAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+                await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                OutboundLog.MtaStsFetchFailed(_logger, "(refresh)", ex.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fetches again each cached policy with less than half its max_age left whose domain still has an
+    /// <c>_mta-sts</c> record (a failed fetch keeps the cached policy until it expires), and drops expired ones.
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (domain, entry) in _cache)
+        {
+            var now = _time.GetUtcNow();
+            if (entry.Expires <= now)
+            {
+                _cache.TryRemove(KeyValuePair.Create(domain, entry));
+                continue;
+            }
+
+            if (entry.Expires - now > entry.Policy.MaxAge / 2)
+            {
+                continue;
+            }
+
+            var txt = await _dns.ResolveTxtAsync("_mta-sts." + domain, cancellationToken).ConfigureAwait(false);
+            if ((txt.Status == DnsStatus.Success ? MtaStsTxtRecord.FindId(txt.Records.Select(r => r.Value)) : null) is not { } id)
+            {
+                continue;
+            }
+
+            var (policy, error) = await FetchAsync(domain, cancellationToken).ConfigureAwait(false);
+            if (policy is null)
+            {
+                OutboundLog.MtaStsFetchFailed(_logger, domain, error);
+                continue;
+            }
+
+            _cache[domain] = (id, policy, _time.GetUtcNow() + policy.MaxAge);
+        }
     }
 
     private async Task<(MtaStsPolicy? Policy, string Error)> FetchAsync(string domain, CancellationToken cancellationToken)
