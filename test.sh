@@ -29,6 +29,7 @@ packages=(
   python3-authres       # an independent RFC 8601 parser of the Authentication-Results fields we write
   unbound               # a validating resolver: DANE tests read the AD bit of a DNSSEC-signed test zone
   ldnsutils             #   ldns-keygen and ldns-signzone sign that zone
+  python3-milter        # a real milter (libmilter underneath) for the milter client's tests
   publicsuffix          # the Public Suffix List (/usr/share/publicsuffix) for DMARC organizational domains
   chromium              # the real browser of the web inbox tests (Microsoft.Playwright drives /usr/bin/chromium)
   python3-prometheus-client # Prometheus's own text-format parser reads our /metrics
