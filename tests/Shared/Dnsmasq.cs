@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace MailKitServer.TestSupport;
 
@@ -31,33 +30,20 @@ public sealed class Dnsmasq : IAsyncDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
-            var psi = new System.Diagnostics.ProcessStartInfo("dnsmasq") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+            var port = LoopbackProcess.FreePort();
+            var psi = new System.Diagnostics.ProcessStartInfo("dnsmasq");
             foreach (var arg in new[] { "--keep-in-foreground", "--conf-file=/dev/null", $"--port={port}", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/test/", "--pid-file=", "--user=root" }.Concat(records))
             {
                 psi.ArgumentList.Add(arg);
             }
 
-            var process = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("dnsmasq did not start");
             var endPoint = new IPEndPoint(IPAddress.Loopback, port);
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!process.HasExited && DateTime.UtcNow < deadline)
+            var (process, error) = await LoopbackProcess.StartAsync(psi, endPoint);
+            if (process is not null)
             {
-                try
-                {
-                    using var probe = new TcpClient();
-                    await probe.ConnectAsync(endPoint);
-                    return new Dnsmasq(endPoint, process);
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(30);
-                }
+                return new Dnsmasq(endPoint, process);
             }
 
-            var error = process.HasExited ? await process.StandardError.ReadToEndAsync() : "no listener";
-            process.Kill();
-            process.Dispose();
             if (attempt >= 3)
             {
                 throw new InvalidOperationException("dnsmasq did not start: " + error);
@@ -65,20 +51,5 @@ public sealed class Dnsmasq : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
-    }
+    public ValueTask DisposeAsync() => new(LoopbackProcess.StopAsync(_process));
 }

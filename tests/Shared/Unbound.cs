@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace MailKitServer.TestSupport;
 
@@ -69,7 +68,7 @@ public sealed class Unbound : IAsyncDisposable
 
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackProcess.FreePort();
             var config = Path.Combine(directory, "unbound.conf");
             await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $"""
                 server:
@@ -98,43 +97,17 @@ public sealed class Unbound : IAsyncDisposable
                   control-enable: no
 
                 """));
-            var psi = new System.Diagnostics.ProcessStartInfo("unbound") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+            var psi = new System.Diagnostics.ProcessStartInfo("unbound");
             psi.ArgumentList.Add("-d");
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add(config);
-            System.Diagnostics.Process process;
-            try
-            {
-                process = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("unbound did not start");
-            }
-            catch (System.ComponentModel.Win32Exception ex)
-            {
-                throw new InvalidOperationException("'unbound' is not installed; run ./test.sh (it installs the Debian test tools).", ex);
-            }
-
             var endPoint = new IPEndPoint(IPAddress.Loopback, port);
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!process.HasExited && DateTime.UtcNow < deadline)
+            var (process, error) = await LoopbackProcess.StartAsync(psi, endPoint);
+            if (process is not null)
             {
-                try
-                {
-                    using var probe = new TcpClient();
-                    await probe.ConnectAsync(endPoint);
-                    return new Unbound(endPoint, process, directory);
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(30);
-                }
+                return new Unbound(endPoint, process, directory);
             }
 
-            var error = process.HasExited ? await process.StandardError.ReadToEndAsync() : "no listener";
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-
-            process.Dispose();
             if (attempt >= 3)
             {
                 TempDirectories.Delete(directory);
@@ -145,19 +118,7 @@ public sealed class Unbound : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await LoopbackProcess.StopAsync(_process);
         TempDirectories.Delete(_directory);
-    }
-
-    private static int FreePort()
-    {
-        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
     }
 }

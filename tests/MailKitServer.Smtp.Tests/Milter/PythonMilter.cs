@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using MailKitServer.TestSupport;
 
 namespace MailKitServer.Smtp.Tests.Milter;
 
@@ -17,55 +17,18 @@ internal sealed class PythonMilter : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
-    /// <summary>Starts the script with the port as its first argument and waits until it accepts connections.</summary>
+    /// <summary>Starts the script with a free port as its first argument and waits until it accepts connections.</summary>
     public static async Task<PythonMilter> StartAsync(string script)
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        var psi = new ProcessStartInfo("/usr/bin/python3") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var endPoint = new IPEndPoint(IPAddress.Loopback, LoopbackProcess.FreePort());
+        var psi = new ProcessStartInfo("/usr/bin/python3");
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("python3 did not start");
-        var endPoint = new IPEndPoint(IPAddress.Loopback, port);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!process.HasExited && DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(endPoint);
-                return new PythonMilter(process, endPoint);
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(30);
-            }
-        }
-
-        var error = process.HasExited ? await process.StandardError.ReadToEndAsync() : "no listener";
-        if (!process.HasExited)
-        {
-            process.Kill();
-        }
-
-        process.Dispose();
-        throw new InvalidOperationException("the Python milter did not start (is python3-milter installed?): " + error);
+        psi.ArgumentList.Add(endPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var (process, error) = await LoopbackProcess.StartAsync(psi, endPoint, TimeSpan.FromSeconds(20));
+        return process is not null ? new PythonMilter(process, endPoint)
+            : throw new InvalidOperationException("the Python milter did not start (is python3-milter installed?): " + error);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => new(LoopbackProcess.StopAsync(_process));
 }

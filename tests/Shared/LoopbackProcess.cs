@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MailKitServer.TestSupport;
+
+/// <summary>Starting a peer that listens on a loopback port (dnsmasq, Unbound, a Python milter) and stopping it by its PID.</summary>
+public static class LoopbackProcess
+{
+    /// <summary>A port free on 127.0.0.1 for UDP now (and so, nearly always, for TCP).</summary>
+    public static int FreePort()
+    {
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+    }
+
+    /// <summary>
+    /// Starts the program and waits (<paramref name="wait"/>, 10 s by default) until a TCP connection to
+    /// <paramref name="endPoint"/> succeeds; returns the process, or null and why when it exited or never listened
+    /// (then it is stopped).
+    /// </summary>
+    public static async Task<(Process? Process, string Error)> StartAsync(ProcessStartInfo start, IPEndPoint endPoint, TimeSpan? wait = null)
+    {
+        start.UseShellExecute = false;
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"'{start.FileName}' is not installed; run ./test.sh (it installs the Debian test tools).", ex);
+        }
+
+        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(10));
+        while (!process.HasExited && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(endPoint);
+                return (process, string.Empty);
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(30);
+            }
+        }
+
+        var error = process.HasExited ? await process.StandardError.ReadToEndAsync() : "no listener";
+        await StopAsync(process);
+        return (null, error);
+    }
+
+    /// <summary>Kills the process (by its PID) if it still runs and waits for it.</summary>
+    public static async Task StopAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+}
