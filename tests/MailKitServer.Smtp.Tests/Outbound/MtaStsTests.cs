@@ -119,7 +119,7 @@ public sealed class MtaStsTests
 
         await OutboundHarness.SubmitAsync(world.Sender, "alice@example.test", ["someone@b.test"], "Subject: sts\r\n\r\nsecond\r\n");
         var queue = world.Sender.Server.GetOutboundQueue();
-        await OutboundHarness.WaitUntilAsync(() => queue.List() is [{ Recipients: [{ Diagnostic: not null }] }]);
+        await OutboundHarness.WaitUntilAsync(queue, () => queue.List() is [{ Recipients: [{ Diagnostic: not null }] }]);
         var (_, state, _, diagnostic) = Assert.Single(Assert.Single(queue.List()).Recipients);
         Assert.Equal(RecipientState.Pending, state);
         Assert.Contains("mx: other.b.test", diagnostic, StringComparison.Ordinal);
