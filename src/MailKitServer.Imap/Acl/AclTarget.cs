@@ -36,6 +36,24 @@ internal sealed record AclTarget(string Name, string? OwnerId, string LocalName,
         return (new AclTarget(name, location.OwnerId, location.LocalName, rights, location.Kind == MailboxLocationKind.Personal), null);
     }
 
+    /// <summary>
+    /// Finds a mailbox whose list the user may read or change (GETACL, SETACL, DELETEACL, LISTRIGHTS need "a",
+    /// RFC 4314 §4); the refusal is the NO text for a hidden mailbox or a missing right.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="token">The mailbox argument.</param>
+    /// <returns>The target, or the refusal.</returns>
+    public static async ValueTask<(AclTarget? Target, string? Refusal)> FindAdministeredAsync(ImapSession session, ImapToken token)
+    {
+        var (target, refusal) = await FindAsync(session, token).ConfigureAwait(false);
+        if (target is null)
+        {
+            return (null, refusal);
+        }
+
+        return MailboxAccess.Refusal(target.Rights, MailboxRights.Administer) is { } denied ? (null, denied) : (target, null);
+    }
+
     /// <summary>An identifier argument (RFC 4314 §3): a non-empty astring without controls or spaces, else <see langword="null"/> (BAD).</summary>
     /// <param name="token">The argument.</param>
     /// <returns>The identifier, or <see langword="null"/>.</returns>

@@ -21,15 +21,10 @@ internal sealed class GetAclCommand() : ImapCommand("GETACL", CommandStates.Logg
             return await session.BadAsync(request.Tag, "Syntax: GETACL mailbox").ConfigureAwait(false);
         }
 
-        var (target, refusal) = await AclTarget.FindAsync(session, args[0]).ConfigureAwait(false);
+        var (target, refusal) = await AclTarget.FindAdministeredAsync(session, args[0]).ConfigureAwait(false);
         if (target is null)
         {
             return session.No(request.Tag, refusal!);
-        }
-
-        if (MailboxAccess.Refusal(target.Rights, MailboxRights.Administer) is { } denied)
-        {
-            return session.No(request.Tag, denied);
         }
 
         var entries = await MailboxAccess.Of(session)!.Acl.GetAclAsync(target.OwnerId, target.LocalName, session.Aborted).ConfigureAwait(false) ?? [];

@@ -25,15 +25,10 @@ internal sealed class ListRightsCommand() : ImapCommand("LISTRIGHTS", CommandSta
             return await session.BadAsync(request.Tag, "Invalid identifier").ConfigureAwait(false);
         }
 
-        var (target, refusal) = await AclTarget.FindAsync(session, args[0]).ConfigureAwait(false);
+        var (target, refusal) = await AclTarget.FindAdministeredAsync(session, args[0]).ConfigureAwait(false);
         if (target is null)
         {
             return session.No(request.Tag, refusal!);
-        }
-
-        if (MailboxAccess.Refusal(target.Rights, MailboxRights.Administer) is { } denied)
-        {
-            return session.No(request.Tag, denied);
         }
 
         // RFC 4314 §3.4: the identifier comes back as the client gave it.

@@ -36,15 +36,10 @@ internal sealed class SetAclCommand(bool delete) : ImapCommand(delete ? "DELETEA
             return await session.BadAsync(request.Tag, "Unknown right").ConfigureAwait(false);
         }
 
-        var (target, refusal) = await AclTarget.FindAsync(session, args[0]).ConfigureAwait(false);
+        var (target, refusal) = await AclTarget.FindAdministeredAsync(session, args[0]).ConfigureAwait(false);
         if (target is null)
         {
             return session.No(request.Tag, refusal!);
-        }
-
-        if (MailboxAccess.Refusal(target.Rights, MailboxRights.Administer) is { } denied)
-        {
-            return session.No(request.Tag, denied);
         }
 
         var acl = MailboxAccess.Of(session)!.Acl;
