@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Writes an mbox of N varied messages (plain, multipart/alternative, attachments, message/rfc822, encoded
-headers, keywords of size) for imaptest's stress mode. Deterministic for a given seed.
-Usage: make_mbox.py OUT.mbox [count=500] [seed=1]"""
+headers, keywords of size) for imaptest's stress mode. Deterministic for a given seed. With OUT ending in "/", writes
+a Maildir instead (every message already in cur/, as in a mailbox that has been read before).
+Usage: make_mbox.py OUT.mbox|OUTDIR/ [count=500] [seed=1]"""
 import mailbox
+import os
 import random
 import sys
 from email.message import EmailMessage
@@ -26,7 +28,10 @@ def lines(n):
 
 
 start = datetime(2024, 1, 1, tzinfo=timezone.utc)
-box = mailbox.mbox(out, create=True)
+maildir = out.endswith("/")
+if maildir:
+    os.makedirs(os.path.dirname(out.rstrip("/")) or ".", exist_ok=True)
+box = mailbox.Maildir(out, create=True) if maildir else mailbox.mbox(out, create=True)
 box.lock()
 for i in range(count):
     m = EmailMessage()
@@ -53,7 +58,13 @@ for i in range(count):
         inner["Subject"] = "forwarded " + text(3)
         inner.set_content(lines(5))
         m.add_attachment(inner)
-    box.add(mailbox.mboxMessage(m))
+    if maildir:
+        stored = mailbox.MaildirMessage(m)
+        stored.set_subdir("cur")
+        stored.set_info("2,")
+        box.add(stored)
+    else:
+        box.add(mailbox.mboxMessage(m))
 box.flush()
 box.unlock()
 box.close()

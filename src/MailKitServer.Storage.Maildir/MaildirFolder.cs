@@ -49,9 +49,13 @@ internal sealed partial class MaildirFolder
         _uidValidities = uidValidities;
         _feed = new MaildirChangeFeed(this, watcher);
         Keywords = new MaildirKeywords(path);
+        NewDirectorySync = new DirectorySyncBatcher(System.IO.Path.Combine(path, "new"));
     }
 
     public string Path { get; }
+
+    /// <summary>The fsyncs of <c>new/</c> that make deliveries durable, shared by concurrent deliveries.</summary>
+    public DirectorySyncBatcher NewDirectorySync { get; }
 
     public string Name { get; }
 

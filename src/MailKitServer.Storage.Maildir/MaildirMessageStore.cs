@@ -94,10 +94,13 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
                         NativeFileSystem.LinkOrCopy(written, Path.Combine(folder.Path, relative));
                     }
 
-                    NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "new"));
                     folder.Add(unique!, relative, uid, SystemFlags.None, [], request.InternalDate, size, origin: 0);
                     return uid;
                 }, save: true, cancellationToken).ConfigureAwait(false);
+
+                // Durable before it is acknowledged: an fsync of new/ that started after the rename, shared with the
+                // deliveries that renamed meanwhile, outside the folder's lock (DirectorySyncBatcher).
+                await folder.NewDirectorySync.SyncAsync().ConfigureAwait(false);
                 outcomes.Add(new DeliveryOutcome(target, StoreStatus.Success, uid));
             }
         }

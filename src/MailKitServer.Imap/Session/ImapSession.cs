@@ -143,6 +143,7 @@ internal sealed class ImapSession
                 }
 
                 Context.Metrics.Commands.Add(1, new KeyValuePair<string, object?>("protocol", "imap"));
+                await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
                 if (!await DispatchAsync(command).ConfigureAwait(false))
                 {
                     await TryFlushAsync().ConfigureAwait(false);

@@ -74,6 +74,7 @@ internal sealed partial class Pop3Session
                 }
 
                 bool goOn;
+                await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
                 try
                 {
                     goOn = await DispatchAsync(Encoding.UTF8.GetString(read.Line.Span)).ConfigureAwait(false);

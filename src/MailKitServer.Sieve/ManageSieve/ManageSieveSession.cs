@@ -45,6 +45,7 @@ internal sealed partial class ManageSieveSession
             switch (status)
             {
                 case ManageSieveParseResult.Command:
+                    await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
                     if (!await TryDispatchAsync(command!).ConfigureAwait(false))
                     {
                         await _connection.FlushAsync().ConfigureAwait(false);

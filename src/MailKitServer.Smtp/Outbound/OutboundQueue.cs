@@ -334,6 +334,9 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
             message.Attempts++;
             _context.Metrics.DeliveryAttempts.Add(1);
             await _agent!.AttemptAsync(message, now, token).ConfigureAwait(false);
+
+            // Recording the outcome writes the queue (fsync on Maildir): not on a socket engine's thread.
+            await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
             await FinishAttemptAsync(message, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -10,6 +10,8 @@ internal sealed partial class SmtpSession
 {
     private async ValueTask<bool> AuthAsync(ReadOnlyMemory<byte> argumentMemory)
     {
+        // Password checks hash (PBKDF2 for SCRAM) and may ask a directory: not on a socket engine's thread.
+        await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
         if (_state == SmtpState.Connected || !_esmtp)
         {
             return await ErrorAsync("503 5.5.1 Error: send EHLO first\r\n"u8).ConfigureAwait(false);

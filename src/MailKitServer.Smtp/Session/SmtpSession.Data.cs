@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MailKitServer.Delivery;
 using MailKitServer.Policy;
+using MailKitServer.Runtime;
 using MailKitServer.Smtp.Diagnostics;
 using MailKitServer.Smtp.Filtering;
 using MailKitServer.Storage;
@@ -203,6 +204,8 @@ internal sealed partial class SmtpSession
 
     private async ValueTask FinishMessageAsync()
     {
+        // Delivery may fsync (Maildir), run Sieve and DKIM: not on a socket engine's thread.
+        await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
         var transaction = _transaction;
         var messageId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         try

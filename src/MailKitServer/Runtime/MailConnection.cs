@@ -300,6 +300,8 @@ internal sealed class MailConnection : IAsyncDisposable
             throw new InvalidOperationException("The connection is already secure.");
         }
 
+        // The handshake's public-key work: not on a socket engine's thread.
+        await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
         if (!await TryFlushAsync().ConfigureAwait(false))
         {
             return false;

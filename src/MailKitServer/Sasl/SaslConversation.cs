@@ -26,6 +26,9 @@ internal static class SaslConversation
             connection.Transcript.SensitiveInput = false;
         }
 
+        // The mechanism checks the answer next (a PBKDF2 hash, a directory): not on a socket engine's thread.
+        await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
+
         switch (read.Status)
         {
             case LineReadStatus.Line:

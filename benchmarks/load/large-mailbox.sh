@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# A large INBOX (default 20,000 varied messages, make_mbox.py) in Maildir, read by Dovecot (Debian dovecot-imapd)
+# and by the MailKitServer host (Maildir store) from identical copies, one server after the other: SELECT,
+# FETCH 1:* (FLAGS ENVELOPE), UID SEARCH HEADER, SEARCH TEXT on a freshly started server (first access: no index
+# or cache yet) and again on a second connection (repeated access), then STORE 1:* +FLAGS and EXPUNGE of half.
+# Usage: benchmarks/load/large-mailbox.sh [messages]   (run as root: Dovecot runs its mail as 'vmail')
+set -euo pipefail
+. "$(dirname "$0")/common.sh"; bounded 1800 "$0" "$@"   # stops by itself after 30 min
+cd "$(dirname "$0")/../.."
+count=${1:-20000}
+work=$(mktemp -d); chmod 755 "$work"; host_pid=; dv_pid=
+trap 'kill $host_pid $dv_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+dotnet build -c Release samples/MailKitServer.Host >/dev/null
+
+# One generated Maildir (kept between runs: generating 20,000 messages takes minutes), copied for each server.
+seed=${MKS_LOAD_CACHE:-/tmp/mks-large-mailbox}/$count
+if [ ! -f "$seed/done" ]; then
+  rm -rf "$seed"; python3 benchmarks/load/make_mbox.py "$seed/Maildir/" "$count" 7 && touch "$seed/done"
+fi
+user=load@example.test
+
+start_private_dovecot "$work"
+mkdir -p "$work/dv/mail/$user"; cp -a "$seed/Maildir" "$work/dv/mail/$user/"; chown -R vmail:vmail "$work/dv/mail"
+mkdir -p "$work/ours/$user"; cp -a "$seed/Maildir" "$work/ours/$user/"
+for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$dv_port) 2>/dev/null && break; sleep 0.1; done
+start_host "$work/host.log" --store "maildir:$work/ours" --user "$user:pw" --insecure-auth --imap-port 0 \
+  --smtp-port -1 --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 --imaps-port -1
+host_port=$(sed -n 's/.*IMAP.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/host.log" | head -1)
+
+measure() { # PORT -> "name seconds" lines: first access, repeated access, then the writes
+  python3 benchmarks/load/large_mailbox.py "$1" "$user" pw read | sed 's/^\([^#]\)/first \1/'
+  python3 benchmarks/load/large_mailbox.py "$1" "$user" pw read | sed 's/^\([^#]\)/repeat \1/'
+  python3 benchmarks/load/large_mailbox.py "$1" "$user" pw write | sed 's/^\([^#]\)/once \1/'
+}
+measure "$dv_port" > "$work/dv.txt"
+measure "$host_port" > "$work/ours.txt"
+echo "== $count messages in INBOX (Maildir); seconds per command, one connection; $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
+python3 - "$work/dv.txt" "$work/ours.txt" <<'PY'
+import sys
+def load(p):
+    rows, notes = {}, []
+    for line in open(p):
+        if line.startswith("#"): notes.append(line.strip()); continue
+        access, name, secs = line.split()
+        rows[(access, name)] = float(secs)
+    return rows, notes
+dv, dvn = load(sys.argv[1]); ours, oursn = load(sys.argv[2])
+print(f"{'command':34} {'access':7} {'Dovecot s':>10} {'ours s':>10} {'Dovecot÷ours':>13}")
+for key in dv:
+    a, b = dv[key], ours.get(key)
+    print(f"{key[1].replace('_', ' '):34} {key[0]:7} {a:10.3f} {b:10.3f} {a / b:12.2f}x")
+print("Dovecot:", "; ".join(dvn)); print("ours:   ", "; ".join(oursn))
+PY
+echo "peak RSS of the host: $(awk '/VmHWM/ {print $2, $3}' /proc/$host_pid/status)"
