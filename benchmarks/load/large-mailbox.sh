@@ -25,7 +25,7 @@ mkdir -p "$work/ours/$user"; cp -a "$seed/Maildir" "$work/ours/$user/"
 for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$dv_port) 2>/dev/null && break; sleep 0.1; done
 start_host "$work/host.log" --store "maildir:$work/ours" --user "$user:pw" --insecure-auth --imap-port 0 \
   --smtp-port -1 --submission-port -1 --smtps-port -1 --pop3-port -1 --pop3s-port -1 --imaps-port -1
-host_port=$(sed -n 's/.*IMAP.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/host.log" | head -1)
+host_port=$(sed -n 's/^listening imap 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/host.log")
 
 measure() { # PORT -> "name seconds" lines: first access, repeated access, then the writes
   python3 benchmarks/load/large_mailbox.py "$1" "$user" pw read | sed 's/^\([^#]\)/first \1/'

@@ -111,6 +111,25 @@ internal sealed partial class MaildirFolder
         }
     }
 
+    /// <summary>
+    /// Where a message's file was when this folder last looked, without the lock file or a look at the disk (a reader's
+    /// fast path: 20,000 FETCHes must not take 20,000 file locks). <see langword="null"/> when the folder is not loaded
+    /// yet or the UID is unknown; a reader whose open then fails (another process renamed or removed the file) asks
+    /// again through <see cref="WithLockAsync{T}"/>, which looks at the disk.
+    /// </summary>
+    public async Task<string?> KnownPathAsync(uint uid, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _loaded && !_deleted && Find(uid) is { } e ? System.IO.Path.Combine(Path, e.RelativePath) : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public MaildirEntry? Find(uint uid) => UidSearch.IndexOf(_messages, uid, m => m.Uid) is var i and >= 0 ? _messages[i] : null;
 
     public MailboxStatus Status() => new(Name, _messages.Count, _messages.Count(m => (m.Flags & SystemFlags.Seen) == 0), UidValidity, UidNext, HighestModSeq, _messages.Sum(m => m.Size), _messages.Count(m => (m.Flags & SystemFlags.Deleted) != 0));

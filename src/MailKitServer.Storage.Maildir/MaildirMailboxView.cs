@@ -39,24 +39,33 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
 
     public async ValueTask<Stream?> OpenContentAsync(uint uid, long offset, long? length, CancellationToken cancellationToken)
     {
-        var path = await _folder.WithLockAsync(() => _folder.Find(uid) is { } e ? Path.Combine(_folder.Path, e.RelativePath) : null, save: false, cancellationToken).ConfigureAwait(false);
-        if (path is null)
+        // The path the folder knows first; only when that file is gone (renamed or removed by another process) the
+        // locked look at the disk.
+        var file = await _folder.KnownPathAsync(uid, cancellationToken).ConfigureAwait(false) is { } known ? TryOpen(known) : null;
+        if (file is null)
         {
-            return null;
-        }
-
-        Stream file;
-        try
-        {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 65536, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
+            var path = await _folder.WithLockAsync(() => _folder.Find(uid) is { } e ? Path.Combine(_folder.Path, e.RelativePath) : null, save: false, cancellationToken).ConfigureAwait(false);
+            file = path is null ? null : TryOpen(path);
+            if (file is null)
+            {
+                return null;
+            }
         }
 
         file.Seek(Math.Min(offset, file.Length), SeekOrigin.Begin);
         return length is { } l ? new BoundedStream(file, l) : file;
+    }
+
+    private static FileStream? TryOpen(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 65536, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     public ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>

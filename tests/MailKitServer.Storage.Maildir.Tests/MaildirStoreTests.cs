@@ -98,6 +98,34 @@ public sealed class MaildirStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Content_is_found_after_another_program_renamed_the_file_under_an_open_view()
+    {
+        // Readers open the path the folder last saw without a look at the disk; a file renamed meanwhile (flags set by
+        // another program) must still be found, and a file removed meanwhile is gone, not an error.
+        var store = NewStore();
+        await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("gina@example.test")], DateTimeOffset.UtcNow), Message("one"), default);
+        await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("gina@example.test")], DateTimeOffset.UtcNow), Message("two"), default);
+        await using var account = await store.OpenAccountAsync("gina@example.test", default);
+        await using var view = await account.OpenAsync("INBOX", false, default);
+        await using (var first = await view!.OpenContentAsync(1, 0, null, default))
+        {
+            Assert.StartsWith("Subject: one", await new StreamReader(first!).ReadToEndAsync(), StringComparison.Ordinal);
+        }
+
+        var inbox = Inbox("gina@example.test");
+        var one = Directory.GetFiles(Path.Combine(inbox, "new")).Single(f => f.EndsWith(",U=1", StringComparison.Ordinal));
+        File.Move(one, Path.Combine(inbox, "cur", Path.GetFileName(one) + ":2,S"));
+        File.Delete(Directory.GetFiles(Path.Combine(inbox, "new")).Single(f => f.EndsWith(",U=2", StringComparison.Ordinal)));
+
+        await using (var renamed = await view.OpenContentAsync(1, 0, null, default))
+        {
+            Assert.StartsWith("Subject: one", await new StreamReader(renamed!).ReadToEndAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Null(await view.OpenContentAsync(2, 0, null, default));
+    }
+
+    [Fact]
     public async Task Uidvalidity_grows_every_time_a_mailbox_is_created_again_also_across_a_restart()
     {
         // RFC 3501 §2.3.1.1: a mailbox deleted and created again must not reuse a UIDVALIDITY; clients rely on growth.

@@ -11,7 +11,7 @@ internal sealed record FetchItem(FetchItemKind Kind, BodySection? Section = null
         || (Kind is FetchItemKind.BodySection or FetchItemKind.Binary && Section is { Peek: false });
 
     /// <summary>Whether the item needs the message's parsed structure.</summary>
-    public bool NeedsStructure => Kind is FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure or FetchItemKind.Rfc822Header
+    public bool NeedsStructure => Kind is FetchItemKind.Body or FetchItemKind.BodyStructure or FetchItemKind.Rfc822Header
         or FetchItemKind.Rfc822Text or FetchItemKind.Binary or FetchItemKind.BinarySize
         || (Kind == FetchItemKind.BodySection && Section is { } s && (s.Part.Count > 0 || s.Spec != SectionSpec.Whole));
 }

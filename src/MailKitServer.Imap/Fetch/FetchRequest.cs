@@ -16,6 +16,7 @@ internal sealed class FetchRequest
         Vanished = vanished;
         SetsSeen = items.Exists(i => i.SetsSeen);
         NeedsStructure = items.Exists(i => i.NeedsStructure);
+        NeedsHeaderOnly = !NeedsStructure && items.Exists(i => i.Kind == FetchItemKind.Envelope);
         HasFlags = items.Exists(i => i.Kind == FetchItemKind.Flags);
         HasModSeq = items.Exists(i => i.Kind == FetchItemKind.ModSeq);
         HasBinary = items.Exists(i => i.Kind is FetchItemKind.Binary or FetchItemKind.BinarySize);
@@ -38,6 +39,9 @@ internal sealed class FetchRequest
 
     /// <summary>Whether an item needs the parsed structure.</summary>
     public bool NeedsStructure { get; }
+
+    /// <summary>Whether an item needs the top-level header fields and nothing else needs the structure (ENVELOPE).</summary>
+    public bool NeedsHeaderOnly { get; }
 
     /// <summary>Whether FLAGS was asked for.</summary>
     public bool HasFlags { get; }

@@ -46,7 +46,9 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
         var entry = selected[index];
         var info = entry.Info;
         var enabled = session.Enabled;
-        var root = request.NeedsStructure ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false) : null;
+        var root = request.NeedsStructure ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false)
+            : request.NeedsHeaderOnly ? await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false)
+            : null;
         var showFlags = request.HasFlags || seenChanged;
         if (showFlags)
         {

@@ -36,8 +36,11 @@ internal static class SearchExecutor
         var selected = session.Selected!;
         var info = selected[index].Info;
 
-        // Header keys read the cached structure; BODY and TEXT only the text parts, never the whole message.
-        var root = key.NeedsHeaders || key.NeedsBodyText ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false) : null;
+        // Header keys read the header alone (or a cached structure); BODY and TEXT only the text parts, never the
+        // whole message.
+        var root = key.NeedsBodyText ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false)
+            : key.NeedsHeaders ? await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false)
+            : null;
         IReadOnlyList<string> texts = [];
         if (key.NeedsBodyText && root is not null)
         {

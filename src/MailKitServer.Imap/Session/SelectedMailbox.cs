@@ -2,6 +2,7 @@ using System.Text;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Search;
+using MailKitServer.Imap.Sorting;
 using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 using MailKitServer.Storage.Acl;
@@ -453,6 +454,33 @@ internal sealed class SelectedMailbox
 
         _structures.Add(Key, uid, root);
         return root;
+    }
+
+    /// <summary>
+    /// The message's top-level header fields, as a structure without parts, for what needs nothing else (ENVELOPE, the
+    /// header SEARCH keys): the cached structure when there is one, else the cached header block, else the header
+    /// alone is read (never the body) and its block cached. <see langword="null"/> when the message is gone.
+    /// </summary>
+    public async ValueTask<StructurePart?> HeaderAsync(uint uid, CancellationToken cancellationToken)
+    {
+        if (_structures.TryGet(Key, uid, out var root))
+        {
+            return root;
+        }
+
+        if (!_structures.HeaderBlocks.TryGet(Key, uid, out var block))
+        {
+            await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
+            if (stream is null)
+            {
+                return null;
+            }
+
+            block = await MessageHeaderReader.ReadBlockAsync(stream, StructureLimits.Default.MaxHeaderBytes, cancellationToken).ConfigureAwait(false);
+            _structures.HeaderBlocks.Add(Key, uid, block, block.Length);
+        }
+
+        return StructurePart.HeaderOnly(HeaderParser.Parse(block));
     }
 
     /// <summary>Takes the store's answer to this session's own change (STORE, implicit \Seen) into the view.</summary>

@@ -9,93 +9,40 @@ namespace MailKitServer.Imap.Session;
 /// their header fields), an entry larger than the per-entry limit is not kept at all (it is parsed again when asked
 /// for: a hostile message of ten megabytes of header fields must not pin them), and when the total is over the
 /// capacity the least recently used entries go. Expunged messages are removed as the sessions learn of them.
+/// Beside the structures it keeps messages' top-level header blocks (<see cref="HeaderBlocks"/>), which is all that
+/// ENVELOPE and the header SEARCH keys need: a 20,000-message mailbox's headers fit where its structures do not.
 /// </summary>
 internal sealed class StructureCache
 {
-    private readonly Dictionary<(string Mailbox, uint Uid), LinkedListNode<Entry>> _entries = [];
-    private readonly LinkedList<Entry> _recency = [];
-    private readonly long _capacity;
-    private readonly long _entryLimit;
-    private long _bytes;
+    private readonly ByteBudgetCache<StructurePart> _structures;
 
     /// <summary>Creates a cache.</summary>
-    /// <param name="capacity">The most octets (estimated) all entries may hold together.</param>
+    /// <param name="capacity">The most octets (estimated) all structures may hold together; header blocks get half as much again.</param>
     /// <param name="entryLimit">The most octets (estimated) one entry may hold; larger structures are not kept.</param>
     public StructureCache(long capacity, long entryLimit)
     {
-        _capacity = capacity;
-        _entryLimit = Math.Min(entryLimit, capacity);
+        _structures = new ByteBudgetCache<StructurePart>(capacity, entryLimit);
+        HeaderBlocks = new ByteBudgetCache<byte[]>(capacity / 2, entryLimit);
     }
 
-    /// <summary>The estimated octets the entries hold.</summary>
-    public long Bytes
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return _bytes;
-            }
-        }
-    }
+    /// <summary>The estimated octets the structures hold.</summary>
+    public long Bytes => _structures.Bytes;
 
     /// <summary>How many structures are kept.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return _entries.Count;
-            }
-        }
-    }
+    public int Count => _structures.Count;
 
-    public bool TryGet(string mailboxKey, uint uid, out StructurePart root)
-    {
-        lock (_entries)
-        {
-            if (_entries.TryGetValue((mailboxKey, uid), out var node))
-            {
-                _recency.Remove(node);
-                _recency.AddFirst(node);
-                root = node.Value.Root;
-                return true;
-            }
-        }
+    /// <summary>Raw top-level header blocks (up to the empty line), by message; their size is their length.</summary>
+    public ByteBudgetCache<byte[]> HeaderBlocks { get; }
 
-        root = null!;
-        return false;
-    }
+    public bool TryGet(string mailboxKey, uint uid, out StructurePart root) => _structures.TryGet(mailboxKey, uid, out root);
 
-    public void Add(string mailboxKey, uint uid, StructurePart root)
-    {
-        var size = EstimateSize(root);
-        if (size > _entryLimit)
-        {
-            return;
-        }
+    public void Add(string mailboxKey, uint uid, StructurePart root) => _structures.Add(mailboxKey, uid, root, EstimateSize(root));
 
-        lock (_entries)
-        {
-            RemoveLocked((mailboxKey, uid));
-            var node = _recency.AddFirst(new Entry((mailboxKey, uid), root, size));
-            _entries[(mailboxKey, uid)] = node;
-            _bytes += size;
-            while (_bytes > _capacity && _recency.Last is { } oldest)
-            {
-                RemoveLocked(oldest.Value.Key);
-            }
-        }
-    }
-
-    /// <summary>Forgets an expunged message.</summary>
+    /// <summary>Forgets an expunged message (its structure and its header block).</summary>
     public void Remove(string mailboxKey, uint uid)
     {
-        lock (_entries)
-        {
-            RemoveLocked((mailboxKey, uid));
-        }
+        _structures.Remove(mailboxKey, uid);
+        HeaderBlocks.Remove(mailboxKey, uid);
     }
 
     /// <summary>
@@ -119,15 +66,4 @@ internal sealed class StructureCache
 
         return size;
     }
-
-    private void RemoveLocked((string Mailbox, uint Uid) key)
-    {
-        if (_entries.Remove(key, out var node))
-        {
-            _recency.Remove(node);
-            _bytes -= node.Value.Size;
-        }
-    }
-
-    private sealed record Entry((string Mailbox, uint Uid) Key, StructurePart Root, long Size);
 }

@@ -15,7 +15,15 @@ internal static class MessageHeaderReader
     /// <param name="maxBytes">The most header octets read.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The header fields.</returns>
-    public static async ValueTask<IReadOnlyList<HeaderField>> ReadAsync(Stream content, int maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<IReadOnlyList<HeaderField>> ReadAsync(Stream content, int maxBytes, CancellationToken cancellationToken) =>
+        HeaderParser.Parse(await ReadBlockAsync(content, maxBytes, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Reads the header block's octets (up to and including the empty line, or as much as the bound allows).</summary>
+    /// <param name="content">The message content stream, at its start.</param>
+    /// <param name="maxBytes">The most header octets read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The octets, for <see cref="HeaderParser.Parse"/>.</returns>
+    public static async ValueTask<byte[]> ReadBlockAsync(Stream content, int maxBytes, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes, 16 * 1024));
         try
@@ -44,7 +52,7 @@ internal static class MessageHeaderReader
                 end = HeaderEnd(buffer.AsSpan(0, length), from);
             }
 
-            return HeaderParser.Parse(buffer.AsSpan(0, end < 0 ? length : end));
+            return buffer.AsSpan(0, end < 0 ? length : end).ToArray();
         }
         finally
         {

@@ -15,6 +15,11 @@ internal sealed class StructurePart
         InDigest = inDigest;
     }
 
+    /// <summary>A part that has only header fields (no offsets, no children), for code that reads nothing else.</summary>
+    /// <param name="headers">The top-level header fields.</param>
+    /// <returns>The part.</returns>
+    internal static StructurePart HeaderOnly(IReadOnlyList<HeaderField> headers) => new(0, inDigest: false) { Headers = headers };
+
     /// <summary>Where the header starts.</summary>
     public long HeaderOffset { get; }
 
