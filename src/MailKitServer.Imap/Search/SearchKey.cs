@@ -89,7 +89,9 @@ internal sealed class SearchKey
             SearchKeyKind.Subject => c.Root is { } s && s.Headers.Any(h => h.Name.Equals("Subject", StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(h.Value), Text!)),
             SearchKeyKind.From or SearchKeyKind.To or SearchKeyKind.Cc or SearchKeyKind.Bcc => c.Root is { } a && MatchesAddress(a, Kind.ToString()),
             SearchKeyKind.Body => c.BodyTexts.Any(t => Contains(t, Text!)),
-            SearchKeyKind.Text => (c.Root is { } t && Contains(SearchText.Headers(t), Text!)) || c.BodyTexts.Any(t => Contains(t, Text!)),
+            // TEXT: the header of every part, the MIME parts' and encapsulated messages' too, as Dovecot searches
+            // them (BODY searches neither); then the decoded text parts.
+            SearchKeyKind.Text => (c.Root is { } t && t.Descendants().Any(p => Contains(SearchText.Headers(p), Text!))) || c.BodyTexts.Any(t => Contains(t, Text!)),
 
             // RFC 7162 §3.1.5: MODSEQ at least the value (the entry name and type are ignored: one MODSEQ per message).
             SearchKeyKind.ModSeq => m.ModSeq >= ModSeq,

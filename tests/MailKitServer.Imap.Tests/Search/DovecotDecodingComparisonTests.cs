@@ -71,6 +71,7 @@ public sealed class DovecotDecodingComparisonTests : IDisposable
         "SENTSINCE 1-Jan-2000", "NOT SENTSINCE 1-Jan-1900",
         "BODY unpadbody!", "BODY unpadbo", "BODY second", "BODY first", "BODY garbled", "BODY \"trail next\"",
         "BODY \"soft break\"", "BODY \"=ZZ escape\"", "BODY Grüße", "BODY Straße", "BODY Unknöwn", "BODY Unkn", "BODY Васили", "TEXT xyzzy",
+        "TEXT application/x-quuxdata", "BODY application/x-quuxdata", "TEXT quuxnested", "BODY quuxnested", "TEXT quuxouter",
     ];
 
     private const string Latin1Header = "8-bit header octets that are not UTF-8 are read as Latin-1, as MimeKit's parser reads them by default, so a person can find what the sender's old mailer wrote; Dovecot drops them (RFC 6532 gives them no meaning).";
@@ -131,7 +132,7 @@ public sealed class DovecotDecodingComparisonTests : IDisposable
             },
             commands);
 
-        Assert.Equal(Headers.Length + Bodies.Length, messageCount);
+        Assert.Equal(Headers.Length + Bodies.Length + 1, messageCount);
         var differing = Enumerable.Range(0, commands.Length).Where(i => theirs[i] != ours[i]).ToList();
         var unexpected = differing.Where(i => !AcceptedDifferences.ContainsKey(commands[i]))
             .Select(i => $"{commands[i]}\n dovecot: {theirs[i]}\n ours:    {ours[i]}").ToList();
@@ -149,6 +150,10 @@ public sealed class DovecotDecodingComparisonTests : IDisposable
 
         Assert.Equal("* SEARCH | OK", ours[Array.IndexOf(commands, "UID SEARCH SUBJECT été")]);
         Assert.Equal("* SEARCH | OK", ours[Array.IndexOf(commands, "UID SEARCH BODY second")]);
+        var nested = $"* SEARCH {messageCount} | OK";
+        Assert.Equal(nested, ours[Array.IndexOf(commands, "UID SEARCH TEXT quuxnested")]);
+        Assert.Equal(nested, ours[Array.IndexOf(commands, "UID SEARCH TEXT application/x-quuxdata")]);
+        Assert.Equal("* SEARCH | OK", ours[Array.IndexOf(commands, "UID SEARCH BODY quuxnested")]);
         Assert.Contains("BINARY[1] {26} | trail | next  | soft break", ours[Array.IndexOf(commands, "UID FETCH 31 (BINARY.PEEK[1] BINARY.SIZE[1])")], StringComparison.Ordinal);
     }
 
@@ -233,6 +238,11 @@ public sealed class DovecotDecodingComparisonTests : IDisposable
         {
             await AppendAsync($"Subject: body {n}\nMIME-Version: 1.0\n{contentHeaders}\n\n{body}\n");
         }
+
+        // TEXT searches the header of every part (a MIME part's, an attached message's); BODY neither.
+        await AppendAsync("Subject: quuxouter\nDate: Mon, 01 Apr 2024 10:00:00 +0000\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+            + "--b\nContent-Type: text/plain\n\nplain words\n--b\nContent-Type: application/x-quuxdata\n\nAAAA\n"
+            + "--b\nContent-Type: message/rfc822\n\nSubject: quuxnested\nFrom: inner@x.test\n\ninner words\n--b--\n");
 
         return n;
     }
