@@ -202,29 +202,37 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
         var unique = MaildirFileName.NewUnique();
         var temp = Path.Combine(folderPath, "tmp", unique);
         long size = 0;
-        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 65536, FileOptions.Asynchronous))
+        // Unbuffered: the copy below writes in 64 KB blocks from a pooled array.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(65536);
+        try
         {
-            var buffer = new byte[65536];
-            int n;
-            while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
             {
-                size += n;
-                if (size > _options.MaxMessageSize)
+                int n;
+                while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    while (await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+                    size += n;
+                    if (size > _options.MaxMessageSize)
                     {
+                        while (await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+                        {
+                        }
+
+                        break;
                     }
 
-                    break;
+                    await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                 }
 
-                await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                // The date goes on after the last write (a write would move it) and before the fsync that makes both durable.
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                File.SetLastWriteTimeUtc(file.SafeFileHandle, internalDate.UtcDateTime);
+                file.Flush(flushToDisk: true);
             }
-
-            // The date goes on after the last write (a write would move it) and before the fsync that makes both durable.
-            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-            File.SetLastWriteTimeUtc(file.SafeFileHandle, internalDate.UtcDateTime);
-            file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
 
         if (size > _options.MaxMessageSize)
