@@ -140,7 +140,7 @@ internal sealed partial class MaildirFolder
             if (!keep)
             {
                 path = System.IO.Path.Combine(sub, sub == "new" ? $"{unique},U={uid}" : MaildirFileName.WithUidAndFlags(unique, uid, flags, MaildirFileName.KeywordLetters(relative)));
-                File.Move(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path));
+                File.Move(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path), overwrite: true); // rename(2); see SetFlags
             }
 
             taken.Add(uid);

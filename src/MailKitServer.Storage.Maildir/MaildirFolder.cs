@@ -164,7 +164,9 @@ internal sealed partial class MaildirFolder
         if (flags != entry.Flags || letters != MaildirFileName.KeywordLetters(entry.RelativePath))
         {
             var target = System.IO.Path.Combine("cur", MaildirFileName.WithUidAndFlags(entry.Unique, entry.Uid, flags, letters));
-            File.Move(System.IO.Path.Combine(Path, entry.RelativePath), System.IO.Path.Combine(Path, target));
+            // overwrite: true is rename(2), one directory operation; without it .NET moves by link and unlink (twice
+            // the work, felt in a STORE over 20,000 messages). Message file names are unique, so nothing is overwritten.
+            File.Move(System.IO.Path.Combine(Path, entry.RelativePath), System.IO.Path.Combine(Path, target), overwrite: true);
             entry.RelativePath = target;
             entry.Flags = flags;
         }

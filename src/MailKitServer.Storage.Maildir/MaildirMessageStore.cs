@@ -87,7 +87,7 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
                     if (first)
                     {
                         // One target: the temporary file itself moves into new/ (Maildir delivery: tmp, then rename).
-                        File.Move(written, Path.Combine(folder.Path, relative));
+                        File.Move(written, Path.Combine(folder.Path, relative), overwrite: true); // rename(2); see MaildirFolder.SetFlags
                     }
                     else
                     {
@@ -244,7 +244,7 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
         // The size goes into the name (S=), as Dovecot does, so readers need not stat the file.
         var named = MaildirFileName.WithZone(MaildirFileName.WithSize(unique, size), internalDate.Offset);
         var final = Path.Combine(folderPath, "tmp", named);
-        File.Move(temp, final);
+        File.Move(temp, final, overwrite: true); // rename(2); see MaildirFolder.SetFlags
         return (final, size, named);
     }
 
