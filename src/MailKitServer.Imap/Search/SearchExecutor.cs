@@ -1,6 +1,7 @@
 using MailKitServer.Imap.ObjectIds;
 using MailKitServer.Imap.Session;
 using MailKitServer.Imap.Sorting;
+using MailKitServer.Imap.Structure;
 
 namespace MailKitServer.Imap.Search;
 
@@ -38,13 +39,15 @@ internal static class SearchExecutor
 
         // Header keys read the header alone (or a cached structure); BODY and TEXT only the text parts, never the
         // whole message.
-        var root = key.NeedsBodyText ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false)
-            : key.NeedsHeaders ? await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false)
-            : null;
+        StructurePart? root = null;
         IReadOnlyList<string> texts = [];
-        if (key.NeedsBodyText && root is not null)
+        if (key.NeedsBodyText)
         {
-            texts = await SearchTexts.LoadAsync(selected, info.Uid, root, session.Aborted).ConfigureAwait(false) ?? [];
+            (root, texts) = await SearchTexts.LoadWithStructureAsync(selected, info.Uid, info.Size, session.Aborted).ConfigureAwait(false);
+        }
+        else if (key.NeedsHeaders)
+        {
+            root = await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false);
         }
 
         string? threadId = null;

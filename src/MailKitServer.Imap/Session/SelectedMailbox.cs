@@ -456,6 +456,11 @@ internal sealed class SelectedMailbox
         return root;
     }
 
+    /// <summary>Whether the listener's cache holds the message's structure (reading it costs no file access).</summary>
+    /// <param name="uid">The message.</param>
+    /// <returns><see langword="true"/> when cached.</returns>
+    public bool HasCachedStructure(uint uid) => _structures.TryGet(Key, uid, out _);
+
     /// <summary>
     /// The message's top-level header fields, as a structure without parts, for what needs nothing else (ENVELOPE, the
     /// header SEARCH keys): the cached structure when there is one, else the cached header block, else the header
