@@ -75,6 +75,9 @@ internal sealed class HostOptions
     /// <summary>--http-auth USER:PASSWORD: the credentials of the web inbox and API off loopback.</summary>
     public (string User, string Password)? HttpAuth { get; private set; }
 
+    /// <summary>--http-admin USER (repeatable): directory users who may sign in to the web inbox and API with their own password.</summary>
+    public List<string> HttpAdmins { get; } = [];
+
     public bool ShowHelp { get; private set; }
 
     /// <summary>"dns-records": print the SRV records (RFC 6186) the domains should publish and exit.</summary>
@@ -100,6 +103,7 @@ internal sealed class HostOptions
           --http-port N               web inbox, HTTP API, /metrics, autoconfig (default 8025)
                                       for every port: 0 = any free port, -1 = off
           --http-auth USER:PASSWORD   credentials of the web inbox and API (needed off a loopback --bind)
+          --http-admin USER           a directory user who may sign in there with their own password (repeatable)
           --domain D                  a local domain (repeatable; default example.test)
           --user ADDR:PASSWORD        a user (repeatable; replaces the demo user)
           --alias ADDR=T1[,T2...]     an alias or distribution list (repeatable)
@@ -246,6 +250,9 @@ internal sealed class HostOptions
                     var httpAuth = Next();
                     var httpColon = httpAuth.IndexOf(':', StringComparison.Ordinal);
                     o.HttpAuth = httpColon > 0 && httpColon < httpAuth.Length - 1 ? (httpAuth[..httpColon], httpAuth[(httpColon + 1)..]) : throw new ArgumentException("--http-auth needs USER:PASSWORD.");
+                    break;
+                case "--http-admin":
+                    o.HttpAdmins.Add(Next());
                     break;
                 case "--authserv-id":
                     o.AuthServId = Next();

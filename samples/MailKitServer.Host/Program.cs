@@ -321,6 +321,7 @@ if (options.Ports["http"] >= 0)
         {
             UserName = options.HttpAuth?.User,
             Password = options.HttpAuth?.Password,
+            Administrators = options.HttpAdmins,
             Users = () => directory is MailKitServer.Storage.PostgreSql.Directory.PostgresUserDirectory shared ? shared.Users : ((InMemoryUserDirectory)directory).Users,
         });
     }

@@ -63,7 +63,7 @@ public static class MailWebEndpoints
         HealthEndpoints.Map(open, catalog);
         AutoconfigEndpoints.Map(open, catalog, options);
 
-        var guarded = endpoints.MapGroup(string.Empty).AddEndpointFilter(new WebSecurityFilter(options, authenticate: true));
+        var guarded = endpoints.MapGroup(string.Empty).AddEndpointFilter(new WebSecurityFilter(options, authenticate: true, server.Context));
         UiEndpoints.Map(guarded);
         guarded.MapOpenApi("/openapi/{documentName}.json");
         guarded.MapGet("/metrics", () => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8")).WithTags("Health").WithSummary("The server's metrics in the Prometheus text format.");

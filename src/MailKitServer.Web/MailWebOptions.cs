@@ -32,6 +32,14 @@ public sealed class MailWebOptions
     /// </summary>
     public string? MailHostName { get; set; }
 
+    /// <summary>
+    /// Users of the server's directory (user ids, compared without regard to ASCII case) who may sign in to the web
+    /// inbox and API with their own mail password (HTTP Basic), beside <see cref="UserName"/>: the admin role. Their
+    /// password checks take turns in the server's authentication throttle like any login, and a failure is logged
+    /// like one. A directory user not named here is refused even with the right password. Empty by default.
+    /// </summary>
+    public IReadOnlyCollection<string> Administrators { get; set; } = [];
+
     /// <summary>More routes under <c>/api/v1</c>, behind the same guard (the Testing package's faults).</summary>
     internal Action<Microsoft.AspNetCore.Routing.RouteGroupBuilder>? MoreApi { get; set; }
 }

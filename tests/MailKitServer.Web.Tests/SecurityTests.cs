@@ -48,6 +48,25 @@ public class SecurityTests
         Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(right)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_directory_user_with_the_admin_role_signs_in_with_their_own_password_and_others_do_not()
+    {
+        await using var server = await WebTestServer.StartAsync(new MailWebOptions { Administrators = ["ALICE@example.test"], RequireAuthenticationOnLoopback = true });
+        async Task<HttpStatusCode> AsAsync(string credentials)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/messages");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+            using var response = await server.Http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await AsAsync("alice@example.test:alice-pw"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await AsAsync("alice@example.test:wrong"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await AsAsync("bob@example.test:bob-pw"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await AsAsync("nobody@example.test:x"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.GetAsync("/api/v1/messages")).StatusCode);
+    }
+
     [Theory]
     [InlineData("127.0.0.1", false, null, false)]
     [InlineData("::1", false, null, false)]

@@ -28,7 +28,7 @@ public class HostWebTests
     }
 
     [Fact]
-    public async Task Off_a_loopback_bind_the_api_needs_http_auth_and_curl_gets_in_with_it()
+    public async Task Off_a_loopback_bind_the_api_needs_http_auth_or_an_admin_user_and_curl_gets_in_with_them()
     {
         // Any address of this machine that is not loopback (the tests' machines have one: eth0 in a container).
         var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
@@ -39,7 +39,8 @@ public class HostWebTests
         Assert.True(address is not null, "this test needs a non-loopback IPv4 address on the machine");
         await using var host = await HostProcess.StartAsync(
             "--store", "memory", "--bind", address!.ToString(), "--smtp-port", "0", "--submission-port", "-1", "--smtps-port", "-1",
-            "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "-1", "--imaps-port", "-1", "--http-port", "0", "--http-auth", "admin:web-pw");
+            "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "-1", "--imaps-port", "-1", "--http-port", "0", "--http-auth", "admin:web-pw",
+            "--user", "dana@corp.test:dana-pw", "--user", "eve@corp.test:eve-pw", "--http-admin", "dana@corp.test");
         var http = host.Listeners["http"];
         Assert.Equal(address, http.Address);
         var anonymous = await ExternalTool.RunAsync("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", $"http://{http}/api/v1/messages"]);
@@ -48,6 +49,12 @@ public class HostWebTests
         Assert.Equal("401", wrong.Stdout);
         var right = await ExternalTool.RunAsync("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", "admin:web-pw", $"http://{http}/api/v1/messages"]);
         Assert.Equal("200", right.Stdout);
+
+        // The admin role: a directory user named by --http-admin, with their own mail password; another user is refused.
+        var admin = await ExternalTool.RunAsync("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", "dana@corp.test:dana-pw", $"http://{http}/api/v1/messages"]);
+        Assert.Equal("200", admin.Stdout);
+        var notAdmin = await ExternalTool.RunAsync("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", "eve@corp.test:eve-pw", $"http://{http}/api/v1/messages"]);
+        Assert.Equal("401", notAdmin.Stdout);
         var probe = await ExternalTool.RunAsync("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", $"http://{http}/livez"]);
         Assert.Equal("200", probe.Stdout);
         Assert.Equal(0, await host.TerminateAsync());
