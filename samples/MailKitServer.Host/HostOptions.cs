@@ -78,6 +78,9 @@ internal sealed class HostOptions
     /// <summary>--http-admin USER (repeatable): directory users who may sign in to the web inbox and API with their own password.</summary>
     public List<string> HttpAdmins { get; } = [];
 
+    /// <summary>--dnsbl, --dnswl: client screening on the SMTP port.</summary>
+    public ScreeningFlags Screening { get; } = new();
+
     public bool ShowHelp { get; private set; }
 
     /// <summary>"dns-records": print the SRV records (RFC 6186) the domains should publish and exit.</summary>
@@ -86,7 +89,7 @@ internal sealed class HostOptions
     /// <summary>"queue": list the outbound queue of the store's directory and exit (like Postfix's mailq).</summary>
     public bool ListQueue { get; private set; }
 
-    public static string Usage => """
+    public static string Usage => $$"""
         Usage: dotnet run --project samples/MailKitServer.Host [-- options]
                dotnet run --project samples/MailKitServer.Host -- queue [--store maildir:PATH]
                                       list the outbound queue (like mailq) and exit
@@ -128,6 +131,7 @@ internal sealed class HostOptions
                                       mail failing DMARC: honour p=reject/p=quarantine (reject, the default),
                                       quarantine both to Junk, or only record the result
           --authserv-id NAME          name in Authentication-Results (default: the first --domain)
+        {{ScreeningFlags.Usage}}
           --max-connections N         connections at once (default 20000)
           --max-connections-per-address N
                                       connections at once from one address (default 1000)
@@ -258,7 +262,12 @@ internal sealed class HostOptions
                     o.AuthServId = Next();
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{arg}'. Try --help.");
+                    if (!o.Screening.TryParse(arg, Next))
+                    {
+                        throw new ArgumentException($"Unknown option '{arg}'. Try --help.");
+                    }
+
+                    break;
             }
         }
 

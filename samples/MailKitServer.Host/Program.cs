@@ -274,12 +274,16 @@ void Submission(SmtpOptions o)
     }
 }
 
+// Client screening (DNS lists) on port 25 only: submission is authenticated anyway.
+var screening = options.Screening.Build();
+
 // On port 25 the keys seal what the server forwards (aliases, Sieve redirects) with ARC once the sender checks are on.
 Add("smtp", ep => builder.AddSmtp("smtp", ep, SmtpRole.Mta, configure: o =>
 {
     o.SenderAuthentication = options.CheckSenders
         ? new SenderAuthOptions { AuthServId = options.AuthServId, DmarcAction = Enum.Parse<DmarcAction>(options.DmarcAction ?? "reject", ignoreCase: true) }
         : null;
+    o.Screening = screening;
     Submission(o);
 }));
 Add("submission", ep => builder.AddSmtp("submission", ep, SmtpRole.Submission, configure: Submission));

@@ -72,6 +72,12 @@ public sealed class SmtpOptions
     public SenderAuthOptions? SenderAuthentication { get; set; }
 
     /// <summary>
+    /// Screening of clients before their mail is taken (DNS block and allow lists), or <see langword="null"/> (the
+    /// default) for none. Meant for MTA listeners; an authenticated session is exempt.
+    /// </summary>
+    public Screening.ScreeningOptions? Screening { get; set; }
+
+    /// <summary>
     /// The mailbox that a quarantined message (<see cref="PolicyVerdict.Quarantine"/>, such as DMARC's
     /// <c>p=quarantine</c>) is delivered to instead of the one the directory named; a store without it uses INBOX.
     /// </summary>
@@ -135,6 +141,11 @@ public sealed class SmtpOptions
             {
                 yield return problem;
             }
+        }
+
+        foreach (var problem in Screening?.Validate($"{prefix}{nameof(Screening)}.") ?? [])
+        {
+            yield return problem;
         }
     }
 }

@@ -144,6 +144,12 @@ internal sealed partial class SmtpSession
                 break;
         }
 
+        if (await ScreenRecipientAsync().ConfigureAwait(false) is { } refusal)
+        {
+            Reply(refusal);
+            return true;
+        }
+
         _transaction.Recipients.Add(accepted);
         _state = SmtpState.Recipients;
         _connection.Write("250 2.1.5 Ok\r\n"u8);

@@ -64,6 +64,7 @@ internal sealed partial class SmtpSession
                 return;
             }
 
+            StartScreening();
             _connection.Write(_lmtp ? $"220 {ServerName} LMTP MailKitServer ready\r\n" : $"220 {ServerName} ESMTP MailKitServer ready\r\n");
             while (true)
             {
