@@ -14,6 +14,7 @@ using MailKitServer.Sieve.PostgreSql;
 using MailKitServer.Sieve.Scripts;
 using MailKitServer.Smtp;
 using MailKitServer.Smtp.Outbound;
+using MailKitServer.Smtp.Screening.Greylisting;
 using MailKitServer.Smtp.SenderAuth;
 using MailKitServer.Smtp.SenderAuth.Signing;
 using MailKitServer.Storage;
@@ -266,16 +267,22 @@ catch (Exception ex) when (ex is ArgumentException or IOException or Unauthorize
     return 2;
 }
 
+// Client screening: lists and greylisting judge unauthenticated clients (port 25); the rate limits count those by
+// address and authenticated users on every SMTP port, with one set of counters.
+var screening = options.Screening.Build(store is MaildirMessageStore greylistRoot ? greylistRoot.Root : null);
+if (screening?.Greylisting is { } greylisting)
+{
+    Console.WriteLine(greylisting.Store is FileGreylistStore greylistFile ? $"greylist {greylistFile.FilePath}" : "greylist memory");
+}
+
 void Submission(SmtpOptions o)
 {
+    o.Screening = screening?.RateLimits is not null ? screening : null;
     foreach (var key in dkimKeys)
     {
         o.DkimSigningKeys.Add(key);
     }
 }
-
-// Client screening (DNS lists) on port 25 only: submission is authenticated anyway.
-var screening = options.Screening.Build();
 
 // On port 25 the keys seal what the server forwards (aliases, Sieve redirects) with ARC once the sender checks are on.
 Add("smtp", ep => builder.AddSmtp("smtp", ep, SmtpRole.Mta, configure: o =>
@@ -283,8 +290,8 @@ Add("smtp", ep => builder.AddSmtp("smtp", ep, SmtpRole.Mta, configure: o =>
     o.SenderAuthentication = options.CheckSenders
         ? new SenderAuthOptions { AuthServId = options.AuthServId, DmarcAction = Enum.Parse<DmarcAction>(options.DmarcAction ?? "reject", ignoreCase: true) }
         : null;
-    o.Screening = screening;
     Submission(o);
+    o.Screening = screening;
 }));
 Add("submission", ep => builder.AddSmtp("submission", ep, SmtpRole.Submission, configure: Submission));
 Add("smtps", ep => builder.AddSmtp("smtps", ep, SmtpRole.Submission, TlsMode.Implicit, Submission));

@@ -16,4 +16,13 @@ internal static partial class ScreeningLog
 
     [LoggerMessage(2603, LogLevel.Warning, "DNS lists: not every list answered about {Client} within {TimeoutMs} ms; those count as not listing it")]
     public static partial void ListsTimedOut(ILogger logger, string client, double timeoutMs);
+
+    [LoggerMessage(2610, LogLevel.Information, "Greylisted {Triplet}: its retry is taken after {DelaySeconds} s")]
+    public static partial void Greylisted(ILogger logger, string triplet, double delaySeconds);
+
+    [LoggerMessage(2611, LogLevel.Information, "Greylisting passed {Triplet}, retried after {WaitedSeconds} s")]
+    public static partial void GreylistPassed(ILogger logger, string triplet, double waitedSeconds);
+
+    [LoggerMessage(2612, LogLevel.Error, "The greylisting store failed for {Triplet} ({Error}); the mail passes")]
+    public static partial void GreylistStoreFailed(ILogger logger, string triplet, string error);
 }

@@ -1,13 +1,16 @@
 using MailKitServer.Smtp.Screening.Dnsbl;
+using MailKitServer.Smtp.Screening.Greylisting;
+using MailKitServer.Smtp.Screening.RateLimits;
 
 namespace MailKitServer.Smtp.Screening;
 
 /// <summary>
-/// Screening of SMTP clients before their mail is taken: DNS block and allow lists (RFC 5782) of the client's address.
-/// Set <see cref="SmtpOptions.Screening"/> on a listener to turn it on; lookups use the server's <c>IDnsResolver</c>.
+/// Screening of SMTP clients before their mail is taken: DNS block and allow lists (RFC 5782) of the client's address,
+/// greylisting (RFC 6647) and rate limits. Set <see cref="SmtpOptions.Screening"/> on a listener to turn it on; lookups use the server's <c>IDnsResolver</c>.
 /// The lists are asked when the client connects and their verdict is given at RCPT TO, so a client that authenticates
-/// first is exempt, and a listed client learns which list named it for each recipient it tries. One instance given to
-/// several listeners of a server shares one cache.
+/// first is exempt, and a listed client learns which list named it for each recipient it tries. Then greylisting
+/// (not for authenticated or allow-listed clients), then the rate limits. One instance given to several listeners of a
+/// server shares one cache, one greylist and one set of counters.
 /// </summary>
 public sealed class ScreeningOptions
 {
@@ -36,6 +39,12 @@ public sealed class ScreeningOptions
     /// <summary>The most list answers remembered; past it, expired ones are dropped first and then all.</summary>
     public int MaxCacheEntries { get; set; } = 100_000;
 
+    /// <summary>Greylisting of unauthenticated clients that no allow list names, or <see langword="null"/> (the default) for none.</summary>
+    public GreylistOptions? Greylisting { get; set; }
+
+    /// <summary>Rate limits per client address and per authenticated user, or <see langword="null"/> (the default) for none.</summary>
+    public RateLimitOptions? RateLimits { get; set; }
+
     /// <summary>Returns every problem with these options, each naming the option.</summary>
     /// <param name="prefix">The option path, for the messages.</param>
     /// <returns>The problems.</returns>
@@ -54,6 +63,16 @@ public sealed class ScreeningOptions
         if (BlockLists.Any(z => z is null) || AllowLists.Any(z => z is null))
         {
             yield return $"{prefix}{nameof(BlockLists)} and {nameof(AllowLists)} must not contain null.";
+        }
+
+        foreach (var problem in Greylisting?.Validate($"{prefix}{nameof(Greylisting)}.") ?? [])
+        {
+            yield return problem;
+        }
+
+        foreach (var problem in RateLimits?.Validate($"{prefix}{nameof(RateLimits)}.") ?? [])
+        {
+            yield return problem;
         }
     }
 }

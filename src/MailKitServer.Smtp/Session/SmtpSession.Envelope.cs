@@ -60,6 +60,12 @@ internal sealed partial class SmtpSession
             return true;
         }
 
+        if (ScreenSender() is { } refusal)
+        {
+            Reply(refusal);
+            return true;
+        }
+
         // Only an accepted MAIL changes the transaction.
         _transaction.Begin(sender, parameters);
         _state = SmtpState.Mail;
@@ -144,7 +150,7 @@ internal sealed partial class SmtpSession
                 break;
         }
 
-        if (await ScreenRecipientAsync().ConfigureAwait(false) is { } refusal)
+        if (await ScreenRecipientAsync(recipient).ConfigureAwait(false) is { } refusal)
         {
             Reply(refusal);
             return true;

@@ -44,8 +44,49 @@ public class HostScreeningTests
         Assert.Equal(0, await host.TerminateAsync());
     }
 
+    [Fact]
+    public async Task Greylist_keeps_its_triplets_beside_the_Maildir_and_rate_limit_counts_an_authenticated_user()
+    {
+        var root = Directory.CreateTempSubdirectory("mks-host-screening-").FullName;
+        try
+        {
+            await using var host = await HostProcess.StartAsync(
+                "--store", $"maildir:{root}", "--smtp-port", "0", "--submission-port", "0", "--smtps-port", "-1",
+                "--pop3-port", "-1", "--pop3s-port", "-1", "--imap-port", "-1", "--imaps-port", "-1", "--managesieve-port", "-1", "--http-port", "-1", "--insecure-auth",
+                "--domain", "corp.test", "--user", "carol@corp.test:carol-pw", "--greylist", "5m", "--rate-limit", "user:messages=2/1h");
+            Assert.Contains($"greylist {Path.Combine(root, ".greylist")}", host.Output);
+
+            var greylisted = await ExternalTool.RunAsync("swaks", ["--server", "127.0.0.1", "--port", host.Listeners["smtp"].Port.ToString(CultureInfo.InvariantCulture), "--from", "a@x.test", "--to", "carol@corp.test"]);
+            Assert.Contains("<** 451 4.7.1 Greylisted, please try again in 300 seconds", greylisted.Stdout, StringComparison.Ordinal);
+            Assert.Contains("a@x.test carol@corp.test", await File.ReadAllTextAsync(Path.Combine(root, ".greylist")), StringComparison.Ordinal);
+
+            var replies = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                var sent = await ExternalTool.RunAsync("swaks",
+                [
+                    "--server", "127.0.0.1", "--port", host.Listeners["submission"].Port.ToString(CultureInfo.InvariantCulture),
+                    "--auth", "PLAIN", "--auth-user", "carol@corp.test", "--auth-password", "carol-pw", "--from", "carol@corp.test", "--to", "carol@corp.test",
+                ]);
+                replies.Add(sent.ExitCode == 0 ? "sent" : sent.Stdout);
+            }
+
+            Assert.Equal(["sent", "sent"], replies.Take(2));
+            Assert.Contains("<** 451 4.7.1 Rate limit exceeded: at most 2 messages per 1h from carol@corp.test", replies[2], StringComparison.Ordinal);
+            Assert.Equal(0, await host.TerminateAsync());
+        }
+        finally
+        {
+            TempDirectories.Delete(root);
+        }
+    }
+
     [Theory]
     [InlineData("--dnsbl", "bl..test")]
+    [InlineData("--greylist", "soon")]
+    [InlineData("--rate-limit", "messages=5")]
+    [InlineData("--rate-limit", "server:messages=5/1h")]
+    [InlineData("--rate-limit", "recipients-per-message=0")]
     [InlineData("--dnswl", "wl.test=127.0.0.x")]
     public async Task A_bad_list_is_refused_with_a_message_naming_the_option(string option, string value)
     {
