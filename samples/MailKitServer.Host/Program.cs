@@ -21,6 +21,7 @@ using MailKitServer.Storage;
 using MailKitServer.Storage.InMemory;
 using MailKitServer.Storage.Maildir;
 using MailKitServer.Storage.PostgreSql;
+using MailKitServer.Storage.PostgreSql.Screening;
 using MailKitServer.Users;
 using MailKitServer.Web;
 using Microsoft.Extensions.Logging;
@@ -269,10 +270,18 @@ catch (Exception ex) when (ex is ArgumentException or IOException or Unauthorize
 
 // Client screening: lists and greylisting judge unauthenticated clients (port 25); the rate limits count those by
 // address and authenticated users on every SMTP port, with one set of counters.
-var screening = options.Screening.Build(store is MaildirMessageStore greylistRoot ? greylistRoot.Root : null);
+// Greylisting keeps its records with the store: beside the Maildir, in the shared database, or in memory.
+var screening = options.Screening.Build(() => store is MaildirMessageStore greylistRoot ? new FileGreylistStore(Path.Combine(greylistRoot.Root, ".greylist"))
+    : database is not null ? new PostgresGreylistStore(database)
+    : new InMemoryGreylistStore());
 if (screening?.Greylisting is { } greylisting)
 {
-    Console.WriteLine(greylisting.Store is FileGreylistStore greylistFile ? $"greylist {greylistFile.FilePath}" : "greylist memory");
+    Console.WriteLine(greylisting.Store switch
+    {
+        FileGreylistStore file => $"greylist {file.FilePath}",
+        PostgresGreylistStore => "greylist postgres",
+        _ => "greylist memory",
+    });
 }
 
 void Submission(SmtpOptions o)

@@ -16,7 +16,8 @@ internal sealed class ScreeningFlags
                                       (default: any 127.0.0.0/8 answer but 127.0.0.1 and 127.255.255.x)
           --dnswl ZONE[=CODES]        clients a DNS allow list names skip block lists and greylisting (repeatable)
           --greylist DELAY            greylist (client /24 or /64, sender, recipient) triplets on the SMTP port:
-                                      451 4.7.1 until DELAY (e.g. 5m) passed; kept in .greylist of a Maildir store
+                                      451 4.7.1 until DELAY (e.g. 5m) passed; kept in .greylist of a Maildir
+                                      store or in the PostgreSQL store's database (shared by its nodes)
           --rate-limit [client:|user:]messages|recipients=N/PERIOD
           --rate-limit N/PERIOD       messages (MAIL FROM) or recipients (RCPT TO) per client address or per
                                       authenticated user, 451 4.7.1 past it (N/PERIOD alone: messages, both;
@@ -65,8 +66,8 @@ internal sealed class ScreeningFlags
     }
 
     /// <summary>The screening options of the SMTP listeners, or <see langword="null"/> when none was asked for.</summary>
-    /// <param name="maildirRoot">The Maildir store's root, where the greylist is kept; <see langword="null"/> to keep it in memory.</param>
-    public ScreeningOptions? Build(string? maildirRoot)
+    /// <param name="greylistStore">Makes the store greylisting keeps its records in (asked only with --greylist).</param>
+    public ScreeningOptions? Build(Func<IGreylistStore> greylistStore)
     {
         if (BlockLists.Count == 0 && AllowLists.Count == 0 && GreylistDelay is null && RateLimits is null)
         {
@@ -82,7 +83,7 @@ internal sealed class ScreeningFlags
             {
                 Delay = delay,
                 RetryWindow = delay * 2 > TimeSpan.FromDays(2) ? delay * 2 : TimeSpan.FromDays(2),
-                Store = maildirRoot is null ? new InMemoryGreylistStore() : new FileGreylistStore(Path.Combine(maildirRoot, ".greylist")),
+                Store = greylistStore(),
             };
         }
 

@@ -114,6 +114,17 @@ internal static class SchemaMigrations
             sent_at timestamptz NOT NULL,
             PRIMARY KEY (user_id, key));
         """,
+
+        // Version 4: greylisting records (MailKitServer.Smtp's IGreylistStore), shared by every node.
+        """
+        CREATE TABLE mks_greylist (
+            key text PRIMARY KEY,
+            first_seen timestamptz NOT NULL,
+            last_seen timestamptz NOT NULL,
+            passes integer NOT NULL,
+            expires timestamptz NOT NULL);
+        CREATE INDEX mks_greylist_expires ON mks_greylist (expires);
+        """,
     ];
 
     /// <summary>The version the scripts make.</summary>

@@ -29,7 +29,7 @@ public class DnsListSessionTests
         await using var dns = await Dnsmasq.StartAsync(Zones);
         await using var server = await StartAsync(dns, o => o.BlockLists.Add(DnsListZone.Parse("bl.test")));
 
-        var run = await Swaks(server, "127.0.0.1");
+        var run = await ScreeningTestServer.SwaksAsync(server, "127.0.0.1");
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("<** 554 5.7.1 Service unavailable; client [127.0.0.1] blocked using bl.test", run.Stdout, StringComparison.Ordinal);
         Assert.Empty(await server.InboxAsync("bob@example.test"));
@@ -45,9 +45,9 @@ public class DnsListSessionTests
             o.AllowLists.Add(DnsListZone.Parse("wl.test=127.0.0.0-127.0.0.255"));
         });
 
-        var allowed = await Swaks(server, "127.0.0.2");
+        var allowed = await ScreeningTestServer.SwaksAsync(server, "127.0.0.2");
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
-        var unlisted = await Swaks(server, "127.0.0.3");
+        var unlisted = await ScreeningTestServer.SwaksAsync(server, "127.0.0.3");
         Assert.True(unlisted.ExitCode == 0, unlisted.ToString());
         Assert.Equal(2, (await server.WaitForInboxAsync("bob@example.test", 2)).Count);
     }
@@ -62,10 +62,10 @@ public class DnsListSessionTests
         });
 
         // codes.test answers 127.0.0.9 for 127.0.0.3: not one of the codes.
-        var run = await Swaks(server, "127.0.0.3");
+        var run = await ScreeningTestServer.SwaksAsync(server, "127.0.0.3");
         Assert.True(run.ExitCode == 0, run.ToString());
         await using var strict = await StartAsync(dns, o => o.BlockLists.Add(DnsListZone.Parse("codes.test=&8")));
-        var refused = await Swaks(strict, "127.0.0.3");
+        var refused = await ScreeningTestServer.SwaksAsync(strict, "127.0.0.3");
         Assert.Contains("554 5.7.1 Service unavailable; client [127.0.0.3] blocked using codes.test", refused.Stdout, StringComparison.Ordinal);
     }
 
@@ -75,12 +75,12 @@ public class DnsListSessionTests
         await using var dns = await Dnsmasq.StartAsync(Zones);
         await using var server = await StartAsync(dns, o => o.BlockLists.Add(DnsListZone.Parse("bl.test")));
 
-        var authenticated = await Swaks(server, "127.0.0.1", "--auth", "PLAIN", "--auth-user", "alice@example.test", "--auth-password", "alice-pw");
+        var authenticated = await ScreeningTestServer.SwaksAsync(server, "127.0.0.1", "--auth", "PLAIN", "--auth-user", "alice@example.test", "--auth-password", "alice-pw");
         Assert.True(authenticated.ExitCode == 0, authenticated.ToString());
         Assert.Single(await server.WaitForInboxAsync("bob@example.test", 1));
 
         // Without AUTH the same client is refused.
-        var anonymous = await Swaks(server, "127.0.0.1");
+        var anonymous = await ScreeningTestServer.SwaksAsync(server, "127.0.0.1");
         Assert.Contains("554 5.7.1 Service unavailable; client [127.0.0.1] blocked using bl.test", anonymous.Stdout, StringComparison.Ordinal);
     }
 
@@ -89,11 +89,11 @@ public class DnsListSessionTests
     {
         var dns = await Dnsmasq.StartAsync(Zones);
         await using var server = await StartAsync(dns, o => o.BlockLists.Add(DnsListZone.Parse("bl.test")));
-        var first = await Swaks(server, "127.0.0.1");
+        var first = await ScreeningTestServer.SwaksAsync(server, "127.0.0.1");
         Assert.Contains("blocked using bl.test", first.Stdout, StringComparison.Ordinal);
         await dns.DisposeAsync();
 
-        var second = await Swaks(server, "127.0.0.1");
+        var second = await ScreeningTestServer.SwaksAsync(server, "127.0.0.1");
         Assert.Contains("554 5.7.1 Service unavailable; client [127.0.0.1] blocked using bl.test", second.Stdout, StringComparison.Ordinal);
     }
 
@@ -109,9 +109,45 @@ public class DnsListSessionTests
             o.DnsTimeout = TimeSpan.FromMilliseconds(500);
         });
 
-        var run = await Swaks(server, "127.0.0.1");
+        var run = await ScreeningTestServer.SwaksAsync(server, "127.0.0.1");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Single(await server.WaitForInboxAsync("bob@example.test", 1));
+    }
+
+    [Fact]
+    public async Task A_name_server_that_answers_garbage_does_not_block_mail()
+    {
+        // A UDP name server that answers every query with its id, a header claiming 200 answers, and 4000 octets 0xFF
+        // (a label length no name may have, compression pointers past the end).
+        using var garbage = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var answering = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var query = await garbage.ReceiveAsync(stop.Token);
+                var reply = new byte[4012];
+                Array.Fill(reply, (byte)0xFF);
+                reply[0] = query.Buffer[0];
+                reply[1] = query.Buffer[1];
+                reply[2] = 0x81;
+                reply[3] = 0x80;
+                reply[6] = 0;
+                reply[7] = 200;
+                await garbage.SendAsync(reply, query.RemoteEndPoint, stop.Token);
+            }
+        });
+        var options = new Dns.DnsResolverOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(2), Attempts = 1 };
+        options.Servers.Add((IPEndPoint)garbage.Client.LocalEndPoint!);
+        var screening = new ScreeningOptions();
+        screening.BlockLists.Add(DnsListZone.Parse("bl.test"));
+        await using var server = await ScreeningTestServer.StartAsync(screening, dns: new Dns.DnsClientResolver(options));
+
+        var run = await ScreeningTestServer.SwaksAsync(server, "127.0.0.1");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Single(await server.WaitForInboxAsync("bob@example.test", 1));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answering);
     }
 
     [Fact]
@@ -119,13 +155,13 @@ public class DnsListSessionTests
     {
         var name = string.Join('.', Enumerable.Repeat("0", 31).Prepend("1")) + ".bl.test";
         await using var dns = await Dnsmasq.StartAsync([.. Zones, $"--host-record={name},127.0.0.2"]);
-        var screening = new ScreeningOptions();
+        var screening = new ScreeningOptions { DnsTimeout = TimeSpan.FromSeconds(30) };
         screening.BlockLists.Add(DnsListZone.Parse("bl.test"));
         var directory = new Users.InMemory.InMemoryUserDirectory();
         directory.AddUser("bob@example.test", "bob-pw");
         await using var server = await MailServer.CreateBuilder()
             .UseDirectory(directory)
-            .UseDnsResolver(dns.Resolver())
+            .UseDnsResolver(dns.Resolver(TimeSpan.FromSeconds(30)))
             .AddSmtp("smtp6", new IPEndPoint(IPAddress.IPv6Loopback, 0), Policy.SmtpRole.Mta, configure: o => o.Screening = screening)
             .StartAsync();
 
@@ -135,15 +171,9 @@ public class DnsListSessionTests
 
     private static Task<TestMailServer> StartAsync(Dnsmasq dns, Action<ScreeningOptions> configure)
     {
-        var screening = new ScreeningOptions();
+        // Generous time limits: a loaded test machine must not turn a listing into "did not answer".
+        var screening = new ScreeningOptions { DnsTimeout = TimeSpan.FromSeconds(30) };
         configure(screening);
-        return TestMailServer.StartAsync(smtp: o => o.Screening = screening, configure: b => b.UseDnsResolver(dns.Resolver()));
+        return ScreeningTestServer.StartAsync(screening, dns: dns.Resolver(TimeSpan.FromSeconds(30)));
     }
-
-    private static Task<ExternalTool.Result> Swaks(TestMailServer server, string source, params string[] more) =>
-        ExternalTool.RunAsync("swaks",
-        [
-            "--server", "127.0.0.1", "--port", server.Smtp.Port.ToString(CultureInfo.InvariantCulture), "--local-interface", source,
-            "--from", "alice@sender.test", "--to", "bob@example.test", .. more,
-        ]);
 }

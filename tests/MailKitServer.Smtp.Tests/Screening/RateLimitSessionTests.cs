@@ -42,9 +42,9 @@ public class RateLimitSessionTests
 
         // One interval later (1h / 5) one more is taken; another address is counted on its own.
         clock.Advance(TimeSpan.FromMinutes(12));
-        Assert.True((await Swaks(server, "127.0.0.1")).ExitCode == 0);
-        Assert.Contains("451 4.7.1 Rate limit exceeded", (await Swaks(server, "127.0.0.1")).Stdout, StringComparison.Ordinal);
-        Assert.True((await Swaks(server, "127.0.0.2")).ExitCode == 0);
+        Assert.True((await ScreeningTestServer.SwaksAsync(server, "127.0.0.1")).ExitCode == 0);
+        Assert.Contains("451 4.7.1 Rate limit exceeded", (await ScreeningTestServer.SwaksAsync(server, "127.0.0.1")).Stdout, StringComparison.Ordinal);
+        Assert.True((await ScreeningTestServer.SwaksAsync(server, "127.0.0.2")).ExitCode == 0);
     }
 
     [Fact]
@@ -58,26 +58,16 @@ public class RateLimitSessionTests
             RecipientsPerUser = RateLimit.Parse("4/1h"),
         });
 
-        var three = await Swaks(server, "127.0.0.2", "--to", "bob@example.test,alice@example.test,bob@example.test");
+        var three = await ScreeningTestServer.SwaksAsync(server, "127.0.0.2", "--to", "bob@example.test,alice@example.test,bob@example.test");
         Assert.Contains("<** 452 4.5.3 Too many recipients for one message (at most 2); send the rest in another", three.Stdout, StringComparison.Ordinal);
-        var two = await Swaks(server, "127.0.0.2", "--to", "bob@example.test,alice@example.test");
+        var two = await ScreeningTestServer.SwaksAsync(server, "127.0.0.2", "--to", "bob@example.test,alice@example.test");
         Assert.Contains("<** 451 4.7.1 Rate limit exceeded: at most 3 recipients per 1h from [127.0.0.2]; please try again in 1200 seconds", two.Stdout, StringComparison.Ordinal);
 
         // The same address, authenticated: the user's own limit.
-        var user = await Swaks(server, "127.0.0.2", "--to", "bob@example.test,alice@example.test", "--auth", "PLAIN", "--auth-user", "alice@example.test", "--auth-password", "alice-pw");
+        var user = await ScreeningTestServer.SwaksAsync(server, "127.0.0.2", "--to", "bob@example.test,alice@example.test", "--auth", "PLAIN", "--auth-user", "alice@example.test", "--auth-password", "alice-pw");
         Assert.True(user.ExitCode == 0, user.ToString());
     }
 
-    private static Task<TestMailServer> StartAsync(TimeProvider clock, RateLimitOptions limits)
-    {
-        var screening = new ScreeningOptions { RateLimits = limits };
-        return TestMailServer.StartAsync(smtp: o => o.Screening = screening, configure: b => b.UseTimeProvider(clock));
-    }
-
-    private static Task<ExternalTool.Result> Swaks(TestMailServer server, string source, params string[] more) =>
-        ExternalTool.RunAsync("swaks",
-        [
-            "--server", "127.0.0.1", "--port", server.Smtp.Port.ToString(CultureInfo.InvariantCulture), "--local-interface", source,
-            "--from", "alice@sender.test", .. more.Contains("--to") ? more : ["--to", "bob@example.test", .. more],
-        ]);
+    private static Task<TestMailServer> StartAsync(TimeProvider clock, RateLimitOptions limits) =>
+        ScreeningTestServer.StartAsync(new ScreeningOptions { RateLimits = limits }, clock);
 }
