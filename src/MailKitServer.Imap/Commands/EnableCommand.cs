@@ -4,7 +4,8 @@ namespace MailKitServer.Imap.Commands;
 
 /// <summary>
 /// ENABLE (RFC 5161 §3.1; valid only in the authenticated state): IMAP4rev2 (RFC 9051 §6.3.1), UTF8=ACCEPT
-/// (RFC 6855 §3), CONDSTORE and QRESYNC (RFC 7162 §3.1, §3.2.3; QRESYNC implies CONDSTORE); "* ENABLED" lists only
+/// (RFC 6855 §3), CONDSTORE and QRESYNC (RFC 7162 §3.1, §3.2.3; QRESYNC implies CONDSTORE),
+/// UIDONLY (RFC 9586 §3.1); "* ENABLED" lists only
 /// what this command newly enabled, unknown names are ignored.
 /// </summary>
 internal sealed class EnableCommand() : ImapCommand("ENABLE", CommandStates.Authenticated)
@@ -20,6 +21,7 @@ internal sealed class EnableCommand() : ImapCommand("ENABLE", CommandStates.Auth
                 "UTF8=ACCEPT" => (ImapExtensions.Utf8Accept, "UTF8=ACCEPT"),
                 "CONDSTORE" => (ImapExtensions.CondStore, "CONDSTORE"),
                 "QRESYNC" => (ImapExtensions.QResync | ImapExtensions.CondStore, "QRESYNC"),
+                "UIDONLY" => (ImapExtensions.UidOnly, "UIDONLY"),
                 _ => (ImapExtensions.None, string.Empty),
             };
             if (flag != ImapExtensions.None && (session.Enabled & flag) != flag)

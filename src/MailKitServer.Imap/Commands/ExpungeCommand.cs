@@ -11,6 +11,8 @@ internal sealed class ExpungeCommand() : ImapCommand("EXPUNGE", CommandStates.Se
 {
     public override bool HasUidForm => true;
 
+    public override bool NamesBySequence => false;
+
     public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
         var selected = session.Selected!;

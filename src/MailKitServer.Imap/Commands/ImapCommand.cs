@@ -21,6 +21,13 @@ internal abstract class ImapCommand(string name, CommandStates states)
     public virtual bool HasUidForm => false;
 
     /// <summary>
+    /// Whether the command, sent without UID, names messages or answers by sequence number, so that it is refused
+    /// once UIDONLY is enabled (RFC 9586 §3: FETCH, STORE, SEARCH, COPY, MOVE, REPLACE; SORT and THREAD answer with
+    /// sequence numbers, which UIDONLY never sends). EXPUNGE has a UID form but no numbers.
+    /// </summary>
+    public virtual bool NamesBySequence => HasUidForm;
+
+    /// <summary>
     /// Whether the command, sent without UID, names messages by sequence number, so that no EXPUNGE response may be
     /// sent while it runs (RFC 3501 §7.4.1, RFC 9051 §7.5.1: FETCH, STORE, SEARCH).
     /// </summary>

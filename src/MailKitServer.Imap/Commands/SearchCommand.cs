@@ -52,6 +52,12 @@ internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Sele
             return await session.BadAsync(tag, error ?? "Invalid search").ConfigureAwait(false);
         }
 
+        if (key.UsesSequenceNumbers && session.UidOnly)
+        {
+            // RFC 9586 §3: a sequence set in the search program is a sequence number too ($ is a saved result).
+            return await session.BadAsync(tag, ImapSession.UidOnlyRequired).ConfigureAwait(false);
+        }
+
         var selected = session.Selected!;
         if (key.UsesSequenceNumbers)
         {

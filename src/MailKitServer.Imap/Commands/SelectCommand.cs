@@ -32,6 +32,12 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
             return await session.BadAsync(tag, "QRESYNC is not enabled").ConfigureAwait(false);
         }
 
+        if (parameters.QResync is { SequenceMatch.Count: > 0 } && session.UidOnly)
+        {
+            // RFC 9586 §3: QRESYNC's sequence match data are sequence numbers.
+            return await session.BadAsync(tag, ImapSession.UidOnlyRequired).ConfigureAwait(false);
+        }
+
         // A name that cannot exist (not valid modified UTF-7, "..", ...) is no syntax error: the mailbox is not there.
         var valid = session.TryMailboxName(args[0], out var name);
 
@@ -96,7 +102,8 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
             sb.Append("* ").Append(selected.RecentCount).Append(" RECENT\r\n");
         }
 
-        for (var i = 0; i < selected.Count; i++)
+        // RFC 9586 §3: [UNSEEN n] carries a sequence number, so UIDONLY leaves it out.
+        for (var i = 0; i < selected.Count && !session.UidOnly; i++)
         {
             if ((selected[i].Info.Flags & SystemFlags.Seen) == 0)
             {

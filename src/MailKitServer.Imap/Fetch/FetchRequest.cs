@@ -8,9 +8,10 @@ namespace MailKitServer.Imap.Fetch;
 /// </summary>
 internal sealed class FetchRequest
 {
-    private FetchRequest(List<FetchItem> items, ulong? changedSince, bool vanished, PartialRange? partial)
+    private FetchRequest(List<FetchItem> items, ulong? changedSince, bool vanished, PartialRange? partial, bool uidAsked)
     {
         Items = items;
+        UidAsked = uidAsked;
         Partial = partial;
         ChangedSince = changedSince;
         Vanished = vanished;
@@ -24,6 +25,9 @@ internal sealed class FetchRequest
 
     /// <summary>The items, macros expanded, in the order sent (UID first for UID FETCH).</summary>
     public IReadOnlyList<FetchItem> Items { get; }
+
+    /// <summary>Whether the client named UID among the items (not only implied by UID FETCH).</summary>
+    public bool UidAsked { get; }
 
     /// <summary>CHANGEDSINCE: only messages whose MODSEQ is higher (RFC 7162 §3.1.4.1).</summary>
     public ulong? ChangedSince { get; }
@@ -132,8 +136,9 @@ internal sealed class FetchRequest
         }
 
         // The same item twice is answered once (the UID of UID FETCH included).
+        var uidAsked = items.Skip(uid ? 1 : 0).Any(i => i.Kind == FetchItemKind.Uid);
         var distinct = items.DistinctBy(i => (i.Kind, i.Section?.ResponseName)).ToList();
-        request = new FetchRequest(distinct, changedSince, vanished, partial);
+        request = new FetchRequest(distinct, changedSince, vanished, partial, uidAsked);
         return true;
     }
 

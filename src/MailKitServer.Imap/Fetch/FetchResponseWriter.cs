@@ -56,13 +56,20 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
             session.Connection.Write(selected.Announce(info.Keywords));
         }
 
-        _line.Clear().Append("* ").Append(index + 1).Append(" FETCH (");
+        var uidOnly = (enabled & ImapExtensions.UidOnly) != 0;
+        selected.AppendResponseStart(index, uidOnly, _line.Clear());
         _opened = false;
         try
         {
             var first = true;
             foreach (var item in request.Items)
             {
+                if (uidOnly && item.Kind == FetchItemKind.Uid && !request.UidAsked)
+                {
+                    // RFC 9586 §3: UIDFETCH carries the UID up front; UID goes in only when the client asked for it.
+                    continue;
+                }
+
                 if (!first)
                 {
                     _line.Append(' ');

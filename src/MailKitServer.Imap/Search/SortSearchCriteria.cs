@@ -30,6 +30,12 @@ internal static class SortSearchCriteria
             return (null, await session.BadAsync(tag, error ?? "Invalid search").ConfigureAwait(false));
         }
 
+        if (key.UsesSequenceNumbers && session.UidOnly)
+        {
+            // RFC 9586 §3: no sequence numbers in UID SORT / UID THREAD criteria either.
+            return (null, await session.BadAsync(tag, ImapSession.UidOnlyRequired).ConfigureAwait(false));
+        }
+
         return (key, true);
     }
 }

@@ -21,7 +21,7 @@ internal static class ImapCapabilities
             "IMAP4rev1", "IMAP4rev2", options.LiteralPlus ? "LITERAL+" : "LITERAL-", "UTF8=ACCEPT", "SASL-IR", "ID", "ENABLE", "IDLE",
             "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
             "ESEARCH", "SEARCHRES", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "CONTEXT=SEARCH", "CONTEXT=SORT", "NOTIFY", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "CATENATE", $"APPENDLIMIT={options.AppendLimit}",
-            "CONDSTORE", "QRESYNC", "SAVEDATE", "WITHIN", "REPLACE", "PREVIEW", "PARTIAL",
+            "CONDSTORE", "QRESYNC", "SAVEDATE", "WITHIN", "REPLACE", "PREVIEW", "PARTIAL", "UIDONLY",
         };
         if (acl)
         {

@@ -18,4 +18,10 @@ internal enum ImapExtensions
 
     /// <summary>QRESYNC (RFC 7162 §3.2; implies CONDSTORE): VANISHED instead of EXPUNGE, SELECT ... (QRESYNC ...).</summary>
     QResync = 8,
+
+    /// <summary>
+    /// UIDONLY (RFC 9586 §3): no sequence numbers either way: commands that take them are refused with
+    /// BAD [UIDREQUIRED], FETCH responses become UIDFETCH, EXPUNGE becomes VANISHED.
+    /// </summary>
+    UidOnly = 16,
 }

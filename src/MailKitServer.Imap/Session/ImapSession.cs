@@ -75,6 +75,12 @@ internal sealed class ImapSession
     /// <summary>The extensions the client enabled (RFC 5161).</summary>
     internal ImapExtensions Enabled { get; set; }
 
+    /// <summary>Whether the client enabled UIDONLY (RFC 9586).</summary>
+    internal bool UidOnly => (Enabled & ImapExtensions.UidOnly) != 0;
+
+    /// <summary>The text of the BAD answer to a sequence number once UIDONLY is enabled (RFC 9586 §3).</summary>
+    internal const string UidOnlyRequired = "[UIDREQUIRED] Message sequence numbers are not allowed once UIDONLY is enabled";
+
     /// <summary>Whether the client enabled IMAP4rev2 (RFC 9051 §6.3.1).</summary>
     internal bool Imap4rev2 => (Enabled & ImapExtensions.Imap4rev2) != 0;
 
@@ -215,6 +221,12 @@ internal sealed class ImapSession
         if (command is null || !command.States.HasFlag(StateFlag))
         {
             return await BadAsync(line.Tag, command is null && name != "UID" ? "Unknown command" : "Command not valid in this state").ConfigureAwait(false);
+        }
+
+        if (!uid && command.NamesBySequence && UidOnly)
+        {
+            // RFC 9586 §3: once UIDONLY is enabled, a command using message sequence numbers gets BAD [UIDREQUIRED].
+            return await BadAsync(line.Tag, UidOnlyRequired).ConfigureAwait(false);
         }
 
         // RFC 3501 §7.4.1: no EXPUNGE response during FETCH, STORE or SEARCH by sequence number. The store's

@@ -274,10 +274,12 @@ internal sealed class SelectedMailbox
     {
         var entry = _entries[index];
         var sb = new StringBuilder(Announce(entry.Info.Keywords));
-        sb.Append("* ").Append(index + 1).Append(" FETCH (");
+        var uidOnly = (enabled & ImapExtensions.UidOnly) != 0;
+        AppendResponseStart(index, uidOnly, sb);
 
         // RFC 7162 §3.2.4: once CONDSTORE is on, a QRESYNC server puts UID and MODSEQ in every FETCH about flags.
-        if (withUid || (enabled & ImapExtensions.CondStore) != 0)
+        // RFC 9586 §3: a UIDFETCH response already starts with the UID.
+        if (!uidOnly && (withUid || (enabled & ImapExtensions.CondStore) != 0))
         {
             sb.Append("UID ").Append(entry.Uid).Append(' ');
         }
@@ -291,6 +293,18 @@ internal sealed class SelectedMailbox
         _dirty.Remove(entry);
         return sb.Append(")\r\n").ToString();
     }
+
+    /// <summary>
+    /// "* n FETCH (" with the sequence number, or "* uid UIDFETCH (" once UIDONLY is enabled (RFC 9586 §3: every FETCH
+    /// response, solicited or not, becomes UIDFETCH).
+    /// </summary>
+    /// <param name="index">The sequence number minus one.</param>
+    /// <param name="uidOnly">Whether UIDONLY is enabled.</param>
+    /// <param name="line">Receives the start of the response.</param>
+    /// <returns><paramref name="line"/>.</returns>
+    public StringBuilder AppendResponseStart(int index, bool uidOnly, StringBuilder line) => uidOnly
+        ? line.Append("* ").Append(_entries[index].Uid).Append(" UIDFETCH (")
+        : line.Append("* ").Append(index + 1).Append(" FETCH (");
 
     /// <summary>A message's flag list as this session shows it: \Recent only for IMAP4rev1 (RFC 9051 removed it).</summary>
     public string FlagsOf(MessageInfo info, ImapExtensions enabled) =>
@@ -603,9 +617,9 @@ internal sealed class SelectedMailbox
 
     private void SendExpunges(ImapExtensions enabled, Action<string> output)
     {
-        if ((enabled & ImapExtensions.QResync) != 0)
+        if ((enabled & (ImapExtensions.QResync | ImapExtensions.UidOnly)) != 0)
         {
-            // RFC 7162 §3.2.10: with QRESYNC enabled, VANISHED replaces EXPUNGE.
+            // RFC 7162 §3.2.10, RFC 9586 §3: with QRESYNC or UIDONLY enabled, VANISHED replaces EXPUNGE.
             var uids = _entries.Where(e => e.Expunged).Select(e => e.Uid);
             output($"* VANISHED {UidSet.FromUids(uids)}\r\n");
         }
