@@ -46,6 +46,22 @@ public sealed class ImapOptions
     /// </summary>
     public ICollection<string> QuotaAdministrators { get; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The user ids that may set the server's shared annotations with IMAP SETMETADATA "" (RFC 5464 §3.3 lets a
+    /// server restrict them). Empty by default: everyone may read them, nobody sets them over IMAP. Private server
+    /// annotations and mailbox annotations are not restricted by this.
+    /// </summary>
+    public ICollection<string> ServerMetadataAdministrators { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The largest annotation value SETMETADATA accepts (RFC 5464 §4.3 "[METADATA MAXSIZE n]"; at least 1,024).</summary>
+    public int MetadataMaxValueSize { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// The most annotations one user may see on one mailbox, or on the server: shared ones and the user's own private
+    /// ones together (RFC 5464 §4.3 "[METADATA TOOMANY]"; at least 10).
+    /// </summary>
+    public int MetadataMaxEntries { get; set; } = 100;
+
     /// <summary>How many BAD commands after authentication close the connection.</summary>
     public int MaxBadCommands { get; set; } = 50;
 

@@ -2,7 +2,7 @@ using MailKitServer.Runtime;
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>One user's Maildir: INBOX at the root, other folders as Maildir++ <c>.name</c> directories.</summary>
-internal sealed class MaildirAccount(MaildirMessageStore store, string userId, string root) : IObjectIdMailAccount, IQuotaMailAccount
+internal sealed class MaildirAccount(MaildirMessageStore store, string userId, string root) : IObjectIdMailAccount, IQuotaMailAccount, Metadata.IMetadataMailAccount
 {
     private const string RolesFile = "mailkitserver.roles";
     private const string SubscriptionsFile = "mailkitserver.subscriptions";
@@ -100,6 +100,10 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
             await CreateAsync(target, MailboxRole.None, cancellationToken).ConfigureAwait(false);
             await using var view = (MaildirMailboxView)(await OpenAsync(MailboxName.Inbox, false, cancellationToken).ConfigureAwait(false))!;
             await view.CopyAsync(UidSet.FromUids(view.Messages.Select(m => m.Uid)), target, move: true, cancellationToken).ConfigureAwait(false);
+
+            // RFC 5464 §4.1: renaming INBOX copies its annotations; INBOX keeps its own.
+            await MaildirMetadataFiles.CopyAsync(root, MaildirFolderNames.ToDirectory(root, target), cancellationToken).ConfigureAwait(false);
+
             return MailboxResult.Ok;
         }
 
@@ -164,6 +168,24 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         }, cancellationToken).ConfigureAwait(false);
         return MailboxResult.Ok;
     }
+
+    public async ValueTask<IReadOnlyList<Metadata.MetadataEntry>?> GetMetadataAsync(string mailbox, string userId, CancellationToken cancellationToken) =>
+        MetadataDirectory(mailbox) is { } directory ? (await MaildirMetadataFiles.ReadAsync(directory, cancellationToken).ConfigureAwait(false)).Visible(userId) : null;
+
+    public async ValueTask<bool> SetMetadataAsync(string mailbox, string userId, IReadOnlyList<Metadata.MetadataEntry> changes, CancellationToken cancellationToken)
+    {
+        if (MetadataDirectory(mailbox) is not { } directory)
+        {
+            return false;
+        }
+
+        await MaildirMetadataFiles.UpdateAsync(directory, table => table.Apply(userId, changes), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Where a mailbox's annotations are kept (the server's: the store's root), or null when the mailbox does not exist.</summary>
+    private string? MetadataDirectory(string mailbox) =>
+        mailbox.Length == 0 ? store.Root : MailboxName.TryNormalize(mailbox, out var normalized) && Folder(normalized) is { } folder ? folder.Path : null;
 
     public ValueTask<IReadOnlyList<string>> ListSubscriptionsAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<string>>([.. ReadSet(SubscriptionsFile).Order(StringComparer.Ordinal)]);

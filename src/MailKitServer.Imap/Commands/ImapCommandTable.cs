@@ -53,6 +53,8 @@ internal static class ImapCommandTable
         new GetAclCommand(),
         new ListRightsCommand(),
         new MyRightsCommand(),
+        new GetMetadataCommand(),
+        new SetMetadataCommand(),
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     /// <summary>The command of that name (upper case), or null.</summary>

@@ -43,6 +43,12 @@ internal static class ImapCapabilities
                 caps.Add("OBJECTID");
             }
 
+            if (Metadata.MetadataTarget.Supported(account))
+            {
+                // RFC 5464 §1: METADATA covers server and mailbox annotations (METADATA-SERVER is for server-only).
+                caps.Add("METADATA");
+            }
+
             if (Quota.QuotaRoots.Supported(account))
             {
                 // RFC 9208 §3.1: QUOTA with its resources; QUOTASET since SETQUOTA is there (for administrators).

@@ -1,7 +1,7 @@
 namespace MailKitServer.Storage.InMemory;
 
 /// <summary>One session's handle on an account of the <see cref="InMemoryMessageStore"/>.</summary>
-internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId, InMemoryAccountState state) : IObjectIdMailAccount, IQuotaMailAccount
+internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId, InMemoryAccountState state) : IObjectIdMailAccount, IQuotaMailAccount, Metadata.IMetadataMailAccount
 {
     private MaildropLock? _lock;
 
@@ -94,6 +94,12 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
 
                 mailbox.Remove(_ => true, origin: 0);
                 state.Mailboxes[target] = moved;
+                if (state.Metadata.TryGetValue(source, out var annotations))
+                {
+                    // RFC 5464 §4.1: renaming INBOX copies its annotations; INBOX keeps its own.
+                    state.Metadata[target] = annotations.Clone();
+                }
+
                 return Result(StoreStatus.Success);
             }
 
@@ -116,6 +122,12 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 {
                     // RFC 4314 §4: RENAME keeps the mailbox's access control list.
                     state.Acls[renamed.Name] = acl;
+                }
+
+                if (state.Metadata.Remove(old, out var annotations))
+                {
+                    // RFC 5464 §4.1: annotations follow the mailbox.
+                    state.Metadata[renamed.Name] = annotations;
                 }
 
                 if (state.Subscriptions.Remove(old))
@@ -151,6 +163,9 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
 
             // RFC 4314 §4: DELETE deletes the mailbox's access control list.
             state.Acls.Remove(normalized);
+
+            // RFC 5464 §4.1: a mailbox created later under the name does not inherit them.
+            state.Metadata.Remove(normalized);
             return Result(StoreStatus.Success);
         }
     }
@@ -208,6 +223,52 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
         lock (state.Sync)
         {
             return ValueTask.FromResult(state.Mailboxes.TryGetValue(normalized, out var m) ? m.MailboxId : null);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Metadata.MetadataEntry>?> GetMetadataAsync(string mailbox, string userId, CancellationToken cancellationToken)
+    {
+        if (mailbox.Length == 0)
+        {
+            lock (store.ServerMetadata)
+            {
+                return ValueTask.FromResult<IReadOnlyList<Metadata.MetadataEntry>?>(store.ServerMetadata.Visible(userId));
+            }
+        }
+
+        lock (state.Sync)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Metadata.MetadataEntry>?>(
+                !MailboxName.TryNormalize(mailbox, out var normalized) || !state.Mailboxes.ContainsKey(normalized) ? null
+                : state.Metadata.TryGetValue(normalized, out var table) ? table.Visible(userId) : []);
+        }
+    }
+
+    public ValueTask<bool> SetMetadataAsync(string mailbox, string userId, IReadOnlyList<Metadata.MetadataEntry> changes, CancellationToken cancellationToken)
+    {
+        if (mailbox.Length == 0)
+        {
+            lock (store.ServerMetadata)
+            {
+                store.ServerMetadata.Apply(userId, changes);
+                return ValueTask.FromResult(true);
+            }
+        }
+
+        lock (state.Sync)
+        {
+            if (!MailboxName.TryNormalize(mailbox, out var normalized) || !state.Mailboxes.ContainsKey(normalized))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            if (!state.Metadata.TryGetValue(normalized, out var table))
+            {
+                state.Metadata[normalized] = table = new Metadata.MetadataTable();
+            }
+
+            table.Apply(userId, changes);
+            return ValueTask.FromResult(true);
         }
     }
 

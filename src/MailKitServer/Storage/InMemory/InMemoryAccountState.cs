@@ -12,6 +12,9 @@ internal sealed class InMemoryAccountState
     /// <summary>The access control lists, by mailbox name (only mailboxes with entries).</summary>
     public Dictionary<string, List<Acl.MailboxAclEntry>> Acls { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The annotations (RFC 5464), by mailbox name (only mailboxes with entries).</summary>
+    public Dictionary<string, Metadata.MetadataTable> Metadata { get; } = new(StringComparer.Ordinal);
+
     public bool MaildropLocked { get; set; }
 
     /// <summary>The most octets the account may hold (RFC 9208 STORAGE), or null for no limit.</summary>

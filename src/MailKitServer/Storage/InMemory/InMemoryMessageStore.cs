@@ -82,7 +82,14 @@ public sealed partial class InMemoryMessageStore : IMessageStore
     {
         _accounts.Clear();
         ClearPublic();
+        lock (ServerMetadata)
+        {
+            ServerMetadata.Clear();
+        }
     }
+
+    /// <summary>The server's annotations (RFC 5464: the same from every account); lock it to use it.</summary>
+    internal Metadata.MetadataTable ServerMetadata { get; } = new();
 
     internal long NextViewId() => Interlocked.Increment(ref _nextViewId);
 
