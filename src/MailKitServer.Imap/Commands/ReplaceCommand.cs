@@ -1,3 +1,4 @@
+using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
@@ -61,6 +62,13 @@ internal sealed class ReplaceCommand() : ImapCommand("REPLACE", CommandStates.Se
             {
                 // The old message could not be removed: nothing is appended either.
                 return session.No(tag, "[READ-ONLY] The mailbox is read-only");
+            }
+
+            if (!MailboxAccess.Allows(selected, Storage.Acl.MailboxRights.DeleteMessages | Storage.Acl.MailboxRights.Expunge))
+            {
+                // RFC 8508 §3.3 and RFC 4314 §4: the old message is expunged, so "t" and "e" on the source as for MOVE
+                // ("i" on the target is checked where the new one is stored).
+                return session.No(tag, MailboxAccess.NoPermission);
             }
 
             if (!session.TryMailboxName(args[1], out var name))
