@@ -99,7 +99,7 @@ public sealed class MetadataTests
         }
         finally
         {
-            Directory.Delete(root, recursive: true);
+            await CleanUpAsync(root);
         }
     }
 
@@ -139,7 +139,7 @@ public sealed class MetadataTests
         }
         finally
         {
-            Directory.Delete(root, recursive: true);
+            await CleanUpAsync(root);
         }
     }
 
@@ -191,13 +191,34 @@ public sealed class MetadataTests
         Assert.False(MetadataEntryName.Matches("/private/a", "/private/a/b", 0));
     }
 
-    private static Task<TestMailServer> StartAsync(string store, string root) =>
-        TestMailServer.StartAsync(
-            configure: store == "maildir" ? b => b.UseStore(new MaildirMessageStore(new MaildirStoreOptions { Root = root })) : null,
+    private readonly List<MaildirMessageStore> _stores = [];
+
+    private Task<TestMailServer> StartAsync(string store, string root)
+    {
+        var maildir = store == "maildir" ? new MaildirMessageStore(new MaildirStoreOptions { Root = root }) : null;
+        if (maildir is not null)
+        {
+            _stores.Add(maildir);
+        }
+
+        return TestMailServer.StartAsync(
+            configure: maildir is null ? null : b => b.UseStore(maildir),
             imap: o =>
             {
                 o.ServerMetadataAdministrators.Add("bob@example.test");
                 o.MetadataMaxValueSize = 1024;
                 o.MetadataMaxEntries = 10;
             });
+    }
+
+    /// <summary>Stops the Maildir stores (their index writes end) and removes the folder.</summary>
+    private async Task CleanUpAsync(string root)
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        TempDirectories.Delete(root);
+    }
 }
