@@ -72,6 +72,9 @@ internal sealed class HostOptions
     /// <summary>--authserv-id, or null for the server name.</summary>
     public string? AuthServId { get; private set; }
 
+    /// <summary>--milter SOCKET[,timeout=D][,default=tempfail|accept], repeatable: content filters in order.</summary>
+    public List<Smtp.Milter.MilterOptions> Milters { get; } = [];
+
     /// <summary>--http-auth USER:PASSWORD: the credentials of the web inbox and API off loopback.</summary>
     public (string User, string Password)? HttpAuth { get; private set; }
 
@@ -131,6 +134,11 @@ internal sealed class HostOptions
                                       mail failing DMARC: honour p=reject/p=quarantine (reject, the default),
                                       quarantine both to Junk, or only record the result
           --authserv-id NAME          name in Authentication-Results (default: the first --domain)
+          --milter inet:HOST:PORT[,timeout=30s][,default=tempfail|accept]
+                                      a content filter (rspamd's proxy worker, OpenDKIM, any libmilter
+                                      program) asked at every SMTP step on the SMTP and submission ports;
+                                      repeatable, asked in order. default= is what happens when it is down
+                                      or does not answer in time (tempfail: 451; accept: go on without it)
         {{ScreeningFlags.Usage}}
           --max-connections N         connections at once (default 20000)
           --max-connections-per-address N
@@ -257,6 +265,9 @@ internal sealed class HostOptions
                     break;
                 case "--http-admin":
                     o.HttpAdmins.Add(Next());
+                    break;
+                case "--milter":
+                    o.Milters.Add(MilterFlag.Parse(Next()));
                     break;
                 case "--authserv-id":
                     o.AuthServId = Next();

@@ -287,6 +287,11 @@ if (screening?.Greylisting is { } greylisting)
 void Submission(SmtpOptions o)
 {
     o.Screening = screening?.RateLimits is not null ? screening : null;
+    foreach (var milter in options.Milters)
+    {
+        o.Milters.Add(milter);
+    }
+
     foreach (var key in dkimKeys)
     {
         o.DkimSigningKeys.Add(key);

@@ -1,4 +1,5 @@
 using MailKitServer.Policy;
+using MailKitServer.Smtp.Milter;
 using MailKitServer.Smtp.SenderAuth;
 using MailKitServer.Smtp.SenderAuth.Signing;
 
@@ -89,6 +90,12 @@ public sealed class SmtpOptions
     /// </summary>
     public IList<DkimSigningKey> DkimSigningKeys { get; } = [];
 
+    /// <summary>
+    /// Content filters (milters) asked at every step of each session, in this order; a message is stored as the last
+    /// one left it. Empty (the default): none.
+    /// </summary>
+    public IList<MilterOptions> Milters { get; } = [];
+
     /// <summary>Returns every problem with these options, each naming the option.</summary>
     /// <param name="listener">The listener name, for the messages.</param>
     /// <returns>The problems.</returns>
@@ -133,6 +140,14 @@ public sealed class SmtpOptions
         if (string.IsNullOrWhiteSpace(QuarantineMailbox))
         {
             yield return $"{prefix}{nameof(QuarantineMailbox)} must name a mailbox.";
+        }
+
+        for (var i = 0; i < Milters.Count; i++)
+        {
+            foreach (var problem in Milters[i].Validate($"{prefix}{nameof(Milters)}[{i}]."))
+            {
+                yield return problem;
+            }
         }
 
         if (SenderAuthentication is { } auth)

@@ -42,6 +42,9 @@ internal sealed class MilterClient : IAsyncDisposable
     /// <summary>The modifications the filter may ask for.</summary>
     public MilterActions Actions { get; private set; }
 
+    /// <summary>The macros the filter asked for per stage in version 6 negotiation (SMFIP_SETSYMLIST); a stage not named keeps the defaults.</summary>
+    public IReadOnlyDictionary<MilterMacroStage, IReadOnlyList<string>> RequestedMacros { get; private set; } = new Dictionary<MilterMacroStage, IReadOnlyList<string>>();
+
     /// <summary>Connects over TCP and negotiates options.</summary>
     public static async Task<MilterClient> ConnectAsync(EndPoint endPoint, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -100,10 +103,51 @@ internal sealed class MilterClient : IAsyncDisposable
             throw new MilterException($"the filter asks for actions 0x{(uint)actions:x} and steps 0x{(uint)steps:x}, more than offered");
         }
 
-        // What follows in version 6 (macro lists per stage) is not used: no macros are sent.
         Actions = actions;
         Steps = steps;
+        RequestedMacros = MacroLists(reply.Data[12..]);
     }
+
+    /// <summary>
+    /// SMFIC_MACRO: the values of macros for the step that follows (sent only when that step is sent; never answered).
+    /// </summary>
+    public Task MacrosAsync(MilterMacroStage stage, IReadOnlyList<KeyValuePair<string, string>> macros, CancellationToken cancellationToken)
+    {
+        var notSent = stage switch
+        {
+            MilterMacroStage.Connect => MilterSteps.NoConnect,
+            MilterMacroStage.Helo => MilterSteps.NoHelo,
+            MilterMacroStage.Mail => MilterSteps.NoMail,
+            MilterMacroStage.Recipient => MilterSteps.NoRecipient,
+            MilterMacroStage.Data => MilterSteps.NoData,
+            MilterMacroStage.EndOfHeaders => MilterSteps.NoEndOfHeaders,
+            _ => MilterSteps.None,
+        };
+        if (macros.Count == 0 || (Steps & notSent) != 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var data = new List<byte> { StageCommand(stage) };
+        foreach (var (name, value) in macros)
+        {
+            data.AddRange(Strings(name.Length == 1 ? name : $"{{{name}}}", value));
+        }
+
+        return SendAsync((byte)'D', [.. data], cancellationToken);
+    }
+
+    /// <summary>The command octet of a stage's step, which SMFIC_MACRO names.</summary>
+    public static byte StageCommand(MilterMacroStage stage) => stage switch
+    {
+        MilterMacroStage.Connect => (byte)'C',
+        MilterMacroStage.Helo => (byte)'H',
+        MilterMacroStage.Mail => (byte)'M',
+        MilterMacroStage.Recipient => (byte)'R',
+        MilterMacroStage.Data => (byte)'T',
+        MilterMacroStage.EndOfMessage => (byte)'E',
+        _ => (byte)'N',
+    };
 
     /// <summary>SMFIC_CONNECT: the client's host name and address.</summary>
     public Task<MilterDecision> ConnectAsync(string hostName, IPEndPoint? client, CancellationToken cancellationToken)
@@ -150,20 +194,43 @@ internal sealed class MilterClient : IAsyncDisposable
     public Task<MilterDecision> EndOfHeadersAsync(CancellationToken cancellationToken) =>
         StepAsync((byte)'N', [], MilterSteps.NoEndOfHeaders, MilterSteps.NoReplyEndOfHeaders, cancellationToken);
 
-    /// <summary>SMFIC_BODY, in chunks of at most <see cref="ChunkSize"/>; stops at the first answer that is not Continue.</summary>
-    public async Task<MilterDecision> BodyAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// SMFIC_BODY: the body read from <paramref name="body"/> to its end, in chunks of at most <see cref="ChunkSize"/>;
+    /// stops at the first answer that is not Continue (Skip included: the rest is not wanted).
+    /// </summary>
+    public async Task<MilterDecision> BodyAsync(Stream body, CancellationToken cancellationToken)
     {
-        for (var offset = 0; offset < body.Length; offset += ChunkSize)
+        if ((Steps & MilterSteps.NoBody) != 0)
         {
-            var chunk = body.Slice(offset, Math.Min(ChunkSize, body.Length - offset));
-            var decision = await StepAsync((byte)'B', chunk.ToArray(), MilterSteps.NoBody, MilterSteps.NoReplyBody, cancellationToken).ConfigureAwait(false);
-            if (decision.Action != MilterAction.Continue)
+            return MilterDecision.Continue;
+        }
+
+        var chunk = new byte[ChunkSize];
+        while (true)
+        {
+            var filled = 0;
+            while (filled < chunk.Length)
+            {
+                var read = await body.ReadAsync(chunk.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+
+            if (filled == 0)
+            {
+                return MilterDecision.Continue;
+            }
+
+            var decision = await StepAsync((byte)'B', chunk[..filled], MilterSteps.NoBody, MilterSteps.NoReplyBody, cancellationToken).ConfigureAwait(false);
+            if (decision.Action != MilterAction.Continue || filled < chunk.Length)
             {
                 return decision;
             }
         }
-
-        return MilterDecision.Continue;
     }
 
     /// <summary>SMFIC_BODYEOB: the modifications the filter asks for (only negotiated kinds are accepted), then its answer.</summary>
@@ -245,6 +312,27 @@ internal sealed class MilterClient : IAsyncDisposable
         }
 
         return [.. bytes];
+    }
+
+    /// <summary>Version 6 macro lists after the negotiated flags: a stage number and a NUL-terminated list of names, repeated.</summary>
+    private static Dictionary<MilterMacroStage, IReadOnlyList<string>> MacroLists(ReadOnlyMemory<byte> data)
+    {
+        var lists = new Dictionary<MilterMacroStage, IReadOnlyList<string>>();
+        var span = data.Span;
+        while (span.Length >= 5)
+        {
+            var stage = BinaryPrimitives.ReadUInt32BigEndian(span);
+            span = span[4..];
+            var nul = span.IndexOf((byte)0);
+            var list = Encoding.ASCII.GetString(nul < 0 ? span : span[..nul]);
+            span = nul < 0 ? [] : span[(nul + 1)..];
+            if (stage <= (uint)MilterMacroStage.EndOfHeaders)
+            {
+                lists[(MilterMacroStage)stage] = list.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim('{', '}')).Where(n => n.Length > 0).Take(64).ToArray();
+            }
+        }
+
+        return lists;
     }
 
     private static string Field(ReadOnlyMemory<byte> data, int index) =>

@@ -37,6 +37,11 @@ internal sealed partial class SmtpSession
             return await ErrorAsync("503 5.5.1 Error: use BDAT for this transaction\r\n"u8).ConfigureAwait(false);
         }
 
+        if (await MilterRefusesDataAsync().ConfigureAwait(false))
+        {
+            return true;
+        }
+
         _connection.Write("354 End data with <CR><LF>.<CR><LF>\r\n"u8);
         BeginContent();
         StartDataTimers();
@@ -207,7 +212,7 @@ internal sealed partial class SmtpSession
         // Delivery may fsync (Maildir), run Sieve and DKIM: not on a socket engine's thread.
         await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
         var transaction = _transaction;
-        var messageId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
+        var messageId = MilterQueueId ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         try
         {
             if (transaction.Spool.Overflowed)
@@ -241,7 +246,13 @@ internal sealed partial class SmtpSession
                 return;
             }
 
-            var edits = await DeliveredEditsAsync(transaction, senderCheck).ConfigureAwait(false);
+            var (answered, edits, milterQuarantine) = await MilterFilterAsync(transaction, await DeliveredEditsAsync(transaction, senderCheck).ConfigureAwait(false), messageId).ConfigureAwait(false);
+            if (answered)
+            {
+                return;
+            }
+
+            var quarantined = verdict.IsQuarantined || milterQuarantine is not null;
 
             // One copy per mailbox, however many recipients lead to it; a delivery filter (Sieve) decides each owner's copies.
             var arrivedAt = _context.TimeProvider.GetUtcNow();
@@ -249,8 +260,8 @@ internal sealed partial class SmtpSession
 
             // A quarantined message goes to each user's quarantine mailbox instead (one copy per user and mailbox),
             // without the user's rules; otherwise the delivery filter decides.
-            MailboxTarget StoredAt(MailboxTarget t) => verdict.IsQuarantined ? t with { Mailbox = _options.QuarantineMailbox } : t;
-            var local = await LocalDelivery.DeliverAsync(_context, _logger, messageId, transaction.ReversePath, targets.Select(t => (StoredAt(t.Target), t.Recipient)).DistinctBy(t => t.Item1).ToList(), () => OpenDelivered(transaction, edits, 0), spool.Length, arrivedAt, _connection.Aborted, runFilter: !verdict.IsQuarantined).ConfigureAwait(false);
+            MailboxTarget StoredAt(MailboxTarget t) => quarantined ? t with { Mailbox = _options.QuarantineMailbox } : t;
+            var local = await LocalDelivery.DeliverAsync(_context, _logger, messageId, transaction.ReversePath, targets.Select(t => (StoredAt(t.Target), t.Recipient)).DistinctBy(t => t.Item1).ToList(), () => OpenDelivered(transaction, edits, 0), spool.Length, arrivedAt, _connection.Aborted, runFilter: !quarantined).ConfigureAwait(false);
             var delivered = targets.Select(t => t.Target).Where(t => local.Delivered.Contains(StoredAt(t))).ToHashSet();
             var full = targets.Select(t => t.Target).Where(t => local.Full.Contains(StoredAt(t))).ToHashSet();
             var refused = RefusedRecipients(transaction, local);

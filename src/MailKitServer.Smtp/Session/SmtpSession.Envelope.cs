@@ -66,6 +66,11 @@ internal sealed partial class SmtpSession
             return true;
         }
 
+        if (await MilterRefusesMailAsync(sender, parameters).ConfigureAwait(false))
+        {
+            return true;
+        }
+
         // Only an accepted MAIL changes the transaction.
         _transaction.Begin(sender, parameters);
         _state = SmtpState.Mail;
@@ -153,6 +158,11 @@ internal sealed partial class SmtpSession
         if (await ScreenRecipientAsync(recipient).ConfigureAwait(false) is { } refusal)
         {
             Reply(refusal);
+            return true;
+        }
+
+        if (await MilterRefusesRecipientAsync(recipient, parameters).ConfigureAwait(false))
+        {
             return true;
         }
 

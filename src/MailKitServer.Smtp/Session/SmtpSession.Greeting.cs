@@ -21,6 +21,11 @@ internal sealed partial class SmtpSession
             return true;
         }
 
+        if (await MilterRefusesHeloAsync(helo).ConfigureAwait(false))
+        {
+            return true;
+        }
+
         // RFC 5321 §4.1.4: EHLO/HELO resets any transaction in progress.
         _transaction.Reset();
         _state = SmtpState.Ready;

@@ -65,6 +65,11 @@ internal sealed partial class SmtpSession
             }
 
             StartScreening();
+            if (!await MilterConnectAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
             _connection.Write(_lmtp ? $"220 {ServerName} LMTP MailKitServer ready\r\n" : $"220 {ServerName} ESMTP MailKitServer ready\r\n");
             while (true)
             {
@@ -110,6 +115,7 @@ internal sealed partial class SmtpSession
         finally
         {
             _transaction.Spool.Dispose();
+            await MilterCloseAsync().ConfigureAwait(false);
         }
     }
 

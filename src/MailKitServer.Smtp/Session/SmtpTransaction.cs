@@ -44,6 +44,9 @@ internal sealed class SmtpTransaction(MessageSpool spool)
         Parameters = parameters;
     }
 
+    /// <summary>Changes the envelope sender (a content filter's SMFIR_CHGFROM); null for the null sender.</summary>
+    public void ChangeSender(MailAddress? sender) => Sender = sender;
+
     public void Reset()
     {
         Sender = null;

@@ -71,6 +71,27 @@ internal sealed class MessageSpool : IDataSink, IDisposable
         }
     }
 
+    /// <summary>Writes what is left of <paramref name="source"/>, to its end.</summary>
+    /// <param name="source">The octets to add.</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
+    /// <returns>A task that completes once everything was written.</returns>
+    public async Task WriteAsync(Stream source, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                Write(buffer.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Opens a read-only stream over what was kept, from an offset.</summary>
     /// <param name="offset">The first octet.</param>
     /// <returns>The stream; it does not own the spool.</returns>

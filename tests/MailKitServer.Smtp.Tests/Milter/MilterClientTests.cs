@@ -80,7 +80,7 @@ public sealed class MilterClientTests
         Assert.Equal(MilterAction.Continue, (await client.HeaderAsync("Subject", " hello", default)).Action);
         Assert.Equal(MilterAction.Continue, (await client.EndOfHeadersAsync(default)).Action);
         var body = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("spam and eggs\r\n", 5000)));
-        Assert.Equal(MilterAction.Continue, (await client.BodyAsync(body, default)).Action);
+        Assert.Equal(MilterAction.Continue, (await client.BodyAsync(new MemoryStream(body), default)).Action);
         var (decision, changes) = await client.EndOfMessageAsync(default);
 
         Assert.Equal(MilterAction.Accept, decision.Action);

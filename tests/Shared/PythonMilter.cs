@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using MailKitServer.TestSupport;
 
-namespace MailKitServer.Smtp.Tests.Milter;
+namespace MailKitServer.TestSupport;
 
 /// <summary>A real milter: Debian's python3-milter (libmilter underneath) running a script on a loopback port, stopped by PID.</summary>
-internal sealed class PythonMilter : IAsyncDisposable
+public sealed class PythonMilter : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -17,14 +16,19 @@ internal sealed class PythonMilter : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
-    /// <summary>Starts the script with a free port as its first argument and waits until it accepts connections.</summary>
-    public static async Task<PythonMilter> StartAsync(string script)
+    /// <summary>Starts the script with a free port as its first argument (then <paramref name="arguments"/>) and waits until it accepts connections.</summary>
+    public static async Task<PythonMilter> StartAsync(string script, params string[] arguments)
     {
         var endPoint = new IPEndPoint(IPAddress.Loopback, LoopbackProcess.FreePort());
         var psi = new ProcessStartInfo("/usr/bin/python3");
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(script);
         psi.ArgumentList.Add(endPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
         var (process, error) = await LoopbackProcess.StartAsync(psi, endPoint, TimeSpan.FromSeconds(20));
         return process is not null ? new PythonMilter(process, endPoint)
             : throw new InvalidOperationException("the Python milter did not start (is python3-milter installed?): " + error);
