@@ -40,8 +40,8 @@ internal static class SearchTexts
         var texts = new List<string>();
         foreach (var part in TextParts(parsed))
         {
-            var body = content.AsSpan((int)Math.Min(part.BodyOffset, content.Length), (int)Math.Min(part.BodySize, content.Length - Math.Min(part.BodyOffset, content.Length)));
-            texts.Add(TransferDecoding.ToText(TransferDecoding.Decode(body, part.TransferEncoding), part.ContentType["charset"]));
+            var start = (int)Math.Min(part.BodyOffset, content.Length);
+            texts.Add(DecodeText(part, content.AsSpan(start, (int)Math.Min(part.BodySize, content.Length - start))));
         }
 
         return (parsed, texts);
@@ -49,6 +49,9 @@ internal static class SearchTexts
 
     private static IEnumerable<StructurePart> TextParts(StructurePart root) =>
         root.Descendants().Where(p => p.ContentType.MediaType == "text" && p.BodySize > 0);
+
+    private static string DecodeText(StructurePart part, ReadOnlySpan<byte> body) =>
+        TransferDecoding.ToText(TransferDecoding.Decode(body, part.TransferEncoding), part.ContentType["charset"]);
 
     /// <summary>Reads and decodes every text part (encapsulated messages included), in order.</summary>
     /// <param name="selected">The mailbox.</param>
@@ -67,7 +70,7 @@ internal static class SearchTexts
                 return null;
             }
 
-            texts.Add(TransferDecoding.ToText(TransferDecoding.Decode(body, part.TransferEncoding), part.ContentType["charset"]));
+            texts.Add(DecodeText(part, body));
         }
 
         return texts;
