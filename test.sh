@@ -30,6 +30,8 @@ packages=(
   unbound               # a validating resolver: DANE tests read the AD bit of a DNSSEC-signed test zone
   ldnsutils             #   ldns-keygen and ldns-signzone sign that zone
   python3-milter        # a real milter (libmilter underneath) for the milter client's tests
+  rspamd                # the spam filter behind the milter tests (proxy worker in milter mode, controller for learning)
+  redis-server          #   rspamd's Bayes statistics for the learning test (only recommended by rspamd)
   publicsuffix          # the Public Suffix List (/usr/share/publicsuffix) for DMARC organizational domains
   chromium              # the real browser of the web inbox tests (Microsoft.Playwright drives /usr/bin/chromium)
   python3-prometheus-client # Prometheus's own text-format parser reads our /metrics

@@ -96,6 +96,12 @@ public sealed class ImapOptions
     /// </summary>
     public int SortCacheSize { get; set; } = 100_000;
 
+    /// <summary>
+    /// Told of messages a user copies or moves into the \Junk mailbox (spam) or out of it (ham), to train a spam filter;
+    /// <see langword="null"/> (the default): nobody is told.
+    /// </summary>
+    public IJunkTrainer? JunkTrainer { get; set; }
+
     /// <summary>Returns every problem with these options, each naming the option.</summary>
     /// <param name="listener">The listener name.</param>
     /// <returns>The problems.</returns>

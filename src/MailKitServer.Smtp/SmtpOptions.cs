@@ -79,8 +79,10 @@ public sealed class SmtpOptions
     public Screening.ScreeningOptions? Screening { get; set; }
 
     /// <summary>
-    /// The mailbox that a quarantined message (<see cref="PolicyVerdict.Quarantine"/>, such as DMARC's
-    /// <c>p=quarantine</c>) is delivered to instead of the one the directory named; a store without it uses INBOX.
+    /// Where a quarantined message (<see cref="PolicyVerdict.Quarantine"/>, such as DMARC's <c>p=quarantine</c>, or a
+    /// milter's quarantine or spam header) is delivered instead of the mailbox the directory named: the user's mailbox
+    /// with the \Junk special use (RFC 6154), or, when the user has none, one made with that role under this name; INBOX
+    /// when the store cannot make it.
     /// </summary>
     public string QuarantineMailbox { get; set; } = "Junk";
 

@@ -15,6 +15,31 @@ public static class LoopbackProcess
     }
 
     /// <summary>
+    /// A TCP port free on 127.0.0.1 now and below the kernel's ephemeral range, for a peer that takes long to bind
+    /// (rspamd: 20-30 s): a port from <see cref="FreePort"/> can meanwhile be handed to another test's listener on
+    /// port 0 or to an outgoing connection, and the start probe would then find that one.
+    /// </summary>
+    public static int FreePortBelowEphemeral()
+    {
+        var range = File.Exists("/proc/sys/net/ipv4/ip_local_port_range") ? File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range") : "32768";
+        var low = int.TryParse(range.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out var first) && first > 12_000 ? first : 32768;
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, low);
+            try
+            {
+                var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                probe.Stop();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+            }
+        }
+    }
+
+    /// <summary>
     /// Starts the program and waits (<paramref name="wait"/>, 10 s by default) until a TCP connection to
     /// <paramref name="endPoint"/> succeeds; returns the process, or null and why when it exited or never listened
     /// (then it is stopped).

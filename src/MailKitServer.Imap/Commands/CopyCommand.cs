@@ -1,5 +1,6 @@
 using MailKitServer.Imap.Acl;
 using MailKitServer.Imap.Parsing;
+using MailKitServer.Imap.Training;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Session;
 using MailKitServer.Storage;
@@ -64,6 +65,8 @@ internal sealed class CopyCommand(bool move) : ImapCommand(move ? "MOVE" : "COPY
         {
             return session.No(tag, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreErrors.Text(result.Status, result.Message));
         }
+
+        await JunkTraining.LearnAsync(session, selected.Name, target, result).ConfigureAwait(false);
 
         // RFC 4315 COPYUID; for MOVE (RFC 6851 §4.3) it goes in an untagged OK before the EXPUNGEs.
         var code = result.SourceUids.Count == 0 ? string.Empty : $"[COPYUID {result.UidValidity} {UidSet.FromUids(result.SourceUids)} {UidSet.FromUids(result.TargetUids)}] ";

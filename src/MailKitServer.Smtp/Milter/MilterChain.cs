@@ -291,6 +291,12 @@ internal sealed class MilterChain : IAsyncDisposable
                 case MilterModificationKind.AddHeader or MilterModificationKind.InsertHeader or MilterModificationKind.ChangeHeader:
                     block.Apply(change);
                     headersChanged = true;
+                    if (link.Options.SpamHeader is { } spamHeader && string.Equals(change.Name, spamHeader, StringComparison.OrdinalIgnoreCase)
+                        && change.Value?.TrimStart().StartsWith("yes", StringComparison.OrdinalIgnoreCase) == true)
+                    {
+                        outcome.Quarantine ??= $"{spamHeader}: {change.Value.Trim()}";
+                    }
+
                     break;
                 case MilterModificationKind.ReplaceBody:
                     body2 = CanonicalLineEnds(change.Body ?? []);

@@ -35,6 +35,13 @@ public sealed class MilterOptions
     /// </summary>
     public MilterDefaultAction DefaultAction { get; set; } = MilterDefaultAction.TempFail;
 
+    /// <summary>
+    /// A header field by which the filter marks spam it lets through (rspamd's proxy adds <c>X-Spam: Yes</c> for its
+    /// "add header" and "rewrite subject" actions): a message it adds or sets this field on with a value starting with
+    /// "yes" is delivered to the recipients' junk mailbox, as a quarantine would be. <see langword="null"/>: none.
+    /// </summary>
+    public string? SpamHeader { get; set; } = "X-Spam";
+
     /// <summary>The value of the <c>{daemon_name}</c> macro (default: the listener's name).</summary>
     public string? DaemonName { get; set; }
 

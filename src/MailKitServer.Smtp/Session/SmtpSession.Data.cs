@@ -258,9 +258,15 @@ internal sealed partial class SmtpSession
             var arrivedAt = _context.TimeProvider.GetUtcNow();
             var targets = transaction.Recipients.SelectMany(r => r.Mailboxes.Select(m => (Target: m, Recipient: r.Address.Address))).DistinctBy(t => t.Target).ToList();
 
-            // A quarantined message goes to each user's quarantine mailbox instead (one copy per user and mailbox),
-            // without the user's rules; otherwise the delivery filter decides.
-            MailboxTarget StoredAt(MailboxTarget t) => quarantined ? t with { Mailbox = _options.QuarantineMailbox } : t;
+            // A quarantined message goes to each user's junk mailbox instead (the one with the \Junk role, made when
+            // missing; one copy per user and mailbox), without the user's rules; otherwise the delivery filter decides.
+            var junk = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var user in quarantined ? targets.Select(t => t.Target.UserId).Distinct() : Enumerable.Empty<string>())
+            {
+                junk[user] = await JunkMailbox.FindOrCreateAsync(_context, user, _options.QuarantineMailbox, _connection.Aborted).ConfigureAwait(false);
+            }
+
+            MailboxTarget StoredAt(MailboxTarget t) => quarantined ? t with { Mailbox = junk[t.UserId] } : t;
             var local = await LocalDelivery.DeliverAsync(_context, _logger, messageId, transaction.ReversePath, targets.Select(t => (StoredAt(t.Target), t.Recipient)).DistinctBy(t => t.Item1).ToList(), () => OpenDelivered(transaction, edits, 0), spool.Length, arrivedAt, _connection.Aborted, runFilter: !quarantined).ConfigureAwait(false);
             var delivered = targets.Select(t => t.Target).Where(t => local.Delivered.Contains(StoredAt(t))).ToHashSet();
             var full = targets.Select(t => t.Target).Where(t => local.Full.Contains(StoredAt(t))).ToHashSet();
