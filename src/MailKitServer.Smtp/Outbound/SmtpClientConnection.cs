@@ -20,16 +20,12 @@ namespace MailKitServer.Smtp.Outbound;
 /// </summary>
 internal sealed class SmtpClientConnection : IAsyncDisposable
 {
-    private const int MaxReplyLine = 4096;
-    private const int MaxReplyLines = 100;
     private readonly Socket? _socket;
     private readonly OutboundOptions _options;
     private readonly TimeProvider _time;
-    private readonly byte[] _buffer = new byte[8192];
+    private readonly SmtpClientReplyReader _replies;
     private readonly MemoryStream _pending = new();
     private Stream _stream;
-    private int _start;
-    private int _end;
 
     private SmtpClientConnection(Socket? socket, Stream stream, OutboundOptions options, TimeProvider time, string host, IPEndPoint endPoint)
     {
@@ -39,6 +35,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         _time = time;
         Host = host;
         EndPoint = endPoint;
+        _replies = new SmtpClientReplyReader($"{host}[{endPoint}]");
     }
 
     /// <summary>The host name the connection was made for (for Remote-MTA).</summary>
@@ -64,84 +61,14 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         SmtpClientConnection? connection = null;
         try
         {
-            using (var connect = Timeout(options.ConnectTimeout, cancellationToken))
-            {
-                try
-                {
-                    await socket.ConnectAsync(endPoint, connect.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new SmtpProtocolException($"connect to {host}[{endPoint}] timed out");
-                }
-                catch (SocketException ex)
-                {
-                    throw new SmtpProtocolException($"connect to {host}[{endPoint}]: {ex.SocketErrorCode}", ex);
-                }
-            }
-
+            await ConnectAsync(socket, endPoint, host, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
             connection = new SmtpClientConnection(socket, new NetworkStream(socket, ownsSocket: false), options, time, host, endPoint);
-            var greeting = await connection.ReadReplyAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
-            if (greeting.Code != 220)
-            {
-                await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
-                await connection.DisposeAsync().ConfigureAwait(false);
-                return (null, greeting);
-            }
-
-            var ehlo = await connection.HelloAsync(heloName, cancellationToken).ConfigureAwait(false);
-            if (!ehlo.IsPositive)
+            var refusal = await connection.GreetAsync(heloName, tls, tlsa, cancellationToken).ConfigureAwait(false)
+                ?? await connection.LogInAsync(credentials, cancellationToken).ConfigureAwait(false);
+            if (refusal is not null)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
-                return (null, ehlo);
-            }
-
-            if (tls != TlsPolicy.None && connection.Extensions.ContainsKey("STARTTLS"))
-            {
-                var start = await connection.CommandAsync("STARTTLS", options.CommandTimeout, cancellationToken).ConfigureAwait(false);
-                if (start.Code == 220)
-                {
-                    var validate = tls switch
-                    {
-                        TlsPolicy.Verified or TlsPolicy.Dane => true,
-                        TlsPolicy.Required => options.ValidateSmartHostCertificate,
-                        TlsPolicy.Encrypted => false,
-                        _ => options.ValidateMxCertificates,
-                    };
-                    await connection.StartTlsAsync(host, validate, cancellationToken, tls == TlsPolicy.Dane ? tlsa : null).ConfigureAwait(false);
-                    ehlo = await connection.HelloAsync(heloName, cancellationToken).ConfigureAwait(false);
-                    if (!ehlo.IsPositive)
-                    {
-                        await connection.DisposeAsync().ConfigureAwait(false);
-                        return (null, ehlo);
-                    }
-                }
-            }
-
-            if (tls is (TlsPolicy.Required or TlsPolicy.Verified or TlsPolicy.Dane or TlsPolicy.Encrypted) && !connection.IsSecure)
-            {
-                await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
-                await connection.DisposeAsync().ConfigureAwait(false);
-                return (null, new SmtpClientReply(451, [tls switch
-                {
-                    TlsPolicy.Verified => "4.7.5 the recipient domain's MTA-STS policy requires TLS but this MX host does not offer STARTTLS",
-                    TlsPolicy.Dane => "4.7.5 this MX host has DANE TLSA records but does not offer STARTTLS",
-                    TlsPolicy.Encrypted => "4.7.5 this MX host has DNSSEC-validated TLSA records (none usable), so TLS is required (RFC 7672 §2.2), but it does not offer STARTTLS",
-                    _ => "4.7.5 TLS is required for this next hop but it does not offer STARTTLS",
-                }]));
-            }
-
-            if (credentials is { } c)
-            {
-                var auth = await connection.AuthenticateAsync(c.User, c.Password, cancellationToken).ConfigureAwait(false);
-                if (!auth.IsPositive)
-                {
-                    await connection.QuitAsync(cancellationToken).ConfigureAwait(false);
-                    await connection.DisposeAsync().ConfigureAwait(false);
-
-                    // A refused login is a configuration problem here: keep the mail queued (Postfix defers too).
-                    return (null, new SmtpClientReply(454, [$"4.7.0 authentication at the next hop failed: {auth}"]));
-                }
+                return (null, refusal);
             }
 
             return (connection, null);
@@ -159,6 +86,100 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
 
             throw;
         }
+    }
+
+    private static async Task ConnectAsync(Socket socket, IPEndPoint endPoint, string host, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var connect = NetworkTimeout.Start(timeout, cancellationToken);
+        try
+        {
+            await socket.ConnectAsync(endPoint, connect.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SmtpProtocolException($"connect to {host}[{endPoint}] timed out");
+        }
+        catch (SocketException ex)
+        {
+            throw new SmtpProtocolException($"connect to {host}[{endPoint}]: {ex.SocketErrorCode}", ex);
+        }
+    }
+
+    /// <summary>Reads the greeting, says EHLO and starts TLS as <paramref name="tls"/> asks.</summary>
+    /// <returns>Null when the session is ready for AUTH or mail, else the reply that refused it (QUIT already sent where due).</returns>
+    private async Task<SmtpClientReply?> GreetAsync(string heloName, TlsPolicy tls, IReadOnlyList<MailKitServer.Dns.TlsaRecord>? tlsa, CancellationToken cancellationToken)
+    {
+        var greeting = await ReadReplyAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        if (greeting.Code != 220)
+        {
+            await QuitAsync(cancellationToken).ConfigureAwait(false);
+            return greeting;
+        }
+
+        var ehlo = await HelloAsync(heloName, cancellationToken).ConfigureAwait(false);
+        if (!ehlo.IsPositive)
+        {
+            return ehlo;
+        }
+
+        if (tls != TlsPolicy.None && Extensions.ContainsKey("STARTTLS"))
+        {
+            var start = await CommandAsync("STARTTLS", _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            if (start.Code == 220)
+            {
+                await StartTlsAsync(Host, ValidatesCertificate(tls), cancellationToken, tls == TlsPolicy.Dane ? tlsa : null).ConfigureAwait(false);
+                ehlo = await HelloAsync(heloName, cancellationToken).ConfigureAwait(false);
+                if (!ehlo.IsPositive)
+                {
+                    return ehlo;
+                }
+            }
+        }
+
+        if (tls is (TlsPolicy.Required or TlsPolicy.Verified or TlsPolicy.Dane or TlsPolicy.Encrypted) && !IsSecure)
+        {
+            await QuitAsync(cancellationToken).ConfigureAwait(false);
+            return NoStartTls(tls);
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the next hop's certificate must check out under <paramref name="tls"/> (DANE checks its own way).</summary>
+    private bool ValidatesCertificate(TlsPolicy tls) => tls switch
+    {
+        TlsPolicy.Verified or TlsPolicy.Dane => true,
+        TlsPolicy.Required => _options.ValidateSmartHostCertificate,
+        TlsPolicy.Encrypted => false,
+        _ => _options.ValidateMxCertificates,
+    };
+
+    private static SmtpClientReply NoStartTls(TlsPolicy tls) => new(451, [tls switch
+    {
+        TlsPolicy.Verified => "4.7.5 the recipient domain's MTA-STS policy requires TLS but this MX host does not offer STARTTLS",
+        TlsPolicy.Dane => "4.7.5 this MX host has DANE TLSA records but does not offer STARTTLS",
+        TlsPolicy.Encrypted => "4.7.5 this MX host has DNSSEC-validated TLSA records (none usable), so TLS is required (RFC 7672 §2.2), but it does not offer STARTTLS",
+        _ => "4.7.5 TLS is required for this next hop but it does not offer STARTTLS",
+    }]);
+
+    /// <returns>Null when logged in or no login is configured, else the refusal to report (QUIT already sent).</returns>
+    private async Task<SmtpClientReply?> LogInAsync((string User, string Password)? credentials, CancellationToken cancellationToken)
+    {
+        if (credentials is not { } c)
+        {
+            return null;
+        }
+
+        var auth = await AuthenticateAsync(c.User, c.Password, cancellationToken).ConfigureAwait(false);
+        if (auth.IsPositive)
+        {
+            return null;
+        }
+
+        await QuitAsync(cancellationToken).ConfigureAwait(false);
+
+        // A refused login is a configuration problem here: keep the mail queued (Postfix defers too).
+        return new SmtpClientReply(454, [$"4.7.0 authentication at the next hop failed: {auth}"]);
     }
 
     /// <summary>A connection over any stream (tests feed the reply reader this way, split at every byte boundary).</summary>
@@ -389,13 +410,13 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     private async Task StartTlsAsync(string host, bool validate, CancellationToken cancellationToken, IReadOnlyList<MailKitServer.Dns.TlsaRecord>? tlsa = null)
     {
         // Bytes the server sent after 220 would be a STARTTLS injection (RFC 3207 §5, CVE-2011-0411): refuse.
-        if (_start != _end)
+        if (_replies.HasUnreadData)
         {
             throw new SmtpProtocolException("the next hop sent data after its STARTTLS reply");
         }
 
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
-        using var timeout = Timeout(_options.CommandTimeout, cancellationToken);
+        using var timeout = NetworkTimeout.Start(_options.CommandTimeout, cancellationToken);
         RemoteCertificateValidationCallback? check = tlsa is not null ? (_, c, chain, e) => Dane.DaneVerifier.Verify(c, chain, e, tlsa)
             : !validate ? (_, _, _, _) => true
             : _options.TrustedRoots is { } roots ? (_, c, _, e) => CertificateTrust.Validate(c, e, roots)
@@ -471,7 +492,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     /// <summary>Sends the commands written so far, then <paramref name="data"/>, within the data time-out.</summary>
     private async Task WriteTimedAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        using var timeout = Timeout(_options.DataTimeout, cancellationToken);
+        using var timeout = NetworkTimeout.Start(_options.DataTimeout, cancellationToken);
         try
         {
             if (_pending.Length > 0)
@@ -499,116 +520,24 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads one reply (RFC 5321 §4.2.1): lines "NNN-text" then "NNN text", all with the same code.</summary>
+    /// <summary>Reads one reply (RFC 5321 §4.2.1); a broken one, a 421 or a time-out leave the connection unusable.</summary>
     public async Task<SmtpClientReply> ReadReplyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timer = Timeout(timeout, cancellationToken);
-        var lines = new List<string>();
-        var code = -1;
         try
         {
-            while (true)
+            var reply = await _replies.ReadAsync(_stream, timeout, cancellationToken).ConfigureAwait(false);
+            if (reply.Code == 421)
             {
-                var line = await ReadLineAsync(timer.Token).ConfigureAwait(false);
-                if (line.Length < 3 || !char.IsAsciiDigit(line[0]) || !char.IsAsciiDigit(line[1]) || !char.IsAsciiDigit(line[2]) || line[0] is < '2' or > '5' || (line.Length > 3 && line[3] is not (' ' or '-')))
-                {
-                    IsUsable = false;
-                    throw new SmtpProtocolException($"{Host}[{EndPoint}] answered garbage: {Printable(line)}");
-                }
-
-                var lineCode = int.Parse(line.AsSpan(0, 3), CultureInfo.InvariantCulture);
-                if (code >= 0 && lineCode != code)
-                {
-                    IsUsable = false;
-                    throw new SmtpProtocolException($"{Host}[{EndPoint}] changed the reply code inside a multi-line reply");
-                }
-
-                code = lineCode;
-                lines.Add(line.Length > 4 ? line[4..] : string.Empty);
-                if (line.Length == 3 || line[3] == ' ')
-                {
-                    if (code == 421)
-                    {
-                        IsUsable = false;
-                    }
-
-                    return new SmtpClientReply(code, lines);
-                }
-
-                if (lines.Count >= MaxReplyLines)
-                {
-                    IsUsable = false;
-                    throw new SmtpProtocolException($"{Host}[{EndPoint}] sent a reply of more than {MaxReplyLines} lines");
-                }
+                IsUsable = false;
             }
+
+            return reply;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (SmtpProtocolException)
         {
             IsUsable = false;
-            throw new SmtpProtocolException($"{Host}[{EndPoint}] did not answer within {timeout.TotalSeconds:0.#} s");
+            throw;
         }
-    }
-
-    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var lf = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
-            if (lf >= 0)
-            {
-                var length = lf - _start;
-                if (length > 0 && _buffer[lf - 1] == (byte)'\r')
-                {
-                    length--;
-                }
-
-                var line = Encoding.UTF8.GetString(_buffer, _start, length);
-                _start = lf + 1;
-                return line;
-            }
-
-            if (_end - _start >= MaxReplyLine)
-            {
-                IsUsable = false;
-                throw new SmtpProtocolException($"{Host}[{EndPoint}] sent a reply line longer than {MaxReplyLine} octets");
-            }
-
-            if (_start > 0)
-            {
-                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-
-            int n;
-            try
-            {
-                n = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException ex)
-            {
-                IsUsable = false;
-                throw new SmtpProtocolException($"lost connection with {Host}[{EndPoint}]: {ex.Message}", ex);
-            }
-
-            if (n == 0)
-            {
-                IsUsable = false;
-                throw new SmtpProtocolException($"lost connection with {Host}[{EndPoint}]");
-            }
-
-            _end += n;
-        }
-    }
-
-    private static string Printable(string line) => new(line.Take(80).Select(c => c < ' ' || c > '~' ? '?' : c).ToArray());
-
-    /// <summary>A network time-out: real time, whatever clock runs the queue's schedule (a paused test clock must not hang a socket).</summary>
-    private static CancellationTokenSource Timeout(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        return cts;
     }
 
     public async ValueTask DisposeAsync()
