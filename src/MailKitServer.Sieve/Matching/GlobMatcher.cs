@@ -33,24 +33,16 @@ internal static class GlobMatcher
                 starP = p;
                 starV = v;
                 starWildcard = wildcard;
-                if (starts is not null)
-                {
-                    starts[wildcard] = v;
-                    ends![wildcard] = v;
-                }
-
-                wildcard++;
+                Record(starts, ends, wildcard++, v, v);
                 p++;
             }
             else if (p < items.Count && (items[p].Kind == 2 || (items[p].Kind == 0 && comparator.CharEquals(items[p].C, value[v]))))
             {
-                if (items[p].Kind == 2 && starts is not null)
+                if (items[p].Kind == 2)
                 {
-                    starts[wildcard] = v;
-                    ends![wildcard] = v + 1;
+                    Record(starts, ends, wildcard++, v, v + 1);
                 }
 
-                wildcard += items[p].Kind == 2 ? 1 : 0;
                 p++;
                 v++;
             }
@@ -71,15 +63,10 @@ internal static class GlobMatcher
             }
         }
 
+        // Trailing '*'s match the empty rest.
         while (p < items.Count && items[p].Kind == 1)
         {
-            if (starts is not null)
-            {
-                starts[wildcard] = v;
-                ends![wildcard] = v;
-            }
-
-            wildcard++;
+            Record(starts, ends, wildcard++, v, v);
             p++;
         }
 
@@ -90,16 +77,31 @@ internal static class GlobMatcher
 
         if (captures is not null)
         {
-            // RFC 5229 §3.2: ${0} is the whole value, ${1}... what each wildcard matched.
-            captures.Clear();
-            captures.Add(value);
-            for (var w = 0; w < wildcards; w++)
-            {
-                captures.Add(value[starts![w]..ends![w]]);
-            }
+            Capture(captures, value, starts!, ends!);
         }
 
         return true;
+    }
+
+    /// <summary>RFC 5229 §3.2: ${0} is the whole value, ${1}... what each wildcard matched.</summary>
+    private static void Capture(List<string> captures, string value, int[] starts, int[] ends)
+    {
+        captures.Clear();
+        captures.Add(value);
+        for (var w = 0; w < starts.Length; w++)
+        {
+            captures.Add(value[starts[w]..ends[w]]);
+        }
+    }
+
+    /// <summary>Notes what wildcard <paramref name="wildcard"/> matched, when captures are wanted (the arrays are then non-null).</summary>
+    private static void Record(int[]? starts, int[]? ends, int wildcard, int start, int end)
+    {
+        if (starts is not null)
+        {
+            starts[wildcard] = start;
+            ends![wildcard] = end;
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MailKitServer.Runtime;
 
 namespace MailKitServer.Smtp.Data;
@@ -48,47 +49,16 @@ internal sealed class DotUnstuffer
             switch (_state)
             {
                 case State.Text:
-                    var k = input[i..].IndexOfAny((byte)'\r', (byte)'\n');
-                    if (k < 0)
-                    {
-                        i = input.Length;
-                        break;
-                    }
-
-                    i += k;
-                    if (input[i] == (byte)'\r')
-                    {
-                        _state = State.Cr;
-                    }
-                    else
-                    {
-                        // A bare LF does not start a new line for the purpose of the terminator.
-                        SawBareLineEnd = true;
-                    }
-
-                    i++;
+                    i = SkipText(input, i);
                     break;
                 case State.Cr:
-                    var b = input[i];
-                    if (b == (byte)'\n')
-                    {
-                        _state = State.LineStart;
-                    }
-                    else if (b != (byte)'\r')
-                    {
-                        SawBareLineEnd = true;
-                        _state = State.Text;
-                    }
-                    else
-                    {
-                        SawBareLineEnd = true;
-                    }
-
+                    AfterCr(input[i]);
                     i++;
                     break;
                 case State.LineStart:
                     if (input[i] == (byte)'.')
                     {
+                        // Emit the line so far; the dot itself is not data unless the line turns out to be just a dot.
                         Emit(input[run..i], sink);
                         i++;
                         run = i;
@@ -115,22 +85,76 @@ internal sealed class DotUnstuffer
                     }
 
                     break;
-                default: // DotCr
-                    if (input[i] == (byte)'\n')
+                default:
+                    if (EndsData(input[i], sink))
                     {
                         consumed = i + 1;
-                        _state = State.LineStart;
                         return true;
                     }
 
-                    sink.Write("\r"u8);
-                    _state = State.Cr;
                     break;
             }
         }
 
         Emit(input[run..], sink);
         consumed = input.Length;
+        return false;
+    }
+
+    /// <summary>In a line's text: skips to just after its next CR or LF.</summary>
+    /// <returns>The index after that CR or LF, or the input's length.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SkipText(ReadOnlySpan<byte> input, int i)
+    {
+        var k = input[i..].IndexOfAny((byte)'\r', (byte)'\n');
+        if (k < 0)
+        {
+            return input.Length;
+        }
+
+        i += k;
+        if (input[i] == (byte)'\r')
+        {
+            _state = State.Cr;
+        }
+        else
+        {
+            // A bare LF does not start a new line for the purpose of the terminator.
+            SawBareLineEnd = true;
+        }
+
+        return i + 1;
+    }
+
+    /// <summary>After a CR: an LF completes the line ending; anything else makes that CR a bare one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AfterCr(byte b)
+    {
+        if (b == (byte)'\n')
+        {
+            _state = State.LineStart;
+            return;
+        }
+
+        SawBareLineEnd = true;
+        if (b != (byte)'\r')
+        {
+            _state = State.Text;
+        }
+    }
+
+    /// <summary>After "CRLF . CR": an LF ends the data; anything else makes the held CR data, to be judged as a CR.</summary>
+    /// <returns>Whether <paramref name="b"/> ended the data (it is then consumed; otherwise it is not).</returns>
+    private bool EndsData(byte b, IDataSink sink)
+    {
+        if (b == (byte)'\n')
+        {
+            _state = State.LineStart;
+            return true;
+        }
+
+        sink.Write("\r"u8);
+        _state = State.Cr;
         return false;
     }
 

@@ -198,35 +198,7 @@ public sealed class PostgresMessageStore : IMessageStore
             }
             else
             {
-                // Rows are locked account first, then mailbox, in one order for every transaction: no deadlocks.
-                var ordered = valid.OrderBy(v => v.AccountId).ThenBy(v => v.Mailbox, StringComparer.Ordinal).ToList();
-                var batch = new NpgsqlBatch(connection, transaction);
-                await using (batch.ConfigureAwait(false))
-                {
-                    foreach (var v in ordered)
-                    {
-                        batch.BatchCommands.Add(StoreCommands.Deliver(v.AccountId, v.Mailbox, stored.Id, stored.Size, SystemFlags.None, [], request.InternalDate, Options));
-                    }
-
-                    await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    foreach (var v in ordered)
-                    {
-                        var target = request.Targets[v.Index];
-                        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            var mailboxId = reader.GetInt64(0);
-                            var uid = (uint)reader.GetInt64(1);
-                            published.Add((target.UserId, mailboxId, (ulong)reader.GetInt64(2)));
-                            outcomes[v.Index] = new DeliveryOutcome(target, StoreStatus.Success, uid);
-                        }
-                        else
-                        {
-                            outcomes[v.Index] = new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "mailbox full");
-                        }
-
-                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
+                await StoreRowsAsync(connection, transaction, request, valid, stored, outcomes, published, cancellationToken).ConfigureAwait(false);
             }
 
             if (published.Count > 0)
@@ -245,6 +217,43 @@ public sealed class PostgresMessageStore : IMessageStore
         }
 
         return new DeliveryResult(outcomes.Select(o => o!).ToList());
+    }
+
+    /// <summary>
+    /// Adds the stored content to every valid target's mailbox in one batch, filling <paramref name="outcomes"/> and
+    /// noting each success's change in <paramref name="published"/> (to announce once the transaction commits).
+    /// </summary>
+    private async ValueTask StoreRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DeliveryRequest request, List<(int Index, long AccountId, string Mailbox)> valid, (long Id, long Size) stored, DeliveryOutcome?[] outcomes, List<(string UserId, long MailboxId, ulong ModSeq)> published, CancellationToken cancellationToken)
+    {
+        // Rows are locked account first, then mailbox, in one order for every transaction: no deadlocks.
+        var ordered = valid.OrderBy(v => v.AccountId).ThenBy(v => v.Mailbox, StringComparer.Ordinal).ToList();
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using (batch.ConfigureAwait(false))
+        {
+            foreach (var v in ordered)
+            {
+                batch.BatchCommands.Add(StoreCommands.Deliver(v.AccountId, v.Mailbox, stored.Id, stored.Size, SystemFlags.None, [], request.InternalDate, Options));
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var v in ordered)
+            {
+                var target = request.Targets[v.Index];
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var mailboxId = reader.GetInt64(0);
+                    var uid = (uint)reader.GetInt64(1);
+                    published.Add((target.UserId, mailboxId, (ulong)reader.GetInt64(2)));
+                    outcomes[v.Index] = new DeliveryOutcome(target, StoreStatus.Success, uid);
+                }
+                else
+                {
+                    outcomes[v.Index] = new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "mailbox full");
+                }
+
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private void OnHint(MailboxChangeHint hint)

@@ -47,15 +47,12 @@ internal sealed record MtaStsPolicy(MtaStsMode Mode, IReadOnlyList<string> MxPat
                 continue;
             }
 
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
+            if (!TrySplit(line, out var key, out var value))
             {
                 error = $"not a key: value line: '{Shorten(line)}'";
                 return false;
             }
 
-            var key = line[..colon].Trim();
-            var value = line[(colon + 1)..].Trim(' ', '\t');
             if (first && key != "version")
             {
                 error = "the policy does not start with version";
@@ -69,13 +66,7 @@ internal sealed record MtaStsPolicy(MtaStsMode Mode, IReadOnlyList<string> MxPat
                     version ??= value;
                     break;
                 case "mode":
-                    mode ??= value switch
-                    {
-                        "enforce" => MtaStsMode.Enforce,
-                        "testing" => MtaStsMode.Testing,
-                        "none" => MtaStsMode.None,
-                        _ => null,
-                    };
+                    mode ??= ParseMode(value);
                     if (mode is null)
                     {
                         error = $"unknown mode '{Shorten(value)}'";
@@ -84,15 +75,10 @@ internal sealed record MtaStsPolicy(MtaStsMode Mode, IReadOnlyList<string> MxPat
 
                     break;
                 case "max_age":
-                    if (maxAge is null)
+                    if (maxAge is null && (maxAge = ParseMaxAge(value)) is null)
                     {
-                        if (value.Length is 0 or > 10 || !value.All(char.IsAsciiDigit) || long.Parse(value, CultureInfo.InvariantCulture) > MaxAgeLimit)
-                        {
-                            error = $"max_age '{Shorten(value)}' is not 0 to {MaxAgeLimit} seconds";
-                            return false;
-                        }
-
-                        maxAge = long.Parse(value, CultureInfo.InvariantCulture);
+                        error = $"max_age '{Shorten(value)}' is not 0 to {MaxAgeLimit} seconds";
+                        return false;
                     }
 
                     break;
@@ -118,6 +104,29 @@ internal sealed record MtaStsPolicy(MtaStsMode Mode, IReadOnlyList<string> MxPat
         policy = new MtaStsPolicy(mode.Value, mx, TimeSpan.FromSeconds(maxAge.Value));
         return true;
     }
+
+    /// <summary>Splits "key: value" at the first colon; the key is trimmed, the value loses surrounding spaces and tabs.</summary>
+    private static bool TrySplit(string line, out string key, out string value)
+    {
+        var colon = line.IndexOf(':', StringComparison.Ordinal);
+        key = colon > 0 ? line[..colon].Trim() : string.Empty;
+        value = colon > 0 ? line[(colon + 1)..].Trim(' ', '\t') : string.Empty;
+        return colon > 0;
+    }
+
+    private static MtaStsMode? ParseMode(string value) => value switch
+    {
+        "enforce" => MtaStsMode.Enforce,
+        "testing" => MtaStsMode.Testing,
+        "none" => MtaStsMode.None,
+        _ => null,
+    };
+
+    /// <summary>max_age in seconds: 1 to 10 digits, at most <see cref="MaxAgeLimit"/>; null otherwise.</summary>
+    private static long? ParseMaxAge(string value) =>
+        value.Length is 0 or > 10 || !value.All(char.IsAsciiDigit) || long.Parse(value, CultureInfo.InvariantCulture) > MaxAgeLimit
+            ? null
+            : long.Parse(value, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Whether an MX host matches one of the patterns (RFC 8461 §4.1): the same name, or for <c>*.example.com</c> a name

@@ -95,6 +95,31 @@ public sealed class FileGreylistStore : IGreylistStore
             return entries;
         }
 
+        var (lines, damaged, endsWithNewline) = await ReadRecordsAsync(entries, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        foreach (var (key, entry) in entries)
+        {
+            if (entry.Expires <= now)
+            {
+                entries.Remove(key);
+            }
+        }
+
+        _entries = entries;
+        _lines = lines;
+        DamagedLines = damaged;
+        if (damaged > 0 || !endsWithNewline || lines > 2 * entries.Count + 1000)
+        {
+            await RewriteAsync(entries, cancellationToken).ConfigureAwait(false);
+        }
+
+        return entries;
+    }
+
+    /// <summary>Reads the file's lines into <paramref name="entries"/>, a later line for a key replacing an earlier one.</summary>
+    /// <returns>The lines read, how many of them were damaged, and whether the file ends with a newline.</returns>
+    private async ValueTask<(int Lines, int Damaged, bool EndsWithNewline)> ReadRecordsAsync(Dictionary<string, GreylistEntry> entries, CancellationToken cancellationToken)
+    {
         var lines = 0;
         var damaged = 0;
         var endsWithNewline = true;
@@ -148,24 +173,7 @@ public sealed class FileGreylistStore : IGreylistStore
             }
         }
 
-        var now = _time.GetUtcNow();
-        foreach (var (key, entry) in entries)
-        {
-            if (entry.Expires <= now)
-            {
-                entries.Remove(key);
-            }
-        }
-
-        _entries = entries;
-        _lines = lines;
-        DamagedLines = damaged;
-        if (damaged > 0 || !endsWithNewline || lines > 2 * entries.Count + 1000)
-        {
-            await RewriteAsync(entries, cancellationToken).ConfigureAwait(false);
-        }
-
-        return entries;
+        return (lines, damaged, endsWithNewline);
     }
 
     private static GreylistEntry? Parse(ReadOnlySpan<byte> line)

@@ -157,22 +157,7 @@ internal sealed class SpfEvaluator(IDnsResolver dns, string receiver, TimeProvid
                 case SpfMechanismKind.Ip6:
                     return IpNetwork.Contains(mechanism.Network!, mechanism.Kind == SpfMechanismKind.Ip4 ? mechanism.Ip4Prefix : mechanism.Ip6Prefix, client);
                 case SpfMechanismKind.Include:
-                {
-                    CountLookupTerm();
-                    var target = await TargetAsync(mechanism, domain).ConfigureAwait(false);
-                    var (result, explanation) = await CheckHostAsync(target, depth + 1).ConfigureAwait(false);
-
-                    // §5.2: pass matches; fail, softfail and neutral do not; errors propagate; none is a permerror.
-                    return result switch
-                    {
-                        SpfResult.Pass => true,
-                        SpfResult.Fail or SpfResult.SoftFail or SpfResult.Neutral => false,
-                        SpfResult.TempError => throw new SpfException(SpfResult.TempError, explanation ?? $"include:{target}: temperror"),
-                        SpfResult.None => throw new SpfException(SpfResult.PermError, $"include:{target}: no SPF record"),
-                        _ => throw new SpfException(SpfResult.PermError, explanation ?? $"include:{target}: permerror"),
-                    };
-                }
-
+                    return await IncludeMatchesAsync(mechanism, domain, depth).ConfigureAwait(false);
                 case SpfMechanismKind.A:
                 {
                     CountLookupTerm();
@@ -182,40 +167,7 @@ internal sealed class SpfEvaluator(IDnsResolver dns, string receiver, TimeProvid
                 }
 
                 case SpfMechanismKind.Mx:
-                {
-                    CountLookupTerm();
-                    var target = await TargetAsync(mechanism, domain).ConfigureAwait(false);
-                    var mx = await dns.ResolveMxAsync(target, cancellationToken).ConfigureAwait(false);
-                    if (mx.Status == DnsStatus.TemporaryFailure)
-                    {
-                        throw new SpfException(SpfResult.TempError, mx.Error ?? $"DNS lookup of {target} MX failed");
-                    }
-
-                    var exchangers = mx.Records.Select(r => r.Value.Exchange.TrimEnd('.')).Where(e => e.Length > 0).ToList();
-                    if (exchangers.Count == 0)
-                    {
-                        CountVoid(target);
-                        return false;
-                    }
-
-                    if (exchangers.Count > MaxNames)
-                    {
-                        // §4.6.4: more than 10 exchanger names is a permerror.
-                        throw new SpfException(SpfResult.PermError, $"{target} has more than {MaxNames} MX records");
-                    }
-
-                    foreach (var exchanger in exchangers)
-                    {
-                        var addresses = await AddressesAsync(exchanger, IsV6).ConfigureAwait(false);
-                        if (addresses.Exists(a => IpNetwork.Contains(a, Prefix(mechanism), client)))
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
-                }
-
+                    return await MxMatchesAsync(mechanism, domain).ConfigureAwait(false);
                 case SpfMechanismKind.Ptr:
                 {
                     CountLookupTerm();
@@ -237,6 +189,60 @@ internal sealed class SpfEvaluator(IDnsResolver dns, string receiver, TimeProvid
                 default:
                     throw new SpfException(SpfResult.PermError, $"unknown mechanism {mechanism.Kind}");
             }
+        }
+
+        /// <summary>include: (§5.2): the target's check_host() passes.</summary>
+        private async Task<bool> IncludeMatchesAsync(SpfMechanism mechanism, string domain, int depth)
+        {
+            CountLookupTerm();
+            var target = await TargetAsync(mechanism, domain).ConfigureAwait(false);
+            var (result, explanation) = await CheckHostAsync(target, depth + 1).ConfigureAwait(false);
+
+            // §5.2: pass matches; fail, softfail and neutral do not; errors propagate; none is a permerror.
+            return result switch
+            {
+                SpfResult.Pass => true,
+                SpfResult.Fail or SpfResult.SoftFail or SpfResult.Neutral => false,
+                SpfResult.TempError => throw new SpfException(SpfResult.TempError, explanation ?? $"include:{target}: temperror"),
+                SpfResult.None => throw new SpfException(SpfResult.PermError, $"include:{target}: no SPF record"),
+                _ => throw new SpfException(SpfResult.PermError, explanation ?? $"include:{target}: permerror"),
+            };
+        }
+
+        /// <summary>mx (§5.4): the client is in the network of an address of one of the target's exchangers.</summary>
+        private async Task<bool> MxMatchesAsync(SpfMechanism mechanism, string domain)
+        {
+            CountLookupTerm();
+            var target = await TargetAsync(mechanism, domain).ConfigureAwait(false);
+            var mx = await dns.ResolveMxAsync(target, cancellationToken).ConfigureAwait(false);
+            if (mx.Status == DnsStatus.TemporaryFailure)
+            {
+                throw new SpfException(SpfResult.TempError, mx.Error ?? $"DNS lookup of {target} MX failed");
+            }
+
+            var exchangers = mx.Records.Select(r => r.Value.Exchange.TrimEnd('.')).Where(e => e.Length > 0).ToList();
+            if (exchangers.Count == 0)
+            {
+                CountVoid(target);
+                return false;
+            }
+
+            if (exchangers.Count > MaxNames)
+            {
+                // §4.6.4: more than 10 exchanger names is a permerror.
+                throw new SpfException(SpfResult.PermError, $"{target} has more than {MaxNames} MX records");
+            }
+
+            foreach (var exchanger in exchangers)
+            {
+                var addresses = await AddressesAsync(exchanger, IsV6).ConfigureAwait(false);
+                if (addresses.Exists(a => IpNetwork.Contains(a, Prefix(mechanism), client)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private int Prefix(SpfMechanism mechanism) => IsV6 ? mechanism.Ip6Prefix : mechanism.Ip4Prefix;

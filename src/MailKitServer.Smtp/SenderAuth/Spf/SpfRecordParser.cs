@@ -107,16 +107,8 @@ internal static class SpfRecordParser
     private static bool TryParseDirective(string term, [NotNullWhen(true)] out SpfMechanism? mechanism, [NotNullWhen(false)] out string? error)
     {
         mechanism = null;
-        var qualifier = SpfResult.Pass;
-        var i = 0;
-        switch (term[0])
-        {
-            case '+': qualifier = SpfResult.Pass; i = 1; break;
-            case '-': qualifier = SpfResult.Fail; i = 1; break;
-            case '~': qualifier = SpfResult.SoftFail; i = 1; break;
-            case '?': qualifier = SpfResult.Neutral; i = 1; break;
-        }
-
+        var qualifier = Qualifier(term[0]);
+        var i = qualifier is null ? 0 : 1;
         var nameStart = i;
         while (i < term.Length && char.IsAsciiLetterOrDigit(term[i]))
         {
@@ -124,8 +116,36 @@ internal static class SpfRecordParser
         }
 
         var name = term[nameStart..i].ToLowerInvariant();
-        var rest = term[i..];
-        error = null;
+        if (TryParseMechanism(qualifier ?? SpfResult.Pass, name, term[i..], out mechanism, out var unknown))
+        {
+            error = null;
+            return true;
+        }
+
+        // §4.6.1 and §5: an unknown mechanism is a permerror.
+        error = unknown ? $"'{term}': unknown mechanism" : $"'{term}': not a valid {name} mechanism";
+        return false;
+    }
+
+    /// <summary>A directive's leading qualifier (§4.6.2), or null when it has none (then it is "+").</summary>
+    private static SpfResult? Qualifier(char c) => c switch
+    {
+        '+' => SpfResult.Pass,
+        '-' => SpfResult.Fail,
+        '~' => SpfResult.SoftFail,
+        '?' => SpfResult.Neutral,
+        _ => null,
+    };
+
+    /// <param name="qualifier">The directive's result when it matches.</param>
+    /// <param name="name">The mechanism name, lower case.</param>
+    /// <param name="rest">What follows the name in the term.</param>
+    /// <param name="mechanism">The mechanism, when valid.</param>
+    /// <param name="unknown">Set when the name is no mechanism at all (rather than a known one written wrong).</param>
+    private static bool TryParseMechanism(SpfResult qualifier, string name, string rest, [NotNullWhen(true)] out SpfMechanism? mechanism, out bool unknown)
+    {
+        mechanism = null;
+        unknown = false;
         switch (name)
         {
             case "all" when rest.Length == 0:
@@ -162,35 +182,40 @@ internal static class SpfRecordParser
                 mechanism = new SpfMechanism(qualifier, SpfMechanismKind.Ptr, rest[1..], null, 32, 128);
                 return true;
             case "ip4" or "ip6":
-                if (rest.Length < 2 || rest[0] != ':')
-                {
-                    break;
-                }
-
-                var slash = rest.IndexOf('/', StringComparison.Ordinal);
-                var networkText = slash < 0 ? rest[1..] : rest[1..slash];
-                var max = name == "ip4" ? 32 : 128;
-                var prefix = max;
-                if (slash >= 0 && !TryParseCidr(rest[(slash + 1)..], max, out prefix))
-                {
-                    break;
-                }
-
-                if (name == "ip4" ? !TryParseIp4(networkText, out var network) : !TryParseIp6(networkText, out network))
-                {
-                    break;
-                }
-
-                mechanism = new SpfMechanism(qualifier, name == "ip4" ? SpfMechanismKind.Ip4 : SpfMechanismKind.Ip6, null, network, name == "ip4" ? prefix : 32, name == "ip6" ? prefix : 128);
-                return true;
+                return TryParseIpMechanism(qualifier, name == "ip6", rest, out mechanism);
             default:
-                // §4.6.1 and §5: an unknown mechanism is a permerror.
-                error = $"'{term}': unknown mechanism";
+                unknown = true;
                 return false;
         }
 
-        error = $"'{term}': not a valid {name} mechanism";
         return false;
+    }
+
+    /// <summary>ip4 ":" ip4-network [ ip4-cidr-length ], ip6 ":" ip6-network [ ip6-cidr-length ] (§5.6); <paramref name="rest"/> starts at the colon.</summary>
+    private static bool TryParseIpMechanism(SpfResult qualifier, bool v6, string rest, [NotNullWhen(true)] out SpfMechanism? mechanism)
+    {
+        mechanism = null;
+        if (rest.Length < 2 || rest[0] != ':')
+        {
+            return false;
+        }
+
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var networkText = slash < 0 ? rest[1..] : rest[1..slash];
+        var max = v6 ? 128 : 32;
+        var prefix = max;
+        if (slash >= 0 && !TryParseCidr(rest[(slash + 1)..], max, out prefix))
+        {
+            return false;
+        }
+
+        if (v6 ? !TryParseIp6(networkText, out var network) : !TryParseIp4(networkText, out network))
+        {
+            return false;
+        }
+
+        mechanism = new SpfMechanism(qualifier, v6 ? SpfMechanismKind.Ip6 : SpfMechanismKind.Ip4, null, network, v6 ? 32 : prefix, v6 ? prefix : 128);
+        return true;
     }
 
     /// <summary>
