@@ -101,10 +101,12 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
 
         // The store learns the size while writing the content and saves the entry with it: durable on return.
         var size = await _store.AddAsync(message, content, cancellationToken).ConfigureAwait(false);
-        _entries[id] = message;
         OutboundLog.Queued(_logger, id, envelope.ReversePath, envelope.Recipients.Count, size);
-        _wake.Release();
+
+        // "queued" before the scheduler can see the entry: a quick delivery must not report "delivered" first.
         Changed?.Invoke(id, "queued");
+        _entries[id] = message;
+        _wake.Release();
         return id;
     }
 
