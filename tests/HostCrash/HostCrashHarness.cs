@@ -155,9 +155,19 @@ public static partial class HostCrashHarness
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
             {
-                // Killed mid-conversation: whatever did not get its 250 may or may not be there.
-                await Task.Delay(20, CancellationToken.None);
+                // Killed mid-conversation: whatever did not get its 250 may or may not be there. This sender's round is
+                // over; it ends when the test, having seen the host exit, cancels stop (not by reconnecting to a dead port).
+                await WhenCancelledAsync(stop);
             }
+        }
+    }
+
+    private static async Task WhenCancelledAsync(CancellationToken token)
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (token.Register(() => cancelled.TrySetResult()))
+        {
+            await cancelled.Task;
         }
     }
 

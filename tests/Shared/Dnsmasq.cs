@@ -32,16 +32,16 @@ public sealed class Dnsmasq : IAsyncDisposable
         {
             var port = LoopbackProcess.FreePort();
             var psi = new System.Diagnostics.ProcessStartInfo("dnsmasq");
-            foreach (var arg in new[] { "--keep-in-foreground", "--conf-file=/dev/null", $"--port={port}", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/test/", "--pid-file=", "--user=root" }.Concat(records))
+            foreach (var arg in new[] { "--keep-in-foreground", "--conf-file=/dev/null", $"--port={port}", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/test/", "--pid-file=", "--user=root", "--log-facility=-" }.Concat(records))
             {
                 psi.ArgumentList.Add(arg);
             }
 
-            var endPoint = new IPEndPoint(IPAddress.Loopback, port);
-            var (process, error) = await LoopbackProcess.StartAsync(psi, endPoint);
+            // dnsmasq logs "started" (to stderr with --log-facility=-) once its listeners are bound.
+            var (process, error) = await LoopbackProcess.StartAsync(psi, "started, version");
             if (process is not null)
             {
-                return new Dnsmasq(endPoint, process);
+                return new Dnsmasq(new IPEndPoint(IPAddress.Loopback, port), process);
             }
 
             if (attempt >= 3)

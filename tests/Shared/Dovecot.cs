@@ -75,24 +75,20 @@ public sealed class Dovecot : IAsyncDisposable
         psi.ArgumentList.Add(Path.Combine(root, "dovecot.conf"));
         var master = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("dovecot did not start");
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
+        // The master binds every listener before it writes base_dir/master.pid (and exits when one fails): the pid file
+        // appearing is its "ready".
+        var pidFile = Path.Combine(root, "run", "master.pid");
+        var started = FileArrival.WaitUntilAsync(Path.Combine(root, "run"), () => File.Exists(pidFile), TimeSpan.FromSeconds(20));
+        await Task.WhenAny(started, master.WaitForExitAsync());
+        if (!File.Exists(pidFile))
         {
-            try
+            var log = Path.Combine(root, "dovecot.log");
+            if (!master.HasExited)
             {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                break;
+                master.Kill(entireProcessTree: true);
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !master.HasExited)
-            {
-                await Task.Delay(50);
-            }
-            catch (SocketException)
-            {
-                var log = Path.Combine(root, "dovecot.log");
-                throw new InvalidOperationException("dovecot did not listen: " + (File.Exists(log) ? File.ReadAllText(log) : "no log"));
-            }
+
+            throw new InvalidOperationException("dovecot did not start: " + (File.Exists(log) ? File.ReadAllText(log) : "no log"));
         }
 
         return new Dovecot(root, port, master);

@@ -59,27 +59,15 @@ public sealed class PrivatePostfix : IAsyncDisposable
             maximal_backoff_time = 2s
             {mainCf}
             """);
+        // "postfix start" runs "master -w": it returns only once the master daemon has initialized, its listeners bound
+        // (Postfix's own "ready"), with a non-zero status when that failed.
         var start = await ExternalTool.RunAsync("postfix", ["-c", Path.Combine(root, "etc"), "start"]);
         if (start.ExitCode != 0)
         {
             throw new InvalidOperationException("postfix did not start: " + start);
         }
 
-        var endPoint = new IPEndPoint(address, port);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(endPoint);
-                return new PrivatePostfix(root, endPoint);
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        return new PrivatePostfix(root, new IPEndPoint(address, port));
     }
 
     public async ValueTask DisposeAsync()

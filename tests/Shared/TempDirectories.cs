@@ -1,21 +1,58 @@
 namespace MailKitServer.TestSupport;
 
-/// <summary>Removing test directories that a store may still be writing into for a moment (Maildir's background index save).</summary>
+/// <summary>Removing test directories.</summary>
 public static class TempDirectories
 {
+    /// <summary>
+    /// Removes the folder and everything in it. A writer that is still at work (a Maildir store a test did not dispose,
+    /// saving its index in the background; a peer process's last log line) can create an entry after the recursive
+    /// delete listed the folder, which then is "not empty": the delete is tried again at once, and after that each
+    /// time the folder reports a change, for 10 s at most. Stop the writer first where the test can.
+    /// </summary>
     public static void Delete(string path)
     {
-        for (var attempt = 0; ; attempt++)
+        // Not disposed: a watcher event in flight may still release it after the watcher is gone.
+        var changed = new SemaphoreSlim(0);
+        FileSystemWatcher? watcher = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        try
         {
-            try
+            for (var attempt = 0; ; attempt++)
             {
-                Directory.Delete(path, recursive: true);
-                return;
-            }
-            catch (IOException) when (attempt < 20)
-            {
-                Thread.Sleep(50);
+                try
+                {
+                    Directory.Delete(path, recursive: true);
+                    return;
+                }
+                catch (IOException) when (Directory.Exists(path) && DateTime.UtcNow < deadline)
+                {
+                    watcher ??= Watch(path, changed);
+                    if (attempt > 0)
+                    {
+                        changed.Wait(deadline - DateTime.UtcNow);
+                    }
+                }
             }
         }
+        finally
+        {
+            watcher?.Dispose();
+        }
+    }
+
+    private static FileSystemWatcher Watch(string path, SemaphoreSlim changed)
+    {
+        // The folder exists (the delete found it not empty), so the watcher can start on it.
+        var watcher = new FileSystemWatcher(path)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite,
+        };
+        void Wake(object sender, FileSystemEventArgs e) => changed.Release();
+        watcher.Created += Wake;
+        watcher.Renamed += Wake;
+        watcher.Changed += Wake;
+        watcher.EnableRaisingEvents = true;
+        return watcher;
     }
 }

@@ -101,11 +101,11 @@ public sealed class Unbound : IAsyncDisposable
             psi.ArgumentList.Add("-d");
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add(config);
-            var endPoint = new IPEndPoint(IPAddress.Loopback, port);
-            var (process, error) = await LoopbackProcess.StartAsync(psi, endPoint);
+            // Unbound opens its ports before it forks its workers and logs "start of service" (to stderr: no log file, no syslog).
+            var (process, error) = await LoopbackProcess.StartAsync(psi, "start of service");
             if (process is not null)
             {
-                return new Unbound(endPoint, process, directory);
+                return new Unbound(new IPEndPoint(IPAddress.Loopback, port), process, directory);
             }
 
             if (attempt >= 3)

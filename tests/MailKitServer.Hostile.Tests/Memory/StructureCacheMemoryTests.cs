@@ -53,6 +53,8 @@ public sealed class StructureCacheMemoryTests(ITestOutputHelper output)
         }
         finally
         {
+            // The store saves indexes in the background: it stops before its folder goes.
+            await store.DisposeAsync();
             TempDirectories.Delete(root);
         }
     }

@@ -56,6 +56,12 @@ public sealed class ConcurrentSessionsTests
         }
         finally
         {
+            // The Maildir store saves indexes in the background: it stops before its folder goes.
+            if (store is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+
             if (Directory.Exists(root))
             {
                 TempDirectories.Delete(root);
