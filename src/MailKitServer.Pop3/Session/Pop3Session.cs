@@ -58,11 +58,11 @@ internal sealed partial class Pop3Session
                     case LineReadStatus.TimedOut:
                         // RFC 1939 §3: the autologout timer closes without entering UPDATE.
                         _connection.Write("-ERR [SYS/TEMP] Autologout: idle for too long\r\n"u8);
-                        await TryFlushAsync().ConfigureAwait(false);
+                        await _connection.TryFlushAsync().ConfigureAwait(false);
                         return;
                     case LineReadStatus.ShuttingDown:
                         _connection.Write("-ERR [SYS/TEMP] Server shutting down\r\n"u8);
-                        await TryFlushAsync().ConfigureAwait(false);
+                        await _connection.TryFlushAsync().ConfigureAwait(false);
                         return;
                     case LineReadStatus.TooLong:
                         if (!await ErrorAsync("-ERR Line too long\r\n").ConfigureAwait(false))
@@ -101,7 +101,7 @@ internal sealed partial class Pop3Session
 
                 if (!goOn)
                 {
-                    await TryFlushAsync().ConfigureAwait(false);
+                    await _connection.TryFlushAsync().ConfigureAwait(false);
                     return;
                 }
             }
@@ -387,36 +387,14 @@ internal sealed partial class Pop3Session
         }
 
         _connection.Write("-ERR Too many errors, closing\r\n"u8);
-        await TryFlushAsync().ConfigureAwait(false);
+        await _connection.TryFlushAsync().ConfigureAwait(false);
         return false;
-    }
-
-    private async ValueTask TryFlushAsync()
-    {
-        try
-        {
-            await _connection.FlushAsync().ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-        }
     }
 
     /// <summary>Redacts PASS and AUTH initial responses in the transcript.</summary>
     private static int Redact(ReadOnlyMemory<byte> line)
     {
         var span = line.Span;
-        if (span.Length >= 5 && System.Text.Ascii.EqualsIgnoreCase(span[..5], "PASS "u8))
-        {
-            return 5;
-        }
-
-        if (span.Length >= 5 && System.Text.Ascii.EqualsIgnoreCase(span[..5], "AUTH "u8))
-        {
-            var end = span[5..].IndexOf((byte)' ');
-            return end < 0 ? -1 : 5 + end + 1;
-        }
-
-        return -1;
+        return span.Length >= 5 && System.Text.Ascii.EqualsIgnoreCase(span[..5], "PASS "u8) ? 5 : SaslTranscript.AfterAuthMechanism(span);
     }
 }

@@ -372,7 +372,13 @@ internal sealed partial class MailConnection : IAsyncDisposable
         }
     }
 
-    private async ValueTask<bool> TryFlushAsync()
+    /// <summary>
+    /// Sends everything queued like <see cref="FlushAsync"/>, but reports a connection that went away (or a client
+    /// too slow for <see cref="IdleTimeout"/>) as <see langword="false"/> instead of throwing: for a last reply
+    /// before closing, where there is nothing more to do about a peer that is gone.
+    /// </summary>
+    /// <returns>Whether the data was handed to the network.</returns>
+    public async ValueTask<bool> TryFlushAsync()
     {
         await _outputLock.WaitAsync().ConfigureAwait(false);
         try
