@@ -8,7 +8,7 @@ namespace MailKitServer.Pop3;
 public static class Pop3MailServerBuilderExtensions
 {
     /// <summary>Adds a POP3 listener with full control.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed.</param>
     /// <param name="name">The listener name.</param>
     /// <param name="endPoint">The endpoint (port 0 for any free port).</param>
     /// <param name="tls">Implicit TLS (RFC 8314, port 995) or not.</param>
@@ -27,7 +27,7 @@ public static class Pop3MailServerBuilderExtensions
     }
 
     /// <summary>Adds the listener "pop3" on loopback.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed.</param>
     /// <param name="port">The port (0 for any free port; 110 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
@@ -36,7 +36,7 @@ public static class Pop3MailServerBuilderExtensions
         builder.AddPop3("pop3", new IPEndPoint(IPAddress.Loopback, port), TlsMode.None, configure);
 
     /// <summary>Adds the implicit-TLS listener "pop3s" on loopback.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed.</param>
     /// <param name="port">The port (0 for any free port; 995 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>

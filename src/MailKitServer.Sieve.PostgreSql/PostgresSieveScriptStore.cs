@@ -21,7 +21,7 @@ public sealed class PostgresSieveScriptStore : ISieveScriptStore
     private readonly NpgsqlDataSource _dataSource;
 
     /// <summary>Creates the store over an open database (the same one the message store uses).</summary>
-    /// <param name="database">The database.</param>
+    /// <param name="database">An opened database whose schema has the scripts table; it stays the caller's to dispose.</param>
     public PostgresSieveScriptStore(PostgresMailDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);

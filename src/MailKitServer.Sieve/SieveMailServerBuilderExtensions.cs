@@ -14,7 +14,7 @@ public static class SieveMailServerBuilderExtensions
     /// <see cref="SieveOptions.ManageSieveEndPoint"/> set, also adds the "managesieve" listener where users upload
     /// and activate their scripts.
     /// </summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed; its delivery filter becomes the Sieve interpreter.</param>
     /// <param name="configure">Changes the options (the script store, the limits).</param>
     /// <returns>The builder.</returns>
     public static MailServerBuilder AddSieve(this MailServerBuilder builder, Action<SieveOptions>? configure = null)

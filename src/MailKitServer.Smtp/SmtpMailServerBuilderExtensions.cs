@@ -9,10 +9,10 @@ namespace MailKitServer.Smtp;
 public static class SmtpMailServerBuilderExtensions
 {
     /// <summary>Adds an SMTP listener with full control.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed.</param>
     /// <param name="name">The listener name.</param>
     /// <param name="endPoint">The endpoint (port 0 for any free port).</param>
-    /// <param name="role">The role.</param>
+    /// <param name="role">Inbound MTA (AUTH optional, mail for local domains), submission (AUTH required before MAIL) or LMTP.</param>
     /// <param name="tls">Implicit TLS or not.</param>
     /// <param name="configure">Changes the listener's options.</param>
     /// <returns>The builder.</returns>
@@ -29,7 +29,7 @@ public static class SmtpMailServerBuilderExtensions
     }
 
     /// <summary>Adds the inbound MTA listener "smtp" on loopback.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed.</param>
     /// <param name="port">The port (0 for any free port; 25 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
@@ -38,7 +38,7 @@ public static class SmtpMailServerBuilderExtensions
         builder.AddSmtp("smtp", new IPEndPoint(IPAddress.Loopback, port), SmtpRole.Mta, TlsMode.None, configure);
 
     /// <summary>Adds the submission listener "submission" (AUTH required, STARTTLS) on loopback.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed.</param>
     /// <param name="port">The port (0 for any free port; 587 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
@@ -46,7 +46,7 @@ public static class SmtpMailServerBuilderExtensions
         builder.AddSmtp("submission", new IPEndPoint(IPAddress.Loopback, port), SmtpRole.Submission, TlsMode.None, configure);
 
     /// <summary>Adds the implicit-TLS submission listener "smtps" (RFC 8314) on loopback.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed.</param>
     /// <param name="port">The port (0 for any free port; 465 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
@@ -54,7 +54,7 @@ public static class SmtpMailServerBuilderExtensions
         builder.AddSmtp("smtps", new IPEndPoint(IPAddress.Loopback, port), SmtpRole.Submission, TlsMode.Implicit, configure);
 
     /// <summary>Adds an LMTP listener "lmtp" (RFC 2033) on loopback.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed.</param>
     /// <param name="port">The port (0 for any free port).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>

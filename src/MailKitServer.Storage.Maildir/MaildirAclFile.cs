@@ -38,7 +38,6 @@ internal static class MaildirAclFile
     }
 
     /// <summary>Parses the file's text.</summary>
-    /// <param name="text">The text.</param>
     /// <returns>The entries.</returns>
     public static List<MailboxAclEntry> Parse(string text)
     {
@@ -79,7 +78,7 @@ internal static class MaildirAclFile
 
     /// <summary>Writes the entries (atomically: a new file renamed over the old); no entries removes the file.</summary>
     /// <param name="folder">The folder's directory.</param>
-    /// <param name="entries">The entries.</param>
+    /// <param name="entries">The whole list; it replaces what the file held.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task.</returns>
     public static async ValueTask WriteAsync(string folder, IReadOnlyList<MailboxAclEntry> entries, CancellationToken cancellationToken)
@@ -96,8 +95,7 @@ internal static class MaildirAclFile
     }
 
     /// <summary>The file's text for the entries.</summary>
-    /// <param name="entries">The entries.</param>
-    /// <returns>The text.</returns>
+
     public static string Format(IReadOnlyList<MailboxAclEntry> entries)
     {
         var text = new StringBuilder(OwnerLine).Append('\n');

@@ -21,7 +21,7 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
     private long _nextViewId;
 
     /// <summary>Creates a store; the root folder is created if missing.</summary>
-    /// <param name="options">The options.</param>
+    /// <param name="options">Kept, not copied: set everything before the store is created and change nothing after.</param>
     public MaildirMessageStore(MaildirStoreOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));

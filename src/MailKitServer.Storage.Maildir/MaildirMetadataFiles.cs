@@ -34,7 +34,7 @@ internal static class MaildirMetadataFiles
 
     /// <summary>Applies changes to the table kept in a directory and writes it back durably.</summary>
     /// <param name="directory">The folder's directory, or the store's root.</param>
-    /// <param name="change">The change.</param>
+    /// <param name="change">Edits the table read from the directory; what it leaves is written.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task.</returns>
     public static async Task UpdateAsync(string directory, Action<MetadataTable> change, CancellationToken cancellationToken)

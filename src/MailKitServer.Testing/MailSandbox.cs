@@ -180,7 +180,7 @@ public sealed class MailSandbox : IAsyncDisposable
 
     /// <summary>Creates (or replaces) a user who can log in over SMTP AUTH, POP3 and IMAP; mail already received for the address is theirs.</summary>
     /// <param name="address">The address, which is also the login name.</param>
-    /// <param name="password">The password.</param>
+    /// <param name="password">Any text; the sandbox keeps only keys derived from it, not the password.</param>
     /// <returns>This sandbox.</returns>
     public MailSandbox AddUser(string address, string password)
     {
@@ -333,7 +333,7 @@ public sealed class MailSandbox : IAsyncDisposable
     /// <summary>Preloads an .eml file.</summary>
     /// <param name="address">The owner.</param>
     /// <param name="path">The file.</param>
-    /// <param name="mailbox">The mailbox.</param>
+    /// <param name="mailbox">The owner's mailbox to store it in, "/" between levels.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the message is stored.</returns>
     public async Task PreloadFileAsync(string address, string path, string mailbox = "INBOX", CancellationToken cancellationToken = default)

@@ -21,7 +21,7 @@ internal static class RedirectMarker
     public static byte[] Field(string recipient) => Encoding.UTF8.GetBytes($"{FieldName}: {recipient}\r\n");
 
     /// <summary>Whether <paramref name="message"/> was redirected by <paramref name="recipient"/> before.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">The message's octets; only its header block is read.</param>
     /// <param name="recipient">The envelope recipient whose script would redirect it.</param>
     /// <returns>Whether a marker names the recipient.</returns>
     public static bool IsPresent(SieveMessage message, string recipient) =>

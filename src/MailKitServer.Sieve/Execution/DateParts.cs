@@ -29,7 +29,7 @@ internal static class DateParts
 
     /// <summary>Parses a <c>:zone</c> argument, "+hhmm" or "-hhmm" (RFC 5260 §4.1).</summary>
     /// <param name="zone">The argument.</param>
-    /// <param name="offset">The offset.</param>
+    /// <param name="offset">The offset from UTC (east positive); zero when the argument does not parse.</param>
     /// <returns>Whether it parsed.</returns>
     public static bool TryParseZone(string zone, out TimeSpan offset)
     {

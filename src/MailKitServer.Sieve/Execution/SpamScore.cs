@@ -11,7 +11,7 @@ namespace MailKitServer.Sieve.Execution;
 internal static class SpamScore
 {
     /// <summary>The value to compare.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">The message whose spam header fields are read.</param>
     /// <param name="percent">Whether the percentage form is wanted.</param>
     /// <returns>The value as text.</returns>
     public static string Read(SieveMessage message, bool percent)

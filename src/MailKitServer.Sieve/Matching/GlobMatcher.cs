@@ -9,8 +9,8 @@ namespace MailKitServer.Sieve.Matching;
 internal static class GlobMatcher
 {
     /// <summary>Matches a value against a pattern.</summary>
-    /// <param name="value">The value.</param>
-    /// <param name="pattern">The pattern.</param>
+    /// <param name="value">The text tested (a header value, an address part).</param>
+    /// <param name="pattern">The <c>:matches</c> key, with its escapes still in it.</param>
     /// <param name="comparator">How characters compare.</param>
     /// <param name="captures">The text each wildcard matched, in order, when it matches and captures are wanted.</param>
     /// <returns>Whether it matches.</returns>

@@ -62,8 +62,8 @@ internal sealed class SieveComparator
     }
 
     /// <summary>Whether <paramref name="value"/> contains <paramref name="key"/>.</summary>
-    /// <param name="value">The value.</param>
-    /// <param name="key">The key.</param>
+    /// <param name="value">The text tested.</param>
+    /// <param name="key">The script's key; the empty key is in every value.</param>
     /// <returns>Whether it does.</returns>
     public bool Contains(string value, string key) =>
         value.Contains(key, CaseMap ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal) && (!CaseMap || AsciiContains(value, key));

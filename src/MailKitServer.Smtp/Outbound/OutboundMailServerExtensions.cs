@@ -11,7 +11,7 @@ public static class OutboundMailServerExtensions
     /// <see cref="OutboundQueue"/>. Without a queue store, entries are kept in memory; pass a
     /// <see cref="FileQueueStore"/> to keep them across restarts.
     /// </summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The server being composed; the queue replaces any set before.</param>
     /// <param name="configure">Sets routing, retry and reporting options.</param>
     /// <param name="store">Where queue entries are kept.</param>
     /// <returns>The builder.</returns>
@@ -24,7 +24,7 @@ public static class OutboundMailServerExtensions
     }
 
     /// <summary>The server's outbound queue, for inspection (list, retry now, delete).</summary>
-    /// <param name="server">The server.</param>
+    /// <param name="server">A server built with <c>UseOutboundQueue</c> (this package's).</param>
     /// <returns>The queue.</returns>
     /// <exception cref="InvalidOperationException">The server has no <see cref="OutboundQueue"/>.</exception>
     public static OutboundQueue GetOutboundQueue(this MailServer server)

@@ -8,7 +8,6 @@ internal static class SmtpCommandParser
     private const uint CaseFold = 0x20202020;
 
     /// <summary>Parses a command line (without CRLF).</summary>
-    /// <param name="line">The line.</param>
     /// <returns>The verb and the argument's range.</returns>
     public static SmtpCommand Parse(ReadOnlySpan<byte> line)
     {

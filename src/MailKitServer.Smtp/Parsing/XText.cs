@@ -42,7 +42,7 @@ internal static class XText
     }
 
     /// <summary>Encodes text as xtext.</summary>
-    /// <param name="text">The text.</param>
+    /// <param name="text">Any text; "+", "=" and octets outside "!" to "~" become "+XX" (RFC 3461 §4).</param>
     /// <returns>The encoding.</returns>
     public static string Encode(string text)
     {

@@ -49,7 +49,7 @@ public sealed class PostgresUserDirectory : IUserDirectory
     public IReadOnlyCollection<string> Users => _current.Users;
 
     /// <summary>Adds a local domain.</summary>
-    /// <param name="domain">The domain.</param>
+    /// <param name="domain">The domain name, compared without regard to case; adding one already local changes nothing.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when every node can see the domain.</returns>
     public Task AddDomainAsync(string domain, CancellationToken cancellationToken = default)
@@ -63,7 +63,7 @@ public sealed class PostgresUserDirectory : IUserDirectory
     }
 
     /// <summary>Adds or replaces a user (login name and user id are the address in lower case); its domain becomes local.</summary>
-    /// <param name="address">The address.</param>
+    /// <param name="address">The user's mail address (<c>local@domain</c>, any case).</param>
     /// <param name="password">The password; only derived keys are stored.</param>
     /// <param name="quotaBytes">The user's quota in octets, or <see langword="null"/> for the store's default.</param>
     /// <param name="quotaMessages">The user's quota in messages, or <see langword="null"/> for the store's default.</param>
@@ -99,7 +99,7 @@ public sealed class PostgresUserDirectory : IUserDirectory
 
     /// <summary>Adds or replaces an alias or distribution list (targets may be users, other aliases or remote addresses).</summary>
     /// <param name="address">The alias address.</param>
-    /// <param name="targets">The targets.</param>
+    /// <param name="targets">Where its mail goes: replaces the alias's previous targets.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when every node can see the alias.</returns>
     public Task AddAliasAsync(string address, IReadOnlyList<string> targets, CancellationToken cancellationToken = default)
@@ -125,7 +125,7 @@ public sealed class PostgresUserDirectory : IUserDirectory
     }
 
     /// <summary>Sends mail for unknown addresses of a domain to a target address; the domain becomes local.</summary>
-    /// <param name="domain">The domain.</param>
+    /// <param name="domain">The domain whose unknown local parts go to <paramref name="target"/>.</param>
     /// <param name="target">The target address.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when every node can see the change.</returns>

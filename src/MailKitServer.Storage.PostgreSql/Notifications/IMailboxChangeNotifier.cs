@@ -13,7 +13,6 @@ public interface IMailboxChangeNotifier : IAsyncDisposable
     ValueTask StartAsync(CancellationToken cancellationToken);
 
     /// <summary>Publishes a hint after the change is committed. Must not block; may drop a hint under pressure.</summary>
-    /// <param name="hint">The hint.</param>
     void Publish(MailboxChangeHint hint);
 
     /// <summary>Subscribes to hints from every node, this one included.</summary>

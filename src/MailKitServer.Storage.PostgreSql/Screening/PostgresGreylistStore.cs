@@ -15,7 +15,7 @@ public sealed class PostgresGreylistStore : IGreylistStore
     private int _saves;
 
     /// <summary>Creates the store on an open mail database (its schema has the table from version 4 on).</summary>
-    /// <param name="database">The database.</param>
+    /// <param name="database">An opened database; it stays the caller's to dispose.</param>
     public PostgresGreylistStore(PostgresMailDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);

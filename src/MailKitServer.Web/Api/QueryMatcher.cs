@@ -5,7 +5,7 @@ namespace MailKitServer.Web.Api;
 /// <summary>Whether a message matches the content terms of a <see cref="MessageQuery"/> (metadata terms are applied before).</summary>
 internal static class QueryMatcher
 {
-    /// <param name="query">The query.</param>
+    /// <param name="query">The parsed query; only its content terms are tested here.</param>
     /// <param name="user">The account the message is in (a <c>to:</c> term matches it too).</param>
     /// <param name="headers">The message's header block.</param>
     /// <param name="message">The parsed message when the query has free words, else <see langword="null"/>.</param>

@@ -30,7 +30,7 @@ public sealed class MailAddress : IEquatable<MailAddress>
 
     /// <summary>Creates an address from its parts after validating them.</summary>
     /// <param name="localPart">The (unquoted) local part.</param>
-    /// <param name="domain">The domain.</param>
+    /// <param name="domain">A domain name (U-labels allowed) or an address literal such as <c>[192.0.2.1]</c>.</param>
     /// <returns>The address.</returns>
     public static MailAddress Create(string localPart, string domain)
     {
@@ -123,7 +123,7 @@ public sealed class MailAddress : IEquatable<MailAddress>
     }
 
     /// <summary>Whether the text is a valid domain name (RFC 5321 §4.1.2 <c>Domain</c>).</summary>
-    /// <param name="domain">The domain.</param>
+    /// <param name="domain">The text, without a trailing dot and without brackets (an address literal is not a domain here).</param>
     /// <param name="allowUtf8">Whether U-labels (RFC 6531) are allowed.</param>
     /// <returns><see langword="true"/> for a syntactically valid domain.</returns>
     public static bool IsDomain(ReadOnlySpan<char> domain, bool allowUtf8)

@@ -7,7 +7,6 @@ namespace MailKitServer.Delivery;
 internal sealed record FilterDecision(IReadOnlyList<FiledCopy> Copies, string? RejectReason, IReadOnlyList<FilterMessage> Messages)
 {
     /// <summary>The decision of no filter: one copy in the resolved mailbox.</summary>
-    /// <param name="mailbox">The mailbox.</param>
     /// <returns>The decision.</returns>
     public static FilterDecision Keep(string mailbox) => new([new FiledCopy(mailbox, Storage.SystemFlags.None, [])], null, []);
 }

@@ -68,7 +68,6 @@ internal sealed class TranscriptLogger
     }
 
     /// <summary>Logs a note about the session (TLS started, line discarded).</summary>
-    /// <param name="note">The note.</param>
     public void Note(string note)
     {
         if (IsEnabled)

@@ -6,7 +6,7 @@ namespace MailKitServer.Dns;
 public interface IDnsResolver
 {
     /// <summary>Looks up the MX records of a domain.</summary>
-    /// <param name="domain">The domain.</param>
+    /// <param name="domain">The domain, as it appears after the "@" (no trailing dot needed).</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The records with their TTLs, or why there are none.</returns>
     ValueTask<DnsResult<MxRecord>> ResolveMxAsync(string domain, CancellationToken cancellationToken);
@@ -18,13 +18,13 @@ public interface IDnsResolver
     ValueTask<DnsResult<IPAddress>> ResolveAddressesAsync(string host, CancellationToken cancellationToken);
 
     /// <summary>Looks up the TXT records of a name, each record's strings joined.</summary>
-    /// <param name="name">The name.</param>
+    /// <param name="name">The owner name (a domain, or <c>_dmarc.</c>, <c>selector._domainkey.</c> and so on before one).</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The texts with their TTLs, or why there are none.</returns>
     ValueTask<DnsResult<string>> ResolveTxtAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Looks up the PTR records of an address (reverse DNS).</summary>
-    /// <param name="address">The address.</param>
+    /// <param name="address">An IPv4 or IPv6 address; the resolver builds the <c>in-addr.arpa</c> or <c>ip6.arpa</c> name.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The host names with their TTLs, or why there are none.</returns>
     ValueTask<DnsResult<string>> ResolvePtrAsync(IPAddress address, CancellationToken cancellationToken);
@@ -34,7 +34,7 @@ public interface IDnsResolver
     /// default answers <see cref="DnsStatus.NoRecords"/>, so a resolver that knows nothing of TLSA needs no change.
     /// A DANE client must only trust records from a DNSSEC-validating resolver.
     /// </summary>
-    /// <param name="name">The name.</param>
+    /// <param name="name">The TLSA owner name, port and protocol first: <c>_25._tcp.mx.example.com</c> (RFC 6698 §3).</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The records with their TTLs, or why there are none.</returns>
     ValueTask<DnsResult<TlsaRecord>> ResolveTlsaAsync(string name, CancellationToken cancellationToken) => ValueTask.FromResult(DnsResult<TlsaRecord>.NoRecords);

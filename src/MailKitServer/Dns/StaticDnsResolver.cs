@@ -16,9 +16,9 @@ public sealed class StaticDnsResolver : IDnsResolver
     private readonly ConcurrentDictionary<IPAddress, List<string>> _ptr = new();
 
     /// <summary>Adds an MX record.</summary>
-    /// <param name="domain">The domain.</param>
-    /// <param name="preference">The preference.</param>
-    /// <param name="exchange">The exchanger.</param>
+    /// <param name="domain">The domain, matched without regard to case; a call per record, all kept in the order added.</param>
+    /// <param name="preference">Lower is tried first (RFC 5321 §5.1).</param>
+    /// <param name="exchange">The exchanger's host name; "." (alone, for the domain) is a null MX (RFC 7505).</param>
     /// <returns>This resolver.</returns>
     public StaticDnsResolver AddMx(string domain, ushort preference, string exchange)
     {
@@ -27,8 +27,8 @@ public sealed class StaticDnsResolver : IDnsResolver
     }
 
     /// <summary>Adds an A or AAAA record.</summary>
-    /// <param name="host">The host.</param>
-    /// <param name="address">The address.</param>
+    /// <param name="host">The host name, matched without regard to case; a call per address, all kept.</param>
+    /// <param name="address">An IPv4 (A) or IPv6 (AAAA) address, answered in the order added.</param>
     /// <returns>This resolver.</returns>
     public StaticDnsResolver AddAddress(string host, IPAddress address)
     {
@@ -37,8 +37,8 @@ public sealed class StaticDnsResolver : IDnsResolver
     }
 
     /// <summary>Adds a TXT record.</summary>
-    /// <param name="name">The name.</param>
-    /// <param name="text">The text.</param>
+    /// <param name="name">The owner name (<c>example.com</c>, <c>_dmarc.example.com</c>), matched without regard to case.</param>
+    /// <param name="text">The record's strings already joined, as <see cref="IDnsResolver.ResolveTxtAsync"/> answers them.</param>
     /// <returns>This resolver.</returns>
     public StaticDnsResolver AddTxt(string name, string text)
     {
@@ -47,8 +47,8 @@ public sealed class StaticDnsResolver : IDnsResolver
     }
 
     /// <summary>Adds a PTR record.</summary>
-    /// <param name="address">The address.</param>
-    /// <param name="host">The host name.</param>
+    /// <param name="address">The address looked up in reverse.</param>
+    /// <param name="host">The name it points to; a call per name, all kept.</param>
     /// <returns>This resolver.</returns>
     public StaticDnsResolver AddPtr(IPAddress address, string host)
     {

@@ -47,7 +47,7 @@ public class DeliveryPolicy : IDeliveryPolicy
     /// quarantine or accept), a temporary failure when DNS kept DMARC from deciding; otherwise it accepts. Call it from
     /// an override to keep that behaviour.
     /// </summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The connection, listener and role of the session.</param>
     /// <param name="request">The envelope, the content and the authentication results.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>The verdict.</returns>

@@ -54,7 +54,7 @@ internal sealed class AuthThrottle
     /// IMAP LOGIN, CRAM-MD5, SCRAM) first take their turn; a refused attempt answers as a temporary failure (no keys
     /// for CRAM-MD5 and SCRAM) without asking the directory.
     /// </summary>
-    /// <param name="directory">The directory.</param>
+    /// <param name="directory">The server's directory, asked only for attempts that got their turn.</param>
     /// <param name="address">The client address.</param>
     /// <returns>The guarded directory.</returns>
     public IUserDirectory Guard(IUserDirectory directory, IPAddress address) => new GuardedDirectory(directory, this, address);

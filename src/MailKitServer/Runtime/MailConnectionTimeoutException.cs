@@ -10,14 +10,14 @@ internal sealed class MailConnectionTimeoutException : TimeoutException
     }
 
     /// <summary>Creates the exception with a message.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">What went wrong, for a person to read.</param>
     public MailConnectionTimeoutException(string message)
         : base(message)
     {
     }
 
     /// <summary>Creates the exception with a message and an inner exception.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">What went wrong, for a person to read.</param>
     /// <param name="innerException">The cause.</param>
     public MailConnectionTimeoutException(string message, Exception innerException)
         : base(message, innerException)

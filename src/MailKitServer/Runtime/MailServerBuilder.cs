@@ -46,7 +46,7 @@ public sealed class MailServerBuilder
     }
 
     /// <summary>Uses a message store.</summary>
-    /// <param name="store">The store.</param>
+    /// <param name="store">Replaces any store set before. The caller keeps ownership: the server does not dispose it.</param>
     /// <returns>This builder.</returns>
     public MailServerBuilder UseStore(IMessageStore store)
     {
@@ -66,7 +66,7 @@ public sealed class MailServerBuilder
     }
 
     /// <summary>Uses a user directory.</summary>
-    /// <param name="directory">The directory.</param>
+    /// <param name="directory">Replaces any directory set before; the caller keeps ownership.</param>
     /// <returns>This builder.</returns>
     public MailServerBuilder UseDirectory(IUserDirectory directory)
     {
@@ -76,7 +76,7 @@ public sealed class MailServerBuilder
     }
 
     /// <summary>Uses a DNS resolver.</summary>
-    /// <param name="resolver">The resolver.</param>
+    /// <param name="resolver">Replaces any resolver set before; the caller keeps ownership.</param>
     /// <returns>This builder.</returns>
     public MailServerBuilder UseDnsResolver(IDnsResolver resolver)
     {
@@ -86,7 +86,7 @@ public sealed class MailServerBuilder
     }
 
     /// <summary>Uses a delivery policy.</summary>
-    /// <param name="policy">The policy.</param>
+    /// <param name="policy">Replaces any policy set before; the caller keeps ownership.</param>
     /// <returns>This builder.</returns>
     public MailServerBuilder UsePolicy(IDeliveryPolicy policy)
     {
@@ -96,7 +96,7 @@ public sealed class MailServerBuilder
     }
 
     /// <summary>Uses an outbound queue for remote recipients (without one, relaying is refused).</summary>
-    /// <param name="queue">The queue.</param>
+    /// <param name="queue">Replaces any queue or queue factory set before; the caller keeps ownership.</param>
     /// <returns>This builder.</returns>
     public MailServerBuilder UseOutboundQueue(Delivery.IOutboundQueue queue)
     {
@@ -148,7 +148,6 @@ public sealed class MailServerBuilder
     }
 
     /// <summary>Adds a listener; engine packages call this from their <c>Add...</c> extensions.</summary>
-    /// <param name="listener">The listener.</param>
     /// <returns>This builder.</returns>
     internal MailServerBuilder AddListener(ListenerDefinition listener)
     {

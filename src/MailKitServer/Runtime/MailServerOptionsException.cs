@@ -10,14 +10,14 @@ public sealed class MailServerOptionsException : Exception
     }
 
     /// <summary>Creates the exception with a message.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">What went wrong, for a person to read.</param>
     public MailServerOptionsException(string message)
         : this([message])
     {
     }
 
     /// <summary>Creates the exception with a message and a cause.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">What went wrong, for a person to read.</param>
     /// <param name="innerException">The cause.</param>
     public MailServerOptionsException(string message, Exception innerException)
         : base(message, innerException) => Problems = [message];

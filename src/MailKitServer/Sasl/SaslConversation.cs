@@ -6,7 +6,7 @@ namespace MailKitServer.Sasl;
 internal static class SaslConversation
 {
     /// <summary>Sends a challenge and reads the client's response; the response never reaches the transcript.</summary>
-    /// <param name="connection">The connection.</param>
+    /// <param name="connection">The client's connection: the challenge is flushed to it before the response is read.</param>
     /// <param name="prefix">The protocol's continuation prefix: "334 " for SMTP, "+ " for POP3 and IMAP.</param>
     /// <param name="challenge">The challenge octets (sent base64-encoded).</param>
     /// <param name="maxLength">The longest response line.</param>

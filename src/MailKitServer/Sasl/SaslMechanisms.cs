@@ -9,13 +9,13 @@ internal static class SaslMechanisms
     private static readonly string[] NotInClear = ["SCRAM-SHA-256", "CRAM-MD5"];
 
     /// <summary>Whether plain-text mechanisms may be used on a connection (TLS, or insecure authentication allowed).</summary>
-    /// <param name="connection">The connection.</param>
+    /// <param name="connection">The client's connection: whether it is secure, the server's options.</param>
     /// <returns><see langword="true"/> when passwords may cross it.</returns>
     public static bool AllowsPlainText(MailConnection connection) =>
         connection.IsSecure || connection.Server.Options.AllowInsecureAuthentication;
 
     /// <summary>The names to advertise on a connection, strongest first.</summary>
-    /// <param name="connection">The connection.</param>
+    /// <param name="connection">The client's connection: whether it is secure, the server's options.</param>
     /// <returns>The mechanism names.</returns>
     public static IReadOnlyList<string> Advertised(MailConnection connection) => AllowsPlainText(connection) ? All : NotInClear;
 
@@ -56,7 +56,7 @@ internal static class SaslMechanisms
     /// for the client's address (what SMTP AUTH, POP3 AUTH and IMAP AUTHENTICATE use).
     /// </summary>
     /// <param name="name">The name, in any case.</param>
-    /// <param name="connection">The connection.</param>
+    /// <param name="connection">The client's connection: whether it is secure, the server's options.</param>
     /// <returns>The mechanism, or <see langword="null"/> when it is not supported.</returns>
     public static SaslMechanism? Create(string name, MailConnection connection)
     {

@@ -16,7 +16,6 @@ internal sealed record SaslStep(SaslStepKind Kind, byte[]? Challenge = null, str
     public static SaslStep Unavailable { get; } = new(SaslStepKind.TemporaryFailure);
 
     /// <summary>Asks the client for more.</summary>
-    /// <param name="challenge">The challenge.</param>
     /// <returns>The step.</returns>
     public static SaslStep Continue(byte[] challenge) => new(SaslStepKind.Challenge, challenge);
 

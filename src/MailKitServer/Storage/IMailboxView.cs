@@ -46,7 +46,7 @@ public interface IMailboxView : IAsyncDisposable
 
     /// <summary>Changes flags and keywords of messages (IMAP STORE, with CONDSTORE's UNCHANGEDSINCE).</summary>
     /// <param name="uids">The messages.</param>
-    /// <param name="change">The change.</param>
+    /// <param name="change">Add, remove or replace, with the flags and keywords it applies to.</param>
     /// <param name="unchangedSince">Only change messages whose MODSEQ is at most this, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The messages changed and those skipped by <paramref name="unchangedSince"/>.</returns>

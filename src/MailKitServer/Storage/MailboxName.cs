@@ -17,7 +17,7 @@ internal static class MailboxName
     /// <c>.</c> or <c>..</c> levels, empty levels, NUL or other control characters, or are too long are refused, so a
     /// name can never escape a store's root.
     /// </summary>
-    /// <param name="name">The name.</param>
+    /// <param name="name">The name as given, "/" between levels; null is refused.</param>
     /// <param name="normalized">The normalised name.</param>
     /// <returns><see langword="true"/> when the name is acceptable.</returns>
     public static bool TryNormalize(string? name, out string normalized)

@@ -6,7 +6,7 @@ namespace MailKitServer.Storage;
 internal static class ModifiedUtf7
 {
     /// <summary>Encodes a name for the wire (or, shifting "." and "/" too, for a Maildir++ folder level on disk).</summary>
-    /// <param name="name">The name.</param>
+    /// <param name="name">The mailbox name as Unicode text.</param>
     /// <param name="alsoShift">Printable characters to encode as well.</param>
     /// <returns>The encoded name.</returns>
     public static string Encode(string name, string alsoShift = "")
@@ -45,7 +45,7 @@ internal static class ModifiedUtf7
 
     /// <summary>Decodes a name from the wire.</summary>
     /// <param name="text">The encoded name.</param>
-    /// <param name="name">The name.</param>
+    /// <param name="name">The decoded name; <paramref name="text"/> itself when the encoding is invalid.</param>
     /// <returns><see langword="false"/> when the encoding is invalid.</returns>
     public static bool TryDecode(string text, out string name)
     {

@@ -12,7 +12,7 @@ public sealed record CramMd5Credentials(string UserId, byte[] InnerState, byte[]
 {
     /// <summary>Derives the key state from a password.</summary>
     /// <param name="userId">The user id.</param>
-    /// <param name="password">The password.</param>
+    /// <param name="password">The password in clear; its UTF-8 octets are the HMAC-MD5 key (RFC 2195).</param>
     /// <returns>The credentials.</returns>
     public static CramMd5Credentials Derive(string userId, string password)
     {

@@ -34,7 +34,7 @@ public interface IUserDirectory
     ValueTask<RecipientResolution> ResolveAsync(MailAddress address, CancellationToken cancellationToken);
 
     /// <summary>Whether mail for a domain is delivered here.</summary>
-    /// <param name="domain">The domain.</param>
+    /// <param name="domain">A domain name as it appears after the "@", in any case.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns><see langword="true"/> for a local domain.</returns>
     ValueTask<bool> IsLocalDomainAsync(string domain, CancellationToken cancellationToken);

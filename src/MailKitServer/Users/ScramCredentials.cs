@@ -40,8 +40,8 @@ public sealed record ScramCredentials(string UserId, byte[] Salt, int Iterations
     }
 
     /// <summary>Hi(Normalize(password), salt, i) of RFC 5802 §2.2: PBKDF2 with HMAC-SHA-256.</summary>
-    /// <param name="password">The password.</param>
-    /// <param name="salt">The salt.</param>
+    /// <param name="password">The password in clear; normalised with NFKC (close to SASLprep, RFC 4013) before hashing.</param>
+    /// <param name="salt">The user's random salt, as sent to the client in the server-first message.</param>
     /// <param name="iterations">The iteration count.</param>
     /// <returns>SaltedPassword.</returns>
     public static byte[] SaltedPassword(string password, byte[] salt, int iterations) =>

@@ -28,7 +28,7 @@ internal sealed record MtaStsPolicy(MtaStsMode Mode, IReadOnlyList<string> MxPat
     /// first, one mode, one max_age, mx lines (at least one unless the mode is none); unknown keys are ignored.
     /// </summary>
     /// <param name="text">The body.</param>
-    /// <param name="policy">The policy.</param>
+    /// <param name="policy">The parsed policy; not to be used when the body is not one.</param>
     /// <param name="error">Why the body is not a policy.</param>
     /// <returns>Whether it is one.</returns>
     public static bool TryParse(string text, out MtaStsPolicy policy, out string error)

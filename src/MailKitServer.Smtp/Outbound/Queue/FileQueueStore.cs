@@ -13,7 +13,7 @@ public sealed class FileQueueStore : IQueueStore
     private readonly string _directory;
 
     /// <summary>Creates the store, and the directory if needed.</summary>
-    /// <param name="directory">The directory.</param>
+    /// <param name="directory">The folder for this queue alone (two files per entry); created when missing.</param>
     public FileQueueStore(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);

@@ -1,7 +1,7 @@
 namespace MailKitServer.Smtp.Outbound.TlsRpt;
 
 /// <summary>One policy's sessions of one day (RFC 8460 §4.4 "summary" and "failure-details"); guarded by the collector's lock.</summary>
-/// <param name="policy">The policy.</param>
+/// <param name="policy">The policy (type, lines, MX patterns) the sessions were made under.</param>
 internal sealed class TlsPolicyCounts(TlsSessionPolicy policy)
 {
     /// <summary>The most distinct failure rows kept per policy; further kinds are counted in the summary only.</summary>

@@ -12,7 +12,7 @@ internal sealed record TlsRptRecord(IReadOnlyList<string> Rua)
     /// fields; <c>rua</c> is required, a comma-separated list of URIs. Unknown fields are ignored (§3).
     /// </summary>
     /// <param name="text">The TXT record's strings joined.</param>
-    /// <param name="record">The record.</param>
+    /// <param name="record">The parsed record; not to be used when the text is not one.</param>
     /// <returns>Whether the text is a TLSRPT record with at least one usable URI.</returns>
     public static bool TryParse(string text, out TlsRptRecord record)
     {

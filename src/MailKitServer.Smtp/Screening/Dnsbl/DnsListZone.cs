@@ -71,7 +71,6 @@ public sealed class DnsListZone
     public string? Codes { get; }
 
     /// <summary>Parses <c>ZONE</c> or <c>ZONE=CODES</c>.</summary>
-    /// <param name="text">The text.</param>
     /// <returns>The list.</returns>
     /// <exception cref="FormatException">The text is not written as described on the type.</exception>
     public static DnsListZone Parse(string text)

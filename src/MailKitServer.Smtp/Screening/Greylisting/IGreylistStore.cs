@@ -8,7 +8,7 @@ namespace MailKitServer.Smtp.Screening.Greylisting;
 public interface IGreylistStore
 {
     /// <summary>Finds a record by key.</summary>
-    /// <param name="key">The key.</param>
+    /// <param name="key">A record's <see cref="GreylistEntry.Key"/>, compared ordinally.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The record, or <see langword="null"/> when there is none (or it expired and was dropped).</returns>
     ValueTask<GreylistEntry?> FindAsync(string key, CancellationToken cancellationToken);

@@ -27,7 +27,6 @@ public sealed record RateLimit
     public TimeSpan Period { get; }
 
     /// <summary>Parses <c>N/PERIOD</c>, the period a number with <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c> (<c>100/1h</c>, <c>5/30s</c>).</summary>
-    /// <param name="text">The text.</param>
     /// <returns>The limit.</returns>
     /// <exception cref="FormatException">The text is not written so.</exception>
     public static RateLimit Parse(string text)

@@ -35,7 +35,7 @@ public sealed class DkimSigningKey
 
     /// <summary>Reads a key from a PEM file (<c>RSA PRIVATE KEY</c> or <c>PRIVATE KEY</c>, as openssl writes them).</summary>
     /// <param name="domain">The signing domain.</param>
-    /// <param name="selector">The selector.</param>
+    /// <param name="selector">The name the public key is published under: <c>selector._domainkey.domain</c> TXT (RFC 6376 §3.6.2.1).</param>
     /// <param name="path">The PEM file.</param>
     /// <returns>The key.</returns>
     /// <exception cref="ArgumentException">The file holds no private key, an RSA key shorter than 2048 bits, or a key of another kind.</exception>
@@ -43,7 +43,7 @@ public sealed class DkimSigningKey
 
     /// <summary>Reads a key from PEM text (<c>RSA PRIVATE KEY</c> or <c>PRIVATE KEY</c>).</summary>
     /// <param name="domain">The signing domain.</param>
-    /// <param name="selector">The selector.</param>
+    /// <param name="selector">The name the public key is published under: <c>selector._domainkey.domain</c> TXT (RFC 6376 §3.6.2.1).</param>
     /// <param name="pem">The PEM text.</param>
     /// <returns>The key.</returns>
     /// <exception cref="ArgumentException">The text holds no private key, an RSA key shorter than 2048 bits, or a key of another kind.</exception>

@@ -22,7 +22,6 @@ internal sealed class OutboundDkimSigner(IReadOnlyList<DkimSigningKey> keys)
     /// <summary>
     /// The header fields to sign: those RFC 6376 §5.4.1 recommends that the message has, and From once more (§5.4.2).
     /// </summary>
-    /// <param name="message">The message.</param>
     /// <returns>The field names.</returns>
     public static List<string> SignedFields(MimeMessage message) => Recommended.Where(n => message.Headers.Contains(n)).Append("From").ToList();
 

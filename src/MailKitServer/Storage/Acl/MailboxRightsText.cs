@@ -32,7 +32,7 @@ internal static class MailboxRightsText
 
     /// <summary>A string of rights letters; an unknown letter fails the whole string (RFC 4314 §3.1).</summary>
     /// <param name="text">The letters, without a "+" or "-".</param>
-    /// <param name="rights">The rights.</param>
+    /// <param name="rights">The rights named; <see cref="MailboxRights.None"/> when a letter is unknown.</param>
     /// <returns>Whether every letter names a right.</returns>
     public static bool TryParse(ReadOnlySpan<char> text, out MailboxRights rights)
     {
@@ -52,7 +52,6 @@ internal static class MailboxRightsText
     }
 
     /// <summary>The letters of the rights (for a file: no virtual rights).</summary>
-    /// <param name="rights">The rights.</param>
     /// <returns>The letters, in <see cref="Letters"/> order.</returns>
     public static string Format(MailboxRights rights)
     {
@@ -70,7 +69,6 @@ internal static class MailboxRightsText
     }
 
     /// <summary>The letters as IMAP answers them: with "c" when "k" is there and "d" when any of "xte" is (RFC 4314 §2.1.1).</summary>
-    /// <param name="rights">The rights.</param>
     /// <returns>The letters.</returns>
     public static string FormatForImap(MailboxRights rights) =>
         Format(rights) + ((rights & Create) != 0 ? "c" : string.Empty) + ((rights & Delete) != 0 ? "d" : string.Empty);

@@ -20,7 +20,7 @@ internal sealed class MetadataTable
 
     /// <summary>Sets the entries with a value and removes those without, the private ones as the user's own.</summary>
     /// <param name="userId">The user.</param>
-    /// <param name="changes">The changes.</param>
+    /// <param name="changes">Entries to set (with a value) or remove (without one).</param>
     public void Apply(string userId, IReadOnlyList<MetadataEntry> changes)
     {
         foreach (var change in changes)
@@ -70,7 +70,6 @@ internal sealed class MetadataTable
     }
 
     /// <summary>Reads what <see cref="Serialize"/> wrote; lines it does not understand are skipped.</summary>
-    /// <param name="text">The text.</param>
     /// <returns>The table.</returns>
     public static MetadataTable Parse(string text)
     {

@@ -29,7 +29,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     public IReadOnlyCollection<string> Users => _users.Keys.ToArray();
 
     /// <summary>Adds a local domain.</summary>
-    /// <param name="domain">The domain.</param>
+    /// <param name="domain">A domain name (U-labels allowed), compared without regard to case.</param>
     /// <returns>This directory.</returns>
     public InMemoryUserDirectory AddDomain(string domain)
     {
