@@ -9,17 +9,9 @@ public static class FileArrival
     /// <summary>Waits until <paramref name="condition"/> holds; returns whether it did before <paramref name="timeout"/>.</summary>
     public static async Task<bool> WaitUntilAsync(string root, Func<bool> condition, TimeSpan timeout)
     {
-        using var changed = new SemaphoreSlim(0);
-        using var watcher = new FileSystemWatcher(root)
-        {
-            IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite,
-        };
-        void Wake(object sender, FileSystemEventArgs e) => changed.Release();
-        watcher.Created += Wake;
-        watcher.Renamed += Wake;
-        watcher.Changed += Wake;
-        watcher.EnableRaisingEvents = true;
+        // Not disposed: a watcher event in flight may still release it after the watcher is gone.
+        var changed = new SemaphoreSlim(0);
+        using var watcher = FolderChanges.Watch(root, changed);
         using var expired = new CancellationTokenSource(timeout);
         while (!condition())
         {

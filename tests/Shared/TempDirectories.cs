@@ -26,10 +26,11 @@ public static class TempDirectories
                 }
                 catch (IOException) when (Directory.Exists(path) && DateTime.UtcNow < deadline)
                 {
-                    watcher ??= Watch(path, changed);
-                    if (attempt > 0)
+                    watcher ??= FolderChanges.Watch(path, changed);
+                    var left = deadline - DateTime.UtcNow;
+                    if (attempt > 0 && left > TimeSpan.Zero)
                     {
-                        changed.Wait(deadline - DateTime.UtcNow);
+                        changed.Wait(left);
                     }
                 }
             }
@@ -38,21 +39,5 @@ public static class TempDirectories
         {
             watcher?.Dispose();
         }
-    }
-
-    private static FileSystemWatcher Watch(string path, SemaphoreSlim changed)
-    {
-        // The folder exists (the delete found it not empty), so the watcher can start on it.
-        var watcher = new FileSystemWatcher(path)
-        {
-            IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite,
-        };
-        void Wake(object sender, FileSystemEventArgs e) => changed.Release();
-        watcher.Created += Wake;
-        watcher.Renamed += Wake;
-        watcher.Changed += Wake;
-        watcher.EnableRaisingEvents = true;
-        return watcher;
     }
 }
