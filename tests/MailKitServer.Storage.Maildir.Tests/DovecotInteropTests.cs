@@ -16,7 +16,7 @@ public sealed class DovecotInteropTests : IDisposable
     [Fact]
     public async Task Dovecot_sees_our_messages_flags_and_folders_and_we_see_its_flag_changes()
     {
-        var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
         for (var i = 1; i <= 3; i++)
         {
             await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("alice@example.test")], DateTimeOffset.UtcNow), new MemoryStream(Encoding.ASCII.GetBytes($"Subject: msg{i}\r\n\r\nbody {i}\r\n")), default);
@@ -77,7 +77,8 @@ public sealed class DovecotInteropTests : IDisposable
             Assert.Equal(new DateTimeOffset(2024, 1, 2, 1, 4, 5, TimeSpan.Zero), instant);
         }
 
-        await using var again = await new MaildirMessageStore(new MaildirStoreOptions { Root = _root }).OpenAccountAsync("alice@example.test", default);
+        await using var reopenedStore = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var again = await reopenedStore.OpenAccountAsync("alice@example.test", default);
         await using var after = await again.OpenAsync("INBOX", true, default);
         Assert.Equal(SystemFlags.Seen, after!.Messages.Single(m => m.Uid == 3).Flags);
         Assert.Equal([1u, 2, 3], after.Messages.Select(m => m.Uid));

@@ -81,7 +81,7 @@ public sealed class MaildirUserFolderTests : IDisposable
     [Fact]
     public async Task Two_users_whose_ids_collided_before_get_their_own_mail()
     {
-        var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
         await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("jörg@x.test")], DateTimeOffset.UtcNow), new MemoryStream("Subject: for joerg\r\n\r\nx\r\n"u8.ToArray()), default);
         await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("j_rg@x.test")], DateTimeOffset.UtcNow), new MemoryStream("Subject: for j_rg\r\n\r\nx\r\n"u8.ToArray()), default);
         foreach (var (user, subject) in new[] { ("jörg@x.test", "for joerg"), ("j_rg@x.test", "for j_rg") })

@@ -20,7 +20,7 @@ public sealed class ModSeqPersistenceTests : IDisposable
     [Fact]
     public async Task Modseq_keeps_growing_after_a_restart_that_lost_the_index()
     {
-        var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
         ulong seen;
         uint expunged;
         await using (var account = await store.OpenAccountAsync("alice@example.test", default))
@@ -43,7 +43,7 @@ public sealed class ModSeqPersistenceTests : IDisposable
 
         // The state on disk at this moment, without the index: as after a crash before the background save.
         CopyWithoutIndex(_root, _copy);
-        var restarted = new MaildirMessageStore(new MaildirStoreOptions { Root = _copy });
+        await using var restarted = new MaildirMessageStore(new MaildirStoreOptions { Root = _copy });
         await using var again = await restarted.OpenAccountAsync("alice@example.test", default);
         Assert.True((await again.GetStatusAsync("INBOX", default))!.HighestModSeq >= seen);
         await using var reopened = (IModSeqMailboxView)(await again.OpenAsync("INBOX", false, default))!;
