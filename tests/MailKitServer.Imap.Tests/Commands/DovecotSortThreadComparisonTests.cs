@@ -50,7 +50,7 @@ public sealed class DovecotSortThreadComparisonTests : IDisposable
     [Fact]
     public async Task Sort_and_thread_answer_like_dovecot()
     {
-        var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
         await SeedAsync(store);
         string[] commands =
         [

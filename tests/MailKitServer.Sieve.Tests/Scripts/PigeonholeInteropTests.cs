@@ -21,7 +21,7 @@ public sealed class PigeonholeInteropTests : IDisposable
     public async Task Dovecots_LDA_runs_the_script_our_store_activated_and_our_store_reads_what_it_filed()
     {
         const string user = "alice@example.test";
-        var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
         await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget(user)], DateTimeOffset.UtcNow), new MemoryStream("Subject: first\r\n\r\nx\r\n"u8.ToArray()), default);
         var scripts = new MaildirSieveScriptStore(_root);
         await scripts.PutAsync(user, "old", "require \"fileinto\";\r\nfileinto \"Wrong\";\r\n", default);
