@@ -32,6 +32,9 @@ internal sealed class HostOptions
 
     public List<(string Address, string[] Targets)> Aliases { get; } = [];
 
+    /// <summary>--quota ADDR=STORAGE_KB[,MESSAGES], repeatable: per-user limits kept by the directory ("-" = the store's default).</summary>
+    public Dictionary<string, Users.UserQuota> Quotas { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public string Store { get; private set; } = "maildir:./maildata";
 
     public bool InsecureAuth { get; private set; }
@@ -113,6 +116,8 @@ internal sealed class HostOptions
           --domain D                  a local domain (repeatable; default example.test)
           --user ADDR:PASSWORD        a user (repeatable; replaces the demo user)
           --alias ADDR=T1[,T2...]     an alias or distribution list (repeatable)
+          --quota ADDR=KB[,MESSAGES]  a user's mail quota in KiB and messages, kept by the directory; "-" for
+                                      no limit of that kind (repeatable; an IMAP SETQUOTA still overrides it)
           --store maildir:PATH|memory|postgres:CONNSTRING
                                       message store (default maildir:./maildata)
           --insecure-auth             allow plain-text AUTH/LOGIN without TLS
@@ -187,6 +192,10 @@ internal sealed class HostOptions
                     }
 
                     o.Users.Add((user[..colon], user[(colon + 1)..]));
+                    break;
+                case "--quota":
+                    var quota = Next();
+                    o.Quotas[QuotaFlag.Address(quota)] = QuotaFlag.Parse(quota);
                     break;
                 case "--alias":
                     var alias = Next();

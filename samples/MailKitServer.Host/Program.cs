@@ -93,16 +93,18 @@ using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.Si
 
 IMessageStore store;
 PostgresMailDatabase? database = null;
+// The directory of the memory and Maildir stores (seeded below); their per-user quotas (--quota) come from it.
+var memoryDirectory = new InMemoryUserDirectory();
 var storeKind = options.Store.Split(':', 2);
 switch (storeKind[0].ToLowerInvariant())
 {
     case "memory":
-        store = new InMemoryMessageStore();
+        store = new InMemoryMessageStore(new InMemoryMessageStoreOptions { QuotaDirectory = memoryDirectory });
         break;
     case "maildir" when storeKind.Length == 2 && storeKind[1].Length > 0:
         try
         {
-            store = new MaildirMessageStore(new MaildirStoreOptions { Root = storeKind[1], LoggerFactory = loggerFactory });
+            store = new MaildirMessageStore(new MaildirStoreOptions { Root = storeKind[1], LoggerFactory = loggerFactory, QuotaDirectory = memoryDirectory });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -159,7 +161,7 @@ try
 {
     // --domain, --user and --alias seed the directory: in memory, or the shared one in PostgreSQL (where users that
     // other nodes added stay).
-    var memory = database is null ? new InMemoryUserDirectory() : null;
+    var memory = database is null ? memoryDirectory : null;
     directory = (IUserDirectory?)memory ?? database!.Directory;
     foreach (var domain in options.Domains)
     {
@@ -173,19 +175,31 @@ try
         }
     }
 
+    if (memory is null && options.Quotas.Keys.FirstOrDefault(a => !options.Users.Exists(u => string.Equals(u.Address, a, StringComparison.OrdinalIgnoreCase))) is { } unseeded)
+    {
+        throw new ArgumentException($"--quota {unseeded}: with --store postgres a quota is stored with its --user.");
+    }
+
     foreach (var (address, password) in options.Users)
     {
+        var quota = options.Quotas.GetValueOrDefault(address);
         if (memory is not null)
         {
             memory.AddUser(address, password);
         }
         else
         {
-            await database!.Directory.AddUserAsync(address, password);
+            await database!.Directory.AddUserAsync(address, password, quota?.StorageLimitBytes, quota?.MessageLimit);
         }
 
         // A password given with --user is the operator's secret: only the generated demo user's is shown.
         Console.WriteLine(options.IsDemoUser(address) ? $"user {address} password {password}" : $"user {address}");
+    }
+
+    foreach (var (address, quota) in options.Quotas)
+    {
+        memory?.SetQuota(address, quota);
+        Console.WriteLine($"quota {address} storage {quota.StorageLimitBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} messages {quota.MessageLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
     }
 
     foreach (var (address, targets) in options.Aliases)

@@ -200,10 +200,11 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         return await folder.WithLockAsync(folder.Status, save: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask<QuotaUsage> GetQuotaAsync(CancellationToken cancellationToken)
+    public async ValueTask<QuotaUsage> GetQuotaAsync(CancellationToken cancellationToken)
     {
+        await Quota.RefreshAsync(UserId, store.Options, cancellationToken).ConfigureAwait(false);
         var (bytes, messages) = Quota.Limits(store.Options);
-        return ValueTask.FromResult(new QuotaUsage(Quota.Bytes, Quota.Messages, bytes, messages));
+        return new QuotaUsage(Quota.Bytes, Quota.Messages, bytes, messages);
     }
 
     public ValueTask SetQuotaAsync(long? storageLimitBytes, long? messageLimit, CancellationToken cancellationToken)
@@ -271,6 +272,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
             return new AppendResult(StoreStatus.OverQuota, Message: "message too large");
         }
 
+        await Quota.RefreshAsync(UserId, store.Options, cancellationToken).ConfigureAwait(false);
         if (!Quota.Allows(size, store.Options))
         {
             File.Delete(temp);

@@ -123,6 +123,11 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
         }
 
         var sources = await _folder.WithLockAsync(() => _folder.Messages.Where(m => uids.Contains(m.Uid)).Select(m => (m.Uid, Path.Combine(_folder.Path, m.RelativePath), m.Flags, m.Keywords, m.InternalDate, m.Size, m.EmailId)).ToList(), save: false, cancellationToken).ConfigureAwait(false);
+        if (!move)
+        {
+            await _account.Quota.RefreshAsync(_account.UserId, _store.Options, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!move && !_account.Quota.Allows(sources.Sum(s => s.Size), _store.Options, sources.Count))
         {
             // RFC 9208 §4.3: a COPY past the limit fails whole (a MOVE within the account changes no usage).

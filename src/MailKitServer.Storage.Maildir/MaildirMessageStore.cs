@@ -62,6 +62,7 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
 
                 var account = await OpenAccountCoreAsync(target.UserId, cancellationToken).ConfigureAwait(false);
                 var folder = account.Folder(mailbox) ?? account.Folder(MailboxName.Inbox)!;
+                await account.Quota.RefreshAsync(account.UserId, _options, cancellationToken).ConfigureAwait(false);
                 if (!account.Quota.Allows(content.CanSeek ? content.Length : size, _options))
                 {
                     outcomes.Add(new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "mailbox full"));

@@ -13,6 +13,7 @@ internal sealed class MaildirQuota
     private long _bytes;
     private long _messages;
     private (long? Bytes, long? Messages)? _limits;
+    private volatile Users.UserQuota? _directory;
 
     public MaildirQuota(string userRoot)
     {
@@ -50,8 +51,24 @@ internal sealed class MaildirQuota
         return (limitBytes is not { } b || Bytes + size <= b) && (limitMessages is not { } m || Messages + messages <= m);
     }
 
-    /// <summary>The limits in force: the user's own when set (SETQUOTA), else the store's options.</summary>
-    public (long? Bytes, long? Messages) Limits(MaildirStoreOptions options) => _limits ?? (options.QuotaBytes, options.QuotaMessages);
+    /// <summary>
+    /// The limits in force: the user's own when set (SETQUOTA), else the directory's (each resource it leaves unset
+    /// from the store's options), else the store's options.
+    /// </summary>
+    public (long? Bytes, long? Messages) Limits(MaildirStoreOptions options)
+    {
+        var directory = _directory;
+        return _limits ?? (directory?.StorageLimitBytes ?? options.QuotaBytes, directory?.MessageLimit ?? options.QuotaMessages);
+    }
+
+    /// <summary>Takes the user's limits from the store's quota directory, when it has one (before a check or a report).</summary>
+    public async ValueTask RefreshAsync(string userId, MaildirStoreOptions options, CancellationToken cancellationToken)
+    {
+        if (options.QuotaDirectory is { } directory)
+        {
+            _directory = await directory.GetQuotaAsync(userId, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Sets the user's own limits, durably (they replace the store's defaults for this user).</summary>
     public void SetLimits(long? bytes, long? messages)

@@ -17,6 +17,14 @@ public sealed class MaildirStoreOptions
     /// <summary>The most messages one user may store (all folders), or <see langword="null"/> for no limit.</summary>
     public long? QuotaMessages { get; set; }
 
+    /// <summary>
+    /// Where per-user limits come from (IMAP QUOTA, RFC 9208), asked at each delivery, append, copy and quota report.
+    /// Limits an IMAP quota administrator set with SETQUOTA (kept in the user's <c>mailkitserver.quota</c>) win over
+    /// the directory's; a resource the directory leaves unset (or a user it gives none) takes
+    /// <see cref="QuotaBytes"/> / <see cref="QuotaMessages"/>. <see langword="null"/>: SETQUOTA's, else those defaults.
+    /// </summary>
+    public Users.IQuotaUserDirectory? QuotaDirectory { get; set; }
+
     /// <summary>The largest message stored, in octets.</summary>
     public long MaxMessageSize { get; set; } = 64L * 1024 * 1024;
 

@@ -42,8 +42,8 @@ public sealed class TestMailServer : IAsyncDisposable
 
     public static async Task<TestMailServer> StartAsync(Action<SmtpOptions>? smtp = null, Action<MailServerBuilder>? configure = null, bool insecureAuth = true, Action<Pop3Options>? pop3 = null, Action<ImapOptions>? imap = null)
     {
-        var store = new InMemoryMessageStore();
         var directory = new InMemoryUserDirectory();
+        var store = new InMemoryMessageStore(new InMemoryMessageStoreOptions { QuotaDirectory = directory });
         directory.AddUser("alice@example.test", "alice-pw");
         directory.AddUser("bob@example.test", "bob-pw");
         var builder = MailServer.CreateBuilder()

@@ -178,10 +178,12 @@ public sealed class MailServerBuilder
             throw new MailServerOptionsException(problems);
         }
 
+        var directory = _directory?.Invoke(services) ?? services?.GetService<IUserDirectory>() ?? new InMemoryUserDirectory();
         var context = new MailServerContext(
             Options,
-            _store?.Invoke(services) ?? services?.GetService<IMessageStore>() ?? new InMemoryMessageStore(timeProvider: _timeProvider),
-            _directory?.Invoke(services) ?? services?.GetService<IUserDirectory>() ?? new InMemoryUserDirectory(),
+            _store?.Invoke(services) ?? services?.GetService<IMessageStore>()
+                ?? new InMemoryMessageStore(new InMemoryMessageStoreOptions { QuotaDirectory = directory as IQuotaUserDirectory }, _timeProvider),
+            directory,
             _dns?.Invoke(services) ?? services?.GetService<IDnsResolver>() ?? new Dns.DnsClientResolver(),
             _policy?.Invoke(services) ?? services?.GetService<IDeliveryPolicy>() ?? new DeliveryPolicy(),
             _loggerFactory ?? services?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,

@@ -80,4 +80,68 @@ public sealed class QuotaTests
             TempDirectories.Delete(root);
         }
     }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("maildir")]
+    public async Task Limits_from_the_directory_are_reported_and_enforced_until_an_administrator_sets_others(string store)
+    {
+        var root = Directory.CreateTempSubdirectory("mks-quota-dir").FullName;
+        var options = new MaildirStoreOptions { Root = root, QuotaMessages = 50 };
+        var maildir = store == "maildir" ? new MaildirMessageStore(options) : null;
+        try
+        {
+            await using var server = await TestMailServer.StartAsync(
+                configure: maildir is null ? null : b => b.UseStore(maildir),
+                imap: o => o.QuotaAdministrators.Add("bob@example.test"));
+            options.QuotaDirectory = server.Directory;
+
+            // STORAGE 3 KiB from the directory; MESSAGE left to the store (Maildir's default 50, none in memory).
+            server.Directory.SetQuota("alice@example.test", new Users.UserQuota(3 * 1024, null));
+            await using var alice = await LoginAsync(server);
+            var message = "Subject: q\r\n\r\n" + new string('x', 1520) + "\r\n"; // 1536 octets: two fill 3 KiB exactly
+            Assert.StartsWith("a OK", await TaggedAsync(alice, "a APPEND INBOX " + Literal(message)), StringComparison.Ordinal);
+            var messages = store == "maildir" ? " MESSAGE 1 50" : "";
+            Assert.Equal(
+                ["* QUOTAROOT \"INBOX\" \"alice@example.test\"", $"* QUOTA \"alice@example.test\" (STORAGE 2 3{messages})"],
+                await UntaggedAsync(alice, "q GETQUOTAROOT INBOX"));
+            Assert.StartsWith("a OK", await TaggedAsync(alice, "a APPEND INBOX " + Literal(message)), StringComparison.Ordinal);
+            Assert.StartsWith("a NO [OVERQUOTA]", await TaggedAsync(alice, "a APPEND INBOX " + Literal("Subject: small\r\n\r\nx\r\n")), StringComparison.Ordinal);
+            await TaggedAsync(alice, "s SELECT INBOX");
+            Assert.StartsWith("k NO [OVERQUOTA]", await TaggedAsync(alice, "k COPY 1 Trash"), StringComparison.Ordinal);
+            Assert.StartsWith("m OK", await TaggedAsync(alice, "m MOVE 1 Trash"), StringComparison.Ordinal);
+            await using (var smtp = await LineClient.ConnectAsync(server.Smtp))
+            {
+                await smtp.ReadLineAsync();
+                await smtp.CommandAsync("EHLO client.test");
+                await smtp.CommandAsync("MAIL FROM:<x@remote.test>");
+                await smtp.CommandAsync("RCPT TO:<alice@example.test>");
+                await smtp.CommandAsync("DATA");
+                Assert.StartsWith("552 5.2.2", await smtp.CommandAsync("Subject: full\r\n\r\nx\r\n."), StringComparison.Ordinal);
+            }
+
+            // A change in the directory applies at the next check: MESSAGE 2 now, STORAGE raised.
+            server.Directory.SetQuota("alice@example.test", new Users.UserQuota(100 * 1024, 2));
+            Assert.Equal(["* QUOTA \"alice@example.test\" (STORAGE 3 100 MESSAGE 2 2)"], await UntaggedAsync(alice, "g GETQUOTA \"alice@example.test\""));
+            Assert.StartsWith("a NO [OVERQUOTA]", await TaggedAsync(alice, "a APPEND INBOX " + Literal("Subject: small\r\n\r\nx\r\n")), StringComparison.Ordinal);
+
+            // An administrator's SETQUOTA wins over the directory, also when it removes every limit.
+            await using var bob = await LoginAsync(server, "bob@example.test", "bob-pw");
+            Assert.Equal(["* QUOTA \"alice@example.test\" ()"], await UntaggedAsync(bob, "s SETQUOTA \"alice@example.test\" ()"));
+            Assert.Equal(["* QUOTA \"alice@example.test\" ()"], await UntaggedAsync(alice, "g GETQUOTA \"alice@example.test\""));
+            Assert.StartsWith("a OK", await TaggedAsync(alice, "a APPEND INBOX " + Literal(message)), StringComparison.Ordinal);
+
+            // Bob has no directory quota: the store's defaults (Maildir's MESSAGE 50; nothing in memory).
+            Assert.Equal([$"* QUOTA \"bob@example.test\" ({messages.TrimStart().Replace("1", "0", StringComparison.Ordinal)})"], await UntaggedAsync(bob, "g GETQUOTA \"bob@example.test\""));
+        }
+        finally
+        {
+            if (maildir is not null)
+            {
+                await maildir.DisposeAsync();
+            }
+
+            TempDirectories.Delete(root);
+        }
+    }
 }

@@ -68,4 +68,23 @@ public class MailKitExtensionsTests
         Assert.InRange(quota.CurrentStorageSize!.Value, 3u, 5u);
         await client.DisconnectAsync(true);
     }
+
+    [Fact]
+    public async Task Mailkit_reads_the_quota_the_directory_sets_and_an_append_past_it_is_refused()
+    {
+        await using var server = await TestMailServer.StartAsync();
+        server.Directory.SetQuota("alice@example.test", new MailKitServer.Users.UserQuota(StorageLimitBytes: 5 * 1024, MessageLimit: 10));
+        using var client = await ConnectAsync(server);
+        await client.Inbox!.AppendAsync(Draft("hello", new string('x', 3000)));
+        var quota = await client.Inbox.GetQuotaAsync();
+        Assert.Equal(5u, quota.StorageLimit);
+        Assert.Equal(10u, quota.MessageLimit);
+        Assert.Equal(1u, quota.CurrentMessageCount);
+
+        var refused = await Assert.ThrowsAsync<ImapCommandException>(() => client.Inbox.AppendAsync(Draft("again", new string('y', 3000))));
+        Assert.Equal(ImapCommandResponse.No, refused.Response);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal(1, client.Inbox.Count);
+        await client.DisconnectAsync(true);
+    }
 }

@@ -303,6 +303,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
             return new AppendResult(StoreStatus.OverQuota, Message: "message too large");
         }
 
+        await store.RefreshQuotaAsync(UserId, state, cancellationToken).ConfigureAwait(false);
         return Append(normalized, bytes, flags, keywords, internalDate, origin: 0);
     }
 
@@ -325,12 +326,14 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
         }
     }
 
-    public ValueTask<QuotaUsage> GetQuotaAsync(CancellationToken cancellationToken)
+    public async ValueTask<QuotaUsage> GetQuotaAsync(CancellationToken cancellationToken)
     {
+        await store.RefreshQuotaAsync(UserId, state, cancellationToken).ConfigureAwait(false);
         lock (state.Sync)
         {
             var (bytes, messages) = state.Usage();
-            return ValueTask.FromResult(new QuotaUsage(bytes, messages, state.QuotaBytes, state.QuotaMessages));
+            var (limitBytes, limitMessages) = state.Limits;
+            return new QuotaUsage(bytes, messages, limitBytes, limitMessages);
         }
     }
 
@@ -338,8 +341,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
     {
         lock (state.Sync)
         {
-            state.QuotaBytes = storageLimitBytes;
-            state.QuotaMessages = messageLimit;
+            state.SetLimits = (storageLimitBytes, messageLimit);
         }
 
         return ValueTask.CompletedTask;

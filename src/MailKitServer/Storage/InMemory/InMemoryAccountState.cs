@@ -17,11 +17,14 @@ internal sealed class InMemoryAccountState
 
     public bool MaildropLocked { get; set; }
 
-    /// <summary>The most octets the account may hold (RFC 9208 STORAGE), or null for no limit.</summary>
-    public long? QuotaBytes { get; set; }
+    /// <summary>The limits a quota administrator set (SETQUOTA; a null limit = none), or null when none did.</summary>
+    public (long? Bytes, long? Messages)? SetLimits { get; set; }
 
-    /// <summary>The most messages the account may hold (RFC 9208 MESSAGE), or null for no limit.</summary>
-    public long? QuotaMessages { get; set; }
+    /// <summary>The limits the store's quota directory gave when last asked, or null.</summary>
+    public Users.UserQuota? DirectoryLimits { get; set; }
+
+    /// <summary>The limits in force (RFC 9208 STORAGE and MESSAGE; null = no limit): SETQUOTA's, else the directory's.</summary>
+    public (long? Bytes, long? Messages) Limits => SetLimits ?? (DirectoryLimits?.StorageLimitBytes, DirectoryLimits?.MessageLimit);
 
     /// <summary>The octets and messages in all mailboxes (counted when asked: the in-memory store is for tests and samples).</summary>
     public (long Bytes, long Messages) Usage()
@@ -42,12 +45,13 @@ internal sealed class InMemoryAccountState
     /// <summary>Whether adding messages keeps the account within its limits (under <see cref="Sync"/>).</summary>
     public bool Allows(long bytes, long messages)
     {
-        if (QuotaBytes is null && QuotaMessages is null)
+        var (limitBytes, limitMessages) = Limits;
+        if (limitBytes is null && limitMessages is null)
         {
             return true;
         }
 
         var (usedBytes, usedMessages) = Usage();
-        return (QuotaBytes is not { } b || usedBytes + bytes <= b) && (QuotaMessages is not { } m || usedMessages + messages <= m);
+        return (limitBytes is not { } b || usedBytes + bytes <= b) && (limitMessages is not { } m || usedMessages + messages <= m);
     }
 }

@@ -64,6 +64,7 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
             return new AppendResult(StoreStatus.OverQuota, Message: "message too large");
         }
 
+        await _account.Store.RefreshQuotaAsync(_account.UserId, _account.State, cancellationToken).ConfigureAwait(false);
         return _account.Append(_mailbox.Name, bytes, flags, keywords, internalDate, ViewId);
     }
 
@@ -106,30 +107,40 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
         return ValueTask.FromResult(new StoreFlagsResult(StoreStatus.Success, changed, modified));
     }
 
-    public ValueTask<CopyResult> CopyAsync(UidSet uids, string target, bool move, CancellationToken cancellationToken)
+    public async ValueTask<CopyResult> CopyAsync(UidSet uids, string target, bool move, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(target, out var normalized))
         {
-            return ValueTask.FromResult(new CopyResult(StoreStatus.InvalidName, 0, [], [], "invalid mailbox name"));
+            return new CopyResult(StoreStatus.InvalidName, 0, [], [], "invalid mailbox name");
         }
 
         if (move && IsReadOnly)
         {
-            return ValueTask.FromResult(new CopyResult(StoreStatus.NotAllowed, 0, [], [], "mailbox is read-only"));
+            return new CopyResult(StoreStatus.NotAllowed, 0, [], [], "mailbox is read-only");
         }
 
+        if (!move)
+        {
+            await _account.Store.RefreshQuotaAsync(_account.UserId, _account.State, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Copy(uids, normalized, move);
+    }
+
+    private CopyResult Copy(UidSet uids, string normalized, bool move)
+    {
         lock (Sync)
         {
             if (!_account.State.Mailboxes.TryGetValue(normalized, out var destination))
             {
-                return ValueTask.FromResult(new CopyResult(StoreStatus.NotFound, 0, [], [], "no such mailbox"));
+                return new CopyResult(StoreStatus.NotFound, 0, [], [], "no such mailbox");
             }
 
             var copied = _mailbox.Messages.Where(m => uids.Contains(m.Uid)).ToList();
             if (!move && !_account.State.Allows(copied.Sum(m => m.Content.LongLength), copied.Count))
             {
                 // RFC 9208 §4.3: a COPY past the limit fails whole (a MOVE within the account changes no usage).
-                return ValueTask.FromResult(new CopyResult(StoreStatus.OverQuota, 0, [], [], "quota exceeded"));
+                return new CopyResult(StoreStatus.OverQuota, 0, [], [], "quota exceeded");
             }
 
             var source = new List<uint>();
@@ -147,7 +158,7 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
                 _mailbox.Remove(m => set.Contains(m.Uid), ViewId);
             }
 
-            return ValueTask.FromResult(new CopyResult(StoreStatus.Success, destination.UidValidity, source, copies));
+            return new CopyResult(StoreStatus.Success, destination.UidValidity, source, copies);
         }
     }
 

@@ -48,6 +48,7 @@ public sealed partial class InMemoryMessageStore : IMessageStore
             }
 
             var account = GetAccount(target.UserId);
+            await RefreshQuotaAsync(target.UserId, account, cancellationToken).ConfigureAwait(false);
             lock (account.Sync)
             {
                 if (!account.Mailboxes.TryGetValue(mailboxName, out var mailbox))
@@ -75,6 +76,19 @@ public sealed partial class InMemoryMessageStore : IMessageStore
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         return ValueTask.FromResult<IMailAccount>(new InMemoryAccount(this, userId, GetAccount(userId)));
+    }
+
+    /// <summary>Takes the user's limits from the quota directory, when there is one (before the caller checks them).</summary>
+    internal async ValueTask RefreshQuotaAsync(string userId, InMemoryAccountState state, CancellationToken cancellationToken)
+    {
+        if (_options.QuotaDirectory is { } directory)
+        {
+            var limits = await directory.GetQuotaAsync(userId, cancellationToken).ConfigureAwait(false);
+            lock (state.Sync)
+            {
+                state.DirectoryLimits = limits;
+            }
+        }
     }
 
     /// <summary>Removes every account and message (the fixture's purge).</summary>

@@ -8,4 +8,11 @@ public sealed class InMemoryMessageStoreOptions
 
     /// <summary>The largest message accepted, in octets; larger deliveries and appends fail with <see cref="StoreStatus.OverQuota"/>.</summary>
     public long MaxMessageSize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Where per-user limits come from (IMAP QUOTA, RFC 9208), asked at each delivery, append, copy and quota report.
+    /// Limits an IMAP quota administrator set with SETQUOTA win over the directory's; a user the directory gives none
+    /// has no limit (this store has no store-wide default). <see langword="null"/>: only SETQUOTA limits apply.
+    /// </summary>
+    public Users.IQuotaUserDirectory? QuotaDirectory { get; set; }
 }

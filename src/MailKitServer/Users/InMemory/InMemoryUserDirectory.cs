@@ -7,14 +7,15 @@ namespace MailKitServer.Users.InMemory;
 /// <summary>
 /// A user directory kept in memory: users (passwords kept only as salted PBKDF2-derived SCRAM keys), aliases and
 /// distribution lists (an alias whose targets are other aliases), catch-all addresses per domain, sub-addressing,
-/// and the set of local domains. Thread-safe.
+/// the set of local domains, and per-user quotas (<see cref="SetQuota"/>). Thread-safe.
 /// </summary>
-public sealed class InMemoryUserDirectory : IUserDirectory
+public sealed class InMemoryUserDirectory : IQuotaUserDirectory
 {
     private readonly ConcurrentDictionary<string, InMemoryUser> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string[]> _aliases = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _catchAll = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, byte> _domains = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, UserQuota> _quotas = new(StringComparer.OrdinalIgnoreCase);
     private readonly InMemoryUserDirectoryOptions _options;
     private long _order;
 
@@ -78,7 +79,39 @@ public sealed class InMemoryUserDirectory : IUserDirectory
     /// <summary>Removes a user.</summary>
     /// <param name="address">The user's address.</param>
     /// <returns><see langword="true"/> when the user existed.</returns>
-    public bool RemoveUser(string address) => _users.TryRemove(address, out _);
+    public bool RemoveUser(string address)
+    {
+        _quotas.TryRemove(address, out _);
+        return _users.TryRemove(address, out _);
+    }
+
+    /// <summary>
+    /// Sets or removes a user's mail limits. A store given this directory as its quota directory applies them from its
+    /// next delivery, append or copy for that user, unless an IMAP quota administrator set the user's limits with
+    /// SETQUOTA (those win; see <see cref="IQuotaUserDirectory"/>).
+    /// </summary>
+    /// <param name="address">The user's address (it need not be added yet).</param>
+    /// <param name="quota">The limits, or <see langword="null"/> to remove them (the store's defaults apply).</param>
+    public void SetQuota(string address, UserQuota? quota)
+    {
+        var userId = Parse(address).Address.ToLowerInvariant();
+        if (quota is null)
+        {
+            _quotas.TryRemove(userId, out _);
+            return;
+        }
+
+        if (quota.StorageLimitBytes < 0 || quota.MessageLimit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(quota), quota, "A quota limit cannot be negative.");
+        }
+
+        _quotas[userId] = quota;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<UserQuota?> GetQuotaAsync(string userId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(userId is not null && _quotas.TryGetValue(userId, out var quota) ? quota : null);
 
     /// <summary>
     /// Adds or replaces an alias. Each target is a user, another alias (making a distribution list, nested as deep
