@@ -233,7 +233,13 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         return await folder.WithLockAsync(() => new MaildirMailboxView(store, this, folder, readOnly, viewId), save: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
+    public ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
+        AppendAsync(name, content, flags, keywords, internalDate, default, cancellationToken);
+
+    public ValueTask<AppendResult> AppendReplacingAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long replacedSize, CancellationToken cancellationToken) =>
+        AppendAsync(name, content, flags, keywords, internalDate, (replacedSize, 1), cancellationToken);
+
+    private async ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, (long Bytes, long Messages) credit, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(name, out var normalized))
         {
@@ -241,7 +247,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         }
 
         return Folder(normalized) is { } folder
-            ? await AppendToAsync(folder, content, flags, keywords, internalDate, origin: 0, cancellationToken).ConfigureAwait(false)
+            ? await AppendToAsync(folder, content, flags, keywords, internalDate, origin: 0, credit, cancellationToken).ConfigureAwait(false)
             : new AppendResult(StoreStatus.NotFound, Message: "no such mailbox");
     }
 
@@ -261,7 +267,8 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
 
     public ValueTask DisposeAsync() => _maildropLock?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    internal async ValueTask<AppendResult> AppendToAsync(MaildirFolder folder, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, CancellationToken cancellationToken)
+    /// <summary>Stores a message; <paramref name="credit"/> is what a REPLACE takes away next (RFC 8508 §3.4: the quota counts net).</summary>
+    internal async ValueTask<AppendResult> AppendToAsync(MaildirFolder folder, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, (long Bytes, long Messages) credit, CancellationToken cancellationToken)
     {
         // INTERNALDATE (with its zone) and keywords are durable before the caller acknowledges: the date is the file's
         // mtime and its zone is in the name, keywords are letters in the name (their list fsynced first).
@@ -273,7 +280,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         }
 
         await Quota.RefreshAsync(UserId, store.Options, cancellationToken).ConfigureAwait(false);
-        if (!Quota.Allows(size, store.Options))
+        if (!Quota.Allows(size - credit.Bytes, store.Options, 1 - credit.Messages))
         {
             File.Delete(temp);
             return new AppendResult(StoreStatus.OverQuota, Message: "quota exceeded");

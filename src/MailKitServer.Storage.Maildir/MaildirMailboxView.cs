@@ -71,7 +71,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
     }
 
     public ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
-        _account.AppendToAsync(_folder, content, flags, keywords, internalDate, ViewId, cancellationToken);
+        _account.AppendToAsync(_folder, content, flags, keywords, internalDate, ViewId, default, cancellationToken);
 
     public async ValueTask<StoreFlagsResult> StoreFlagsAsync(UidSet uids, FlagChange change, ulong? unchangedSince, CancellationToken cancellationToken)
     {

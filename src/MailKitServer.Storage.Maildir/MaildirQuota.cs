@@ -44,11 +44,14 @@ internal sealed class MaildirQuota
     /// <summary>Messages stored.</summary>
     public long Messages => Interlocked.Read(ref _messages);
 
-    /// <summary>Whether messages of this total size fit (the user's own limits, else the store's).</summary>
+    /// <summary>
+    /// Whether messages of this total size fit (the limits in force); a resource that does not grow (a REPLACE, net of
+    /// the replaced message) is never refused.
+    /// </summary>
     public bool Allows(long size, MaildirStoreOptions options, long messages = 1)
     {
         var (limitBytes, limitMessages) = Limits(options);
-        return (limitBytes is not { } b || Bytes + size <= b) && (limitMessages is not { } m || Messages + messages <= m);
+        return (limitBytes is not { } b || size <= 0 || Bytes + size <= b) && (limitMessages is not { } m || messages <= 0 || Messages + messages <= m);
     }
 
     /// <summary>

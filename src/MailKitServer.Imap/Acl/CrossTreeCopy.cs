@@ -46,7 +46,7 @@ internal static class CrossTreeCopy
 
             if (!appended.Succeeded)
             {
-                await UndoAsync(session, target, targetUids).ConfigureAwait(false);
+                await Commands.AppendCommand.RemoveAppendedAsync(session, target, targetUids).ConfigureAwait(false);
                 return new CopyResult(appended.Status, 0, [], [], appended.Message);
             }
 
@@ -63,19 +63,5 @@ internal static class CrossTreeCopy
         }
 
         return new CopyResult(StoreStatus.Success, validity, sourceUids, targetUids);
-    }
-
-    private static async ValueTask UndoAsync(ImapSession session, string target, List<uint> uids)
-    {
-        if (uids.Count == 0)
-        {
-            return;
-        }
-
-        await using var view = await session.Account!.OpenAsync(target, readOnly: false, session.Aborted).ConfigureAwait(false);
-        if (view is not null)
-        {
-            await view.RemoveAsync(UidSet.FromUids(uids), session.Aborted).ConfigureAwait(false);
-        }
     }
 }

@@ -157,7 +157,7 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
             if (result is null)
             {
                 // Take back what this command already appended.
-                await UndoAsync(session, name, uids).ConfigureAwait(false);
+                await RemoveAppendedAsync(session, name, uids).ConfigureAwait(false);
                 return session.No(tag, refusal!);
             }
 
@@ -168,8 +168,12 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
         return session.Ok(tag, $"[APPENDUID {validity} {UidSet.FromUids(uids)}] APPEND completed");
     }
 
-    /// <summary>Stores one message (assembled first when CATENATE); the refusal is the NO text when it fails.</summary>
-    internal static async ValueTask<(AppendResult? Result, string? Refusal)> StoreAsync(ImapSession session, string name, AppendItem message)
+    /// <summary>
+    /// Stores one message (assembled first when CATENATE); the refusal is the NO text when it fails. With
+    /// <paramref name="replaced"/> (REPLACE of a message in the same quota root, of that size) the quota counts net of
+    /// it (RFC 8508 §3.4).
+    /// </summary>
+    internal static async ValueTask<(AppendResult? Result, string? Refusal)> StoreAsync(ImapSession session, string name, AppendItem message, long? replaced = null)
     {
         var (flags, keywords, date, content, catenate) = message;
         MessageSpool? built = null;
@@ -195,13 +199,20 @@ internal sealed class AppendCommand() : ImapCommand("APPEND", CommandStates.Logg
         await using var stream = converted?.OpenRead() ?? open();
         // RFC 4314 §4: only the flags the rights on the target allow are stored.
         var (permittedFlags, permittedKeywords) = MailboxAccess.Permitted(await MailboxAccess.RightsAsync(session, name).ConfigureAwait(false), flags, keywords);
-        var result = await session.Account!.AppendAsync(name, stream, permittedFlags, permittedKeywords, date, session.Aborted).ConfigureAwait(false);
+        var result = replaced is { } size && MailboxAccess.OwnAccount(session.Account) is IQuotaMailAccount quota
+            ? await quota.AppendReplacingAsync(name, stream, permittedFlags, permittedKeywords, date, size, session.Aborted).ConfigureAwait(false)
+            : await session.Account!.AppendAsync(name, stream, permittedFlags, permittedKeywords, date, session.Aborted).ConfigureAwait(false);
         return result.Succeeded
             ? (result, null)
             : (null, result.Status == StoreStatus.NotFound ? "[TRYCREATE] No such mailbox" : StoreErrors.Text(result.Status, result.Message));
     }
 
-    private static async ValueTask UndoAsync(ImapSession session, string mailbox, List<uint> uids)
+    /// <summary>Takes back messages a failed multi-message command appended (APPEND, a COPY or MOVE across trees): all or nothing.</summary>
+    /// <param name="session">The session (its account names the mailbox).</param>
+    /// <param name="mailbox">The mailbox they were appended to.</param>
+    /// <param name="uids">Their UIDs there; none is fine.</param>
+    /// <returns>A task.</returns>
+    internal static async ValueTask RemoveAppendedAsync(ImapSession session, string mailbox, List<uint> uids)
     {
         if (uids.Count == 0)
         {

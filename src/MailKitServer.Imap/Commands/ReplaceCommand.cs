@@ -14,6 +14,7 @@ namespace MailKitServer.Imap.Commands;
 /// flags, without touching other \Deleted messages. "* OK [APPENDUID ...]" comes first, then the EXISTS (when the
 /// target is the selected mailbox) and the EXPUNGE.
 /// </summary>
+/// <remarks>RFC 8508 §3.4: the quota counts net of the replaced message when both are in the user's own quota root.</remarks>
 internal sealed class ReplaceCommand() : ImapCommand("REPLACE", CommandStates.Selected)
 {
     private const string Syntax = "Syntax: REPLACE number mailbox [(flags)] [date-time] literal";
@@ -77,7 +78,8 @@ internal sealed class ReplaceCommand() : ImapCommand("REPLACE", CommandStates.Se
             }
 
             var uid = selected[index].Uid;
-            var (result, refusal) = await AppendCommand.StoreAsync(session, name, messages[0]).ConfigureAwait(false);
+            var replaced = InOwnQuotaRoot(session, selected.Name) && InOwnQuotaRoot(session, name) ? selected[index].Info.Size : (long?)null;
+            var (result, refusal) = await AppendCommand.StoreAsync(session, name, messages[0], replaced).ConfigureAwait(false);
             if (result is null)
             {
                 return session.No(tag, refusal!);
@@ -94,4 +96,11 @@ internal sealed class ReplaceCommand() : ImapCommand("REPLACE", CommandStates.Se
             AppendCommand.DisposeSpools(args);
         }
     }
+
+    /// <summary>
+    /// Whether a mailbox counts against the user's own quota root: every mailbox without shared namespaces, else the
+    /// personal ones (another owner's or a public mailbox has its own root, so replacing there frees nothing here).
+    /// </summary>
+    private static bool InOwnQuotaRoot(ImapSession session, string name) =>
+        session.Account is not NamespacedAccount namespaced || namespaced.Locate(name).Kind == MailboxLocationKind.Personal;
 }

@@ -22,4 +22,20 @@ public interface IQuotaMailAccount : IMailAccount
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task.</returns>
     ValueTask SetQuotaAsync(long? storageLimitBytes, long? messageLimit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a message that replaces one of this account's messages (IMAP REPLACE, RFC 8508 §3.4): as
+    /// <see cref="IMailAccount.AppendAsync"/>, but the quota is checked net of the replaced message (its octets and
+    /// one message), which the caller removes next. A resource the replacement does not add to is never refused, so
+    /// a user over a lowered limit may still shrink a draft.
+    /// </summary>
+    /// <param name="name">The target mailbox's name.</param>
+    /// <param name="content">The new message.</param>
+    /// <param name="flags">Its system flags.</param>
+    /// <param name="keywords">Its keywords.</param>
+    /// <param name="internalDate">Its internal date, or <see langword="null"/> for now.</param>
+    /// <param name="replacedSize">The replaced message's size in octets, as the store reported it.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The outcome, <see cref="StoreStatus.OverQuota"/> when even the net change goes past a limit.</returns>
+    ValueTask<AppendResult> AppendReplacingAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long replacedSize, CancellationToken cancellationToken);
 }

@@ -144,4 +144,55 @@ public sealed class QuotaTests
             TempDirectories.Delete(root);
         }
     }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("maildir")]
+    public async Task Replace_counts_the_quota_net_of_the_replaced_message(string store)
+    {
+        var root = Directory.CreateTempSubdirectory("mks-quota-replace").FullName;
+        var options = new MaildirStoreOptions { Root = root };
+        var maildir = store == "maildir" ? new MaildirMessageStore(options) : null;
+        try
+        {
+            await using var server = await TestMailServer.StartAsync(
+                configure: maildir is null ? null : b => b.UseStore(maildir),
+                imap: o => o.QuotaAdministrators.Add("bob@example.test"));
+            options.QuotaDirectory = server.Directory;
+            static string Draft(char fill, int octets) => "Subject: d\r\n\r\n" + new string(fill, octets - 16) + "\r\n";
+
+            // Full on both resources: STORAGE 3 KiB in two messages of 1536 octets, MESSAGE 2.
+            server.Directory.SetQuota("alice@example.test", new Users.UserQuota(3 * 1024, 2));
+            await using var alice = await LoginAsync(server);
+            Assert.StartsWith("a OK", await TaggedAsync(alice, "a APPEND Drafts " + Literal(Draft('a', 1536))), StringComparison.Ordinal);
+            Assert.StartsWith("a OK", await TaggedAsync(alice, "a APPEND Drafts " + Literal(Draft('b', 1536))), StringComparison.Ordinal);
+            Assert.StartsWith("a NO [OVERQUOTA]", await TaggedAsync(alice, "a APPEND Drafts " + Literal(Draft('c', 1536))), StringComparison.Ordinal);
+            await TaggedAsync(alice, "s SELECT Drafts");
+
+            // RFC 8508 §3.4: a replacement of the same size changes nothing net, so it is stored though an APPEND is not.
+            var replaced = await UntaggedAsync(alice, "r UID REPLACE 1 Drafts " + Literal(Draft('c', 1536)));
+            Assert.Contains("* OK [APPENDUID", replaced[0], StringComparison.Ordinal);
+            Assert.Contains("* 1 EXPUNGE", replaced);
+
+            // One octet more than the replaced message goes past STORAGE: refused, and the old message stays.
+            Assert.StartsWith("r NO [OVERQUOTA]", await TaggedAsync(alice, "r UID REPLACE 2 Drafts " + Literal(Draft('d', 1537))), StringComparison.Ordinal);
+            Assert.Equal(["* 1 FETCH (UID 2)", "* 2 FETCH (UID 3)"], await UntaggedAsync(alice, "f FETCH 1:* (UID)"));
+
+            // Over a lowered limit, a smaller replacement is still stored (it adds to no resource).
+            await using var bob = await LoginAsync(server, "bob@example.test", "bob-pw");
+            await TaggedAsync(bob, "q SETQUOTA \"alice@example.test\" (STORAGE 1 MESSAGE 1)");
+            Assert.StartsWith("a NO [OVERQUOTA]", await TaggedAsync(alice, "a APPEND Drafts " + Literal(Draft('e', 100))), StringComparison.Ordinal);
+            Assert.StartsWith("r OK", await TaggedAsync(alice, "r UID REPLACE 2 Drafts " + Literal(Draft('e', 100))), StringComparison.Ordinal);
+            Assert.Equal(["* QUOTA \"alice@example.test\" (STORAGE 2 1 MESSAGE 2 1)"], await UntaggedAsync(alice, "g GETQUOTA \"alice@example.test\""));
+        }
+        finally
+        {
+            if (maildir is not null)
+            {
+                await maildir.DisposeAsync();
+            }
+
+            TempDirectories.Delete(root);
+        }
+    }
 }

@@ -290,7 +290,13 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
         }
     }
 
-    public async ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
+    public ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
+        AppendAsync(name, content, flags, keywords, internalDate, default, cancellationToken);
+
+    public ValueTask<AppendResult> AppendReplacingAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long replacedSize, CancellationToken cancellationToken) =>
+        AppendAsync(name, content, flags, keywords, internalDate, (replacedSize, 1), cancellationToken);
+
+    private async ValueTask<AppendResult> AppendAsync(string name, Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, (long Bytes, long Messages) credit, CancellationToken cancellationToken)
     {
         if (!MailboxName.TryNormalize(name, out var normalized))
         {
@@ -304,10 +310,11 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
         }
 
         await store.RefreshQuotaAsync(UserId, state, cancellationToken).ConfigureAwait(false);
-        return Append(normalized, bytes, flags, keywords, internalDate, origin: 0);
+        return Append(normalized, bytes, flags, keywords, internalDate, origin: 0, credit);
     }
 
-    internal AppendResult Append(string normalized, byte[] bytes, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin)
+    /// <summary>Stores a message; <paramref name="credit"/> is what a REPLACE takes away next (RFC 8508 §3.4: the quota counts net).</summary>
+    internal AppendResult Append(string normalized, byte[] bytes, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, (long Bytes, long Messages) credit = default)
     {
         lock (state.Sync)
         {
@@ -316,7 +323,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 return new AppendResult(StoreStatus.NotFound, Message: "no such mailbox");
             }
 
-            if (!state.Allows(bytes.LongLength, 1))
+            if (!state.Allows(bytes.LongLength - credit.Bytes, 1 - credit.Messages))
             {
                 return new AppendResult(StoreStatus.OverQuota, Message: "quota exceeded");
             }

@@ -42,16 +42,19 @@ internal sealed class InMemoryAccountState
         return (bytes, messages);
     }
 
-    /// <summary>Whether adding messages keeps the account within its limits (under <see cref="Sync"/>).</summary>
+    /// <summary>
+    /// Whether adding messages keeps the account within its limits (under <see cref="Sync"/>); a resource that does not
+    /// grow (a REPLACE, net of the replaced message) is never refused.
+    /// </summary>
     public bool Allows(long bytes, long messages)
     {
         var (limitBytes, limitMessages) = Limits;
-        if (limitBytes is null && limitMessages is null)
+        if ((limitBytes is null || bytes <= 0) && (limitMessages is null || messages <= 0))
         {
             return true;
         }
 
         var (usedBytes, usedMessages) = Usage();
-        return (limitBytes is not { } b || usedBytes + bytes <= b) && (limitMessages is not { } m || usedMessages + messages <= m);
+        return (limitBytes is not { } b || bytes <= 0 || usedBytes + bytes <= b) && (limitMessages is not { } m || messages <= 0 || usedMessages + messages <= m);
     }
 }
