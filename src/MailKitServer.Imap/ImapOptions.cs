@@ -62,6 +62,13 @@ public sealed class ImapOptions
     /// </summary>
     public int MetadataMaxEntries { get; set; } = 100;
 
+    /// <summary>
+    /// How to reach the server's administrator: an absolute URI such as <c>mailto:postmaster@example.test</c> or a
+    /// <c>tel:</c> URL, given to clients as the read-only server annotation <c>/shared/admin</c> (RFC 5464 §3.2.1.1)
+    /// when METADATA is offered. <see langword="null"/> (the default): no such entry. SETMETADATA never changes it.
+    /// </summary>
+    public Uri? AdministratorContact { get; set; }
+
     /// <summary>How many BAD commands after authentication close the connection.</summary>
     public int MaxBadCommands { get; set; } = 50;
 
@@ -141,6 +148,12 @@ public sealed class ImapOptions
         if (MaxBadCommandsBeforeAuthentication < 1 || MaxBadCommands < 1)
         {
             yield return $"{prefix}{nameof(MaxBadCommandsBeforeAuthentication)} and {nameof(MaxBadCommands)} must be at least 1.";
+        }
+
+        if (AdministratorContact is { IsAbsoluteUri: false })
+        {
+            // RFC 5464 §3.2.1.1: the value MUST be a URI.
+            yield return $"{prefix}{nameof(AdministratorContact)} must be an absolute URI such as mailto:postmaster@example.test (was {AdministratorContact}).";
         }
     }
 }

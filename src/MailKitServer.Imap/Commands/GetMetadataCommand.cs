@@ -21,39 +21,14 @@ internal sealed class GetMetadataCommand() : ImapCommand("GETMETADATA", CommandS
     public override async ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request)
     {
         var tag = request.Tag;
-        var args = request.Arguments.ToList();
-        if (args.Count == 3 && args[0].Kind != ImapTokenKind.List && args[1].Kind == ImapTokenKind.List)
+        if (!TryParse(request.Arguments, out var mailboxToken, out var requested, out var maxSize, out var depth, out var bad))
         {
-            // The options after the mailbox, as the draft of RFC 5464 had them and MailKit still sends them.
-            (args[0], args[1]) = (args[1], args[0]);
+            return await session.BadAsync(tag, bad).ConfigureAwait(false);
         }
 
-        var at = args.Count > 0 && args[0].Kind == ImapTokenKind.List ? 1 : 0;
-        if (args.Count != at + 2 || args[at].Kind == ImapTokenKind.List || !TryParseOptions(at == 1 ? args[0].Items : null, out var maxSize, out var depth))
-        {
-            return await session.BadAsync(tag, Syntax).ConfigureAwait(false);
-        }
-
-        var requested = new List<string>();
-        foreach (var entry in args[at + 1].Kind == ImapTokenKind.List ? args[at + 1].Items : [args[at + 1]])
-        {
-            if (entry.Kind == ImapTokenKind.List || !MetadataEntryName.TryNormalize(entry.Text, toSet: false, out var name))
-            {
-                // RFC 5464 §3.2: an invalid entry name is BAD in any command.
-                return await session.BadAsync(tag, "Invalid entry name").ConfigureAwait(false);
-            }
-
-            requested.Add(name);
-        }
-
-        if (requested.Count == 0)
-        {
-            return await session.BadAsync(tag, Syntax).ConfigureAwait(false);
-        }
-
-        var server = args[at].Kind == ImapTokenKind.String && args[at].Text.Length == 0;
+        var server = mailboxToken.Kind == ImapTokenKind.String && mailboxToken.Text.Length == 0;
         var mailbox = string.Empty;
-        if (!server && !session.TryMailboxName(args[at], out mailbox))
+        if (!server && !session.TryMailboxName(mailboxToken, out mailbox))
         {
             return session.No(tag, "[NONEXISTENT] No such mailbox");
         }
@@ -71,14 +46,76 @@ internal sealed class GetMetadataCommand() : ImapCommand("GETMETADATA", CommandS
         }
 
         var all = entries.ToDictionary(e => e.Name, e => e.Value!.Value, StringComparer.Ordinal);
+        AddComputed(all, session.Options, server, target);
+        var longest = WriteResponse(session, server ? "\"\"" : session.MailboxString(mailbox), all, requested, maxSize, depth);
+        return session.Ok(tag, longest > 0 ? string.Create(CultureInfo.InvariantCulture, $"[METADATA LONGENTRIES {longest}] GETMETADATA completed") : "GETMETADATA completed");
+    }
+
+    /// <summary>
+    /// Reads the arguments: [(options)] mailbox entries, or mailbox (options) entries as MailKit sends them; each entry
+    /// name checked and lower-cased.
+    /// </summary>
+    /// <returns>Whether they are well formed; else <paramref name="bad"/> is the BAD text.</returns>
+    private static bool TryParse(IReadOnlyList<ImapToken> arguments, out ImapToken mailbox, out List<string> requested, out long? maxSize, out int depth, out string bad)
+    {
+        var args = arguments.ToList();
+        if (args.Count == 3 && args[0].Kind != ImapTokenKind.List && args[1].Kind == ImapTokenKind.List)
+        {
+            // The options after the mailbox, as the draft of RFC 5464 had them and MailKit still sends them.
+            (args[0], args[1]) = (args[1], args[0]);
+        }
+
+        var at = args.Count > 0 && args[0].Kind == ImapTokenKind.List ? 1 : 0;
+        mailbox = args.Count > at ? args[at] : default!;
+        requested = [];
+        bad = Syntax;
+        if (args.Count != at + 2 || args[at].Kind == ImapTokenKind.List || !TryParseOptions(at == 1 ? args[0].Items : null, out maxSize, out depth))
+        {
+            maxSize = null;
+            depth = 0;
+            return false;
+        }
+
+        foreach (var entry in args[at + 1].Kind == ImapTokenKind.List ? args[at + 1].Items : [args[at + 1]])
+        {
+            if (entry.Kind == ImapTokenKind.List || !MetadataEntryName.TryNormalize(entry.Text, toSet: false, out var name))
+            {
+                // RFC 5464 §3.2: an invalid entry name is BAD in any command.
+                bad = "Invalid entry name";
+                return false;
+            }
+
+            requested.Add(name);
+        }
+
+        return requested.Count > 0;
+    }
+
+    /// <summary>The entries the server answers itself: a mailbox's /private/specialuse, the server's /shared/admin.</summary>
+    private static void AddComputed(Dictionary<string, ReadOnlyMemory<byte>> all, ImapOptions options, bool server, MetadataTarget target)
+    {
         if (!server && target.Role is not (MailboxRole.None or MailboxRole.Inbox))
         {
             // RFC 6154 §3: /private/specialuse holds the mailbox's special-use attribute.
             all[MetadataEntryName.SpecialUse] = Encoding.ASCII.GetBytes("\\" + target.Role);
         }
 
+        if (server && options.AdministratorContact is { } contact)
+        {
+            // RFC 5464 §3.2.1.1: a URI for reaching the administrator, visible to every user, read-only.
+            all[MetadataEntryName.Admin] = Encoding.UTF8.GetBytes(contact.OriginalString);
+        }
+    }
+
+    /// <summary>
+    /// Writes "* METADATA mailbox (entry value ...)" with the entries matching the names asked for at the depth asked
+    /// for, leaving out values over <paramref name="maxSize"/>; nothing when none is left.
+    /// </summary>
+    /// <returns>The longest value left out for its size (RFC 5464 §4.2.1), or 0.</returns>
+    private static long WriteResponse(ImapSession session, string mailbox, Dictionary<string, ReadOnlyMemory<byte>> all, List<string> requested, long? maxSize, int depth)
+    {
         var response = new List<byte>();
-        response.AddRange(Encoding.UTF8.GetBytes("* METADATA " + (server ? "\"\"" : session.MailboxString(mailbox)) + " ("));
+        response.AddRange(Encoding.UTF8.GetBytes("* METADATA " + mailbox + " ("));
         var first = true;
         long longest = 0;
         foreach (var name in requested)
@@ -103,7 +140,7 @@ internal sealed class GetMetadataCommand() : ImapCommand("GETMETADATA", CommandS
             session.Connection.Write(response.ToArray());
         }
 
-        return session.Ok(tag, longest > 0 ? string.Create(CultureInfo.InvariantCulture, $"[METADATA LONGENTRIES {longest}] GETMETADATA completed") : "GETMETADATA completed");
+        return longest;
     }
 
     private static void Append(List<byte> response, ref bool first, string entry, ReadOnlyMemory<byte> value)

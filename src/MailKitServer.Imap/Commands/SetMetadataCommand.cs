@@ -11,7 +11,8 @@ namespace MailKitServer.Imap.Commands;
 /// SETMETADATA mailbox (entry value ...) (RFC 5464 §4.3): sets each entry with a value and removes each with NIL, all
 /// or none. A value over <see cref="ImapOptions.MetadataMaxValueSize"/> is refused with <c>[METADATA MAXSIZE n]</c>,
 /// more than <see cref="ImapOptions.MetadataMaxEntries"/> entries with <c>[METADATA TOOMANY]</c>. The server's shared
-/// entries are set only by <see cref="ImapOptions.ServerMetadataAdministrators"/>; /private/specialuse is read-only.
+/// entries are set only by <see cref="ImapOptions.ServerMetadataAdministrators"/>; /private/specialuse and the
+/// server's /shared/admin are read-only.
 /// </summary>
 internal sealed class SetMetadataCommand() : ImapCommand("SETMETADATA", CommandStates.LoggedIn)
 {
@@ -28,39 +29,9 @@ internal sealed class SetMetadataCommand() : ImapCommand("SETMETADATA", CommandS
 
         var options = session.Options;
         var changes = new List<MetadataEntry>();
-        long tooLarge = 0;
-        var items = args[1].Items;
-        for (var i = 0; i < items.Count; i += 2)
+        if (ParseChanges(args[1].Items, options.MetadataMaxValueSize, changes, out var tooLarge) is { } bad)
         {
-            var (entry, value) = (items[i], items[i + 1]);
-            if (entry.Kind == ImapTokenKind.List || !MetadataEntryName.TryNormalize(entry.Text, toSet: true, out var name))
-            {
-                // RFC 5464 §3.2: an invalid entry name is BAD in any command.
-                return await session.BadAsync(tag, "Invalid entry name").ConfigureAwait(false);
-            }
-
-            if (value.IsNil)
-            {
-                changes.Add(new MetadataEntry(name, null));
-            }
-            else if (value.Kind == ImapTokenKind.List)
-            {
-                // RFC 5464 §5: value = nstring / literal8 (an atom is taken as its text: MailKit sends short values so).
-                return await session.BadAsync(tag, "A value is a string, a literal or NIL").ConfigureAwait(false);
-            }
-            else if (Length(value) > options.MetadataMaxValueSize)
-            {
-                tooLarge = Length(value);
-            }
-            else
-            {
-                changes.Add(new MetadataEntry(name, Octets(value)));
-            }
-        }
-
-        if (changes.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count() != changes.Count)
-        {
-            return await session.BadAsync(tag, "An entry is named twice").ConfigureAwait(false);
+            return await session.BadAsync(tag, bad).ConfigureAwait(false);
         }
 
         var server = args[0].Kind == ImapTokenKind.String && args[0].Text.Length == 0;
@@ -82,15 +53,9 @@ internal sealed class SetMetadataCommand() : ImapCommand("SETMETADATA", CommandS
             return session.No(tag, string.Create(CultureInfo.InvariantCulture, $"[METADATA MAXSIZE {options.MetadataMaxValueSize}] Value too large"));
         }
 
-        if (changes.Exists(c => !server && c.Name == MetadataEntryName.SpecialUse))
+        if (Forbidden(session, server, changes) is { } forbidden)
         {
-            return session.No(tag, "[NOPERM] /private/specialuse is set with CREATE (USE ...)");
-        }
-
-        if (server && changes.Exists(c => !MetadataEntryName.IsPrivate(c.Name)) && !options.ServerMetadataAdministrators.Contains(session.UserId))
-        {
-            // RFC 5464 §3.3: the server may restrict its shared annotations, and then answers NO.
-            return session.No(tag, "[NOPERM] Only administrators set shared server annotations");
+            return session.No(tag, forbidden);
         }
 
         var current = await target.Account.GetMetadataAsync(target.Mailbox, session.UserId, session.Aborted).ConfigureAwait(false);
@@ -99,13 +64,7 @@ internal sealed class SetMetadataCommand() : ImapCommand("SETMETADATA", CommandS
             return session.No(tag, "[NONEXISTENT] No such mailbox");
         }
 
-        var after = current.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var change in changes)
-        {
-            _ = change.Value is null ? after.Remove(change.Name) : after.Add(change.Name);
-        }
-
-        if (after.Count > options.MetadataMaxEntries && after.Count > current.Count)
+        if (!RoomFor(current, changes, options.MetadataMaxEntries))
         {
             // RFC 5464 §4.3: no room for a new annotation; nothing is changed.
             return session.No(tag, "[METADATA TOOMANY] Too many annotations");
@@ -117,6 +76,80 @@ internal sealed class SetMetadataCommand() : ImapCommand("SETMETADATA", CommandS
         }
 
         return session.Ok(tag, "SETMETADATA completed");
+    }
+
+    /// <summary>
+    /// Reads the (entry value) pairs: a value to set, or NIL to remove. Values over <paramref name="maxValueSize"/> are
+    /// not kept; the largest such length comes back in <paramref name="tooLarge"/> (0 when none).
+    /// </summary>
+    /// <returns>The BAD text, or null when every pair is well formed.</returns>
+    private static string? ParseChanges(IReadOnlyList<ImapToken> items, int maxValueSize, List<MetadataEntry> changes, out long tooLarge)
+    {
+        tooLarge = 0;
+        for (var i = 0; i < items.Count; i += 2)
+        {
+            var (entry, value) = (items[i], items[i + 1]);
+            if (entry.Kind == ImapTokenKind.List || !MetadataEntryName.TryNormalize(entry.Text, toSet: true, out var name))
+            {
+                // RFC 5464 §3.2: an invalid entry name is BAD in any command.
+                return "Invalid entry name";
+            }
+
+            if (value.IsNil)
+            {
+                changes.Add(new MetadataEntry(name, null));
+            }
+            else if (value.Kind == ImapTokenKind.List)
+            {
+                // RFC 5464 §5: value = nstring / literal8 (an atom is taken as its text: MailKit sends short values so).
+                return "A value is a string, a literal or NIL";
+            }
+            else if (Length(value) > maxValueSize)
+            {
+                tooLarge = Length(value);
+            }
+            else
+            {
+                changes.Add(new MetadataEntry(name, Octets(value)));
+            }
+        }
+
+        return changes.Select(c => c.Name).Distinct(StringComparer.Ordinal).Count() != changes.Count ? "An entry is named twice" : null;
+    }
+
+    /// <summary>The NO text when a change touches an entry the user may not set, else null.</summary>
+    private static string? Forbidden(ImapSession session, bool server, List<MetadataEntry> changes)
+    {
+        if (changes.Exists(c => !server && c.Name == MetadataEntryName.SpecialUse))
+        {
+            return "[NOPERM] /private/specialuse is set with CREATE (USE ...)";
+        }
+
+        if (changes.Exists(c => server && c.Name == MetadataEntryName.Admin))
+        {
+            // RFC 5464 §3.2.1.1: "This entry is always read-only -- clients cannot change it."
+            return "[NOPERM] /shared/admin is read-only";
+        }
+
+        if (server && changes.Exists(c => !MetadataEntryName.IsPrivate(c.Name)) && !session.Options.ServerMetadataAdministrators.Contains(session.UserId))
+        {
+            // RFC 5464 §3.3: the server may restrict its shared annotations, and then answers NO.
+            return "[NOPERM] Only administrators set shared server annotations";
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the entries after the changes stay within the limit (a change that adds none always passes).</summary>
+    private static bool RoomFor(IReadOnlyList<MetadataEntry> current, List<MetadataEntry> changes, int maxEntries)
+    {
+        var after = current.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var change in changes)
+        {
+            _ = change.Value is null ? after.Remove(change.Name) : after.Add(change.Name);
+        }
+
+        return after.Count <= maxEntries || after.Count <= current.Count;
     }
 
     private static long Length(ImapToken value) =>

@@ -12,6 +12,9 @@ internal static class MetadataEntryName
     /// <summary>The special-use entry of a mailbox (RFC 6154 §3), answered from the mailbox's role.</summary>
     public const string SpecialUse = "/private/specialuse";
 
+    /// <summary>The server entry naming how to reach the administrator (RFC 5464 §3.2.1.1), from <see cref="ImapOptions.AdministratorContact"/>.</summary>
+    public const string Admin = "/shared/admin";
+
     /// <summary>
     /// Checks an entry name and lower-cases it. Every name starts with /private or /shared; none has "//", ends with
     /// "/", holds "*", "%", a control or a non-ASCII character (RFC 5464 §3.2). A name to set has two components at

@@ -120,7 +120,15 @@ public sealed class MetadataTests
             Assert.StartsWith("s NO [NOPERM]", await TaggedAsync(alice, "s SETMETADATA \"\" (/shared/comment \"mine\")"), StringComparison.Ordinal);
             Assert.Empty(await UntaggedAsync(bob, "s SETMETADATA \"\" (/shared/comment \"Maintenance on Sunday\" /private/comment \"bob's\")"));
             Assert.Empty(await UntaggedAsync(alice, "s SETMETADATA \"\" (/private/comment \"alice's\")"));
-            Assert.Equal(["* METADATA \"\" (/private/comment \"alice's\" /shared/comment \"Maintenance on Sunday\")"], await UntaggedAsync(alice, "g GETMETADATA (DEPTH infinity) \"\" (/private /shared)"));
+            Assert.Equal(
+                ["* METADATA \"\" (/private/comment \"alice's\" /shared/admin \"mailto:postmaster@example.test\" /shared/comment \"Maintenance on Sunday\")"],
+                await UntaggedAsync(alice, "g GETMETADATA (DEPTH infinity) \"\" (/private /shared)"));
+
+            // RFC 5464 §3.2.1.1: /shared/admin comes from the options and no client changes it, not even an administrator.
+            Assert.Equal(["* METADATA \"\" (/shared/admin \"mailto:postmaster@example.test\")"], await UntaggedAsync(alice, "g GETMETADATA \"\" /shared/admin"));
+            Assert.StartsWith("s NO [NOPERM]", await TaggedAsync(bob, "s SETMETADATA \"\" (/shared/admin \"mailto:bob@example.test\")"), StringComparison.Ordinal);
+            Assert.StartsWith("s NO [NOPERM]", await TaggedAsync(bob, "s SETMETADATA \"\" (/shared/admin NIL)"), StringComparison.Ordinal);
+            Assert.Empty(await UntaggedAsync(alice, "g GETMETADATA INBOX /shared/admin"));
             Assert.Equal(["* METADATA \"\" (/private/comment \"bob's\")"], await UntaggedAsync(bob, "g GETMETADATA \"\" /private/comment"));
 
             // A mailbox bob cannot see does not exist for him; with "l" alone it is NOPERM; with "lr" he reads and writes.
@@ -206,6 +214,7 @@ public sealed class MetadataTests
             imap: o =>
             {
                 o.ServerMetadataAdministrators.Add("bob@example.test");
+                o.AdministratorContact = new Uri("mailto:postmaster@example.test");
                 o.MetadataMaxValueSize = 1024;
                 o.MetadataMaxEntries = 10;
             });

@@ -24,6 +24,7 @@ public class MailKitMetadataTests
                 imap: o =>
                 {
                     o.ServerMetadataAdministrators.Add("bob@example.test");
+                    o.AdministratorContact = new Uri("mailto:postmaster@example.test");
                     o.MetadataMaxValueSize = 2048;
                 });
             using var alice = await ConnectAsync(server);
@@ -64,6 +65,8 @@ public class MailKitMetadataTests
 
             Assert.Equal("Maintenance on Sunday", await alice.GetMetadataAsync(MetadataTag.SharedComment));
             await Assert.ThrowsAsync<ImapCommandException>(() => alice.SetMetadataAsync(new MetadataCollection { new(MetadataTag.SharedComment, "mine") }));
+            Assert.Equal("mailto:postmaster@example.test", await alice.GetMetadataAsync(MetadataTag.SharedAdmin));
+            await Assert.ThrowsAsync<ImapCommandException>(() => alice.SetMetadataAsync(new MetadataCollection { new(MetadataTag.SharedAdmin, "mailto:alice@example.test") }));
             await alice.SetMetadataAsync(new MetadataCollection { new(MetadataTag.PrivateComment, "note to self") });
             Assert.Equal("note to self", await alice.GetMetadataAsync(MetadataTag.PrivateComment));
             await alice.DisconnectAsync(true);
