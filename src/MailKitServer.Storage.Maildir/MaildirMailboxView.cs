@@ -9,7 +9,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
     private readonly MaildirMessageStore _store;
     private readonly MaildirAccount _account;
     private readonly MaildirFolder _folder;
-    private readonly Channel<MailboxChange> _changes = Channel.CreateUnbounded<MailboxChange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly MailboxChangeFeed _changes = new();
     private int _disposed;
 
     public MaildirMailboxView(MaildirMessageStore store, MaildirAccount account, MaildirFolder folder, bool readOnly, long viewId)

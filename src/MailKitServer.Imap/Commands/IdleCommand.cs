@@ -18,15 +18,15 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
             // RFC 5465 §4: after NOTIFY, IDLE sends exactly the events NOTIFY asked for, from every watched mailbox.
             var notify = session.Notify;
             var watchSelected = notify is null || notify.SelectedEvents != NotifyEvents.None;
-            var changes = watchSelected && session.Selected is { Gone: false } s ? s.View.Changes.WaitToReadAsync().AsTask() : Task.Delay(Timeout.Infinite, session.Aborted);
-            var others = notify?.WaitAsync(session, includeSelected: false) ?? Task.Delay(Timeout.Infinite, session.Aborted);
-            var first = await Task.WhenAny(done, changes, others).ConfigureAwait(false);
+            var changes = watchSelected && session.Selected is { Gone: false } s ? s.View.Changes.WaitToReadAsync().AsTask() : null;
+            var others = notify?.WaitAsync(session, includeSelected: false);
+            var first = await FirstOf(done, changes, others).ConfigureAwait(false);
             if (first == done)
             {
                 break;
             }
 
-            if (first == changes && changes.IsCompletedSuccessfully && changes is Task<bool> { Result: false })
+            if (first == changes && changes is Task<bool> { IsCompletedSuccessfully: true, Result: false })
             {
                 // The feed ended (the mailbox was deleted or renamed): keep waiting for DONE.
                 await done.ConfigureAwait(false);
@@ -65,4 +65,14 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
                 return false;
         }
     }
+
+    // Only what can happen is waited for: an IDLE without NOTIFY waits for DONE and the selected mailbox's feed, and
+    // nothing more per connection (an abort ends the read of DONE too).
+    private static Task<Task> FirstOf(Task done, Task? changes, Task? others) => (changes, others) switch
+    {
+        (null, null) => Task.WhenAny(done),
+        ({ } c, null) => Task.WhenAny(done, c),
+        (null, { } o) => Task.WhenAny(done, o),
+        ({ } c, { } o) => Task.WhenAny(done, c, o),
+    };
 }

@@ -13,7 +13,7 @@ internal sealed class PostgresMailboxView : IModSeqMailboxView
 {
     private readonly PostgresMessageStore _store;
     private readonly PostgresAccount _account;
-    private readonly Channel<MailboxChange> _changes = Channel.CreateUnbounded<MailboxChange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly MailboxChangeFeed _changes = new();
     private readonly SemaphoreSlim _catchUp = new(1, 1);
     private readonly ConcurrentDictionary<ulong, byte> _own = new();
     private ulong _cursor;

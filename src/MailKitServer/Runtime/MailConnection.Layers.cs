@@ -126,10 +126,10 @@ internal sealed partial class MailConnection
         return true;
     }
 
-    // Zero-byte reads: an idle connection waits without holding a buffer (10,000 IDLE clients cost no 64 KB each),
-    // which lets the buffer be large enough that a big DATA needs few reads.
-    private static (PipeReader, PipeWriter) CreatePipes(Stream stream, bool zeroByteReads = true) =>
-        (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: zeroByteReads)),
+    // Zero-byte reads: an idle connection waits without holding a buffer (10,000 IDLE clients cost no 4 KB each). The
+    // buffers are small for command lines and large for bulk data (ConnectionBufferPool).
+    private (PipeReader, PipeWriter) CreatePipes(Stream stream, bool zeroByteReads = true) =>
+        (PipeReader.Create(stream, new StreamPipeReaderOptions(pool: _inputBuffers, bufferSize: ConnectionBufferPool.SmallSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: zeroByteReads)),
          PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
 
     /// <summary>Ends the pipes over the current stream before a layer goes on top of it; the framing starts over.</summary>

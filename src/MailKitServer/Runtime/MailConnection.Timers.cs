@@ -1,6 +1,8 @@
+using System.IO.Pipelines;
+
 namespace MailKitServer.Runtime;
 
-/// <summary>The connection's time-outs on the server's <see cref="TimeProvider"/>: the read timer and the flush timer, and what cancels them.</summary>
+/// <summary>The connection's time-outs on the server's <see cref="TimeProvider"/>: the read timer, the timer of a flush the client is slow to take, and what cancels them.</summary>
 internal sealed partial class MailConnection
 {
     /// <summary>The idle time-out, shortened to what is left of the line's time and of the <see cref="Deadline"/>.</summary>
@@ -38,6 +40,23 @@ internal sealed partial class MailConnection
         return source.Token;
     }
 
+    /// <summary>
+    /// Waits for a flush the client is slow to take, at most <see cref="IdleTimeout"/> (a timer of its own: a flush from
+    /// another task, IDLE's, must not re-arm the one a pending read waits on) and never past the server's abort.
+    /// </summary>
+    private async ValueTask<FlushResult> WaitForSlowFlushAsync(ValueTask<FlushResult> flush)
+    {
+        using var timeout = NewTimeoutSource();
+        if (IdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(IdleTimeout);
+        }
+
+        await using var onAbort = _abort.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout).ConfigureAwait(false);
+        await using var onTimeout = timeout.Token.UnsafeRegister(static s => ((PipeWriter)s!).CancelPendingFlush(), Output).ConfigureAwait(false);
+        return await flush.ConfigureAwait(false);
+    }
+
     private CancellationTokenSource NewTimeoutSource() => new(Timeout.InfiniteTimeSpan, Server.TimeProvider);
 
     private void OnShutdownRequested()
@@ -56,17 +75,6 @@ internal sealed partial class MailConnection
         }
         catch (ObjectDisposedException)
         {
-        }
-
-        if (_abort.IsCancellationRequested)
-        {
-            try
-            {
-                _flushTimeoutCts.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
         }
     }
 }

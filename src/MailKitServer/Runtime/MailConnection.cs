@@ -14,7 +14,6 @@ namespace MailKitServer.Runtime;
 /// </summary>
 internal sealed partial class MailConnection : IAsyncDisposable
 {
-    private const int PipeBufferSize = 64 * 1024;
     private const int LargeWrite = 4096;
     private readonly Socket _socket;
     private readonly NetworkStream _networkStream;
@@ -25,9 +24,9 @@ internal sealed partial class MailConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private Stream _stream;
     private CancellationTokenSource _timeoutCts;
-    private CancellationTokenSource _flushTimeoutCts;
     private readonly SemaphoreSlim _outputLock = new(1, 1);
     private readonly LineFraming _framing = new();
+    private readonly ConnectionBufferPool _inputBuffers = new();
     private bool _hasBufferedInput;
     private volatile bool _pendingFlush;
     private volatile bool _peerGone;
@@ -50,7 +49,6 @@ internal sealed partial class MailConnection : IAsyncDisposable
         Transcript = new TranscriptLogger(server.LoggerFactory.CreateLogger("MailKitServer.Transcript"), id);
         IdleTimeout = server.Options.IdleTimeout;
         _timeoutCts = NewTimeoutSource();
-        _flushTimeoutCts = NewTimeoutSource();
         (Input, Output) = CreatePipes(_stream);
         _shutdownRegistration = shutdown.Register(static s => ((MailConnection)s!).OnShutdownRequested(), this);
         _abortRegistration = abort.Register(static s => ((MailConnection)s!).CancelTimer(), this);
@@ -128,6 +126,8 @@ internal sealed partial class MailConnection : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
 
         DateTimeOffset? lineDeadline = null;
+        _inputBuffers.Bulk = false;
+        _framing.Release();
         while (true)
         {
             if (!_hasBufferedInput && _pendingFlush)
@@ -183,6 +183,7 @@ internal sealed partial class MailConnection : IAsyncDisposable
         }
 
         _hasBufferedInput = false;
+        _inputBuffers.Bulk = true;
         var (result, failure) = await ReadCoreAsync(honourShutdown: false, lineDeadline: null).ConfigureAwait(false);
         if (failure is null && result.IsCompleted)
         {
@@ -312,7 +313,6 @@ internal sealed partial class MailConnection : IAsyncDisposable
 
         _socket.Dispose();
         _timeoutCts.Dispose();
-        _flushTimeoutCts.Dispose();
         _outputLock.Dispose();
     }
 
@@ -394,13 +394,12 @@ internal sealed partial class MailConnection : IAsyncDisposable
     private async ValueTask<bool> FlushLockedAsync()
     {
         _pendingFlush = false;
-
-        // A timer of its own (flushes are serialized by the output lock): a flush from another task (IDLE) must not
-        // re-arm the timer a pending read waits on.
-        var token = StartTimer(ref _flushTimeoutCts, IdleTimeout);
         try
         {
-            var result = await Output.FlushAsync(token).ConfigureAwait(false);
+            // Most flushes complete at once (the socket takes the data); only one that waits for a slow client gets a
+            // timer, so a connection holds no flush timer between flushes (10,000 IDLE connections hold none).
+            var flush = Output.FlushAsync();
+            var result = flush.IsCompleted ? flush.Result : await WaitForSlowFlushAsync(flush).ConfigureAwait(false);
             if (result.IsCanceled || result.IsCompleted)
             {
                 _peerGone = true;
@@ -415,4 +414,5 @@ internal sealed partial class MailConnection : IAsyncDisposable
             return false;
         }
     }
+
 }

@@ -6,10 +6,10 @@ namespace MailKitServer.Tests.Runtime;
 
 public class ConnectionRuntimeTests
 {
-    private static Task<MailServer> StartAsync(Action<MailServerOptions>? configure = null, TimeProvider? time = null, TlsMode tls = TlsMode.None)
+    private static Task<MailServer> StartAsync(Action<MailServerOptions>? configure = null, TimeProvider? time = null, TlsMode tls = TlsMode.None, EchoHandler? handler = null)
     {
         var builder = MailServer.CreateBuilder()
-            .AddListener(new ListenerDefinition("echo", new IPEndPoint(IPAddress.Loopback, 0), tls, _ => new EchoHandler()));
+            .AddListener(new ListenerDefinition("echo", new IPEndPoint(IPAddress.Loopback, 0), tls, _ => handler ?? new EchoHandler()));
         if (time is not null)
         {
             builder.UseTimeProvider(time);
@@ -126,16 +126,37 @@ public class ConnectionRuntimeTests
         await using var server = await StartAsync(o => o.IdleTimeout = TimeSpan.FromMinutes(5), time);
         await using var client = await LineClient.ConnectAsync(server.GetEndpoint("echo").EndPoint);
         Assert.Equal("HELLO", await client.ReadLineAsync());
-        // The session waits in its read: the flush of the greeting and the read each armed a five-minute timer.
-        await time.WaitForArmedAsync(FiveMinutes, count: 2);
+        // The session waits in its read, which armed a five-minute timer (a flush the socket takes at once arms none).
+        await time.WaitForArmedAsync(FiveMinutes);
 
         time.Advance(TimeSpan.FromMinutes(4));
         Assert.Equal("ECHO still here", await client.CommandAsync("still here"));
 
-        // Both timers armed afresh: the flush of the echo, then the next read (the old read timer had one minute left).
-        await time.WaitForArmedAsync(FiveMinutes, count: 2);
+        // The next read armed its timer afresh (the old one had one minute left).
+        await time.WaitForArmedAsync(FiveMinutes);
         time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
         Assert.Equal("TIMEOUT", await client.ReadLineAsync());
+        Assert.True(await client.IsClosedAsync());
+    }
+
+    [Fact]
+    public async Task A_flush_the_client_never_takes_times_out_on_the_time_provider()
+    {
+        var time = new ManualTimeProvider();
+        var handler = new EchoHandler();
+        await using var server = await StartAsync(o => o.IdleTimeout = TimeSpan.FromMinutes(5), time, handler: handler);
+        await using var client = await LineClient.ConnectAsync(server.GetEndpoint("echo").EndPoint);
+        Assert.Equal("HELLO", await client.ReadLineAsync());
+        await time.WaitForArmedAsync(FiveMinutes);
+
+        // The client asks for more than the socket buffers hold and reads nothing: the flush that waits for it arms
+        // a timer of its own (the first timer, the read's, is not armed again: no read starts while the server writes).
+        await client.SendAsync("FLOOD\r\n");
+        await time.WaitForArmedAsync(FiveMinutes, fresh: true);
+        Assert.False(handler.FloodEnded.IsCompleted);
+
+        time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        await handler.FloodEnded.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(await client.IsClosedAsync());
     }
 

@@ -3,9 +3,17 @@ using MailKitServer.Runtime;
 
 namespace MailKitServer.Tests.Runtime;
 
-/// <summary>A tiny line protocol to exercise the runtime: ECHO, STARTTLS, BUSY (holds a "transaction" open).</summary>
+/// <summary>
+/// A tiny line protocol to exercise the runtime: ECHO, STARTTLS, BUSY (holds a "transaction" open), FLOOD (writes
+/// lines until a flush fails, then says so in <see cref="FloodEnded"/>).
+/// </summary>
 internal sealed class EchoHandler : IConnectionHandler
 {
+    private readonly TaskCompletionSource _floodEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a FLOOD's flush failed (the client never read, and the flush timed out).</summary>
+    public Task FloodEnded => _floodEnded.Task;
+
     public async Task HandleAsync(MailConnection connection)
     {
         connection.Write("HELLO\r\n");
@@ -41,6 +49,26 @@ internal sealed class EchoHandler : IConnectionHandler
 
                     connection.Write($"SECURE discarded={connection.BytesDiscardedAtTlsUpgrade}\r\n");
                     break;
+                case "FLOOD":
+                    try
+                    {
+                        var chunk = new string('x', 1022) + "\r\n";
+                        while (true)
+                        {
+                            for (var i = 0; i < 64; i++)
+                            {
+                                connection.Write(chunk);
+                            }
+
+                            await connection.FlushAsync();
+                        }
+                    }
+                    catch (IOException)
+                    {
+                        _floodEnded.TrySetResult();
+                        return;
+                    }
+
                 case "BUSY":
                     connection.Write("WORKING\r\n");
                     await connection.FlushAsync();

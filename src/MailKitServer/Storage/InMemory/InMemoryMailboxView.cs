@@ -7,7 +7,7 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
 {
     private readonly InMemoryAccount _account;
     private readonly InMemoryMailbox _mailbox;
-    private readonly Channel<MailboxChange> _changes = Channel.CreateUnbounded<MailboxChange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly MailboxChangeFeed _changes = new();
     private int _disposed;
 
     public InMemoryMailboxView(InMemoryAccount account, InMemoryMailbox mailbox, bool readOnly, long viewId)
