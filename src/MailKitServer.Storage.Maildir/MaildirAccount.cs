@@ -56,11 +56,14 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         }
 
         var levels = normalized.Split(MailboxName.Separator);
+        var created = new List<string>();
         for (var i = 1; i <= levels.Length; i++)
         {
-            var path = MaildirFolderNames.ToDirectory(root, string.Join(MailboxName.Separator, levels[..i]));
+            var level = string.Join(MailboxName.Separator, levels[..i]);
+            var path = MaildirFolderNames.ToDirectory(root, level);
             MaildirFolder.CreateDirectories(path);
             await File.WriteAllBytesAsync(Path.Combine(path, "maildirfolder"), [], cancellationToken).ConfigureAwait(false);
+            created.Add(level);
         }
 
         NativeFileSystem.SyncDirectory(root);
@@ -69,6 +72,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
             await UpdateMapAsync(RolesFile, m => m[normalized] = role.ToString(), cancellationToken).ConfigureAwait(false);
         }
 
+        store.OnMailboxesCreated(UserId, created);
         return MailboxResult.Ok;
     }
 
@@ -121,6 +125,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
 
         NativeFileSystem.SyncDirectory(root);
         await UpdateMapAsync(RolesFile, m => Rename(m, source, target), cancellationToken).ConfigureAwait(false);
+        store.OnMailboxesCreated(UserId, all.ConvertAll(old => target + old[source.Length..]));
         return MailboxResult.Ok;
     }
 

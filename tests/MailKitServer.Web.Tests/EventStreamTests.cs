@@ -69,4 +69,35 @@ public class EventStreamTests(ITestOutputHelper output)
         Assert.Equal("message-added", added.Type);
         Assert.Equal("erin@example.test", JsonDocument.Parse(added.Data).RootElement.GetProperty("user").GetString());
     }
+
+    [Fact]
+    public async Task Mailboxes_made_after_the_stream_started_are_watched_with_the_mail_they_got_before()
+    {
+        await using var server = await WebTestServer.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await server.Http.GetAsync("/api/v1/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var events = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        Assert.Equal("ready", (await events.ReadAsync(cts.Token)).Type);
+
+        // MailKit creates a folder (and its parent) and appends at once: the first message may land before the event
+        // stream's view of the folder opens, the second after; each is announced once.
+        using var imap = new MailKit.Net.Imap.ImapClient();
+        await imap.ConnectAsync(server.Mail.Imap.Address.ToString(), server.Mail.Imap.Port, MailKit.Security.SecureSocketOptions.None, cts.Token);
+        await imap.AuthenticateAsync("bob@example.test", "bob-pw", cts.Token);
+        var parent = await imap.GetFolder(imap.PersonalNamespaces[0]).CreateAsync("Projects", true, cts.Token);
+        var folder = (await parent!.CreateAsync("Launch", true, cts.Token))!;
+        await folder.AppendAsync(new MailKit.AppendRequest(WebTestServer.Message("first in a new folder", to: "bob@example.test")), cts.Token);
+        var first = JsonDocument.Parse((await events.ReadAsync(cts.Token)).Data).RootElement;
+        await folder.AppendAsync(new MailKit.AppendRequest(WebTestServer.Message("second in a new folder", to: "bob@example.test")), cts.Token);
+        var second = JsonDocument.Parse((await events.ReadAsync(cts.Token)).Data).RootElement;
+
+        Assert.Equal(["first in a new folder", "second in a new folder"], new[] { first, second }.Select(e => e.GetProperty("subject").GetString()!).ToArray());
+        Assert.All(new[] { first, second }, e => Assert.Equal("Projects/Launch", e.GetProperty("mailbox").GetString()));
+        Assert.All(new[] { first, second }, e => Assert.Equal("bob@example.test", e.GetProperty("user").GetString()));
+
+        // Renamed: the mail is announced under its new name (a new id), and new mail there too.
+        await folder.RenameAsync(parent, "Shipped", cts.Token);
+        var moved = JsonDocument.Parse((await events.ReadAsync(cts.Token)).Data).RootElement;
+        Assert.Equal("Projects/Shipped", moved.GetProperty("mailbox").GetString());
+    }
 }

@@ -12,7 +12,9 @@ namespace MailKitServer.Web.Events;
 /// <summary>
 /// Live changes for the event stream, read from the store's own change feed (<see cref="IMailboxView.Changes"/>, which
 /// every store fills for deliveries, IMAP and POP3 changes and other nodes): one read-only view per mailbox of each
-/// shown account, opened when the first client subscribes and for accounts that appear later. Each subscriber has a
+/// shown account, opened when the first client subscribes, for accounts that appear later, and for mailboxes made
+/// later where the store tells of them (<see cref="IMailboxCreationFeed"/>: the in-memory and Maildir stores; the mail
+/// a new mailbox received before its view opened is announced then). Each subscriber has a
 /// bounded queue; a client too slow to keep up loses the oldest events, never the server's memory. The outbound queue's
 /// changes (queued, deferred, delivered, failed, deleted) come as <c>queue</c> events.
 /// </summary>
@@ -20,12 +22,16 @@ internal sealed class MailEventHub : IAsyncDisposable
 {
     private const int SubscriberQueue = 256;
 
+    /// <summary>The mailboxes being watched, by user and name (guarded by itself).</summary>
+    private readonly HashSet<(string User, string Mailbox)> _open = [];
+    private readonly IMailboxCreationFeed? _creations;
+
     private readonly ConcurrentDictionary<Channel<MailEvent>, byte> _subscribers = new();
     private readonly ConcurrentDictionary<string, byte> _watched = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<Task> _readers = [];
-    private readonly List<IMailAccount> _accounts = [];
+    private readonly List<(string User, IMailAccount Account)> _accounts = [];
     private readonly MailCatalog _catalog;
     private readonly ILogger _logger;
     private readonly OutboundQueue? _queue;
@@ -38,6 +44,12 @@ internal sealed class MailEventHub : IAsyncDisposable
         if (_queue is not null)
         {
             _queue.Changed += OnQueueChanged;
+        }
+
+        _creations = catalog.Store as IMailboxCreationFeed;
+        if (_creations is not null)
+        {
+            _creations.MailboxCreated += OnMailboxCreated;
         }
     }
 
@@ -66,23 +78,99 @@ internal sealed class MailEventHub : IAsyncDisposable
             foreach (var user in _catalog.Users().Where(u => !_watched.ContainsKey(u)))
             {
                 var account = await _catalog.Store.OpenAccountAsync(user, _stop.Token).ConfigureAwait(false);
+                // Watched before the listing: a mailbox made while it runs is told to OnMailboxCreated, which waits
+                // for the gate and then finds it open already or opens it.
+                _accounts.Add((user, account));
+                _watched[user] = 0;
                 foreach (var mailbox in await account.ListAsync(_stop.Token).ConfigureAwait(false))
                 {
-                    var view = await account.OpenAsync(mailbox.Name, readOnly: true, _stop.Token).ConfigureAwait(false);
-                    if (view is not null)
-                    {
-                        _readers.Add(Task.Run(() => ReadAsync(user, view)));
-                    }
+                    await WatchAsync(user, account, mailbox.Name, announce: false).ConfigureAwait(false);
                 }
-
-                _watched[user] = 0;
-                _accounts.Add(account);
             }
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Opens a view on a mailbox not watched yet and reads its changes (under <see cref="_gate"/>). With
+    /// <paramref name="announce"/>, the newest messages it already holds are announced as added: a mailbox made after
+    /// the stream opened may have received mail before its view did.
+    /// </summary>
+    private async Task WatchAsync(string user, IMailAccount account, string mailbox, bool announce)
+    {
+        var key = (user, mailbox);
+        lock (_open)
+        {
+            if (!_open.Add(key))
+            {
+                return;
+            }
+        }
+
+        var view = await account.OpenAsync(mailbox, readOnly: true, _stop.Token).ConfigureAwait(false);
+        if (view is null)
+        {
+            lock (_open)
+            {
+                _open.Remove(key);
+            }
+
+            return;
+        }
+
+        if (announce)
+        {
+            foreach (var info in view.Messages.TakeLast(SubscriberQueue))
+            {
+                await PublishAddedAsync(user, view, info).ConfigureAwait(false);
+            }
+        }
+
+        _readers.Add(Task.Run(() => ReadAsync(user, view)));
+    }
+
+    /// <summary>A store's word that a mailbox exists now (its user id, the mailbox's name).</summary>
+    private void OnMailboxCreated(string userId, string mailbox)
+    {
+        if (_watched.ContainsKey(userId) && !_stop.IsCancellationRequested)
+        {
+            _ = Task.Run(() => WatchCreatedAsync(userId, mailbox));
+        }
+    }
+
+    private async Task WatchCreatedAsync(string userId, string mailbox)
+    {
+        try
+        {
+            await _gate.WaitAsync(_stop.Token).ConfigureAwait(false);
+            try
+            {
+                foreach (var (user, account) in _accounts.Where(a => string.Equals(a.Account.UserId, userId, StringComparison.OrdinalIgnoreCase)))
+                {
+                    await WatchAsync(user, account, mailbox, announce: true).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or StoreUnavailableException or InvalidOperationException or ObjectDisposedException)
+        {
+            _logger.LogWarning(ex, "Could not watch the new mailbox {User}/{Mailbox} for the event stream", userId, mailbox);
+        }
+    }
+
+    private async Task PublishAddedAsync(string user, IMailboxView view, MessageInfo info)
+    {
+        var headers = await ReadHeadersAsync(view, info.Uid).ConfigureAwait(false);
+        Publish(new MailEvent("message-added", JsonSerializer.Serialize(Summaries.Create(new MessageId(user, view.Name, view.Status.UidValidity, info.Uid), info, headers), WebJson.Default.MessageSummary)));
     }
 
     private async Task ReadAsync(string user, IMailboxView view)
@@ -95,8 +183,7 @@ internal sealed class MailEventHub : IAsyncDisposable
                 switch (change.Kind)
                 {
                     case MailboxChangeKind.Added when change.Message is { } info:
-                        var headers = await ReadHeadersAsync(view, info.Uid).ConfigureAwait(false);
-                        Publish(new MailEvent("message-added", JsonSerializer.Serialize(Summaries.Create(new MessageId(user, view.Name, view.Status.UidValidity, info.Uid), info, headers), WebJson.Default.MessageSummary)));
+                        await PublishAddedAsync(user, view, info).ConfigureAwait(false);
                         break;
                     case MailboxChangeKind.Expunged:
                         Publish(new MailEvent("message-deleted", JsonSerializer.Serialize(new MessageRemoved(id, user, view.Name), WebJson.Default.MessageRemoved)));
@@ -118,6 +205,12 @@ internal sealed class MailEventHub : IAsyncDisposable
         }
         finally
         {
+            lock (_open)
+            {
+                // Deleted or renamed away: a mailbox made again under this name is watched afresh.
+                _open.Remove((user, view.Name));
+            }
+
             await view.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -169,9 +262,17 @@ internal sealed class MailEventHub : IAsyncDisposable
             _queue.Changed -= OnQueueChanged;
         }
 
+        if (_creations is not null)
+        {
+            _creations.MailboxCreated -= OnMailboxCreated;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
+
+        // A new mailbox being watched finishes (or fails on the cancelled token) before the readers are counted.
+        await _gate.WaitAsync().ConfigureAwait(false);
         await Task.WhenAll(_readers).ConfigureAwait(false);
-        foreach (var account in _accounts)
+        foreach (var (_, account) in _accounts)
         {
             await account.DisposeAsync().ConfigureAwait(false);
         }

@@ -31,6 +31,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
             return Result(StoreStatus.InvalidName, "invalid mailbox name");
         }
 
+        var created = new List<string>();
         lock (state.Sync)
         {
             if (state.Mailboxes.ContainsKey(normalized))
@@ -51,12 +52,16 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 if (!state.Mailboxes.ContainsKey(parent))
                 {
                     state.Mailboxes[parent] = new InMemoryMailbox(parent, MailboxRole.None, store.NextUidValidity());
+                    created.Add(parent);
                 }
             }
 
             state.Mailboxes[normalized] = new InMemoryMailbox(normalized, role, store.NextUidValidity());
-            return Result(StoreStatus.Success);
+            created.Add(normalized);
         }
+
+        store.OnMailboxesCreated(UserId, created);
+        return Result(StoreStatus.Success);
     }
 
     public ValueTask<MailboxResult> RenameAsync(string from, string to, CancellationToken cancellationToken)
@@ -66,6 +71,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
             return Result(StoreStatus.InvalidName, "invalid mailbox name");
         }
 
+        List<string> created;
         lock (state.Sync)
         {
             if (!state.Mailboxes.TryGetValue(source, out var mailbox))
@@ -100,44 +106,55 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                     state.Metadata[target] = annotations.Clone();
                 }
 
-                return Result(StoreStatus.Success);
+                created = [target];
             }
-
-            var renames = state.Mailboxes.Keys
-                .Where(n => n == source || n.StartsWith(source + MailboxName.Separator, StringComparison.Ordinal))
-                .ToList();
-            foreach (var old in renames)
+            else
             {
-                var box = state.Mailboxes[old];
-                state.Mailboxes.Remove(old);
-                box.Close();
-                var renamed = new InMemoryMailbox(target + old[source.Length..], box.Role, store.NextUidValidity());
-                foreach (var m in box.Messages)
-                {
-                    renamed.Add(m.Content, m.Flags, m.Keywords, m.InternalDate, origin: 0, m.SaveDate, m.EmailId);
-                }
+                created = RenameTree(source, target);
+            }
+        }
 
-                state.Mailboxes[renamed.Name] = renamed;
-                if (state.Acls.Remove(old, out var acl))
-                {
-                    // RFC 4314 §4: RENAME keeps the mailbox's access control list.
-                    state.Acls[renamed.Name] = acl;
-                }
+        store.OnMailboxesCreated(UserId, created);
+        return Result(StoreStatus.Success);
+    }
 
-                if (state.Metadata.Remove(old, out var annotations))
-                {
-                    // RFC 5464 §4.1: annotations follow the mailbox.
-                    state.Metadata[renamed.Name] = annotations;
-                }
-
-                if (state.Subscriptions.Remove(old))
-                {
-                    state.Subscriptions.Add(renamed.Name);
-                }
+    /// <summary>Renames a mailbox and the ones below it (under the account's lock); returns the new names.</summary>
+    private List<string> RenameTree(string source, string target)
+    {
+        var renames = state.Mailboxes.Keys
+            .Where(n => n == source || n.StartsWith(source + MailboxName.Separator, StringComparison.Ordinal))
+            .ToList();
+        foreach (var old in renames)
+        {
+            var box = state.Mailboxes[old];
+            state.Mailboxes.Remove(old);
+            box.Close();
+            var renamed = new InMemoryMailbox(target + old[source.Length..], box.Role, store.NextUidValidity());
+            foreach (var m in box.Messages)
+            {
+                renamed.Add(m.Content, m.Flags, m.Keywords, m.InternalDate, origin: 0, m.SaveDate, m.EmailId);
             }
 
-            return Result(StoreStatus.Success);
+            state.Mailboxes[renamed.Name] = renamed;
+            if (state.Acls.Remove(old, out var acl))
+            {
+                // RFC 4314 §4: RENAME keeps the mailbox's access control list.
+                state.Acls[renamed.Name] = acl;
+            }
+
+            if (state.Metadata.Remove(old, out var annotations))
+            {
+                // RFC 5464 §4.1: annotations follow the mailbox.
+                state.Metadata[renamed.Name] = annotations;
+            }
+
+            if (state.Subscriptions.Remove(old))
+            {
+                state.Subscriptions.Add(renamed.Name);
+            }
         }
+
+        return renames.ConvertAll(old => target + old[source.Length..]);
     }
 
     public ValueTask<MailboxResult> DeleteAsync(string name, CancellationToken cancellationToken)
