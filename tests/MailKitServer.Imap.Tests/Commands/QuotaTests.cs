@@ -15,13 +15,8 @@ public sealed class QuotaTests
     [InlineData("maildir")]
     public async Task Usage_limits_and_overquota_on_append_copy_and_delivery(string store)
     {
-        var root = Directory.CreateTempSubdirectory("mks-quota").FullName;
-        var maildir = store == "maildir" ? new MaildirMessageStore(new MaildirStoreOptions { Root = root }) : null;
-        try
+        await WithServerAsync(store, storeMessageLimit: null, async server =>
         {
-            await using var server = await TestMailServer.StartAsync(
-                configure: maildir is null ? null : b => b.UseStore(maildir),
-                imap: o => o.QuotaAdministrators.Add("bob@example.test"));
             await using var alice = await LoginAsync(server);
             var caps = Assert.Single(await UntaggedAsync(alice, "c CAPABILITY"));
             foreach (var cap in new[] { " QUOTA ", " QUOTA=RES-STORAGE ", " QUOTA=RES-MESSAGE ", " QUOTASET" })
@@ -52,15 +47,7 @@ public sealed class QuotaTests
             Assert.StartsWith("m OK", await TaggedAsync(alice, "m MOVE 1 Trash"), StringComparison.Ordinal);
 
             // SMTP delivery to a full mailbox: 552 5.2.2 (RFC 3463), nothing stored.
-            await using (var smtp = await LineClient.ConnectAsync(server.Smtp))
-            {
-                await smtp.ReadLineAsync();
-                await smtp.CommandAsync("EHLO client.test");
-                Assert.StartsWith("250", await smtp.CommandAsync("MAIL FROM:<x@remote.test>"), StringComparison.Ordinal);
-                Assert.StartsWith("250", await smtp.CommandAsync("RCPT TO:<alice@example.test>"), StringComparison.Ordinal);
-                Assert.StartsWith("354", await smtp.CommandAsync("DATA"), StringComparison.Ordinal);
-                Assert.StartsWith("552 5.2.2", await smtp.CommandAsync("Subject: full\r\n\r\nx\r\n."), StringComparison.Ordinal);
-            }
+            await AssertDeliveryRefusedAsync(server);
 
             // STATUS DELETED-STORAGE (RFC 9208 §4.2.1).
             Assert.StartsWith("t OK", await TaggedAsync(alice, "t STORE 1 +FLAGS.SILENT (\\Deleted)"), StringComparison.Ordinal);
@@ -69,16 +56,7 @@ public sealed class QuotaTests
             // SETQUOTA with no resources removes every limit.
             Assert.Equal(["* QUOTA \"alice@example.test\" ()"], await UntaggedAsync(bob, "s SETQUOTA \"alice@example.test\" ()"));
             Assert.StartsWith("a OK", await TaggedAsync(alice, "a APPEND INBOX " + Literal(message)), StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (maildir is not null)
-            {
-                await maildir.DisposeAsync();
-            }
-
-            TempDirectories.Delete(root);
-        }
+        });
     }
 
     [Theory]
@@ -86,15 +64,8 @@ public sealed class QuotaTests
     [InlineData("maildir")]
     public async Task Limits_from_the_directory_are_reported_and_enforced_until_an_administrator_sets_others(string store)
     {
-        var root = Directory.CreateTempSubdirectory("mks-quota-dir").FullName;
-        var options = new MaildirStoreOptions { Root = root, QuotaMessages = 50 };
-        var maildir = store == "maildir" ? new MaildirMessageStore(options) : null;
-        try
+        await WithServerAsync(store, storeMessageLimit: 50, async server =>
         {
-            await using var server = await TestMailServer.StartAsync(
-                configure: maildir is null ? null : b => b.UseStore(maildir),
-                imap: o => o.QuotaAdministrators.Add("bob@example.test"));
-            options.QuotaDirectory = server.Directory;
 
             // STORAGE 3 KiB from the directory; MESSAGE left to the store (Maildir's default 50, none in memory).
             server.Directory.SetQuota("alice@example.test", new Users.UserQuota(3 * 1024, null));
@@ -110,15 +81,7 @@ public sealed class QuotaTests
             await TaggedAsync(alice, "s SELECT INBOX");
             Assert.StartsWith("k NO [OVERQUOTA]", await TaggedAsync(alice, "k COPY 1 Trash"), StringComparison.Ordinal);
             Assert.StartsWith("m OK", await TaggedAsync(alice, "m MOVE 1 Trash"), StringComparison.Ordinal);
-            await using (var smtp = await LineClient.ConnectAsync(server.Smtp))
-            {
-                await smtp.ReadLineAsync();
-                await smtp.CommandAsync("EHLO client.test");
-                await smtp.CommandAsync("MAIL FROM:<x@remote.test>");
-                await smtp.CommandAsync("RCPT TO:<alice@example.test>");
-                await smtp.CommandAsync("DATA");
-                Assert.StartsWith("552 5.2.2", await smtp.CommandAsync("Subject: full\r\n\r\nx\r\n."), StringComparison.Ordinal);
-            }
+            await AssertDeliveryRefusedAsync(server);
 
             // A change in the directory applies at the next check: MESSAGE 2 now, STORAGE raised.
             server.Directory.SetQuota("alice@example.test", new Users.UserQuota(100 * 1024, 2));
@@ -133,16 +96,7 @@ public sealed class QuotaTests
 
             // Bob has no directory quota: the store's defaults (Maildir's MESSAGE 50; nothing in memory).
             Assert.Equal([$"* QUOTA \"bob@example.test\" ({messages.TrimStart().Replace("1", "0", StringComparison.Ordinal)})"], await UntaggedAsync(bob, "g GETQUOTA \"bob@example.test\""));
-        }
-        finally
-        {
-            if (maildir is not null)
-            {
-                await maildir.DisposeAsync();
-            }
-
-            TempDirectories.Delete(root);
-        }
+        });
     }
 
     [Theory]
@@ -150,15 +104,8 @@ public sealed class QuotaTests
     [InlineData("maildir")]
     public async Task Replace_counts_the_quota_net_of_the_replaced_message(string store)
     {
-        var root = Directory.CreateTempSubdirectory("mks-quota-replace").FullName;
-        var options = new MaildirStoreOptions { Root = root };
-        var maildir = store == "maildir" ? new MaildirMessageStore(options) : null;
-        try
+        await WithServerAsync(store, storeMessageLimit: null, async server =>
         {
-            await using var server = await TestMailServer.StartAsync(
-                configure: maildir is null ? null : b => b.UseStore(maildir),
-                imap: o => o.QuotaAdministrators.Add("bob@example.test"));
-            options.QuotaDirectory = server.Directory;
             static string Draft(char fill, int octets) => "Subject: d\r\n\r\n" + new string(fill, octets - 16) + "\r\n";
 
             // Full on both resources: STORAGE 3 KiB in two messages of 1536 octets, MESSAGE 2.
@@ -184,6 +131,25 @@ public sealed class QuotaTests
             Assert.StartsWith("a NO [OVERQUOTA]", await TaggedAsync(alice, "a APPEND Drafts " + Literal(Draft('e', 100))), StringComparison.Ordinal);
             Assert.StartsWith("r OK", await TaggedAsync(alice, "r UID REPLACE 2 Drafts " + Literal(Draft('e', 100))), StringComparison.Ordinal);
             Assert.Equal(["* QUOTA \"alice@example.test\" (STORAGE 2 1 MESSAGE 2 1)"], await UntaggedAsync(alice, "g GETQUOTA \"alice@example.test\""));
+        });
+    }
+
+    /// <summary>
+    /// Runs a test against a server where bob is a quota administrator, on the in-memory store or on a Maildir store
+    /// whose quota directory is the server's (stopped and its folder removed afterwards).
+    /// </summary>
+    private static async Task WithServerAsync(string store, long? storeMessageLimit, Func<TestMailServer, Task> test)
+    {
+        var root = Directory.CreateTempSubdirectory("mks-quota").FullName;
+        var options = new MaildirStoreOptions { Root = root, QuotaMessages = storeMessageLimit };
+        var maildir = store == "maildir" ? new MaildirMessageStore(options) : null;
+        try
+        {
+            await using var server = await TestMailServer.StartAsync(
+                configure: maildir is null ? null : b => b.UseStore(maildir),
+                imap: o => o.QuotaAdministrators.Add("bob@example.test"));
+            options.QuotaDirectory = server.Directory;
+            await test(server);
         }
         finally
         {
@@ -194,5 +160,17 @@ public sealed class QuotaTests
 
             TempDirectories.Delete(root);
         }
+    }
+
+    /// <summary>SMTP delivery to alice's full mailbox: 552 5.2.2 (RFC 3463), nothing stored.</summary>
+    private static async Task AssertDeliveryRefusedAsync(TestMailServer server)
+    {
+        await using var smtp = await LineClient.ConnectAsync(server.Smtp);
+        await smtp.ReadLineAsync();
+        await smtp.CommandAsync("EHLO client.test");
+        Assert.StartsWith("250", await smtp.CommandAsync("MAIL FROM:<x@remote.test>"), StringComparison.Ordinal);
+        Assert.StartsWith("250", await smtp.CommandAsync("RCPT TO:<alice@example.test>"), StringComparison.Ordinal);
+        Assert.StartsWith("354", await smtp.CommandAsync("DATA"), StringComparison.Ordinal);
+        Assert.StartsWith("552 5.2.2", await smtp.CommandAsync("Subject: full\r\n\r\nx\r\n."), StringComparison.Ordinal);
     }
 }
