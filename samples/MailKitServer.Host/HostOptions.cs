@@ -78,6 +78,9 @@ internal sealed class HostOptions
     /// <summary>--milter SOCKET[,timeout=D][,default=tempfail|accept], repeatable: content filters in order.</summary>
     public List<Smtp.Milter.MilterOptions> Milters { get; } = [];
 
+    /// <summary>--rspamd-learn URL[,password=..|,password-file=..]: rspamd's controller, fed what users file as junk; null when not given.</summary>
+    public RspamdLearnFlag? RspamdLearn { get; private set; }
+
     /// <summary>--http-auth USER:PASSWORD: the credentials of the web inbox and API off loopback.</summary>
     public (string User, string Password)? HttpAuth { get; private set; }
 
@@ -144,6 +147,10 @@ internal sealed class HostOptions
                                       program) asked at every SMTP step on the SMTP and submission ports;
                                       repeatable, asked in order. default= is what happens when it is down
                                       or does not answer in time (tempfail: 451; accept: go on without it)
+          --rspamd-learn URL[,password=SECRET|,password-file=PATH]
+                                      train rspamd's Bayes classifier through its controller (such as
+                                      http://127.0.0.1:11334/): a message moved or copied into Junk over
+                                      IMAP is learned as spam, one moved out of it (not to Trash) as ham
         {{ScreeningFlags.Usage}}
           --max-connections N         connections at once (default 20000)
           --max-connections-per-address N
@@ -277,6 +284,9 @@ internal sealed class HostOptions
                     break;
                 case "--milter":
                     o.Milters.Add(MilterFlag.Parse(Next()));
+                    break;
+                case "--rspamd-learn":
+                    o.RspamdLearn = RspamdLearnFlag.Parse(Next());
                     break;
                 case "--authserv-id":
                     o.AuthServId = Next();

@@ -325,8 +325,11 @@ Add("submission", ep => builder.AddSmtp("submission", ep, SmtpRole.Submission, c
 Add("smtps", ep => builder.AddSmtp("smtps", ep, SmtpRole.Submission, TlsMode.Implicit, Submission));
 Add("pop3", ep => builder.AddPop3("pop3", ep, TlsMode.None));
 Add("pop3s", ep => builder.AddPop3("pop3s", ep, TlsMode.Implicit));
-Add("imap", ep => builder.AddImap("imap", ep, TlsMode.None));
-Add("imaps", ep => builder.AddImap("imaps", ep, TlsMode.Implicit));
+// IMAP users filing mail into Junk and out of it train rspamd, when asked to.
+using var rspamdHttp = options.RspamdLearn is null ? null : new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+IJunkTrainer? junkTrainer = options.RspamdLearn is { } learn ? new RspamdJunkTrainer(rspamdHttp!, learn.Controller, learn.Password) : null;
+Add("imap", ep => builder.AddImap("imap", ep, TlsMode.None, o => o.JunkTrainer = junkTrainer));
+Add("imaps", ep => builder.AddImap("imaps", ep, TlsMode.Implicit, o => o.JunkTrainer = junkTrainer));
 
 // Sieve at final delivery; scripts beside the Maildir in Dovecot's layout, in the shared database with PostgreSQL
 // (so every node runs them), in memory with the memory store.

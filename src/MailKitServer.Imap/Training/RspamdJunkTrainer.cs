@@ -16,14 +16,16 @@ public sealed class RspamdJunkTrainer : IJunkTrainer
 
     /// <summary>Creates the trainer.</summary>
     /// <param name="http">The client to post with (its time-out applies to each message).</param>
-    /// <param name="controller">The controller's base address, such as <c>http://127.0.0.1:11334/</c>.</param>
+    /// <param name="controller">The controller's base address, such as <c>http://127.0.0.1:11334/</c> (or a path a proxy serves it under).</param>
     /// <param name="password">The controller's <c>enable_password</c> (or <c>password</c>); null when it has none.</param>
     public RspamdJunkTrainer(HttpClient http, Uri controller, string? password = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(controller);
         _http = http;
-        _controller = controller;
+
+        // The endpoints are resolved under the controller's path (behind a proxy at /rspamd/ as well as at the root).
+        _controller = controller.AbsolutePath.EndsWith('/') ? controller : new Uri(controller.AbsoluteUri + "/");
         _password = password;
     }
 

@@ -1,19 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using MailKitServer.TestSupport;
+using System.Text.Json;
 
-namespace MailKitServer.Smtp.Tests.Milter;
+namespace MailKitServer.TestSupport;
 
 /// <summary>
 /// Debian's rspamd started on free loopback ports with a private configuration (Debian's /etc/rspamd with its
 /// LOCAL_CONFDIR, DBDIR and RUNDIR pointed at a temporary folder): the proxy worker in milter mode scanning by itself
-/// (self_scan, no normal worker), the controller (password "q1") for learning into its Bayes classifier kept in a
+/// (self_scan, no normal worker), the controller (password <see cref="Password"/>) for learning into its Bayes classifier kept in a
 /// redis-server of its own on another loopback port (Debian's redis-server; nothing saved), DNS pointed at a closed port,
 /// the GTUBE test patterns of every action on, and the milter_headers module adding X-Spamd-Result and X-Rspamd-*.
 /// Stopped by PID with its workers.
 /// </summary>
-internal sealed class Rspamd : IAsyncDisposable
+public sealed class Rspamd : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Process _redis;
@@ -31,8 +31,23 @@ internal sealed class Rspamd : IAsyncDisposable
     /// <summary>The proxy worker's milter socket.</summary>
     public IPEndPoint Milter { get; }
 
-    /// <summary>The controller (HTTP; /learnspam, /learnham, /stat), password "q1".</summary>
+    /// <summary>The controller (HTTP; /learnspam, /learnham, /stat), password <see cref="Password"/>.</summary>
     public IPEndPoint Controller { get; }
+
+    /// <summary>The controller's password (its <c>password</c> and <c>enable_password</c>).</summary>
+    public const string Password = "q1";
+
+    /// <summary>How many messages rspamd's classifiers have learned (the controller's /stat "learned").</summary>
+    public async Task<long> LearnedAsync()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{Controller}/stat");
+        request.Headers.Add("Password", Password);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var stat = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return stat.RootElement.GetProperty("learned").GetInt64();
+    }
 
     /// <summary>The log file, for a failing test's message.</summary>
     public string Log => File.Exists(Path.Combine(_directory, "rspamd.log")) ? File.ReadAllText(Path.Combine(_directory, "rspamd.log")) : string.Empty;
@@ -82,8 +97,8 @@ internal sealed class Rspamd : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(local, "worker-normal.inc"), "enabled = false;\n");
         await File.WriteAllTextAsync(Path.Combine(local, "worker-controller.inc"), $$"""
             bind_socket = "127.0.0.1:{{Port(controller)}}";
-            password = "q1";
-            enable_password = "q1";
+            password = "{{Password}}";
+            enable_password = "{{Password}}";
             """);
         await File.WriteAllTextAsync(Path.Combine(local, "logging.inc"), $$"""
             type = "file";
