@@ -41,6 +41,24 @@ internal static class LocalDelivery
         }
 
         // Each owner's decision first; then one store call for the plain copies, an append for each flagged one.
+        var (decided, plain, special) = await DecideAsync(context, logger, filter, messageId, reversePath, targets, openContent, size, arrivedAt, result, cancellationToken).ConfigureAwait(false);
+        var failed = await StoreCopiesAsync(context, logger, messageId, reversePath, plain, special, openContent, arrivedAt, result, cancellationToken).ConfigureAwait(false);
+        foreach (var (target, decision) in decided)
+        {
+            if (!failed.Contains(target))
+            {
+                result.Delivered.Add(target);
+                result.Messages.AddRange(decision.Messages.Select(m => (target, m)));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Asks the filter about each mailbox (a filter that fails keeps the copy there); refusals go into <paramref name="result"/>.</summary>
+    private static async Task<(List<(MailboxTarget Target, FilterDecision Decision)> Decided, List<(MailboxTarget Owner, MailboxTarget Copy)> Plain, List<(MailboxTarget Owner, FiledCopy Copy)> Special)> DecideAsync(
+        MailServerContext context, ILogger logger, IDeliveryFilter filter, string messageId, string reversePath, IReadOnlyList<(MailboxTarget Target, string Recipient)> targets, Func<Stream> openContent, long size, DateTimeOffset arrivedAt, LocalDeliveryResult result, CancellationToken cancellationToken)
+    {
         var plain = new List<(MailboxTarget Owner, MailboxTarget Copy)>();
         var special = new List<(MailboxTarget Owner, FiledCopy Copy)>();
         var decided = new List<(MailboxTarget Target, FilterDecision Decision)>();
@@ -84,6 +102,13 @@ internal static class LocalDelivery
             }
         }
 
+        return (decided, plain, special);
+    }
+
+    /// <summary>Stores the decided copies; returns the owners of which a copy was not stored (full ones also go into <paramref name="result"/>).</summary>
+    private static async Task<HashSet<MailboxTarget>> StoreCopiesAsync(
+        MailServerContext context, ILogger logger, string messageId, string reversePath, List<(MailboxTarget Owner, MailboxTarget Copy)> plain, List<(MailboxTarget Owner, FiledCopy Copy)> special, Func<Stream> openContent, DateTimeOffset arrivedAt, LocalDeliveryResult result, CancellationToken cancellationToken)
+    {
         var failed = new HashSet<MailboxTarget>();
         var stored = new LocalDeliveryResult();
         await StoreAsync(context, logger, messageId, reversePath, plain.DistinctBy(p => p.Copy).ToList(), openContent, arrivedAt, stored, cancellationToken).ConfigureAwait(false);
@@ -113,16 +138,7 @@ internal static class LocalDelivery
             }
         }
 
-        foreach (var (target, decision) in decided)
-        {
-            if (!failed.Contains(target))
-            {
-                result.Delivered.Add(target);
-                result.Messages.AddRange(decision.Messages.Select(m => (target, m)));
-            }
-        }
-
-        return result;
+        return failed;
     }
 
     private static async Task StoreAsync(MailServerContext context, ILogger logger, string messageId, string reversePath, IReadOnlyList<(MailboxTarget Owner, MailboxTarget Copy)> copies, Func<Stream> openContent, DateTimeOffset arrivedAt, LocalDeliveryResult result, CancellationToken cancellationToken)

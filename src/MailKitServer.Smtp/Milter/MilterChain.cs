@@ -236,40 +236,14 @@ internal sealed class MilterChain : IAsyncDisposable
 
     private async Task<MilterDecision> FilterContentAsync(MilterLink link, Func<Stream> open, MilterOutcome outcome, CancellationToken cancellationToken)
     {
-        var client = link.Client!;
-        HeaderBlock block;
-        long start;
-        await using (var content = open())
+        var (settled, block, start) = await SendContentAsync(link, open, cancellationToken).ConfigureAwait(false);
+        if (settled is not null)
         {
-            // The stream may start at an offset (the spool after Return-Path): the block's offsets count from there.
-            start = content.Position;
-            block = await HeaderBlock.ReadAsync(content, cancellationToken).ConfigureAwait(false);
-            foreach (var (name, value) in block.Fields)
-            {
-                var header = await client.HeaderAsync(name, value, cancellationToken).ConfigureAwait(false);
-                if (Settled(link, header, "header") is { } settled)
-                {
-                    return settled;
-                }
-            }
-
-            await SendMacrosAsync(link, MilterMacroStage.EndOfHeaders, cancellationToken).ConfigureAwait(false);
-            var eoh = await client.EndOfHeadersAsync(cancellationToken).ConfigureAwait(false);
-            if (Settled(link, eoh, "end of headers") is { } afterHeaders)
-            {
-                return afterHeaders;
-            }
-
-            content.Position = start + block.BodyOffset;
-            var body = await client.BodyAsync(content, cancellationToken).ConfigureAwait(false);
-            if (body.Action != MilterAction.Skip && Settled(link, body, "body") is { } afterBody)
-            {
-                return afterBody;
-            }
+            return settled;
         }
 
         await SendMacrosAsync(link, MilterMacroStage.EndOfMessage, cancellationToken).ConfigureAwait(false);
-        var (decision, changes) = await client.EndOfMessageAsync(cancellationToken).ConfigureAwait(false);
+        var (decision, changes) = await link.Client!.EndOfMessageAsync(cancellationToken).ConfigureAwait(false);
         link.MessageOpen = false;
         link.AcceptedMessage = true;
         if (decision.Action != MilterAction.Continue)
@@ -282,7 +256,55 @@ internal sealed class MilterChain : IAsyncDisposable
             return decision;
         }
 
-        byte[]? body2 = null;
+        var (headersChanged, body) = ApplyChanges(link, changes, block, outcome);
+        if (headersChanged || body is not null)
+        {
+            // The next filter (and the store) sees the changed message: written out once per changing filter.
+            var next = await WriteChangedAsync(block, body, open, start, cancellationToken).ConfigureAwait(false);
+            outcome.Content?.Dispose();
+            outcome.Content = next;
+        }
+
+        return decision;
+    }
+
+    /// <summary>
+    /// Sends the header fields, end of headers and the body; returns the filter's verdict if it settled the message
+    /// before its end, the header block read (to apply changes to) and where the message starts in the stream.
+    /// </summary>
+    private async Task<(MilterDecision? Settled, HeaderBlock Block, long Start)> SendContentAsync(MilterLink link, Func<Stream> open, CancellationToken cancellationToken)
+    {
+        var client = link.Client!;
+        await using var content = open();
+
+        // The stream may start at an offset (the spool after Return-Path): the block's offsets count from there.
+        var start = content.Position;
+        var block = await HeaderBlock.ReadAsync(content, cancellationToken).ConfigureAwait(false);
+        foreach (var (name, value) in block.Fields)
+        {
+            var header = await client.HeaderAsync(name, value, cancellationToken).ConfigureAwait(false);
+            if (Settled(link, header, "header") is { } settled)
+            {
+                return (settled, block, start);
+            }
+        }
+
+        await SendMacrosAsync(link, MilterMacroStage.EndOfHeaders, cancellationToken).ConfigureAwait(false);
+        var eoh = await client.EndOfHeadersAsync(cancellationToken).ConfigureAwait(false);
+        if (Settled(link, eoh, "end of headers") is { } afterHeaders)
+        {
+            return (afterHeaders, block, start);
+        }
+
+        content.Position = start + block.BodyOffset;
+        var body = await client.BodyAsync(content, cancellationToken).ConfigureAwait(false);
+        return (body.Action != MilterAction.Skip ? Settled(link, body, "body") : null, block, start);
+    }
+
+    /// <summary>Applies a filter's end-of-message changes: header fields to the block, the rest to the outcome; returns whether headers changed and the new body, if any.</summary>
+    private static (bool HeadersChanged, byte[]? Body) ApplyChanges(MilterLink link, IEnumerable<MilterModification> changes, HeaderBlock block, MilterOutcome outcome)
+    {
+        byte[]? body = null;
         var headersChanged = false;
         foreach (var change in changes)
         {
@@ -299,7 +321,7 @@ internal sealed class MilterChain : IAsyncDisposable
 
                     break;
                 case MilterModificationKind.ReplaceBody:
-                    body2 = CanonicalLineEnds(change.Body ?? []);
+                    body = CanonicalLineEnds(change.Body ?? []);
                     break;
                 case MilterModificationKind.AddRecipient:
                     outcome.DeletedRecipients.RemoveAll(r => string.Equals(r, change.Name, StringComparison.OrdinalIgnoreCase));
@@ -318,40 +340,39 @@ internal sealed class MilterChain : IAsyncDisposable
             }
         }
 
-        if (headersChanged || body2 is not null)
+        return (headersChanged, body);
+    }
+
+    /// <summary>Writes the changed message (the block, then the new body or the old one) to a new spool.</summary>
+    private async Task<MessageSpool> WriteChangedAsync(HeaderBlock block, byte[]? body, Func<Stream> open, long start, CancellationToken cancellationToken)
+    {
+        var next = new MessageSpool(_options.MaxMessageSize + (64L * 1024 * 1024), _options.SpoolMemoryThreshold, _options.SpoolDirectory);
+        try
         {
-            // The next filter (and the store) sees the changed message: written out once per changing filter.
-            var next = new MessageSpool(_options.MaxMessageSize + (64L * 1024 * 1024), _options.SpoolMemoryThreshold, _options.SpoolDirectory);
-            try
+            block.WriteTo(next.Write);
+            if (body is not null)
             {
-                block.WriteTo(next.Write);
-                if (body2 is not null)
-                {
-                    next.Write(body2);
-                }
-                else
-                {
-                    await using var source = open();
-                    source.Position = start + block.BodyOffset;
-                    await next.WriteAsync(source, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (next.Overflowed)
-                {
-                    throw new MilterException("the changed message is larger than the size limit allows");
-                }
+                next.Write(body);
             }
-            catch
+            else
             {
-                next.Dispose();
-                throw;
+                await using var source = open();
+                source.Position = start + block.BodyOffset;
+                await next.WriteAsync(source, cancellationToken).ConfigureAwait(false);
             }
 
-            outcome.Content?.Dispose();
-            outcome.Content = next;
+            if (next.Overflowed)
+            {
+                throw new MilterException("the changed message is larger than the size limit allows");
+            }
+
+            return next;
         }
-
-        return decision;
+        catch
+        {
+            next.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Null to go on with the content steps; otherwise the answer that ends them for this filter.</summary>

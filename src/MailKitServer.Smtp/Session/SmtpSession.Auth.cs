@@ -12,20 +12,9 @@ internal sealed partial class SmtpSession
     {
         // Password checks hash (PBKDF2 for SCRAM) and may ask a directory: not on a socket engine's thread.
         await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
-        if (_state == SmtpState.Connected || !_esmtp)
+        if (AuthStateRefusal() is { } refusal)
         {
-            return await ErrorAsync("503 5.5.1 Error: send EHLO first\r\n"u8).ConfigureAwait(false);
-        }
-
-        if (_info.AuthenticatedUser is not null)
-        {
-            // RFC 4954 §4: AUTH is not permitted once authenticated.
-            return await ErrorAsync("503 5.5.1 Error: already authenticated\r\n"u8).ConfigureAwait(false);
-        }
-
-        if (_state != SmtpState.Ready)
-        {
-            return await ErrorAsync("503 5.5.1 Error: MAIL transaction in progress\r\n"u8).ConfigureAwait(false);
+            return await ErrorAsync(refusal.AsMemory()).ConfigureAwait(false);
         }
 
         var argument = argumentMemory.Span;
@@ -60,34 +49,15 @@ internal sealed partial class SmtpSession
             {
                 case SaslStepKind.Challenge:
                     var (status, data) = await SaslConversation.ChallengeAsync(_connection, "334 ", step.Challenge!, _options.MaxLineLength).ConfigureAwait(false);
-                    switch (status)
+                    if (status != SaslResponseStatus.Response)
                     {
-                        case SaslResponseStatus.ConnectionLost:
-                            return false;
-                        case SaslResponseStatus.TooLong:
-                            return await ErrorAsync("500 5.5.6 Authentication exchange line is too long\r\n"u8).ConfigureAwait(false);
-                        case SaslResponseStatus.Cancelled:
-                            return await ErrorAsync("501 5.0.0 Authentication cancelled\r\n"u8).ConfigureAwait(false);
-                        case SaslResponseStatus.Invalid:
-                            return await ErrorAsync("501 5.5.2 Invalid base64 data\r\n"u8).ConfigureAwait(false);
+                        return status != SaslResponseStatus.ConnectionLost && await ErrorAsync(ChallengeRefusal(status).AsMemory()).ConfigureAwait(false);
                     }
 
                     response = data;
                     continue;
                 case SaslStepKind.Success:
-                    _info.AuthenticatedUser = step.UserId;
-                    var verdict = await _context.Policy.OnAuthenticatedAsync(_info, _connection.Aborted).ConfigureAwait(false);
-                    if (!verdict.IsAccepted)
-                    {
-                        _info.AuthenticatedUser = null;
-                        Reply(verdict.Reply!);
-                        return true;
-                    }
-
-                    _context.AuthThrottle.RecordSuccess(_connection.RemoteEndPoint.Address, mechanism.UserName ?? step.UserId!, step.UserId!);
-                    SmtpLog.Authenticated(_logger, _connection.Id, step.UserId!, mechanism.Name);
-                    _connection.Write("235 2.7.0 Authentication successful\r\n"u8);
-                    return true;
+                    return await AuthenticatedAsync(mechanism, step.UserId!).ConfigureAwait(false);
                 case SaslStepKind.TemporaryFailure:
                     _connection.Write("454 4.7.0 Temporary authentication failure\r\n"u8);
                     return true;
@@ -101,5 +71,38 @@ internal sealed partial class SmtpSession
                     return await ErrorAsync("535 5.7.8 Authentication credentials invalid\r\n"u8).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Why AUTH cannot be taken in this state (RFC 4954 §4: not once authenticated, nor in a transaction), or null when it can.</summary>
+    private byte[]? AuthStateRefusal() =>
+        _state == SmtpState.Connected || !_esmtp ? "503 5.5.1 Error: send EHLO first\r\n"u8.ToArray()
+        : _info.AuthenticatedUser is not null ? "503 5.5.1 Error: already authenticated\r\n"u8.ToArray()
+        : _state != SmtpState.Ready ? "503 5.5.1 Error: MAIL transaction in progress\r\n"u8.ToArray()
+        : null;
+
+    /// <summary>The reply to a challenge's answer that is not a response (too long, cancelled with "*", not base64).</summary>
+    private static byte[] ChallengeRefusal(SaslResponseStatus status) => status switch
+    {
+        SaslResponseStatus.TooLong => "500 5.5.6 Authentication exchange line is too long\r\n"u8.ToArray(),
+        SaslResponseStatus.Cancelled => "501 5.0.0 Authentication cancelled\r\n"u8.ToArray(),
+        _ => "501 5.5.2 Invalid base64 data\r\n"u8.ToArray(),
+    };
+
+    /// <summary>The mechanism proved the user: the policy has the last word, then 235.</summary>
+    private async ValueTask<bool> AuthenticatedAsync(SaslMechanism mechanism, string userId)
+    {
+        _info.AuthenticatedUser = userId;
+        var verdict = await _context.Policy.OnAuthenticatedAsync(_info, _connection.Aborted).ConfigureAwait(false);
+        if (!verdict.IsAccepted)
+        {
+            _info.AuthenticatedUser = null;
+            Reply(verdict.Reply!);
+            return true;
+        }
+
+        _context.AuthThrottle.RecordSuccess(_connection.RemoteEndPoint.Address, mechanism.UserName ?? userId, userId);
+        SmtpLog.Authenticated(_logger, _connection.Id, userId, mechanism.Name);
+        _connection.Write("235 2.7.0 Authentication successful\r\n"u8);
+        return true;
     }
 }

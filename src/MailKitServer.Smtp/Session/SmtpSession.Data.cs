@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MailKitServer.Delivery;
 using MailKitServer.Policy;
+using MailKitServer.Replies;
 using MailKitServer.Runtime;
 using MailKitServer.Smtp.Diagnostics;
 using MailKitServer.Smtp.Filtering;
@@ -231,18 +232,7 @@ internal sealed partial class SmtpSession
             var verdict = await _context.Policy.OnMessageAsync(_info, check, _connection.Aborted).ConfigureAwait(false);
             if (!verdict.IsAccepted)
             {
-                if (_lmtp)
-                {
-                    foreach (var unused in transaction.Recipients)
-                    {
-                        Reply(verdict.Reply!);
-                    }
-                }
-                else
-                {
-                    Reply(verdict.Reply!);
-                }
-
+                ReplyToAll(verdict.Reply!);
                 return;
             }
 
@@ -260,13 +250,8 @@ internal sealed partial class SmtpSession
 
             // A quarantined message goes to each user's junk mailbox instead (the one with the \Junk role, made when
             // missing; one copy per user and mailbox), without the user's rules; otherwise the delivery filter decides.
-            var junk = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var user in quarantined ? targets.Select(t => t.Target.UserId).Distinct() : Enumerable.Empty<string>())
-            {
-                junk[user] = await JunkMailbox.FindOrCreateAsync(_context, user, _options.QuarantineMailbox, _connection.Aborted).ConfigureAwait(false);
-            }
-
-            MailboxTarget StoredAt(MailboxTarget t) => quarantined ? t with { Mailbox = junk[t.UserId] } : t;
+            var junk = quarantined ? await JunkMailboxesAsync(targets.Select(t => t.Target.UserId)).ConfigureAwait(false) : null;
+            MailboxTarget StoredAt(MailboxTarget t) => junk is null ? t : t with { Mailbox = junk[t.UserId] };
             var local = await LocalDelivery.DeliverAsync(_context, _logger, messageId, transaction.ReversePath, targets.Select(t => (StoredAt(t.Target), t.Recipient)).DistinctBy(t => t.Item1).ToList(), () => OpenDelivered(transaction, edits, 0), spool.Length, arrivedAt, _connection.Aborted, runFilter: !quarantined).ConfigureAwait(false);
             var delivered = targets.Select(t => t.Target).Where(t => local.Delivered.Contains(StoredAt(t))).ToHashSet();
             var full = targets.Select(t => t.Target).Where(t => local.Full.Contains(StoredAt(t))).ToHashSet();
@@ -288,35 +273,7 @@ internal sealed partial class SmtpSession
             var acknowledged = transaction.Recipients.Where(r => r.Mailboxes.All(delivered.Contains) && (_lmtp || delivered.Count == targets.Count) && !refused.Contains(r)).ToList();
             await SendFilterMessagesAsync(transaction, edits, local, refused, messageId, senderCheck).ConfigureAwait(false);
             await NotifyDeliveredAsync(transaction, acknowledged, messageId, arrivedAt).ConfigureAwait(false);
-            if (_lmtp)
-            {
-                // RFC 2033 §4.2: one reply per accepted recipient, in order.
-                foreach (var r in transaction.Recipients)
-                {
-                    _connection.Write(refused.Contains(r)
-                        ? $"550 5.7.1 <{r.Address.Address}> {ReplyText(local.Rejected[r.Mailboxes[0]])}\r\n"
-                        : r.Mailboxes.All(delivered.Contains)
-                        ? $"250 2.1.5 <{r.Address.Address}> delivered\r\n"
-                        : r.Mailboxes.Any(full.Contains)
-                            ? $"552 5.2.2 <{r.Address.Address}> mailbox full\r\n"
-                            : $"451 4.3.0 <{r.Address.Address}> delivery failed, try again later\r\n");
-                }
-            }
-            else if (delivered.Count == targets.Count)
-            {
-                SmtpLog.MessageAccepted(_logger, _connection.Id, messageId, transaction.ReversePath, transaction.Recipients.Count, size);
-                _connection.Write($"250 2.0.0 Ok: queued as {messageId}\r\n");
-            }
-            else if (delivered.Count == 0 && full.Count == targets.Count)
-            {
-                // RFC 3463 X.2.2: mailbox full (a quota); nothing was stored.
-                _connection.Write("552 5.2.2 Mailbox full\r\n"u8);
-            }
-            else
-            {
-                // A copy that was not stored must not be acknowledged; a retry may duplicate the others, never lose one.
-                _connection.Write("451 4.3.0 Error: local delivery failed, try again later\r\n"u8);
-            }
+            ReplyDelivered(transaction, local, delivered, full, refused, targets.Count, messageId, size);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -326,6 +283,61 @@ internal sealed partial class SmtpSession
         finally
         {
             ResetTransaction();
+        }
+    }
+
+    /// <summary>The user's junk mailbox for each user (found or made), for a quarantined message.</summary>
+    private async Task<Dictionary<string, string>> JunkMailboxesAsync(IEnumerable<string> users)
+    {
+        var junk = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var user in users.Distinct())
+        {
+            junk[user] = await JunkMailbox.FindOrCreateAsync(_context, user, _options.QuarantineMailbox, _connection.Aborted).ConfigureAwait(false);
+        }
+
+        return junk;
+    }
+
+    /// <summary>The reply to the end of data once the local copies are stored: one per recipient with LMTP, one in all with SMTP.</summary>
+    private void ReplyDelivered(SmtpTransaction transaction, LocalDeliveryResult local, HashSet<MailboxTarget> delivered, HashSet<MailboxTarget> full, HashSet<SmtpRecipient> refused, int targetCount, string messageId, long size)
+    {
+        if (_lmtp)
+        {
+            // RFC 2033 §4.2: one reply per accepted recipient, in order.
+            foreach (var r in transaction.Recipients)
+            {
+                _connection.Write(refused.Contains(r)
+                    ? $"550 5.7.1 <{r.Address.Address}> {ReplyText(local.Rejected[r.Mailboxes[0]])}\r\n"
+                    : r.Mailboxes.All(delivered.Contains)
+                    ? $"250 2.1.5 <{r.Address.Address}> delivered\r\n"
+                    : r.Mailboxes.Any(full.Contains)
+                        ? $"552 5.2.2 <{r.Address.Address}> mailbox full\r\n"
+                        : $"451 4.3.0 <{r.Address.Address}> delivery failed, try again later\r\n");
+            }
+        }
+        else if (delivered.Count == targetCount)
+        {
+            SmtpLog.MessageAccepted(_logger, _connection.Id, messageId, transaction.ReversePath, transaction.Recipients.Count, size);
+            _connection.Write($"250 2.0.0 Ok: queued as {messageId}\r\n");
+        }
+        else if (delivered.Count == 0 && full.Count == targetCount)
+        {
+            // RFC 3463 X.2.2: mailbox full (a quota); nothing was stored.
+            _connection.Write("552 5.2.2 Mailbox full\r\n"u8);
+        }
+        else
+        {
+            // A copy that was not stored must not be acknowledged; a retry may duplicate the others, never lose one.
+            _connection.Write("451 4.3.0 Error: local delivery failed, try again later\r\n"u8);
+        }
+    }
+
+    private void ReplyToAll(SmtpReply reply)
+    {
+        var count = _lmtp ? _transaction.Recipients.Count : 1;
+        for (var i = 0; i < count; i++)
+        {
+            Reply(reply);
         }
     }
 

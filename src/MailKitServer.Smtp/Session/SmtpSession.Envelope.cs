@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MailKitServer.Addresses;
 using MailKitServer.Users;
 using MailKitServer.Policy;
@@ -103,56 +104,16 @@ internal sealed partial class SmtpSession
             return await ErrorAsync(error).ConfigureAwait(false);
         }
 
-        var addressBytes = argument[path.Address];
-        MailAddress? recipient;
-        if (System.Text.Ascii.EqualsIgnoreCase(addressBytes, "postmaster"u8))
+        if (!TryRecipientAddress(argument[path.Address], out var recipient, out var bad))
         {
-            // RFC 5321 §4.5.1: <Postmaster> without a domain must be accepted.
-            recipient = _options.PostmasterAddress is { } pm && MailAddress.TryParse(pm, allowUtf8: true, out var configured)
-                ? configured
-                : MailAddress.Create("postmaster", ServerName);
-        }
-        else if (!SmtpText.TryDecode(addressBytes, out var addressText) || !MailAddress.TryParse(addressText, allowUtf8: true, out recipient))
-        {
-            return await ErrorAsync("501 5.1.3 Bad recipient address syntax\r\n"u8).ConfigureAwait(false);
-        }
-        else if (!_transaction.SmtpUtf8 && !System.Text.Ascii.IsValid(addressBytes))
-        {
-            return await ErrorAsync("553 5.6.7 Non-ASCII address requires SMTPUTF8\r\n"u8).ConfigureAwait(false);
+            return await ErrorAsync(bad.AsMemory()).ConfigureAwait(false);
         }
 
         var resolution = await _context.Directory.ResolveAsync(recipient, _connection.Aborted).ConfigureAwait(false);
         var verdict = await _context.Policy.OnRecipientAsync(_info, new RecipientRequest(recipient, resolution, _transaction.Sender, parameters.All), _connection.Aborted).ConfigureAwait(false);
-        SmtpRecipient accepted;
-        switch (verdict.Action)
+        if (Accepted(verdict, resolution, recipient, parameters) is not { } accepted)
         {
-            case RecipientAction.Reject:
-                Reply(verdict.Reply!);
-                return true;
-            case RecipientAction.Relay:
-                if (_lmtp || _context.OutboundQueue is null)
-                {
-                    _connection.Write("550 5.7.1 Relaying is not available on this server\r\n"u8);
-                    return true;
-                }
-
-                accepted = new SmtpRecipient(recipient, [], [recipient], parameters.Notify, parameters.OriginalRecipient, Relayed: true);
-                break;
-            default:
-                if (resolution.Status != RecipientStatus.Resolved)
-                {
-                    _connection.Write("550 5.1.1 Recipient address rejected: no mailbox here\r\n"u8);
-                    return true;
-                }
-
-                if (resolution.RemoteAddresses.Count > 0 && (_context.OutboundQueue is null || _lmtp))
-                {
-                    _connection.Write("451 4.3.5 Forwarding to remote addresses is not configured\r\n"u8);
-                    return true;
-                }
-
-                accepted = new SmtpRecipient(recipient, resolution.Mailboxes, resolution.RemoteAddresses, parameters.Notify, parameters.OriginalRecipient);
-                break;
+            return true;
         }
 
         if (await ScreenRecipientAsync(recipient).ConfigureAwait(false) is { } refusal)
@@ -170,5 +131,68 @@ internal sealed partial class SmtpSession
         _state = SmtpState.Recipients;
         _connection.Write("250 2.1.5 Ok\r\n"u8);
         return true;
+    }
+
+    /// <summary>The address a RCPT names, or the reply that refuses it.</summary>
+    private bool TryRecipientAddress(ReadOnlySpan<byte> addressBytes, [NotNullWhen(true)] out MailAddress? recipient, out byte[] refusal)
+    {
+        refusal = [];
+        if (System.Text.Ascii.EqualsIgnoreCase(addressBytes, "postmaster"u8))
+        {
+            // RFC 5321 §4.5.1: <Postmaster> without a domain must be accepted.
+            recipient = _options.PostmasterAddress is { } pm && MailAddress.TryParse(pm, allowUtf8: true, out var configured)
+                ? configured
+                : MailAddress.Create("postmaster", ServerName);
+            return true;
+        }
+
+        if (!SmtpText.TryDecode(addressBytes, out var addressText) || !MailAddress.TryParse(addressText, allowUtf8: true, out recipient))
+        {
+            recipient = null;
+            refusal = "501 5.1.3 Bad recipient address syntax\r\n"u8.ToArray();
+            return false;
+        }
+
+        if (!_transaction.SmtpUtf8 && !System.Text.Ascii.IsValid(addressBytes))
+        {
+            recipient = null;
+            refusal = "553 5.6.7 Non-ASCII address requires SMTPUTF8\r\n"u8.ToArray();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The recipient as the policy's verdict and the directory's resolution take it, or null once the refusal is written.</summary>
+    private SmtpRecipient? Accepted(RecipientVerdict verdict, RecipientResolution resolution, MailAddress recipient, RecipientParameters parameters)
+    {
+        switch (verdict.Action)
+        {
+            case RecipientAction.Reject:
+                Reply(verdict.Reply!);
+                return null;
+            case RecipientAction.Relay:
+                if (_lmtp || _context.OutboundQueue is null)
+                {
+                    _connection.Write("550 5.7.1 Relaying is not available on this server\r\n"u8);
+                    return null;
+                }
+
+                return new SmtpRecipient(recipient, [], [recipient], parameters.Notify, parameters.OriginalRecipient, Relayed: true);
+            default:
+                if (resolution.Status != RecipientStatus.Resolved)
+                {
+                    _connection.Write("550 5.1.1 Recipient address rejected: no mailbox here\r\n"u8);
+                    return null;
+                }
+
+                if (resolution.RemoteAddresses.Count > 0 && (_context.OutboundQueue is null || _lmtp))
+                {
+                    _connection.Write("451 4.3.5 Forwarding to remote addresses is not configured\r\n"u8);
+                    return null;
+                }
+
+                return new SmtpRecipient(recipient, resolution.Mailboxes, resolution.RemoteAddresses, parameters.Notify, parameters.OriginalRecipient);
+        }
     }
 }
