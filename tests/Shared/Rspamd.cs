@@ -76,7 +76,8 @@ public sealed class Rspamd : IAsyncDisposable
             redisStart.ArgumentList.Add(argument);
         }
 
-        var (redis, redisError) = await LoopbackProcess.StartAsync(redisStart, redisPort, TimeSpan.FromSeconds(30));
+        // redis-server says "Ready to accept connections" once it listens; rspamd says nothing (it logs to its file).
+        var (redis, redisError) = await LoopbackProcess.StartAsync(redisStart, "Ready to accept connections", TimeSpan.FromSeconds(30));
         if (redis is null)
         {
             Directory.Delete(directory, recursive: true);
