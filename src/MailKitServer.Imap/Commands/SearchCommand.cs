@@ -77,6 +77,16 @@ internal sealed class SearchCommand() : ImapCommand("SEARCH", CommandStates.Sele
         }
 
         var found = await SearchExecutor.FindAsync(session, key).ConfigureAwait(false);
+        return Reply(session, tag, uid, options, key, found);
+    }
+
+    /// <summary>
+    /// Answers with the messages found: "* SEARCH ..." or, with RETURN options (always under IMAP4rev2), ESEARCH and
+    /// an update context when asked (RFC 5267).
+    /// </summary>
+    private static bool Reply(ImapSession session, string tag, bool uid, SearchReturnOptions? options, SearchKey key, List<int> found)
+    {
+        var selected = session.Selected!;
         var uids = found.ConvertAll(i => selected[i].Uid);
         var numbers = uid ? uids : found.ConvertAll(i => (uint)(i + 1));
 

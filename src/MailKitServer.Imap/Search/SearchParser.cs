@@ -171,24 +171,8 @@ internal static class SearchParser
 
                 key = new SearchKey { Kind = word == "OLDER" ? SearchKeyKind.Older : SearchKeyKind.Younger, Number = seconds };
                 return true;
-            case "SAVEDBEFORE" or "SAVEDON" or "SAVEDSINCE":
-                if (!Argument(t, ref i, out var savedText) || !ImapFormat.TryParseDate(savedText, out var saved))
-                {
-                    error = $"{word} needs a date (d-Mon-yyyy)";
-                    return false;
-                }
-
-                key = new SearchKey { Kind = Enum.Parse<SearchKeyKind>(word, ignoreCase: true), Date = saved.Date };
-                return true;
-            case "BEFORE" or "ON" or "SINCE" or "SENTBEFORE" or "SENTON" or "SENTSINCE":
-                if (!Argument(t, ref i, out var dateText) || !ImapFormat.TryParseDate(dateText, out var date))
-                {
-                    error = $"{word} needs a date (d-Mon-yyyy)";
-                    return false;
-                }
-
-                key = new SearchKey { Kind = Enum.Parse<SearchKeyKind>(word, ignoreCase: true), Date = date.Date };
-                return true;
+            case "BEFORE" or "ON" or "SINCE" or "SENTBEFORE" or "SENTON" or "SENTSINCE" or "SAVEDBEFORE" or "SAVEDON" or "SAVEDSINCE":
+                return TryParseDateKey(word, t, ref i, out key, out error);
             case "UID":
                 if (!Argument(t, ref i, out var uids) || !SequenceSet.TryParse(uids, out var set))
                 {
@@ -201,6 +185,21 @@ internal static class SearchParser
             default:
                 return null;
         }
+    }
+
+    /// <summary>A key on a date (internal, sent or, RFC 8514, saved): the key's name, then a date.</summary>
+    private static bool TryParseDateKey(string word, IReadOnlyList<ImapToken> t, ref int i, out SearchKey key, out string? error)
+    {
+        key = new SearchKey();
+        error = null;
+        if (!Argument(t, ref i, out var dateText) || !ImapFormat.TryParseDate(dateText, out var date))
+        {
+            error = $"{word} needs a date (d-Mon-yyyy)";
+            return false;
+        }
+
+        key = new SearchKey { Kind = Enum.Parse<SearchKeyKind>(word, ignoreCase: true), Date = date.Date };
+        return true;
     }
 
     /// <summary>MODSEQ [entry-name entry-type-req] mod-sequence-valzer (RFC 7162 §3.1.5).</summary>

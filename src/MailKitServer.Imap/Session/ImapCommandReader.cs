@@ -90,7 +90,13 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
             text.Append(ImapTokenizer.LiteralMarker);
         }
 
-        if (!ImapTokenizer.TryTokenize(text.ToString(), literals, out var tokens, out var error))
+        return Complete(text.ToString(), literals, tag);
+    }
+
+    /// <summary>Tokenizes a command read with its literals and checks that it starts with a tag and a command name.</summary>
+    private static ReadOutcome Complete(string text, List<ImapToken> literals, string? tag)
+    {
+        if (!ImapTokenizer.TryTokenize(text, literals, out var tokens, out var error))
         {
             return new ReadOutcome(LineReadStatus.Line, null, error, tag);
         }

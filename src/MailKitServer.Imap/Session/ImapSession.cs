@@ -159,20 +159,26 @@ internal sealed class ImapSession
         }
         finally
         {
-            if (Notify is not null)
-            {
-                await Notify.DisposeAsync().ConfigureAwait(false);
-            }
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
 
-            if (Selected is not null)
-            {
-                await Selected.View.DisposeAsync().ConfigureAwait(false);
-            }
+    /// <summary>Lets go of what the session holds when it ends: the NOTIFY subscription, the selected view, the account.</summary>
+    private async ValueTask ReleaseAsync()
+    {
+        if (Notify is not null)
+        {
+            await Notify.DisposeAsync().ConfigureAwait(false);
+        }
 
-            if (Account is not null)
-            {
-                await Account.DisposeAsync().ConfigureAwait(false);
-            }
+        if (Selected is not null)
+        {
+            await Selected.View.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Account is not null)
+        {
+            await Account.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -2,8 +2,6 @@ using System.Text;
 using MailKitServer.Imap.Parsing;
 using MailKitServer.Imap.Responses;
 using MailKitServer.Imap.Search;
-using MailKitServer.Imap.Sorting;
-using MailKitServer.Imap.Structure;
 using MailKitServer.Storage;
 using MailKitServer.Storage.Acl;
 
@@ -22,7 +20,7 @@ namespace MailKitServer.Imap.Session;
 /// <item>a keyword is announced with FLAGS and PERMANENTFLAGS before any FETCH shows it.</item>
 /// </list>
 /// </summary>
-internal sealed class SelectedMailbox
+internal sealed partial class SelectedMailbox
 {
     private readonly List<ViewEntry> _entries;
     private readonly List<MessageInfo> _unannounced = [];
@@ -424,82 +422,6 @@ internal sealed class SelectedMailbox
         }
 
         return UidSet.FromRanges(result);
-    }
-
-    /// <summary>Reads a byte range of a stored message; null when the store no longer has it.</summary>
-    public async ValueTask<byte[]?> LoadAsync(uint uid, long offset, long? length, CancellationToken cancellationToken)
-    {
-        await using var stream = await View.OpenContentAsync(uid, offset, length, cancellationToken).ConfigureAwait(false);
-        if (stream is null)
-        {
-            return null;
-        }
-
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-        return copy.ToArray();
-    }
-
-    /// <summary>
-    /// A message's MIME structure, from the server-wide cache or parsed from the store's stream (never loaded whole);
-    /// null when the store no longer has the message and the cache does not know it.
-    /// </summary>
-    public async ValueTask<StructurePart?> StructureAsync(uint uid, CancellationToken cancellationToken, byte[]? content = null)
-    {
-        if (_structures.TryGet(Key, uid, out var root))
-        {
-            return root;
-        }
-
-        if (content is not null)
-        {
-            root = StructureParser.Parse(content);
-        }
-        else
-        {
-            await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
-            if (stream is null)
-            {
-                return null;
-            }
-
-            root = await StructureParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
-        }
-
-        _structures.Add(Key, uid, root);
-        return root;
-    }
-
-    /// <summary>Whether the listener's cache holds the message's structure (reading it costs no file access).</summary>
-    /// <param name="uid">The message.</param>
-    /// <returns><see langword="true"/> when cached.</returns>
-    public bool HasCachedStructure(uint uid) => _structures.TryGet(Key, uid, out _);
-
-    /// <summary>
-    /// The message's top-level header fields, as a structure without parts, for what needs nothing else (ENVELOPE, the
-    /// header SEARCH keys): the cached structure when there is one, else the cached header block, else the header
-    /// alone is read (never the body) and its block cached. <see langword="null"/> when the message is gone.
-    /// </summary>
-    public async ValueTask<StructurePart?> HeaderAsync(uint uid, CancellationToken cancellationToken)
-    {
-        if (_structures.TryGet(Key, uid, out var root))
-        {
-            return root;
-        }
-
-        if (!_structures.HeaderBlocks.TryGet(Key, uid, out var block))
-        {
-            await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
-            if (stream is null)
-            {
-                return null;
-            }
-
-            block = await MessageHeaderReader.ReadBlockAsync(stream, StructureLimits.Default.MaxHeaderBytes, cancellationToken).ConfigureAwait(false);
-            _structures.HeaderBlocks.Add(Key, uid, block, block.Length);
-        }
-
-        return StructurePart.HeaderOnly(HeaderParser.Parse(block));
     }
 
     /// <summary>Takes the store's answer to this session's own change (STORE, implicit \Seen) into the view.</summary>

@@ -42,46 +42,11 @@ internal static class AddressParser
             if (next is { Kind: TokenKind.Special, Text: "<" })
             {
                 i++;
-                string? route = null;
-                if (i < tokens.Count && tokens[i].Text == "@")
-                {
-                    var sb = new StringBuilder();
-                    while (i < tokens.Count && tokens[i].Text != ":" && tokens[i].Text != ">")
-                    {
-                        sb.Append(tokens[i++].Text);
-                    }
-
-                    if (i < tokens.Count && tokens[i].Text == ":")
-                    {
-                        i++;
-                        route = sb.ToString();
-                    }
-                }
-
-                var (mailbox, host) = ReadAddrSpec(tokens, ref i, ">");
-                if (i < tokens.Count && tokens[i].Text == ">")
-                {
-                    i++;
-                }
-
-                var name = phrase.Count > 0 ? PhraseText(phrase) : null;
-                result.Add(new EnvelopeAddress(name, route, mailbox ?? MissingMailbox, host ?? MissingDomain));
+                result.Add(ReadAngleAddress(tokens, ref i, phrase));
             }
             else if (next is { Kind: TokenKind.Special, Text: "@" } || phrase.Count > 0)
             {
-                // addr-spec without angle brackets; the phrase read so far is the local part.
-                var local = string.Concat(phrase.Select(t => t.Kind == TokenKind.Quoted ? Quote(t.Text) : t.Text));
-                string? host = null;
-                if (next is { Text: "@" })
-                {
-                    i++;
-                    host = ReadDomain(tokens, ref i);
-                }
-
-                // A comment right after a bare addr-spec, "user@domain (Real Name)", is the only name it has: Dovecot
-                // shows it as the name, and so do mail readers.
-                var comment = i > 0 && commentAfter.TryGetValue(i - 1, out var c) ? c : null;
-                result.Add(new EnvelopeAddress(comment, null, local.Length > 0 ? local : MissingMailbox, host ?? MissingDomain));
+                result.Add(ReadBareAddress(tokens, ref i, phrase, commentAfter));
             }
 
             // Skip to the next separator.
@@ -112,6 +77,52 @@ internal static class AddressParser
         }
 
         return result;
+    }
+
+    /// <summary>name-addr after its "&lt;": an optional obsolete route ("@a,@b:"), the addr-spec, the "&gt;".</summary>
+    private static EnvelopeAddress ReadAngleAddress(List<Token> tokens, ref int i, List<Token> phrase)
+    {
+        string? route = null;
+        if (i < tokens.Count && tokens[i].Text == "@")
+        {
+            var sb = new StringBuilder();
+            while (i < tokens.Count && tokens[i].Text != ":" && tokens[i].Text != ">")
+            {
+                sb.Append(tokens[i++].Text);
+            }
+
+            if (i < tokens.Count && tokens[i].Text == ":")
+            {
+                i++;
+                route = sb.ToString();
+            }
+        }
+
+        var (mailbox, host) = ReadAddrSpec(tokens, ref i, ">");
+        if (i < tokens.Count && tokens[i].Text == ">")
+        {
+            i++;
+        }
+
+        var name = phrase.Count > 0 ? PhraseText(phrase) : null;
+        return new EnvelopeAddress(name, route, mailbox ?? MissingMailbox, host ?? MissingDomain);
+    }
+
+    /// <summary>An addr-spec without angle brackets, whose local part is the phrase read so far.</summary>
+    private static EnvelopeAddress ReadBareAddress(List<Token> tokens, ref int i, List<Token> phrase, Dictionary<int, string> commentAfter)
+    {
+        var local = string.Concat(phrase.Select(t => t.Kind == TokenKind.Quoted ? Quote(t.Text) : t.Text));
+        string? host = null;
+        if (i < tokens.Count && tokens[i].Text == "@")
+        {
+            i++;
+            host = ReadDomain(tokens, ref i);
+        }
+
+        // A comment right after a bare addr-spec, "user@domain (Real Name)", is the only name it has: Dovecot
+        // shows it as the name, and so do mail readers.
+        var comment = i > 0 && commentAfter.TryGetValue(i - 1, out var c) ? c : null;
+        return new EnvelopeAddress(comment, null, local.Length > 0 ? local : MissingMailbox, host ?? MissingDomain);
     }
 
     private static (string? Mailbox, string? Host) ReadAddrSpec(List<Token> tokens, ref int i, string terminator)

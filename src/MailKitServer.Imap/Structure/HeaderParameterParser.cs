@@ -59,45 +59,7 @@ internal static class HeaderParameterParser
     public static IReadOnlyList<PartParameter> ParseParameters(string value, int start, out IReadOnlyList<PartParameter> raw)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var found = new List<(string Name, int? Section, bool Extended, string Value, string Written)>();
-        var i = start;
-        while (i < value.Length)
-        {
-            SkipCfws(value, ref i);
-            if (i < value.Length && value[i] == ';')
-            {
-                i++;
-                continue;
-            }
-
-            var name = ReadToken(value, ref i, allowStar: true);
-            SkipCfws(value, ref i);
-            if (name.Length == 0 || i >= value.Length || value[i] != '=')
-            {
-                // Skip garbage up to the next ';'.
-                while (i < value.Length && value[i] != ';')
-                {
-                    i++;
-                }
-
-                continue;
-            }
-
-            i++;
-            SkipCfws(value, ref i);
-            var v = i < value.Length && value[i] == '"' ? ReadQuoted(value, ref i) : ReadToken(value, ref i, allowStar: true, lenient: true);
-            var extended = name.EndsWith('*');
-            var bare = extended ? name[..^1] : name;
-            int? section = null;
-            var star = bare.IndexOf('*', StringComparison.Ordinal);
-            if (star > 0 && int.TryParse(bare.AsSpan(star + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                section = n;
-                bare = bare[..star];
-            }
-
-            found.Add((bare.ToLowerInvariant(), section, extended, v, bare));
-        }
+        var found = ReadSections(value, start);
 
         var result = new List<PartParameter>();
         var rawList = new List<PartParameter>();
@@ -143,6 +105,55 @@ internal static class HeaderParameterParser
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Reads each <c>name[*section][*]=value</c> as written (garbage up to the next ';' skipped): its name lower-cased
+    /// and as written, its RFC 2231 section number and whether it is extended (charset'language'value).
+    /// </summary>
+    private static List<(string Name, int? Section, bool Extended, string Value, string Written)> ReadSections(string value, int start)
+    {
+        var found = new List<(string Name, int? Section, bool Extended, string Value, string Written)>();
+        var i = start;
+        while (i < value.Length)
+        {
+            SkipCfws(value, ref i);
+            if (i < value.Length && value[i] == ';')
+            {
+                i++;
+                continue;
+            }
+
+            var name = ReadToken(value, ref i, allowStar: true);
+            SkipCfws(value, ref i);
+            if (name.Length == 0 || i >= value.Length || value[i] != '=')
+            {
+                // Skip garbage up to the next ';'.
+                while (i < value.Length && value[i] != ';')
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            i++;
+            SkipCfws(value, ref i);
+            var v = i < value.Length && value[i] == '"' ? ReadQuoted(value, ref i) : ReadToken(value, ref i, allowStar: true, lenient: true);
+            var extended = name.EndsWith('*');
+            var bare = extended ? name[..^1] : name;
+            int? section = null;
+            var star = bare.IndexOf('*', StringComparison.Ordinal);
+            if (star > 0 && int.TryParse(bare.AsSpan(star + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                section = n;
+                bare = bare[..star];
+            }
+
+            found.Add((bare.ToLowerInvariant(), section, extended, v, bare));
+        }
+
+        return found;
     }
 
     /// <summary>Whether a parameter's sections (sorted) are not exactly 0..n-1, or a section stands beside an unsectioned value.</summary>

@@ -118,34 +118,20 @@ internal static class MessageIdParser
                     break;
                 case '"' when !sawAt:
                     // A quoted-string local part (obs-id-left): its content, unescaped.
-                    for (i++; i < s.Length && s[i] != '"'; i++)
-                    {
-                        if (s[i] == '\\' && i + 1 < s.Length)
-                        {
-                            i++;
-                        }
-
-                        sb.Append(s[i]);
-                    }
-
-                    if (i >= s.Length)
+                    if (!AppendQuoted(s, ref i, sb))
                     {
                         return false;
                     }
 
-                    i++;
                     break;
                 case '[' when sawAt:
                     // A domain literal (no-fold-literal / obs-id-right), kept with its brackets.
-                    var close = s.IndexOf(']', i);
-                    if (close < 0)
+                    if (!AppendDomainLiteral(s, ref i, sb))
                     {
                         return false;
                     }
 
-                    sb.Append(s, i, close - i + 1);
                     sawRight = true;
-                    i = close + 1;
                     break;
                 case '"' or '[' or ']' or ')' or ',' or ';' or ':' or '\\':
                     return false;
@@ -163,6 +149,44 @@ internal static class MessageIdParser
         }
 
         return false;
+    }
+
+    /// <summary>Appends a quoted string's content, unescaped, from its opening quote to after its closing one.</summary>
+    /// <returns>Whether the string was closed.</returns>
+    private static bool AppendQuoted(string s, ref int i, StringBuilder sb)
+    {
+        for (i++; i < s.Length && s[i] != '"'; i++)
+        {
+            if (s[i] == '\\' && i + 1 < s.Length)
+            {
+                i++;
+            }
+
+            sb.Append(s[i]);
+        }
+
+        if (i >= s.Length)
+        {
+            return false;
+        }
+
+        i++;
+        return true;
+    }
+
+    /// <summary>Appends a domain literal with its brackets, from its "[" to after its "]".</summary>
+    /// <returns>Whether the literal was closed.</returns>
+    private static bool AppendDomainLiteral(string s, ref int i, StringBuilder sb)
+    {
+        var close = s.IndexOf(']', i);
+        if (close < 0)
+        {
+            return false;
+        }
+
+        sb.Append(s, i, close - i + 1);
+        i = close + 1;
+        return true;
     }
 
     /// <summary>Skips a comment (nested comments counted, not recursed).</summary>

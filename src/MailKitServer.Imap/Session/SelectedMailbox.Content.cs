@@ -1,0 +1,87 @@
+using MailKitServer.Imap.Sorting;
+using MailKitServer.Imap.Structure;
+
+namespace MailKitServer.Imap.Session;
+
+/// <summary>
+/// The selected mailbox's message content: byte ranges read from the store, and MIME structures and header blocks
+/// through the listener's <see cref="StructureCache"/> (so FETCH, SEARCH and SORT read a message once).
+/// </summary>
+internal sealed partial class SelectedMailbox
+{
+    /// <summary>Reads a byte range of a stored message; null when the store no longer has it.</summary>
+    public async ValueTask<byte[]?> LoadAsync(uint uid, long offset, long? length, CancellationToken cancellationToken)
+    {
+        await using var stream = await View.OpenContentAsync(uid, offset, length, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        return copy.ToArray();
+    }
+
+    /// <summary>
+    /// A message's MIME structure, from the server-wide cache or parsed from the store's stream (never loaded whole);
+    /// null when the store no longer has the message and the cache does not know it.
+    /// </summary>
+    public async ValueTask<StructurePart?> StructureAsync(uint uid, CancellationToken cancellationToken, byte[]? content = null)
+    {
+        if (_structures.TryGet(Key, uid, out var root))
+        {
+            return root;
+        }
+
+        if (content is not null)
+        {
+            root = StructureParser.Parse(content);
+        }
+        else
+        {
+            await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
+            if (stream is null)
+            {
+                return null;
+            }
+
+            root = await StructureParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        _structures.Add(Key, uid, root);
+        return root;
+    }
+
+    /// <summary>Whether the listener's cache holds the message's structure (reading it costs no file access).</summary>
+    /// <param name="uid">The message.</param>
+    /// <returns><see langword="true"/> when cached.</returns>
+    public bool HasCachedStructure(uint uid) => _structures.TryGet(Key, uid, out _);
+
+    /// <summary>
+    /// The message's top-level header fields, as a structure without parts, for what needs nothing else (ENVELOPE, the
+    /// header SEARCH keys): the cached structure when there is one, else the cached header block, else the header
+    /// alone is read (never the body) and its block cached. <see langword="null"/> when the message is gone.
+    /// </summary>
+    public async ValueTask<StructurePart?> HeaderAsync(uint uid, CancellationToken cancellationToken)
+    {
+        if (_structures.TryGet(Key, uid, out var root))
+        {
+            return root;
+        }
+
+        if (!_structures.HeaderBlocks.TryGet(Key, uid, out var block))
+        {
+            await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
+            if (stream is null)
+            {
+                return null;
+            }
+
+            block = await MessageHeaderReader.ReadBlockAsync(stream, StructureLimits.Default.MaxHeaderBytes, cancellationToken).ConfigureAwait(false);
+            _structures.HeaderBlocks.Add(Key, uid, block, block.Length);
+        }
+
+        return StructurePart.HeaderOnly(HeaderParser.Parse(block));
+    }
+}
