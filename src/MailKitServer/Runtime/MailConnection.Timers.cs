@@ -46,11 +46,7 @@ internal sealed partial class MailConnection
     /// </summary>
     private async ValueTask<FlushResult> WaitForSlowFlushAsync(ValueTask<FlushResult> flush)
     {
-        using var timeout = NewTimeoutSource();
-        if (IdleTimeout != Timeout.InfiniteTimeSpan)
-        {
-            timeout.CancelAfter(IdleTimeout);
-        }
+        using var timeout = new CancellationTokenSource(IdleTimeout, Server.TimeProvider);
 
         await using var onAbort = _abort.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout).ConfigureAwait(false);
         await using var onTimeout = timeout.Token.UnsafeRegister(static s => ((PipeWriter)s!).CancelPendingFlush(), Output).ConfigureAwait(false);
