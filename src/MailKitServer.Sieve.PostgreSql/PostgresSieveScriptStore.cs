@@ -104,11 +104,15 @@ public sealed class PostgresSieveScriptStore : ISieveScriptStore
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-            // The user's rows are locked first, so that two SETACTIVEs at once take turns instead of both activating.
-            await using (var lockRows = new NpgsqlCommand("SELECT 1 FROM mks_sieve_scripts WHERE user_id = $1 FOR UPDATE", connection, transaction))
+            // Two SETACTIVEs of one user take turns on a lock of that user held until the transaction ends, so they
+            // cannot both activate. It used to be "SELECT ... FOR UPDATE" over the user's rows, which locks them in
+            // scan order; a transaction that waited for a row another activation had just updated went on from the
+            // row's new version at the heap's end, in a different order from a later one, and the two could each hold
+            // a row the other wanted (40P01, seen once under load). One lock per user has no order to get wrong.
+            await using (var lockUser = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('mks_sieve_scripts:' || $1, 0))", connection, transaction))
             {
-                lockRows.Parameters.Add(Text(userId));
-                await lockRows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                lockUser.Parameters.Add(Text(userId));
+                await lockUser.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await using (var deactivate = new NpgsqlCommand("UPDATE mks_sieve_scripts SET active = false WHERE user_id = $1 AND active", connection, transaction))
