@@ -14,7 +14,7 @@ namespace MailKitServer.Imap.Acl;
 /// <param name="directory">The directory that expands groups.</param>
 internal sealed class AclEvaluator(string userId, IUserDirectory directory)
 {
-    private readonly Dictionary<string, bool> _groups = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, bool>? _groups; // made by the first group identifier met
 
     /// <summary>The rights the entries grant the user.</summary>
     /// <param name="entries">The list.</param>
@@ -56,6 +56,7 @@ internal sealed class AclEvaluator(string userId, IUserDirectory directory)
             return false;
         }
 
+        _groups ??= new(StringComparer.OrdinalIgnoreCase);
         if (!_groups.TryGetValue(identifier, out var member))
         {
             member = MailAddress.TryParse(identifier.AsSpan(1), allowUtf8: true, out var address)

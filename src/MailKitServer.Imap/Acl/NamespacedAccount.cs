@@ -18,7 +18,7 @@ internal class NamespacedAccount : IMailAccount
     private readonly IMailboxAclStore _acl;
     private readonly AclEvaluator _evaluator;
     private readonly bool _publicAdministrator;
-    private readonly Dictionary<string, IMailAccount> _others = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, IMailAccount>? _others; // made when another user's mailbox is first opened
     private IMailAccount? _public;
 
     public NamespacedAccount(IMailAccount own, IMessageStore store, IMailboxAclStore acl, IUserDirectory directory, ImapOptions options)
@@ -89,6 +89,7 @@ internal class NamespacedAccount : IMailAccount
             case MailboxLocationKind.Public:
                 return _public ??= await _acl.OpenPublicAccountAsync(cancellationToken).ConfigureAwait(false);
             case MailboxLocationKind.OtherUser:
+                _others ??= new(StringComparer.OrdinalIgnoreCase);
                 if (!_others.TryGetValue(location.OwnerId!, out var account))
                 {
                     account = await _store.OpenAccountAsync(location.OwnerId!, cancellationToken).ConfigureAwait(false);
@@ -239,7 +240,7 @@ internal class NamespacedAccount : IMailAccount
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var account in _others.Values)
+        foreach (var account in _others?.Values ?? Enumerable.Empty<IMailAccount>())
         {
             await account.DisposeAsync().ConfigureAwait(false);
         }

@@ -12,6 +12,7 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
         var connection = session.Connection;
         connection.Write("+ idling\r\n"u8);
         await connection.FlushAsync().ConfigureAwait(false);
+        session.TrimParseMemory();
         var done = connection.ReadLineAsync(session.Options.MaxLineLength).AsTask();
         while (true)
         {

@@ -33,6 +33,14 @@ internal sealed class ImapCommandLine
     /// <summary>The arguments.</summary>
     public IReadOnlyList<ImapToken> Arguments { get; private set; }
 
+    /// <summary>Makes the tag's text and forgets its token and the arguments (the session lets go of its parse arena).</summary>
+    internal void KeepTagOnly()
+    {
+        _ = Tag;
+        _tagToken = null;
+        Arguments = [];
+    }
+
     internal void Set(ImapToken tag, string name, IReadOnlyList<ImapToken> arguments)
     {
         _tag = null;

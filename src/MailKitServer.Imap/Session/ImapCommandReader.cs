@@ -13,7 +13,17 @@ namespace MailKitServer.Imap.Session;
 /// </summary>
 internal sealed class ImapCommandReader(MailConnection connection, ImapOptions options)
 {
-    private readonly ImapParseArena _arena = new();
+    private ImapParseArena? _arena = new();
+
+    /// <summary>
+    /// Lets go of the parse arena while the session waits long (IDLE: 10,000 idling sessions keep about 1 KB each
+    /// less); the next command makes a new one. The current command keeps its tag and name, not its tokens.
+    /// </summary>
+    public void TrimParseMemory()
+    {
+        _arena?.Command.KeepTagOnly();
+        _arena = null;
+    }
 
     public async ValueTask<ReadOutcome> ReadAsync()
     {
@@ -40,10 +50,11 @@ internal sealed class ImapCommandReader(MailConnection connection, ImapOptions o
             if (!hasLiteral && tag is null)
             {
                 // The common case, a command on one line: parsed from its octets into the reusable arena.
-                _arena.Load(line);
-                if (ImapCommandParser.TryParse(_arena, out var parseError))
+                var arena = _arena ??= new ImapParseArena();
+                arena.Load(line);
+                if (ImapCommandParser.TryParse(arena, out var parseError))
                 {
-                    return new ReadOutcome(LineReadStatus.Line, _arena.Command, null, null);
+                    return new ReadOutcome(LineReadStatus.Line, arena.Command, null, null);
                 }
 
                 var space = line.IndexOf((byte)' ');

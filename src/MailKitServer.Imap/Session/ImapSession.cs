@@ -90,6 +90,9 @@ internal sealed class ImapSession
     /// <summary>Cancelled when the connection goes away.</summary>
     internal CancellationToken Aborted => Connection.Aborted;
 
+    /// <summary>Lets go of the command parser's memory before a long wait (IDLE); the current command's tokens must not be read after it.</summary>
+    internal void TrimParseMemory() => _reader.TrimParseMemory();
+
     /// <summary>The capabilities in the current state.</summary>
     internal string Capabilities => ImapCapabilities.For(Options, Connection, State != ImapState.NotAuthenticated, Account, Context.Store is Storage.Acl.IMailboxAclStore);
 

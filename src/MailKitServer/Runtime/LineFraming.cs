@@ -14,7 +14,7 @@ internal sealed class LineFraming
     private const int TooLongHeadSize = 256;
     private const int TooLongTailSize = 32;
     private const int MinimumLineBuffer = 256;
-    private readonly byte[] _tooLongTail = new byte[TooLongTailSize];
+    private byte[]? _tooLongTail; // made by the first over-long line
     private byte[] _lineBuffer = [];
     private int _tooLongHeadLength;
     private int _tooLongTailLength;
@@ -105,6 +105,7 @@ internal sealed class LineFraming
     private LineReadResult TooLongResult()
     {
         Discarding = false;
+        _tooLongTail ??= new byte[TooLongTailSize];
         var tail = _tooLongTail.AsSpan(0, _tooLongTailLength);
         var tailLength = tail.EndsWith("\r"u8) ? tail.Length - 1 : tail.Length;
         return new LineReadResult(LineReadStatus.TooLong, _lineBuffer.AsMemory(0, _tooLongHeadLength), true)
@@ -125,6 +126,7 @@ internal sealed class LineFraming
 
     private void KeepTail(ReadOnlySequence<byte> data)
     {
+        _tooLongTail ??= new byte[TooLongTailSize];
         if (data.Length >= TooLongTailSize)
         {
             data.Slice(data.Length - TooLongTailSize).CopyTo(_tooLongTail);

@@ -19,11 +19,10 @@ internal sealed partial class MailConnection : IAsyncDisposable
     private readonly NetworkStream _networkStream;
     private readonly CancellationToken _shutdown;
     private readonly CancellationToken _abort;
-    private readonly CancellationTokenRegistration _shutdownRegistration;
-    private readonly CancellationTokenRegistration _abortRegistration;
     private readonly ILogger _logger;
     private Stream _stream;
-    private CancellationTokenSource _timeoutCts;
+    private ITimer? _readTimer;
+    private DateTimeOffset? _readDeadline;
     private readonly SemaphoreSlim _outputLock = new(1, 1);
     private readonly LineFraming _framing = new();
     private readonly ConnectionBufferPool _inputBuffers = new();
@@ -48,10 +47,7 @@ internal sealed partial class MailConnection : IAsyncDisposable
         _logger = server.LoggerFactory.CreateLogger("MailKitServer.Connection");
         Transcript = new TranscriptLogger(server.LoggerFactory.CreateLogger("MailKitServer.Transcript"), id);
         IdleTimeout = server.Options.IdleTimeout;
-        _timeoutCts = NewTimeoutSource();
         (Input, Output) = CreatePipes(_stream);
-        _shutdownRegistration = shutdown.Register(static s => ((MailConnection)s!).OnShutdownRequested(), this);
-        _abortRegistration = abort.Register(static s => ((MailConnection)s!).CancelTimer(), this);
     }
 
     /// <summary>The connection id, as logs and transcripts show it.</summary>
@@ -138,10 +134,31 @@ internal sealed partial class MailConnection : IAsyncDisposable
                 }
             }
 
-            var (result, failure) = await ReadCoreAsync(honourShutdown, lineDeadline).ConfigureAwait(false);
-            if (failure is { } status)
+            // The read is awaited here rather than through ReadCoreAsync: one state machine less for every connection
+            // waiting for its next line (10,000 in IMAP IDLE keep 240 bytes each less).
+            if (BeginRead(honourShutdown, lineDeadline) is { } refused)
             {
-                return new LineReadResult(status, default, false);
+                return new LineReadResult(refused, default, false);
+            }
+
+            ReadResult result;
+            try
+            {
+                result = await Input.ReadAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsReadFailure(ex))
+            {
+                return new LineReadResult(ReadFailed(ex, honourShutdown), default, false);
+            }
+            finally
+            {
+                _honourShutdown = false;
+            }
+
+            if (result.IsCanceled && CancelledRead(honourShutdown) is { } ended)
+            {
+                Input.AdvanceTo(result.Buffer.Start);
+                return new LineReadResult(ended, default, false);
             }
 
             var buffer = result.Buffer;
@@ -282,8 +299,6 @@ internal sealed partial class MailConnection : IAsyncDisposable
             return;
         }
 
-        await _shutdownRegistration.DisposeAsync().ConfigureAwait(false);
-        await _abortRegistration.DisposeAsync().ConfigureAwait(false);
         try
         {
             if (_pendingFlush)
@@ -312,13 +327,14 @@ internal sealed partial class MailConnection : IAsyncDisposable
         }
 
         _socket.Dispose();
-        _timeoutCts.Dispose();
+        _readTimer?.Dispose();
         _outputLock.Dispose();
     }
 
-    /// <summary>Closes the socket at once (used at the shutdown deadline).</summary>
+    /// <summary>Ends a pending read and closes the socket at once (the server calls it at the shutdown deadline, after cancelling <see cref="Aborted"/>).</summary>
     internal void Abort()
     {
+        CancelRead();
         try
         {
             _socket.Close(0);
@@ -330,46 +346,92 @@ internal sealed partial class MailConnection : IAsyncDisposable
 
     private async ValueTask<(ReadResult Result, LineReadStatus? Failure)> ReadCoreAsync(bool honourShutdown, DateTimeOffset? lineDeadline)
     {
-        if (honourShutdown && _shutdown.IsCancellationRequested)
+        if (BeginRead(honourShutdown, lineDeadline) is { } refused)
         {
-            return (default, LineReadStatus.ShuttingDown);
+            return (default, refused);
         }
 
-        if (_abort.IsCancellationRequested)
-        {
-            return (default, LineReadStatus.Closed);
-        }
-
-        var token = StartTimer(ref _timeoutCts, ReadTimeout(lineDeadline));
-        _honourShutdown = honourShutdown;
         try
         {
-            if (honourShutdown && _shutdown.IsCancellationRequested)
+            while (true)
             {
-                return (default, LineReadStatus.ShuttingDown);
-            }
+                var result = await Input.ReadAsync().ConfigureAwait(false);
+                if (!result.IsCanceled)
+                {
+                    return (result, null);
+                }
 
-            var result = await Input.ReadAsync(token).ConfigureAwait(false);
-            return (result, null);
-        }
-        catch (OperationCanceledException)
-        {
-            if (_abort.IsCancellationRequested)
-            {
-                return (default, LineReadStatus.Closed);
-            }
+                if (CancelledRead(honourShutdown) is { } ended)
+                {
+                    Input.AdvanceTo(result.Buffer.Start);
+                    return (default, ended);
+                }
 
-            return (default, honourShutdown && _shutdown.IsCancellationRequested ? LineReadStatus.ShuttingDown : LineReadStatus.TimedOut);
+                if (!result.Buffer.IsEmpty || result.IsCompleted)
+                {
+                    return (new ReadResult(result.Buffer, isCanceled: false, result.IsCompleted), null);
+                }
+
+                Input.AdvanceTo(result.Buffer.Start);
+            }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (IsReadFailure(ex))
         {
-            _peerGone = true;
-            return (default, LineReadStatus.Closed);
+            return (default, ReadFailed(ex, honourShutdown));
         }
         finally
         {
             _honourShutdown = false;
         }
+    }
+
+    /// <summary>
+    /// Starts a read: refuses it when the server is shutting down (between commands) or aborting, else arms the read
+    /// timer. The caller clears <see cref="_honourShutdown"/> when the read ends.
+    /// </summary>
+    private LineReadStatus? BeginRead(bool honourShutdown, DateTimeOffset? lineDeadline)
+    {
+        if (honourShutdown && _shutdown.IsCancellationRequested)
+        {
+            return LineReadStatus.ShuttingDown;
+        }
+
+        if (_abort.IsCancellationRequested)
+        {
+            return LineReadStatus.Closed;
+        }
+
+        ArmReadTimer(ReadTimeout(lineDeadline));
+        _honourShutdown = honourShutdown;
+
+        // A shutdown that came while the timer was armed found _honourShutdown still false: look again.
+        if (honourShutdown && _shutdown.IsCancellationRequested)
+        {
+            _honourShutdown = false;
+            return LineReadStatus.ShuttingDown;
+        }
+
+        return null;
+    }
+
+    private static bool IsReadFailure(Exception ex) =>
+        ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException;
+
+    /// <summary>What a failed read means: the server's abort or a gone peer closes, a cancelled timer times out.</summary>
+    private LineReadStatus ReadFailed(Exception ex, bool honourShutdown)
+    {
+        if (ex is not OperationCanceledException)
+        {
+            _peerGone = true;
+            return LineReadStatus.Closed;
+        }
+
+        if (_abort.IsCancellationRequested)
+        {
+            return LineReadStatus.Closed;
+        }
+
+        return honourShutdown && _shutdown.IsCancellationRequested ? LineReadStatus.ShuttingDown : LineReadStatus.TimedOut;
     }
 
     /// <summary>

@@ -148,6 +148,11 @@ public sealed class MailServer : IAsyncDisposable
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
         RuntimeLog.ShuttingDown(_logger, _connections.Count, Context.Options.ShutdownTimeout);
         await _shutdown.CancelAsync().ConfigureAwait(false);
+        foreach (var c in _connections.Values)
+        {
+            c.OnShutdownRequested();
+        }
+
         if (Volatile.Read(ref _running) == 0)
         {
             _drained.TrySetResult();

@@ -130,6 +130,42 @@ public class ImapSessionTests
     }
 
     [Fact]
+    public async Task Idle_lets_go_of_the_parser_and_the_commands_after_done_parse_as_before()
+    {
+        // IDLE drops the session's parse arena while it waits (a memory saving for many idling clients): its tag must
+        // survive for the tagged OK, and the next commands, pipelined behind DONE, get a new arena.
+        await using var server = await TestMailServer.StartAsync();
+        await using var client = await LoginAsync(server);
+        await TaggedAsync(client, "s SELECT INBOX");
+        for (var round = 0; round < 2; round++)
+        {
+            await client.SendAsync("idle.tag-" + round + " IDLE\r\n");
+            Assert.Equal("+ idling", await client.ReadLineAsync());
+            await client.SendAsync("DONE\r\nl LIST \"\" (\"INBOX\" \"inbox\")\r\n");
+            Assert.Equal("idle.tag-" + round + " OK IDLE terminated", await client.ReadLineAsync());
+            Assert.Equal("* LIST (\\HasNoChildren) \"/\" \"INBOX\"", await client.ReadLineAsync());
+            Assert.Equal("l OK LIST completed", await client.ReadLineAsync());
+        }
+
+        var untagged = new List<string>();
+        Assert.Equal("f OK FETCH completed", await TaggedAsync(client, "f UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)])", untagged));
+    }
+
+    [Fact]
+    public async Task A_graceful_shutdown_ends_idle_with_bye_unavailable()
+    {
+        var server = await TestMailServer.StartAsync();
+        await using var client = await LoginAsync(server);
+        await TaggedAsync(client, "s SELECT INBOX");
+        await client.SendAsync("i IDLE\r\n");
+        Assert.Equal("+ idling", await client.ReadLineAsync());
+        var stop = server.Server.StopAsync();
+        Assert.Equal("* BYE [UNAVAILABLE] Server shutting down", await client.ReadLineAsync());
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Plaintext_login_is_refused_without_tls_and_starttls_drops_pipelined_commands()
     {
         await using var server = await TestMailServer.StartAsync(insecureAuth: false);
