@@ -13,7 +13,7 @@ namespace MailKitServer.Sieve.Delivery;
 /// to send. A user without an active script, a script that does not compile and a run that fails all keep the
 /// message in the resolved mailbox (RFC 5228 §2.10.6): a rule never loses mail.
 /// </summary>
-internal sealed class SieveDeliveryFilter : IDeliveryFilter
+internal sealed class SieveDeliveryFilter : IDeliveryFilter, IBlockingHint
 {
     private readonly MailServerContext _context;
     private readonly SieveOptions _options;
@@ -31,6 +31,12 @@ internal sealed class SieveDeliveryFilter : IDeliveryFilter
         _cache = cache;
         _logger = context.LoggerFactory.CreateLogger("MailKitServer.Sieve");
     }
+
+    /// <summary>
+    /// A run reads the user's scripts and may queue messages (redirect, vacation, notify): it waits on I/O when the
+    /// script store or the outbound queue does. Running a compiled script is bounded by the Sieve limits.
+    /// </summary>
+    bool IBlockingHint.MayBlock => IBlockingHint.Of(_options.ScriptStore) || IBlockingHint.Of(_context.OutboundQueue);
 
     /// <inheritdoc />
     public async ValueTask<FilterDecision> DecideAsync(FilterInput input, CancellationToken cancellationToken)

@@ -1,8 +1,11 @@
 namespace MailKitServer.Sieve.Scripts;
 
 /// <summary>Scripts and vacation records in memory: the default, and for tests. Global scripts are set by the host.</summary>
-public sealed class InMemorySieveScriptStore : ISieveScriptStore
+public sealed class InMemorySieveScriptStore : ISieveScriptStore, Runtime.IBlockingHint
 {
+    /// <summary>Everything is in memory: no call waits on I/O.</summary>
+    bool Runtime.IBlockingHint.MayBlock => false;
+
     private readonly Lock _sync = new();
     private readonly Dictionary<string, UserScripts> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _global = new(StringComparer.Ordinal);

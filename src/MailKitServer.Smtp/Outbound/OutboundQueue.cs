@@ -24,7 +24,7 @@ namespace MailKitServer.Smtp.Outbound;
 /// This class is the queue's API and its scheduler (which entry is due, claims on a shared store, retry times);
 /// the SMTP conversations are the internal <c>DeliveryAgent</c>'s and the notices the internal <c>Bouncer</c>'s.
 /// </remarks>
-public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsyncDisposable
+public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsyncDisposable, IBlockingHint
 {
     private readonly MailServerContext _context;
     private readonly OutboundOptions _options;
@@ -45,6 +45,9 @@ public sealed class OutboundQueue : IOutboundQueue, IMailServerComponent, IAsync
     private Task? _loop;
     private Task? _reportLoop;
     private Task? _refreshLoop;
+
+    /// <summary>Queueing a message waits on I/O when the queue's store does (a file per message on disk, a database).</summary>
+    bool IBlockingHint.MayBlock => IBlockingHint.Of(_store);
 
     /// <summary>Creates the queue for a server (the builder's <c>AddOutboundDelivery</c> does this).</summary>
     /// <param name="context">The server's services: DNS, directory, store, clock, logging, metrics.</param>

@@ -225,9 +225,14 @@ public sealed class MailServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one connection. It starts on the accepting thread and runs until its first wait, which comes at once: the
+    /// greeting is a send the socket takes, then the first read waits (an implicit-TLS handshake and every engine's
+    /// long work move to the thread pool themselves). A hop to the thread pool here cost every new connection two
+    /// context switches: about 15% of SMTP intake with a new connection per message (issue 24, BENCHMARKS.md).
+    /// </summary>
     private async Task RunConnectionAsync(Socket socket, BoundEndpoint endpoint, IConnectionHandler handler)
     {
-        await Task.Yield();
         var id = Interlocked.Increment(ref _nextConnectionId);
         IPAddress? acquired = null;
         MailConnection? connection = null;

@@ -35,6 +35,9 @@ internal sealed class MessageSpool : IDataSink, IDisposable
     /// <summary>Whether more than the limit was offered (nothing past it was kept).</summary>
     public bool Overflowed => Length > _limit;
 
+    /// <summary>Whether everything kept is in memory (no file to read back).</summary>
+    public bool InMemory => _file is null;
+
     /// <inheritdoc />
     public void Write(ReadOnlySpan<byte> data)
     {

@@ -3,8 +3,11 @@ using System.Collections.Concurrent;
 namespace MailKitServer.Smtp.Outbound.Queue;
 
 /// <summary>A queue store in memory: for tests and for the in-memory message store (nothing survives the process).</summary>
-public sealed class InMemoryQueueStore : IQueueStore
+public sealed class InMemoryQueueStore : IQueueStore, Runtime.IBlockingHint
 {
+    /// <summary>Everything is in memory: no call waits on I/O.</summary>
+    bool Runtime.IBlockingHint.MayBlock => false;
+
     private readonly ConcurrentDictionary<string, (QueuedMessage Message, byte[] Content)> _entries = new(StringComparer.Ordinal);
 
     /// <inheritdoc />

@@ -6,8 +6,11 @@ namespace MailKitServer.Storage.InMemory;
 /// A message store that keeps everything in process memory: the default for tests and the fixture.
 /// Thread-safe; a delivery is "durable" once it is in memory, for the lifetime of the process.
 /// </summary>
-public sealed partial class InMemoryMessageStore : IMessageStore
+public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlockingHint
 {
+    /// <summary>Everything is in memory: a delivery waits on I/O only through a quota directory that may.</summary>
+    bool Runtime.IBlockingHint.MayBlock => Runtime.IBlockingHint.Of(_options.QuotaDirectory);
+
     private readonly ConcurrentDictionary<string, InMemoryAccountState> _accounts = new(StringComparer.OrdinalIgnoreCase);
     private readonly InMemoryMessageStoreOptions _options;
     private readonly TimeProvider _time;

@@ -9,8 +9,11 @@ namespace MailKitServer.Users.InMemory;
 /// distribution lists (an alias whose targets are other aliases), catch-all addresses per domain, sub-addressing,
 /// the set of local domains, and per-user quotas (<see cref="SetQuota"/>). Thread-safe.
 /// </summary>
-public sealed class InMemoryUserDirectory : IQuotaUserDirectory
+public sealed class InMemoryUserDirectory : IQuotaUserDirectory, Runtime.IBlockingHint
 {
+    /// <summary>Everything is in memory: no call waits on I/O.</summary>
+    bool Runtime.IBlockingHint.MayBlock => false;
+
     private readonly ConcurrentDictionary<string, InMemoryUser> _users = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string[]> _aliases = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _catchAll = new(StringComparer.OrdinalIgnoreCase);
