@@ -19,6 +19,7 @@ namespace MailKitServer.Imap.Session;
 /// </summary>
 internal sealed class ImapSession
 {
+    private static readonly SessionFarewell Farewell = new("* BYE Autologout; idle for too long\r\n", "* BYE [UNAVAILABLE] Server shutting down\r\n");
     private readonly ImapCommandReader _reader;
     private readonly ImapTranscriptRedactor _redactor = new();
     private int _badCommands;
@@ -118,27 +119,20 @@ internal sealed class ImapSession
                     _redactor.Reset();
                 }
 
-                switch (outcome.Status)
+                if (await Farewell.EndsSessionAsync(Connection, outcome.Status).ConfigureAwait(false))
                 {
-                    case LineReadStatus.Closed:
-                        await TryFlushAsync().ConfigureAwait(false);
-                        return;
-                    case LineReadStatus.TimedOut:
-                        Connection.Write("* BYE Autologout; idle for too long\r\n"u8);
-                        await TryFlushAsync().ConfigureAwait(false);
-                        return;
-                    case LineReadStatus.ShuttingDown:
-                        Connection.Write("* BYE [UNAVAILABLE] Server shutting down\r\n"u8);
-                        await TryFlushAsync().ConfigureAwait(false);
-                        return;
-                    case LineReadStatus.TooLong:
-                        // Drained to the end of the command: answered with its tag, so the client is not left waiting.
-                        if (!await BadAsync(outcome.Tag ?? "*", outcome.SyntaxError ?? "Command line too long").ConfigureAwait(false))
-                        {
-                            return;
-                        }
+                    return;
+                }
 
-                        continue;
+                if (outcome.Status == LineReadStatus.TooLong)
+                {
+                    // Drained to the end of the command: answered with its tag, so the client is not left waiting.
+                    if (!await BadAsync(outcome.Tag ?? "*", outcome.SyntaxError ?? "Command line too long").ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    continue;
                 }
 
                 if (outcome.Command is not { } command)
@@ -155,7 +149,7 @@ internal sealed class ImapSession
                 await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
                 if (!await DispatchAsync(command).ConfigureAwait(false))
                 {
-                    await TryFlushAsync().ConfigureAwait(false);
+                    await Connection.TryFlushAsync().ConfigureAwait(false);
                     return;
                 }
             }
@@ -341,7 +335,7 @@ internal sealed class ImapSession
         }
 
         Connection.Write("* BYE Too many invalid commands\r\n"u8);
-        await TryFlushAsync().ConfigureAwait(false);
+        await Connection.TryFlushAsync().ConfigureAwait(false);
         return false;
     }
 
@@ -412,19 +406,6 @@ internal sealed class ImapSession
         SendUpdates(_expungeAllowed);
         Connection.Write(line);
         return true;
-    }
-
-    /// <summary>Flushes, ignoring a connection that went away.</summary>
-    /// <returns>A task.</returns>
-    internal async ValueTask TryFlushAsync()
-    {
-        try
-        {
-            await Connection.FlushAsync().ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-        }
     }
 
     /// <summary>Enters the authenticated state (RFC 9051 §3.2): the autologout timer of a logged-in session from now on.</summary>

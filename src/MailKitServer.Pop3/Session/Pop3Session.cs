@@ -14,6 +14,9 @@ namespace MailKitServer.Pop3.Session;
 /// </summary>
 internal sealed partial class Pop3Session
 {
+    // RFC 1939 §3: the autologout timer closes without entering UPDATE.
+    private static readonly SessionFarewell Farewell = new("-ERR [SYS/TEMP] Autologout: idle for too long\r\n", "-ERR [SYS/TEMP] Server shutting down\r\n");
+
     private readonly MailConnection _connection;
     private readonly MailServerContext _context;
     private readonly Pop3Options _options;
@@ -51,26 +54,19 @@ internal sealed partial class Pop3Session
             while (true)
             {
                 var read = await _connection.ReadLineAsync(_options.MaxLineLength).ConfigureAwait(false);
-                switch (read.Status)
+                if (await Farewell.EndsSessionAsync(_connection, read.Status).ConfigureAwait(false))
                 {
-                    case LineReadStatus.Closed:
-                        return;
-                    case LineReadStatus.TimedOut:
-                        // RFC 1939 §3: the autologout timer closes without entering UPDATE.
-                        _connection.Write("-ERR [SYS/TEMP] Autologout: idle for too long\r\n"u8);
-                        await _connection.TryFlushAsync().ConfigureAwait(false);
-                        return;
-                    case LineReadStatus.ShuttingDown:
-                        _connection.Write("-ERR [SYS/TEMP] Server shutting down\r\n"u8);
-                        await _connection.TryFlushAsync().ConfigureAwait(false);
-                        return;
-                    case LineReadStatus.TooLong:
-                        if (!await ErrorAsync("-ERR Line too long\r\n").ConfigureAwait(false))
-                        {
-                            return;
-                        }
+                    return;
+                }
 
-                        continue;
+                if (read.Status == LineReadStatus.TooLong)
+                {
+                    if (!await ErrorAsync("-ERR Line too long\r\n").ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    continue;
                 }
 
                 bool goOn;

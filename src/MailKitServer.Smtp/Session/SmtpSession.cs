@@ -3,6 +3,7 @@ using System.Text;
 using MailKitServer.Policy;
 using MailKitServer.Replies;
 using MailKitServer.Runtime;
+using MailKitServer.Sasl;
 using MailKitServer.Smtp.Data;
 using MailKitServer.Smtp.Parsing;
 using MailKitServer.Smtp.SenderAuth;
@@ -29,6 +30,7 @@ internal sealed partial class SmtpSession
     private readonly SenderAuthenticator? _authenticator;
     private readonly OutboundDkimSigner? _signer;
     private readonly ArcSealer? _sealer;
+    private readonly SessionFarewell _farewell;
     private SmtpState _state;
     private bool _esmtp;
     private int _errors;
@@ -45,9 +47,10 @@ internal sealed partial class SmtpSession
         _info = new SessionInfo(connection.Id, connection.Listener.Name, options.Role, connection.RemoteEndPoint, connection.LocalEndPoint) { IsSecure = connection.IsSecure };
         _transaction = new SmtpTransaction(new MessageSpool(options.MaxMessageSize, options.SpoolMemoryThreshold, options.SpoolDirectory));
         _logger = context.LoggerFactory.CreateLogger("MailKitServer.Smtp");
+        _farewell = new SessionFarewell($"421 4.4.2 {ServerName} Error: timeout exceeded\r\n", $"421 4.3.2 {ServerName} Service shutting down\r\n");
         connection.IdleTimeout = options.CommandTimeout;
         connection.LineTimeout = options.CommandTimeout;
-        connection.Transcript.Redactor = RedactAuthLine;
+        connection.Transcript.Redactor = static line => SaslTranscript.AfterAuthMechanism(line.Span);
     }
 
     private string ServerName => _context.Options.ServerName;
@@ -74,26 +77,20 @@ internal sealed partial class SmtpSession
             while (true)
             {
                 var read = await _connection.ReadLineAsync(_options.MaxLineLength).ConfigureAwait(false);
-                switch (read.Status)
+                if (await _farewell.EndsSessionAsync(_connection, read.Status).ConfigureAwait(false))
                 {
-                    case LineReadStatus.Closed:
-                        return;
-                    case LineReadStatus.TimedOut:
-                        _connection.Write($"421 4.4.2 {ServerName} Error: timeout exceeded\r\n");
-                        await _connection.FlushAsync().ConfigureAwait(false);
-                        return;
-                    case LineReadStatus.ShuttingDown:
-                        _connection.Write($"421 4.3.2 {ServerName} Service shutting down\r\n");
-                        await _connection.FlushAsync().ConfigureAwait(false);
-                        return;
-                    case LineReadStatus.TooLong:
-                        // RFC 5321 §4.5.3.1.4 and §4.2.4: 500 for a line too long.
-                        if (!await ErrorAsync("500 5.5.2 Error: line too long\r\n"u8).ConfigureAwait(false))
-                        {
-                            return;
-                        }
+                    return;
+                }
 
-                        continue;
+                if (read.Status == LineReadStatus.TooLong)
+                {
+                    // RFC 5321 §4.5.3.1.4 and §4.2.4: 500 for a line too long.
+                    if (!await ErrorAsync("500 5.5.2 Error: line too long\r\n"u8).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    continue;
                 }
 
                 if (!await DispatchAsync(read.Line).ConfigureAwait(false))
@@ -105,8 +102,7 @@ internal sealed partial class SmtpSession
         }
         catch (MailConnectionTimeoutException)
         {
-            _connection.Write($"421 4.4.2 {ServerName} Error: timeout exceeded\r\n");
-            await TryFlushAsync().ConfigureAwait(false);
+            await _farewell.EndsSessionAsync(_connection, LineReadStatus.TimedOut).ConfigureAwait(false);
         }
         catch (PolicyDisconnectException)
         {
@@ -185,7 +181,7 @@ internal sealed partial class SmtpSession
 
         Diagnostics.SmtpLog.TooManyErrors(_logger, _connection.Id, _errors);
         _connection.Write($"421 4.7.0 {ServerName} Error: too many errors\r\n");
-        await TryFlushAsync().ConfigureAwait(false);
+        await _connection.TryFlushAsync().ConfigureAwait(false);
         return false;
     }
 
@@ -216,29 +212,5 @@ internal sealed partial class SmtpSession
         {
             _state = SmtpState.Ready;
         }
-    }
-
-    private async ValueTask TryFlushAsync()
-    {
-        try
-        {
-            await _connection.FlushAsync().ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    /// <summary>Redacts credentials from AUTH lines in the transcript: <c>AUTH PLAIN &lt;redacted&gt;</c>.</summary>
-    private static int RedactAuthLine(ReadOnlyMemory<byte> line)
-    {
-        var span = line.Span;
-        if (span.Length < 5 || !System.Text.Ascii.EqualsIgnoreCase(span[..5], "AUTH "u8))
-        {
-            return -1;
-        }
-
-        var mechanismEnd = span[5..].IndexOf((byte)' ');
-        return mechanismEnd < 0 ? -1 : 5 + mechanismEnd + 1;
     }
 }
