@@ -8,7 +8,7 @@ namespace MailKitServer.Imap;
 public static class ImapMailServerBuilderExtensions
 {
     /// <summary>Adds an IMAP listener with full control.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The builder; returned, for chaining.</param>
     /// <param name="name">The listener name.</param>
     /// <param name="endPoint">The endpoint (port 0 for any free port).</param>
     /// <param name="tls">Implicit TLS (RFC 8314, port 993) or not.</param>
@@ -27,7 +27,7 @@ public static class ImapMailServerBuilderExtensions
     }
 
     /// <summary>Adds the listener "imap" on loopback.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The builder; returned, for chaining.</param>
     /// <param name="port">The port (0 for any free port; 143 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
@@ -36,7 +36,7 @@ public static class ImapMailServerBuilderExtensions
         builder.AddImap("imap", new IPEndPoint(IPAddress.Loopback, port), TlsMode.None, configure);
 
     /// <summary>Adds the implicit-TLS listener "imaps" on loopback.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <param name="builder">The builder; returned, for chaining.</param>
     /// <param name="port">The port (0 for any free port; 993 in production).</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>

@@ -16,7 +16,7 @@ namespace MailKitServer.Imap.Acl;
 internal sealed record AclTarget(string Name, string? OwnerId, string LocalName, MailboxRights Rights, bool IsOwn)
 {
     /// <summary>Finds the mailbox; on failure the refusal is the NO text (as for a missing mailbox when the user cannot see it).</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: the mailbox is looked up in its account, with its user's rights.</param>
     /// <param name="token">The mailbox argument.</param>
     /// <returns>The target, or the refusal.</returns>
     public static async ValueTask<(AclTarget? Target, string? Refusal)> FindAsync(ImapSession session, ImapToken token)
@@ -40,7 +40,7 @@ internal sealed record AclTarget(string Name, string? OwnerId, string LocalName,
     /// Finds a mailbox whose list the user may read or change (GETACL, SETACL, DELETEACL, LISTRIGHTS need "a",
     /// RFC 4314 §4); the refusal is the NO text for a hidden mailbox or a missing right.
     /// </summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: the mailbox is looked up in its account, with its user's rights.</param>
     /// <param name="token">The mailbox argument.</param>
     /// <returns>The target, or the refusal.</returns>
     public static async ValueTask<(AclTarget? Target, string? Refusal)> FindAdministeredAsync(ImapSession session, ImapToken token)

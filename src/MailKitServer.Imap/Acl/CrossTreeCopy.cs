@@ -13,7 +13,7 @@ namespace MailKitServer.Imap.Acl;
 internal static class CrossTreeCopy
 {
     /// <summary>Copies or moves the messages.</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: the target is appended to in its account; cancelled with the connection.</param>
     /// <param name="selected">The source.</param>
     /// <param name="uids">The messages' UIDs.</param>
     /// <param name="target">The target's name, as the session names it.</param>

@@ -24,7 +24,6 @@ internal static class MailboxAccess
     public const MailboxRights FlagRights = MailboxRights.Seen | MailboxRights.Write | MailboxRights.DeleteMessages;
 
     /// <summary>The session's namespaced account, or <see langword="null"/> when the store keeps no access control lists.</summary>
-    /// <param name="session">The session.</param>
     /// <returns>The account.</returns>
     public static NamespacedAccount? Of(ImapSession session) => session.Account as NamespacedAccount;
 
@@ -34,14 +33,14 @@ internal static class MailboxAccess
     public static IMailAccount? OwnAccount(IMailAccount? account) => account is NamespacedAccount namespaced ? namespaced.Own : account;
 
     /// <summary>The user's rights on a mailbox (every right without an ACL store).</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: without an access control list store, every right.</param>
     /// <param name="name">A normalised name.</param>
     /// <returns>The rights.</returns>
     public static async ValueTask<MailboxRights> RightsAsync(ImapSession session, string name) =>
         Of(session) is { } account ? (await account.RightsAsync(name, session.Aborted).ConfigureAwait(false)).Rights : MailboxRights.All;
 
     /// <summary>Checks that the user has every one of <paramref name="needed"/> on a mailbox.</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: without an access control list store, every right.</param>
     /// <param name="name">A normalised name.</param>
     /// <param name="needed">The rights the command needs.</param>
     /// <returns><see langword="null"/> when allowed, else the text of the NO.</returns>
@@ -56,7 +55,7 @@ internal static class MailboxAccess
         (rights & needed) == needed ? null : (rights & (MailboxRights.Lookup | MailboxRights.Read)) == 0 ? Hidden : NoPermission;
 
     /// <summary>CREATE, and the new name of RENAME: "k" on the nearest existing level above (RFC 4314 §4).</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: without an access control list store, CREATE is always allowed.</param>
     /// <param name="name">The new mailbox's normalised name.</param>
     /// <returns><see langword="null"/> when allowed, else the text of the NO.</returns>
     public static async ValueTask<string?> DenyCreateAsync(ImapSession session, string name)
@@ -100,8 +99,8 @@ internal static class MailboxAccess
     /// the others and keywords with "w". What is left out is dropped without an error (APPEND, COPY, STORE).
     /// </summary>
     /// <param name="rights">The rights on the mailbox.</param>
-    /// <param name="flags">The flags.</param>
-    /// <param name="keywords">The keywords.</param>
+    /// <param name="flags">The flags asked for; those outside the rights are dropped.</param>
+    /// <param name="keywords">The keywords asked for: all of them with "w", none without.</param>
     /// <returns>The flags and keywords allowed.</returns>
     public static (SystemFlags Flags, IReadOnlyCollection<string> Keywords) Permitted(MailboxRights rights, SystemFlags flags, IReadOnlyCollection<string> keywords)
     {

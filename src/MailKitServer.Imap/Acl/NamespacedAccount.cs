@@ -77,7 +77,7 @@ internal class NamespacedAccount : IMailAccount
     }
 
     /// <summary>The account a location's mailbox lives in (opened once per session), or <see langword="null"/> for none.</summary>
-    /// <param name="location">The location.</param>
+    /// <param name="location">Where the mailbox lives: the user's own tree, another user's, or a shared one.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The account.</returns>
     public async ValueTask<IMailAccount?> AccountOfAsync(MailboxLocation location, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ internal sealed class GetQuotaCommand() : ImapCommand("GETQUOTA", CommandStates.
         try
         {
             var usage = await opened.Account.GetQuotaAsync(session.Aborted).ConfigureAwait(false);
-            session.Connection.Write(QuotaRoots.Response(session, args[0].Text, usage));
+            session.Connection.Write(QuotaRoots.Response(args[0].Text, usage));
             return session.Ok(request.Tag, "GETQUOTA completed");
         }
         finally

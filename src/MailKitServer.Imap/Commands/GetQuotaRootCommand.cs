@@ -32,7 +32,7 @@ internal sealed class GetQuotaRootCommand() : ImapCommand("GETQUOTAROOT", Comman
 
         var usage = await account.GetQuotaAsync(session.Aborted).ConfigureAwait(false);
         session.Connection.Write($"* QUOTAROOT {session.MailboxString(name)} {ImapFormat.String(session.UserId)}\r\n");
-        session.Connection.Write(QuotaRoots.Response(session, session.UserId, usage));
+        session.Connection.Write(QuotaRoots.Response(session.UserId, usage));
         return session.Ok(request.Tag, "GETQUOTAROOT completed");
     }
 }

@@ -34,7 +34,7 @@ internal abstract class ImapCommand(string name, CommandStates states)
     public virtual bool HoldsExpunges => false;
 
     /// <summary>Runs the command and writes its responses, the tagged one included.</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session; the command may change its state (selected mailbox, authentication).</param>
     /// <param name="request">The command.</param>
     /// <returns>Whether the session goes on (false: the connection is closed after flushing).</returns>
     public abstract ValueTask<bool> ExecuteAsync(ImapSession session, ImapRequest request);

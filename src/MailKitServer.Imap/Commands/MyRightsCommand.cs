@@ -29,9 +29,9 @@ internal sealed class MyRightsCommand() : ImapCommand("MYRIGHTS", CommandStates.
     }
 
     /// <summary>"* MYRIGHTS mailbox rights" (also LIST's MYRIGHTS return option, RFC 8440).</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: the name is sent in its encoding (modified UTF-7 unless UTF-8 is enabled).</param>
     /// <param name="name">The mailbox name.</param>
-    /// <param name="rights">The rights.</param>
+    /// <param name="rights">The user's rights, sent as RFC 4314 letters.</param>
     /// <returns>The response line.</returns>
     public static string Response(ImapSession session, string name, MailboxRights rights) =>
         $"* MYRIGHTS {session.MailboxString(name)} {Responses.ImapFormat.String(MailboxRightsText.FormatForImap(rights))}\r\n";

@@ -16,7 +16,7 @@ internal sealed class SelectParameters
 
     /// <summary>Parses the optional parameter list.</summary>
     /// <param name="list">The list token, or null when there is none.</param>
-    /// <param name="parameters">The parameters.</param>
+    /// <param name="parameters">The parameters (none when <paramref name="list"/> is null); undefined when invalid.</param>
     /// <param name="error">Why they are invalid.</param>
     /// <returns>Whether they are valid.</returns>
     public static bool TryParse(ImapToken? list, out SelectParameters parameters, out string? error)

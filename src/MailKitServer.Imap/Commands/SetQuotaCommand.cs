@@ -59,7 +59,7 @@ internal sealed class SetQuotaCommand() : ImapCommand("SETQUOTA", CommandStates.
         try
         {
             await opened.Account.SetQuotaAsync(storage, messages, session.Aborted).ConfigureAwait(false);
-            session.Connection.Write(QuotaRoots.Response(session, args[0].Text, await opened.Account.GetQuotaAsync(session.Aborted).ConfigureAwait(false)));
+            session.Connection.Write(QuotaRoots.Response(args[0].Text, await opened.Account.GetQuotaAsync(session.Aborted).ConfigureAwait(false)));
             return session.Ok(request.Tag, "SETQUOTA completed");
         }
         finally

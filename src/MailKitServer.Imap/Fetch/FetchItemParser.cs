@@ -12,7 +12,7 @@ internal static class FetchItemParser
 {
     /// <summary>Parses an item as the client sent it (one atom, brackets and partial included).</summary>
     /// <param name="text">The atom.</param>
-    /// <param name="item">The item.</param>
+    /// <param name="item">The item; undefined when invalid.</param>
     /// <param name="error">Why the item is invalid.</param>
     /// <returns>Whether the item is valid.</returns>
     public static bool TryParse(string text, out FetchItem item, out string? error)

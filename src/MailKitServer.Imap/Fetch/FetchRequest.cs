@@ -60,7 +60,7 @@ internal sealed class FetchRequest
     /// <param name="itemsArgument">ALL, FAST, FULL, one item or a parenthesised list of items.</param>
     /// <param name="modifiers">The fetch-modifiers list, or null.</param>
     /// <param name="uid">Whether this is UID FETCH (which always returns UID, and alone may ask VANISHED).</param>
-    /// <param name="request">The request.</param>
+    /// <param name="request">The request; undefined when invalid.</param>
     /// <param name="error">Why it is invalid.</param>
     /// <returns>Whether it is valid.</returns>
     public static bool TryParse(ImapToken itemsArgument, ImapToken? modifiers, bool uid, out FetchRequest request, out string? error)

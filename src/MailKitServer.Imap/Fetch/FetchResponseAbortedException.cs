@@ -22,14 +22,13 @@ internal sealed class FetchResponseAbortedException : Exception
     }
 
     /// <summary>Creates the exception.</summary>
-    /// <param name="message">The message.</param>
     public FetchResponseAbortedException(string message)
         : base(message)
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">The message, for logs; the client never sees it.</param>
     /// <param name="inner">What failed.</param>
     public FetchResponseAbortedException(string message, Exception inner)
         : base(message, inner)

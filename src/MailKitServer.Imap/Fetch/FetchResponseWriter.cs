@@ -19,7 +19,7 @@ namespace MailKitServer.Imap.Fetch;
 /// (an open literal padded) and <see cref="FetchResponseAbortedException"/> is thrown, so no half-written response is
 /// ever left on the wire.
 /// </summary>
-/// <param name="session">The session.</param>
+/// <param name="session">The session: the responses go to its connection, with its enabled extensions.</param>
 /// <param name="selected">The selected mailbox.</param>
 /// <param name="request">The parsed items.</param>
 internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox selected, FetchRequest request)

@@ -21,7 +21,7 @@ internal static class MessagePreview
     public const int MaxSourceBytes = 64 * 1024;
 
     /// <summary>The preview of a message: computed (and cached) unless <paramref name="lazy"/>.</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: its listener's structure cache holds the previews already worked out.</param>
     /// <param name="selected">The selected mailbox.</param>
     /// <param name="uid">The message.</param>
     /// <param name="lazy">LAZY (RFC 8970 §4.1): only a preview already worked out, else null (NIL).</param>

@@ -11,7 +11,7 @@ internal static class SectionLocator
     /// <summary>The [From, To) range a section names within a message of <paramref name="size"/> octets.</summary>
     /// <param name="root">The message's structure.</param>
     /// <param name="size">The message size.</param>
-    /// <param name="section">The section.</param>
+    /// <param name="section">The section: which part, and which of it (HEADER, TEXT, MIME, header fields, or all of it).</param>
     /// <returns>The range; empty when the part does not exist.</returns>
     public static (long From, long To) Locate(StructurePart root, long size, BodySection section)
     {

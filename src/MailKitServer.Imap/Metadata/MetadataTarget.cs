@@ -25,7 +25,7 @@ internal sealed record MetadataTarget(IMetadataMailAccount Account, string Mailb
     public static bool Supported(IMailAccount? account) => MailboxAccess.OwnAccount(account) is IMetadataMailAccount;
 
     /// <summary>Finds the annotations of a mailbox (or the server) for the session.</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: its account and its user's rights decide what it may see.</param>
     /// <param name="name">The normalised mailbox name, or the empty string for the server.</param>
     /// <returns>The target, or the text of the NO (a mailbox the user may not see answers as a missing one).</returns>
     public static async ValueTask<(MetadataTarget? Target, string? Refusal)> FindAsync(ImapSession session, string name)

@@ -14,7 +14,7 @@ internal static class MetadataValue
     /// other octets but no NUL, a literal8 ("~{n}") when it holds NUL, which no other string may carry.
     /// </summary>
     /// <param name="output">The response being built (octets).</param>
-    /// <param name="value">The value.</param>
+    /// <param name="value">The value's octets, any of the 256 (the encoding is chosen to carry them).</param>
     public static void Write(List<byte> output, ReadOnlySpan<byte> value)
     {
         if (value.Length <= QuotedLimit && IsQuotable(value))

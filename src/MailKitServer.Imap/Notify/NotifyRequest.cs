@@ -16,7 +16,7 @@ internal sealed record NotifyRequest(bool IsNone, bool Status, IReadOnlyList<Not
 
     /// <summary>Parses the arguments of NOTIFY.</summary>
     /// <param name="args">The arguments after the command name.</param>
-    /// <param name="request">The request.</param>
+    /// <param name="request">The request; undefined when invalid.</param>
     /// <param name="error">Why it is invalid.</param>
     /// <param name="badEvent">
     /// Whether the error is an event this server does not support: the answer is then

@@ -92,7 +92,6 @@ internal sealed class NotifyState : IAsyncDisposable
     }
 
     /// <summary>NOTIFY SET STATUS: a STATUS for each watched mailbox but the selected one (RFC 5465 §3.1).</summary>
-    /// <param name="session">The session.</param>
     /// <returns>A task.</returns>
     public async ValueTask WriteInitialStatusAsync(ImapSession session)
     {
@@ -106,7 +105,7 @@ internal sealed class NotifyState : IAsyncDisposable
     }
 
     /// <summary>Completes when a watched mailbox changed, or the selected one when its events are wanted.</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: the wait ends with its connection; its selected mailbox's feed counts when <paramref name="includeSelected"/>.</param>
     /// <param name="includeSelected">Whether the selected mailbox's feed counts.</param>
     /// <returns>The task.</returns>
     public Task WaitAsync(ImapSession session, bool includeSelected)
@@ -129,7 +128,7 @@ internal sealed class NotifyState : IAsyncDisposable
     /// Between commands: the selected mailbox's updates when its events are wanted (EXPUNGE held under
     /// SELECTED-DELAYED; new messages' FETCH after their EXISTS), then the other mailboxes' events.
     /// </summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: the updates are written to its connection.</param>
     /// <param name="idling">Whether IDLE is in progress (expunges may be sent then, RFC 5465 §6.1.2).</param>
     /// <returns>A task.</returns>
     public async ValueTask PushAsync(ImapSession session, bool idling)
@@ -158,7 +157,7 @@ internal sealed class NotifyState : IAsyncDisposable
     /// Reports the other mailboxes' message events with STATUS and, when asked for, mailboxes created, deleted or
     /// renamed (LIST, \NonExistent for a name gone) and subscriptions changed (LIST with or without \Subscribed).
     /// </summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: the events are written to its connection.</param>
     /// <param name="ownChange">
     /// Whether this session's last command changed the mailbox list itself: then the list is taken as it is, without
     /// notifications (RFC 5465 §5: the server SHOULD NOT notify the client of its own changes).

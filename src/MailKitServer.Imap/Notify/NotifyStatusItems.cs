@@ -62,7 +62,7 @@ internal static class NotifyStatusItems
     /// <summary>Formats "* STATUS name (...)".</summary>
     /// <param name="session">The session (mailbox name encoding).</param>
     /// <param name="status">The mailbox's counters.</param>
-    /// <param name="items">The items.</param>
+    /// <param name="items">The STATUS items the client asked for; only those are written.</param>
     /// <returns>The line with CRLF.</returns>
     public static string Format(ImapSession session, MailboxStatus status, StatusItems items)
     {

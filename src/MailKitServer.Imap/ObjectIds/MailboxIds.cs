@@ -12,7 +12,7 @@ internal static class MailboxIds
     public static bool Supported(IMailAccount? account) => account is IObjectIdMailAccount;
 
     /// <summary>The response code "MAILBOXID (id)" of a mailbox, or null when the store keeps no ids or the mailbox is gone.</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: the id comes from its account.</param>
     /// <param name="name">The mailbox name.</param>
     /// <returns>The response code without brackets, or null.</returns>
     public static async ValueTask<string?> CodeAsync(ImapSession session, string name) =>

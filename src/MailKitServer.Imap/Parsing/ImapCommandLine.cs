@@ -7,9 +7,9 @@ internal sealed class ImapCommandLine
     private ImapToken? _tagToken;
 
     /// <summary>Creates a command.</summary>
-    /// <param name="tag">The tag.</param>
+    /// <param name="tag">The tag, as the client sent it (answers carry it back).</param>
     /// <param name="name">The command name, upper case (UID commands keep "UID" and the sub-command in <paramref name="arguments"/>).</param>
-    /// <param name="arguments">The arguments.</param>
+    /// <param name="arguments">The arguments after the name, each a token (a literal is a string token).</param>
     public ImapCommandLine(string tag, string name, IReadOnlyList<ImapToken> arguments)
     {
         _tag = tag;

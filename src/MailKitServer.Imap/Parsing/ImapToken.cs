@@ -66,12 +66,11 @@ internal sealed class ImapToken
     }
 
     /// <summary>Makes an atom.</summary>
-    /// <param name="text">The text.</param>
     /// <returns>The token.</returns>
     public static ImapToken Atom(string text) => new(ImapTokenKind.Atom, text, null, false);
 
     /// <summary>Makes a quoted string.</summary>
-    /// <param name="text">The text.</param>
+    /// <param name="text">The string's value, without its quotes and escapes.</param>
     /// <returns>The token.</returns>
     public static ImapToken Quoted(string text) => new(ImapTokenKind.String, text, null, false);
 
@@ -83,7 +82,7 @@ internal sealed class ImapToken
         new(ImapTokenKind.String, bytes is null ? string.Empty : System.Text.Encoding.UTF8.GetString(bytes), null, true) { LiteralBytes = bytes, LiteralSpool = spool };
 
     /// <summary>Makes a list.</summary>
-    /// <param name="items">The items.</param>
+    /// <param name="items">The items, in order; nested lists are tokens of this kind.</param>
     /// <returns>The token.</returns>
     public static ImapToken List(IReadOnlyList<ImapToken> items) => new(ImapTokenKind.List, string.Empty, items, false);
 

@@ -24,7 +24,7 @@ internal static class ImapTokenizer
     /// <summary>Tokenizes a command.</summary>
     /// <param name="text">The command text; each literal is replaced by <see cref="LiteralMarker"/>.</param>
     /// <param name="literals">The literals in order.</param>
-    /// <param name="tokens">The tokens.</param>
+    /// <param name="tokens">The tokens; undefined when the syntax is invalid.</param>
     /// <param name="error">Why the syntax is invalid.</param>
     /// <returns><see langword="true"/> when the syntax is valid.</returns>
     public static bool TryTokenize(string text, IReadOnlyList<ImapToken> literals, out List<ImapToken> tokens, out string? error)

@@ -14,7 +14,7 @@ internal sealed class SequenceSet
 
     /// <summary>Parses a sequence set; <c>*</c> is kept as 0 (never a valid number) until resolved.</summary>
     /// <param name="text">The text, such as <c>1:3,7,9:*</c>.</param>
-    /// <param name="set">The set.</param>
+    /// <param name="set">The set; empty when invalid.</param>
     /// <returns><see langword="true"/> when valid.</returns>
     public static bool TryParse(string text, out SequenceSet set)
     {
@@ -51,7 +51,7 @@ internal sealed class SequenceSet
     }
 
     /// <summary>Whether a number is in the set, with <c>*</c> standing for <paramref name="largest"/>.</summary>
-    /// <param name="number">The number.</param>
+    /// <param name="number">A sequence number or UID, as the set holds.</param>
     /// <param name="largest">The largest number in use.</param>
     /// <returns><see langword="true"/> when it is.</returns>
     public bool Contains(uint number, uint largest)

@@ -17,16 +17,14 @@ internal static class QuotaRoots
     public static bool Supported(IMailAccount? account) => Acl.MailboxAccess.OwnAccount(account) is IQuotaMailAccount;
 
     /// <summary>Whether the session's user may set limits (QUOTASET).</summary>
-    /// <param name="session">The session.</param>
     /// <returns><see langword="true"/> for a quota administrator.</returns>
     public static bool IsAdministrator(ImapSession session) => session.Options.QuotaAdministrators.Contains(session.UserId);
 
     /// <summary>"* QUOTA root (STORAGE used limit MESSAGE used limit)": the resources that have a limit (RFC 9208 §4.2.2).</summary>
-    /// <param name="session">The session.</param>
     /// <param name="root">The root's name.</param>
-    /// <param name="usage">The usage.</param>
+    /// <param name="usage">The usage; a resource without a limit is left out.</param>
     /// <returns>The response line.</returns>
-    public static string Response(ImapSession session, string root, QuotaUsage usage)
+    public static string Response(string root, QuotaUsage usage)
     {
         var items = new List<string>();
         if (usage.StorageLimitBytes is { } storage)
@@ -44,7 +42,7 @@ internal static class QuotaRoots
     }
 
     /// <summary>The account a root names, opened for the session (its own, or another user's for an administrator); null when the session may not see it.</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: an administrator may open any user's root.</param>
     /// <param name="root">The root's name.</param>
     /// <returns>The account and whether the caller must dispose it, or null.</returns>
     public static async ValueTask<(IQuotaMailAccount Account, bool Owned)?> OpenAsync(ImapSession session, string root)

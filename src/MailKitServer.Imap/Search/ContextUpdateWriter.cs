@@ -12,7 +12,7 @@ namespace MailKitServer.Imap.Search;
 internal static class ContextUpdateWriter
 {
     /// <summary>Formats one ESEARCH response carrying the changes, or returns null when there are none.</summary>
-    /// <param name="context">The context.</param>
+    /// <param name="context">The context: its tag, whether it is UID, and whether it is sorted shape the response.</param>
     /// <param name="added">Whether the changes are additions (ADDTO) or removals (REMOVEFROM).</param>
     /// <param name="changes">Each change's position (as <see cref="ResultContext"/> reported it) and the number to name.</param>
     /// <returns>The response line with CRLF, or <see langword="null"/>.</returns>

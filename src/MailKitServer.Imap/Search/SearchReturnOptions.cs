@@ -8,7 +8,6 @@ namespace MailKitServer.Imap.Search;
 internal sealed record SearchReturnOptions(SearchReturnOption Options, PartialRange? Partial)
 {
     /// <summary>Whether an option was given.</summary>
-    /// <param name="option">The option.</param>
     /// <returns><see langword="true"/> when present.</returns>
     public bool Has(SearchReturnOption option) => (Options & option) != 0;
 
@@ -20,7 +19,7 @@ internal sealed record SearchReturnOptions(SearchReturnOption Options, PartialRa
 
     /// <summary>Parses the list after RETURN.</summary>
     /// <param name="list">The parenthesised list token.</param>
-    /// <param name="options">The options.</param>
+    /// <param name="options">The options; undefined when invalid.</param>
     /// <param name="error">Why they are invalid (for a BAD).</param>
     /// <returns><see langword="true"/> when valid.</returns>
     public static bool TryParse(ImapToken list, out SearchReturnOptions options, out string? error)

@@ -7,7 +7,7 @@ namespace MailKitServer.Imap.Search;
 internal static class SortSearchCriteria
 {
     /// <summary>Parses the charset and the keys, answering the command itself when they are invalid.</summary>
-    /// <param name="session">The session.</param>
+    /// <param name="session">The session: the BAD or NO is sent on it.</param>
     /// <param name="tag">The command's tag.</param>
     /// <param name="args">The command's arguments.</param>
     /// <param name="start">Where the charset is.</param>

@@ -18,12 +18,11 @@ internal sealed class UpdateContexts
     public IReadOnlyList<UpdateContext> All => _contexts ?? [];
 
     /// <summary>Whether a context was created by a command with this tag (RFC 5267 §4.3: such a tag may not be reused with UPDATE).</summary>
-    /// <param name="tag">The tag.</param>
     /// <returns><see langword="true"/> when one is active.</returns>
     public bool Contains(string tag) => _contexts is not null && _contexts.Exists(c => c.Results.Tag == tag);
 
     /// <summary>Starts keeping a context current.</summary>
-    /// <param name="context">The context.</param>
+    /// <param name="context">The context; its command's tag names it for CANCELUPDATE.</param>
     public void Add(UpdateContext context) => (_contexts ??= []).Add(context);
 
     /// <summary>Stops the updates of a context (CANCELUPDATE, RFC 5267 §4.3.5).</summary>

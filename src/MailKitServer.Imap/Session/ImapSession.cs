@@ -309,20 +309,20 @@ internal sealed class ImapSession
     };
 
     /// <summary>Sends the pending mailbox updates, then "tag OK text".</summary>
-    /// <param name="tag">The tag.</param>
+    /// <param name="tag">The command's tag.</param>
     /// <param name="text">The text, with its response code if any.</param>
     /// <returns>True: the session goes on.</returns>
     internal bool Ok(string tag, string text) => Complete($"{tag} OK {text}\r\n");
 
     /// <summary>Sends the pending mailbox updates, then "tag NO text".</summary>
-    /// <param name="tag">The tag.</param>
+    /// <param name="tag">The command's tag.</param>
     /// <param name="text">The text, with its response code if any.</param>
     /// <returns>True: the session goes on.</returns>
     internal bool No(string tag, string text) => Complete($"{tag} NO {text}\r\n");
 
     /// <summary>Sends BAD; too many close the connection (before authentication: cross-protocol attacks).</summary>
     /// <param name="tag">The tag, or "*".</param>
-    /// <param name="text">The text.</param>
+    /// <param name="text">The text, with its response code if any.</param>
     /// <returns>Whether the session goes on.</returns>
     internal async ValueTask<bool> BadAsync(string tag, string text)
     {
@@ -487,7 +487,7 @@ internal sealed class ImapSession
     }
 
     /// <summary>A mailbox name as the client reads it.</summary>
-    /// <param name="name">The name.</param>
+    /// <param name="name">The normalised name (UTF-8).</param>
     /// <returns>The quoted or literal name, modified UTF-7 unless UTF-8 is enabled.</returns>
     internal string MailboxString(string name) => ImapFormat.Mailbox(name, Utf8);
 }

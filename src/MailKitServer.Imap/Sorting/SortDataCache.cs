@@ -34,7 +34,7 @@ internal sealed class SortDataCache
     /// <summary>Keeps a message's data, making room first when full.</summary>
     /// <param name="mailboxKey">The mailbox incarnation.</param>
     /// <param name="uid">The UID.</param>
-    /// <param name="data">The data.</param>
+    /// <param name="data">The data; the first one kept for a message stays (a second Add is ignored).</param>
     public void Add(string mailboxKey, uint uid, MessageSortData data)
     {
         lock (_lock)

@@ -45,7 +45,7 @@ internal static class BinaryConverter
     }
 
     /// <summary>Where the octets <see cref="Convert"/> needs start: the part's header, or its body.</summary>
-    /// <param name="part">The part.</param>
+    /// <param name="part">The part, from the message's structure.</param>
     /// <param name="withHeader">Whether the header is included.</param>
     /// <returns>The offset in the message.</returns>
     public static long SourceStart(StructurePart part, bool withHeader)

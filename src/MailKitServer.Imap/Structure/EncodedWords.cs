@@ -49,7 +49,7 @@ internal static class EncodedWords
     }
 
     /// <summary>Decodes every encoded word in a header value, as Dovecot's and MimeKit's decoders do.</summary>
-    /// <param name="value">The value.</param>
+    /// <param name="value">The raw value as it stands in the header, encoded words and all.</param>
     /// <returns>The decoded text; malformed words are left as they are.</returns>
     /// <remarks>
     /// A word is decoded wherever it stands, also inside a comment or a run of text (<c>abc=?utf-8?q?def?=ghi</c>),

@@ -38,12 +38,10 @@ internal static class HeaderOctets
     }
 
     /// <summary>Whether the text holds escaped octets (it came from a header that is not UTF-8).</summary>
-    /// <param name="text">The text.</param>
     /// <returns>True when some character stands for an 8-bit octet.</returns>
     public static bool HasEscapes(string text) => text.AsSpan().IndexOfAnyInRange('\uDC80', '\uDCFF') >= 0;
 
     /// <summary>The text with escaped octets read as Latin-1 (for searching and decoding).</summary>
-    /// <param name="text">The text.</param>
     /// <returns>The text without escapes.</returns>
     public static string Unescape(string text) => !HasEscapes(text) ? text : string.Create(text.Length, text, static (chars, source) =>
     {
@@ -54,7 +52,6 @@ internal static class HeaderOctets
     });
 
     /// <summary>The octets to send: UTF-8, with escaped octets sent as the octets they stand for.</summary>
-    /// <param name="text">The text.</param>
     /// <returns>The octets.</returns>
     public static byte[] Encode(string text)
     {
@@ -86,7 +83,6 @@ internal static class HeaderOctets
     }
 
     /// <summary>How many octets <see cref="Encode"/> gives.</summary>
-    /// <param name="text">The text.</param>
     /// <returns>The count.</returns>
     public static int Count(string text) => HasEscapes(text) ? Encode(text).Length : Encoding.UTF8.GetByteCount(text);
 }

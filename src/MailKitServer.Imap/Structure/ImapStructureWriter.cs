@@ -10,7 +10,6 @@ namespace MailKitServer.Imap.Structure;
 internal static class ImapStructureWriter
 {
     /// <summary>Writes the ENVELOPE of a message.</summary>
-    /// <param name="envelope">The envelope.</param>
     /// <returns>The parenthesised list.</returns>
     public static string Envelope(ImapEnvelope envelope)
     {
@@ -47,7 +46,7 @@ internal static class ImapStructureWriter
 
     /// <summary>Appends an IMAP nstring: NIL, a quoted string, or a literal.</summary>
     /// <param name="sb">The output.</param>
-    /// <param name="value">The value.</param>
+    /// <param name="value">The value, or null for NIL.</param>
     public static void NString(StringBuilder sb, string? value) => NString(sb, value, utf8: false);
 
     /// <summary>Appends an IMAP nstring: NIL, a quoted string, or a literal when quoting cannot carry the value.</summary>

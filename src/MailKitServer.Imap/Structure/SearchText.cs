@@ -6,7 +6,7 @@ namespace MailKitServer.Imap.Structure;
 internal static class SearchText
 {
     /// <summary>The decoded header text of an entity: <c>Name: value</c> lines.</summary>
-    /// <param name="entity">The entity.</param>
+    /// <param name="entity">The message, or one of its parts.</param>
     /// <returns>The text.</returns>
     public static string Headers(StructurePart entity)
     {

@@ -37,7 +37,7 @@ internal sealed class StructureParser
     }
 
     /// <summary>Parses a whole message held in memory.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">The whole message, header and body.</param>
     /// <param name="options">The limits.</param>
     /// <returns>The root entity.</returns>
     public static StructurePart Parse(ReadOnlySpan<byte> message, StructureLimits? options = null)
@@ -48,7 +48,7 @@ internal sealed class StructureParser
     }
 
     /// <summary>Parses a message from a sequence.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">The whole message, header and body.</param>
     /// <param name="options">The limits.</param>
     /// <returns>The root entity.</returns>
     public static StructurePart Parse(ReadOnlySequence<byte> message, StructureLimits? options = null)
@@ -63,7 +63,7 @@ internal sealed class StructureParser
     }
 
     /// <summary>Parses a message from a stream, reading it once to its end.</summary>
-    /// <param name="message">The message.</param>
+    /// <param name="message">The message; read to its end, not disposed.</param>
     /// <param name="options">The limits.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The root entity.</returns>

@@ -16,7 +16,7 @@ internal readonly record struct MilterPacket(byte Command, ReadOnlyMemory<byte> 
     /// Takes one packet from the start of <paramref name="buffer"/> when it is complete.
     /// </summary>
     /// <param name="buffer">What has been read.</param>
-    /// <param name="packet">The packet.</param>
+    /// <param name="packet">The packet, its data copied out of <paramref name="buffer"/>; default when incomplete.</param>
     /// <param name="consumed">How many octets it took.</param>
     /// <returns>Whether a whole packet was there.</returns>
     /// <exception cref="MilterException">The length is 0 or more than <see cref="MaxLength"/>.</exception>

@@ -41,16 +41,13 @@ public class DeliveryPolicy : IDeliveryPolicy
         return ValueTask.FromResult(verdict);
     }
 
-    /// <summary>
-    /// The message was received in full. The default applies the sender authentication verdict when the listener
-    /// checks senders (<see cref="MessageCheckRequest.Authentication"/>): the configured DMARC action (reject,
-    /// quarantine or accept), a temporary failure when DNS kept DMARC from deciding; otherwise it accepts. Call it from
-    /// an override to keep that behaviour.
-    /// </summary>
-    /// <param name="session">The connection, listener and role of the session.</param>
-    /// <param name="request">The envelope, the content and the authentication results.</param>
-    /// <param name="cancellationToken">Cancels the check.</param>
-    /// <returns>The verdict.</returns>
+    /// <inheritdoc />
+    /// <remarks>
+    /// The default applies the sender authentication verdict when the listener checks senders
+    /// (<see cref="MessageCheckRequest.Authentication"/>): the configured DMARC action (reject, quarantine or accept),
+    /// a temporary failure when DNS kept DMARC from deciding; otherwise it accepts. Call it from an override to keep
+    /// that behaviour.
+    /// </remarks>
     public virtual ValueTask<PolicyVerdict> OnMessageAsync(SessionInfo session, MessageCheckRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
