@@ -47,12 +47,51 @@ public static class LoopbackProcess
     /// listening sockets are bound. Returns the process (its output still drained), or null and its last output lines
     /// when it exited or never said so (then it is stopped).
     /// </summary>
-    public static async Task<(Process? Process, string Error)> StartAsync(ProcessStartInfo start, string readyLine, TimeSpan? wait = null)
+    public static Task<(Process? Process, string Error)> StartAsync(ProcessStartInfo start, string readyLine, TimeSpan? wait = null)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return StartAndWaitAsync(start, $"did not say '{readyLine}'", line => line.Contains(readyLine, StringComparison.Ordinal), ready, started: null, wait);
+    }
+
+    /// <summary>
+    /// For a peer that logs only to a file (rspamd): starts the program and waits (<paramref name="wait"/>, 10 s by
+    /// default) until <paramref name="logFile"/> contains <paramref name="readyText"/>, looking at the file each time
+    /// the kernel reports a write to it (inotify, through <see cref="FileSystemWatcher"/>). Returns the process, or null
+    /// and its last output lines when it exited or never logged it (then it is stopped).
+    /// </summary>
+    public static async Task<(Process? Process, string Error)> StartWithLogAsync(ProcessStartInfo start, string logFile, string readyText, TimeSpan? wait = null)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Look()
+        {
+            try
+            {
+                if (File.Exists(logFile) && File.ReadAllText(logFile).Contains(readyText, StringComparison.Ordinal))
+                {
+                    ready.TrySetResult();
+                }
+            }
+            catch (IOException)
+            {
+                // Being written: the next write is reported too.
+            }
+        }
+
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(logFile)!, Path.GetFileName(logFile))
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName,
+        };
+        watcher.Changed += (_, _) => Look();
+        watcher.Created += (_, _) => Look();
+        watcher.EnableRaisingEvents = true;
+        return await StartAndWaitAsync(start, $"did not log '{readyText}'", _ => false, ready, started: Look, wait);
+    }
+
+    private static async Task<(Process? Process, string Error)> StartAndWaitAsync(ProcessStartInfo start, string silence, Func<string, bool> isReady, TaskCompletionSource ready, Action? started, TimeSpan? wait)
     {
         start.UseShellExecute = false;
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new Queue<string>();
         void Seen(object sender, DataReceivedEventArgs e)
         {
@@ -70,7 +109,7 @@ public static class LoopbackProcess
                 }
             }
 
-            if (line.Contains(readyLine, StringComparison.Ordinal))
+            if (isReady(line))
             {
                 ready.TrySetResult();
             }
@@ -91,6 +130,9 @@ public static class LoopbackProcess
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+
+        // What was written before the watcher looked (a log file) is looked at once.
+        started?.Invoke();
         try
         {
             await Task.WhenAny(ready.Task, process.WaitForExitAsync()).WaitAsync(wait ?? TimeSpan.FromSeconds(10));
@@ -104,53 +146,12 @@ public static class LoopbackProcess
             return (process, string.Empty);
         }
 
-        var said = process.HasExited ? "exited" : $"did not say '{readyLine}'";
+        var said = process.HasExited ? "exited" : silence;
         await StopAsync(process);
         lock (lines)
         {
             return (null, $"{start.FileName} {said}: {string.Join('\n', lines)}");
         }
-    }
-
-    /// <summary>
-    /// For a peer that says nothing when it is ready (rspamd binds its workers' sockets after loading its rules and logs
-    /// only to its file): starts the program and retries a TCP connection to <paramref name="endPoint"/>, 30 ms apart,
-    /// for <paramref name="wait"/> (10 s by default); returns the process, or null and why when it exited or never
-    /// listened (then it is stopped). Prefer the overload that waits for the peer's own "ready" line.
-    /// </summary>
-    public static async Task<(Process? Process, string Error)> StartAsync(ProcessStartInfo start, IPEndPoint endPoint, TimeSpan? wait = null)
-    {
-        start.UseShellExecute = false;
-        start.RedirectStandardError = true;
-        start.RedirectStandardOutput = true;
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException($"'{start.FileName}' is not installed; run ./test.sh (it installs the Debian test tools).", ex);
-        }
-
-        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(10));
-        while (!process.HasExited && DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(endPoint);
-                return (process, string.Empty);
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(30);
-            }
-        }
-
-        var error = process.HasExited ? await process.StandardError.ReadToEndAsync() : "no listener";
-        await StopAsync(process);
-        return (null, error);
     }
 
     /// <summary>Kills the process (by its PID) if it still runs and waits for it.</summary>

@@ -136,8 +136,9 @@ public sealed class Rspamd : IAsyncDisposable
             psi.ArgumentList.Add(argument);
         }
 
-        // Compiling its regular expressions takes rspamd 20-30 s on a loaded machine before the workers listen.
-        var (process, error) = await LoopbackProcess.StartAsync(psi, milter, TimeSpan.FromSeconds(180));
+        // Compiling its regular expressions takes rspamd 20-30 s on a loaded machine before the workers listen. Its main
+        // process binds the workers' sockets and then forks them; the milter worker logs this line once it runs.
+        var (process, error) = await LoopbackProcess.StartWithLogAsync(psi, Path.Combine(directory, "rspamd.log"), "starting rspamd_proxy process", TimeSpan.FromSeconds(180));
         if (process is null)
         {
             var log = File.Exists(Path.Combine(directory, "rspamd.log")) ? await File.ReadAllTextAsync(Path.Combine(directory, "rspamd.log")) : string.Empty;
