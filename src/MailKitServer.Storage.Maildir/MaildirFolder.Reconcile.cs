@@ -23,6 +23,7 @@ internal sealed partial class MaildirFolder
         {
             Load();
             _loaded = true;
+            ResumeNaming();
 
             // What the first reconciliation finds was already counted by the account's usage scan.
             MaildirQuota.WithoutCounting(Reconcile);
@@ -43,6 +44,7 @@ internal sealed partial class MaildirFolder
         changed |= AdoptUnknown(onDisk);
         _rebuilding = false;
         _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        SaveAndNameLater();
         if (changed)
         {
             ScheduleSave();
@@ -123,13 +125,26 @@ internal sealed partial class MaildirFolder
     /// <summary>
     /// Adds the files the index does not know. When rebuilding a lost index, the UIDs their names carry are kept;
     /// otherwise (and for files without one, or whose UID is taken) they get the next UIDs, and their names are
-    /// updated to carry them. Returns whether there were any.
+    /// updated to carry them: at once for a few files, after the index was saved for many (see
+    /// MaildirFolder.Naming.cs). Returns whether there were any.
     /// </summary>
     private bool AdoptUnknown(Dictionary<string, string> onDisk)
     {
+        if (onDisk.Count == 0)
+        {
+            return false;
+        }
+
         var taken = _messages.Select(m => m.Uid).ToHashSet();
         var unknown = onDisk.Select(kv => (Unique: kv.Key, RelativePath: kv.Value, Named: MaildirFileName.Uid(kv.Value)))
             .OrderBy(f => f.Named ?? uint.MaxValue).ThenBy(f => f.Unique, StringComparer.Ordinal).ToList();
+        var later = unknown.Count > ImmediateNamingLimit;
+        if (later)
+        {
+            BeginNamingLater();
+        }
+
+        ReserveModSeqs(unknown.Count);
         foreach (var (unique, relative, named) in unknown)
         {
             var keep = named is { } n && !taken.Contains(n) && (_rebuilding || n >= UidNext);
@@ -137,9 +152,13 @@ internal sealed partial class MaildirFolder
             var path = relative;
             var flags = MaildirFileName.Flags(relative);
             var sub = relative[..3];
-            if (!keep)
+            if (!keep && later)
             {
-                path = System.IO.Path.Combine(sub, sub == "new" ? $"{unique},U={uid}" : MaildirFileName.WithUidAndFlags(unique, uid, flags, MaildirFileName.KeywordLetters(relative)));
+                _unnamed.Enqueue(uid);
+            }
+            else if (!keep)
+            {
+                path = NamedPath(unique, uid, relative);
                 File.Move(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path), overwrite: true); // rename(2); see SetFlags
             }
 
@@ -152,7 +171,7 @@ internal sealed partial class MaildirFolder
             Add(unique, path, uid, flags, sub == "cur" ? Keywords.FromFileName(path) : [], date, info.Length, origin: 0);
         }
 
-        return unknown.Count > 0;
+        return true;
     }
 
     private void RememberStamps()

@@ -176,17 +176,23 @@ internal sealed partial class MaildirFolder
         Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, entry.ToInfo(), entry.Uid, HighestModSeq, origin));
     }
 
+    /// <summary>
+    /// Removes the messages that match (their files too), each with its own MODSEQ in the expunge history. The list is
+    /// compacted in one pass and the MODSEQs are reserved at once: an EXPUNGE of 10,000 of 20,000 messages moved the
+    /// list's tail once per message and fsynced a MODSEQ block per thousand (issue 24).
+    /// </summary>
     public List<uint> Remove(Func<MaildirEntry, bool> predicate, long origin)
     {
-        var removed = new List<uint>();
-        for (var i = 0; i < _messages.Count; i++)
+        var gone = _messages.Where(predicate).ToList();
+        if (gone.Count == 0)
         {
-            var m = _messages[i];
-            if (!predicate(m))
-            {
-                continue;
-            }
+            return [];
+        }
 
+        ReserveModSeqs(gone.Count);
+        var removed = new List<uint>(gone.Count);
+        foreach (var m in gone)
+        {
             try
             {
                 File.Delete(System.IO.Path.Combine(Path, m.RelativePath));
@@ -195,13 +201,14 @@ internal sealed partial class MaildirFolder
             {
             }
 
-            _messages.RemoveAt(i--);
             _quota.Change(-m.Size, -1);
             removed.Add(m.Uid);
             _expunged.Add(m.Uid, NextModSeq());
             Publish(new MailboxChange(MailboxChangeKind.Expunged, null, m.Uid, HighestModSeq, origin));
         }
 
+        var removedSet = gone.ToHashSet();
+        _messages.RemoveAll(removedSet.Contains);
         return removed;
     }
 
@@ -211,13 +218,21 @@ internal sealed partial class MaildirFolder
     /// <summary>The next MODSEQ of the folder, reserving a new durable block when the current one is used up.</summary>
     private ulong NextModSeq()
     {
-        if (HighestModSeq + 1 > _modSeqReserved)
+        ReserveModSeqs(1);
+        return ++HighestModSeq;
+    }
+
+    /// <summary>
+    /// Makes sure the next <paramref name="count"/> MODSEQs are inside the durable reservation, with one write for a
+    /// whole batch (a STORE, an EXPUNGE or the adoption of many files) rather than one fsync per block of 1,000.
+    /// </summary>
+    public void ReserveModSeqs(int count)
+    {
+        if (HighestModSeq + (ulong)count > _modSeqReserved)
         {
-            _modSeqReserved = HighestModSeq + ModSeqBlock;
+            _modSeqReserved = HighestModSeq + (ulong)count + ModSeqBlock;
             MaildirFiles.WriteDurably(System.IO.Path.Combine(Path, ModSeqFile), _modSeqReserved.ToString(CultureInfo.InvariantCulture));
         }
-
-        return ++HighestModSeq;
     }
 
     /// <summary>Adds an open view's change feed (the first one has the store's watcher watch the folder).</summary>
@@ -348,13 +363,14 @@ internal sealed partial class MaildirFolder
     private async Task LoadUidValidityAsync(CancellationToken cancellationToken)
     {
         var validityPath = System.IO.Path.Combine(Path, MaildirUidValidityCounter.FolderFile);
-        if (MaildirFiles.ReadNumber(validityPath) is { } v and > 0)
+        if (MaildirFiles.ReadNumber(validityPath) is { } v and > 0 && !NamingLostItsIndex())
         {
             UidValidity = v;
             return;
         }
 
-        // A new folder, or one whose UIDs cannot be trusted: a value above any the account gave before (RFC 3501 §2.3.1.1).
+        // A new folder, or one whose UIDs cannot be trusted (see MaildirFolder.Naming.cs): a value above any the
+        // account gave before (RFC 3501 §2.3.1.1).
         UidValidity = await _uidValidities.NextAsync(cancellationToken).ConfigureAwait(false);
         MaildirFiles.WriteDurably(validityPath, UidValidity.ToString(CultureInfo.InvariantCulture));
     }

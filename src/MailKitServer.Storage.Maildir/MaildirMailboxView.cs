@@ -82,9 +82,11 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
 
         return await _folder.WithLockAsync(() =>
         {
-            var changed = new List<MessageInfo>();
+            var targets = _folder.Messages.Where(m => uids.Contains(m.Uid)).ToList();
+            var changed = new List<MessageInfo>(targets.Count);
             var modified = new List<uint>();
-            foreach (var m in _folder.Messages.Where(m => uids.Contains(m.Uid)).ToList())
+            _folder.ReserveModSeqs(targets.Count);
+            foreach (var m in targets)
             {
                 if (unchangedSince is { } since && m.ModSeq > since)
                 {
