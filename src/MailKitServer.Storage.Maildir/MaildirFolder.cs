@@ -243,7 +243,10 @@ internal sealed partial class MaildirFolder
 
     /// <summary>
     /// Something in new/ or cur/ changed (the store's watcher or its polling saw it): the folder reconciles soon, in
-    /// the background, so its open views hear of it. Requests while one is pending are folded into it.
+    /// the background, so its open views hear of it. Requests while one is pending are folded into it, and one about
+    /// a change this process made itself (the directories' mtimes are those it saw last) takes neither the gate nor
+    /// the lock file: a STORE over 20,000 messages raised 40,000 watcher events after it, and a refresh with the lock
+    /// file for each of them doubled the command's CPU time (issue 24).
     /// </summary>
     public void NoticeChange()
     {
@@ -257,6 +260,11 @@ internal sealed partial class MaildirFolder
             Interlocked.Exchange(ref _refreshScheduled, 0);
             try
             {
+                if (_loaded && !ChangedOnDisk())
+                {
+                    return;
+                }
+
                 await WithLockAsync(() => 0, save: false, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -41,33 +41,13 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
     {
         // The path the folder knows first; only when that file is gone (renamed or removed by another process) the
         // locked look at the disk.
-        var file = await _folder.KnownPathAsync(uid, cancellationToken).ConfigureAwait(false) is { } known ? TryOpen(known) : null;
-        if (file is null)
+        if (await _folder.KnownPathAsync(uid, cancellationToken).ConfigureAwait(false) is { } known && MaildirContentStream.TryOpen(known, offset, length) is { } file)
         {
-            var path = await _folder.WithLockAsync(() => _folder.Find(uid) is { } e ? Path.Combine(_folder.Path, e.RelativePath) : null, save: false, cancellationToken).ConfigureAwait(false);
-            file = path is null ? null : TryOpen(path);
-            if (file is null)
-            {
-                return null;
-            }
+            return file;
         }
 
-        file.Seek(Math.Min(offset, file.Length), SeekOrigin.Begin);
-        return length is { } l ? new BoundedStream(file, l) : file;
-    }
-
-    private static FileStream? TryOpen(string path)
-    {
-        try
-        {
-            // A small buffer: readers read in large blocks (which bypass it), and a 64 KB one per open was zeroed and
-            // collected 20,000 times over for one FETCH of a large mailbox (issue 24).
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
+        var path = await _folder.WithLockAsync(() => _folder.Find(uid) is { } e ? Path.Combine(_folder.Path, e.RelativePath) : null, save: false, cancellationToken).ConfigureAwait(false);
+        return path is null ? null : MaildirContentStream.TryOpen(path, offset, length);
     }
 
     public ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>
@@ -192,36 +172,5 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
             NativeFileSystem.SyncDirectory(Path.Combine(_folder.Path, "cur"));
             return new ExpungeResult(StoreStatus.Success, removed, _folder.HighestModSeq);
         }, save: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    private sealed class BoundedStream(Stream inner, long length) : Runtime.ForwardReadStream
-    {
-        private long _remaining = length;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
-            _remaining -= n;
-            return n;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var n = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
-            _remaining -= n;
-            return n;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }
