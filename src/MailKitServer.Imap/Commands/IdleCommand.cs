@@ -56,13 +56,9 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
                 return session.Ok(request.Tag, "IDLE terminated");
             case LineReadStatus.Line or LineReadStatus.TooLong:
                 return await session.BadAsync(request.Tag, "Expected DONE").ConfigureAwait(false);
-            case LineReadStatus.TimedOut:
-                connection.Write("* BYE Autologout; idle for too long\r\n"u8);
-                return false;
-            case LineReadStatus.ShuttingDown:
-                connection.Write("* BYE [UNAVAILABLE] Server shutting down\r\n"u8);
-                return false;
             default:
+                // Timed out, shutting down or closed: the session's own farewell ends it.
+                await ImapSession.Farewell.EndsSessionAsync(connection, read.Status).ConfigureAwait(false);
                 return false;
         }
     }

@@ -19,7 +19,8 @@ namespace MailKitServer.Imap.Session;
 /// </summary>
 internal sealed class ImapSession
 {
-    private static readonly SessionFarewell Farewell = new("* BYE Autologout; idle for too long\r\n", "* BYE [UNAVAILABLE] Server shutting down\r\n");
+    /// <summary>The BYE of a session that timed out (autologout) or that a shutdown ends, between commands and in IDLE.</summary>
+    internal static readonly SessionFarewell Farewell = new("* BYE Autologout; idle for too long\r\n", "* BYE [UNAVAILABLE] Server shutting down\r\n");
     private readonly ImapCommandReader _reader;
     private readonly ImapTranscriptRedactor _redactor = new();
     private int _badCommands;
