@@ -211,12 +211,7 @@ internal sealed partial class SmtpSession
     private async ValueTask FinishMessageAsync()
     {
         var transaction = _transaction;
-        if (DeliveryMayBlock(transaction))
-        {
-            // Delivery may fsync (Maildir), run Sieve and DKIM: not on a socket engine's thread.
-            await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
-        }
-
+        await LeaveSocketThreadIfDeliveryMayBlockAsync(transaction).ConfigureAwait(false);
         var messageId = MilterQueueId ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         try
         {
@@ -287,6 +282,15 @@ internal sealed partial class SmtpSession
         finally
         {
             ResetTransaction();
+        }
+    }
+
+    /// <summary>Delivery may fsync (Maildir), run Sieve and DKIM: then not on a socket engine's thread.</summary>
+    private async ValueTask LeaveSocketThreadIfDeliveryMayBlockAsync(SmtpTransaction transaction)
+    {
+        if (DeliveryMayBlock(transaction))
+        {
+            await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
         }
     }
 
