@@ -9,7 +9,14 @@ namespace MailKitServer.Imap.Session;
 /// </summary>
 internal sealed partial class SelectedMailbox
 {
-    /// <summary>Reads a byte range of a stored message; null when the store no longer has it.</summary>
+    /// <summary>Reads into one array of the expected size up to this many octets; larger reads grow a stream.</summary>
+    private const long PresizedReadLimit = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Reads a byte range of a stored message; null when the store no longer has it. The array is allocated once at
+    /// the size the range should have (the range asked for, else the rest of the message by its size), rather than
+    /// grown in a stream and copied out: SEARCH TEXT reads every message of a 20,000-message mailbox whole (issue 24).
+    /// </summary>
     public async ValueTask<byte[]?> LoadAsync(uint uid, long offset, long? length, CancellationToken cancellationToken)
     {
         await using var stream = await View.OpenContentAsync(uid, offset, length, cancellationToken).ConfigureAwait(false);
@@ -18,7 +25,28 @@ internal sealed partial class SelectedMailbox
             return null;
         }
 
+        var expected = length ?? (IndexOfUid(uid) is var i and >= 0 ? this[i].Info.Size - offset : 0);
         using var copy = new MemoryStream();
+        if (expected is > 0 and <= PresizedReadLimit)
+        {
+            var buffer = new byte[expected];
+            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read < buffer.Length)
+            {
+                return buffer.AsSpan(0, read).ToArray();
+            }
+
+            // All that was expected: done unless the content is longer than its recorded size (then read on).
+            var probe = new byte[1];
+            if (length is not null || await stream.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return buffer;
+            }
+
+            copy.Write(buffer);
+            copy.Write(probe);
+        }
+
         await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
         return copy.ToArray();
     }
