@@ -286,13 +286,8 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Delivery may fsync (Maildir), run Sieve and DKIM: then not on a socket engine's thread.</summary>
-    private async ValueTask LeaveSocketThreadIfDeliveryMayBlockAsync(SmtpTransaction transaction)
-    {
-        if (DeliveryMayBlock(transaction))
-        {
-            await ThreadPoolHop.LeaveSocketThreadAsync().ConfigureAwait(false);
-        }
-    }
+    private ValueTask LeaveSocketThreadIfDeliveryMayBlockAsync(SmtpTransaction transaction) =>
+        DeliveryMayBlock(transaction) ? ThreadPoolHop.LeaveSocketThreadAsync() : default;
 
     /// <summary>
     /// Whether delivering the message may block a thread or run long, so that it must leave a socket engine's thread
