@@ -21,6 +21,13 @@ public sealed class PrivatePostfix : IAsyncDisposable
 
     public string Log => File.Exists(Path.Combine(Root, "log", "maillog")) ? File.ReadAllText(Path.Combine(Root, "log", "maillog")) : string.Empty;
 
+    /// <summary>
+    /// Waits until Postfix's log holds <paramref name="text"/>. Postfix's daemons hand their lines to postlogd, which
+    /// writes them later: a delivered file can be on disk before the line saying "status=sent" is in the log.
+    /// </summary>
+    public Task<bool> WaitForLogAsync(string text, TimeSpan timeout) =>
+        FileArrival.WaitUntilAsync(Path.Combine(Root, "log"), () => Log.Contains(text, StringComparison.Ordinal), timeout);
+
     public static async Task<PrivatePostfix> StartAsync(IPAddress address, string mainCf)
     {
         var root = Directory.CreateTempSubdirectory("mks-postfix-").FullName;

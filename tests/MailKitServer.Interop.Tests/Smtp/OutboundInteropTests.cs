@@ -127,7 +127,7 @@ public class OutboundInteropTests
         var text = await File.ReadAllTextAsync(file);
         Assert.Contains("Subject: outbound test", text, StringComparison.Ordinal);
         Assert.Contains("from mx.example.test", text, StringComparison.Ordinal); // Postfix's Received: names our EHLO
-        Assert.Contains("status=sent", postfix.Log, StringComparison.Ordinal);
+        Assert.True(await postfix.WaitForLogAsync("status=sent", TimeSpan.FromSeconds(20)), postfix.Log);
     }
 
     [Fact]
