@@ -106,7 +106,7 @@ internal sealed partial class MaildirFolder
         {
             try
             {
-                while (await WithLockAsync(NameSome, save: true, CancellationToken.None).ConfigureAwait(false))
+                while (await WithLockAsync(NameSome, save: true, deferVerify: true, CancellationToken.None).ConfigureAwait(false))
                 {
                 }
             }
@@ -149,6 +149,9 @@ internal sealed partial class MaildirFolder
         {
             return true;
         }
+
+        // What another program did in new/ or cur/ while the batches renamed is looked for once, now.
+        _unverified = true;
 
         if (!missed && _messages.TrueForAll(m => MaildirFileName.Uid(m.RelativePath) == m.Uid))
         {

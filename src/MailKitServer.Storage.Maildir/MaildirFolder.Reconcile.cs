@@ -3,15 +3,20 @@ namespace MailKitServer.Storage.Maildir;
 /// <summary>The folder's reconciliation of its index with the files in new/ and cur/.</summary>
 internal sealed partial class MaildirFolder
 {
-    private DateTime _newStamp;
-    private DateTime _curStamp;
+    private DirectoryStamps _stamps;
+
+    /// <summary>
+    /// Whether new/ or cur/ changed while the folder held its lock (its own renames and deliveries, and possibly another
+    /// program's in the same moment): the modification times it remembers then include changes it has not looked at,
+    /// so the next look reconciles whatever they say.
+    /// </summary>
+    private bool _unverified;
 
     /// <summary>Whether the index is being rebuilt from the files (it was lost or corrupt): the UIDs in their names are kept.</summary>
     private bool _rebuilding;
 
     /// <summary>Whether new/ or cur/ changed since the folder last looked (their modification times): what polling asks.</summary>
-    public bool ChangedOnDisk() =>
-        Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new")) != _newStamp || Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur")) != _curStamp;
+    public bool ChangedOnDisk() => _unverified || ReadStamps() != _stamps;
 
     /// <summary>
     /// Loads the index on first use and, when new/ or cur/ changed since this process last looked (their mtimes),
@@ -38,6 +43,7 @@ internal sealed partial class MaildirFolder
 
     private void Reconcile()
     {
+        _unverified = false;
         Keywords.Refresh();
         var onDisk = ScanFiles();
         var changed = MatchKnown(onDisk);
@@ -174,9 +180,32 @@ internal sealed partial class MaildirFolder
         return true;
     }
 
-    private void RememberStamps()
+    /// <summary>The modification times of new/ and cur/ now.</summary>
+    private DirectoryStamps ReadStamps() =>
+        new(Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new")), Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur")));
+
+    /// <summary>
+    /// After a command held the lock: <paramref name="before"/> are the stamps read before the folder looked at its
+    /// files. When the directories changed since, the change may be another program's that the command's look missed
+    /// (a delivery agent writes into new/ without our lock file), not only the command's own: the folder looks again,
+    /// in the background, so nothing dropped in meanwhile waits for the next change to be seen. Changes made by the
+    /// background naming are verified once, when it ends (<paramref name="deferVerify"/>): a scan per batch of 500
+    /// renames would cost more than the renames.
+    /// </summary>
+    private void RememberStamps(DirectoryStamps before, bool deferVerify)
     {
-        _newStamp = Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "new"));
-        _curStamp = Directory.GetLastWriteTimeUtc(System.IO.Path.Combine(Path, "cur"));
+        _stamps = ReadStamps();
+        if (_stamps != before && !deferVerify)
+        {
+            _unverified = true;
+        }
+
+        if (_unverified)
+        {
+            NoticeChange();
+        }
     }
+
+    /// <summary>The modification times of a folder's new/ and cur/.</summary>
+    private readonly record struct DirectoryStamps(DateTime New, DateTime Cur);
 }

@@ -79,7 +79,9 @@ internal sealed partial class MaildirFolder
     }
 
     /// <summary>Runs an action with the folder locked and its state fresh from disk; saves the index when asked.</summary>
-    public async Task<T> WithLockAsync<T>(Func<T> action, bool save, CancellationToken cancellationToken)
+    public Task<T> WithLockAsync<T>(Func<T> action, bool save, CancellationToken cancellationToken) => WithLockAsync(action, save, deferVerify: false, cancellationToken);
+
+    private async Task<T> WithLockAsync<T>(Func<T> action, bool save, bool deferVerify, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -95,9 +97,10 @@ internal sealed partial class MaildirFolder
                 await LoadUidValidityAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            var before = ReadStamps();
             Refresh();
             var result = action();
-            RememberStamps();
+            RememberStamps(before, deferVerify);
             if (save)
             {
                 ScheduleSave();
@@ -115,7 +118,7 @@ internal sealed partial class MaildirFolder
     /// Where a message's file was when this folder last looked, without the lock file or a look at the disk (a reader's
     /// fast path: 20,000 FETCHes must not take 20,000 file locks). <see langword="null"/> when the folder is not loaded
     /// yet or the UID is unknown; a reader whose open then fails (another process renamed or removed the file) asks
-    /// again through <see cref="WithLockAsync{T}"/>, which looks at the disk.
+    /// again through <see cref="WithLockAsync{T}(Func{T}, bool, CancellationToken)"/>, which looks at the disk.
     /// </summary>
     public async Task<string?> KnownPathAsync(uint uid, CancellationToken cancellationToken)
     {
