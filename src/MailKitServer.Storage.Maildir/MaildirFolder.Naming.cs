@@ -151,7 +151,7 @@ internal sealed partial class MaildirFolder
         }
 
         // What another program did in new/ or cur/ while the batches renamed is looked for once, now.
-        _unverified = true;
+        VerifyLater();
 
         if (!missed && _messages.TrueForAll(m => MaildirFileName.Uid(m.RelativePath) == m.Uid))
         {

@@ -3,20 +3,21 @@ namespace MailKitServer.Storage.Maildir;
 /// <summary>The folder's reconciliation of its index with the files in new/ and cur/.</summary>
 internal sealed partial class MaildirFolder
 {
-    private DirectoryStamps _stamps;
-
     /// <summary>
-    /// Whether new/ or cur/ changed while the folder held its lock (its own renames and deliveries, and possibly another
-    /// program's in the same moment): the modification times it remembers then include changes it has not looked at,
-    /// so the next look reconciles whatever they say.
+    /// How long after a command changed new/ or cur/ the folder looks at its files again (see
+    /// <see cref="RememberStamps"/>): once per this interval at most, however many commands changed them meanwhile. Real
+    /// time, as <see cref="SaveDelay"/>.
     /// </summary>
-    private bool _unverified;
+    private static readonly TimeSpan VerifyDelay = TimeSpan.FromMilliseconds(200);
+
+    private DirectoryStamps _stamps;
+    private int _verifyScheduled;
 
     /// <summary>Whether the index is being rebuilt from the files (it was lost or corrupt): the UIDs in their names are kept.</summary>
     private bool _rebuilding;
 
     /// <summary>Whether new/ or cur/ changed since the folder last looked (their modification times): what polling asks.</summary>
-    public bool ChangedOnDisk() => _unverified || ReadStamps() != _stamps;
+    public bool ChangedOnDisk() => ReadStamps() != _stamps;
 
     /// <summary>
     /// Loads the index on first use and, when new/ or cur/ changed since this process last looked (their mtimes),
@@ -43,7 +44,6 @@ internal sealed partial class MaildirFolder
 
     private void Reconcile()
     {
-        _unverified = false;
         Keywords.Refresh();
         var onDisk = ScanFiles();
         var changed = MatchKnown(onDisk);
@@ -187,23 +187,41 @@ internal sealed partial class MaildirFolder
     /// <summary>
     /// After a command held the lock: <paramref name="before"/> are the stamps read before the folder looked at its
     /// files. When the directories changed since, the change may be another program's that the command's look missed
-    /// (a delivery agent writes into new/ without our lock file), not only the command's own: the folder looks again,
-    /// in the background, so nothing dropped in meanwhile waits for the next change to be seen. Changes made by the
-    /// background naming are verified once, when it ends (<paramref name="deferVerify"/>): a scan per batch of 500
-    /// renames would cost more than the renames.
+    /// (a delivery agent writes into new/ without our lock file), not only the command's own, and the stamps remembered
+    /// now include it: the folder looks at its files again, in the background and shortly after (a delivery run must
+    /// not scan the folder once per message), so nothing dropped in meanwhile waits for the next change to be seen.
+    /// Changes made by the background naming are verified once, when it ends (<paramref name="deferVerify"/>).
     /// </summary>
     private void RememberStamps(DirectoryStamps before, bool deferVerify)
     {
         _stamps = ReadStamps();
         if (_stamps != before && !deferVerify)
         {
-            _unverified = true;
+            VerifyLater();
+        }
+    }
+
+    /// <summary>Reconciles the folder with its files once, <see cref="VerifyDelay"/> from now (requests meanwhile are folded in).</summary>
+    private void VerifyLater()
+    {
+        if (_deleted || Interlocked.Exchange(ref _verifyScheduled, 1) == 1)
+        {
+            return;
         }
 
-        if (_unverified)
+        _background.Run(async () =>
         {
-            NoticeChange();
-        }
+            await Task.Delay(VerifyDelay).ConfigureAwait(false);
+            Interlocked.Exchange(ref _verifyScheduled, 0);
+            try
+            {
+                await WithLockAsync(() => { Reconcile(); return 0; }, save: false, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The folder is going away (deleted or renamed).
+            }
+        });
     }
 
     /// <summary>The modification times of a folder's new/ and cur/.</summary>
