@@ -143,7 +143,7 @@ internal static class ImapCommandParser
                     break;
                 default:
                     var atomStart = i;
-                    i = AtomEnd(text, atomStart);
+                    i = ImapAtom.End(text, atomStart);
                     if (i == atomStart)
                     {
                         error = "Invalid character";
@@ -188,44 +188,6 @@ internal static class ImapCommandParser
 
         return -1;
     }
-
-    /// <summary>Where the atom starting at <paramref name="start"/> ends.</summary>
-    private static int AtomEnd(ReadOnlySpan<byte> text, int start)
-    {
-        var i = start;
-        var depth = 0;
-        while (i < text.Length)
-        {
-            var ch = text[i];
-            if (ch == (byte)'[')
-            {
-                depth++;
-            }
-            else if (ch == (byte)']' && depth > 0)
-            {
-                depth--;
-            }
-            else if (depth == 0 && IsAtomEnd(ch))
-            {
-                break;
-            }
-
-            i++;
-        }
-
-        if (depth != 0)
-        {
-            // An unclosed "[" is an ordinary atom character (a mailbox name such as "a[b"); only a
-            // balanced "[...]" (a FETCH section, a response code) may hold spaces and parentheses.
-            for (i = start; i < text.Length && !IsAtomEnd(text[i]); i++)
-            {
-            }
-        }
-
-        return i;
-    }
-
-    private static bool IsAtomEnd(byte ch) => ch is (byte)' ' or (byte)'(' or (byte)')' or (byte)'"' or (byte)ImapTokenizer.LiteralMarker || ch < 0x20 || ch == 0x7F;
 
     /// <summary>The open lists while parsing nested parentheses, kept in an arena list of list tokens.</summary>
     private ref struct ListStack(ImapParseArena arena)

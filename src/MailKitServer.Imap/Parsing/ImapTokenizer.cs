@@ -111,7 +111,7 @@ internal static class ImapTokenizer
         }
 
         var start = i;
-        i = AtomEnd(text, start);
+        i = ImapAtom.End(text.AsSpan(), start);
         token = ImapToken.Atom(text[start..i]);
         error = i == start ? "Invalid character" : null;
         return i != start;
@@ -144,41 +144,4 @@ internal static class ImapTokenizer
         value = string.Empty;
         return false;
     }
-
-    /// <summary>Where the atom starting at <paramref name="start"/> ends: a balanced "[...]" may hold spaces and parentheses.</summary>
-    private static int AtomEnd(string text, int start)
-    {
-        var i = start;
-        var depth = 0;
-        while (i < text.Length)
-        {
-            var ch = text[i];
-            if (ch == '[')
-            {
-                depth++;
-            }
-            else if (ch == ']' && depth > 0)
-            {
-                depth--;
-            }
-            else if (depth == 0 && IsAtomEnd(ch))
-            {
-                break;
-            }
-
-            i++;
-        }
-
-        if (depth != 0)
-        {
-            // An unclosed "[" is an ordinary atom character; only a balanced "[...]" holds spaces.
-            for (i = start; i < text.Length && !IsAtomEnd(text[i]); i++)
-            {
-            }
-        }
-
-        return i;
-    }
-
-    private static bool IsAtomEnd(char ch) => ch is ' ' or '(' or ')' or '"' or LiteralMarker || char.IsControl(ch);
 }

@@ -28,6 +28,8 @@ public class ImapCommandParserTests
         "b7 X-UNKNOWN-COMMAND arg",
         "b8 NOOP \u0007",
         "b9 SELECT a[b c",
+        "d1 SELECT caf\u00e9 x",
+        "d2 SELECT a\u0085b x",
         "c1 SEARCH " + new string('(', 65) + "ALL" + new string(')', 65),
     };
 
