@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using MailKitServer.Delivery;
 using MailKitServer.Policy;
@@ -212,7 +211,7 @@ internal sealed partial class SmtpSession
     {
         var transaction = _transaction;
         await LeaveSocketThreadIfDeliveryMayBlockAsync(transaction).ConfigureAwait(false);
-        var messageId = MilterQueueId ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
+        var messageId = MilterQueueId ?? QueueId.Next();
         try
         {
             if (transaction.Spool.Overflowed)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using MailKitServer.Addresses;
 using MailKitServer.Runtime;
@@ -74,7 +73,7 @@ internal sealed partial class SmtpSession
             return ValueTask.FromResult(false);
         }
 
-        milters.Macros["i"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
+        milters.Macros["i"] = QueueId.Next();
         milters.Macros["mail_addr"] = sender?.Address ?? string.Empty;
         if (_info.AuthenticatedUser is { } user)
         {
