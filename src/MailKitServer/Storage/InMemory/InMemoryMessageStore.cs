@@ -1,3 +1,4 @@
+using MailKitServer.Runtime;
 using System.Collections.Concurrent;
 
 namespace MailKitServer.Storage.InMemory;
@@ -117,7 +118,8 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
     internal static async ValueTask<byte[]?> ReadAllAsync(Stream content, long maxSize, CancellationToken cancellationToken)
     {
         // Stored messages live long: they go to the pinned object heap, which the GC never compacts, so keeping many
-        // of them costs no copying on promotion. A seekable stream is read straight into an array of the exact size.
+        // of them costs no copying on promotion, with their pages faulted in at once (PrefaultedArrays). A seekable
+        // stream is read straight into an array of the exact size.
         if (content.CanSeek)
         {
             var length = content.Length - content.Position;
@@ -126,7 +128,7 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
                 return null;
             }
 
-            var exact = GC.AllocateUninitializedArray<byte>((int)length, pinned: true);
+            var exact = PrefaultedArrays.Allocate((int)length);
             await content.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
             return exact;
         }
@@ -149,7 +151,7 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
             buffer.Write(chunk, 0, n);
         }
 
-        var bytes = GC.AllocateUninitializedArray<byte>((int)buffer.Length, pinned: true);
+        var bytes = PrefaultedArrays.Allocate((int)buffer.Length);
         buffer.GetBuffer().AsSpan(0, bytes.Length).CopyTo(bytes);
         return bytes;
     }
