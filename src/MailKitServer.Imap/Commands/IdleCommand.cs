@@ -36,17 +36,7 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
 
             // The pending read of DONE may flush too (when a packet brings part of the line): the updates are written
             // and flushed under the connection's output lock, so the two never interleave.
-            await connection.SendAsync(async () =>
-            {
-                if (notify is not null)
-                {
-                    await notify.PushAsync(session, idling: true).ConfigureAwait(false);
-                }
-                else
-                {
-                    await session.SendUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
+            await connection.SendAsync(static s => PushAsync(s.session, s.notify), (session, notify)).ConfigureAwait(false);
         }
 
         var read = await done.ConfigureAwait(false);
@@ -62,6 +52,9 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
                 return false;
         }
     }
+
+    private static ValueTask PushAsync(ImapSession session, NotifyState? notify) =>
+        notify is not null ? notify.PushAsync(session, idling: true) : session.SendUpdatesAsync(allowExpunge: true);
 
     // Only what can happen is waited for: an IDLE without NOTIFY waits for DONE and the selected mailbox's feed, and
     // nothing more per connection (an abort ends the read of DONE too).

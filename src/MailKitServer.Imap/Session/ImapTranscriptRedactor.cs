@@ -1,3 +1,5 @@
+using MailKitServer.Diagnostics;
+
 namespace MailKitServer.Imap.Session;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace MailKitServer.Imap.Session;
 /// lines are never logged). Literal octets never reach the transcript; a continuation line after a literal goes on
 /// counting arguments where the literal left off.
 /// </summary>
-internal sealed class ImapTranscriptRedactor
+internal sealed class ImapTranscriptRedactor : ITranscriptRedactor
 {
     private const int SecretArgument = 1;
 

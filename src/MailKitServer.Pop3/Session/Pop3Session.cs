@@ -43,7 +43,7 @@ internal sealed partial class Pop3Session
         _logger = context.LoggerFactory.CreateLogger("MailKitServer.Pop3");
         connection.IdleTimeout = options.IdleTimeout;
         connection.LineTimeout = options.IdleTimeout;
-        connection.Transcript.Redactor = Redact;
+        connection.Transcript.Redactor = Pop3TranscriptRedactor.Instance;
     }
 
     public async Task RunAsync()
@@ -385,12 +385,5 @@ internal sealed partial class Pop3Session
         _connection.Write("-ERR Too many errors, closing\r\n"u8);
         await _connection.TryFlushAsync().ConfigureAwait(false);
         return false;
-    }
-
-    /// <summary>Redacts PASS and AUTH initial responses in the transcript.</summary>
-    private static int Redact(ReadOnlyMemory<byte> line)
-    {
-        var span = line.Span;
-        return span.Length >= 5 && System.Text.Ascii.EqualsIgnoreCase(span[..5], "PASS "u8) ? 5 : SaslTranscript.AfterAuthMechanism(span);
     }
 }

@@ -50,7 +50,7 @@ internal sealed partial class SmtpSession
         _farewell = new SessionFarewell($"421 4.4.2 {ServerName} Error: timeout exceeded\r\n", $"421 4.3.2 {ServerName} Service shutting down\r\n");
         connection.IdleTimeout = options.CommandTimeout;
         connection.LineTimeout = options.CommandTimeout;
-        connection.Transcript.Redactor = static line => SaslTranscript.AfterAuthMechanism(line.Span);
+        connection.Transcript.Redactor = SmtpTranscriptRedactor.Instance;
     }
 
     private string ServerName => _context.Options.ServerName;

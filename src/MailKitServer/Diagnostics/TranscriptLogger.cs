@@ -22,8 +22,8 @@ internal sealed class TranscriptLogger
     /// <summary>Whether transcripts are being logged (trace level enabled).</summary>
     public bool IsEnabled => _logger.IsEnabled(LogLevel.Trace);
 
-    /// <summary>Returns the offset in a client line from which it must be redacted, or -1 to log it whole.</summary>
-    public Func<ReadOnlyMemory<byte>, int>? Redactor { get; set; }
+    /// <summary>Finds where a client line must be redacted (the engine's syntax); without one, lines are logged whole.</summary>
+    public ITranscriptRedactor? Redactor { get; set; }
 
     /// <summary>While true, client lines are logged only as <c>&lt;redacted&gt;</c> (SASL responses).</summary>
     public bool SensitiveInput { get; set; }
@@ -45,7 +45,7 @@ internal sealed class TranscriptLogger
         else
         {
             var copy = line.ToArray();
-            var from = Redactor?.Invoke(copy) ?? -1;
+            var from = Redactor?.Redact(copy) ?? -1;
             text = from >= 0 && from < copy.Length ? Decode(copy.AsSpan(0, from)) + "<redacted>" : Decode(copy);
         }
 

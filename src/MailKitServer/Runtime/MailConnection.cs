@@ -16,12 +16,13 @@ internal sealed partial class MailConnection : IAsyncDisposable
 {
     private const int LargeWrite = 4096;
     private readonly Socket _socket;
-    private readonly NetworkStream _networkStream;
+    private readonly SocketStream _networkStream;
     private readonly CancellationToken _shutdown;
     private readonly CancellationToken _abort;
     private readonly ILogger _logger;
     private Stream _stream;
     private ITimer? _readTimer;
+    private IPEndPoint? _localEndPoint;
     private DateTimeOffset? _readDeadline;
     private readonly SemaphoreSlim _outputLock = new(1, 1);
     private readonly LineFraming _framing = new();
@@ -41,8 +42,7 @@ internal sealed partial class MailConnection : IAsyncDisposable
         _shutdown = shutdown;
         _abort = abort;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
-        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _networkStream = new NetworkStream(socket, ownsSocket: false);
+        _networkStream = new SocketStream(socket);
         _stream = _networkStream;
         _logger = server.LoggerFactory.CreateLogger("MailKitServer.Connection");
         Transcript = new TranscriptLogger(server.LoggerFactory.CreateLogger("MailKitServer.Transcript"), id);
@@ -62,8 +62,8 @@ internal sealed partial class MailConnection : IAsyncDisposable
     /// <summary>The client's address.</summary>
     public IPEndPoint RemoteEndPoint { get; }
 
-    /// <summary>The server's address of this connection.</summary>
-    public IPEndPoint LocalEndPoint { get; }
+    /// <summary>The server's address of this connection (asked of the socket when first needed: IMAP and POP3 never do).</summary>
+    public IPEndPoint LocalEndPoint => _localEndPoint ??= (IPEndPoint)_socket.LocalEndPoint!;
 
     /// <summary>The input. Engines that read raw data (DATA, BDAT, literals) use it with <see cref="ReadAsync"/>.</summary>
     public PipeReader Input { get; private set; }
@@ -268,16 +268,18 @@ internal sealed partial class MailConnection : IAsyncDisposable
     /// flush of this connection, including the one a pending line read makes, so the output never interleaves.
     /// </summary>
     /// <param name="write">Queues the output (with <see cref="Write(string)"/> and its overloads); runs under the output lock, so it must not flush.</param>
+    /// <param name="state">What <paramref name="write"/> works on (a static lambda and its state: the waiting caller keeps no closure).</param>
+    /// <typeparam name="TState">The type of the state.</typeparam>
     /// <returns>A task that completes when the output is handed to the network.</returns>
     /// <exception cref="IOException">The connection was closed or timed out.</exception>
-    public async ValueTask SendAsync(Func<ValueTask> write)
+    public async ValueTask SendAsync<TState>(Func<TState, ValueTask> write, TState state)
     {
         ArgumentNullException.ThrowIfNull(write);
         await _outputLock.WaitAsync().ConfigureAwait(false);
         bool sent;
         try
         {
-            await write().ConfigureAwait(false);
+            await write(state).ConfigureAwait(false);
             sent = await FlushLockedAsync().ConfigureAwait(false);
         }
         finally
