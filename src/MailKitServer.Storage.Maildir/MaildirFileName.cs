@@ -49,11 +49,55 @@ internal static class MaildirFileName
         return name[z + 3] == '-' ? -offset : offset;
     }
 
+    /// <summary>The size a name carries (<c>,S=</c> in the base name, as we and Dovecot write it), or null.</summary>
+    public static long? Size(ReadOnlySpan<char> fileName)
+    {
+        var colon = fileName.IndexOf(':');
+        var name = colon < 0 ? fileName : fileName[..colon];
+        var s = name.IndexOf(",S=", StringComparison.Ordinal);
+        if (s < 0)
+        {
+            return null;
+        }
+
+        var digits = name[(s + 3)..];
+        var end = digits.IndexOf(',');
+        return long.TryParse(end < 0 ? digits : digits[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : null;
+    }
+
     /// <summary>The keyword letters (a-z) of the info part.</summary>
     public static string KeywordLetters(string fileName)
     {
         var info = fileName.IndexOf(":2,", StringComparison.Ordinal);
-        return info < 0 ? string.Empty : string.Concat(fileName.AsSpan(info + 3).ToArray().Where(char.IsAsciiLetterLower));
+        if (info < 0)
+        {
+            return string.Empty;
+        }
+
+        // Without an allocation when there are none (a STORE asks this of every message it renames).
+        var part = fileName.AsSpan(info + 3);
+        var count = 0;
+        foreach (var c in part)
+        {
+            count += char.IsAsciiLetterLower(c) ? 1 : 0;
+        }
+
+        if (count == 0)
+        {
+            return string.Empty;
+        }
+
+        Span<char> letters = stackalloc char[count];
+        var n = 0;
+        foreach (var c in part)
+        {
+            if (char.IsAsciiLetterLower(c))
+            {
+                letters[n++] = c;
+            }
+        }
+
+        return new string(letters);
     }
 
     /// <summary>The base name (before ":2,").</summary>

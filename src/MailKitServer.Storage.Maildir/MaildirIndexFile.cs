@@ -75,6 +75,11 @@ internal static class MaildirIndexFile
                 m.EmailId = ids.EmailId;
                 m.SaveDate = ids.SaveDate;
             }
+            else
+            {
+                // An index written before the O lines: the id its unique name gives (a hash, so only when needed).
+                m.EmailId = MaildirEntry.EmailIdOf(m.Unique);
+            }
         }
 
         messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
@@ -136,6 +141,5 @@ internal static class MaildirIndexFile
         Unique = MaildirFileName.Unique(f[5][4..]),
         Flags = MaildirFileName.Flags(f[5]),
         Keywords = f.Skip(6).ToArray(),
-        EmailId = MaildirEntry.EmailIdOf(MaildirFileName.Unique(f[5][4..])),
     };
 }

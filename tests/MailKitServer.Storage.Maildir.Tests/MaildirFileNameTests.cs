@@ -29,4 +29,23 @@ public class MaildirFileNameTests
         sorted.Sort(DovecotOrder);
         Assert.Equal(names, sorted);
     }
+
+    [Theory]
+    [InlineData("1700000000.M1P1.host,S=1234:2,S", 1234L)]
+    [InlineData("1700000000.M1P1.host,S=1234,W=1300:2,S", 1234L)]
+    [InlineData("1700000000.M1P1.host,S=77,U=5", 77L)]
+    [InlineData("1700000000.M1P1.host,S=77,Z=+0200,U=5:2,FS", 77L)]
+    [InlineData("1700000000.M1P1.host:2,S", null)]
+    [InlineData("1700000000.M1P1.host", null)]
+    [InlineData("1700000000.M1P1.host,S=:2,S", null)]
+    [InlineData("1700000000.M1P1.host,S=12x:2,S", null)]
+    [InlineData("1700000000.M1P1.host:2,S=5", null)]
+    public void The_size_a_name_carries_is_read_from_its_base_name(string name, long? size) => Assert.Equal(size, MaildirFileName.Size(name));
+
+    [Theory]
+    [InlineData("cur/1700000000.M1P1.host,U=3:2,FSab", "ab")]
+    [InlineData("cur/1700000000.M1P1.host,U=3:2,FS", "")]
+    [InlineData("new/1700000000.M1P1.host,U=3", "")]
+    [InlineData("cur/1700000000.M1P1.host:2,zDa", "za")]
+    public void Keyword_letters_are_the_lowercase_letters_of_the_info_part(string name, string letters) => Assert.Equal(letters, MaildirFileName.KeywordLetters(name));
 }
