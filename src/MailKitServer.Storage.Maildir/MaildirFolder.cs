@@ -159,11 +159,12 @@ internal sealed partial class MaildirFolder
 
     /// <summary>
     /// Changes a message's flags by renaming its file (the Maildir way): system flags and the keywords that have a
-    /// letter are in the name; the index keeps all keywords.
+    /// letter are in the name; the index keeps all keywords. The caller refreshed <see cref="Keywords"/> (once for all
+    /// the messages of its command). Returns the message as its views were told of it.
     /// </summary>
-    public void SetFlags(MaildirEntry entry, SystemFlags flags, IReadOnlyList<string> keywords, long origin)
+    public MessageInfo SetFlags(MaildirEntry entry, SystemFlags flags, IReadOnlyList<string> keywords, long origin)
     {
-        var letters = Keywords.LettersFor(keywords);
+        var letters = Keywords.LettersFor(keywords, refresh: false);
         if (flags != entry.Flags || letters != MaildirFileName.KeywordLetters(entry.RelativePath))
         {
             var target = System.IO.Path.Combine("cur", MaildirFileName.WithUidAndFlags(entry.Unique, entry.Uid, flags, letters));
@@ -176,7 +177,9 @@ internal sealed partial class MaildirFolder
 
         entry.Keywords = keywords;
         entry.ModSeq = NextModSeq();
-        Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, entry.ToInfo(), entry.Uid, HighestModSeq, origin));
+        var info = entry.ToInfo();
+        Publish(new MailboxChange(MailboxChangeKind.FlagsChanged, info, entry.Uid, HighestModSeq, origin));
+        return info;
     }
 
     /// <summary>
@@ -247,9 +250,11 @@ internal sealed partial class MaildirFolder
     /// <summary>
     /// Something in new/ or cur/ changed (the store's watcher or its polling saw it): the folder reconciles soon, in
     /// the background, so its open views hear of it. Requests while one is pending are folded into it, and one about
-    /// a change this process made itself (the directories' mtimes are those it saw last) takes neither the gate nor
-    /// the lock file: a STORE over 20,000 messages raised 40,000 watcher events after it, and a refresh with the lock
-    /// file for each of them doubled the command's CPU time (issue 24).
+    /// a change this process made itself (the directories' mtimes are those it saw last) takes no lock file: a STORE
+    /// over 20,000 messages raised 40,000 watcher events after it, and a refresh with the lock file for each of them
+    /// doubled the command's CPU time (issue 24). A pending request is cleared only once it holds the gate, right
+    /// before it looks: the events of a command's own renames arrive while the command holds the gate, and each of them
+    /// used to queue one more refresh behind it.
     /// </summary>
     public void NoticeChange()
     {
@@ -260,10 +265,9 @@ internal sealed partial class MaildirFolder
 
         _background.Run(async () =>
         {
-            Interlocked.Exchange(ref _refreshScheduled, 0);
             try
             {
-                if (_loaded && !ChangedOnDisk())
+                if (!await TakeRefreshRequestAsync().ConfigureAwait(false))
                 {
                     return;
                 }
@@ -275,6 +279,24 @@ internal sealed partial class MaildirFolder
                 // The folder is going away (deleted or renamed).
             }
         });
+    }
+
+    /// <summary>
+    /// Clears the pending refresh request under the gate (a request made after this is a new one) and tells whether
+    /// the folder must look at its files: not loaded yet, or new/ or cur/ changed since it last looked.
+    /// </summary>
+    private async Task<bool> TakeRefreshRequestAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Interlocked.Exchange(ref _refreshScheduled, 0);
+            return !_deleted && (!_loaded || ChangedOnDisk());
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Completes when the folder's background work (index saves, refreshes) started so far has ended.</summary>

@@ -62,11 +62,22 @@ internal sealed class MaildirKeywords(string folderPath)
 
     /// <summary>
     /// The letters (in order) for the keywords that have one; a keyword not listed yet gets a free letter, and the list
-    /// is saved durably before this returns, so a file named with the letter never outlives its meaning.
+    /// is saved durably before this returns, so a file named with the letter never outlives its meaning. The list is
+    /// read again first if the file changed, unless <paramref name="refresh"/> is false (a STORE refreshes it once for
+    /// all its messages: a look at the file per message was 20,000 stats for one command).
     /// </summary>
-    public string LettersFor(IEnumerable<string> keywords)
+    public string LettersFor(IEnumerable<string> keywords, bool refresh = true)
     {
-        Refresh();
+        if (keywords is IReadOnlyCollection<string> { Count: 0 })
+        {
+            return string.Empty;
+        }
+
+        if (refresh)
+        {
+            Refresh();
+        }
+
         var letters = new SortedSet<char>();
         var added = false;
         foreach (var keyword in keywords)

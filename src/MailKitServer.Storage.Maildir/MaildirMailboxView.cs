@@ -66,6 +66,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
             var changed = new List<MessageInfo>(targets.Count);
             var modified = new List<uint>();
             _folder.ReserveModSeqs(targets.Count);
+            _folder.Keywords.Refresh();
             foreach (var m in targets)
             {
                 if (unchangedSince is { } since && m.ModSeq > since)
@@ -75,12 +76,9 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
                 }
 
                 var (flags, keywords) = change.Apply(m.Flags, m.Keywords);
-                if (flags != m.Flags || !keywords.SequenceEqual(m.Keywords, StringComparer.OrdinalIgnoreCase))
-                {
-                    _folder.SetFlags(m, flags, keywords, ViewId);
-                }
-
-                changed.Add(m.ToInfo());
+                changed.Add(flags != m.Flags || !keywords.SequenceEqual(m.Keywords, StringComparer.OrdinalIgnoreCase)
+                    ? _folder.SetFlags(m, flags, keywords, ViewId)
+                    : m.ToInfo());
             }
 
             return new StoreFlagsResult(StoreStatus.Success, changed, modified);
