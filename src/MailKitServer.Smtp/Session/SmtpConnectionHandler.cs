@@ -27,7 +27,10 @@ internal sealed class SmtpConnectionHandler(MailServerContext context, SmtpOptio
         ? new ArcSealer([.. options.DkimSigningKeys], options.SenderAuthentication.AuthServId ?? context.Options.ServerName, context.TimeProvider)
         : null;
 
-    public Task HandleAsync(MailConnection connection) => new SmtpSession(connection, context, options, _authenticator, _signer, _sealer).RunAsync();
+    // Made once for the listener: every session used to format its greeting, farewells and EHLO keywords anew.
+    private readonly SmtpListenerReplies _replies = new(context.Options, options);
+
+    public Task HandleAsync(MailConnection connection) => new SmtpSession(connection, context, options, _replies, _authenticator, _signer, _sealer).RunAsync();
 
     public async Task RejectAsync(MailConnection connection, ConnectionRejection reason)
     {

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using MailKitServer.Sasl;
-
 namespace MailKitServer.Smtp.Session;
 
 /// <summary>EHLO, HELO, LHLO and STARTTLS.</summary>
@@ -37,45 +33,9 @@ internal sealed partial class SmtpSession
             return true;
         }
 
-        var sb = new StringBuilder(256);
-        sb.Append("250-").Append(ServerName).Append(" Hello ").Append(helo).Append(" [").Append(_connection.RemoteEndPoint.Address).Append("]\r\n");
-        sb.Append("250-PIPELINING\r\n");
-        sb.Append("250-SIZE ").Append(_options.MaxMessageSize.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
-        sb.Append("250-8BITMIME\r\n");
-        sb.Append("250-ENHANCEDSTATUSCODES\r\n");
-        if (_options.EnableStartTls && !_connection.IsSecure)
-        {
-            sb.Append("250-STARTTLS\r\n");
-        }
-
-        if (!_lmtp && _info.AuthenticatedUser is null)
-        {
-            sb.Append("250-AUTH ").AppendJoin(' ', SaslMechanisms.Advertised(_connection)).Append("\r\n");
-        }
-
-        if (_options.EnableSmtpUtf8)
-        {
-            sb.Append("250-SMTPUTF8\r\n");
-        }
-
-        if (_options.EnableChunking)
-        {
-            sb.Append("250-CHUNKING\r\n250-BINARYMIME\r\n");
-        }
-
-        if (_options.EnableDsn)
-        {
-            sb.Append("250-DSN\r\n");
-        }
-
-        // RFC 8689 §4.1: REQUIRETLS is offered only once TLS is in place.
-        if (_options.EnableRequireTls && _connection.IsSecure)
-        {
-            sb.Append("250-REQUIRETLS\r\n");
-        }
-
-        sb.Append("250 HELP\r\n");
-        _connection.Write(sb.ToString());
+        // The keyword lines are the listener's, made once (SmtpListenerReplies); only the first line is this session's.
+        _connection.Write($"{_replies.EhloStart}{helo} [{_connection.RemoteEndPoint.Address}]\r\n");
+        _connection.Write(_replies.EhloKeywordLines(_connection.IsSecure, offerAuth: !_lmtp && _info.AuthenticatedUser is null));
         return true;
     }
 

@@ -3,7 +3,6 @@ using System.Text;
 using MailKitServer.Policy;
 using MailKitServer.Replies;
 using MailKitServer.Runtime;
-using MailKitServer.Sasl;
 using MailKitServer.Smtp.Data;
 using MailKitServer.Smtp.Parsing;
 using MailKitServer.Smtp.SenderAuth;
@@ -30,14 +29,15 @@ internal sealed partial class SmtpSession
     private readonly SenderAuthenticator? _authenticator;
     private readonly OutboundDkimSigner? _signer;
     private readonly ArcSealer? _sealer;
-    private readonly SessionFarewell _farewell;
+    private readonly SmtpListenerReplies _replies;
     private SmtpState _state;
     private bool _esmtp;
     private int _errors;
 
-    public SmtpSession(MailConnection connection, MailServerContext context, SmtpOptions options, SenderAuthenticator? authenticator = null, OutboundDkimSigner? signer = null, ArcSealer? sealer = null)
+    public SmtpSession(MailConnection connection, MailServerContext context, SmtpOptions options, SmtpListenerReplies replies, SenderAuthenticator? authenticator = null, OutboundDkimSigner? signer = null, ArcSealer? sealer = null)
     {
         _connection = connection;
+        _replies = replies;
         _sealer = sealer;
         _authenticator = authenticator;
         _signer = signer;
@@ -47,7 +47,6 @@ internal sealed partial class SmtpSession
         _info = new SessionInfo(connection.Id, connection.Listener.Name, options.Role, connection.RemoteEndPoint, connection.LocalEndPoint) { IsSecure = connection.IsSecure };
         _transaction = new SmtpTransaction(new MessageSpool(options.MaxMessageSize, options.SpoolMemoryThreshold, options.SpoolDirectory));
         _logger = context.LoggerFactory.CreateLogger("MailKitServer.Smtp");
-        _farewell = new SessionFarewell($"421 4.4.2 {ServerName} Error: timeout exceeded\r\n", $"421 4.3.2 {ServerName} Service shutting down\r\n");
         connection.IdleTimeout = options.CommandTimeout;
         connection.LineTimeout = options.CommandTimeout;
         connection.Transcript.Redactor = SmtpTranscriptRedactor.Instance;
@@ -73,11 +72,11 @@ internal sealed partial class SmtpSession
                 return;
             }
 
-            _connection.Write(_lmtp ? $"220 {ServerName} LMTP MailKitServer ready\r\n" : $"220 {ServerName} ESMTP MailKitServer ready\r\n");
+            _connection.Write(_replies.Greeting);
             while (true)
             {
                 var read = await _connection.ReadLineAsync(_options.MaxLineLength).ConfigureAwait(false);
-                if (await _farewell.EndsSessionAsync(_connection, read.Status).ConfigureAwait(false))
+                if (await _replies.Farewell.EndsSessionAsync(_connection, read.Status).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -102,7 +101,7 @@ internal sealed partial class SmtpSession
         }
         catch (MailConnectionTimeoutException)
         {
-            await _farewell.EndsSessionAsync(_connection, LineReadStatus.TimedOut).ConfigureAwait(false);
+            await _replies.Farewell.EndsSessionAsync(_connection, LineReadStatus.TimedOut).ConfigureAwait(false);
         }
         catch (PolicyDisconnectException)
         {

@@ -17,7 +17,12 @@ internal static class SaslMechanisms
     /// <summary>The names to advertise on a connection, strongest first.</summary>
     /// <param name="connection">The client's connection: whether it is secure, the server's options.</param>
     /// <returns>The mechanism names.</returns>
-    public static IReadOnlyList<string> Advertised(MailConnection connection) => AllowsPlainText(connection) ? All : NotInClear;
+    public static IReadOnlyList<string> Advertised(MailConnection connection) => Advertised(AllowsPlainText(connection));
+
+    /// <summary>The names to advertise, strongest first.</summary>
+    /// <param name="plainText">Whether plain-text mechanisms may be used (see <see cref="AllowsPlainText"/>).</param>
+    /// <returns>The mechanism names.</returns>
+    public static IReadOnlyList<string> Advertised(bool plainText) => plainText ? All : NotInClear;
 
     /// <summary>Decodes a client's base64 SASL response; "=" is the empty response (RFC 4954 §4, RFC 4959).</summary>
     /// <param name="text">The response line.</param>
