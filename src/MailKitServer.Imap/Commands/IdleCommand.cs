@@ -36,7 +36,7 @@ internal sealed class IdleCommand() : ImapCommand("IDLE", CommandStates.LoggedIn
 
             // The pending read of DONE may flush too (when a packet brings part of the line): the updates are written
             // and flushed under the connection's output lock, so the two never interleave.
-            await connection.SendAsync(static s => PushAsync(s.session, s.notify), (session, notify)).ConfigureAwait(false);
+            await connection.SendAsync(static state => PushAsync(state.session, state.notify), (session, notify)).ConfigureAwait(false);
         }
 
         var read = await done.ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using MailKitServer.Delivery;
@@ -166,32 +167,40 @@ internal sealed partial class SmtpSession
         var spool = _transaction.Spool;
         spool.Reset();
         _transaction.Unstuffer.Reset();
-        var returnPath = $"Return-Path: <{_transaction.ReversePath}>\r\n";
-        spool.Write(Encoding.UTF8.GetBytes(returnPath));
+        WriteText(spool, $"Return-Path: <{_transaction.ReversePath}>\r\n");
         _transaction.ReturnPathLength = spool.Length;
-        spool.Write(Encoding.UTF8.GetBytes(BuildReceived()));
+        WriteText(spool, BuildReceived());
         _transaction.TraceLength = spool.Length;
+    }
+
+    /// <summary>Writes text (UTF-8) to the spool through a pooled buffer rather than an array of its own.</summary>
+    private static void WriteText(MessageSpool spool, string text)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var n = Encoding.UTF8.GetBytes(text, buffer);
+        spool.Write(buffer.AsSpan(0, n));
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 
     private string BuildReceived()
     {
+        var sb = new StringBuilder(256);
+        sb.Append("Received: from ").Append(_info.HeloName ?? "unknown")
+          .Append(" (").Append(_connection.RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? _connection.RemoteEndPoint.Address.MapToIPv4() : _connection.RemoteEndPoint.Address).Append(")\r\n");
+
         // RFC 3848 protocol types; RFC 6531 §4.3 UTF8SMTP variants.
-        var protocol = new StringBuilder(_transaction.SmtpUtf8 ? "UTF8" : string.Empty);
-        protocol.Append(_lmtp ? "LMTP" : _esmtp ? (_transaction.SmtpUtf8 ? "SMTP" : "ESMTP") : "SMTP");
+        sb.Append("\tby ").Append(ServerName).Append(" (MailKitServer) with ").Append(_transaction.SmtpUtf8 ? "UTF8" : string.Empty);
+        sb.Append(_lmtp ? "LMTP" : _esmtp ? (_transaction.SmtpUtf8 ? "SMTP" : "ESMTP") : "SMTP");
         if (_connection.IsSecure && (_esmtp || _lmtp))
         {
-            protocol.Append('S');
+            sb.Append('S');
         }
 
         if (_info.AuthenticatedUser is not null && (_esmtp || _lmtp))
         {
-            protocol.Append('A');
+            sb.Append('A');
         }
 
-        var sb = new StringBuilder(256);
-        sb.Append("Received: from ").Append(_info.HeloName ?? "unknown")
-          .Append(" (").Append(_connection.RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? _connection.RemoteEndPoint.Address.MapToIPv4() : _connection.RemoteEndPoint.Address).Append(")\r\n");
-        sb.Append("\tby ").Append(ServerName).Append(" (MailKitServer) with ").Append(protocol);
         if (_connection.IsSecure)
         {
             // RFC 8314 §7.4 suggests recording the TLS use in the trace.

@@ -13,7 +13,7 @@ internal sealed class MessageSpool : IDataSink, IDisposable
     private readonly List<byte[]> _chunks = [];
     private readonly long _limit;
     private readonly long _memoryThreshold;
-    private readonly string _tempDirectory;
+    private readonly string? _tempDirectory; // null: the system's, looked up only when a message moves to a file
     private FileStream? _file;
     private int _lastChunkUsed = ChunkSize;
     private long _stored;
@@ -26,7 +26,7 @@ internal sealed class MessageSpool : IDataSink, IDisposable
     {
         _limit = limit;
         _memoryThreshold = memoryThreshold;
-        _tempDirectory = tempDirectory ?? Path.GetTempPath();
+        _tempDirectory = tempDirectory;
     }
 
     /// <summary>How many octets were offered, kept or not.</summary>
@@ -127,7 +127,7 @@ internal sealed class MessageSpool : IDataSink, IDisposable
 
     private void MoveToFile()
     {
-        var path = Path.Combine(_tempDirectory, "mks-" + Guid.NewGuid().ToString("N") + ".eml");
+        var path = Path.Combine(_tempDirectory ?? Path.GetTempPath(), "mks-" + Guid.NewGuid().ToString("N") + ".eml");
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 65536, FileOptions.DeleteOnClose);
         for (var i = 0; i < _chunks.Count; i++)
         {
