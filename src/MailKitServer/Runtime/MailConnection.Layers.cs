@@ -127,10 +127,11 @@ internal sealed partial class MailConnection
     }
 
     // Zero-byte reads: an idle connection waits without holding a buffer (10,000 IDLE clients cost no 4 KB each). The
-    // buffers are small for command lines and large for bulk data (ConnectionBufferPool).
+    // buffers are small for command lines and large for bulk data (ConnectionBufferPool). The output holds arrays only
+    // between a write and its flush (ConnectionOutput).
     private (PipeReader, PipeWriter) CreatePipes(Stream stream, bool zeroByteReads = true) =>
         (PipeReader.Create(stream, new StreamPipeReaderOptions(pool: _inputBuffers, bufferSize: ConnectionBufferPool.SmallSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: zeroByteReads)),
-         PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
+         new ConnectionOutput(stream));
 
     /// <summary>Ends the pipes over the current stream before a layer goes on top of it; the framing starts over.</summary>
     private async ValueTask CloseLayerPipesAsync()
