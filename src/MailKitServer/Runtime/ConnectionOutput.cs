@@ -82,6 +82,9 @@ internal sealed class ConnectionOutput(Stream stream) : PipeWriter
                     return FlushSlowlyAsync(write, array, cancellationToken);
                 }
 
+                // A completed ValueTask is still consumed: one backed by a reusable source (a socket's or a TLS
+                // stream's) gives its source back only then.
+                write.GetAwaiter().GetResult();
                 ArrayPool<byte>.Shared.Return(array);
             }
 
