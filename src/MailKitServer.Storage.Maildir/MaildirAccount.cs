@@ -296,7 +296,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
             var uid = folder.ReserveUid();
             var distinct = keywords.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique!, uid, flags, folder.Keywords.LettersFor(distinct)));
-            File.Move(temp, Path.Combine(folder.Path, relative), overwrite: true); // rename(2); see MaildirFolder.SetFlags
+            NativeFileSystem.Rename(temp, Path.Combine(folder.Path, relative)); // see MaildirFolder.SetFlags
             NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "cur"));
             folder.Add(unique!, relative, uid, flags, distinct, date, size, origin);
             return uid;

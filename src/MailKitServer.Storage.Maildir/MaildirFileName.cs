@@ -107,6 +107,15 @@ internal static class MaildirFileName
         return colon < 0 ? fileName : fileName[..colon];
     }
 
+    /// <summary>The unique part of a directory entry's name (see <see cref="Unique(string)"/>), as one new string.</summary>
+    public static string Unique(ReadOnlySpan<char> fileName)
+    {
+        var colon = fileName.IndexOf(':');
+        var name = colon < 0 ? fileName : fileName[..colon];
+        var u = name.IndexOf(",U=", StringComparison.Ordinal);
+        return new string(u < 0 ? name : name[..u]);
+    }
+
     /// <summary>The unique part, without the ",U=" field (the key used to find a file again after a tool renamed it).</summary>
     public static string Unique(string fileName)
     {

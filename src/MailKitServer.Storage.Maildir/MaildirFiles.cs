@@ -29,6 +29,25 @@ internal static class MaildirFiles
         NativeFileSystem.SyncDirectory(Path.GetDirectoryName(path)!);
     }
 
+    /// <summary>
+    /// Replaces <paramref name="path"/> with what <paramref name="write"/> writes, as <see cref="WriteDurably(string, string)"/>
+    /// does, without the content as one string (the index of a large folder).
+    /// </summary>
+    public static void WriteDurably(string path, Action<Utf8LineWriter> write)
+    {
+        var temp = path + ".tmp";
+        using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            using var writer = new Utf8LineWriter(f);
+            write(writer);
+            writer.Flush();
+            f.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        NativeFileSystem.SyncDirectory(Path.GetDirectoryName(path)!);
+    }
+
     /// <summary>The number a file holds, or <see langword="null"/> when it is missing or holds something else.</summary>
     public static uint? ReadNumber(string path) =>
         File.Exists(path) && uint.TryParse(File.ReadAllText(path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;

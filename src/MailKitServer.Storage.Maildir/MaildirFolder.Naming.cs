@@ -135,7 +135,7 @@ internal sealed partial class MaildirFolder
             var target = NamedPath(entry.Unique, uid, entry.RelativePath);
             try
             {
-                File.Move(System.IO.Path.Combine(Path, entry.RelativePath), System.IO.Path.Combine(Path, target), overwrite: true); // rename(2); see SetFlags
+                NativeFileSystem.Rename(System.IO.Path.Combine(Path, entry.RelativePath), System.IO.Path.Combine(Path, target)); // see SetFlags
                 entry.RelativePath = target;
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)

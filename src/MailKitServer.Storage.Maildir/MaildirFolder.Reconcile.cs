@@ -57,11 +57,15 @@ internal sealed partial class MaildirFolder
         }
     }
 
-    /// <summary>The message files in new/ and cur/, by their unique part (dot files are not messages).</summary>
+    /// <summary>
+    /// The message files in new/ and cur/, by their unique part (dot files are not messages). Two strings per file,
+    /// made from the directory entry's name (no full path, no name and base-name copies): a folder of 20,000 files is
+    /// scanned at its first sight and whenever its directories changed.
+    /// </summary>
     private Dictionary<string, string> ScanFiles()
     {
-        var onDisk = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var sub in new[] { "new", "cur" })
+        var onDisk = new Dictionary<string, string>(_messages.Count, StringComparer.Ordinal);
+        foreach (var sub in new[] { "new/", "cur/" })
         {
             var dir = System.IO.Path.Combine(Path, sub);
             if (!Directory.Exists(dir))
@@ -69,13 +73,15 @@ internal sealed partial class MaildirFolder
                 continue;
             }
 
-            foreach (var file in Directory.EnumerateFiles(dir))
+            var files = new System.IO.Enumeration.FileSystemEnumerable<(string Unique, string Relative)>(
+                dir,
+                (ref System.IO.Enumeration.FileSystemEntry e) => (MaildirFileName.Unique(e.FileName), string.Concat(sub, e.FileName)))
             {
-                var name = System.IO.Path.GetFileName(file);
-                if (!name.StartsWith('.'))
-                {
-                    onDisk[MaildirFileName.Unique(name)] = System.IO.Path.Combine(sub, name);
-                }
+                ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry e) => !e.IsDirectory && !e.FileName.StartsWith('.'),
+            };
+            foreach (var (unique, relative) in files)
+            {
+                onDisk[unique] = relative;
             }
         }
 
@@ -165,7 +171,7 @@ internal sealed partial class MaildirFolder
             else if (!keep)
             {
                 path = NamedPath(unique, uid, relative);
-                File.Move(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path), overwrite: true); // rename(2); see SetFlags
+                Runtime.NativeFileSystem.Rename(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path)); // see SetFlags
             }
 
             taken.Add(uid);

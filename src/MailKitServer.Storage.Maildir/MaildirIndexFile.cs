@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace MailKitServer.Storage.Maildir;
 
@@ -91,44 +90,44 @@ internal static class MaildirIndexFile
         return new Contents(uidNext, modSeq, messages, expunged, floor, Corrupt: false);
     }
 
-    /// <summary>Writes the index durably (write, fsync, rename).</summary>
-    public static void Write(string folderPath, uint uidNext, ulong highestModSeq, IReadOnlyList<MaildirEntry> messages, MaildirExpungeHistory expunged)
+    /// <summary>Writes the index durably (write, fsync, rename), streamed (no string of the whole index).</summary>
+    public static void Write(string folderPath, uint uidNext, ulong highestModSeq, IReadOnlyList<MaildirEntry> messages, MaildirExpungeHistory expunged) =>
+        MaildirFiles.WriteDurably(Path.Combine(folderPath, Name), w => Write(w, uidNext, highestModSeq, messages, expunged));
+
+    private static void Write(Utf8LineWriter w, uint uidNext, ulong highestModSeq, IReadOnlyList<MaildirEntry> messages, MaildirExpungeHistory expunged)
     {
-        var sb = new StringBuilder();
-        sb.Append("MKS 1\nuidnext ").Append(uidNext).Append("\nmodseq ").Append(highestModSeq).Append('\n');
+        w.Append("MKS 1\nuidnext ").Append(uidNext).Append("\nmodseq ").Append(highestModSeq).Append('\n');
         foreach (var m in messages)
         {
-            sb.Append("M ").Append(m.Uid).Append(' ').Append(m.ModSeq).Append(' ').Append(m.InternalDate.ToUnixTimeMilliseconds()).Append(' ').Append(m.Size).Append(' ').Append(m.RelativePath);
+            w.Append("M ").Append(m.Uid).Append(' ').Append(m.ModSeq).Append(' ').Append(m.InternalDate.ToUnixTimeMilliseconds()).Append(' ').Append(m.Size).Append(' ').Append(m.RelativePath);
             foreach (var k in m.Keywords)
             {
-                sb.Append(' ').Append(k);
+                w.Append(' ').Append(k);
             }
 
-            sb.Append('\n');
+            w.Append('\n');
         }
 
         foreach (var m in messages)
         {
-            sb.Append("O ").Append(m.Uid).Append(' ').Append(m.EmailId).Append(' ');
+            w.Append("O ").Append(m.Uid).Append(' ').Append(m.EmailId).Append(' ');
             if (m.SaveDate is { } saved)
             {
-                sb.Append(saved.ToUnixTimeMilliseconds());
+                w.Append(saved.ToUnixTimeMilliseconds());
             }
             else
             {
-                sb.Append('-');
+                w.Append('-');
             }
 
-            sb.Append('\n');
+            w.Append('\n');
         }
 
-        sb.Append("expungefloor ").Append(expunged.Floor).Append('\n');
+        w.Append("expungefloor ").Append(expunged.Floor).Append('\n');
         foreach (var (uid, modSeq) in expunged.Entries)
         {
-            sb.Append("X ").Append(uid).Append(' ').Append(modSeq).Append('\n');
+            w.Append("X ").Append(uid).Append(' ').Append(modSeq).Append('\n');
         }
-
-        MaildirFiles.WriteDurably(Path.Combine(folderPath, Name), sb.ToString());
     }
 
     private static MaildirEntry ReadMessage(string[] f) => new()

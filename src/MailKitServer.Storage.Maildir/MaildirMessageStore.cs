@@ -88,7 +88,7 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
                     if (first)
                     {
                         // One target: the temporary file itself moves into new/ (Maildir delivery: tmp, then rename).
-                        File.Move(written, Path.Combine(folder.Path, relative), overwrite: true); // rename(2); see MaildirFolder.SetFlags
+                        NativeFileSystem.Rename(written, Path.Combine(folder.Path, relative)); // see MaildirFolder.SetFlags
                     }
                     else
                     {

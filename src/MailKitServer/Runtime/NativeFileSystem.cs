@@ -50,6 +50,36 @@ internal static partial class NativeFileSystem
         f.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Renames a file, replacing the target: one <c>rename(2)</c>. <see cref="File.Move(string, string, bool)"/> looks at
+    /// the source first (an lstat) and normalises both paths; a STORE renames every message it changes (issue 24).
+    /// </summary>
+    /// <param name="from">The file's path.</param>
+    /// <param name="to">Its new path (in the same file system).</param>
+    /// <exception cref="FileNotFoundException">The file, or the target's directory, is not there.</exception>
+    /// <exception cref="IOException">The rename failed otherwise.</exception>
+    public static void Rename(string from, string to)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            File.Move(from, to, overwrite: true);
+            return;
+        }
+
+        if (RenameCore(from, to) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw errno == NoSuchEntry
+                ? new FileNotFoundException($"Cannot rename {from} to {to}: no such file or directory.", from)
+                : new IOException($"Cannot rename {from} to {to} (errno {errno}).");
+        }
+    }
+
+    private const int NoSuchEntry = 2; // ENOENT
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameCore(string from, string to);
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 
