@@ -22,8 +22,9 @@ internal sealed partial class MaildirFolder
     /// <summary>
     /// Loads the index on first use and, when new/ or cur/ changed since this process last looked (their mtimes),
     /// reconciles it with the files: new files get UIDs, vanished ones are expunged, renamed ones are found again.
+    /// <paramref name="seen"/> are the directories' stamps the caller just read (no second look at them).
     /// </summary>
-    private void Refresh()
+    private void Refresh(DirectoryStamps seen)
     {
         if (!_loaded)
         {
@@ -36,7 +37,7 @@ internal sealed partial class MaildirFolder
             return;
         }
 
-        if (ChangedOnDisk())
+        if (seen != _stamps)
         {
             Reconcile();
         }

@@ -98,7 +98,7 @@ internal sealed partial class MaildirFolder
             }
 
             var before = ReadStamps();
-            Refresh();
+            Refresh(before);
             var result = action();
             RememberStamps(before, deferVerify);
             if (save)
