@@ -20,7 +20,9 @@ internal static partial class PrefaultedArrays
     private const int Threshold = 8 * 1024;
 
     private const int PopulateWrite = 23; // MADV_POPULATE_WRITE
-    private const int PageSize = 4096;
+
+    /// <summary>The page size madvise aligns to (4 KiB on x64, often 16 or 64 KiB on ARM64).</summary>
+    private static readonly nuint PageSize = (nuint)Environment.SystemPageSize;
 
     private static volatile bool _unsupported = !OperatingSystem.IsLinux();
 
@@ -40,8 +42,8 @@ internal static partial class PrefaultedArrays
     {
         // The whole pages inside the array: madvise takes a page-aligned start.
         var start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-        var first = (start + PageSize - 1) & ~(nuint)(PageSize - 1);
-        var end = (start + (nuint)array.Length) & ~(nuint)(PageSize - 1);
+        var first = (start + PageSize - 1) & ~(PageSize - 1);
+        var end = (start + (nuint)array.Length) & ~(PageSize - 1);
         if (end > first && Madvise(first, end - first, PopulateWrite) != 0)
         {
             _unsupported = true; // EINVAL before Linux 5.14: stop asking
