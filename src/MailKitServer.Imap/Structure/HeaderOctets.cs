@@ -39,7 +39,25 @@ internal static class HeaderOctets
 
     /// <summary>Whether the text holds escaped octets (it came from a header that is not UTF-8).</summary>
     /// <returns>True when some character stands for an 8-bit octet.</returns>
-    public static bool HasEscapes(string text) => text.AsSpan().IndexOfAnyInRange('\uDC80', '\uDCFF') >= 0;
+    public static bool HasEscapes(string text) => HasEscapes(text.AsSpan());
+
+    /// <summary>Whether the text holds escaped octets.</summary>
+    /// <returns>True when some character stands for an 8-bit octet.</returns>
+    public static bool HasEscapes(ReadOnlySpan<char> text)
+    {
+        var from = 0;
+        while (text[from..].IndexOfAnyInRange('\uDC80', '\uDCFF') is var found and >= 0)
+        {
+            if (IsEscape(text, from + found))
+            {
+                return true;
+            }
+
+            from += found + 1;
+        }
+
+        return false;
+    }
 
     /// <summary>The text with escaped octets read as Latin-1 (for searching and decoding).</summary>
     /// <returns>The text without escapes.</returns>
@@ -47,7 +65,7 @@ internal static class HeaderOctets
     {
         for (var i = 0; i < source.Length; i++)
         {
-            chars[i] = source[i] is >= '\uDC80' and <= '\uDCFF' ? (char)(source[i] - 0xDC00) : source[i];
+            chars[i] = IsEscape(source, i) ? (char)(source[i] - 0xDC00) : source[i];
         }
     });
 
@@ -65,7 +83,7 @@ internal static class HeaderOctets
         var start = 0;
         for (var i = 0; i <= text.Length; i++)
         {
-            if (i < text.Length && text[i] is not (>= '\uDC80' and <= '\uDCFF'))
+            if (i < text.Length && !IsEscape(text, i))
             {
                 continue;
             }
@@ -85,4 +103,11 @@ internal static class HeaderOctets
     /// <summary>How many octets <see cref="Encode"/> gives.</summary>
     /// <returns>The count.</returns>
     public static int Count(string text) => HasEscapes(text) ? Encode(text).Length : Encoding.UTF8.GetByteCount(text);
+
+    /// <summary>
+    /// Whether the character at <paramref name="index"/> stands for an octet: U+DC80..U+DCFF on its own. The low half of
+    /// a surrogate pair can lie in that range too (U+1F480 is D83D DC80); that is a character of valid UTF-8 text.
+    /// </summary>
+    private static bool IsEscape(ReadOnlySpan<char> text, int index) =>
+        text[index] is >= '\uDC80' and <= '\uDCFF' && (index == 0 || !char.IsHighSurrogate(text[index - 1]));
 }

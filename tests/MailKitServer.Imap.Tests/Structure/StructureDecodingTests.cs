@@ -123,6 +123,33 @@ public class StructureDecodingTests
         Assert.Equal("a b c", HumanText.Tidy("  a \t b\r\n c  "));
     }
 
+    [Theory]
+    [InlineData("\U0001F480 skull")] // U+1F480 is D83D DC80: its low surrogate lies in the escape range
+    [InlineData("caf\u00e9 \U000100FF end")] // D800 DCFF
+    [InlineData("\U0001F600")]
+    public void Utf8_header_text_whose_low_surrogates_fall_in_the_escape_range_is_not_taken_for_escaped_octets(string header)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(header);
+        var text = HeaderOctets.Decode(utf8);
+        Assert.Equal(header, text);
+        Assert.False(HeaderOctets.HasEscapes(text));
+        Assert.Equal(utf8, HeaderOctets.Encode(text));
+        Assert.Equal(utf8.Length, HeaderOctets.Count(text));
+        Assert.Equal(header, HeaderOctets.Unescape(text));
+        Assert.Equal(header, EncodedWords.Decode(text));
+    }
+
+    [Fact]
+    public void Escaped_octets_next_to_non_bmp_text_keep_both()
+    {
+        // A header that is not UTF-8 as a whole is kept octet for octet, so no surrogate pair can appear beside escapes
+        // from Decode; a string built from both (the writer joins fields into one line) must still keep each as it is.
+        var text = "\U0001F480" + HeaderOctets.Decode([0x4A, 0xF6]);
+        Assert.True(HeaderOctets.HasEscapes(text));
+        Assert.Equal([.. Encoding.UTF8.GetBytes("\U0001F480"), 0x4A, 0xF6], HeaderOctets.Encode(text));
+        Assert.Equal("\U0001F480J\u00f6", HeaderOctets.Unescape(text));
+    }
+
     [Fact]
     public void Offsets_and_sections_of_a_known_message()
     {
