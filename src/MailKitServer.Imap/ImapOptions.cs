@@ -86,7 +86,7 @@ public sealed class ImapOptions
     /// How much memory (octets, estimated) the parsed message structures (for ENVELOPE, BODYSTRUCTURE and sections)
     /// that this listener keeps for all its sessions may hold; the least recently used go first. 0 keeps none.
     /// Messages' top-level header blocks (for ENVELOPE and header SEARCH keys) are kept beside them in half as much
-    /// again, counted exactly.
+    /// again, counted exactly, and their formatted ENVELOPE answers in a quarter as much again.
     /// </summary>
     public long StructureCacheBytes { get; set; } = 64L * 1024 * 1024;
 

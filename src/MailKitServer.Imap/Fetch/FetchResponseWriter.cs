@@ -31,8 +31,11 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
     private const int Block = 64 * 1024;
 
     private readonly StringBuilder _line = new();
+    private readonly Encoder _encoder = Encoding.UTF8.GetEncoder();
+    private byte[] _octets = new byte[1024];
     private bool _opened;
     private long _literalRemaining;
+    private string? _envelope;
 
     /// <summary>Whether some item of some message was answered NIL because the message is gone.</summary>
     public bool MissingData { get; private set; }
@@ -46,8 +49,10 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
         var entry = selected[index];
         var info = entry.Info;
         var enabled = session.Enabled;
+        // ENVELOPE alone needs no header read when the listener's cache has the formatted answer.
+        _envelope = null;
         var root = request.NeedsStructure ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false)
-            : request.NeedsHeaderOnly ? await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false)
+            : request.NeedsHeaderOnly && !selected.TryGetEnvelope(info.Uid, out _envelope) ? await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false)
             : null;
         var showFlags = request.HasFlags || seenChanged;
         if (showFlags)
@@ -96,7 +101,7 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
             }
 
             _line.Append(")\r\n");
-            session.Connection.Write(HeaderOctets.Encode(_line.ToString()));
+            session.Connection.Write(HeaderOctets.Encode(_line, _encoder, ref _octets));
         }
         catch (Exception ex) when (ex is not OperationCanceledException && _opened)
         {
@@ -152,7 +157,7 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
                 _line.Append("SAVEDATE ").Append(info.SaveDate is { } saved ? ImapFormat.DateTime(saved) : "NIL");
                 break;
             case FetchItemKind.Envelope:
-                _line.Append("ENVELOPE ").Append(root is null ? Missing(EnvelopeNil) : ImapStructureWriter.Envelope(ImapEnvelope.FromMessage(root)));
+                _line.Append("ENVELOPE ").Append(_envelope ?? (root is null ? Missing(EnvelopeNil) : selected.Envelope(info.Uid, root)));
                 break;
             case FetchItemKind.Body:
                 _line.Append("BODY ").Append(root is null ? Missing(BodyNil) : ImapStructureWriter.BodyStructure(root, false, session.Imap4rev2));
@@ -344,7 +349,7 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
     /// <summary>Writes what is gathered; from here on the response is open on the wire.</summary>
     private void FlushLine()
     {
-        session.Connection.Write(HeaderOctets.Encode(_line.ToString()));
+        session.Connection.Write(HeaderOctets.Encode(_line, _encoder, ref _octets));
         _line.Clear();
         _opened = true;
     }

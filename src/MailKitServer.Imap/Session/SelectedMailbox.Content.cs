@@ -112,4 +112,21 @@ internal sealed partial class SelectedMailbox
 
         return StructurePart.HeaderOnly(HeaderParser.Parse(block));
     }
+
+    /// <summary>The message's ENVELOPE answer when the listener's cache holds it (no file access, no parse).</summary>
+    /// <param name="uid">The message.</param>
+    /// <param name="envelope">The parenthesized envelope, as written in a FETCH response.</param>
+    /// <returns><see langword="true"/> when cached.</returns>
+    public bool TryGetEnvelope(uint uid, out string envelope) => _structures.Envelopes.TryGet(Key, uid, out envelope);
+
+    /// <summary>Formats the message's ENVELOPE from its header fields and keeps it in the listener's cache.</summary>
+    /// <param name="uid">The message.</param>
+    /// <param name="root">Its structure or header fields.</param>
+    /// <returns>The parenthesized envelope (RFC 3501 §7.4.2).</returns>
+    public string Envelope(uint uid, StructurePart root)
+    {
+        var envelope = ImapStructureWriter.Envelope(ImapEnvelope.FromMessage(root));
+        _structures.Envelopes.Add(Key, uid, envelope, 32 + (2L * envelope.Length));
+        return envelope;
+    }
 }

@@ -11,6 +11,9 @@ namespace MailKitServer.Imap.Session;
 /// capacity the least recently used entries go. Expunged messages are removed as the sessions learn of them.
 /// Beside the structures it keeps messages' top-level header blocks (<see cref="HeaderBlocks"/>), which is all that
 /// ENVELOPE and the header SEARCH keys need: a 20,000-message mailbox's headers fit where its structures do not.
+/// And it keeps messages' ENVELOPE answers as written (<see cref="Envelopes"/>): a repeated FETCH ENVELOPE of a large
+/// mailbox then neither parses header fields nor formats addresses again (as Dovecot keeps "imap.envelope" in its
+/// cache file); issue 24 measured most of a repeated FETCH 1:* (FLAGS ENVELOPE)'s CPU in that parse and format.
 /// </summary>
 internal sealed class StructureCache
 {
@@ -23,6 +26,7 @@ internal sealed class StructureCache
     {
         _structures = new ByteBudgetCache<StructurePart>(capacity, entryLimit);
         HeaderBlocks = new ByteBudgetCache<byte[]>(capacity / 2, entryLimit);
+        Envelopes = new ByteBudgetCache<string>(capacity / 4, entryLimit);
     }
 
     /// <summary>The estimated octets the structures hold.</summary>
@@ -34,15 +38,19 @@ internal sealed class StructureCache
     /// <summary>Raw top-level header blocks (up to the empty line), by message; their size is their length.</summary>
     public ByteBudgetCache<byte[]> HeaderBlocks { get; }
 
+    /// <summary>Formatted ENVELOPE answers (the parenthesized list), by message; their size is counted as UTF-16.</summary>
+    public ByteBudgetCache<string> Envelopes { get; }
+
     public bool TryGet(string mailboxKey, uint uid, out StructurePart root) => _structures.TryGet(mailboxKey, uid, out root);
 
     public void Add(string mailboxKey, uint uid, StructurePart root) => _structures.Add(mailboxKey, uid, root, EstimateSize(root));
 
-    /// <summary>Forgets an expunged message (its structure and its header block).</summary>
+    /// <summary>Forgets an expunged message (its structure, its header block and its envelope).</summary>
     public void Remove(string mailboxKey, uint uid)
     {
         _structures.Remove(mailboxKey, uid);
         HeaderBlocks.Remove(mailboxKey, uid);
+        Envelopes.Remove(mailboxKey, uid);
     }
 
     /// <summary>
