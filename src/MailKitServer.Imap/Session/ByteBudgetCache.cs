@@ -66,7 +66,18 @@ internal sealed class ByteBudgetCache<T>
         return false;
     }
 
-    public void Add(string mailboxKey, uint uid, T value, long size)
+    /// <summary>Keeps an entry, making room by dropping the least recently used ones when over the capacity.</summary>
+    /// <param name="mailboxKey">The mailbox.</param>
+    /// <param name="uid">The message.</param>
+    /// <param name="value">What is kept.</param>
+    /// <param name="size">The octets it holds.</param>
+    /// <param name="displace">
+    /// False for what a scan over a whole mailbox reads (SEARCH TEXT): the entry is kept only where there is room.
+    /// A scan of a mailbox larger than the cache would otherwise drop each entry before the next scan reaches it again
+    /// and find none (issue 24: a repeated SEARCH TEXT over 20,000 messages parsed every one again); kept this way, what
+    /// fits stays and a repeated scan finds that much.
+    /// </param>
+    public void Add(string mailboxKey, uint uid, T value, long size, bool displace = true)
     {
         if (size > _entryLimit)
         {
@@ -75,6 +86,11 @@ internal sealed class ByteBudgetCache<T>
 
         lock (_entries)
         {
+            if (!displace && _bytes + size > _capacity)
+            {
+                return;
+            }
+
             RemoveLocked((mailboxKey, uid));
             var node = _recency.AddFirst(new Entry((mailboxKey, uid), value, size));
             _entries[(mailboxKey, uid)] = node;

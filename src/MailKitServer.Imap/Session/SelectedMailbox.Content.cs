@@ -77,7 +77,8 @@ internal sealed partial class SelectedMailbox
             root = await StructureParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
         }
 
-        _structures.Add(Key, uid, root);
+        // Content handed in comes from SEARCH's scan over the mailbox: it keeps the structure only where there is room.
+        _structures.Add(Key, uid, root, displace: content is null);
         return root;
     }
 

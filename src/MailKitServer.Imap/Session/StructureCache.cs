@@ -43,7 +43,12 @@ internal sealed class StructureCache
 
     public bool TryGet(string mailboxKey, uint uid, out StructurePart root) => _structures.TryGet(mailboxKey, uid, out root);
 
-    public void Add(string mailboxKey, uint uid, StructurePart root) => _structures.Add(mailboxKey, uid, root, EstimateSize(root));
+    /// <summary>Keeps a message's structure.</summary>
+    /// <param name="mailboxKey">The mailbox.</param>
+    /// <param name="uid">The message.</param>
+    /// <param name="root">Its structure.</param>
+    /// <param name="displace">False for a scan over a mailbox: kept only where there is room (<see cref="ByteBudgetCache{T}.Add"/>).</param>
+    public void Add(string mailboxKey, uint uid, StructurePart root, bool displace = true) => _structures.Add(mailboxKey, uid, root, EstimateSize(root), displace);
 
     /// <summary>Forgets an expunged message (its structure, its header block and its envelope).</summary>
     public void Remove(string mailboxKey, uint uid)

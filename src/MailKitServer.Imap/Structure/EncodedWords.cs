@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace MailKitServer.Imap.Structure;
@@ -14,6 +15,14 @@ namespace MailKitServer.Imap.Structure;
 /// </remarks>
 internal static class EncodedWords
 {
+    private const int KnownLimit = 512;
+
+    /// <summary>
+    /// Charsets found so far, by name as written (case-insensitive): every lookup went through the name table and the
+    /// code-pages provider's code page table, about 3% of a SEARCH TEXT over 20,000 messages (issue 24).
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, Encoding> Known = new(StringComparer.OrdinalIgnoreCase);
+
     static EncodedWords() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     /// <summary>Finds a charset by name (the code-pages provider is registered, so ISO-8859-x, windows-125x, KOI8-R, ... work).</summary>
@@ -32,11 +41,22 @@ internal static class EncodedWords
             charset = charset[..star];
         }
 
+        var name = charset.Trim();
+        if (name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            return Encoding.UTF8;
+        }
+
+        if (Known.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        Encoding? found;
         try
         {
-            return charset.Trim().ToLowerInvariant() switch
+            found = name.ToLowerInvariant() switch
             {
-                "utf8" => Encoding.UTF8,
                 "us-ascii" or "ascii" => Encoding.ASCII,
                 "latin1" => Encoding.Latin1,
                 var c => Encoding.GetEncoding(c),
@@ -46,6 +66,15 @@ internal static class EncodedWords
         {
             return null;
         }
+
+        // Only names that resolve are kept, and only so many: they are few (the runtime's and the code-pages
+        // provider's names and aliases), while the names a message may claim are not.
+        if (Known.Count < KnownLimit)
+        {
+            Known.TryAdd(name, found);
+        }
+
+        return found;
     }
 
     /// <summary>Decodes every encoded word in a header value, as Dovecot's and MimeKit's decoders do.</summary>

@@ -119,6 +119,40 @@ public sealed class StructureCacheMemoryTests(ITestOutputHelper output)
         Assert.Equal(size * 9, cache.Bytes);
     }
 
+    [Fact]
+    public void A_scan_keeps_what_fits_and_a_repeated_scan_finds_it_instead_of_churning()
+    {
+        var small = StructureParser.Parse(HeaderHeavyMessage(16 * 1024, 512));
+        var size = StructureCache.EstimateSize(small);
+        var cache = new StructureCache(capacity: size * 10, entryLimit: size * 2);
+        for (var round = 0; round < 2; round++)
+        {
+            var found = 0;
+            for (uint uid = 1; uid <= 25; uid++)
+            {
+                if (cache.TryGet("m", uid, out _))
+                {
+                    found++;
+                }
+                else
+                {
+                    cache.Add("m", uid, small, displace: false);
+                }
+            }
+
+            // The first scan fills the cache with the first ten and keeps them; the second finds those ten. With
+            // displacing adds, the second scan would find none (each entry dropped before the scan came back to it).
+            Assert.Equal(round == 0 ? 0 : 10, found);
+            Assert.Equal(10, cache.Count);
+        }
+
+        Assert.True(cache.TryGet("m", 1, out _));
+        Assert.False(cache.TryGet("m", 11, out _));
+        cache.Add("m", 30, small);
+        Assert.True(cache.TryGet("m", 30, out _), "an ordinary add still makes room");
+        Assert.Equal(10, cache.Count);
+    }
+
     /// <summary>Messages of 10 MB whose structures are too large to cache, and of 96 KB whose structures are cached.</summary>
     private static async Task SeedAsync(MaildirMessageStore store, int big, int medium)
     {
