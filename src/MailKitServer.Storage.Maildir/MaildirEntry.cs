@@ -1,8 +1,22 @@
 namespace MailKitServer.Storage.Maildir;
 
-/// <summary>One message of a folder: its UID, where its file is (relative: new/... or cur/...), and its IMAP state.</summary>
-internal sealed class MaildirEntry
+/// <summary>
+/// One message of a folder: its UID, where its file is (relative: new/... or cur/...), and its IMAP state. The size
+/// and the internal date of a file another program wrote (no <c>,S=</c> in its name, not in the index) are read from
+/// the file (stat) when first asked for, not when the folder first sees it: the first SELECT of a 20,000-message
+/// Maildir stat'ed every file for facts a SELECT does not need (issue 24).
+/// </summary>
+internal sealed class MaildirEntry : IMessageFacts
 {
+    private const long Unknown = long.MinValue;
+
+    /// <summary>How often a stat is tried again when the file is not where the entry last saw it (renamed meanwhile).</summary>
+    private const int StatAttempts = 3;
+
+    private long _size = Unknown;
+    private long _dateUtcTicks = Unknown;
+    private DateTimeOffset _date;
+
     public uint Uid { get; init; }
 
     public required string Unique { get; init; }
@@ -15,9 +29,50 @@ internal sealed class MaildirEntry
 
     public ulong ModSeq { get; set; }
 
-    public DateTimeOffset InternalDate { get; init; }
+    /// <summary>The folder whose directory holds the file, to read facts not known yet from it (and save them in its index).</summary>
+    public MaildirFolder? Folder { get; set; }
 
-    public long Size { get; init; }
+    /// <summary>The internal date: the file's mtime in the zone its name carries (<c>,Z=</c>), read when first asked for.</summary>
+    public DateTimeOffset InternalDate
+    {
+        get
+        {
+            if (Volatile.Read(ref _dateUtcTicks) == Unknown)
+            {
+                Learn();
+            }
+
+            // Written once (eagerly at creation, or by the first stat); a stat racing with another gives the same value.
+            return Volatile.Read(ref _dateUtcTicks) != Unknown ? _date : DateTimeOffset.UnixEpoch;
+        }
+
+        init => SetDate(value);
+    }
+
+    /// <summary>The size in octets, read when first asked for (0 for a file gone meanwhile).</summary>
+    public long Size
+    {
+        get
+        {
+            if (Volatile.Read(ref _size) == Unknown)
+            {
+                Learn();
+            }
+
+            return Volatile.Read(ref _size) is var size and not Unknown ? size : 0;
+        }
+
+        init => _size = value;
+    }
+
+    /// <summary>The size when known (the index writes <c>-</c> otherwise, and no stat is made for it).</summary>
+    public long? KnownSize => Volatile.Read(ref _size) is var size and not Unknown ? size : null;
+
+    /// <summary>The internal date when known.</summary>
+    public DateTimeOffset? KnownDate => Volatile.Read(ref _dateUtcTicks) != Unknown ? _date : null;
+
+    /// <summary>Whether the size or the date is still to be read from the file.</summary>
+    public bool Lazy => Volatile.Read(ref _size) == Unknown || Volatile.Read(ref _dateUtcTicks) == Unknown;
 
     /// <summary>
     /// The EMAILID (RFC 8474 §5.1): for a message first stored here, derived from its unique name (so a rebuilt index
@@ -28,9 +83,67 @@ internal sealed class MaildirEntry
     /// <summary>When the message was saved in this folder (RFC 8514), or null for one an older index listed without it.</summary>
     public DateTimeOffset? SaveDate { get; set; }
 
-    public MessageInfo ToInfo() => new(Uid, Flags, Keywords, InternalDate, Size, ModSeq) { EmailId = EmailId, SaveDate = SaveDate };
+    /// <summary>What views are told; the facts not known yet are read when a reader first asks for them.</summary>
+    public MessageInfo ToInfo() => Lazy
+        ? new(Uid, Flags, Keywords, this, ModSeq) { EmailId = EmailId, SaveDate = SaveDate }
+        : new(Uid, Flags, Keywords, InternalDate, Size, ModSeq) { EmailId = EmailId, SaveDate = SaveDate };
 
     /// <summary>The EMAILID of a message whose file has this unique name: M and 24 hex digits of its SHA-256.</summary>
     public static string EmailIdOf(string unique) =>
         "M" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(unique)))[..24];
+
+    /// <summary>Records a size known without a look at the file (its name's <c>,S=</c>).</summary>
+    public void KnowSize(long size) => Volatile.Write(ref _size, size);
+
+    /// <summary>Records an internal date known without a look at the file (the index).</summary>
+    public void KnowDate(DateTimeOffset date) => SetDate(date);
+
+    private void SetDate(DateTimeOffset value)
+    {
+        _date = value;
+        Volatile.Write(ref _dateUtcTicks, value.UtcTicks);
+    }
+
+    /// <summary>
+    /// Reads the size and the mtime from the file (one stat) for the folder's index to keep (next save). Runs outside the
+    /// folder's gate (a FETCH or SEARCH reading the view's snapshot): the file may be renamed meanwhile (a flag change,
+    /// the background naming: the entry's path is then new; another program: the folder looks for it by its unique
+    /// name). A file gone for good gives 0 and the epoch, not remembered (the next reconciliation expunges it).
+    /// </summary>
+    private void Learn()
+    {
+        if (Folder is not { } folder)
+        {
+            return;
+        }
+
+        FileInfo? file = null;
+        for (var attempt = 0; attempt < StatAttempts && file is null; attempt++)
+        {
+            file = Existing(folder, RelativePath);
+        }
+
+        if ((file ?? (folder.LocateFile(Unique) is { } moved ? Existing(folder, moved) : null)) is not { } found)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _dateUtcTicks) == Unknown)
+        {
+            SetDate(new DateTimeOffset(found.LastWriteTimeUtc, TimeSpan.Zero).ToOffset(MaildirFileName.Zone(Unique)));
+        }
+
+        if (Volatile.Read(ref _size) == Unknown)
+        {
+            Volatile.Write(ref _size, found.Length);
+        }
+
+        folder.FactsLearned();
+    }
+
+    private static FileInfo? Existing(MaildirFolder folder, string relative)
+    {
+        var file = new FileInfo(Path.Combine(folder.Path, relative));
+        return file.Exists ? file : null;
+    }
 }

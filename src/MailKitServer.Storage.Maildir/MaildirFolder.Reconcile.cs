@@ -46,6 +46,7 @@ internal sealed partial class MaildirFolder
     private void Reconcile()
     {
         Keywords.Refresh();
+        ForgetLocated();
         var onDisk = ScanFiles();
         var changed = MatchKnown(onDisk);
         changed |= AdoptUnknown(onDisk);
@@ -177,11 +178,20 @@ internal sealed partial class MaildirFolder
 
             taken.Add(uid);
 
-            // What the index did not know yet comes from the file: keywords from the letters in its name, the internal
-            // date from its mtime and the zone in its name.
-            var info = new FileInfo(System.IO.Path.Combine(Path, path));
-            var date = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero).ToOffset(MaildirFileName.Zone(unique));
-            Add(unique, path, uid, flags, sub == "cur" ? Keywords.FromFileName(path) : [], date, info.Length, origin: 0);
+            // What the index did not know yet comes from the file: keywords from the letters in its name, the size from
+            // its name when it carries one (,S=); the internal date (its mtime and the zone in its name) and a size the
+            // name does not carry are read when first asked for (see MaildirEntry): not here, for 20,000 files.
+            var entry = new MaildirEntry
+            {
+                Uid = uid, Unique = unique, RelativePath = path, Flags = flags, Keywords = sub == "cur" ? Keywords.FromFileName(path) : [],
+                EmailId = MaildirEntry.EmailIdOf(unique),
+            };
+            if (MaildirFileName.Size(unique) is { } size)
+            {
+                entry.KnowSize(size);
+            }
+
+            Add(entry, origin: 0);
         }
 
         return true;

@@ -32,7 +32,8 @@ internal sealed partial class MaildirFolder
     private readonly MaildirExpungeHistory _expunged = new();
     private readonly MaildirChangeFeed _feed;
     private bool _loaded;
-    private bool _dirty;
+    /// <summary>Whether the index has changes not saved yet; set also outside the gate (a fact read from a file, see <see cref="FactsLearned"/>).</summary>
+    private volatile bool _dirty;
     private int _saveScheduled;
     private volatile bool _deleted;
     private ulong _modSeqReserved;
@@ -135,21 +136,30 @@ internal sealed partial class MaildirFolder
 
     public MaildirEntry? Find(uint uid) => UidSearch.IndexOf(_messages, uid, m => m.Uid) is var i and >= 0 ? _messages[i] : null;
 
-    public MailboxStatus Status() => new(Name, _messages.Count, _messages.Count(m => (m.Flags & SystemFlags.Seen) == 0), UidValidity, UidNext, HighestModSeq, _messages.Sum(m => m.Size), _messages.Count(m => (m.Flags & SystemFlags.Deleted) != 0));
-
     /// <summary>
     /// Adds a file already placed in new/ or cur/ under the UID it was named with, saved now (RFC 8514); a copy
     /// keeps its source's <paramref name="emailId"/> (RFC 8474 §5.1), a new message gets one from its unique name.
     /// </summary>
-    public MaildirEntry Add(string unique, string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin, string? emailId = null)
-    {
-        var entry = new MaildirEntry
+    public MaildirEntry Add(string unique, string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin, string? emailId = null) =>
+        Add(new MaildirEntry
         {
-            Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size, ModSeq = NextModSeq(),
-            EmailId = emailId ?? MaildirEntry.EmailIdOf(unique), SaveDate = DateTimeOffset.UtcNow,
-        };
+            Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size,
+            EmailId = emailId ?? MaildirEntry.EmailIdOf(unique),
+        }, origin);
+
+    /// <summary>Adds an entry (its facts may still be to read from the file: <see cref="MaildirEntry.Folder"/> is set here).</summary>
+    private MaildirEntry Add(MaildirEntry entry, long origin)
+    {
+        var uid = entry.Uid;
+        entry.Folder = this;
+        entry.ModSeq = NextModSeq();
+        entry.SaveDate = DateTimeOffset.UtcNow;
         _messages.Add(entry);
-        _quota.Change(size, 1);
+        if (_quota.Counts)
+        {
+            _quota.Change(entry.Size, 1); // the size is read from the file only when the usage is being counted
+        }
+
         UidNext = Math.Max(UidNext, uid + 1);
         Publish(new MailboxChange(MailboxChangeKind.Added, entry.ToInfo(), uid, HighestModSeq, origin));
         return entry;
@@ -197,8 +207,11 @@ internal sealed partial class MaildirFolder
 
         ReserveModSeqs(gone.Count);
         var removed = new List<uint>(gone.Count);
+        var counting = _quota.Counts;
         foreach (var m in gone)
         {
+            // A size not known yet is read before the file goes, and only when the usage is being counted.
+            var size = counting ? m.Size : 0;
             try
             {
                 File.Delete(System.IO.Path.Combine(Path, m.RelativePath));
@@ -207,7 +220,11 @@ internal sealed partial class MaildirFolder
             {
             }
 
-            _quota.Change(-m.Size, -1);
+            if (counting)
+            {
+                _quota.Change(-size, -1);
+            }
+
             removed.Add(m.Uid);
             _expunged.Add(m.Uid, NextModSeq());
             Publish(new MailboxChange(MailboxChangeKind.Expunged, null, m.Uid, HighestModSeq, origin));
@@ -375,12 +392,13 @@ internal sealed partial class MaildirFolder
             }
 
             using var fileLock = await MaildirFiles.AcquireLockAsync(System.IO.Path.Combine(Path, LockFile), CancellationToken.None).ConfigureAwait(false);
+
+            // Cleared before the save: a fact read from a file meanwhile (no gate) is saved next time, not lost.
+            _dirty = false;
             if (Directory.Exists(Path))
             {
                 Save();
             }
-
-            _dirty = false;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -431,6 +449,11 @@ internal sealed partial class MaildirFolder
             _rebuilding = true;
             _expunged.Reset(HighestModSeq);
             return;
+        }
+
+        foreach (var m in index.Messages)
+        {
+            m.Folder = this;
         }
 
         _messages.AddRange(index.Messages);

@@ -5,7 +5,9 @@ namespace MailKitServer.Storage.Maildir;
 /// <summary>
 /// The folder's index file (mailkitserver.index), a cache of what the file names do not carry: UIDNEXT, MODSEQs,
 /// internal dates, sizes, all keywords and the expunge history. A line per fact:
-/// <c>uidnext N</c>, <c>modseq N</c>, <c>M uid modseq date-ms size relative-path keyword…</c>,
+/// <c>uidnext N</c>, <c>modseq N</c>, <c>M uid modseq date-ms size relative-path keyword…</c> (date and size <c>-</c>
+/// while not read from the file yet: see <see cref="MaildirEntry"/>; an older reader takes such an index for corrupt and
+/// rebuilds it from the file names),
 /// <c>expungefloor N</c>, <c>X uid modseq</c>, and the object ids and save dates (RFC 8474, RFC 8514) of the
 /// messages: <c>O uid emailid savedate-ms</c> (savedate <c>-</c> when unknown; an index written before these lines
 /// existed has none: EMAILIDs then come from the unique names, save dates are unknown).
@@ -99,7 +101,12 @@ internal static class MaildirIndexFile
         w.Append("MKS 1\nuidnext ").Append(uidNext).Append("\nmodseq ").Append(highestModSeq).Append('\n');
         foreach (var m in messages)
         {
-            w.Append("M ").Append(m.Uid).Append(' ').Append(m.ModSeq).Append(' ').Append(m.InternalDate.ToUnixTimeMilliseconds()).Append(' ').Append(m.Size).Append(' ').Append(m.RelativePath);
+            // A fact not read from the file yet is written as "-" (no stat for the index; see MaildirEntry).
+            w.Append("M ").Append(m.Uid).Append(' ').Append(m.ModSeq).Append(' ');
+            AppendOrDash(w, m.KnownDate?.ToUnixTimeMilliseconds());
+            w.Append(' ');
+            AppendOrDash(w, m.KnownSize);
+            w.Append(' ').Append(m.RelativePath);
             foreach (var k in m.Keywords)
             {
                 w.Append(' ').Append(k);
@@ -130,15 +137,44 @@ internal static class MaildirIndexFile
         }
     }
 
-    private static MaildirEntry ReadMessage(string[] f) => new()
+    private static void AppendOrDash(Utf8LineWriter w, long? value)
     {
-        Uid = uint.Parse(f[1], CultureInfo.InvariantCulture),
-        ModSeq = ulong.Parse(f[2], CultureInfo.InvariantCulture),
-        InternalDate = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[3], CultureInfo.InvariantCulture)).ToOffset(MaildirFileName.Zone(f[5])),
-        Size = long.Parse(f[4], CultureInfo.InvariantCulture),
-        RelativePath = f[5],
-        Unique = MaildirFileName.Unique(f[5][4..]),
-        Flags = MaildirFileName.Flags(f[5]),
-        Keywords = f.Skip(6).ToArray(),
-    };
+        if (value is { } v)
+        {
+            w.Append(v);
+        }
+        else
+        {
+            w.Append('-');
+        }
+    }
+
+    /// <summary>An <c>M</c> line; a date or size of <c>-</c> is read from the file when first asked for.</summary>
+    private static MaildirEntry ReadMessage(string[] f)
+    {
+        var entry = new MaildirEntry
+        {
+            Uid = uint.Parse(f[1], CultureInfo.InvariantCulture),
+            ModSeq = ulong.Parse(f[2], CultureInfo.InvariantCulture),
+            RelativePath = f[5],
+            Unique = MaildirFileName.Unique(f[5][4..]),
+            Flags = MaildirFileName.Flags(f[5]),
+            Keywords = f.Skip(6).ToArray(),
+        };
+        if (f[3] != "-")
+        {
+            entry.KnowDate(DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[3], CultureInfo.InvariantCulture)).ToOffset(MaildirFileName.Zone(f[5])));
+        }
+
+        if (f[4] != "-")
+        {
+            entry.KnowSize(long.Parse(f[4], CultureInfo.InvariantCulture));
+        }
+        else if (MaildirFileName.Size(entry.Unique) is { } named)
+        {
+            entry.KnowSize(named);
+        }
+
+        return entry;
+    }
 }

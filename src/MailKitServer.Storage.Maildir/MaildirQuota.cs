@@ -113,12 +113,18 @@ internal sealed class MaildirQuota
     }
 
     /// <summary>
+    /// Whether <see cref="Change"/> would count anything now (the usage was counted and this is not a folder's first
+    /// load): a folder reads a size it does not know yet from the file only then.
+    /// </summary>
+    public bool Counts => Counting && _counted;
+
+    /// <summary>
     /// Counts a change, made on disk just before; folders call this once their entries are known (so the first scan is
     /// not counted twice). Before the usage was first counted there is nothing to change: the count will see the disk.
     /// </summary>
     public void Change(long bytes, long messages)
     {
-        if (!Counting || !_counted)
+        if (!Counts)
         {
             return;
         }

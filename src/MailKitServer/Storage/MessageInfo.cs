@@ -9,6 +9,41 @@ namespace MailKitServer.Storage;
 /// <param name="ModSeq">The modification sequence of the last change (RFC 7162).</param>
 public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<string> Keywords, DateTimeOffset InternalDate, long Size, ulong ModSeq)
 {
+    // A store may leave the size and the internal date to be read when first asked for (IMessageFacts); a `with` that
+    // sets one of them replaces only that one.
+    private readonly IMessageFacts? _lazySize;
+    private readonly IMessageFacts? _lazyDate;
+
+    /// <summary>A message whose size and internal date <paramref name="facts"/> read when first asked for.</summary>
+    internal MessageInfo(uint uid, SystemFlags flags, IReadOnlyList<string> keywords, IMessageFacts facts, ulong modSeq)
+        : this(uid, flags, keywords, default, 0, modSeq)
+    {
+        _lazySize = facts;
+        _lazyDate = facts;
+    }
+
+    /// <summary>The internal date (when the message was received or appended).</summary>
+    public DateTimeOffset InternalDate
+    {
+        get => _lazyDate is { } facts ? facts.InternalDate : field;
+        init
+        {
+            field = value;
+            _lazyDate = null;
+        }
+    } = InternalDate;
+
+    /// <summary>The size in octets, as stored (CRLF line ends).</summary>
+    public long Size
+    {
+        get => _lazySize is { } facts ? facts.Size : field;
+        init
+        {
+            field = value;
+            _lazySize = null;
+        }
+    } = Size;
+
     /// <summary>
     /// The message's EMAILID (RFC 8474 §5.1): an id of its immutable content, 1 to 255 of <c>A-Z a-z 0-9 _ -</c>,
     /// the same for the same message for good and kept by COPY and MOVE. <see langword="null"/> when the store keeps
@@ -21,4 +56,13 @@ public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<stri
     /// from the source), never changed while the message stays. <see langword="null"/> when the store does not keep it.
     /// </summary>
     public DateTimeOffset? SaveDate { get; init; }
+
+    /// <summary>Whether both describe the same message state (by their values, however the store read them).</summary>
+    /// <param name="other">The other message.</param>
+    public bool Equals(MessageInfo? other) =>
+        other is not null && Uid == other.Uid && Flags == other.Flags && Equals(Keywords, other.Keywords) && InternalDate.Equals(other.InternalDate)
+        && Size == other.Size && ModSeq == other.ModSeq && EmailId == other.EmailId && Nullable.Equals(SaveDate, other.SaveDate);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Uid, Flags, Keywords, InternalDate, Size, ModSeq, EmailId, SaveDate);
 }

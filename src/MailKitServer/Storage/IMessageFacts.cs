@@ -1,0 +1,14 @@
+namespace MailKitServer.Storage;
+
+/// <summary>
+/// What a store knows of a message only once it looks (a Maildir file's size and modification time): read when first
+/// asked for, so opening a mailbox of 20,000 messages another program wrote does not stat 20,000 files (issue 24).
+/// </summary>
+internal interface IMessageFacts
+{
+    /// <summary>The size in octets, as stored.</summary>
+    long Size { get; }
+
+    /// <summary>The internal date.</summary>
+    DateTimeOffset InternalDate { get; }
+}

@@ -1,0 +1,101 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MailKitServer.Storage.Maildir;
+using MailKitServer.TestSupport;
+
+namespace MailKitServer.Imap.Tests.Fetch;
+
+/// <summary>
+/// MailKit's ImapClient on a Maildir another program wrote, whose sizes and internal dates the store reads from the
+/// files only when first asked for (issue 24): RFC822.SIZE, INTERNALDATE (with the zone the name carries), SEARCH
+/// LARGER and BEFORE, STATUS SIZE (RFC 8438) and GETQUOTA (RFC 9208) say what the files say, whichever asks first.
+/// </summary>
+public sealed class MaildirLazyFactsMailKitTests
+{
+    private const int Count = 30;
+    private const string User = "alice@example.test";
+    private static readonly DateTime Epoch = new(2024, 3, 1, 22, 30, 0, DateTimeKind.Utc);
+
+    /// <summary>Message i: "m{i}", 10·i octets of body, mtime i days after <see cref="Epoch"/>, every third in +02:00.</summary>
+    private static Dictionary<string, (long Size, DateTimeOffset Date)> WriteForeignFiles(string inbox)
+    {
+        foreach (var sub in new[] { "cur", "new", "tmp" })
+        {
+            Directory.CreateDirectory(Path.Combine(inbox, sub));
+        }
+
+        var expected = new Dictionary<string, (long, DateTimeOffset)>();
+        for (var i = 0; i < Count; i++)
+        {
+            var content = $"From: x@example.test\r\nSubject: m{i}\r\n\r\n{new string('x', 10 * i)}\r\n";
+            var zone = i % 3 == 0 ? TimeSpan.FromHours(2) : TimeSpan.Zero;
+            var path = Path.Combine(inbox, "cur", $"1700000000.M{i:D6}P1.elsewhere" + (i % 3 == 0 ? ",Z=+0200" : string.Empty) + ":2,S");
+            File.WriteAllText(path, content);
+            File.SetLastWriteTimeUtc(path, Epoch.AddDays(i));
+            expected[$"m{i}"] = (content.Length, new DateTimeOffset(Epoch.AddDays(i)).ToOffset(zone));
+        }
+
+        return expected;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Mailkit_sees_the_files_sizes_and_dates_whichever_command_asks_first(bool statusFirst)
+    {
+        var root = Directory.CreateTempSubdirectory("mks-lazy-imap").FullName;
+        var maildir = new MaildirMessageStore(new MaildirStoreOptions { Root = root, QuotaBytes = 10 * 1024 * 1024 });
+        try
+        {
+            var expected = WriteForeignFiles(Path.Combine(root, User, "Maildir"));
+            var total = expected.Values.Sum(v => v.Size);
+            await using var server = await TestMailServer.StartAsync(configure: b => b.UseStore(maildir));
+            using var imap = new ImapClient();
+            await imap.ConnectAsync("127.0.0.1", server.Imap.Port, MailKit.Security.SecureSocketOptions.None);
+            await imap.AuthenticateAsync(User, "alice-pw");
+            var inbox = imap.Inbox;
+            if (statusFirst)
+            {
+                await inbox.StatusAsync(StatusItems.Size | StatusItems.Count);
+                Assert.Equal((ulong)total, inbox.Size);
+            }
+
+            await inbox.OpenAsync(FolderAccess.ReadOnly);
+            var summaries = await inbox.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.InternalDate | MessageSummaryItems.Envelope);
+            Assert.Equal(Count, summaries.Count);
+            foreach (var s in summaries)
+            {
+                var (size, date) = expected[s.Envelope!.Subject!];
+                Assert.Equal((uint?)size, s.Size);
+                Assert.Equal(date, s.InternalDate);
+                Assert.Equal(date.Offset, s.InternalDate!.Value.Offset);
+            }
+
+            UniqueId UidOf(string subject) => summaries.Single(s => s.Envelope!.Subject == subject).UniqueId;
+            var larger = await inbox.SearchAsync(SearchQuery.LargerThan((int)expected["m20"].Size));
+            Assert.Equal(Enumerable.Range(21, Count - 21).Select(i => UidOf($"m{i}")).Order(), larger.Order());
+
+            // BEFORE compares the date in the internal date's own zone (RFC 3501 §6.4.4): m0 is 2 March at +02:00.
+            var before = await inbox.SearchAsync(SearchQuery.DeliveredBefore(new DateTime(2024, 3, 3)));
+            Assert.Equal(new[] { UidOf("m0"), UidOf("m1") }.Order(), before.Order());
+            Assert.Empty(await inbox.SearchAsync(SearchQuery.DeliveredBefore(new DateTime(2024, 3, 2))));
+
+            await inbox.CloseAsync();
+            if (!statusFirst)
+            {
+                await inbox.StatusAsync(StatusItems.Size);
+                Assert.Equal((ulong)total, inbox.Size);
+            }
+
+            var quota = await inbox.GetQuotaAsync();
+            Assert.Equal((uint)((total + 1023) / 1024), quota.CurrentStorageSize);
+            await imap.DisconnectAsync(true);
+        }
+        finally
+        {
+            await maildir.DisposeAsync();
+            TempDirectories.Delete(root);
+        }
+    }
+}
