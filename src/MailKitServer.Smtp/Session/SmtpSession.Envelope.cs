@@ -54,6 +54,7 @@ internal sealed partial class SmtpSession
             }
         }
 
+        await LeaveSocketThreadIfPolicyMayBlockAsync().ConfigureAwait(false);
         var verdict = await _context.Policy.OnMailFromAsync(_info, new MailFromRequest(sender, parameters.Size, parameters.All), _connection.Aborted).ConfigureAwait(false);
         if (!verdict.IsAccepted)
         {
@@ -109,6 +110,7 @@ internal sealed partial class SmtpSession
             return await ErrorAsync(bad.AsMemory()).ConfigureAwait(false);
         }
 
+        await LeaveSocketThreadIfRecipientMayBlockAsync().ConfigureAwait(false);
         var resolution = await _context.Directory.ResolveAsync(recipient, _connection.Aborted).ConfigureAwait(false);
         var verdict = await _context.Policy.OnRecipientAsync(_info, new RecipientRequest(recipient, resolution, _transaction.Sender, parameters.All), _connection.Aborted).ConfigureAwait(false);
         if (Accepted(verdict, resolution, recipient, parameters) is not { } accepted)

@@ -10,6 +10,7 @@ internal sealed partial class SmtpSession
             return await ErrorAsync(extended ? "501 5.5.4 Syntax: EHLO hostname\r\n"u8 : "501 5.5.4 Syntax: HELO hostname\r\n"u8).ConfigureAwait(false);
         }
 
+        await LeaveSocketThreadIfPolicyMayBlockAsync().ConfigureAwait(false);
         var verdict = await _context.Policy.OnHeloAsync(_info, helo, _connection.Aborted).ConfigureAwait(false);
         if (!verdict.IsAccepted)
         {

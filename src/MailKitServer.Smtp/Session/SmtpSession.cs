@@ -58,6 +58,7 @@ internal sealed partial class SmtpSession
     {
         try
         {
+            await LeaveSocketThreadIfPolicyMayBlockAsync().ConfigureAwait(false);
             var verdict = await _context.Policy.OnConnectAsync(_info, _connection.Aborted).ConfigureAwait(false);
             if (!verdict.IsAccepted)
             {

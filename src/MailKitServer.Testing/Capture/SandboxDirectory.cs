@@ -10,8 +10,11 @@ namespace MailKitServer.Testing.Capture;
 /// The sandbox's users: those added by the test, and, when the sandbox accepts every recipient, a mailbox for any
 /// address at all (named by the address in lower case, so a user added later reads what arrived before).
 /// </summary>
-internal sealed class SandboxDirectory(InMemoryUserDirectory users, bool acceptAll) : IUserDirectory
+internal sealed class SandboxDirectory(InMemoryUserDirectory users, bool acceptAll) : IUserDirectory, Runtime.IBlockingHint
 {
+    /// <summary>In memory, as the users it wraps: never blocks.</summary>
+    bool Runtime.IBlockingHint.MayBlock => false;
+
     public ValueTask<AuthenticationResult> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken) => users.AuthenticateAsync(userName, password, cancellationToken);
 
     public ValueTask<ScramCredentials?> GetScramCredentialsAsync(string userName, CancellationToken cancellationToken) => users.GetScramCredentialsAsync(userName, cancellationToken);

@@ -3,8 +3,11 @@ using System.Collections.Concurrent;
 namespace MailKitServer.Smtp.Screening.Greylisting;
 
 /// <summary>Greylisting records in memory: a restart forgets them. Expired records are dropped as records are added.</summary>
-public sealed class InMemoryGreylistStore : IGreylistStore
+public sealed class InMemoryGreylistStore : IGreylistStore, Runtime.IBlockingHint
 {
+    /// <summary>Everything is in memory: never blocks.</summary>
+    bool Runtime.IBlockingHint.MayBlock => false;
+
     private readonly ConcurrentDictionary<string, GreylistEntry> _entries = new(StringComparer.Ordinal);
     private int _savesSincePurge;
 
