@@ -3,21 +3,24 @@ using Microsoft.Win32.SafeHandles;
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>
-/// A byte range of a message file, read with <c>pread</c> on a bare handle, synchronously also when read
-/// asynchronously. .NET has no asynchronous file reads on Linux: a <see cref="FileStream"/>'s <c>ReadAsync</c> queues
-/// a blocking read to the thread pool and resumes the reader from there, a hop and a context switch per read, felt
-/// when a FETCH or SEARCH reads 20,000 files (issue 24). The blocking read happens on a pool thread either way; here it
-/// is the reader's own. No stream buffer is allocated either: readers ask for large blocks.
+/// A byte range of a message file, read with <c>pread</c>, synchronously also when read asynchronously. .NET has no
+/// asynchronous file reads on Linux: a <see cref="FileStream"/>'s <c>ReadAsync</c> queues a blocking read to the thread
+/// pool and resumes the reader from there, a hop and a context switch per read, felt when a FETCH or SEARCH reads 20,000
+/// files (issue 24). The blocking read happens on a pool thread either way; here it is the reader's own. No stream
+/// buffer is allocated either: readers ask for large blocks. On Linux the file is opened with <c>open(2)</c> alone
+/// (<see cref="Runtime.NativeReadOnlyFile"/>: no fstat, no flock and unlock per file); elsewhere with a framework handle.
 /// </summary>
 internal sealed class MaildirContentStream : Runtime.ForwardReadStream
 {
-    private readonly SafeFileHandle _handle;
+    private readonly Runtime.NativeReadOnlyFile? _native;
+    private readonly SafeFileHandle? _handle;
     private long _position;
     private long _remaining;
 
-    private MaildirContentStream(SafeFileHandle handle, long offset, long? length)
+    private MaildirContentStream(Runtime.NativeReadOnlyFile? native, SafeFileHandle? handle, long offset, long? length)
     {
         // No fstat for the size: a read at or past the end returns 0 (pread).
+        _native = native;
         _handle = handle;
         _position = offset;
         _remaining = length ?? long.MaxValue;
@@ -29,9 +32,14 @@ internal sealed class MaildirContentStream : Runtime.ForwardReadStream
     /// <param name="length">How long it is at most; null for the rest of the file.</param>
     public static MaildirContentStream? TryOpen(string path, long offset, long? length)
     {
+        if (OperatingSystem.IsLinux())
+        {
+            return Runtime.NativeReadOnlyFile.TryOpen(path) is { } file ? new MaildirContentStream(file, null, offset, length) : null;
+        }
+
         try
         {
-            return new MaildirContentStream(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete), offset, length);
+            return new MaildirContentStream(null, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete), offset, length);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -43,7 +51,8 @@ internal sealed class MaildirContentStream : Runtime.ForwardReadStream
 
     public override int Read(Span<byte> buffer)
     {
-        var n = RandomAccess.Read(_handle, buffer[..(int)Math.Min(buffer.Length, _remaining)], _position);
+        var range = buffer[..(int)Math.Min(buffer.Length, _remaining)];
+        var n = _native is { } file ? file.Read(range, _position) : RandomAccess.Read(_handle!, range, _position);
         _position += n;
         _remaining -= n;
         return n;
@@ -73,7 +82,8 @@ internal sealed class MaildirContentStream : Runtime.ForwardReadStream
     {
         if (disposing)
         {
-            _handle.Dispose();
+            _native?.Dispose();
+            _handle?.Dispose();
         }
 
         base.Dispose(disposing);

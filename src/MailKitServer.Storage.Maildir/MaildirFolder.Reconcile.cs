@@ -150,8 +150,7 @@ internal sealed partial class MaildirFolder
         }
 
         var taken = _messages.Select(m => m.Uid).ToHashSet();
-        var unknown = onDisk.Select(kv => (Unique: kv.Key, RelativePath: kv.Value, Named: MaildirFileName.Uid(kv.Value)))
-            .OrderBy(f => f.Named ?? uint.MaxValue).ThenBy(f => f.Unique, StringComparer.Ordinal).ToList();
+        var unknown = InAdoptionOrder(onDisk);
         var later = unknown.Count > ImmediateNamingLimit;
         if (later)
         {
@@ -195,6 +194,43 @@ internal sealed partial class MaildirFolder
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The new files in the order they get UIDs: those whose names carry one by it, then the others by unique name (the
+    /// order Dovecot gives files it has no record of). The unnamed ones are sorted as two string arrays (one ordinal
+    /// compare per step): an ordered LINQ query over tuples (a key array per key, a map, two comparers per step) was an
+    /// eighth of a first SELECT of 20,000 foreign files (issue 24).
+    /// </summary>
+    private static List<(string Unique, string RelativePath, uint? Named)> InAdoptionOrder(Dictionary<string, string> onDisk)
+    {
+        var named = new List<(uint Uid, string Unique, string RelativePath)>();
+        var uniques = new string[onDisk.Count];
+        var paths = new string[onDisk.Count];
+        var count = 0;
+        foreach (var (unique, relative) in onDisk)
+        {
+            if (MaildirFileName.Uid(relative) is { } uid)
+            {
+                named.Add((uid, unique, relative));
+            }
+            else
+            {
+                uniques[count] = unique;
+                paths[count++] = relative;
+            }
+        }
+
+        named.Sort(static (a, b) => a.Uid != b.Uid ? a.Uid.CompareTo(b.Uid) : string.CompareOrdinal(a.Unique, b.Unique));
+        Array.Sort(uniques, paths, 0, count, StringComparer.Ordinal);
+        var result = new List<(string, string, uint?)>(onDisk.Count);
+        result.AddRange(named.Select(f => (f.Unique, f.RelativePath, (uint?)f.Uid)));
+        for (var i = 0; i < count; i++)
+        {
+            result.Add((uniques[i], paths[i], null));
+        }
+
+        return result;
     }
 
     /// <summary>The modification times of new/ and cur/ now.</summary>
