@@ -37,19 +37,8 @@ internal static class SearchExecutor
         var selected = session.Selected!;
         var info = selected[index].Info;
 
-        // Header keys read the header alone (or a cached structure); BODY and TEXT only the text parts, never the
-        // whole message.
-        StructurePart? root = null;
-        IReadOnlyList<string> texts = [];
-        if (key.NeedsBodyText)
-        {
-            (root, texts) = await SearchTexts.LoadWithStructureAsync(selected, info.Uid, info.Size, session.Aborted).ConfigureAwait(false);
-        }
-        else if (key.NeedsHeaders)
-        {
-            root = await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false);
-        }
-
+        // Header keys read the header alone (or a cached structure); BODY and TEXT the text parts, and the whole
+        // message only when it is small (one read instead of one per part).
         string? threadId = null;
         if (key.NeedsThreadId && info.EmailId is not null)
         {
@@ -57,6 +46,31 @@ internal static class SearchExecutor
         }
 
         var now = session.Context.TimeProvider.GetUtcNow();
-        return key.Matches(new SearchCandidate(info, index + 1, selected.Count, selected.LargestUid, root, texts, selected.SavedUids, selected.IsRecent(info.Uid), now, threadId));
+        SearchCandidate Candidate(StructurePart? root, IEnumerable<string> texts) =>
+            new(info, index + 1, selected.Count, selected.LargestUid, root, texts, selected.SavedUids, selected.IsRecent(info.Uid), now, threadId);
+
+        if (!key.NeedsBodyText)
+        {
+            var header = key.NeedsHeaders ? await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false) : null;
+            return key.Matches(Candidate(header, []));
+        }
+
+        if (info.Size <= SearchTexts.ReadWholeBelow && !selected.HasCachedStructure(info.Uid))
+        {
+            // One read of the whole message; its text parts are decoded only when a key gets to them.
+            var (whole, decoded) = await SearchTexts.LoadWholeAsync(selected, info.Uid, session.Aborted).ConfigureAwait(false);
+            return key.Matches(Candidate(whole, decoded));
+        }
+
+        // The structure is at hand (cached) or the message is large (parsed from a stream, its attachments skipped):
+        // the text parts are read only when the metadata and the header fields leave the answer open.
+        var root = await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false);
+        if (root is not null && key.MatchesWithoutBody(Candidate(root, [])) is { } decided)
+        {
+            return decided;
+        }
+
+        var texts = root is null ? null : await SearchTexts.LoadAsync(selected, info.Uid, root, session.Aborted).ConfigureAwait(false);
+        return key.Matches(Candidate(root, texts ?? []));
     }
 }

@@ -114,6 +114,44 @@ internal sealed class SearchKey
     }
 
     /// <summary>
+    /// Matching before the text parts are read: <see langword="true"/> or <see langword="false"/> when the metadata and
+    /// the top-level header fields decide, <see langword="null"/> when only the text parts (or the header fields of
+    /// inner parts, for TEXT) can. Three-valued: AND is false when one side is, OR is true when one side is, NOT keeps
+    /// an unknown unknown. A SEARCH FROM x BODY y over a large mailbox then reads the bodies of the messages from x
+    /// only, and a SEARCH TEXT the bodies of the messages whose header does not have the string (issue 24).
+    /// </summary>
+    /// <param name="c">The candidate, with its top-level header fields (or whole structure) and no texts.</param>
+    /// <returns>The result, or null when the text parts are needed.</returns>
+    public bool? MatchesWithoutBody(SearchCandidate c) => Kind switch
+    {
+        SearchKeyKind.And => AllOf(c),
+        // bool? | and ! are three-valued (true | null is true, false | null is null, !null is null).
+        SearchKeyKind.Or => Children[0].MatchesWithoutBody(c) | Children[1].MatchesWithoutBody(c),
+        SearchKeyKind.Not => !Children[0].MatchesWithoutBody(c),
+        SearchKeyKind.Body => null,
+        SearchKeyKind.Text => c.Root is { } t && Contains(SearchText.Headers(t), Text!) ? true : null,
+        _ => Matches(c),
+    };
+
+    private bool? AllOf(SearchCandidate c)
+    {
+        bool? result = true;
+        foreach (var child in Children)
+        {
+            switch (child.MatchesWithoutBody(c))
+            {
+                case false:
+                    return false;
+                case null:
+                    result = null;
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// FROM/TO/CC/BCC: the string in the decoded field, or in one of its addresses as "Name &lt;local@domain&gt;"
     /// (comments and folding gone, as Dovecot compares them).
     /// </summary>

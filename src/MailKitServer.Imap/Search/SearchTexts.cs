@@ -16,20 +16,16 @@ internal static class SearchTexts
     /// </summary>
     public const long ReadWholeBelow = 256 * 1024;
 
-    /// <summary>The structure and the text parts of a message, read once when it is small and its structure not cached.</summary>
+    /// <summary>
+    /// The structure and the text parts of a message whose structure is not cached and which is small enough to read
+    /// whole (<see cref="ReadWholeBelow"/>): one read; the texts are decoded as they are asked for.
+    /// </summary>
     /// <param name="selected">The mailbox.</param>
     /// <param name="uid">The message.</param>
-    /// <param name="size">Its size.</param>
-    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The structure and the texts; a null structure when the store no longer has the message.</returns>
-    public static async ValueTask<(StructurePart? Root, IReadOnlyList<string> Texts)> LoadWithStructureAsync(SelectedMailbox selected, uint uid, long size, CancellationToken cancellationToken)
+    public static async ValueTask<(StructurePart? Root, IEnumerable<string> Texts)> LoadWholeAsync(SelectedMailbox selected, uint uid, CancellationToken cancellationToken)
     {
-        if (size > ReadWholeBelow || selected.HasCachedStructure(uid))
-        {
-            var root = await selected.StructureAsync(uid, cancellationToken).ConfigureAwait(false);
-            return root is null ? (null, []) : (root, await LoadAsync(selected, uid, root, cancellationToken).ConfigureAwait(false) ?? []);
-        }
-
         var content = await selected.LoadAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
@@ -37,20 +33,17 @@ internal static class SearchTexts
         }
 
         var parsed = (await selected.StructureAsync(uid, cancellationToken, content).ConfigureAwait(false))!;
-        var texts = new List<string>();
-        foreach (var part in TextParts(parsed))
-        {
-            var start = (int)Math.Min(part.BodyOffset, content.Length);
-            texts.Add(DecodeText(part, content.AsSpan(start, (int)Math.Min(part.BodySize, content.Length - start))));
-        }
-
-        return (parsed, texts);
+        return (parsed, new DecodedTextParts(content, [.. TextParts(parsed)]));
     }
 
     private static IEnumerable<StructurePart> TextParts(StructurePart root) =>
         root.Descendants().Where(p => p.ContentType.MediaType == "text" && p.BodySize > 0);
 
-    private static string DecodeText(StructurePart part, ReadOnlySpan<byte> body) =>
+    /// <summary>A text part's body, transfer-decoded and read in its charset.</summary>
+    /// <param name="part">The part.</param>
+    /// <param name="body">Its body's octets.</param>
+    /// <returns>The text.</returns>
+    internal static string DecodeText(StructurePart part, ReadOnlySpan<byte> body) =>
         TransferDecoding.ToText(TransferDecoding.Decode(body, part.TransferEncoding), part.ContentType["charset"]);
 
     /// <summary>Reads and decodes every text part (encapsulated messages included), in order.</summary>
