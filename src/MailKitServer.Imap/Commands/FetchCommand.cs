@@ -93,6 +93,7 @@ internal sealed class FetchCommand() : ImapCommand("FETCH", CommandStates.Select
             var entry = selected[index];
             var seenChanged = fetch.SetsSeen && await MarkSeenAsync(session, selected, entry).ConfigureAwait(false);
             await writer.WriteAsync(index, seenChanged).ConfigureAwait(false);
+            await session.Connection.FlushWhenFullAsync().ConfigureAwait(false);
         }
 
         // RFC 5530 EXPUNGEISSUED, as Dovecot answers when a message went away before it could be fetched.

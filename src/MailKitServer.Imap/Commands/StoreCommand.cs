@@ -70,6 +70,7 @@ internal sealed class StoreCommand() : ImapCommand("STORE", CommandStates.Select
             if (selected.Update(info) is not null && (!silent || unchangedSince is not null))
             {
                 session.Connection.Write(selected.FlagsFetch(selected.IndexOfUid(info.Uid), uid, session.Enabled));
+                await session.Connection.FlushWhenFullAsync().ConfigureAwait(false);
             }
         }
 

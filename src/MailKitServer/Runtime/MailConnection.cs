@@ -15,6 +15,9 @@ namespace MailKitServer.Runtime;
 internal sealed partial class MailConnection : IAsyncDisposable
 {
     private const int LargeWrite = 4096;
+
+    /// <summary>How many queued octets <see cref="FlushWhenFullAsync"/> sends at once.</summary>
+    internal const int ResponseChunk = 64 * 1024;
     private readonly Socket _socket;
     private readonly SocketStream _networkStream;
     private readonly CancellationToken _shutdown;
@@ -250,6 +253,16 @@ internal sealed partial class MailConnection : IAsyncDisposable
         Transcript.Server(span[..n]);
         Output.Advance(n);
     }
+
+    /// <summary>
+    /// Sends what is queued once it reaches <see cref="ResponseChunk"/> octets. A command that answers for many messages
+    /// (FETCH or STORE over 20,000) calls it between them, so its responses stream out as they are made: the memory
+    /// they hold stays bounded whatever the mailbox's size, and the client reads while the server works, as Dovecot's
+    /// output buffer does (before, a FETCH 1:* ENVELOPE of 20,000 messages gathered 8 MB and sent it at the end).
+    /// </summary>
+    /// <returns>A task that completes when the data, if any was sent, is handed to the network.</returns>
+    /// <exception cref="IOException">The connection was closed or timed out.</exception>
+    public ValueTask FlushWhenFullAsync() => Output.UnflushedBytes >= ResponseChunk ? FlushAsync() : default;
 
     /// <summary>Sends everything queued, waiting at most <see cref="IdleTimeout"/> for a slow client.</summary>
     /// <returns>A task that completes when the data is handed to the network.</returns>
