@@ -21,49 +21,29 @@ internal static partial class PrefaultedArrays
 
     private const int PopulateWrite = 23; // MADV_POPULATE_WRITE
 
-    private const int HugePage = 14; // MADV_HUGEPAGE
-
-    private const nuint HugePageSize = 2 * 1024 * 1024;
-
     /// <summary>The page size madvise aligns to (4 KiB on x64, often 16 or 64 KiB on ARM64).</summary>
     private static readonly nuint PageSize = (nuint)Environment.SystemPageSize;
 
     private static volatile bool _unsupported = !OperatingSystem.IsLinux();
 
     /// <summary>An uninitialized array of <paramref name="length"/> bytes on the pinned object heap, its pages present.</summary>
-    /// <param name="length">The array's length.</param>
-    /// <param name="hugePages">
-    /// Whether the whole 2 MiB blocks inside the array are first offered to transparent huge pages
-    /// (<c>madvise(MADV_HUGEPAGE)</c>, taken when the system's setting is <c>madvise</c> or <c>always</c>): for arrays
-    /// that many small writes share (<see cref="Storage.InMemory.MessageSlabs"/>).
-    /// </param>
-    /// <returns>The array.</returns>
-    public static byte[] Allocate(int length, bool hugePages = false)
+    public static byte[] Allocate(int length)
     {
         var array = GC.AllocateUninitializedArray<byte>(length, pinned: true);
         if (length >= Threshold && !_unsupported)
         {
-            Populate(array, hugePages);
+            Populate(array);
         }
 
         return array;
     }
 
-    private static unsafe void Populate(byte[] array, bool hugePages)
+    private static unsafe void Populate(byte[] array)
     {
         // The whole pages inside the array: madvise takes a page-aligned start.
         var start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
         var first = (start + PageSize - 1) & ~(PageSize - 1);
         var end = (start + (nuint)array.Length) & ~(PageSize - 1);
-
-        // Whole huge pages only: the array's own memory, which nothing has touched but its first page (the header).
-        var firstBlock = (start + HugePageSize - 1) & ~(HugePageSize - 1);
-        var endBlock = (start + (nuint)array.Length) & ~(HugePageSize - 1);
-        if (hugePages && endBlock > firstBlock)
-        {
-            _ = Madvise(firstBlock, endBlock - firstBlock, HugePage);
-        }
-
         if (end > first && Madvise(first, end - first, PopulateWrite) != 0)
         {
             _unsupported = true; // EINVAL before Linux 5.14: stop asking

@@ -320,7 +320,8 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
             return new AppendResult(StoreStatus.InvalidName, Message: "invalid mailbox name");
         }
 
-        if (await InMemoryMessageStore.ReadAllAsync(content, store.Options.MaxMessageSize, cancellationToken).ConfigureAwait(false) is not { } bytes)
+        var bytes = await InMemoryMessageStore.ReadAllAsync(content, store.Options.MaxMessageSize, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
         {
             return new AppendResult(StoreStatus.OverQuota, Message: "message too large");
         }
@@ -330,7 +331,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
     }
 
     /// <summary>Stores a message; <paramref name="credit"/> is what a REPLACE takes away next (RFC 8508 §3.4: the quota counts net).</summary>
-    internal AppendResult Append(string normalized, ArraySegment<byte> bytes, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, (long Bytes, long Messages) credit = default)
+    internal AppendResult Append(string normalized, byte[] bytes, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, (long Bytes, long Messages) credit = default)
     {
         lock (state.Sync)
         {
@@ -339,7 +340,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 return new AppendResult(StoreStatus.NotFound, Message: "no such mailbox");
             }
 
-            if (!state.Allows(bytes.Count - credit.Bytes, 1 - credit.Messages))
+            if (!state.Allows(bytes.LongLength - credit.Bytes, 1 - credit.Messages))
             {
                 return new AppendResult(StoreStatus.OverQuota, Message: "quota exceeded");
             }

@@ -61,13 +61,13 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
                     mailbox = account.Mailboxes[MailboxName.Inbox];
                 }
 
-                if (!account.Allows(bytes.Value.Count, 1))
+                if (!account.Allows(bytes.LongLength, 1))
                 {
                     outcomes.Add(new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "mailbox full"));
                     continue;
                 }
 
-                var m = mailbox.Add(bytes.Value, SystemFlags.None, [], request.InternalDate, origin: 0, Now);
+                var m = mailbox.Add(bytes, SystemFlags.None, [], request.InternalDate, origin: 0, Now);
                 outcomes.Add(new DeliveryOutcome(target, StoreStatus.Success, m.Uid));
             }
         }
@@ -115,11 +115,11 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
 
     internal DateTimeOffset Now => _time.GetUtcNow();
 
-    internal static async ValueTask<ArraySegment<byte>?> ReadAllAsync(Stream content, long maxSize, CancellationToken cancellationToken)
+    internal static async ValueTask<byte[]?> ReadAllAsync(Stream content, long maxSize, CancellationToken cancellationToken)
     {
         // Stored messages live long: they go to the pinned object heap, which the GC never compacts, so keeping many
-        // of them costs no copying on promotion, in slabs whose pages are faulted in at once (MessageSlabs). A
-        // seekable stream is read straight into a slice of the exact size.
+        // of them costs no copying on promotion, with their pages faulted in at once (PrefaultedArrays). A seekable
+        // stream is read straight into an array of the exact size.
         if (content.CanSeek)
         {
             var length = content.Length - content.Position;
@@ -128,7 +128,7 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
                 return null;
             }
 
-            var exact = MessageSlabs.Allocate((int)length);
+            var exact = PrefaultedArrays.Allocate((int)length);
             await content.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
             return exact;
         }
@@ -151,8 +151,8 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
             buffer.Write(chunk, 0, n);
         }
 
-        var bytes = MessageSlabs.Allocate((int)buffer.Length);
-        buffer.GetBuffer().AsSpan(0, bytes.Count).CopyTo(bytes);
+        var bytes = PrefaultedArrays.Allocate((int)buffer.Length);
+        buffer.GetBuffer().AsSpan(0, bytes.Length).CopyTo(bytes);
         return bytes;
     }
 
