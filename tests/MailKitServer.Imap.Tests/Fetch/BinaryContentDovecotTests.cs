@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
+using MailKitServer.Imap.Tests.Support;
 using MailKitServer.TestSupport;
+using static MailKitServer.Imap.Tests.Support.RawImapExchange;
 
 namespace MailKitServer.Imap.Tests.Fetch;
 
@@ -47,10 +49,7 @@ public sealed class BinaryContentDovecotTests
         await TaggedAsync(client, "s SELECT INBOX");
         foreach (var message in Messages)
         {
-            var bytes = Encoding.Latin1.GetBytes(message);
-            await client.SendAsync([.. Encoding.ASCII.GetBytes($"p APPEND INBOX ~{{{bytes.Length}}}\r\n")]);
-            Assert.StartsWith("+", await client.ReadLineAsync(), StringComparison.Ordinal);
-            await client.SendAsync([.. bytes, .. "\r\n"u8.ToArray()]);
+            await LiteralAsync(client, "p APPEND INBOX", Encoding.Latin1.GetBytes(message), literal8: true);
             Assert.StartsWith("p OK", await TaggedAsync(client, null), StringComparison.Ordinal);
         }
 
@@ -63,25 +62,5 @@ public sealed class BinaryContentDovecotTests
         }
 
         return lines;
-    }
-
-    private static async Task<string> TaggedAsync(LineClient client, string? command, List<string>? untagged = null)
-    {
-        if (command is not null)
-        {
-            await client.SendAsync(command + "\r\n");
-        }
-
-        var tag = command?.Split(' ')[0] ?? "p";
-        while (true)
-        {
-            var line = await client.ReadLineAsync() ?? throw new IOException("closed");
-            if (line.StartsWith(tag + " ", StringComparison.Ordinal))
-            {
-                return line;
-            }
-
-            untagged?.Add(line);
-        }
     }
 }

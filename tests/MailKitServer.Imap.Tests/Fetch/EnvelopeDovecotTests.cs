@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
+using MailKitServer.Imap.Tests.Support;
 using MailKitServer.TestSupport;
+using static MailKitServer.Imap.Tests.Support.RawImapExchange;
 
 namespace MailKitServer.Imap.Tests.Fetch;
 
@@ -53,32 +55,5 @@ public sealed class EnvelopeDovecotTests
         await LiteralAsync(client, "x SEARCH CHARSET UTF-8 SUBJECT", Encoding.UTF8.GetBytes("\U0001F480"));
         Assert.StartsWith("x OK", await TaggedAsync(client, null, lines, "x"), StringComparison.Ordinal);
         return lines;
-    }
-
-    private static async Task LiteralAsync(LineClient client, string command, byte[] literal)
-    {
-        await client.SendAsync([.. Encoding.ASCII.GetBytes($"{command} {{{literal.Length}}}\r\n")]);
-        Assert.StartsWith("+", await client.ReadLineAsync(), StringComparison.Ordinal);
-        await client.SendAsync([.. literal, .. "\r\n"u8.ToArray()]);
-    }
-
-    private static async Task<string> TaggedAsync(LineClient client, string? command, List<string>? untagged = null, string tag = "p")
-    {
-        if (command is not null)
-        {
-            await client.SendAsync(command + "\r\n");
-            tag = command.Split(' ')[0];
-        }
-
-        while (true)
-        {
-            var line = await client.ReadLineAsync() ?? throw new IOException("closed");
-            if (line.StartsWith(tag + " ", StringComparison.Ordinal))
-            {
-                return line;
-            }
-
-            untagged?.Add(line);
-        }
     }
 }
