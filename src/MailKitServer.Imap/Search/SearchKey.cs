@@ -85,8 +85,8 @@ internal sealed class SearchKey
             SearchKeyKind.SentBefore => SentDate(c) is { } d1 && d1 < Date,
             SearchKeyKind.SentOn => SentDate(c) is { } d2 && d2 == Date,
             SearchKeyKind.SentSince => SentDate(c) is { } d3 && d3 >= Date,
-            SearchKeyKind.Header => c.Root is { } r && r.Headers.Any(h => h.Name.Equals(Field, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(h.Value), Text!)),
-            SearchKeyKind.Subject => c.Root is { } s && s.Headers.Any(h => h.Name.Equals("Subject", StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(h.Value), Text!)),
+            SearchKeyKind.Header => c.Root is { } r && AnyFieldContains(r, Field!, Text!),
+            SearchKeyKind.Subject => c.Root is { } s && AnyFieldContains(s, "Subject", Text!),
             SearchKeyKind.From or SearchKeyKind.To or SearchKeyKind.Cc or SearchKeyKind.Bcc => c.Root is { } a && MatchesAddress(a, Kind.ToString()),
             SearchKeyKind.Body => c.BodyTexts.Any(t => Contains(t, Text!)),
             // TEXT: the header of every part, the MIME parts' and encapsulated messages' too, as Dovecot searches
@@ -186,6 +186,21 @@ internal sealed class SearchKey
     private static bool Has(MessageInfo m, SystemFlags flag) => (m.Flags & flag) != 0;
 
     private static bool Contains(string haystack, string needle) => haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether a field of that name holds the text, decoded (a loop: it runs for every message searched).</summary>
+    private static bool AnyFieldContains(StructurePart root, string field, string text)
+    {
+        var headers = root.Headers;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (headers[i].Name.Equals(field, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(headers[i].Value), text))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static DateTime? SentDate(SearchCandidate c) => c.Root?.GetHeader("Date") is { } sent && DateUtils.TryParse(sent, out var d) ? d.Date : null;
 }

@@ -30,8 +30,27 @@ internal sealed record ImapEnvelope(
     {
         ArgumentNullException.ThrowIfNull(message);
         // Display names and the subject are tidied for people as Dovecot does (HumanText); the rest is as written.
-        IReadOnlyList<EnvelopeAddress> Addresses(string name) =>
-            message.GetHeader(name) is { } v ? AddressParser.Parse(v).Select(a => a.Name is null ? a : a with { Name = HumanText.Tidy(a.Name) }).ToList() : [];
+        IReadOnlyList<EnvelopeAddress> Addresses(string name)
+        {
+            if (message.GetHeader(name) is not { } value)
+            {
+                return [];
+            }
+
+            // Tidied in place (the parser's list is new): a first FETCH does this for every message it reads.
+            var parsed = AddressParser.Parse(value);
+            var addresses = parsed as List<EnvelopeAddress> ?? [.. parsed];
+            for (var i = 0; i < addresses.Count; i++)
+            {
+                if (addresses[i].Name is { } display && HumanText.Tidy(display) is var tidy && !ReferenceEquals(tidy, display))
+                {
+                    addresses[i] = addresses[i] with { Name = tidy };
+                }
+            }
+
+            return addresses;
+        }
+
         var from = Addresses("From");
         var sender = Addresses("Sender");
         var replyTo = Addresses("Reply-To");

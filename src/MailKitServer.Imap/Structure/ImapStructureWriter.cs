@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -9,6 +10,9 @@ namespace MailKitServer.Imap.Structure;
 /// </summary>
 internal static class ImapStructureWriter
 {
+    /// <summary>CR, LF and NUL: what only a literal can carry.</summary>
+    private static readonly SearchValues<char> LiteralOnly = SearchValues.Create("\r\n\0");
+
     /// <summary>Writes the ENVELOPE of a message.</summary>
     /// <returns>The parenthesised list.</returns>
     public static string Envelope(ImapEnvelope envelope)
@@ -62,25 +66,25 @@ internal static class ImapStructureWriter
             return;
         }
 
-        // Octets of a header that is not UTF-8 can only go in a literal, even where UTF-8 may be quoted.
-        if (value.Any(c => c is '\r' or '\n' or '\0' || (c > 127 && !utf8)) || value.Length > 4096 || HeaderOctets.HasEscapes(value))
+        // Octets of a header that is not UTF-8 can only go in a literal, even where UTF-8 may be quoted. RFC 3501 §4.3:
+        // a quoted string holds no CR, LF or NUL (nor, outside UTF-8, anything beyond 7 bits).
+        var chars = value.AsSpan();
+        var needsLiteral = chars.ContainsAny(LiteralOnly) || (!utf8 && chars.ContainsAnyExceptInRange('\0', '\u007F'));
+        if (needsLiteral || value.Length > 4096 || HeaderOctets.HasEscapes(chars))
         {
             sb.Append('{').Append(HeaderOctets.Count(value).ToString(CultureInfo.InvariantCulture)).Append("}\r\n").Append(value);
             return;
         }
 
+        // Spans between the characters a quoted string escapes, appended whole.
         sb.Append('"');
-        foreach (var c in value)
+        while (chars.IndexOfAny('"', '\\') is var special and >= 0)
         {
-            if (c is '"' or '\\')
-            {
-                sb.Append('\\');
-            }
-
-            sb.Append(c);
+            sb.Append(chars[..special]).Append('\\').Append(chars[special]);
+            chars = chars[(special + 1)..];
         }
 
-        sb.Append('"');
+        sb.Append(chars).Append('"');
     }
 
     private static void Write(StringBuilder sb, StructurePart e, bool extensible, bool rev2)

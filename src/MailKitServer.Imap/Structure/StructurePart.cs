@@ -69,7 +69,20 @@ internal sealed class StructurePart
     /// <summary>The value of the first header field of that name, or <see langword="null"/>.</summary>
     /// <param name="name">The field name, in any case.</param>
     /// <returns>The value, unfolded.</returns>
-    public string? GetHeader(string name) => Headers.FirstOrDefault(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value;
+    public string? GetHeader(string name)
+    {
+        // A loop, not LINQ: ENVELOPE asks for ten fields of every message a first FETCH reads (no closure per call).
+        var headers = Headers;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (headers[i].Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return headers[i].Value;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The Content-Transfer-Encoding, lower case (7bit when absent).</summary>
     public string TransferEncoding => GetHeader("Content-Transfer-Encoding")?.Trim().ToLowerInvariant() is { Length: > 0 } e ? e : "7bit";
