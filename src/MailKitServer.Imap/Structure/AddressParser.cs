@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace MailKitServer.Imap.Structure;
@@ -10,6 +11,13 @@ internal static class AddressParser
 
     /// <summary>Placeholder mailbox for an address without a local part, as Dovecot writes it.</summary>
     public const string MissingMailbox = "MISSING_MAILBOX";
+
+    /// <summary>Where a word ends: white space (as <see cref="char.IsWhiteSpace(char)"/> has it) or a special.</summary>
+    private static readonly SearchValues<char> WordEnd = SearchValues.Create(
+        [.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace), .. "()<>@,;:\".[]"]);
+
+    /// <summary>What a local part must be quoted for.</summary>
+    private static readonly SearchValues<char> NeedsQuoting = SearchValues.Create(" \"\\(),:;<>@[]");
 
     /// <summary>Parses an address-list header value.</summary>
     /// <param name="value">The value (unfolded).</param>
@@ -29,7 +37,7 @@ internal static class AddressParser
                 phrase.Add(tokens[i++]);
             }
 
-            var next = i < tokens.Count ? tokens[i] : null;
+            Token? next = i < tokens.Count ? tokens[i] : null;
             if (next is { Kind: TokenKind.Special, Text: ":" } && !inGroup)
             {
                 // group = display-name ":" [group-list] ";"
@@ -109,7 +117,7 @@ internal static class AddressParser
     }
 
     /// <summary>An addr-spec without angle brackets, whose local part is the phrase read so far.</summary>
-    private static EnvelopeAddress ReadBareAddress(List<Token> tokens, ref int i, List<Token> phrase, Dictionary<int, string> commentAfter)
+    private static EnvelopeAddress ReadBareAddress(List<Token> tokens, ref int i, List<Token> phrase, Dictionary<int, string>? commentAfter)
     {
         var local = string.Concat(phrase.Select(t => t.Kind == TokenKind.Quoted ? Quote(t.Text) : t.Text));
         string? host = null;
@@ -121,7 +129,7 @@ internal static class AddressParser
 
         // A comment right after a bare addr-spec, "user@domain (Real Name)", is the only name it has: Dovecot
         // shows it as the name, and so do mail readers.
-        var comment = i > 0 && commentAfter.TryGetValue(i - 1, out var c) ? c : null;
+        var comment = i > 0 && commentAfter is not null && commentAfter.TryGetValue(i - 1, out var c) ? c : null;
         return new EnvelopeAddress(comment, null, local.Length > 0 ? local : MissingMailbox, host ?? MissingDomain);
     }
 
@@ -172,13 +180,13 @@ internal static class AddressParser
     }
 
     private static string Quote(string local) =>
-        local.Any(c => c is ' ' or '"' or '\\' or '(' or ')' or ',' or ':' or ';' or '<' or '>' or '@' or '[' or ']') ? "\"" + local.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"" : local;
+        local.AsSpan().ContainsAny(NeedsQuoting) ? "\"" + local.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"" : local;
 
     /// <summary>Splits a header value into tokens; <paramref name="commentAfter"/> maps a token's index to the text of the last comment right after it.</summary>
-    private static List<Token> Tokenize(string s, out Dictionary<int, string> commentAfter)
+    private static List<Token> Tokenize(string s, out Dictionary<int, string>? commentAfter)
     {
         var tokens = new List<Token>();
-        commentAfter = [];
+        commentAfter = null;
         var i = 0;
         while (i < s.Length)
         {
@@ -193,7 +201,7 @@ internal static class AddressParser
                 Comments.Skip(s, ref i);
                 if (tokens.Count > 0)
                 {
-                    commentAfter[tokens.Count - 1] = Comments.Text(s[start..i]);
+                    (commentAfter ??= [])[tokens.Count - 1] = Comments.Text(s[start..i]);
                 }
             }
             else if (c == '"')
@@ -224,18 +232,16 @@ internal static class AddressParser
                 tokens.Add(new Token(TokenKind.Dot, "."));
                 i++;
             }
-            else if ("<>@,;:".Contains(c, StringComparison.Ordinal))
+            else if (Special(c) is { } special)
             {
-                tokens.Add(new Token(TokenKind.Special, c.ToString()));
+                tokens.Add(new Token(TokenKind.Special, special));
                 i++;
             }
             else
             {
                 var start = i;
-                while (i < s.Length && !char.IsWhiteSpace(s[i]) && !"()<>@,;:\".[]".Contains(s[i], StringComparison.Ordinal))
-                {
-                    i++;
-                }
+                var length = s.AsSpan(i).IndexOfAny(WordEnd);
+                i = length < 0 ? s.Length : i + length;
 
                 if (i == start)
                 {
@@ -250,6 +256,17 @@ internal static class AddressParser
         return tokens;
     }
 
+    private static string? Special(char c) => c switch
+    {
+        '<' => "<",
+        '>' => ">",
+        '@' => "@",
+        ',' => ",",
+        ';' => ";",
+        ':' => ":",
+        _ => null,
+    };
+
     private enum TokenKind
     {
         Word,
@@ -259,5 +276,6 @@ internal static class AddressParser
         Literal,
     }
 
-    private sealed record Token(TokenKind Kind, string Text);
+    /// <summary>A token: a value, so a header's tokens are one list and no object each.</summary>
+    private readonly record struct Token(TokenKind Kind, string Text);
 }
