@@ -34,6 +34,7 @@ internal sealed partial class MailConnection : IAsyncDisposable
     private volatile bool _pendingFlush;
     private volatile bool _peerGone;
     private volatile bool _honourShutdown;
+    private volatile bool _reading;
     private int _disposed;
 
     internal MailConnection(long id, Socket socket, BoundEndpoint listener, MailServerContext server, CancellationToken shutdown, CancellationToken abort)
@@ -67,6 +68,9 @@ internal sealed partial class MailConnection : IAsyncDisposable
 
     /// <summary>The server's address of this connection (asked of the socket when first needed: IMAP and POP3 never do).</summary>
     public IPEndPoint LocalEndPoint => _localEndPoint ??= (IPEndPoint)_socket.LocalEndPoint!;
+
+    /// <summary>Whether TCP_NODELAY is on for the connection (asked of the socket): replies go out without waiting.</summary>
+    internal bool NoDelay => _socket.NoDelay;
 
     /// <summary>The input. Engines that read raw data (DATA, BDAT, literals) use it with <see cref="ReadAsync"/>.</summary>
     public PipeReader Input { get; private set; }
@@ -147,6 +151,7 @@ internal sealed partial class MailConnection : IAsyncDisposable
             ReadResult result;
             try
             {
+                _reading = true;
                 result = await Input.ReadAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (IsReadFailure(ex))
@@ -155,6 +160,7 @@ internal sealed partial class MailConnection : IAsyncDisposable
             }
             finally
             {
+                _reading = false;
                 _honourShutdown = false;
             }
 
@@ -330,15 +336,21 @@ internal sealed partial class MailConnection : IAsyncDisposable
             // The peer is gone; nothing more to tell it.
         }
 
-        try
+        if (_reading)
         {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
+            // A read still waits on the socket (IDLE's read of DONE when a push failed): .NET closes a socket with a
+            // pending operation abortively (RST) unless it was shut down first. Otherwise close alone ends the
+            // connection as gracefully (FIN after what is queued), one system call less per connection.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
 
         _socket.Dispose();
@@ -368,6 +380,7 @@ internal sealed partial class MailConnection : IAsyncDisposable
 
         try
         {
+            _reading = true;
             while (true)
             {
                 var result = await Input.ReadAsync().ConfigureAwait(false);
@@ -396,6 +409,7 @@ internal sealed partial class MailConnection : IAsyncDisposable
         }
         finally
         {
+            _reading = false;
             _honourShutdown = false;
         }
     }

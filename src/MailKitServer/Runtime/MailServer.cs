@@ -96,6 +96,9 @@ public sealed class MailServer : IAsyncDisposable
                         socket.DualMode = true;
                     }
 
+                    // Replies go out at once (TCP_NODELAY). On Linux accepted sockets inherit it from the listener: a
+                    // setsockopt per connection less (RunConnectionAsync sets it per connection elsewhere).
+                    socket.NoDelay = true;
                     socket.Bind(definition.EndPoint);
                     socket.Listen(1024);
                 }
@@ -238,7 +241,12 @@ public sealed class MailServer : IAsyncDisposable
         MailConnection? connection = null;
         try
         {
-            socket.NoDelay = true;
+            if (!OperatingSystem.IsLinux())
+            {
+                // Inherited from the listener on Linux (MailServerTests checks it); asked for again elsewhere.
+                socket.NoDelay = true;
+            }
+
             var remote = (IPEndPoint)socket.RemoteEndPoint!;
             var rejection = _shutdown.IsCancellationRequested ? ConnectionRejection.ShuttingDown : _limiter.TryAcquire(remote.Address);
             if (rejection is null)

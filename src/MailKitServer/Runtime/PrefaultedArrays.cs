@@ -40,10 +40,13 @@ internal static partial class PrefaultedArrays
 
     private static unsafe void Populate(byte[] array)
     {
-        // The whole pages inside the array: madvise takes a page-aligned start.
+        // Every page the array's bytes touch, the partly filled first and last ones included: the copy writes them all.
+        // Only whole inner pages were asked for before, and the last page (which the next array on the heap starts in)
+        // then faulted on its own: one fault per stored 10 KB message. A page that holds any of the array's bytes is
+        // committed whole, and populating one that is already present changes nothing in it.
         var start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-        var first = (start + PageSize - 1) & ~(PageSize - 1);
-        var end = (start + (nuint)array.Length) & ~(PageSize - 1);
+        var first = start & ~(PageSize - 1);
+        var end = (start + (nuint)array.Length + PageSize - 1) & ~(PageSize - 1);
         if (end > first && Madvise(first, end - first, PopulateWrite) != 0)
         {
             _unsupported = true; // EINVAL before Linux 5.14: stop asking

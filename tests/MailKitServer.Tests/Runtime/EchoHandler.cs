@@ -5,7 +5,8 @@ namespace MailKitServer.Tests.Runtime;
 
 /// <summary>
 /// A tiny line protocol to exercise the runtime: ECHO, STARTTLS, BUSY (holds a "transaction" open), FLOOD (writes
-/// lines until a flush fails, then says so in <see cref="FloodEnded"/>).
+/// lines until a flush fails, then says so in <see cref="FloodEnded"/>), NODELAY (tells whether TCP_NODELAY is on),
+/// LAST (a reply, then the session ends) and PENDING (the same with a read still waiting).
 /// </summary>
 internal sealed class EchoHandler : IConnectionHandler
 {
@@ -69,6 +70,19 @@ internal sealed class EchoHandler : IConnectionHandler
                         return;
                     }
 
+                case "NODELAY":
+                    connection.Write($"NODELAY {connection.NoDelay}\r\n");
+                    break;
+                case "LAST":
+                    connection.Write("LAST\r\n");
+                    await connection.FlushAsync();
+                    return;
+                case "PENDING":
+                    // Ends the session with a read still waiting on the socket, as IDLE does when a push fails.
+                    _ = connection.ReadLineAsync(64).AsTask();
+                    connection.Write("LAST\r\n");
+                    await connection.FlushAsync();
+                    return;
                 case "BUSY":
                     connection.Write("WORKING\r\n");
                     await connection.FlushAsync();

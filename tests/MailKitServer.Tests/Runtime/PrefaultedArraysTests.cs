@@ -27,4 +27,30 @@ public sealed class PrefaultedArraysTests
             Assert.Equal((byte)(i * 31), array[i]);
         }
     }
+
+    [Fact]
+    public void Arrays_side_by_side_keep_their_bytes_when_the_pages_they_share_are_populated_again()
+    {
+        // Each array's pages are populated from the page its first byte is in to the page its last byte is in; on
+        // the pinned heap the next array often starts in the page the previous one ends in.
+        var arrays = new List<byte[]>();
+        for (var n = 0; n < 64; n++)
+        {
+            var array = PrefaultedArrays.Allocate(10_240 + (n * 37));
+            for (var i = 0; i < array.Length; i++)
+            {
+                array[i] = (byte)(n + i);
+            }
+
+            arrays.Add(array);
+        }
+
+        for (var n = 0; n < arrays.Count; n++)
+        {
+            for (var i = 0; i < arrays[n].Length; i++)
+            {
+                Assert.Equal((byte)(n + i), arrays[n][i]);
+            }
+        }
+    }
 }
