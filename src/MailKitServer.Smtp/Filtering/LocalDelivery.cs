@@ -111,7 +111,9 @@ internal static class LocalDelivery
     {
         var failed = new HashSet<MailboxTarget>();
         var stored = new LocalDeliveryResult();
-        await StoreAsync(context, logger, messageId, reversePath, plain.DistinctBy(p => p.Copy).ToList(), openContent, arrivedAt, stored, cancellationToken).ConfigureAwait(false);
+        // One plain copy (the usual case) needs no hash set to be distinct.
+        var copies = plain.Count <= 1 ? plain : plain.DistinctBy(p => p.Copy).ToList();
+        await StoreAsync(context, logger, messageId, reversePath, copies, openContent, arrivedAt, stored, cancellationToken).ConfigureAwait(false);
         foreach (var (owner, copy) in plain)
         {
             if (!stored.Delivered.Contains(copy))

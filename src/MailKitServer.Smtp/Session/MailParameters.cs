@@ -31,7 +31,7 @@ internal sealed record MailParameters(
     {
         parameters = None;
         error = default;
-        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        Dictionary<string, string?>? all = null;
         long? size = null;
         var body = BodyType.SevenBit;
         var smtpUtf8 = false;
@@ -43,12 +43,13 @@ internal sealed record MailParameters(
         {
             var keyword = text[p.Keyword];
             var value = text[p.Value];
-            if (!valid || !SmtpText.TryDecode(keyword, out var key) || !SmtpText.TryDecode(value, out var decoded) || all.ContainsKey(key))
+            if (!valid || !SmtpText.TryDecode(keyword, out var key) || !SmtpText.TryDecode(value, out var decoded) || (all?.ContainsKey(key) ?? false))
             {
                 error = "501 5.5.4 Syntax error in parameters\r\n"u8;
                 return false;
             }
 
+            all ??= new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             all[key] = p.HasValue ? decoded : null;
             switch (key.ToUpperInvariant())
             {
@@ -102,7 +103,8 @@ internal sealed record MailParameters(
             }
         }
 
-        parameters = new MailParameters(size, body, smtpUtf8, requireTls, ret, envelopeId, all);
+        // No parameters (nearly every MAIL): the shared empty value, not a dictionary and a record of its own.
+        parameters = all is null ? None : new MailParameters(size, body, smtpUtf8, requireTls, ret, envelopeId, all);
         return true;
     }
 

@@ -19,19 +19,20 @@ internal sealed record RecipientParameters(DsnNotify Notify, string? OriginalRec
     {
         parameters = None;
         error = default;
-        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        Dictionary<string, string?>? all = null;
         var notify = DsnNotify.None;
         string? originalRecipient = null;
         var reader = new EsmtpParameterReader(text);
         while (reader.TryRead(out var p, out var valid))
         {
             var value = text[p.Value];
-            if (!valid || !SmtpText.TryDecode(text[p.Keyword], out var key) || !SmtpText.TryDecode(value, out var decoded) || all.ContainsKey(key))
+            if (!valid || !SmtpText.TryDecode(text[p.Keyword], out var key) || !SmtpText.TryDecode(value, out var decoded) || (all?.ContainsKey(key) ?? false))
             {
                 error = "501 5.5.4 Syntax error in parameters\r\n"u8;
                 return false;
             }
 
+            all ??= new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             all[key] = p.HasValue ? decoded : null;
             switch (key.ToUpperInvariant())
             {
@@ -60,7 +61,8 @@ internal sealed record RecipientParameters(DsnNotify Notify, string? OriginalRec
             }
         }
 
-        parameters = new RecipientParameters(notify, originalRecipient, all);
+        // No parameters (nearly every RCPT): the shared empty value, not a dictionary and a record of its own.
+        parameters = all is null ? None : new RecipientParameters(notify, originalRecipient, all);
         return true;
     }
 

@@ -253,13 +253,14 @@ internal sealed partial class SmtpSession
 
             // One copy per mailbox, however many recipients lead to it; a delivery filter (Sieve) decides each owner's copies.
             var arrivedAt = _context.TimeProvider.GetUtcNow();
-            var targets = transaction.Recipients.SelectMany(r => r.Mailboxes.Select(m => (Target: m, Recipient: r.Address.Address))).DistinctBy(t => t.Target).ToList();
+            var targets = DistinctTargets(transaction.Recipients);
 
             // A quarantined message goes to each user's junk mailbox instead (the one with the \Junk role, made when
             // missing; one copy per user and mailbox), without the user's rules; otherwise the delivery filter decides.
             var junk = quarantined ? await JunkMailboxesAsync(targets.Select(t => t.Target.UserId)).ConfigureAwait(false) : null;
             MailboxTarget StoredAt(MailboxTarget t) => junk is null ? t : t with { Mailbox = junk[t.UserId] };
-            var local = await LocalDelivery.DeliverAsync(_context, _logger, messageId, transaction.ReversePath, targets.Select(t => (StoredAt(t.Target), t.Recipient)).DistinctBy(t => t.Item1).ToList(), () => OpenDelivered(transaction, edits, 0), spool.Length, arrivedAt, _connection.Aborted, runFilter: !quarantined).ConfigureAwait(false);
+            var stored = junk is null ? targets : targets.Select(t => (StoredAt(t.Target), t.Recipient)).DistinctBy(t => t.Item1).ToList();
+            var local = await LocalDelivery.DeliverAsync(_context, _logger, messageId, transaction.ReversePath, stored, () => OpenDelivered(transaction, edits, 0), spool.Length, arrivedAt, _connection.Aborted, runFilter: !quarantined).ConfigureAwait(false);
             var delivered = targets.Select(t => t.Target).Where(t => local.Delivered.Contains(StoredAt(t))).ToHashSet();
             var full = targets.Select(t => t.Target).Where(t => local.Full.Contains(StoredAt(t))).ToHashSet();
             var refused = RefusedRecipients(transaction, local);
@@ -291,6 +292,20 @@ internal sealed partial class SmtpSession
         {
             ResetTransaction();
         }
+    }
+
+    /// <summary>
+    /// The mailboxes the recipients resolved to, each once, with the first recipient that led to it. One recipient with
+    /// one mailbox (nearly every message) makes a list of one without LINQ's iterators and hash set.
+    /// </summary>
+    private static List<(MailboxTarget Target, string Recipient)> DistinctTargets(List<SmtpRecipient> recipients)
+    {
+        if (recipients is [{ Mailboxes: [var only] } single])
+        {
+            return [(only, single.Address.Address)];
+        }
+
+        return recipients.SelectMany(r => r.Mailboxes.Select(m => (Target: m, Recipient: r.Address.Address))).DistinctBy(t => t.Target).ToList();
     }
 
     /// <summary>Delivery may fsync (Maildir), run Sieve and DKIM: then not on a socket engine's thread.</summary>
