@@ -296,7 +296,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
             var uid = folder.ReserveUid();
             var distinct = keywords.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique!, uid, flags, folder.Keywords.LettersFor(distinct)));
-            NativeFileSystem.Rename(temp, Path.Combine(folder.Path, relative)); // see MaildirFolder.SetFlags
+            folder.Place(temp, relative, link: false);
             NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "cur"));
             folder.Add(unique!, relative, uid, flags, distinct, date, size, origin);
             return uid;

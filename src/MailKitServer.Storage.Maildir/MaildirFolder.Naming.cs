@@ -135,7 +135,7 @@ internal sealed partial class MaildirFolder
             var target = NamedPath(entry.Unique, uid, entry.RelativePath);
             try
             {
-                NativeFileSystem.Rename(System.IO.Path.Combine(Path, entry.RelativePath), System.IO.Path.Combine(Path, target)); // see SetFlags
+                RenameOwn(entry.RelativePath, target);
                 entry.RelativePath = target;
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)

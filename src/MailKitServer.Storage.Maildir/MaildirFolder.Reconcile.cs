@@ -16,6 +16,9 @@ internal sealed partial class MaildirFolder
     /// <summary>Whether the index is being rebuilt from the files (it was lost or corrupt): the UIDs in their names are kept.</summary>
     private bool _rebuilding;
 
+    /// <summary>Whether the folder looked at its files during the current hold of the gate (one look per hold is enough).</summary>
+    private bool _reconciledInHold;
+
     /// <summary>Whether new/ or cur/ changed since the folder last looked (their modification times): what polling asks.</summary>
     public bool ChangedOnDisk() => ReadStamps() != _stamps;
 
@@ -43,8 +46,24 @@ internal sealed partial class MaildirFolder
         }
     }
 
+    /// <summary>Looks at the files unless this hold of the gate already did (a refresh found the stamps changed): a background look's action.</summary>
+    private int LookAgain()
+    {
+        if (!_reconciledInHold)
+        {
+            Reconcile();
+        }
+
+        return 0;
+    }
+
+    /// <summary>How often the folder looked at its files (scanned new/ and cur/), for tests and diagnostics.</summary>
+    public int Looks { get; private set; }
+
     private void Reconcile()
     {
+        _reconciledInHold = true;
+        Looks++;
         Keywords.Refresh();
         ForgetLocated();
         var onDisk = ScanFiles();
@@ -172,7 +191,7 @@ internal sealed partial class MaildirFolder
             else if (!keep)
             {
                 path = NamedPath(unique, uid, relative);
-                Runtime.NativeFileSystem.Rename(System.IO.Path.Combine(Path, relative), System.IO.Path.Combine(Path, path)); // see SetFlags
+                RenameOwn(relative, path);
             }
 
             taken.Add(uid);
@@ -243,12 +262,14 @@ internal sealed partial class MaildirFolder
     /// (a delivery agent writes into new/ without our lock file), not only the command's own, and the stamps remembered
     /// now include it: the folder looks at its files again, in the background and shortly after (a delivery run must
     /// not scan the folder once per message), so nothing dropped in meanwhile waits for the next change to be seen.
-    /// Changes made by the background naming are verified once, when it ends (<paramref name="deferVerify"/>).
+    /// Changes made by the background naming are verified once, when it ends; a command during which the store's
+    /// watcher watched the folder throughout needs no verifying: another program's change reaches the folder as the
+    /// watcher's event about a name the folder did not expect (<see cref="MaildirOwnChanges"/>). Both: <paramref name="skipVerify"/>.
     /// </summary>
-    private void RememberStamps(DirectoryStamps before, bool deferVerify)
+    private void RememberStamps(DirectoryStamps before, bool skipVerify)
     {
         _stamps = ReadStamps();
-        if (_stamps != before && !deferVerify)
+        if (_stamps != before && !skipVerify)
         {
             VerifyLater();
         }
@@ -268,7 +289,7 @@ internal sealed partial class MaildirFolder
             Interlocked.Exchange(ref _verifyScheduled, 0);
             try
             {
-                await WithLockAsync(() => { Reconcile(); return 0; }, save: false, CancellationToken.None).ConfigureAwait(false);
+                await WithLockAsync(LookAgain, save: false, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -42,6 +42,9 @@ internal sealed partial class MaildirFolder
     private readonly MaildirBackgroundWork _background = new();
     private int _refreshScheduled;
 
+    /// <summary>Set when the watcher reported a change this folder did not make: the next refresh looks at the files whatever the stamps say.</summary>
+    private int _foreignChange;
+
     public MaildirFolder(string path, string name, MaildirQuota quota, MaildirUidValidityCounter uidValidities, MaildirChangeWatcher watcher)
     {
         Path = path;
@@ -98,10 +101,14 @@ internal sealed partial class MaildirFolder
                 await LoadUidValidityAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            // Watched live from here to the end (the same epoch after): another program's change meanwhile reaches the
+            // folder as an event about a name it did not expect, and no verifying scan is needed after the command.
+            var epoch = OwnChanges.LiveEpoch;
+            _reconciledInHold = false;
             var before = ReadStamps();
             Refresh(before);
             var result = action();
-            RememberStamps(before, deferVerify);
+            RememberStamps(before, deferVerify || (epoch >= 0 && epoch == OwnChanges.LiveEpoch));
             if (save)
             {
                 ScheduleSave();
@@ -178,9 +185,7 @@ internal sealed partial class MaildirFolder
         if (flags != entry.Flags || letters != MaildirFileName.KeywordLetters(entry.RelativePath))
         {
             var target = System.IO.Path.Combine("cur", MaildirFileName.WithUidAndFlags(entry.Unique, entry.Uid, flags, letters));
-            // One rename(2): File.Move without overwrite moves by link and unlink (twice the work, felt in a STORE over
-            // 20,000 messages) and with it looks at the source first. Message file names are unique: nothing is replaced.
-            NativeFileSystem.Rename(System.IO.Path.Combine(Path, entry.RelativePath), System.IO.Path.Combine(Path, target));
+            RenameOwn(entry.RelativePath, target);
             entry.RelativePath = target;
             entry.Flags = flags;
         }
@@ -212,12 +217,10 @@ internal sealed partial class MaildirFolder
         {
             // A size not known yet is read before the file goes, and only when the usage is being counted.
             var size = counting ? m.Size : 0;
-            try
+            OwnChanges.Expect(m.RelativePath);
+            if (!NativeFileSystem.TryDelete(System.IO.Path.Combine(Path, m.RelativePath)))
             {
-                File.Delete(System.IO.Path.Combine(Path, m.RelativePath));
-            }
-            catch (IOException)
-            {
+                OwnChanges.Forget(m.RelativePath); // gone already (another program), or not removable: no event of ours
             }
 
             if (counting)
@@ -289,7 +292,7 @@ internal sealed partial class MaildirFolder
                     return;
                 }
 
-                await WithLockAsync(() => 0, save: false, CancellationToken.None).ConfigureAwait(false);
+                await WithLockAsync(LookAgain, save: false, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -299,8 +302,20 @@ internal sealed partial class MaildirFolder
     }
 
     /// <summary>
+    /// The watcher saw a change in new/ or cur/ that this folder did not make (or lost events): the folder looks at its
+    /// files soon, as <see cref="NoticeChange"/>, even when their directories' times are those it remembered (another
+    /// program's change during one of the folder's own commands is in the times remembered after it).
+    /// </summary>
+    public void NoticeForeignChange()
+    {
+        Interlocked.Exchange(ref _foreignChange, 1);
+        NoticeChange();
+    }
+
+    /// <summary>
     /// Clears the pending refresh request under the gate (a request made after this is a new one) and tells whether
-    /// the folder must look at its files: not loaded yet, or new/ or cur/ changed since it last looked.
+    /// the folder must look at its files: not loaded yet, another program changed them (the watcher said so), or new/
+    /// or cur/ changed since it last looked.
     /// </summary>
     private async Task<bool> TakeRefreshRequestAsync()
     {
@@ -308,7 +323,8 @@ internal sealed partial class MaildirFolder
         try
         {
             Interlocked.Exchange(ref _refreshScheduled, 0);
-            return !_deleted && (!_loaded || ChangedOnDisk());
+            var foreign = Interlocked.Exchange(ref _foreignChange, 0) == 1;
+            return !_deleted && (!_loaded || foreign || ChangedOnDisk());
         }
         finally
         {

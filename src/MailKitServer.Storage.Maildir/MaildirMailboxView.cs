@@ -122,7 +122,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
                 var uid = destination.ReserveUid();
                 var unique = MaildirFileName.WithZone(MaildirFileName.NewUnique(size), date.Offset);
                 var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique, uid, flags, destination.Keywords.LettersFor(keywords)));
-                NativeFileSystem.LinkOrCopy(path, Path.Combine(destination.Path, relative));
+                destination.Place(path, relative, link: true);
                 destination.Add(unique, relative, uid, flags, keywords, date, size, ViewId, emailId);
                 targetUids.Add(uid);
             }

@@ -85,15 +85,8 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
                 {
                     var uid = folder.ReserveUid();
                     var relative = Path.Combine("new", $"{unique},U={uid}");
-                    if (first)
-                    {
-                        // One target: the temporary file itself moves into new/ (Maildir delivery: tmp, then rename).
-                        NativeFileSystem.Rename(written, Path.Combine(folder.Path, relative)); // see MaildirFolder.SetFlags
-                    }
-                    else
-                    {
-                        NativeFileSystem.LinkOrCopy(written, Path.Combine(folder.Path, relative));
-                    }
+                    // One target: the temporary file itself moves into new/ (Maildir delivery: tmp, then rename).
+                    folder.Place(written, relative, link: !first);
 
                     folder.Add(unique!, relative, uid, SystemFlags.None, [], request.InternalDate, size, origin: 0);
                     return uid;

@@ -5,8 +5,9 @@ namespace MailKitServer.Storage.Maildir.Tests;
 /// file) is seen without waiting for the directory to change again. The folder used to remember the directories'
 /// modification times after the command, which then included the dropped file it had not looked at: the message
 /// stayed invisible to every session until some later change touched new/ again. Now a command that changed the
-/// directories has the folder look again shortly after, in the background (<see cref="MaildirFolder.WhenIdleAsync"/>
-/// awaits it).
+/// directories of a folder nobody watches has the folder look again shortly after, in the background
+/// (<see cref="MaildirFolder.WhenIdleAsync"/> awaits it); in a watched one the watcher's event about the dropped file
+/// has it look.
 /// </summary>
 public sealed class ForeignDropDuringCommandTests : IDisposable
 {
@@ -52,9 +53,14 @@ public sealed class ForeignDropDuringCommandTests : IDisposable
         Assert.Equal(StoreStatus.Success, (await view.AppendAsync(content, SystemFlags.None, [], null, default)).Status);
         var folder = account.Folder("INBOX")!;
 
-        // The folder's own rename in cur/ and another program's delivery into new/, in the same hold of the lock.
+        // The folder's own rename in cur/ and another program's delivery into new/, in the same hold of the lock. The
+        // folder is watched (a view is open): the watcher's event about the dropped file, a name the folder did not
+        // expect, has it look again (no scan follows the command itself: see OwnChangesTests).
         await folder.WithLockAsync(() => { folder.SetFlags(folder.Messages[0], SystemFlags.Seen, folder.Messages[0].Keywords, origin: 0); return DropForeign(folder); }, save: true, default);
-        await folder.WhenIdleAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((await view.Changes.ReadAsync(timeout.Token)) is not { Kind: MailboxChangeKind.Added, Uid: 2 })
+        {
+        }
 
         Assert.Equal(2, await folder.WithLockAsync(() => folder.Messages.Count, save: false, default));
     }

@@ -75,10 +75,42 @@ internal static partial class NativeFileSystem
         }
     }
 
+    /// <summary>
+    /// Deletes a file: one <c>unlink(2)</c>. Unlike <see cref="File.Delete(string)"/> it says whether there was a file to
+    /// delete (a caller that told a watcher to expect the deletion takes that back when it did not happen).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>Whether the file was deleted; false when it was not there or could not be deleted.</returns>
+    public static bool TryDelete(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            try
+            {
+                if (!File.Exists(path))
+                {
+                    return false;
+                }
+
+                File.Delete(path);
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        return Unlink(path) == 0;
+    }
+
     private const int NoSuchEntry = 2; // ENOENT
 
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameCore(string from, string to);
+
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Unlink(string path);
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);

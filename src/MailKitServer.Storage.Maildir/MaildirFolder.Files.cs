@@ -1,0 +1,61 @@
+using MailKitServer.Runtime;
+
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>
+/// The folder's own changes to the files in new/ and cur/ other than deletions (see <see cref="Remove"/>): each is
+/// told to <see cref="OwnChanges"/> before it is made, so that the store's watcher does not take its events for another
+/// program's (issue 24).
+/// </summary>
+internal sealed partial class MaildirFolder
+{
+    /// <summary>The names of this folder's own changes, so that the watcher's events about them are not taken for another program's.</summary>
+    public MaildirOwnChanges OwnChanges { get; } = new();
+
+    /// <summary>
+    /// Renames one of the folder's files, telling the watcher first (<see cref="OwnChanges"/>). One rename(2): File.Move
+    /// without overwrite moves by link and unlink (twice the work, felt in a STORE over 20,000 messages) and with it looks
+    /// at the source first. Message file names are unique: nothing is replaced.
+    /// </summary>
+    private void RenameOwn(string from, string to)
+    {
+        OwnChanges.Expect(from, to);
+        try
+        {
+            NativeFileSystem.Rename(System.IO.Path.Combine(Path, from), System.IO.Path.Combine(Path, to));
+        }
+        catch
+        {
+            // Another program moved or removed the file: its event may have been taken for ours meanwhile.
+            OwnChanges.Forget(from);
+            OwnChanges.Forget(to);
+            NoticeForeignChange();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Puts a file written elsewhere (<c>tmp/</c>, another folder) at <paramref name="relative"/> in this folder: renamed,
+    /// or linked (copied where the file system cannot link) when <paramref name="link"/>. The caller then adds it.
+    /// </summary>
+    public void Place(string source, string relative, bool link)
+    {
+        OwnChanges.Expect(relative);
+        try
+        {
+            if (link)
+            {
+                NativeFileSystem.LinkOrCopy(source, System.IO.Path.Combine(Path, relative));
+            }
+            else
+            {
+                NativeFileSystem.Rename(source, System.IO.Path.Combine(Path, relative));
+            }
+        }
+        catch
+        {
+            OwnChanges.Forget(relative);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,208 @@
+namespace MailKitServer.Storage.Maildir.Tests;
+
+/// <summary>
+/// While a folder is open (watched), the watcher's events about the folder's own renames, deletions and deliveries are
+/// recognised as its own and dropped, and a command needs no scan of the folder after it to find what another program
+/// did meanwhile: that program's change arrives as an event about a name the folder did not expect, and the folder
+/// looks at its files because of it, whatever its directories' times say (issue 24: a STORE over 20,000 messages was
+/// followed by a scan of 20,000 files). Each test here awaits a change on a second view (another session), never a
+/// delay.
+/// </summary>
+public sealed class OwnChangesTests : IDisposable
+{
+    private const string User = "own@example.test";
+    private static int _sequence;
+    private readonly string _root = Directory.CreateTempSubdirectory("mks-own-").FullName;
+
+    public void Dispose() => MailKitServer.TestSupport.TempDirectories.Delete(_root);
+
+    [Fact]
+    public async Task A_STORE_on_an_open_folder_is_not_followed_by_a_scan_and_its_events_are_all_taken_as_its_own()
+    {
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
+        await using var ours = (await account.OpenAsync("INBOX", false, default))!;
+        await using var other = (await account.OpenAsync("INBOX", false, default))!;
+        var folder = account.Folder("INBOX")!;
+        var uids = await AppendAsync(ours, 50);
+        await DropAndAwaitAsync(folder, other); // every event before it (the appends') has been handled
+
+        var looks = folder.Looks;
+        var stored = await ours.StoreFlagsAsync(UidSet.FromUids(uids), new FlagChange(FlagChangeMode.Add, SystemFlags.Flagged, []), null, default);
+        Assert.Equal(50, stored.Changed.Count);
+        await folder.WhenIdleAsync(); // a verifying scan after the command would have run by now
+        await DropAndAwaitAsync(folder, other);
+        await folder.WhenIdleAsync();
+
+        // One look: the dropped file's. None after the STORE, none for its 100 events.
+        Assert.Equal(looks + 1, folder.Looks);
+        Assert.Equal(0, folder.OwnChanges.Pending);
+    }
+
+    [Theory]
+    [InlineData("drop")]
+    [InlineData("rename")]
+    [InlineData("delete")]
+    public async Task Another_programs_change_during_a_STORE_is_seen_by_another_session(string what)
+    {
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
+        await using var ours = (await account.OpenAsync("INBOX", false, default))!;
+        await using var other = (await account.OpenAsync("INBOX", false, default))!;
+        var folder = account.Folder("INBOX")!;
+        await AppendAsync(ours, 20);
+
+        // The STORE's renames, with the other program's change half-way through them, in one hold of the folder.
+        uint victim = 0;
+        await folder.WithLockAsync(
+            () =>
+            {
+                foreach (var m in folder.Messages.ToList())
+                {
+                    folder.SetFlags(m, SystemFlags.Flagged, m.Keywords, ours.ViewId);
+                    if (m.Uid == 10)
+                    {
+                        victim = Foreign(folder, what);
+                    }
+                }
+
+                return 0;
+            },
+            save: true,
+            default);
+
+        var change = await NextAsync(other, c => c.Origin == 0 && c.Kind != MailboxChangeKind.FlagsChanged || c.Message?.Flags.HasFlag(SystemFlags.Seen) == true);
+        switch (what)
+        {
+            case "drop":
+                Assert.Equal(MailboxChangeKind.Added, change.Kind);
+                break;
+            case "rename":
+                Assert.Equal((MailboxChangeKind.FlagsChanged, victim), (change.Kind, change.Uid));
+                Assert.Equal(SystemFlags.Seen | SystemFlags.Flagged, change.Message!.Flags);
+                break;
+            default:
+                Assert.Equal((MailboxChangeKind.Expunged, victim), (change.Kind, change.Uid));
+                break;
+        }
+    }
+
+    [Fact]
+    public async Task Another_programs_drop_during_an_EXPUNGE_is_seen_by_another_session()
+    {
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
+        await using var ours = (await account.OpenAsync("INBOX", false, default))!;
+        await using var other = (await account.OpenAsync("INBOX", false, default))!;
+        var folder = account.Folder("INBOX")!;
+        var uids = await AppendAsync(ours, 20);
+        await ours.StoreFlagsAsync(UidSet.FromUids(uids.Take(10)), new FlagChange(FlagChangeMode.Add, SystemFlags.Deleted, []), null, default);
+
+        // The EXPUNGE's deletions, with another program's delivery half-way through them, in one hold of the folder.
+        var removed = await folder.WithLockAsync(
+            () =>
+            {
+                var first = folder.Remove(m => (m.Flags & SystemFlags.Deleted) != 0 && m.Uid <= 5, ours.ViewId);
+                Drop(folder, NewUnique());
+                return first.Concat(folder.Remove(m => (m.Flags & SystemFlags.Deleted) != 0, ours.ViewId)).Count();
+            },
+            save: true,
+            default);
+
+        Assert.Equal(10, removed);
+        var change = await NextAsync(other, c => c.Kind == MailboxChangeKind.Added && c.Origin == 0);
+        Assert.Equal(21u, change.Uid);
+    }
+
+    [Fact]
+    public async Task Events_the_watcher_lost_have_the_open_folders_look_again()
+    {
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
+        await using var ours = (await account.OpenAsync("INBOX", false, default))!;
+        await using var other = (await account.OpenAsync("INBOX", false, default))!;
+        var folder = account.Folder("INBOX")!;
+        await AppendAsync(ours, 3);
+
+        // Another program's drop during a command, whose event is lost: taken for the folder's own here.
+        await folder.WithLockAsync(
+            () =>
+            {
+                var unique = NewUnique();
+                folder.OwnChanges.Expect(Path.Combine("new", unique));
+                return Drop(folder, unique);
+            },
+            save: false,
+            default);
+
+        // What the watcher does when its queue overflowed (FileSystemWatcher's Error with InternalBufferOverflowException).
+        store.Watcher.Overflowed();
+        var change = await NextAsync(other, c => c.Kind == MailboxChangeKind.Added && c.Origin == 0);
+        Assert.Equal(4u, change.Uid);
+    }
+
+    private static async Task<List<uint>> AppendAsync(IMailboxView view, int count)
+    {
+        var uids = new List<uint>();
+        for (var i = 0; i < count; i++)
+        {
+            using var content = new MemoryStream(System.Text.Encoding.ASCII.GetBytes($"Subject: m{i}\r\n\r\nbody {i}\r\n"));
+            var appended = await view.AppendAsync(content, SystemFlags.None, [], null, default);
+            Assert.Equal(StoreStatus.Success, appended.Status);
+            uids.Add(appended.Uid);
+        }
+
+        return uids;
+    }
+
+    private static string NewUnique() => $"1700000000.M{Interlocked.Increment(ref _sequence)}P1.elsewhere";
+
+    /// <summary>Writes a message into new/ as a delivery agent does (tmp/, then a rename).</summary>
+    private static int Drop(MaildirFolder folder, string unique)
+    {
+        var temp = Path.Combine(folder.Path, "tmp", unique);
+        File.WriteAllText(temp, "Subject: dropped\r\n\r\ndropped by another program\r\n");
+        File.Move(temp, Path.Combine(folder.Path, "new", unique));
+        return 0;
+    }
+
+    /// <summary>Another program's change: a drop into new/, \Seen added to message 10's name, or message 10 deleted. Returns message 10's UID.</summary>
+    private static uint Foreign(MaildirFolder folder, string what)
+    {
+        var path = Path.Combine(folder.Path, folder.Find(10)!.RelativePath);
+        switch (what)
+        {
+            case "drop":
+                Drop(folder, NewUnique());
+                break;
+            case "rename":
+                File.Move(path, path.Replace(":2,F", ":2,FS", StringComparison.Ordinal));
+                break;
+            default:
+                File.Delete(path);
+                break;
+        }
+
+        return 10;
+    }
+
+    /// <summary>Drops a file from outside any command and waits until <paramref name="view"/> hears of it.</summary>
+    private static async Task DropAndAwaitAsync(MaildirFolder folder, IMailboxView view)
+    {
+        Drop(folder, NewUnique());
+        await NextAsync(view, c => c.Kind == MailboxChangeKind.Added && c.Origin == 0);
+    }
+
+    private static async Task<MailboxChange> NextAsync(IMailboxView view, Func<MailboxChange, bool> wanted)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        MailboxChange change;
+        do
+        {
+            change = await view.Changes.ReadAsync(timeout.Token);
+        }
+        while (!wanted(change));
+
+        return change;
+    }
+}
