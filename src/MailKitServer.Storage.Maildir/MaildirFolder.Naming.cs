@@ -34,7 +34,7 @@ internal sealed partial class MaildirFolder
     /// <summary>Whether this reconciliation adopted files to name later: the index is saved before the UIDs go out.</summary>
     private bool _saveBeforeNaming;
 
-    private int _namingScheduled;
+    private readonly FoldedBackgroundWork _naming;
 
     private string NamingMarker => System.IO.Path.Combine(Path, NamingFile);
 
@@ -95,30 +95,25 @@ internal sealed partial class MaildirFolder
     }
 
     /// <summary>Steps 3 and 4, in the background: a batch of renames per hold of the gate until none is left.</summary>
-    private void NameLater()
-    {
-        if (Interlocked.Exchange(ref _namingScheduled, 1) == 1)
-        {
-            return;
-        }
+    private void NameLater() => _naming.Request();
 
-        _background.Run(async () =>
+    /// <summary>Every batch, one after the other; a request while they run is taken by them (the queue is theirs).</summary>
+    private async Task NameAllAsync(FoldedBackgroundWork request)
+    {
+        try
         {
-            try
+            while (await WithLockAsync(NameSome, save: true, deferVerify: true, CancellationToken.None).ConfigureAwait(false))
             {
-                while (await WithLockAsync(NameSome, save: true, deferVerify: true, CancellationToken.None).ConfigureAwait(false))
-                {
-                }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The folder went away, or a file cannot be renamed: the marker stays, the next load tries again.
-            }
-            finally
-            {
-                Interlocked.Exchange(ref _namingScheduled, 0);
-            }
-        });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The folder went away, or a file cannot be renamed: the marker stays, the next load tries again.
+        }
+        finally
+        {
+            request.Take();
+        }
     }
 
     /// <summary>Renames one batch; returns whether there is more to do.</summary>

@@ -11,7 +11,7 @@ internal sealed partial class MaildirFolder
     private static readonly TimeSpan VerifyDelay = TimeSpan.FromMilliseconds(200);
 
     private DirectoryStamps _stamps;
-    private int _verifyScheduled;
+    private readonly FoldedBackgroundWork _verify;
 
     /// <summary>Whether the index is being rebuilt from the files (it was lost or corrupt): the UIDs in their names are kept.</summary>
     private bool _rebuilding;
@@ -278,24 +278,23 @@ internal sealed partial class MaildirFolder
     /// <summary>Reconciles the folder with its files once, <see cref="VerifyDelay"/> from now (requests meanwhile are folded in).</summary>
     private void VerifyLater()
     {
-        if (_deleted || Interlocked.Exchange(ref _verifyScheduled, 1) == 1)
+        if (!_deleted)
         {
-            return;
+            _verify.Request();
         }
+    }
 
-        _background.Run(async () =>
+    private async Task VerifyAsync(FoldedBackgroundWork request)
+    {
+        request.Take();
+        try
         {
-            await Task.Delay(VerifyDelay).ConfigureAwait(false);
-            Interlocked.Exchange(ref _verifyScheduled, 0);
-            try
-            {
-                await WithLockAsync(LookAgain, save: false, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The folder is going away (deleted or renamed).
-            }
-        });
+            await WithLockAsync(LookAgain, save: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The folder is going away (deleted or renamed).
+        }
     }
 
     /// <summary>The modification times of a folder's new/ and cur/.</summary>

@@ -34,13 +34,13 @@ internal sealed partial class MaildirFolder
     private bool _loaded;
     /// <summary>Whether the index has changes not saved yet; set also outside the gate (a fact read from a file, see <see cref="FactsLearned"/>).</summary>
     private volatile bool _dirty;
-    private int _saveScheduled;
+    private readonly FoldedBackgroundWork _save;
     private volatile bool _deleted;
     private ulong _modSeqReserved;
     private readonly MaildirQuota _quota;
     private readonly MaildirUidValidityCounter _uidValidities;
     private readonly MaildirBackgroundWork _background = new();
-    private int _refreshScheduled;
+    private readonly FoldedBackgroundWork _refresh;
 
     /// <summary>Set when the watcher reported a change this folder did not make: the next refresh looks at the files whatever the stamps say.</summary>
     private int _foreignChange;
@@ -54,6 +54,10 @@ internal sealed partial class MaildirFolder
         _feed = new MaildirChangeFeed(this, watcher);
         Keywords = new MaildirKeywords(path);
         NewDirectorySync = new DirectorySyncBatcher(System.IO.Path.Combine(path, "new"));
+        _save = new FoldedBackgroundWork(_background, SaveDelay, SaveAsync);
+        _refresh = new FoldedBackgroundWork(_background, TimeSpan.Zero, RefreshAsync);
+        _verify = new FoldedBackgroundWork(_background, VerifyDelay, VerifyAsync);
+        _naming = new FoldedBackgroundWork(_background, TimeSpan.Zero, NameAllAsync);
     }
 
     public string Path { get; }
@@ -278,27 +282,27 @@ internal sealed partial class MaildirFolder
     /// </summary>
     public void NoticeChange()
     {
-        if (_deleted || Interlocked.Exchange(ref _refreshScheduled, 1) == 1)
+        if (!_deleted)
         {
-            return;
+            _refresh.Request();
         }
+    }
 
-        _background.Run(async () =>
+    private async Task RefreshAsync(FoldedBackgroundWork request)
+    {
+        try
         {
-            try
+            if (!await TakeRefreshRequestAsync(request).ConfigureAwait(false))
             {
-                if (!await TakeRefreshRequestAsync().ConfigureAwait(false))
-                {
-                    return;
-                }
+                return;
+            }
 
-                await WithLockAsync(LookAgain, save: false, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The folder is going away (deleted or renamed).
-            }
-        });
+            await WithLockAsync(LookAgain, save: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The folder is going away (deleted or renamed).
+        }
     }
 
     /// <summary>
@@ -317,12 +321,12 @@ internal sealed partial class MaildirFolder
     /// the folder must look at its files: not loaded yet, another program changed them (the watcher said so), or new/
     /// or cur/ changed since it last looked.
     /// </summary>
-    private async Task<bool> TakeRefreshRequestAsync()
+    private async Task<bool> TakeRefreshRequestAsync(FoldedBackgroundWork request)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            Interlocked.Exchange(ref _refreshScheduled, 0);
+            request.Take();
             var foreign = Interlocked.Exchange(ref _foreignChange, 0) == 1;
             return !_deleted && (!_loaded || foreign || ChangedOnDisk());
         }
@@ -383,17 +387,14 @@ internal sealed partial class MaildirFolder
     private void ScheduleSave()
     {
         _dirty = true;
-        if (Interlocked.Exchange(ref _saveScheduled, 1) == 1)
-        {
-            return;
-        }
+        _save.Request();
+    }
 
-        _background.Run(async () =>
-        {
-            await Task.Delay(SaveDelay).ConfigureAwait(false);
-            Interlocked.Exchange(ref _saveScheduled, 0);
-            await FlushAsync().ConfigureAwait(false);
-        });
+    /// <summary>The save <see cref="SaveDelay"/> after a request (the requests meanwhile fold into it).</summary>
+    private Task SaveAsync(FoldedBackgroundWork request)
+    {
+        request.Take();
+        return FlushAsync();
     }
 
     /// <summary>Saves the index now if it has changes not saved yet (the store does this for every folder when it stops).</summary>
