@@ -68,6 +68,9 @@ internal sealed class MaildirEntry : IMessageFacts
     /// <summary>The size when known (the index writes <c>-</c> otherwise, and no stat is made for it).</summary>
     public long? KnownSize => Volatile.Read(ref _size) is var size and not Unknown ? size : null;
 
+    /// <inheritdoc/>
+    public long SizeIfKnown => Volatile.Read(ref _size) is var size and not Unknown ? size : -1;
+
     /// <summary>The internal date when known.</summary>
     public DateTimeOffset? KnownDate => Volatile.Read(ref _dateUtcTicks) != Unknown ? _date : null;
 

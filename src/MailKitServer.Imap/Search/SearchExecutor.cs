@@ -55,9 +55,11 @@ internal static class SearchExecutor
             return key.Matches(Candidate(header, []));
         }
 
-        if (info.Size <= SearchTexts.ReadWholeBelow && !selected.HasCachedStructure(info.Uid))
+        if (info.SizeIfKnown <= SearchTexts.ReadWholeBelow && !selected.HasCachedStructure(info.Uid))
         {
-            // One read of the whole message; its text parts are decoded only when a key gets to them.
+            // One read of the whole message; its text parts are decoded only when a key gets to them. A message whose
+            // size the store has not looked up yet (-1: a Maildir file another program wrote) is read whole to its end:
+            // a stat for the size first cost about what the read does (issue 24).
             var (whole, decoded) = await SearchTexts.LoadWholeAsync(selected, info.Uid, session.Aborted).ConfigureAwait(false);
             return key.Matches(Candidate(whole, decoded));
         }

@@ -25,7 +25,13 @@ internal sealed partial class SelectedMailbox
             return null;
         }
 
-        var expected = length ?? (IndexOfUid(uid) is var i and >= 0 ? this[i].Info.Size - offset : 0);
+        // The size the store knows without a look at the file (none when it would have to stat it: then read to the end).
+        var expected = length ?? (IndexOfUid(uid) is var i and >= 0 && this[i].Info.SizeIfKnown is var size and >= 0 ? size - offset : 0);
+        if (expected <= 0)
+        {
+            return await ReadToEndAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+
         using var copy = new MemoryStream();
         if (expected is > 0 and <= PresizedReadLimit)
         {
@@ -49,6 +55,30 @@ internal sealed partial class SelectedMailbox
 
         await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
         return copy.ToArray();
+    }
+
+    /// <summary>A stream's content to its end: one read into a pooled 64 KB chunk, enough for most messages.</summary>
+    private static async ValueTask<byte[]> ReadToEndAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        const int Chunk = 64 * 1024;
+        var first = System.Buffers.ArrayPool<byte>.Shared.Rent(Chunk);
+        try
+        {
+            var read = await stream.ReadAtLeastAsync(first.AsMemory(0, Chunk), Chunk, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read < Chunk)
+            {
+                return first.AsSpan(0, read).ToArray();
+            }
+
+            using var copy = new MemoryStream();
+            copy.Write(first, 0, read);
+            await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            return copy.ToArray();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(first);
+        }
     }
 
     /// <summary>

@@ -11,4 +11,7 @@ internal interface IMessageFacts
 
     /// <summary>The internal date.</summary>
     DateTimeOffset InternalDate { get; }
+
+    /// <summary>The size when the store knows it without a look at the stored file, else -1 (asking for it costs nothing).</summary>
+    long SizeIfKnown { get; }
 }

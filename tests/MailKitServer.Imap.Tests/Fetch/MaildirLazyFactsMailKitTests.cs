@@ -39,6 +39,47 @@ public sealed class MaildirLazyFactsMailKitTests
         return expected;
     }
 
+    /// <summary>
+    /// A first SEARCH TEXT reads every message whole; it used to have the store stat each file for its size first (to
+    /// size the read), 20,000 stats on a 20,000-message INBOX (issue 24). It now reads to the end: no size is looked up.
+    /// </summary>
+    [Fact]
+    public async Task A_first_SEARCH_TEXT_has_the_store_look_up_no_size_and_finds_what_the_files_say()
+    {
+        var root = Directory.CreateTempSubdirectory("mks-lazy-text").FullName;
+        var maildir = new MaildirMessageStore(new MaildirStoreOptions { Root = root });
+        try
+        {
+            var expected = WriteForeignFiles(Path.Combine(root, User, "Maildir"));
+            await using var server = await TestMailServer.StartAsync(configure: b => b.UseStore(maildir));
+            using var imap = new ImapClient();
+            await imap.ConnectAsync("127.0.0.1", server.Imap.Port, MailKit.Security.SecureSocketOptions.None);
+            await imap.AuthenticateAsync(User, "alice-pw");
+            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+
+            // Message i's body is 10·i x: TEXT "xxxxxxxxxx" (ten) is in m1 and every later one, not in m0.
+            var hits = await imap.Inbox.SearchAsync(SearchQuery.MessageContains(new string('x', 10)));
+            Assert.Equal(Count - 1, hits.Count);
+            var hitsSubject = await imap.Inbox.SearchAsync(SearchQuery.MessageContains("m17"));
+            Assert.Single(hitsSubject);
+
+            await using var account = (MaildirAccount)await maildir.OpenAccountAsync(User, default);
+            var folder = account.Folder("INBOX")!;
+            Assert.Equal(Count, folder.Messages.Count);
+            Assert.All(folder.Messages, m => Assert.Null(m.KnownSize));
+
+            // Asked for, the sizes are what the files say.
+            var summaries = await imap.Inbox.FetchAsync(0, -1, MessageSummaryItems.Size | MessageSummaryItems.Envelope);
+            Assert.All(summaries, s => Assert.Equal((uint?)expected[s.Envelope!.Subject!].Size, s.Size));
+            await imap.DisconnectAsync(true);
+        }
+        finally
+        {
+            await maildir.DisposeAsync();
+            TempDirectories.Delete(root);
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
