@@ -35,7 +35,8 @@ internal sealed partial class SelectedMailbox
         using var copy = new MemoryStream();
         if (expected is > 0 and <= PresizedReadLimit)
         {
-            var buffer = new byte[expected];
+            // Not zeroed first: the read fills it, and only what was read is ever returned.
+            var buffer = GC.AllocateUninitializedArray<byte>((int)expected);
             var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             if (read < buffer.Length)
             {
