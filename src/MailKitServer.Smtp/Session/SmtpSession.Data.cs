@@ -173,6 +173,19 @@ internal sealed partial class SmtpSession
         _transaction.TraceLength = spool.Length;
     }
 
+    /// <summary>Writes the text a builder holds (UTF-8) to the spool through pooled buffers: no string of its own.</summary>
+    private static void WriteText(MessageSpool spool, StringBuilder text)
+    {
+        var length = text.Length;
+        var chars = ArrayPool<char>.Shared.Rent(length);
+        text.CopyTo(0, chars, length);
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(length));
+        var n = Encoding.UTF8.GetBytes(chars.AsSpan(0, length), buffer);
+        spool.Write(buffer.AsSpan(0, n));
+        ArrayPool<byte>.Shared.Return(buffer);
+        ArrayPool<char>.Shared.Return(chars);
+    }
+
     /// <summary>Writes text (UTF-8) to the spool through a pooled buffer rather than an array of its own.</summary>
     private static void WriteText(MessageSpool spool, string text)
     {
@@ -182,11 +195,17 @@ internal sealed partial class SmtpSession
         ArrayPool<byte>.Shared.Return(buffer);
     }
 
-    private string BuildReceived()
+    /// <summary>
+    /// The Received field of the message being started, in a builder the session keeps for its next messages (the
+    /// client's address text too): a message costs no builder, buffer or string of its own for it.
+    /// </summary>
+    private StringBuilder BuildReceived()
     {
-        var sb = new StringBuilder(256);
-        sb.Append("Received: from ").Append(_info.HeloName ?? "unknown")
-          .Append(" (").Append(_connection.RemoteEndPoint.Address.IsIPv4MappedToIPv6 ? _connection.RemoteEndPoint.Address.MapToIPv4() : _connection.RemoteEndPoint.Address).Append(")\r\n");
+        var sb = _received ??= new StringBuilder(256);
+        sb.Clear();
+        var address = _connection.RemoteEndPoint.Address;
+        _receivedFrom ??= (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+        sb.Append("Received: from ").Append(_info.HeloName ?? "unknown").Append(" (").Append(_receivedFrom).Append(")\r\n");
 
         // RFC 3848 protocol types; RFC 6531 §4.3 UTF8SMTP variants.
         sb.Append("\tby ").Append(ServerName).Append(" (MailKitServer) with ").Append(_transaction.SmtpUtf8 ? "UTF8" : string.Empty);
@@ -213,7 +232,7 @@ internal sealed partial class SmtpSession
         }
 
         sb.Append("; ").Append(FormatDate(_context.TimeProvider.GetUtcNow())).Append("\r\n");
-        return sb.ToString();
+        return sb;
     }
 
     private async ValueTask FinishMessageAsync()

@@ -30,6 +30,8 @@ internal sealed partial class SmtpSession
     private readonly OutboundDkimSigner? _signer;
     private readonly ArcSealer? _sealer;
     private readonly SmtpListenerReplies _replies;
+    private StringBuilder? _received;
+    private string? _receivedFrom;
     private SmtpState _state;
     private bool _esmtp;
     private int _errors;
