@@ -22,6 +22,12 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
     private readonly ConcurrentDictionary<string, MaildirFolder>.AlternateLookup<ReadOnlySpan<char>> _foldersBySpan;
     private readonly Lock _lock = new();
     private FileSystemWatcher? _watcher;
+
+    /// <summary>When the running watcher started: it watches every directory that existed then (it adds their watches before it runs).</summary>
+    private DateTime _watcherStarted;
+
+    /// <summary>The last folder object made before the running watcher started (<see cref="MaildirFolder.Made"/>).</summary>
+    private long _lastFolderAtStart;
     private ITimer? _poll;
     private bool _disposed;
 
@@ -63,8 +69,10 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
                 Start();
             }
 
-            // From here on every change in its new/ and cur/ reaches the folder as an event (unless polling).
-            folder.OwnChanges.Reset(live: _watcher is not null);
+            // From here on every change in its new/ and cur/ reaches the folder as an event: known only for directories
+            // that existed when the watcher started. It adds the watch of a directory made later on its own thread, when
+            // it reads the directory's creation (a window in which another program's change would be missed).
+            folder.OwnChanges.Reset(live: _watcher is not null && ExistedAtStart(folder));
         }
     }
 
@@ -103,6 +111,8 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
         FileSystemWatcher? watcher = null;
         try
         {
+            _watcherStarted = DateTime.UtcNow;
+            _lastFolderAtStart = MaildirFolder.LastMade;
             watcher = _createWatcher(_root);
             watcher.IncludeSubdirectories = true;
             watcher.NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName;
@@ -219,8 +229,9 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
     }
 
     /// <summary>
-    /// The watcher lost events (its queue overflowed): no open folder can trust that every change reached it, so each
-    /// starts a new epoch (a command under way verifies after itself) and looks at its files again.
+    /// The watcher lost events (its queue overflowed; it restarts itself after this): no open folder can trust that every
+    /// change reaches it, so each verifies after its commands again, as when not watched, until it is watched anew, and
+    /// looks at its files now.
     /// </summary>
     internal void Overflowed()
     {
@@ -228,11 +239,42 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
         {
             foreach (var folder in _folders.Values)
             {
-                folder.OwnChanges.Reset(live: _watcher is not null);
+                folder.OwnChanges.Reset(live: false);
             }
         }
 
         NoticeAll();
+    }
+
+    /// <summary>
+    /// Whether the folder's new/ and cur/ were there before the running watcher started (it then watched them from its
+    /// start): its folder object was made before (a folder object is made for directories that are there), else their
+    /// birth times (statx), with a margin for the file system's coarse clock. A directory whose birth time is not known
+    /// (another file system: .NET then gives the older of its change and modification times, recent for a folder in use)
+    /// counts as made later: the folder then verifies after its commands, as when not watched.
+    /// </summary>
+    private bool ExistedAtStart(MaildirFolder folder)
+    {
+        if (folder.Made <= _lastFolderAtStart)
+        {
+            return true;
+        }
+
+        var before = _watcherStarted - TimeSpan.FromMilliseconds(5);
+        return MadeBefore(Path.Combine(folder.Path, "new"), before) && MadeBefore(Path.Combine(folder.Path, "cur"), before);
+
+        static bool MadeBefore(string directory, DateTime time)
+        {
+            try
+            {
+                var made = Directory.GetCreationTimeUtc(directory);
+                return made.Year > 1601 && made < time; // 1601: not there
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
     }
 
     /// <summary>Looks at each open folder's <c>new/</c> and <c>cur/</c> modification times; a folder whose changed refreshes.</summary>

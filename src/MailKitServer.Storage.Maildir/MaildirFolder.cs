@@ -27,6 +27,7 @@ internal sealed partial class MaildirFolder
     /// Real time rather than the server's clock: it batches disk writes and a manual test clock must not stop saves.
     /// </summary>
     private static readonly TimeSpan SaveDelay = TimeSpan.FromMilliseconds(200);
+    private static long s_made;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<MaildirEntry> _messages = [];
     private readonly MaildirExpungeHistory _expunged = new();
@@ -61,6 +62,12 @@ internal sealed partial class MaildirFolder
     }
 
     public string Path { get; }
+
+    /// <summary>The order in which the process made its folder objects (the watcher asks whether one came before it started).</summary>
+    public long Made { get; } = Interlocked.Increment(ref s_made);
+
+    /// <summary>The last <see cref="Made"/> given.</summary>
+    public static long LastMade => Interlocked.Read(ref s_made);
 
     /// <summary>The fsyncs of <c>new/</c> that make deliveries durable, shared by concurrent deliveries.</summary>
     public DirectorySyncBatcher NewDirectorySync { get; }

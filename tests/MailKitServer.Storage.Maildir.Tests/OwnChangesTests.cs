@@ -139,6 +139,31 @@ public sealed class OwnChangesTests : IDisposable
         store.Watcher.Overflowed();
         var change = await NextAsync(other, c => c.Kind == MailboxChangeKind.Added && c.Origin == 0);
         Assert.Equal(4u, change.Uid);
+
+        // From the overflow on, the folder verifies after its commands again, as when not watched.
+        Assert.Equal(-1, folder.OwnChanges.LiveEpoch);
+    }
+
+    [Fact]
+    public async Task A_folder_made_after_the_watcher_started_is_not_taken_for_watched_and_verifies_after_its_commands()
+    {
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
+        await using var inbox = (await account.OpenAsync("INBOX", false, default))!;
+        Assert.True(account.Folder("INBOX")!.OwnChanges.LiveEpoch >= 0);
+
+        // Made while the watcher runs: the watcher adds its watches on its own thread when it reads of it, a moment
+        // later; until then another program's change in it would come as no event.
+        Assert.Equal(StoreStatus.Success, (await account.CreateAsync("Lists", MailboxRole.None, default)).Status);
+        await using var lists = (await account.OpenAsync("Lists", false, default))!;
+        var folder = account.Folder("Lists")!;
+        Assert.Equal(-1, folder.OwnChanges.LiveEpoch);
+
+        var looks = folder.Looks;
+        await folder.WithLockAsync(() => Drop(folder, NewUnique()), save: false, default);
+        await folder.WhenIdleAsync();
+        Assert.True(folder.Looks > looks);
+        Assert.Equal(1, await folder.WithLockAsync(() => folder.Messages.Count, save: false, default));
     }
 
     private static async Task<List<uint>> AppendAsync(IMailboxView view, int count)
