@@ -58,10 +58,15 @@ internal static class SearchExecutor
         if (info.SizeIfKnown <= SearchTexts.ReadWholeBelow && !selected.HasCachedStructure(info.Uid))
         {
             // One read of the whole message; its text parts are decoded only when a key gets to them. A message whose
-            // size the store has not looked up yet (-1: a Maildir file another program wrote) is read whole to its end:
-            // a stat for the size first cost about what the read does (issue 24).
-            var (whole, decoded) = await SearchTexts.LoadWholeAsync(selected, info.Uid, session.Aborted).ConfigureAwait(false);
-            return key.Matches(Candidate(whole, decoded));
+            // size the store has not looked up yet (-1: a Maildir file another program wrote) is read up to the bound
+            // instead of stat'ed first (a stat cost about what the read does, issue 24); a longer one, or one gone,
+            // goes the streamed way below, so no message of unknown size is held whole.
+            var sizeUnknown = info.SizeIfKnown < 0;
+            var (whole, decoded) = await SearchTexts.LoadWholeAsync(selected, info.Uid, sizeUnknown, session.Aborted).ConfigureAwait(false);
+            if (whole is not null || !sizeUnknown)
+            {
+                return key.Matches(Candidate(whole, decoded));
+            }
         }
 
         // The structure is at hand (cached) or the message is large (parsed from a stream, its attachments skipped):

@@ -22,11 +22,17 @@ internal static class SearchTexts
     /// </summary>
     /// <param name="selected">The mailbox.</param>
     /// <param name="uid">The message.</param>
+    /// <param name="sizeUnknown">Whether the store has not looked up the size yet: then at most
+    /// <see cref="ReadWholeBelow"/> octets are read, and a longer message gives a null structure (the caller parses it
+    /// from a stream instead), so a large file of unknown size is never held whole.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The structure and the texts; a null structure when the store no longer has the message.</returns>
-    public static async ValueTask<(StructurePart? Root, IEnumerable<string> Texts)> LoadWholeAsync(SelectedMailbox selected, uint uid, CancellationToken cancellationToken)
+    /// <returns>The structure and the texts; a null structure when the store no longer has the message (or, with an
+    /// unknown size, when it is longer than the bound).</returns>
+    public static async ValueTask<(StructurePart? Root, IEnumerable<string> Texts)> LoadWholeAsync(SelectedMailbox selected, uint uid, bool sizeUnknown, CancellationToken cancellationToken)
     {
-        var content = await selected.LoadAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
+        var content = sizeUnknown
+            ? await selected.LoadIfAtMostAsync(uid, (int)ReadWholeBelow, cancellationToken).ConfigureAwait(false)
+            : await selected.LoadAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             return (null, []);

@@ -58,6 +58,34 @@ internal sealed partial class SelectedMailbox
         return copy.ToArray();
     }
 
+    /// <summary>
+    /// A whole message when it has at most <paramref name="limit"/> octets; null when it is longer or gone. For a message
+    /// whose size the store has not looked up: one bounded read instead of a stat, and never more than the bound held.
+    /// </summary>
+    /// <param name="uid">The message.</param>
+    /// <param name="limit">The most octets kept.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The octets, or null.</returns>
+    public async ValueTask<byte[]?> LoadIfAtMostAsync(uint uid, int limit, CancellationToken cancellationToken)
+    {
+        await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
+        {
+            var read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, limit + 1), limit + 1, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return read > limit ? null : buffer.AsSpan(0, read).ToArray();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>A stream's content to its end: one read into a pooled 64 KB chunk, enough for most messages.</summary>
     private static async ValueTask<byte[]> ReadToEndAsync(Stream stream, CancellationToken cancellationToken)
     {

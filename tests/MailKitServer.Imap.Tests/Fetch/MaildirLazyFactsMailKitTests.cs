@@ -80,6 +80,54 @@ public sealed class MaildirLazyFactsMailKitTests
         }
     }
 
+    /// <summary>
+    /// A message of unknown size is read whole only up to the search's bound (256 KB); a longer one is searched from a
+    /// stream like a message known to be large, so a big file another program wrote is never held whole. Either way the
+    /// text at its very end is found (bodies of 100 KB, 300 KB and 1 MB, the word last).
+    /// </summary>
+    [Fact]
+    public async Task SEARCH_TEXT_finds_the_end_of_foreign_messages_of_unknown_size_below_and_above_the_bound()
+    {
+        var root = Directory.CreateTempSubdirectory("mks-lazy-large").FullName;
+        var maildir = new MaildirMessageStore(new MaildirStoreOptions { Root = root });
+        try
+        {
+            var inbox = Path.Combine(root, User, "Maildir");
+            foreach (var sub in new[] { "cur", "new", "tmp" })
+            {
+                Directory.CreateDirectory(Path.Combine(inbox, sub));
+            }
+
+            int[] bodies = [100 * 1024, 300 * 1024, 1024 * 1024];
+            for (var i = 0; i < bodies.Length; i++)
+            {
+                var body = string.Join("\r\n", Enumerable.Repeat(new string('y', 98), bodies[i] / 100)) + $"\r\nlastword{i}\r\n";
+                File.WriteAllText(Path.Combine(inbox, "cur", $"1700000000.M{i:D6}P2.elsewhere:2,S"), $"From: x@example.test\r\nSubject: big{i}\r\n\r\n{body}");
+            }
+
+            await using var server = await TestMailServer.StartAsync(configure: b => b.UseStore(maildir));
+            using var imap = new ImapClient();
+            await imap.ConnectAsync("127.0.0.1", server.Imap.Port, MailKit.Security.SecureSocketOptions.None);
+            await imap.AuthenticateAsync(User, "alice-pw");
+            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+
+            for (var i = 0; i < bodies.Length; i++)
+            {
+                var hits = await imap.Inbox.SearchAsync(SearchQuery.BodyContains($"lastword{i}"));
+                Assert.Equal([new UniqueId((uint)i + 1)], hits);
+            }
+
+            Assert.Empty(await imap.Inbox.SearchAsync(SearchQuery.BodyContains("lastword9")));
+            Assert.Equal(3, (await imap.Inbox.SearchAsync(SearchQuery.MessageContains("yyyy"))).Count);
+            await imap.DisconnectAsync(true);
+        }
+        finally
+        {
+            await maildir.DisposeAsync();
+            TempDirectories.Delete(root);
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
