@@ -36,6 +36,18 @@ if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
     Environment.SetEnvironmentVariable(InlineCompletions, "1");
 }
 
+// With inline completions the runtime starts one socket engine thread per core. On two cores or fewer, one engine
+// serves every connection with fewer wake-ups (each engine thread otherwise sleeps in epoll_wait between events: 0.6-0.8
+// context switches per message on reused SMTP connections, against 0.03 for Postfix's one-threaded smtp-sink). Quiet,
+// interleaved, 2 cores (2026-11-30): 20 SMTP sessions +8% to +26% msg/s with less CPU per message in every pair
+// (BENCHMARKS.md, issue 24). Larger machines keep the runtime's default (not measured there); an explicit
+// DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT in the environment wins.
+const string SocketThreads = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+if (Environment.GetEnvironmentVariable(SocketThreads) is null && Environment.ProcessorCount <= 2)
+{
+    Environment.SetEnvironmentVariable(SocketThreads, "1");
+}
+
 HostOptions options;
 try
 {
