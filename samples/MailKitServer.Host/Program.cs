@@ -39,9 +39,10 @@ if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
 // With inline completions the runtime starts one socket engine thread per core. On two cores or fewer, one engine
 // serves every connection with fewer wake-ups (each engine thread otherwise sleeps in epoll_wait between events: 0.6-0.8
 // context switches per message on reused SMTP connections, against 0.03 for Postfix's one-threaded smtp-sink). Quiet,
-// interleaved, 2 cores (2026-11-30): 20 SMTP sessions +8% to +26% msg/s with less CPU per message in every pair
-// (BENCHMARKS.md, issue 24). Larger machines keep the runtime's default (not measured there); an explicit
-// DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT in the environment wins.
+// interleaved, 2 cores (2026-11-30): 20 SMTP sessions of 10 KB messages +8% to +26% msg/s with less CPU per message
+// in every pair; the price is large messages, whose copying then shares one thread: 1 MiB messages, 10 sessions, -7%
+// to -32% (BENCHMARKS.md, issue 24). Larger machines keep the runtime's default (not measured there); an explicit
+// DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT in the environment wins (2 restores the default here).
 const string SocketThreads = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
 if (Environment.GetEnvironmentVariable(SocketThreads) is null && Environment.ProcessorCount <= 2)
 {
