@@ -113,6 +113,19 @@ internal sealed class MaildirEntry : IMessageFacts
     /// the background naming: the entry's path is then new; another program: the folder looks for it by its unique
     /// name). A file gone for good gives 0 and the epoch, not remembered (the next reconciliation expunges it).
     /// </summary>
+    /// <summary>
+    /// A whole read of the file found its size (the content is the file's octets, read from the first): kept as if
+    /// looked up, for the index's next save, so a later SEARCH TEXT reads exactly that much instead of reading into a
+    /// bounded buffer and copying out (issue 24). A message file never changes; a size already known stays.
+    /// </summary>
+    public void SizeRead(long size)
+    {
+        if (Folder is { } folder && Interlocked.CompareExchange(ref _size, size, Unknown) == Unknown)
+        {
+            folder.FactsLearned();
+        }
+    }
+
     private void Learn()
     {
         if (Folder is not { } folder)

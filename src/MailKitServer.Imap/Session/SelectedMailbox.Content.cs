@@ -78,7 +78,18 @@ internal sealed partial class SelectedMailbox
         try
         {
             var read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, limit + 1), limit + 1, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            return read > limit ? null : buffer.AsSpan(0, read).ToArray();
+            if (read > limit)
+            {
+                return null;
+            }
+
+            // The whole message was read: the store may keep its size instead of looking it up later.
+            if (IndexOfUid(uid) is var index and >= 0)
+            {
+                this[index].Info.SizeRead(read);
+            }
+
+            return buffer.AsSpan(0, read).ToArray();
         }
         finally
         {

@@ -14,4 +14,8 @@ internal interface IMessageFacts
 
     /// <summary>The size when the store knows it without a look at the stored file, else -1 (asking for it costs nothing).</summary>
     long SizeIfKnown { get; }
+
+    /// <summary>Tells the store the size a whole read of the stored content found, so it need not look later.</summary>
+    /// <param name="size">The octets read, from the first to the last.</param>
+    void SizeRead(long size);
 }

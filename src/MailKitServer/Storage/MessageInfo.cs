@@ -51,6 +51,9 @@ public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<stri
     /// </summary>
     internal long SizeIfKnown => _lazySize is { } facts ? facts.SizeIfKnown : Size;
 
+    /// <summary>The size a whole read of the content found, for a store that has not looked it up yet.</summary>
+    internal void SizeRead(long size) => _lazySize?.SizeRead(size);
+
     /// <summary>
     /// The message's EMAILID (RFC 8474 §5.1): an id of its immutable content, 1 to 255 of <c>A-Z a-z 0-9 _ -</c>,
     /// the same for the same message for good and kept by COPY and MOVE. <see langword="null"/> when the store keeps
