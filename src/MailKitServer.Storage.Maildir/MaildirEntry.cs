@@ -69,7 +69,7 @@ internal sealed class MaildirEntry : IMessageFacts
     public long? KnownSize => Volatile.Read(ref _size) is var size and not Unknown ? size : null;
 
     /// <inheritdoc/>
-    public long SizeIfKnown => Volatile.Read(ref _size) is var size and not Unknown ? size : -1;
+    public long SizeIfKnown => KnownSize ?? -1;
 
     /// <summary>The internal date when known.</summary>
     public DateTimeOffset? KnownDate => Volatile.Read(ref _dateUtcTicks) != Unknown ? _date : null;

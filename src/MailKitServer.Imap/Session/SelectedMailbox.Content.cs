@@ -29,11 +29,17 @@ internal sealed partial class SelectedMailbox
         var expected = length ?? (IndexOfUid(uid) is var i and >= 0 && this[i].Info.SizeIfKnown is var size and >= 0 ? size - offset : 0);
         if (expected <= 0)
         {
-            return await ReadToEndAsync(stream, cancellationToken).ConfigureAwait(false);
+            var rest = (await ReadToEndAsync(stream, long.MaxValue, cancellationToken).ConfigureAwait(false))!;
+            if (offset == 0 && length is null)
+            {
+                SizeRead(uid, rest.Length);
+            }
+
+            return rest;
         }
 
         using var copy = new MemoryStream();
-        if (expected is > 0 and <= PresizedReadLimit)
+        if (expected <= PresizedReadLimit)
         {
             // Not zeroed first: the read fills it, and only what was read is ever returned.
             var buffer = GC.AllocateUninitializedArray<byte>((int)expected);
@@ -74,50 +80,57 @@ internal sealed partial class SelectedMailbox
             return null;
         }
 
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(limit + 1);
-        try
+        var content = await ReadToEndAsync(stream, limit, cancellationToken).ConfigureAwait(false);
+        if (content is not null)
         {
-            var read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, limit + 1), limit + 1, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (read > limit)
-            {
-                return null;
-            }
-
-            // The whole message was read: the store may keep its size instead of looking it up later.
-            if (IndexOfUid(uid) is var index and >= 0)
-            {
-                this[index].Info.SizeRead(read);
-            }
-
-            return buffer.AsSpan(0, read).ToArray();
+            SizeRead(uid, content.Length);
         }
-        finally
+
+        return content;
+    }
+
+    /// <summary>The whole message was read: the store may keep its size instead of looking it up later.</summary>
+    private void SizeRead(uint uid, long size)
+    {
+        if (IndexOfUid(uid) is var index and >= 0)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            this[index].Info.SizeRead(size);
         }
     }
 
-    /// <summary>A stream's content to its end: one read into a pooled 64 KB chunk, enough for most messages.</summary>
-    private static async ValueTask<byte[]> ReadToEndAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rest of a stream, or null when it holds more than <paramref name="limit"/> octets (never more than that is
+    /// kept): one read into a pooled 64 KB chunk is enough for most messages.
+    /// </summary>
+    private static async ValueTask<byte[]?> ReadToEndAsync(Stream stream, long limit, CancellationToken cancellationToken)
     {
         const int Chunk = 64 * 1024;
-        var first = System.Buffers.ArrayPool<byte>.Shared.Rent(Chunk);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(Chunk);
         try
         {
-            var read = await stream.ReadAtLeastAsync(first.AsMemory(0, Chunk), Chunk, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var read = await stream.ReadAtLeastAsync(chunk.AsMemory(0, Chunk), Chunk, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             if (read < Chunk)
             {
-                return first.AsSpan(0, read).ToArray();
+                return read > limit ? null : chunk.AsSpan(0, read).ToArray();
             }
 
             using var copy = new MemoryStream();
-            copy.Write(first, 0, read);
-            await stream.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            do
+            {
+                if (copy.Length + read > limit)
+                {
+                    return null;
+                }
+
+                copy.Write(chunk, 0, read);
+            }
+            while ((read = await stream.ReadAsync(chunk.AsMemory(0, Chunk), cancellationToken).ConfigureAwait(false)) > 0);
+
             return copy.ToArray();
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(first);
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 
