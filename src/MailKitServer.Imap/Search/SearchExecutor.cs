@@ -46,13 +46,21 @@ internal static class SearchExecutor
         }
 
         var now = session.Context.TimeProvider.GetUtcNow();
-        SearchCandidate Candidate(StructurePart? root, IEnumerable<string> texts) =>
-            new(info, index + 1, selected.Count, selected.LargestUid, root, texts, selected.SavedUids, selected.IsRecent(info.Uid), now, threadId);
+        SearchCandidate Candidate(StructurePart? root, IEnumerable<string> texts, byte[]? headerBlock = null) =>
+            new(info, index + 1, selected.Count, selected.LargestUid, root, texts, selected.SavedUids, selected.IsRecent(info.Uid), now, threadId, headerBlock);
 
         if (!key.NeedsBodyText)
         {
-            var header = key.NeedsHeaders ? await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false) : null;
-            return key.Matches(Candidate(header, []));
+            if (!key.NeedsHeaders)
+            {
+                return key.Matches(Candidate(null, []));
+            }
+
+            // A cached structure as it is; else the header block's octets, of which the keys parse what they need (a
+            // HEADER or SUBJECT key only the one field it names).
+            return selected.CachedStructure(info.Uid) is { } cached
+                ? key.Matches(Candidate(cached, []))
+                : key.Matches(Candidate(null, [], await selected.HeaderBlockAsync(info.Uid, session.Aborted).ConfigureAwait(false)));
         }
 
         if (info.SizeIfKnown <= SearchTexts.ReadWholeBelow && !selected.HasCachedStructure(info.Uid))

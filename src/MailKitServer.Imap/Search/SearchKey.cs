@@ -85,8 +85,8 @@ internal sealed class SearchKey
             SearchKeyKind.SentBefore => SentDate(c) is { } d1 && d1 < Date,
             SearchKeyKind.SentOn => SentDate(c) is { } d2 && d2 == Date,
             SearchKeyKind.SentSince => SentDate(c) is { } d3 && d3 >= Date,
-            SearchKeyKind.Header => c.Root is { } r && AnyFieldContains(r, Field!, Text!),
-            SearchKeyKind.Subject => c.Root is { } s && AnyFieldContains(s, "Subject", Text!),
+            SearchKeyKind.Header => AnyFieldContains(c, Field!, Text!),
+            SearchKeyKind.Subject => AnyFieldContains(c, "Subject", Text!),
             SearchKeyKind.From or SearchKeyKind.To or SearchKeyKind.Cc or SearchKeyKind.Bcc => c.Root is { } a && MatchesAddress(a, Kind.ToString()),
             SearchKeyKind.Body => c.BodyTexts.Any(t => Contains(t, Text!)),
             // TEXT: the header of every part, the MIME parts' and encapsulated messages' too, as Dovecot searches
@@ -187,13 +187,30 @@ internal sealed class SearchKey
 
     private static bool Contains(string haystack, string needle) => haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Whether a field of that name holds the text, decoded (a loop: it runs for every message searched).</summary>
-    private static bool AnyFieldContains(StructurePart root, string field, string text)
+    /// <summary>
+    /// Whether a field of that name holds the text, decoded. Loops: they run for every message searched, and over a
+    /// header block only the named field's value becomes a string (issue 24).
+    /// </summary>
+    private static bool AnyFieldContains(SearchCandidate c, string field, string text)
     {
-        var headers = root.Headers;
-        for (var i = 0; i < headers.Count; i++)
+        if (c.Structure is { } root)
         {
-            if (headers[i].Name.Equals(field, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(headers[i].Value), text))
+            var headers = root.Headers;
+            for (var i = 0; i < headers.Count; i++)
+            {
+                if (headers[i].Name.Equals(field, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(headers[i].Value), text))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        var reader = new HeaderFieldReader(c.HeaderBlock);
+        while (reader.MoveNext())
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(reader.Name, field) && Contains(EncodedWords.Decode(reader.Value()), text))
             {
                 return true;
             }

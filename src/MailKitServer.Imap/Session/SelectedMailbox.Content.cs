@@ -170,31 +170,47 @@ internal sealed partial class SelectedMailbox
     /// <returns><see langword="true"/> when cached.</returns>
     public bool HasCachedStructure(uint uid) => _structures.TryGet(Key, uid, out _);
 
+    /// <summary>The message's structure when the listener's cache holds it.</summary>
+    /// <param name="uid">The message.</param>
+    /// <returns>The structure, or <see langword="null"/> when not cached.</returns>
+    public StructurePart? CachedStructure(uint uid) => _structures.TryGet(Key, uid, out var root) ? root : null;
+
     /// <summary>
     /// The message's top-level header fields, as a structure without parts, for what needs nothing else (ENVELOPE, the
-    /// header SEARCH keys): the cached structure when there is one, else the cached header block, else the header
-    /// alone is read (never the body) and its block cached. <see langword="null"/> when the message is gone.
+    /// header SEARCH keys): the cached structure when there is one, else the header block (<see cref="HeaderBlockAsync"/>)
+    /// parsed. <see langword="null"/> when the message is gone.
     /// </summary>
-    public async ValueTask<StructurePart?> HeaderAsync(uint uid, CancellationToken cancellationToken)
+    /// <param name="uid">The message.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The header fields, or <see langword="null"/>.</returns>
+    public async ValueTask<StructurePart?> HeaderAsync(uint uid, CancellationToken cancellationToken) =>
+        CachedStructure(uid) ?? (await HeaderBlockAsync(uid, cancellationToken).ConfigureAwait(false) is { } block
+            ? StructurePart.HeaderOnly(HeaderParser.Parse(block))
+            : null);
+
+    /// <summary>
+    /// The message's top-level header block as octets: the cached block, else the header alone is read (never the
+    /// body) and its block cached. <see langword="null"/> when the message is gone.
+    /// </summary>
+    /// <param name="uid">The message.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The octets up to the empty line, or <see langword="null"/>.</returns>
+    public async ValueTask<byte[]?> HeaderBlockAsync(uint uid, CancellationToken cancellationToken)
     {
-        if (_structures.TryGet(Key, uid, out var root))
+        if (_structures.HeaderBlocks.TryGet(Key, uid, out var block))
         {
-            return root;
+            return block;
         }
 
-        if (!_structures.HeaderBlocks.TryGet(Key, uid, out var block))
+        await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
         {
-            await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
-            if (stream is null)
-            {
-                return null;
-            }
-
-            block = await MessageHeaderReader.ReadBlockAsync(stream, StructureLimits.Default.MaxHeaderBytes, cancellationToken).ConfigureAwait(false);
-            _structures.HeaderBlocks.Add(Key, uid, block, block.Length);
+            return null;
         }
 
-        return StructurePart.HeaderOnly(HeaderParser.Parse(block));
+        block = await MessageHeaderReader.ReadBlockAsync(stream, StructureLimits.Default.MaxHeaderBytes, cancellationToken).ConfigureAwait(false);
+        _structures.HeaderBlocks.Add(Key, uid, block, block.Length);
+        return block;
     }
 
     /// <summary>The message's ENVELOPE answer when the listener's cache holds it (no file access, no parse).</summary>
