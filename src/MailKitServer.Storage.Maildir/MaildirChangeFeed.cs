@@ -42,6 +42,18 @@ internal sealed class MaildirChangeFeed(MaildirFolder folder, MaildirChangeWatch
         }
     }
 
+    /// <summary>Whether any view is open (one attaches only under the folder's gate: a caller holding it may skip making a change nobody hears of).</summary>
+    public bool HasViews
+    {
+        get
+        {
+            lock (_views)
+            {
+                return _views.Count > 0;
+            }
+        }
+    }
+
     public void Publish(MailboxChange change)
     {
         lock (_views)

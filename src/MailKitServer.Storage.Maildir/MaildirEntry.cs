@@ -78,22 +78,45 @@ internal sealed class MaildirEntry : IMessageFacts
     public bool Lazy => Volatile.Read(ref _size) == Unknown || Volatile.Read(ref _dateUtcTicks) == Unknown;
 
     /// <summary>
-    /// The EMAILID (RFC 8474 §5.1): for a message first stored here, derived from its unique name (so a rebuilt index
-    /// gives the same id); for a copy, the source's, kept in the index.
+    /// The EMAILID (RFC 8474 §5.1): for a message first stored or seen here, derived from its unique name when first
+    /// asked for (so a rebuilt index gives the same id, and the first sight of 20,000 files hashes none of their names:
+    /// issue 24); for a copy, the source's, and for a message an older index listed with its id, that one (both kept in
+    /// the index: <see cref="EmailIdGiven"/>).
     /// </summary>
-    public string EmailId { get; set; } = string.Empty;
+    public string EmailId
+    {
+        get => Volatile.Read(ref _emailId) ?? Derive();
+        set
+        {
+            Volatile.Write(ref _emailId, value);
+            EmailIdGiven = true;
+        }
+    }
+
+    /// <summary>Whether <see cref="EmailId"/> was given (a copy's, an index's) rather than derived from the unique name: the index keeps only given ones.</summary>
+    public bool EmailIdGiven { get; private set; }
+
+    private string? _emailId;
 
     /// <summary>When the message was saved in this folder (RFC 8514), or null for one an older index listed without it.</summary>
     public DateTimeOffset? SaveDate { get; set; }
 
-    /// <summary>What views are told; the facts not known yet are read when a reader first asks for them.</summary>
-    public MessageInfo ToInfo() => Lazy
-        ? new(Uid, Flags, Keywords, this, ModSeq) { EmailId = EmailId, SaveDate = SaveDate }
+    /// <summary>What views are told; the facts not known yet (an EMAILID not derived yet) are read when a reader first asks for them.</summary>
+    public MessageInfo ToInfo() => Lazy || Volatile.Read(ref _emailId) is null
+        ? new(Uid, Flags, Keywords, this, ModSeq) { SaveDate = SaveDate }
         : new(Uid, Flags, Keywords, InternalDate, Size, ModSeq) { EmailId = EmailId, SaveDate = SaveDate };
 
     /// <summary>The EMAILID of a message whose file has this unique name: M and 24 hex digits of its SHA-256.</summary>
     public static string EmailIdOf(string unique) =>
         "M" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(unique)))[..24];
+
+    /// <summary>The id derived from the unique name, remembered (two readers racing derive the same one).</summary>
+    private string Derive()
+    {
+        var id = EmailIdOf(Unique);
+        Volatile.Write(ref _emailId, id);
+        return id;
+    }
 
     /// <summary>Records a size known without a look at the file (its name's <c>,S=</c>).</summary>
     public void KnowSize(long size) => Volatile.Write(ref _size, size);

@@ -124,18 +124,20 @@ internal static class MaildirFileName
         return u < 0 ? name : name[..u];
     }
 
-    public static uint? Uid(string fileName)
+    /// <summary>The UID a name carries (<c>,U=</c> in the base name), or null; no string is made (asked of every file a folder adopts).</summary>
+    public static uint? Uid(ReadOnlySpan<char> fileName)
     {
-        var name = BaseName(fileName);
+        var colon = fileName.IndexOf(':');
+        var name = colon < 0 ? fileName : fileName[..colon];
         var u = name.IndexOf(",U=", StringComparison.Ordinal);
         if (u < 0)
         {
             return null;
         }
 
-        var end = name.IndexOf(',', u + 3);
-        var text = end < 0 ? name[(u + 3)..] : name[(u + 3)..end];
-        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
+        var text = name[(u + 3)..];
+        var end = text.IndexOf(',');
+        return uint.TryParse(end < 0 ? text : text[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
     }
 
     public static SystemFlags Flags(string fileName)

@@ -70,7 +70,7 @@ internal sealed partial class MaildirFolder
         var changed = MatchKnown(onDisk);
         changed |= AdoptUnknown(onDisk);
         _rebuilding = false;
-        _messages.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        SortByUid();
         SaveAndNameLater();
         if (changed)
         {
@@ -94,15 +94,15 @@ internal sealed partial class MaildirFolder
                 continue;
             }
 
-            var files = new System.IO.Enumeration.FileSystemEnumerable<(string Unique, string Relative)>(
-                dir,
-                (ref System.IO.Enumeration.FileSystemEntry e) => (MaildirFileName.Unique(e.FileName), string.Concat(sub, e.FileName)))
+            // Strings out (not tuples): the runtime's own code for string results runs compiled ahead of time, where a
+            // tuple result had the enumerator compiled for it, and run unoptimized at first, at the first sight.
+            var files = new System.IO.Enumeration.FileSystemEnumerable<string>(dir, (ref System.IO.Enumeration.FileSystemEntry e) => string.Concat(sub, e.FileName))
             {
                 ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry e) => !e.IsDirectory && !e.FileName.StartsWith('.'),
             };
-            foreach (var (unique, relative) in files)
+            foreach (var relative in files)
             {
-                onDisk[unique] = relative;
+                onDisk[MaildirFileName.Unique(relative.AsSpan(sub.Length))] = relative;
             }
         }
 
@@ -155,101 +155,17 @@ internal sealed partial class MaildirFolder
         }
     }
 
-    /// <summary>
-    /// Adds the files the index does not know. When rebuilding a lost index, the UIDs their names carry are kept;
-    /// otherwise (and for files without one, or whose UID is taken) they get the next UIDs, and their names are
-    /// updated to carry them: at once for a few files, after the index was saved for many (see
-    /// MaildirFolder.Naming.cs). Returns whether there were any.
-    /// </summary>
-    private bool AdoptUnknown(Dictionary<string, string> onDisk)
+    /// <summary>Sorts the messages by UID unless they are in order already (the usual case: new files get ascending UIDs).</summary>
+    private void SortByUid()
     {
-        if (onDisk.Count == 0)
+        for (var i = 1; i < _messages.Count; i++)
         {
-            return false;
-        }
-
-        var taken = _messages.Select(m => m.Uid).ToHashSet();
-        var unknown = InAdoptionOrder(onDisk);
-        var later = unknown.Count > ImmediateNamingLimit;
-        if (later)
-        {
-            BeginNamingLater();
-        }
-
-        ReserveModSeqs(unknown.Count);
-        foreach (var (unique, relative, named) in unknown)
-        {
-            var keep = named is { } n && !taken.Contains(n) && (_rebuilding || n >= UidNext);
-            var uid = keep ? named!.Value : UidNext;
-            var path = relative;
-            var flags = MaildirFileName.Flags(relative);
-            var sub = relative[..3];
-            if (!keep && later)
+            if (_messages[i - 1].Uid > _messages[i].Uid)
             {
-                _unnamed.Enqueue(uid);
-            }
-            else if (!keep)
-            {
-                path = NamedPath(unique, uid, relative);
-                RenameOwn(relative, path);
-            }
-
-            taken.Add(uid);
-
-            // What the index did not know yet comes from the file: keywords from the letters in its name, the size from
-            // its name when it carries one (,S=); the internal date (its mtime and the zone in its name) and a size the
-            // name does not carry are read when first asked for (see MaildirEntry): not here, for 20,000 files.
-            var entry = new MaildirEntry
-            {
-                Uid = uid, Unique = unique, RelativePath = path, Flags = flags, Keywords = sub == "cur" ? Keywords.FromFileName(path) : [],
-                EmailId = MaildirEntry.EmailIdOf(unique),
-            };
-            if (MaildirFileName.Size(unique) is { } size)
-            {
-                entry.KnowSize(size);
-            }
-
-            Add(entry, origin: 0);
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// The new files in the order they get UIDs: those whose names carry one by it, then the others by unique name (the
-    /// order Dovecot gives files it has no record of). The unnamed ones are sorted as two string arrays (one ordinal
-    /// compare per step): an ordered LINQ query over tuples (a key array per key, a map, two comparers per step) was an
-    /// eighth of a first SELECT of 20,000 foreign files (issue 24).
-    /// </summary>
-    private static List<(string Unique, string RelativePath, uint? Named)> InAdoptionOrder(Dictionary<string, string> onDisk)
-    {
-        var named = new List<(uint Uid, string Unique, string RelativePath)>();
-        var uniques = new string[onDisk.Count];
-        var paths = new string[onDisk.Count];
-        var count = 0;
-        foreach (var (unique, relative) in onDisk)
-        {
-            if (MaildirFileName.Uid(relative) is { } uid)
-            {
-                named.Add((uid, unique, relative));
-            }
-            else
-            {
-                uniques[count] = unique;
-                paths[count++] = relative;
+                _messages.Sort(static (a, b) => a.Uid.CompareTo(b.Uid));
+                return;
             }
         }
-
-        named.Sort(static (a, b) => a.Uid != b.Uid ? a.Uid.CompareTo(b.Uid) : string.CompareOrdinal(a.Unique, b.Unique));
-        Array.Sort(uniques, paths, 0, count, StringComparer.Ordinal);
-        var result = new List<(string, string, uint?)>(onDisk.Count);
-        result.AddRange(named.Select(f => (f.Unique, f.RelativePath, (uint?)f.Uid)));
-        for (var i = 0; i < count; i++)
-        {
-            result.Add((uniques[i], paths[i], null));
-        }
-
-        return result;
     }
 
     /// <summary>The modification times of new/ and cur/ now.</summary>
@@ -289,7 +205,7 @@ internal sealed partial class MaildirFolder
         request.Take();
         try
         {
-            await WithLockAsync(LookAgain, save: false, CancellationToken.None).ConfigureAwait(false);
+            await WithLockAsync(LookAgain, save: false, deferVerify: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -158,20 +158,24 @@ internal sealed partial class MaildirFolder
     /// Adds a file already placed in new/ or cur/ under the UID it was named with, saved now (RFC 8514); a copy
     /// keeps its source's <paramref name="emailId"/> (RFC 8474 §5.1), a new message gets one from its unique name.
     /// </summary>
-    public MaildirEntry Add(string unique, string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin, string? emailId = null) =>
-        Add(new MaildirEntry
+    public MaildirEntry Add(string unique, string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin, string? emailId = null)
+    {
+        var entry = new MaildirEntry { Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size };
+        if (emailId is not null)
         {
-            Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size,
-            EmailId = emailId ?? MaildirEntry.EmailIdOf(unique),
-        }, origin);
+            entry.EmailId = emailId;
+        }
+
+        return Add(entry, origin, DateTimeOffset.UtcNow);
+    }
 
     /// <summary>Adds an entry (its facts may still be to read from the file: <see cref="MaildirEntry.Folder"/> is set here).</summary>
-    private MaildirEntry Add(MaildirEntry entry, long origin)
+    private MaildirEntry Add(MaildirEntry entry, long origin, DateTimeOffset saveDate)
     {
         var uid = entry.Uid;
         entry.Folder = this;
         entry.ModSeq = NextModSeq();
-        entry.SaveDate = DateTimeOffset.UtcNow;
+        entry.SaveDate = saveDate;
         _messages.Add(entry);
         if (_quota.Counts)
         {
@@ -179,7 +183,14 @@ internal sealed partial class MaildirFolder
         }
 
         UidNext = Math.Max(UidNext, uid + 1);
-        Publish(new MailboxChange(MailboxChangeKind.Added, entry.ToInfo(), uid, HighestModSeq, origin));
+
+        // No view to tell on a folder's first sight (its first view opens after it): no MessageInfo for 20,000 files.
+        // Views attach under the gate, which the caller holds, so none can miss this.
+        if (_feed.HasViews)
+        {
+            Publish(new MailboxChange(MailboxChangeKind.Added, entry.ToInfo(), uid, HighestModSeq, origin));
+        }
+
         return entry;
     }
 
@@ -304,7 +315,7 @@ internal sealed partial class MaildirFolder
                 return;
             }
 
-            await WithLockAsync(LookAgain, save: false, CancellationToken.None).ConfigureAwait(false);
+            await WithLockAsync(LookAgain, save: false, deferVerify: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -48,6 +48,11 @@ internal sealed class MaildirKeywords(string folderPath)
     public IReadOnlyList<string> FromFileName(string fileName)
     {
         var letters = MaildirFileName.KeywordLetters(fileName);
+        if (letters.Length == 0)
+        {
+            return [];
+        }
+
         var keywords = new List<string>(letters.Length);
         foreach (var letter in letters)
         {

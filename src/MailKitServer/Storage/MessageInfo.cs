@@ -9,17 +9,19 @@ namespace MailKitServer.Storage;
 /// <param name="ModSeq">The modification sequence of the last change (RFC 7162).</param>
 public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<string> Keywords, DateTimeOffset InternalDate, long Size, ulong ModSeq)
 {
-    // A store may leave the size and the internal date to be read when first asked for (IMessageFacts); a `with` that
-    // sets one of them replaces only that one.
+    // A store may leave the size, the internal date and the EMAILID to be read when first asked for (IMessageFacts); a
+    // `with` that sets one of them replaces only that one.
     private readonly IMessageFacts? _lazySize;
     private readonly IMessageFacts? _lazyDate;
+    private readonly IMessageFacts? _lazyEmailId;
 
-    /// <summary>A message whose size and internal date <paramref name="facts"/> read when first asked for.</summary>
+    /// <summary>A message whose size, internal date and EMAILID <paramref name="facts"/> give when first asked for.</summary>
     internal MessageInfo(uint uid, SystemFlags flags, IReadOnlyList<string> keywords, IMessageFacts facts, ulong modSeq)
         : this(uid, flags, keywords, default, 0, modSeq)
     {
         _lazySize = facts;
         _lazyDate = facts;
+        _lazyEmailId = facts;
     }
 
     /// <summary>The internal date (when the message was received or appended).</summary>
@@ -59,7 +61,15 @@ public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<stri
     /// the same for the same message for good and kept by COPY and MOVE. <see langword="null"/> when the store keeps
     /// no object ids (then its accounts do not implement <see cref="IObjectIdMailAccount"/>).
     /// </summary>
-    public string? EmailId { get; init; }
+    public string? EmailId
+    {
+        get => _lazyEmailId is { } facts ? facts.EmailId : field;
+        init
+        {
+            field = value;
+            _lazyEmailId = null;
+        }
+    }
 
     /// <summary>
     /// When the message was saved in this mailbox (RFC 8514 §3): set by APPEND, delivery, COPY and MOVE (never copied

@@ -1,0 +1,131 @@
+namespace MailKitServer.Storage.Maildir;
+
+/// <summary>
+/// The folder's adoption of files its index does not know (another program's, or all of them when the index was lost):
+/// at the first sight of a Maildir of 20,000 files, once per file before the answer (issue 24), so it makes as little
+/// as it can per file: no set of the UIDs taken when no file carries one, no list of tuples, the lists sized once.
+/// </summary>
+internal sealed partial class MaildirFolder
+{
+    /// <summary>
+    /// Adds the files the index does not know. When rebuilding a lost index, the UIDs their names carry are kept;
+    /// otherwise (and for files without one, or whose UID is taken) they get the next UIDs, and their names are
+    /// updated to carry them: at once for a few files, after the index was saved for many (see
+    /// MaildirFolder.Naming.cs). Returns whether there were any.
+    /// </summary>
+    private bool AdoptUnknown(Dictionary<string, string> onDisk)
+    {
+        if (onDisk.Count == 0)
+        {
+            return false;
+        }
+
+        var order = AdoptionOrder.Of(onDisk);
+        var count = order.Uniques.Length;
+        var later = count > ImmediateNamingLimit;
+        if (later)
+        {
+            BeginNamingLater();
+            _unnamed.EnsureCapacity(_unnamed.Count + count);
+        }
+
+        ReserveModSeqs(count);
+        _messages.EnsureCapacity(_messages.Count + count);
+        var saveDate = DateTimeOffset.UtcNow;
+
+        // The UIDs in use, only while files that carry one are adopted: they come first, and every UID given after them
+        // is UIDNEXT, above all of these.
+        HashSet<uint>? taken = null;
+        for (var i = 0; i < count; i++)
+        {
+            var (unique, relative) = (order.Uniques[i], order.Paths[i]);
+            var keep = false;
+            if (i < order.Named)
+            {
+                taken ??= [.. _messages.ConvertAll(m => m.Uid)];
+                var n = order.Uids[i];
+                keep = !taken.Contains(n) && (_rebuilding || n >= UidNext);
+            }
+
+            var uid = keep ? order.Uids[i] : UidNext;
+            var path = relative;
+            if (!keep && later)
+            {
+                _unnamed.Enqueue(uid);
+            }
+            else if (!keep)
+            {
+                path = NamedPath(unique, uid, relative);
+                RenameOwn(relative, path);
+            }
+
+            taken?.Add(uid);
+            Adopt(unique, relative, path, uid, saveDate);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Adds one file. What the index did not know yet comes from the file: keywords from the letters in its name, the
+    /// size from its name when it carries one (,S=); the internal date (its mtime and the zone in its name), a size the
+    /// name does not carry and the EMAILID (a hash of the unique name) are worked out when first asked for (see
+    /// MaildirEntry): not here, for 20,000 files.
+    /// </summary>
+    private void Adopt(string unique, string found, string path, uint uid, DateTimeOffset saveDate)
+    {
+        var entry = new MaildirEntry
+        {
+            Uid = uid, Unique = unique, RelativePath = path, Flags = MaildirFileName.Flags(found),
+            Keywords = found.StartsWith("cur/", StringComparison.Ordinal) ? Keywords.FromFileName(path) : [],
+        };
+        if (MaildirFileName.Size(unique) is { } size)
+        {
+            entry.KnowSize(size);
+        }
+
+        Add(entry, origin: 0, saveDate);
+    }
+
+    /// <summary>
+    /// The new files in the order they get UIDs, as parallel arrays: the <see cref="Named"/> first, whose names carry a
+    /// UID, by it (then by unique name); then the others by unique name (the order Dovecot gives files it has no record
+    /// of), sorted as two string arrays with one ordinal compare per step.
+    /// </summary>
+    private readonly record struct AdoptionOrder(string[] Uniques, string[] Paths, uint[] Uids, int Named)
+    {
+        public static AdoptionOrder Of(Dictionary<string, string> onDisk)
+        {
+            var count = onDisk.Count;
+            var (uniques, paths, uids) = (new string[count], new string[count], new uint[count]);
+            int named = 0, unnamed = count;
+            foreach (var (unique, relative) in onDisk)
+            {
+                if (MaildirFileName.Uid(relative) is { } uid)
+                {
+                    (uniques[named], paths[named], uids[named]) = (unique, relative, uid);
+                    named++;
+                }
+                else
+                {
+                    unnamed--;
+                    (uniques[unnamed], paths[unnamed]) = (unique, relative);
+                }
+            }
+
+            Array.Sort(uniques, paths, named, count - named, StringComparer.Ordinal);
+            if (named > 1)
+            {
+                // Few, usually (files whose index entry was lost): by UID, then by unique name.
+                var byUid = Enumerable.Range(0, named).ToArray();
+                Array.Sort(byUid, (a, b) => uids[a] != uids[b] ? uids[a].CompareTo(uids[b]) : string.CompareOrdinal(uniques[a], uniques[b]));
+                var (u, p, n) = (byUid.Select(i => uniques[i]).ToArray(), byUid.Select(i => paths[i]).ToArray(), byUid.Select(i => uids[i]).ToArray());
+                u.CopyTo(uniques, 0);
+                p.CopyTo(paths, 0);
+                n.CopyTo(uids, 0);
+            }
+
+            return new AdoptionOrder(uniques, paths, uids, named);
+        }
+    }
+}
