@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>
@@ -102,6 +104,7 @@ internal sealed class MaildirEntry : IMessageFacts
     public DateTimeOffset? SaveDate { get; set; }
 
     /// <summary>What views are told; the facts not known yet (an EMAILID not derived yet) are read when a reader first asks for them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public MessageInfo ToInfo() => Lazy || Volatile.Read(ref _emailId) is null
         ? new(Uid, Flags, Keywords, this, ModSeq) { SaveDate = SaveDate }
         : new(Uid, Flags, Keywords, InternalDate, Size, ModSeq) { EmailId = EmailId, SaveDate = SaveDate };
@@ -119,6 +122,7 @@ internal sealed class MaildirEntry : IMessageFacts
     }
 
     /// <summary>Records a size known without a look at the file (its name's <c>,S=</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public void KnowSize(long size) => Volatile.Write(ref _size, size);
 
     /// <summary>Records an internal date known without a look at the file (the index).</summary>

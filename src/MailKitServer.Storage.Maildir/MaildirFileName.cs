@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace MailKitServer.Storage.Maildir;
@@ -50,6 +51,7 @@ internal static class MaildirFileName
     }
 
     /// <summary>The size a name carries (<c>,S=</c> in the base name, as we and Dovecot write it), or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public static long? Size(ReadOnlySpan<char> fileName)
     {
         var colon = fileName.IndexOf(':');
@@ -66,6 +68,7 @@ internal static class MaildirFileName
     }
 
     /// <summary>The keyword letters (a-z) of the info part.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public static string KeywordLetters(string fileName)
     {
         var info = fileName.IndexOf(":2,", StringComparison.Ordinal);
@@ -108,6 +111,7 @@ internal static class MaildirFileName
     }
 
     /// <summary>The unique part of a directory entry's name (see <see cref="Unique(string)"/>), as one new string.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public static string Unique(ReadOnlySpan<char> fileName)
     {
         var colon = fileName.IndexOf(':');
@@ -125,6 +129,7 @@ internal static class MaildirFileName
     }
 
     /// <summary>The UID a name carries (<c>,U=</c> in the base name), or null; no string is made (asked of every file a folder adopts).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public static uint? Uid(ReadOnlySpan<char> fileName)
     {
         var colon = fileName.IndexOf(':');
@@ -140,6 +145,7 @@ internal static class MaildirFileName
         return uint.TryParse(end < 0 ? text : text[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public static SystemFlags Flags(string fileName)
     {
         var info = fileName.IndexOf(":2,", StringComparison.Ordinal);

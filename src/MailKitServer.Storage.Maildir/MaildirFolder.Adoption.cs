@@ -1,9 +1,15 @@
+using System.Runtime.CompilerServices;
+
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>
 /// The folder's adoption of files its index does not know (another program's, or all of them when the index was lost):
 /// at the first sight of a Maildir of 20,000 files, once per file before the answer (issue 24), so it makes as little
 /// as it can per file: no set of the UIDs taken when no file carries one, no list of tuples, the lists sized once.
+/// The methods that run once per file then (here, the name parsing, the index write, the view's snapshot) are compiled
+/// optimized at their first call (<see cref="MethodImplOptions.AggressiveOptimization"/>): otherwise the first sight
+/// ran them as unoptimized tier-0 code (and compiled each loop twice, tier 0 then on-stack replacement), and the
+/// compilations and page faults of that were a large part of the 20,000-file SELECT.
 /// </summary>
 internal sealed partial class MaildirFolder
 {
@@ -13,6 +19,7 @@ internal sealed partial class MaildirFolder
     /// updated to carry them: at once for a few files, after the index was saved for many (see
     /// MaildirFolder.Naming.cs). Returns whether there were any.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     private bool AdoptUnknown(Dictionary<string, string> onDisk)
     {
         if (onDisk.Count == 0)
@@ -72,6 +79,7 @@ internal sealed partial class MaildirFolder
     /// name does not carry and the EMAILID (a hash of the unique name) are worked out when first asked for (see
     /// MaildirEntry): not here, for 20,000 files.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     private void Adopt(string unique, string found, string path, uint uid, DateTimeOffset saveDate)
     {
         var entry = new MaildirEntry
@@ -94,6 +102,7 @@ internal sealed partial class MaildirFolder
     /// </summary>
     private readonly record struct AdoptionOrder(string[] Uniques, string[] Paths, uint[] Uids, int Named)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
         public static AdoptionOrder Of(Dictionary<string, string> onDisk)
         {
             var count = onDisk.Count;

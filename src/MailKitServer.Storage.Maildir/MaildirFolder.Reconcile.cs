@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>The folder's reconciliation of its index with the files in new/ and cur/.</summary>
@@ -83,6 +85,7 @@ internal sealed partial class MaildirFolder
     /// made from the directory entry's name (no full path, no name and base-name copies): a folder of 20,000 files is
     /// scanned at its first sight and whenever its directories changed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     private Dictionary<string, string> ScanFiles()
     {
         var onDisk = new Dictionary<string, string>(_messages.Count, StringComparer.Ordinal);
@@ -96,9 +99,9 @@ internal sealed partial class MaildirFolder
 
             // Strings out (not tuples): the runtime's own code for string results runs compiled ahead of time, where a
             // tuple result had the enumerator compiled for it, and run unoptimized at first, at the first sight.
-            var files = new System.IO.Enumeration.FileSystemEnumerable<string>(dir, (ref System.IO.Enumeration.FileSystemEntry e) => string.Concat(sub, e.FileName))
+            var files = new System.IO.Enumeration.FileSystemEnumerable<string>(dir, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (ref System.IO.Enumeration.FileSystemEntry e) => string.Concat(sub, e.FileName))
             {
-                ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry e) => !e.IsDirectory && !e.FileName.StartsWith('.'),
+                ShouldIncludePredicate = [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (ref System.IO.Enumeration.FileSystemEntry e) => !e.IsDirectory && !e.FileName.StartsWith('.'),
             };
             foreach (var relative in files)
             {
@@ -113,6 +116,7 @@ internal sealed partial class MaildirFolder
     /// Finds the indexed messages among the files (taking them out of <paramref name="onDisk"/>): renamed ones get
     /// their new path and the flags their name now says; vanished ones are expunged. Returns whether anything changed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     private bool MatchKnown(Dictionary<string, string> onDisk)
     {
         var changed = false;
@@ -156,6 +160,7 @@ internal sealed partial class MaildirFolder
     }
 
     /// <summary>Sorts the messages by UID unless they are in order already (the usual case: new files get ascending UIDs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     private void SortByUid()
     {
         for (var i = 1; i < _messages.Count; i++)

@@ -1,5 +1,6 @@
 using MailKitServer.Runtime;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace MailKitServer.Storage.Maildir;
@@ -170,6 +171,7 @@ internal sealed partial class MaildirFolder
     }
 
     /// <summary>Adds an entry (its facts may still be to read from the file: <see cref="MaildirEntry.Folder"/> is set here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     private MaildirEntry Add(MaildirEntry entry, long origin, DateTimeOffset saveDate)
     {
         var uid = entry.Uid;
@@ -264,6 +266,7 @@ internal sealed partial class MaildirFolder
     public UidSet? ExpungedSince(ulong modSeq) => _expunged.Since(modSeq);
 
     /// <summary>The next MODSEQ of the folder, reserving a new durable block when the current one is used up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     private ulong NextModSeq()
     {
         ReserveModSeqs(1);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace MailKitServer.Storage.Maildir;
 
@@ -102,6 +103,7 @@ internal static class MaildirIndexFile
     public static void Write(string folderPath, uint uidNext, ulong highestModSeq, IReadOnlyList<MaildirEntry> messages, MaildirExpungeHistory expunged) =>
         MaildirFiles.WriteDurably(Path.Combine(folderPath, Name), w => Write(w, uidNext, highestModSeq, messages, expunged));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     private static void Write(Utf8LineWriter w, uint uidNext, ulong highestModSeq, IReadOnlyList<MaildirEntry> messages, MaildirExpungeHistory expunged)
     {
         w.Append("MKS 1\nuidnext ").Append(uidNext).Append("\nmodseq ").Append(highestModSeq).Append('\n');
@@ -154,6 +156,7 @@ internal static class MaildirIndexFile
     private static DateTimeOffset? SaveDate(string field) =>
         field == "-" ? null : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(field, CultureInfo.InvariantCulture));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     private static void AppendOrDash(Utf8LineWriter w, long? value)
     {
         if (value is { } v)

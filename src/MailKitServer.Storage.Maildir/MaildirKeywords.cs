@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace MailKitServer.Storage.Maildir;
@@ -45,6 +46,7 @@ internal sealed class MaildirKeywords(string folderPath)
     }
 
     /// <summary>The keywords whose letters a file name carries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public IReadOnlyList<string> FromFileName(string fileName)
     {
         var letters = MaildirFileName.KeywordLetters(fileName);

@@ -1,4 +1,5 @@
 using MailKitServer.Runtime;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace MailKitServer.Storage.Maildir;
@@ -21,7 +22,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
         IsReadOnly = readOnly;
         ViewId = viewId;
         Status = folder.Status();
-        Messages = folder.Messages.Select(m => m.ToInfo()).ToArray();
+        Messages = Snapshot(folder.Messages);
         folder.Attach(viewId, _changes.Writer);
     }
 
@@ -48,6 +49,19 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
 
         var path = await _folder.WithLockAsync(() => _folder.Find(uid) is { } e ? Path.Combine(_folder.Path, e.RelativePath) : null, save: false, cancellationToken).ConfigureAwait(false);
         return path is null ? null : MaildirContentStream.TryOpen(path, offset, length);
+    }
+
+    /// <summary>The messages as the view starts from them (one loop, no LINQ over 20,000 entries).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
+    private static MessageInfo[] Snapshot(IReadOnlyList<MaildirEntry> messages)
+    {
+        var infos = new MessageInfo[messages.Count];
+        for (var i = 0; i < infos.Length; i++)
+        {
+            infos[i] = messages[i].ToInfo();
+        }
+
+        return infos;
     }
 
     public ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace MailKitServer.Storage.Maildir;
@@ -19,6 +20,7 @@ internal sealed class Utf8LineWriter(Stream stream) : IDisposable
     private int _used;
 
     /// <summary>Appends text (encoded as UTF-8; text longer than the buffer goes straight to the stream).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public Utf8LineWriter Append(string text)
     {
         var max = Encoding.UTF8.GetMaxByteCount(text.Length);
@@ -35,6 +37,7 @@ internal sealed class Utf8LineWriter(Stream stream) : IDisposable
     }
 
     /// <summary>Appends an ASCII character.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public Utf8LineWriter Append(char ascii)
     {
         Reserve(1);
@@ -43,6 +46,7 @@ internal sealed class Utf8LineWriter(Stream stream) : IDisposable
     }
 
     /// <summary>Appends a number in decimal (invariant: digits, and a minus sign when negative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public Utf8LineWriter Append(long value)
     {
         Reserve(NumberMax);
@@ -52,6 +56,7 @@ internal sealed class Utf8LineWriter(Stream stream) : IDisposable
     }
 
     /// <summary>Appends a number in decimal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
     public Utf8LineWriter Append(ulong value)
     {
         Reserve(NumberMax);
