@@ -92,4 +92,61 @@ public class DotUnstufferTests
         Assert.False(u.Saw8Bit);
         Assert.False(u.SawBareLineEnd);
     }
+    [Fact]
+    public void Long_plain_runs_decode_as_they_do_octet_by_octet()
+    {
+        // Whole inputs take the block-skipping path (32 octets at a time); one octet at a time never does. Lines of
+        // every length around the block size, with stuffed dots, bare CRs and LFs, CR at block edges and 8-bit text.
+        var random = new Random(24);
+        byte[] alphabet = [(byte)'x', (byte)'x', (byte)'x', (byte)'x', (byte)'x', (byte)'.', (byte)'\r', (byte)'\n', 0xE9];
+        for (var round = 0; round < 3000; round++)
+        {
+            var data = new List<byte>();
+            while (data.Count < 400)
+            {
+                var length = random.Next(0, 70);
+                var rare = random.Next(4) == 0;
+                for (var k = 0; k < length; k++)
+                {
+                    data.Add(rare ? alphabet[random.Next(alphabet.Length)] : (byte)'x');
+                }
+
+                data.AddRange(random.Next(40) == 0 ? "\n"u8.ToArray() : "\r\n"u8.ToArray());
+                if (random.Next(10) == 0)
+                {
+                    data.Add((byte)'.');
+                }
+            }
+
+            if (round % 2 == 0)
+            {
+                data.AddRange("\r\n.\r\nQUIT\r\n"u8.ToArray());
+            }
+
+            var input = data.ToArray();
+            var whole = Run(new[] { input });
+            var octets = Run(input.Select(b => new[] { b }).ToArray());
+            Assert.Equal(octets, whole);
+        }
+    }
+
+    /// <summary>Feeds the pieces in order: the output, the input consumed, whether the end was found, and the flags.</summary>
+    private static (string Body, int Consumed, bool Ended, bool Saw8Bit, bool SawBare) Run(byte[][] pieces)
+    {
+        var unstuffer = new DotUnstuffer();
+        var sink = new Sink();
+        var total = 0;
+        var ended = false;
+        foreach (var piece in pieces)
+        {
+            ended = unstuffer.Decode(piece, sink, out var consumed);
+            total += consumed;
+            if (ended)
+            {
+                break;
+            }
+        }
+
+        return (Encoding.Latin1.GetString(sink.Bytes.ToArray()), total, ended, unstuffer.Saw8Bit, unstuffer.SawBareLineEnd);
+    }
 }
