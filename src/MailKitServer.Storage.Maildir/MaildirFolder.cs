@@ -94,8 +94,22 @@ internal sealed partial class MaildirFolder
         }
     }
 
-    /// <summary>Runs an action with the folder locked and its state fresh from disk; saves the index when asked.</summary>
-    public Task<T> WithLockAsync<T>(Func<T> action, bool save, CancellationToken cancellationToken) => WithLockAsync(action, save, deferVerify: false, cancellationToken);
+    /// <summary>
+    /// Runs a command's action with the folder locked and its state fresh from disk; saves the index when asked. The
+    /// background naming makes way for commands (see <see cref="CommandRan"/>).
+    /// </summary>
+    public async Task<T> WithLockAsync<T>(Func<T> action, bool save, CancellationToken cancellationToken)
+    {
+        CommandRan();
+        try
+        {
+            return await WithLockAsync(action, save, deferVerify: false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CommandRan();
+        }
+    }
 
     private async Task<T> WithLockAsync<T>(Func<T> action, bool save, bool deferVerify, CancellationToken cancellationToken)
     {
@@ -142,6 +156,7 @@ internal sealed partial class MaildirFolder
     /// </summary>
     public async Task<string?> KnownPathAsync(uint uid, CancellationToken cancellationToken)
     {
+        CommandRan();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
