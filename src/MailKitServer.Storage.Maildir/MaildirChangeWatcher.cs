@@ -5,11 +5,13 @@ namespace MailKitServer.Storage.Maildir;
 
 /// <summary>
 /// Notices files other programs drop into or rename in the <c>new/</c> and <c>cur/</c> of the folders that are open,
-/// for the whole store with one watcher: a single recursive <see cref="FileSystemWatcher"/> on the root (one inotify
-/// instance on Linux, however many folders are selected; a watcher per folder took two, and Debian allows a user 128,
-/// so SELECT #65 failed — issue 15 item 5). When no watcher can be had, or it fails (the inotify limits are reached),
-/// the open folders' directories are polled on the store's <see cref="TimeProvider"/> instead, with a Warning. The
-/// watcher runs while at least one folder is open.
+/// for the whole store with one watcher. On Linux that is one inotify instance read by the store itself
+/// (<see cref="InotifyReader"/>) with a watch on each open folder's <c>new/</c> and <c>cur/</c>, added before the
+/// folder looks at its files; elsewhere (or when a test gives a watcher) a single recursive
+/// <see cref="FileSystemWatcher"/> on the root. One instance however many folders are selected: a watcher per folder
+/// took two, and Debian allows a user 128, so SELECT #65 failed (issue 15 item 5). When no watcher can be had, or it
+/// fails (the inotify limits are reached), the open folders' directories are polled on the store's
+/// <see cref="TimeProvider"/> instead, with a Warning. The watcher runs while at least one folder is open.
 /// </summary>
 internal sealed partial class MaildirChangeWatcher : IDisposable
 {
@@ -21,6 +23,10 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
     private readonly ConcurrentDictionary<string, MaildirFolder> _folders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MaildirFolder>.AlternateLookup<ReadOnlySpan<char>> _foldersBySpan;
     private readonly Lock _lock = new();
+    private readonly bool _useInotify;
+    private readonly ConcurrentDictionary<int, (MaildirFolder Folder, string Directory)> _watched = new();
+    private readonly Dictionary<MaildirFolder, (int New, int Cur)> _watchesOf = [];
+    private InotifyReader? _inotify;
     private FileSystemWatcher? _watcher;
 
     /// <summary>When the running watcher started: it watches every directory that existed then (it adds their watches before it runs).</summary>
@@ -35,13 +41,14 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
     /// <param name="time">The clock polling runs on.</param>
     /// <param name="pollInterval">How often open folders are looked at when there is no watcher.</param>
     /// <param name="logger">Where the fall-back to polling is reported.</param>
-    /// <param name="createWatcher">Makes the watcher (tests make one that cannot start).</param>
+    /// <param name="createWatcher">Makes a <see cref="FileSystemWatcher"/> to use instead of inotify (tests: one that cannot start, or the one used where there is no inotify).</param>
     public MaildirChangeWatcher(string root, TimeProvider time, TimeSpan pollInterval, ILogger logger, Func<string, FileSystemWatcher>? createWatcher = null)
     {
         _root = root;
         _time = time;
         _pollInterval = pollInterval;
         _logger = logger;
+        _useInotify = createWatcher is null && OperatingSystem.IsLinux();
         _createWatcher = createWatcher ?? (r => new FileSystemWatcher(r));
         _foldersBySpan = _folders.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -64,15 +71,17 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
         lock (_lock)
         {
             _folders[folder.Path] = folder;
-            if (!_disposed && _watcher is null && _poll is null)
+            if (!_disposed && _watcher is null && _poll is null && _inotify is null)
             {
                 Start();
             }
 
-            // From here on every change in its new/ and cur/ reaches the folder as an event: known only for directories
-            // that existed when the watcher started. It adds the watch of a directory made later on its own thread, when
-            // it reads the directory's creation (a window in which another program's change would be missed).
-            folder.OwnChanges.Reset(live: _watcher is not null && ExistedAtStart(folder));
+            // From here on every change in its new/ and cur/ reaches the folder as an event. With inotify, its watches
+            // are added now, before the folder looks at its files. The recursive FileSystemWatcher watches directories
+            // that existed when it started; it adds the watch of a directory made later on its own thread, when it
+            // reads the directory's creation (a window in which another program's change would be missed).
+            var live = _inotify is not null ? AddWatches(folder) : _watcher is not null && ExistedAtStart(folder);
+            folder.OwnChanges.Reset(live);
         }
     }
 
@@ -87,6 +96,7 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
             }
 
             folder.OwnChanges.Reset(live: false);
+            RemoveWatches(folder);
             if (!_folders.IsEmpty)
             {
                 return;
@@ -108,6 +118,12 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
 
     private void Start()
     {
+        if (_useInotify && InotifyReader.TryCreate(OnInotifyEvent, out _) is { } reader)
+        {
+            _inotify = reader;
+            return;
+        }
+
         FileSystemWatcher? watcher = null;
         try
         {
@@ -144,10 +160,109 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
             folder.OwnChanges.Reset(live: false);
         }
 
+        _inotify?.Dispose();
+        _inotify = null;
+        _watched.Clear();
+        _watchesOf.Clear();
         _watcher?.Dispose();
         _watcher = null;
         _poll?.Dispose();
         _poll = null;
+    }
+
+    /// <summary>Adds the inotify watches of a folder's new/ and cur/ (under the lock); on failure the store polls instead.</summary>
+    /// <returns>Whether the folder is watched.</returns>
+    private bool AddWatches(MaildirFolder folder)
+    {
+        var newWatch = _inotify!.Add(Path.Combine(folder.Path, "new"), out var errno);
+        var curWatch = newWatch < 0 ? -1 : _inotify.Add(Path.Combine(folder.Path, "cur"), out errno);
+        if (curWatch < 0)
+        {
+            if (newWatch >= 0)
+            {
+                _inotify.Remove(newWatch);
+            }
+
+            // ENOSPC: the limit of watches reached. Whatever it is, the open folders are polled from here on.
+            _inotify.Dispose();
+            _inotify = null;
+            _watched.Clear();
+            _watchesOf.Clear();
+            foreach (var open in _folders.Values)
+            {
+                open.OwnChanges.Reset(live: false);
+                open.NoticeForeignChange();
+            }
+
+            StartPolling(new IOException($"inotify_add_watch in {folder.Path} failed (errno {errno})"));
+            return false;
+        }
+
+        _watched[newWatch] = (folder, "new");
+        _watched[curWatch] = (folder, "cur");
+        _watchesOf[folder] = (newWatch, curWatch);
+        return true;
+    }
+
+    private void RemoveWatches(MaildirFolder folder)
+    {
+        if (_inotify is null || !_watchesOf.Remove(folder, out var watches))
+        {
+            return;
+        }
+
+        _watched.TryRemove(watches.New, out _);
+        _watched.TryRemove(watches.Cur, out _);
+        _inotify.Remove(watches.New);
+        _inotify.Remove(watches.Cur);
+    }
+
+    /// <summary>
+    /// An inotify event (on the reader's thread): a file created, deleted or renamed in a watched new/ or cur/ is
+    /// another program's change unless the folder expects its name; the directory itself gone or moved, or events lost,
+    /// make the folders look again. The name is matched as characters on the stack: no string is made.
+    /// </summary>
+    private void OnInotifyEvent(int wd, uint mask, ReadOnlySpan<byte> name)
+    {
+        if ((mask & InotifyReader.Overflow) != 0)
+        {
+            Overflowed();
+            return;
+        }
+
+        if (!_watched.TryGetValue(wd, out var watched))
+        {
+            return; // a watch removed meanwhile
+        }
+
+        var folder = watched.Folder;
+        if ((mask & (InotifyReader.DeletedSelf | InotifyReader.MovedSelf | InotifyReader.Ignored)) != 0)
+        {
+            // The directory was deleted or moved away: no event of its files can be relied on any more.
+            folder.OwnChanges.Reset(live: false);
+            folder.NoticeForeignChange();
+            return;
+        }
+
+        if (name.IsEmpty || name[0] == (byte)'.')
+        {
+            return; // dot files are not messages (as TrySplit)
+        }
+
+        Span<char> relative = stackalloc char[4 + 256];
+        if (name.Length > 255)
+        {
+            folder.NoticeForeignChange(); // longer than any name this store makes
+            return;
+        }
+
+        watched.Directory.CopyTo(relative);
+        relative[3] = Path.DirectorySeparatorChar;
+        var length = 4 + InotifyReader.Decode(name, relative[4..]);
+        if (!folder.OwnChanges.IsOwn(relative[..length]))
+        {
+            folder.NoticeForeignChange();
+        }
     }
 
     private void OnChanged(object sender, FileSystemEventArgs e) => Notice(e.FullPath);
@@ -229,9 +344,11 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
     }
 
     /// <summary>
-    /// The watcher lost events (its queue overflowed; it restarts itself after this): no open folder can trust that every
-    /// change reaches it, so each verifies after its commands again, as when not watched, until it is watched anew, and
-    /// looks at its files now.
+    /// The watcher lost events (its queue overflowed; a FileSystemWatcher restarts itself after this): no open folder can
+    /// trust that every change of the time reached it. Each begins a new epoch (a command running now verifies after
+    /// itself) and looks at its files now. With inotify the watches stand and events flow again, so a folder is live
+    /// again in the new epoch; with a FileSystemWatcher it verifies after its commands, as when not watched, until it
+    /// is watched anew.
     /// </summary>
     internal void Overflowed()
     {
@@ -239,7 +356,7 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
         {
             foreach (var folder in _folders.Values)
             {
-                folder.OwnChanges.Reset(live: false);
+                folder.OwnChanges.Reset(live: _inotify is not null && _watchesOf.ContainsKey(folder));
             }
         }
 

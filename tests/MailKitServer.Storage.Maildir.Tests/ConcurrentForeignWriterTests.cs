@@ -17,14 +17,19 @@ public sealed class ConcurrentForeignWriterTests(ITestOutputHelper output) : IDi
     public void Dispose() => MailKitServer.TestSupport.TempDirectories.Delete(_root);
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task What_a_session_sees_comes_to_match_the_disk_after_sessions_and_another_program_changed_the_folder_at_once(int round)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(4, true)]
+    public async Task What_a_session_sees_comes_to_match_the_disk_after_sessions_and_another_program_changed_the_folder_at_once(int round, bool fileSystemWatcher)
     {
         var seed = Environment.TickCount ^ round;
-        output.WriteLine($"seed {seed}");
-        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        output.WriteLine($"seed {seed}, {(fileSystemWatcher ? "FileSystemWatcher" : "inotify")}");
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions
+        {
+            Root = _root,
+            CreateWatcher = fileSystemWatcher ? root => new FileSystemWatcher(root) : null,
+        });
         await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
         await using var a = (await account.OpenAsync("INBOX", false, default))!;
         await using var b = (await account.OpenAsync("INBOX", false, default))!;
