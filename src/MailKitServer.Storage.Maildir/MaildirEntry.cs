@@ -18,6 +18,17 @@ internal sealed class MaildirEntry : IMessageFacts
     private long _size = Unknown;
     private long _dateUtcTicks = Unknown;
     private DateTimeOffset _date;
+    private SystemFlags _flags;
+    private IReadOnlyList<string> _keywords = [];
+    private ulong _modSeq;
+    private DateTimeOffset? _saveDate;
+
+    /// <summary>
+    /// The last <see cref="MessageInfo"/> made (<see cref="ToInfo"/>), handed out again until a fact it holds changes:
+    /// every view opened on a 20,000-message folder made 20,000 of them, most of a repeated SELECT's CPU (issue 24).
+    /// Set and cleared under the folder's gate, as the facts are.
+    /// </summary>
+    private MessageInfo? _info;
 
     public uint Uid { get; init; }
 
@@ -25,11 +36,35 @@ internal sealed class MaildirEntry : IMessageFacts
 
     public required string RelativePath { get; set; }
 
-    public SystemFlags Flags { get; set; }
+    public SystemFlags Flags
+    {
+        get => _flags;
+        set
+        {
+            _flags = value;
+            _info = null;
+        }
+    }
 
-    public IReadOnlyList<string> Keywords { get; set; } = [];
+    public IReadOnlyList<string> Keywords
+    {
+        get => _keywords;
+        set
+        {
+            _keywords = value;
+            _info = null;
+        }
+    }
 
-    public ulong ModSeq { get; set; }
+    public ulong ModSeq
+    {
+        get => _modSeq;
+        set
+        {
+            _modSeq = value;
+            _info = null;
+        }
+    }
 
     /// <summary>The folder whose directory holds the file, to read facts not known yet from it (and save them in its index).</summary>
     public MaildirFolder? Folder { get; set; }
@@ -92,6 +127,7 @@ internal sealed class MaildirEntry : IMessageFacts
         {
             Volatile.Write(ref _emailId, value);
             EmailIdGiven = true;
+            _info = null;
         }
     }
 
@@ -101,11 +137,19 @@ internal sealed class MaildirEntry : IMessageFacts
     private string? _emailId;
 
     /// <summary>When the message was saved in this folder (RFC 8514), or null for one an older index listed without it.</summary>
-    public DateTimeOffset? SaveDate { get; set; }
+    public DateTimeOffset? SaveDate
+    {
+        get => _saveDate;
+        set
+        {
+            _saveDate = value;
+            _info = null;
+        }
+    }
 
     /// <summary>What views are told; the facts not known yet (an EMAILID not derived yet) are read when a reader first asks for them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
-    public MessageInfo ToInfo() => Lazy || Volatile.Read(ref _emailId) is null
+    public MessageInfo ToInfo() => _info ??= Lazy || Volatile.Read(ref _emailId) is null
         ? new(Uid, Flags, Keywords, this, ModSeq) { SaveDate = SaveDate }
         : new(Uid, Flags, Keywords, InternalDate, Size, ModSeq) { EmailId = EmailId, SaveDate = SaveDate };
 
