@@ -155,6 +155,21 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
 
     private void Stop()
     {
+        StopWatching();
+        _poll?.Dispose();
+        _poll = null;
+    }
+
+    /// <summary>The watcher failed or cannot watch a folder (under the lock): the open folders are polled from here on.</summary>
+    private void FallBackToPolling(Exception reason)
+    {
+        StopWatching();
+        StartPolling(reason);
+    }
+
+    /// <summary>No watcher any more (inotify or FileSystemWatcher): every open folder verifies after its commands, as when not watched.</summary>
+    private void StopWatching()
+    {
         foreach (var folder in _folders.Values)
         {
             folder.OwnChanges.Reset(live: false);
@@ -166,8 +181,6 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
         _watchesOf.Clear();
         _watcher?.Dispose();
         _watcher = null;
-        _poll?.Dispose();
-        _poll = null;
     }
 
     /// <summary>Adds the inotify watches of a folder's new/ and cur/ (under the lock); on failure the store polls instead.</summary>
@@ -184,17 +197,8 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
             }
 
             // ENOSPC: the limit of watches reached. Whatever it is, the open folders are polled from here on.
-            _inotify.Dispose();
-            _inotify = null;
-            _watched.Clear();
-            _watchesOf.Clear();
-            foreach (var open in _folders.Values)
-            {
-                open.OwnChanges.Reset(live: false);
-                open.NoticeForeignChange();
-            }
-
-            StartPolling(new IOException($"inotify_add_watch in {folder.Path} failed (errno {errno})"));
+            FallBackToPolling(new IOException($"inotify_add_watch in {folder.Path} failed (errno {errno})"));
+            NoticeAll();
             return false;
         }
 
@@ -330,14 +334,7 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
 
             // The watcher stopped (on Linux: no more inotify watches for a new directory). What it may have missed
             // is found by looking at every open folder now, and from here on by polling.
-            _watcher.Dispose();
-            _watcher = null;
-            foreach (var folder in _folders.Values)
-            {
-                folder.OwnChanges.Reset(live: false);
-            }
-
-            StartPolling(e.GetException());
+            FallBackToPolling(e.GetException());
         }
 
         NoticeAll();

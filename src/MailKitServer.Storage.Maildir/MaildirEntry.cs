@@ -179,12 +179,6 @@ internal sealed class MaildirEntry : IMessageFacts
     }
 
     /// <summary>
-    /// Reads the size and the mtime from the file (one stat) for the folder's index to keep (next save). Runs outside the
-    /// folder's gate (a FETCH or SEARCH reading the view's snapshot): the file may be renamed meanwhile (a flag change,
-    /// the background naming: the entry's path is then new; another program: the folder looks for it by its unique
-    /// name). A file gone for good gives 0 and the epoch, not remembered (the next reconciliation expunges it).
-    /// </summary>
-    /// <summary>
     /// A whole read of the file found its size (the content is the file's octets, read from the first): kept as if
     /// looked up, for the index's next save, so a later SEARCH TEXT reads exactly that much instead of reading into a
     /// bounded buffer and copying out (issue 24). A message file never changes; a size already known stays.
@@ -197,6 +191,12 @@ internal sealed class MaildirEntry : IMessageFacts
         }
     }
 
+    /// <summary>
+    /// Reads the size and the mtime from the file (one stat) for the folder's index to keep (next save). Runs outside the
+    /// folder's gate (a FETCH or SEARCH reading the view's snapshot): the file may be renamed meanwhile (a flag change,
+    /// the background naming: the entry's path is then new; another program: the folder looks for it by its unique
+    /// name). A file gone for good gives 0 and the epoch, not remembered (the next reconciliation expunges it).
+    /// </summary>
     private void Learn()
     {
         if (Folder is not { } folder)

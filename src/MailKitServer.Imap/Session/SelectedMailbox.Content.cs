@@ -168,7 +168,7 @@ internal sealed partial class SelectedMailbox
     /// <summary>Whether the listener's cache holds the message's structure (reading it costs no file access).</summary>
     /// <param name="uid">The message.</param>
     /// <returns><see langword="true"/> when cached.</returns>
-    public bool HasCachedStructure(uint uid) => _structures.TryGet(Key, uid, out _);
+    public bool HasCachedStructure(uint uid) => CachedStructure(uid) is not null;
 
     /// <summary>The message's structure when the listener's cache holds it.</summary>
     /// <param name="uid">The message.</param>

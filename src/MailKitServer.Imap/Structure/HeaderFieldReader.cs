@@ -75,7 +75,7 @@ internal ref struct HeaderFieldReader
     /// <summary>A raw value unfolded (each LF and the one CR before it dropped), trimmed of spaces and tabs, as text.</summary>
     /// <param name="raw">The octets after a colon, as <see cref="RawValue"/> gives them.</param>
     /// <returns>The text.</returns>
-    public static string Unfolded(ReadOnlySpan<byte> raw)
+    private static string Unfolded(ReadOnlySpan<byte> raw)
     {
         if (raw.IndexOf((byte)'\n') < 0)
         {
