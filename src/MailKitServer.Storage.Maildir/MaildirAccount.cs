@@ -295,7 +295,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
         {
             var uid = folder.ReserveUid();
             var distinct = keywords.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-            var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique!, uid, flags, folder.Keywords.LettersFor(distinct)));
+            var relative = MaildirFileName.CurPath(unique!, uid, flags, folder.Keywords.LettersFor(distinct));
             folder.Place(temp, relative, link: false);
             NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "cur"));
             folder.Add(unique!, relative, uid, flags, distinct, date, size, origin);

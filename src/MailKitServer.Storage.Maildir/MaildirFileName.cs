@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace MailKitServer.Storage.Maildir;
 
@@ -12,6 +11,10 @@ namespace MailKitServer.Storage.Maildir;
 /// </summary>
 internal static class MaildirFileName
 {
+    /// <summary>The info part's letters of each combination of the five system flags (D, F, R, S, T), by <see cref="LetterIndex"/>.</summary>
+    private static readonly string[] SystemFlagLetters = [.. Enumerable.Range(0, 32).Select(i =>
+        string.Concat("DFRST".Where((_, bit) => (i & (1 << bit)) != 0)))];
+
     private static long _counter;
 
     /// <summary>A new unique name; <paramref name="size"/> goes in as ",S=" (as Dovecot writes it) when known.</summary>
@@ -171,34 +174,19 @@ internal static class MaildirFileName
         return flags;
     }
 
-    public static string WithUidAndFlags(string unique, uint uid, SystemFlags flags, string keywordLetters = "")
-    {
-        var sb = new StringBuilder(unique).Append(",U=").Append(uid.ToString(CultureInfo.InvariantCulture)).Append(":2,");
-        if ((flags & SystemFlags.Draft) != 0)
-        {
-            sb.Append('D');
-        }
+    /// <summary>
+    /// The path, relative to the folder, of a message in <c>cur/</c> whose name carries its UID and flags:
+    /// <c>cur/unique,U=uid:2,FLAGS</c>, the system flags' letters in ASCII order, then the keyword letters. One string
+    /// (a STORE makes one per message it renames).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per message in a STORE: see MaildirFolder.Adoption.cs
+    public static string CurPath(string unique, uint uid, SystemFlags flags, string keywordLetters = "") =>
+        string.Create(CultureInfo.InvariantCulture, stackalloc char[256], $"cur{Path.DirectorySeparatorChar}{unique},U={uid}:2,{SystemFlagLetters[LetterIndex(flags)]}{keywordLetters}");
 
-        if ((flags & SystemFlags.Flagged) != 0)
-        {
-            sb.Append('F');
-        }
-
-        if ((flags & SystemFlags.Answered) != 0)
-        {
-            sb.Append('R');
-        }
-
-        if ((flags & SystemFlags.Seen) != 0)
-        {
-            sb.Append('S');
-        }
-
-        if ((flags & SystemFlags.Deleted) != 0)
-        {
-            sb.Append('T');
-        }
-
-        return sb.Append(keywordLetters).ToString();
-    }
+    private static int LetterIndex(SystemFlags flags) =>
+        ((flags & SystemFlags.Draft) != 0 ? 1 : 0)
+        | ((flags & SystemFlags.Flagged) != 0 ? 2 : 0)
+        | ((flags & SystemFlags.Answered) != 0 ? 4 : 0)
+        | ((flags & SystemFlags.Seen) != 0 ? 8 : 0)
+        | ((flags & SystemFlags.Deleted) != 0 ? 16 : 0);
 }

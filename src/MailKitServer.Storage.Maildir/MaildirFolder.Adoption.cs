@@ -43,6 +43,7 @@ internal sealed partial class MaildirFolder
         // The UIDs in use, only while files that carry one are adopted: they come first, and every UID given after them
         // is UIDNEXT, above all of these.
         HashSet<uint>? taken = null;
+        using var directories = OpenDirectories(); // opened only if a file is renamed now (a few files: see Naming)
         for (var i = 0; i < count; i++)
         {
             var (unique, relative) = (order.Uniques[i], order.Paths[i]);
@@ -63,7 +64,7 @@ internal sealed partial class MaildirFolder
             else if (!keep)
             {
                 path = NamedPath(unique, uid, relative);
-                RenameOwn(relative, path);
+                RenameOwn(relative, path, directories);
             }
 
             taken?.Add(uid);

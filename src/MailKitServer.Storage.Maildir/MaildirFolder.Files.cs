@@ -12,17 +12,21 @@ internal sealed partial class MaildirFolder
     /// <summary>The names of this folder's own changes, so that the watcher's events about them are not taken for another program's.</summary>
     public MaildirOwnChanges OwnChanges { get; } = new();
 
+    /// <summary>The folder's <c>new/</c> and <c>cur/</c> for one batch of renames or deletions under the gate (dispose it at the batch's end).</summary>
+    public MaildirDirectories OpenDirectories() => new(Path);
+
     /// <summary>
     /// Renames one of the folder's files, telling the watcher first (<see cref="OwnChanges"/>). One rename(2): File.Move
     /// without overwrite moves by link and unlink (twice the work, felt in a STORE over 20,000 messages) and with it looks
-    /// at the source first. Message file names are unique: nothing is replaced.
+    /// at the source first; relative to the directories of the batch (renameat(2)), not by whole paths. Message file
+    /// names are unique: nothing is replaced.
     /// </summary>
-    private void RenameOwn(string from, string to)
+    private void RenameOwn(string from, string to, MaildirDirectories directories)
     {
         OwnChanges.Expect(from, to);
         try
         {
-            NativeFileSystem.Rename(System.IO.Path.Combine(Path, from), System.IO.Path.Combine(Path, to));
+            directories.Rename(from, to);
         }
         catch
         {

@@ -55,7 +55,9 @@ internal sealed partial class MaildirFolder
     private static string NamedPath(string unique, uint uid, string relative)
     {
         var sub = relative[..3];
-        return System.IO.Path.Combine(sub, sub == "new" ? $"{unique},U={uid}" : MaildirFileName.WithUidAndFlags(unique, uid, MaildirFileName.Flags(relative), MaildirFileName.KeywordLetters(relative)));
+        return sub == "new"
+            ? System.IO.Path.Combine(sub, $"{unique},U={uid}")
+            : MaildirFileName.CurPath(unique, uid, MaildirFileName.Flags(relative), MaildirFileName.KeywordLetters(relative));
     }
 
     /// <summary>Step 1: the marker, written durably before any UID is recorded only in the index.</summary>
@@ -181,6 +183,7 @@ internal sealed partial class MaildirFolder
     private bool NameSome()
     {
         var missed = false;
+        using var directories = OpenDirectories();
         for (var i = 0; i < NamingBatch && _unnamed.TryDequeue(out var uid); i++)
         {
             if (Find(uid) is not { } entry || MaildirFileName.Uid(entry.RelativePath) == uid)
@@ -191,7 +194,7 @@ internal sealed partial class MaildirFolder
             var target = NamedPath(entry.Unique, uid, entry.RelativePath);
             try
             {
-                RenameOwn(entry.RelativePath, target);
+                RenameOwn(entry.RelativePath, target, directories);
                 entry.RelativePath = target;
                 NamingRenames++;
             }

@@ -218,13 +218,13 @@ internal sealed partial class MaildirFolder
     /// letter are in the name; the index keeps all keywords. The caller refreshed <see cref="Keywords"/> (once for all
     /// the messages of its command). Returns the message as its views were told of it.
     /// </summary>
-    public MessageInfo SetFlags(MaildirEntry entry, SystemFlags flags, IReadOnlyList<string> keywords, long origin)
+    public MessageInfo SetFlags(MaildirEntry entry, SystemFlags flags, IReadOnlyList<string> keywords, long origin, MaildirDirectories directories)
     {
         var letters = Keywords.LettersFor(keywords, refresh: false);
         if (flags != entry.Flags || letters != MaildirFileName.KeywordLetters(entry.RelativePath))
         {
-            var target = System.IO.Path.Combine("cur", MaildirFileName.WithUidAndFlags(entry.Unique, entry.Uid, flags, letters));
-            RenameOwn(entry.RelativePath, target);
+            var target = MaildirFileName.CurPath(entry.Unique, entry.Uid, flags, letters);
+            RenameOwn(entry.RelativePath, target, directories);
             entry.RelativePath = target;
             entry.Flags = flags;
         }
@@ -252,12 +252,13 @@ internal sealed partial class MaildirFolder
         ReserveModSeqs(gone.Count);
         var removed = new List<uint>(gone.Count);
         var counting = _quota.Counts;
+        using var directories = OpenDirectories();
         foreach (var m in gone)
         {
             // A size not known yet is read before the file goes, and only when the usage is being counted.
             var size = counting ? m.Size : 0;
             OwnChanges.Expect(m.RelativePath);
-            if (!NativeFileSystem.TryDelete(System.IO.Path.Combine(Path, m.RelativePath)))
+            if (!directories.TryDelete(m.RelativePath))
             {
                 OwnChanges.Forget(m.RelativePath); // gone already (another program), or not removable: no event of ours
             }

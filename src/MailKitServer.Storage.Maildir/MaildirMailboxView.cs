@@ -81,6 +81,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
             var modified = new List<uint>();
             _folder.ReserveModSeqs(targets.Count);
             _folder.Keywords.Refresh();
+            using var directories = _folder.OpenDirectories();
             foreach (var m in targets)
             {
                 if (unchangedSince is { } since && m.ModSeq > since)
@@ -91,7 +92,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
 
                 var (flags, keywords) = change.Apply(m.Flags, m.Keywords);
                 changed.Add(flags != m.Flags || !keywords.SequenceEqual(m.Keywords, StringComparer.OrdinalIgnoreCase)
-                    ? _folder.SetFlags(m, flags, keywords, ViewId)
+                    ? _folder.SetFlags(m, flags, keywords, ViewId, directories)
                     : m.ToInfo());
             }
 
@@ -135,7 +136,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
             {
                 var uid = destination.ReserveUid();
                 var unique = MaildirFileName.WithZone(MaildirFileName.NewUnique(size), date.Offset);
-                var relative = Path.Combine("cur", MaildirFileName.WithUidAndFlags(unique, uid, flags, destination.Keywords.LettersFor(keywords)));
+                var relative = MaildirFileName.CurPath(unique, uid, flags, destination.Keywords.LettersFor(keywords));
                 destination.Place(path, relative, link: true);
                 destination.Add(unique, relative, uid, flags, keywords, date, size, ViewId, emailId);
                 targetUids.Add(uid);

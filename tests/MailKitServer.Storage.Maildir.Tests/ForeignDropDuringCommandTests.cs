@@ -56,7 +56,7 @@ public sealed class ForeignDropDuringCommandTests : IDisposable
         // The folder's own rename in cur/ and another program's delivery into new/, in the same hold of the lock. The
         // folder is watched (a view is open): the watcher's event about the dropped file, a name the folder did not
         // expect, has it look again (no scan follows the command itself: see OwnChangesTests).
-        await folder.WithLockAsync(() => { folder.SetFlags(folder.Messages[0], SystemFlags.Seen, folder.Messages[0].Keywords, origin: 0); return DropForeign(folder); }, save: true, default);
+        await folder.WithLockAsync(() => { using var directories = folder.OpenDirectories(); folder.SetFlags(folder.Messages[0], SystemFlags.Seen, folder.Messages[0].Keywords, origin: 0, directories); return DropForeign(folder); }, save: true, default);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while ((await view.Changes.ReadAsync(timeout.Token)) is not { Kind: MailboxChangeKind.Added, Uid: 2 })
         {

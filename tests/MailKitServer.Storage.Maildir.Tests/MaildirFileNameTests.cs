@@ -48,4 +48,29 @@ public class MaildirFileNameTests
     [InlineData("new/1700000000.M1P1.host,U=3", "")]
     [InlineData("cur/1700000000.M1P1.host:2,zDa", "za")]
     public void Keyword_letters_are_the_lowercase_letters_of_the_info_part(string name, string letters) => Assert.Equal(letters, MaildirFileName.KeywordLetters(name));
+    [Theory]
+    [InlineData(SystemFlags.None, "", "cur/1700000000.M1P1.host,S=9,U=42:2,")]
+    [InlineData(SystemFlags.Flagged, "", "cur/1700000000.M1P1.host,S=9,U=42:2,F")]
+    [InlineData(SystemFlags.Seen | SystemFlags.Answered | SystemFlags.Flagged, "ab", "cur/1700000000.M1P1.host,S=9,U=42:2,FRSab")]
+    [InlineData(SystemFlags.Deleted | SystemFlags.Draft | SystemFlags.Seen, "", "cur/1700000000.M1P1.host,S=9,U=42:2,DST")]
+    [InlineData(SystemFlags.Draft | SystemFlags.Flagged | SystemFlags.Answered | SystemFlags.Seen | SystemFlags.Deleted, "z", "cur/1700000000.M1P1.host,S=9,U=42:2,DFRSTz")]
+    public void A_path_in_cur_carries_the_UID_then_the_flags_in_ASCII_order_then_the_keyword_letters(SystemFlags flags, string letters, string expected)
+    {
+        var path = MaildirFileName.CurPath("1700000000.M1P1.host,S=9", 42, flags, letters);
+        Assert.Equal(expected.Replace('/', Path.DirectorySeparatorChar), path);
+        Assert.Equal(flags, MaildirFileName.Flags(path));
+        Assert.Equal(42u, MaildirFileName.Uid(Path.GetFileName(path)));
+        Assert.Equal(letters, MaildirFileName.KeywordLetters(path));
+    }
+
+    [Fact]
+    public void Every_combination_of_system_flags_survives_a_path_in_cur()
+    {
+        var all = new[] { SystemFlags.Draft, SystemFlags.Flagged, SystemFlags.Answered, SystemFlags.Seen, SystemFlags.Deleted };
+        for (var mask = 0; mask < 32; mask++)
+        {
+            var flags = all.Where((_, bit) => (mask & (1 << bit)) != 0).Aggregate(SystemFlags.None, (a, f) => a | f);
+            Assert.Equal(flags, MaildirFileName.Flags(MaildirFileName.CurPath("u", 1, flags)));
+        }
+    }
 }

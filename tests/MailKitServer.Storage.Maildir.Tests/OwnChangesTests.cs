@@ -62,9 +62,10 @@ public sealed class OwnChangesTests : IDisposable
         await folder.WithLockAsync(
             () =>
             {
+                using var directories = folder.OpenDirectories();
                 foreach (var m in folder.Messages.ToList())
                 {
-                    folder.SetFlags(m, SystemFlags.Flagged, m.Keywords, ours.ViewId);
+                    folder.SetFlags(m, SystemFlags.Flagged, m.Keywords, ours.ViewId, directories);
                     if (m.Uid == 10)
                     {
                         victim = Foreign(folder, what);
