@@ -223,8 +223,8 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
     /// after a hash of the user id (so two users' folders never share one).
     /// </summary>
     public async ValueTask<string?> GetMailboxIdAsync(string name, CancellationToken cancellationToken) =>
-        await GetStatusAsync(name, cancellationToken).ConfigureAwait(false) is { } status
-            ? "F" + _userHash + status.UidValidity.ToString("x8", System.Globalization.CultureInfo.InvariantCulture)
+        MailboxName.TryNormalize(name, out var normalized) && Folder(normalized) is { } folder
+            ? "F" + _userHash + (await folder.UidValidityAsync(cancellationToken).ConfigureAwait(false)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)
             : null;
 
     public async ValueTask<IMailboxView?> OpenAsync(string name, bool readOnly, CancellationToken cancellationToken)

@@ -11,7 +11,8 @@ namespace MailKitServer.Storage.Maildir;
 /// <see cref="FileSystemWatcher"/> on the root. One instance however many folders are selected: a watcher per folder
 /// took two, and Debian allows a user 128, so SELECT #65 failed (issue 15 item 5). When no watcher can be had, or it
 /// fails (the inotify limits are reached), the open folders' directories are polled on the store's
-/// <see cref="TimeProvider"/> instead, with a Warning. The watcher runs while at least one folder is open.
+/// <see cref="TimeProvider"/> instead, with a Warning. A FileSystemWatcher or the polling runs while at least one folder
+/// is open; the inotify reader, once started, until the store is disposed (without watches while no folder is open).
 /// </summary>
 internal sealed partial class MaildirChangeWatcher : IDisposable
 {
@@ -24,9 +25,15 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
     private readonly ConcurrentDictionary<string, MaildirFolder>.AlternateLookup<ReadOnlySpan<char>> _foldersBySpan;
     private readonly Lock _lock = new();
     private readonly bool _useInotify;
-    private readonly ConcurrentDictionary<int, (MaildirFolder Folder, string Directory)> _watched = new();
+    private readonly ConcurrentDictionary<int, (MaildirFolder Folder, string Directory, int Reader)> _watched = new();
     private readonly Dictionary<MaildirFolder, (int New, int Cur)> _watchesOf = [];
     private InotifyReader? _inotify;
+
+    /// <summary>
+    /// Which inotify reader is the running one (each gets the next number): a watch descriptor means something only to
+    /// the instance that gave it, and a reader stopped meanwhile may still deliver an event of its own.
+    /// </summary>
+    private int _reader;
     private FileSystemWatcher? _watcher;
 
     /// <summary>When the running watcher started: it watches every directory that existed then (it adds their watches before it runs).</summary>
@@ -65,6 +72,9 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
         }
     }
 
+    /// <summary>How many watchers (inotify readers, FileSystemWatchers) were started, for tests and diagnostics.</summary>
+    public int Started => Volatile.Read(ref _reader);
+
     /// <summary>Starts watching a folder (its first view opened).</summary>
     public void Watch(MaildirFolder folder)
     {
@@ -97,8 +107,11 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
 
             folder.OwnChanges.Reset(live: false);
             RemoveWatches(folder);
-            if (!_folders.IsEmpty)
+            if (!_folders.IsEmpty || _inotify is not null)
             {
+                // The inotify reader stays, without watches, until the store is disposed: a client that SELECTs its
+                // only open folder again closes the folder's last view first, and a reader (a thread, an inotify
+                // instance) was started anew for every such SELECT.
                 return;
             }
 
@@ -118,7 +131,8 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
 
     private void Start()
     {
-        if (_useInotify && InotifyReader.TryCreate(OnInotifyEvent, out _) is { } reader)
+        var number = ++_reader;
+        if (_useInotify && InotifyReader.TryCreate((wd, mask, name) => OnInotifyEvent(number, wd, mask, name), out _) is { } reader)
         {
             _inotify = reader;
             return;
@@ -202,8 +216,8 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
             return false;
         }
 
-        _watched[newWatch] = (folder, "new");
-        _watched[curWatch] = (folder, "cur");
+        _watched[newWatch] = (folder, "new", _reader);
+        _watched[curWatch] = (folder, "cur", _reader);
         _watchesOf[folder] = (newWatch, curWatch);
         return true;
     }
@@ -226,17 +240,21 @@ internal sealed partial class MaildirChangeWatcher : IDisposable
     /// another program's change unless the folder expects its name; the directory itself gone or moved, or events lost,
     /// make the folders look again. The name is matched as characters on the stack: no string is made.
     /// </summary>
-    private void OnInotifyEvent(int wd, uint mask, ReadOnlySpan<byte> name)
+    private void OnInotifyEvent(int reader, int wd, uint mask, ReadOnlySpan<byte> name)
     {
         if ((mask & InotifyReader.Overflow) != 0)
         {
-            Overflowed();
+            if (reader == Volatile.Read(ref _reader))
+            {
+                Overflowed();
+            }
+
             return;
         }
 
-        if (!_watched.TryGetValue(wd, out var watched))
+        if (!_watched.TryGetValue(wd, out var watched) || watched.Reader != reader)
         {
-            return; // a watch removed meanwhile
+            return; // a watch removed meanwhile (its IN_IGNORED), or another reader's descriptor
         }
 
         var folder = watched.Folder;

@@ -60,7 +60,7 @@ internal sealed partial class MaildirFolder
             var stamps = ReadStamps();
             if (_located is not { } located || located.Stamps != stamps)
             {
-                located = (stamps, ScanFiles());
+                located = (stamps, ScanFiles(duplicates: null));
                 _located = located;
             }
 

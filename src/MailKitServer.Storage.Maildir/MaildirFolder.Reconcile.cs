@@ -68,7 +68,9 @@ internal sealed partial class MaildirFolder
         Looks++;
         Keywords.Refresh();
         ForgetLocated();
-        var onDisk = ScanFiles();
+        var duplicates = new List<string>(0);
+        var onDisk = ScanFiles(duplicates);
+        MendDuplicates(onDisk, duplicates);
         var changed = MatchKnown(onDisk);
         changed |= AdoptUnknown(onDisk);
         _rebuilding = false;
@@ -83,10 +85,11 @@ internal sealed partial class MaildirFolder
     /// <summary>
     /// The message files in new/ and cur/, by their unique part (dot files are not messages). Two strings per file,
     /// made from the directory entry's name (no full path, no name and base-name copies): a folder of 20,000 files is
-    /// scanned at its first sight and whenever its directories changed.
+    /// scanned at its first sight and whenever its directories changed. A second name with a unique part already
+    /// taken goes to <paramref name="duplicates"/> (see MaildirFolder.Duplicates.cs).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
-    private Dictionary<string, string> ScanFiles()
+    private Dictionary<string, string> ScanFiles(List<string>? duplicates)
     {
         var onDisk = new Dictionary<string, string>(_messages.Count, StringComparer.Ordinal);
         foreach (var sub in new[] { "new/", "cur/" })
@@ -105,7 +108,10 @@ internal sealed partial class MaildirFolder
             };
             foreach (var relative in files)
             {
-                onDisk[MaildirFileName.Unique(relative.AsSpan(sub.Length))] = relative;
+                if (!onDisk.TryAdd(MaildirFileName.Unique(relative.AsSpan(sub.Length)), relative))
+                {
+                    duplicates?.Add(relative);
+                }
             }
         }
 

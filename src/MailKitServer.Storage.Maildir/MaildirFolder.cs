@@ -77,6 +77,13 @@ internal sealed partial class MaildirFolder
 
     public uint UidValidity { get; private set; }
 
+    /// <summary>
+    /// <see cref="UidValidity"/>, without the lock once it is known (it never changes for this object: a folder created
+    /// again is another object): SELECT asks for it for the MAILBOXID, and a whole status counted 20,000 messages for it.
+    /// </summary>
+    public async ValueTask<uint> UidValidityAsync(CancellationToken cancellationToken) =>
+        UidValidity is var known and not 0 ? known : await WithLockAsync(() => UidValidity, save: false, cancellationToken).ConfigureAwait(false);
+
     public uint UidNext { get; private set; } = 1;
 
     public ulong HighestModSeq { get; private set; } = 1;

@@ -41,6 +41,34 @@ public sealed class OwnChangesTests : IDisposable
         Assert.Equal(0, folder.OwnChanges.Pending);
     }
 
+    [Fact]
+    public async Task Selecting_the_only_open_folder_again_keeps_the_one_inotify_reader_and_the_folder_stays_live()
+    {
+        await using var store = new MaildirMessageStore(Options(fileSystemWatcher: false));
+        await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
+        var folder = account.Folder("INBOX")!;
+
+        // What a client's SELECT of the folder it has selected does: the folder's last view closes, a new one opens.
+        for (var i = 0; i < 5; i++)
+        {
+            await (await account.OpenAsync("INBOX", false, default))!.DisposeAsync();
+        }
+
+        await using var ours = (await account.OpenAsync("INBOX", false, default))!;
+        await using var other = (await account.OpenAsync("INBOX", false, default))!;
+        Assert.Equal(1, store.Watcher.Started);
+        Assert.True(folder.OwnChanges.LiveEpoch >= 0);
+
+        // Watched live as before: an own STORE makes no look, another program's drop is seen.
+        var uids = await AppendAsync(ours, 5);
+        await DropAndAwaitAsync(folder, other);
+        var looks = folder.Looks;
+        await ours.StoreFlagsAsync(UidSet.FromUids(uids), new FlagChange(FlagChangeMode.Add, SystemFlags.Seen, []), null, default);
+        await DropAndAwaitAsync(folder, other);
+        await folder.WhenIdleAsync();
+        Assert.Equal(looks + 1, folder.Looks);
+    }
+
     [Theory]
     [InlineData("drop", false)]
     [InlineData("rename", false)]
