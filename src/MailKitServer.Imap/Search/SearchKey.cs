@@ -91,7 +91,7 @@ internal sealed class SearchKey
             SearchKeyKind.Body => c.BodyTexts.Any(t => Contains(t, Text!)),
             // TEXT: the header of every part, the MIME parts' and encapsulated messages' too, as Dovecot searches
             // them (BODY searches neither); then the decoded text parts.
-            SearchKeyKind.Text => (c.Root is { } t && t.Descendants().Any(p => Contains(SearchText.Headers(p), Text!))) || c.BodyTexts.Any(t => Contains(t, Text!)),
+            SearchKeyKind.Text => (c.Root is { } t && t.Descendants().Any(p => SearchText.HeadersContain(p, Text!))) || c.BodyTexts.Any(t => Contains(t, Text!)),
 
             // RFC 7162 §3.1.5: MODSEQ at least the value (the entry name and type are ignored: one MODSEQ per message).
             SearchKeyKind.ModSeq => m.ModSeq >= ModSeq,
@@ -129,7 +129,7 @@ internal sealed class SearchKey
         SearchKeyKind.Or => Children[0].MatchesWithoutBody(c) | Children[1].MatchesWithoutBody(c),
         SearchKeyKind.Not => !Children[0].MatchesWithoutBody(c),
         SearchKeyKind.Body => null,
-        SearchKeyKind.Text => c.Root is { } t && Contains(SearchText.Headers(t), Text!) ? true : null,
+        SearchKeyKind.Text => c.Root is { } t && SearchText.HeadersContain(t, Text!) ? true : null,
         _ => Matches(c),
     };
 
