@@ -37,19 +37,20 @@ internal sealed partial class MaildirFolder
         var now = Environment.TickCount64;
         var delay = (long)VerifyDelay.TotalMilliseconds;
         var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        var known = KnownPaths(duplicates.Count);
         foreach (var name in duplicates)
         {
             var duplicate = name;
             var unique = MaildirFileName.Unique(duplicate.AsSpan(4));
-            var known = _messages.Find(m => m.Unique == unique)?.RelativePath;
-            if (known == duplicate)
+            var knownPath = known(unique);
+            if (knownPath == duplicate)
             {
                 // The folder stays on the name it knows while the pair waits (the scan took the other).
                 (onDisk[unique], duplicate) = (duplicate, onDisk[unique]);
             }
 
             var since = _duplicated.GetValueOrDefault(unique, now);
-            if (now - since < delay || !Mend(onDisk, unique, duplicate, knowsFirst: known == onDisk[unique]))
+            if (now - since < delay || !Mend(onDisk, unique, duplicate, knowsFirst: knownPath == onDisk[unique]))
             {
                 found.TryAdd(unique, since); // new (looked at again soon), or the disk refused (tried at the next look)
             }
@@ -60,6 +61,27 @@ internal sealed partial class MaildirFolder
         {
             VerifyLater();
         }
+    }
+
+    /// <summary>
+    /// The path of the message with a unique part, as the folder knows it: a look through the messages for a few
+    /// duplicates, a map of them all for many (a folder another program filled with copies must not cost a look
+    /// through every message per copy).
+    /// </summary>
+    private Func<string, string?> KnownPaths(int duplicates)
+    {
+        if (duplicates <= 8)
+        {
+            return unique => _messages.Find(m => m.Unique == unique)?.RelativePath;
+        }
+
+        var paths = new Dictionary<string, string>(_messages.Count, StringComparer.Ordinal);
+        foreach (var m in _messages)
+        {
+            paths.TryAdd(m.Unique, m.RelativePath);
+        }
+
+        return unique => paths.GetValueOrDefault(unique);
     }
 
     /// <summary>Mends one pair: the name the scan took for <paramref name="unique"/> and <paramref name="second"/>.</summary>

@@ -80,6 +80,34 @@ public sealed class DuplicateNameTests : IDisposable
         Assert.Equal("Subject: one\r\n\r\nbody\r\n", File.ReadAllText(Path.Combine(folder.Path, messages[1].Path)));
     }
 
+    [Fact]
+    public async Task Many_copies_each_become_a_message_of_their_own()
+    {
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
+        var folder = account.Folder("INBOX")!;
+        for (var i = 0; i < 300; i++)
+        {
+            // Names that carry their UIDs already: the folder renames none of them.
+            File.WriteAllText(Path.Combine(folder.Path, "cur", $"1700000000.M{i}P1.copies,U={i + 1}:2,"), $"Subject: {i}\r\n\r\nbody\r\n");
+        }
+
+        Assert.Equal(300, (await MessagesAsync(folder)).Count);
+        foreach (var message in await MessagesAsync(folder))
+        {
+            var unique = MaildirFileName.Unique(Path.GetFileName(message.Path));
+            File.Copy(Path.Combine(folder.Path, message.Path), Path.Combine(folder.Path, "cur", unique + ":2,S"));
+        }
+
+        await LookUntilAsync(folder, () => folder.Messages.Count == 600);
+
+        var messages = await MessagesAsync(folder);
+        Assert.Equal(600, messages.Count);
+        Assert.Equal(600, Files(folder).Count);
+        Assert.Equal(300, messages.Count(m => m.Flags == SystemFlags.Seen));
+        Assert.Equal(600, messages.Select(m => MaildirFileName.Unique(Path.GetFileName(m.Path))).Distinct().Count());
+    }
+
     private static async Task<(uint Uid, string Path)> AppendAsync(MaildirAccount account, MaildirFolder folder)
     {
         await using (var view = (await account.OpenAsync("INBOX", false, default))!)
