@@ -25,7 +25,7 @@ internal static class LocalDelivery
     /// <param name="cancellationToken">Cancels the delivery.</param>
     /// <param name="runFilter">Whether the delivery filter runs (not for quarantined mail, nor for what a filter itself sends on).</param>
     /// <returns>What became of each mailbox.</returns>
-    public static async Task<LocalDeliveryResult> DeliverAsync(MailServerContext context, ILogger logger, string messageId, string reversePath, IReadOnlyList<(MailboxTarget Target, string Recipient)> targets, Func<Stream> openContent, long size, DateTimeOffset arrivedAt, CancellationToken cancellationToken, bool runFilter = true)
+    public static async ValueTask<LocalDeliveryResult> DeliverAsync(MailServerContext context, ILogger logger, string messageId, string reversePath, IReadOnlyList<(MailboxTarget Target, string Recipient)> targets, Func<Stream> openContent, long size, DateTimeOffset arrivedAt, CancellationToken cancellationToken, bool runFilter = true)
     {
         var result = new LocalDeliveryResult();
         if (targets.Count == 0)
@@ -56,7 +56,7 @@ internal static class LocalDelivery
     }
 
     /// <summary>Asks the filter about each mailbox (a filter that fails keeps the copy there); refusals go into <paramref name="result"/>.</summary>
-    private static async Task<(List<(MailboxTarget Target, FilterDecision Decision)> Decided, List<(MailboxTarget Owner, MailboxTarget Copy)> Plain, List<(MailboxTarget Owner, FiledCopy Copy)> Special)> DecideAsync(
+    private static async ValueTask<(List<(MailboxTarget Target, FilterDecision Decision)> Decided, List<(MailboxTarget Owner, MailboxTarget Copy)> Plain, List<(MailboxTarget Owner, FiledCopy Copy)> Special)> DecideAsync(
         MailServerContext context, ILogger logger, IDeliveryFilter filter, string messageId, string reversePath, IReadOnlyList<(MailboxTarget Target, string Recipient)> targets, Func<Stream> openContent, long size, DateTimeOffset arrivedAt, LocalDeliveryResult result, CancellationToken cancellationToken)
     {
         var plain = new List<(MailboxTarget Owner, MailboxTarget Copy)>();
@@ -106,7 +106,7 @@ internal static class LocalDelivery
     }
 
     /// <summary>Stores the decided copies; returns the owners of which a copy was not stored (full ones also go into <paramref name="result"/>).</summary>
-    private static async Task<HashSet<MailboxTarget>> StoreCopiesAsync(
+    private static async ValueTask<HashSet<MailboxTarget>> StoreCopiesAsync(
         MailServerContext context, ILogger logger, string messageId, string reversePath, List<(MailboxTarget Owner, MailboxTarget Copy)> plain, List<(MailboxTarget Owner, FiledCopy Copy)> special, Func<Stream> openContent, DateTimeOffset arrivedAt, LocalDeliveryResult result, CancellationToken cancellationToken)
     {
         var failed = new HashSet<MailboxTarget>();

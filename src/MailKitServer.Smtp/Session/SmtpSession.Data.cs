@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using MailKitServer.Addresses;
 using MailKitServer.Delivery;
 using MailKitServer.Policy;
 using MailKitServer.Replies;
@@ -196,12 +197,13 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>
-    /// The Received field of the message being started, in a builder the session keeps for its next messages (the
-    /// client's address text too): a message costs no builder, buffer or string of its own for it.
+    /// The Received field of the message being started, in the thread's builder (the caller copies it to the spool
+    /// before it waits for anything) and with the client's address text the session keeps: neither a message nor a
+    /// connection costs a builder of its own (a new connection per message made one each).
     /// </summary>
     private StringBuilder BuildReceived()
     {
-        var sb = _received ??= new StringBuilder(256);
+        var sb = t_received ??= new StringBuilder(256);
         sb.Clear();
         var address = _connection.RemoteEndPoint.Address;
         _receivedFrom ??= (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
@@ -251,7 +253,7 @@ internal sealed partial class SmtpSession
             var spool = transaction.Spool;
             var size = spool.Length - transaction.TraceLength;
             var senderCheck = await CheckSenderAsync(transaction).ConfigureAwait(false);
-            var check = new MessageCheckRequest(transaction.Sender, transaction.Recipients.Select(r => r.Address).ToArray(), size, () => spool.OpenRead(transaction.TraceLength))
+            var check = new MessageCheckRequest(transaction.Sender, Addresses(transaction.Recipients), size, () => spool.OpenRead(transaction.TraceLength))
             {
                 Authentication = senderCheck?.Authentication,
             };
@@ -277,11 +279,10 @@ internal sealed partial class SmtpSession
             // A quarantined message goes to each user's junk mailbox instead (the one with the \Junk role, made when
             // missing; one copy per user and mailbox), without the user's rules; otherwise the delivery filter decides.
             var junk = quarantined ? await JunkMailboxesAsync(targets.Select(t => t.Target.UserId)).ConfigureAwait(false) : null;
-            MailboxTarget StoredAt(MailboxTarget t) => junk is null ? t : t with { Mailbox = junk[t.UserId] };
-            var stored = junk is null ? targets : targets.Select(t => (StoredAt(t.Target), t.Recipient)).DistinctBy(t => t.Item1).ToList();
+            var stored = junk is null ? targets : targets.Select(t => (StoredAt(t.Target, junk), t.Recipient)).DistinctBy(t => t.Item1).ToList();
             var local = await LocalDelivery.DeliverAsync(_context, _logger, messageId, transaction.ReversePath, stored, () => OpenDelivered(transaction, edits, 0), spool.Length, arrivedAt, _connection.Aborted, runFilter: !quarantined).ConfigureAwait(false);
-            var delivered = targets.Select(t => t.Target).Where(t => local.Delivered.Contains(StoredAt(t))).ToHashSet();
-            var full = targets.Select(t => t.Target).Where(t => local.Full.Contains(StoredAt(t))).ToHashSet();
+            var delivered = Outcome(targets, local.Delivered, junk);
+            var full = Outcome(targets, local.Full, junk);
             var refused = RefusedRecipients(transaction, local);
             if (!_lmtp && refused.Count == transaction.Recipients.Count)
             {
@@ -297,7 +298,9 @@ internal sealed partial class SmtpSession
 
             // RFC 3461 §5.2.3: a "delivered" DSN for recipients that asked for one, once their mail is stored and
             // acknowledged (with SMTP only when the whole message is; LMTP acknowledges recipient by recipient).
-            var acknowledged = transaction.Recipients.Where(r => r.Mailboxes.All(delivered.Contains) && (_lmtp || delivered.Count == targets.Count) && !refused.Contains(r)).ToList();
+            IReadOnlyList<SmtpRecipient> acknowledged = AskedForSuccess(transaction.Recipients)
+                ? transaction.Recipients.Where(r => r.Mailboxes.All(delivered.Contains) && (_lmtp || delivered.Count == targets.Count) && !refused.Contains(r)).ToList()
+                : [];
             await SendFilterMessagesAsync(transaction, edits, local, refused, messageId, senderCheck).ConfigureAwait(false);
             await NotifyDeliveredAsync(transaction, acknowledged, messageId, arrivedAt).ConfigureAwait(false);
             ReplyDelivered(transaction, local, delivered, full, refused, targets.Count, messageId, size);
@@ -311,6 +314,56 @@ internal sealed partial class SmtpSession
         {
             ResetTransaction();
         }
+    }
+
+    /// <summary>Where a copy for <paramref name="target"/> is stored: its own mailbox, or its user's junk mailbox when quarantined.</summary>
+    private static MailboxTarget StoredAt(MailboxTarget target, Dictionary<string, string>? junk) =>
+        junk is null ? target : target with { Mailbox = junk[target.UserId] };
+
+    /// <summary>The recipients' mailboxes whose copy (where <see cref="StoredAt"/> put it) has this outcome; a loop, not LINQ: this runs for every message.</summary>
+    private static IReadOnlySet<MailboxTarget> Outcome(List<(MailboxTarget Target, string Recipient)> targets, HashSet<MailboxTarget> outcome, Dictionary<string, string>? junk)
+    {
+        if (outcome.Count == 0)
+        {
+            return NoTargets;
+        }
+
+        var set = new HashSet<MailboxTarget>();
+        foreach (var (target, _) in targets)
+        {
+            if (outcome.Contains(StoredAt(target, junk)))
+            {
+                set.Add(target);
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>The recipients' addresses, for the policy's message stage.</summary>
+    private static MailAddress[] Addresses(List<SmtpRecipient> recipients)
+    {
+        var addresses = new MailAddress[recipients.Count];
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            addresses[i] = recipients[i].Address;
+        }
+
+        return addresses;
+    }
+
+    /// <summary>Whether any recipient asked for a "delivered" notice (RFC 3461 NOTIFY=SUCCESS): only then are the acknowledged ones listed.</summary>
+    private static bool AskedForSuccess(List<SmtpRecipient> recipients)
+    {
+        foreach (var r in recipients)
+        {
+            if ((r.Notify & DsnNotify.Success) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -362,7 +415,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>The reply to the end of data once the local copies are stored: one per recipient with LMTP, one in all with SMTP.</summary>
-    private void ReplyDelivered(SmtpTransaction transaction, LocalDeliveryResult local, HashSet<MailboxTarget> delivered, HashSet<MailboxTarget> full, HashSet<SmtpRecipient> refused, int targetCount, string messageId, long size)
+    private void ReplyDelivered(SmtpTransaction transaction, LocalDeliveryResult local, IReadOnlySet<MailboxTarget> delivered, IReadOnlySet<MailboxTarget> full, IReadOnlySet<SmtpRecipient> refused, int targetCount, string messageId, long size)
     {
         if (_lmtp)
         {

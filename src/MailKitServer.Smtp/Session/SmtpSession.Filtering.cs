@@ -16,19 +16,19 @@ internal sealed partial class SmtpSession
     /// reject/ereject refuse at the protocol level when they can): with LMTP each such recipient; with SMTP only
     /// when that is every recipient (one reply covers them all). The notice the rules composed is then not sent.
     /// </summary>
-    private HashSet<SmtpRecipient> RefusedRecipients(SmtpTransaction transaction, LocalDeliveryResult local)
+    private IReadOnlySet<SmtpRecipient> RefusedRecipients(SmtpTransaction transaction, LocalDeliveryResult local)
     {
         if (local.Rejected.Count == 0)
         {
-            return [];
+            return NoRecipients;
         }
 
         var refused = transaction.Recipients.Where(r => r.Remote.Count == 0 && r.Mailboxes.Count > 0 && r.Mailboxes.All(local.Rejected.ContainsKey)).ToHashSet();
-        return _lmtp || refused.Count == transaction.Recipients.Count ? refused : [];
+        return _lmtp || refused.Count == transaction.Recipients.Count ? refused : NoRecipients;
     }
 
     /// <summary>Sends what the rules send (redirects, vacation replies, refusal notices) once the copies are stored.</summary>
-    private async ValueTask SendFilterMessagesAsync(SmtpTransaction transaction, IReadOnlyList<ContentEdit> edits, LocalDeliveryResult local, HashSet<SmtpRecipient> refused, string messageId, InboundCheck? check)
+    private async ValueTask SendFilterMessagesAsync(SmtpTransaction transaction, IReadOnlyList<ContentEdit> edits, LocalDeliveryResult local, IReadOnlySet<SmtpRecipient> refused, string messageId, InboundCheck? check)
     {
         if (local.Messages.Count == 0)
         {

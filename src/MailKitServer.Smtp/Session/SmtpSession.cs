@@ -8,6 +8,7 @@ using MailKitServer.Smtp.Parsing;
 using MailKitServer.Smtp.SenderAuth;
 using MailKitServer.Smtp.SenderAuth.Arc;
 using MailKitServer.Smtp.SenderAuth.Signing;
+using MailKitServer.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MailKitServer.Smtp.Session;
@@ -30,7 +31,14 @@ internal sealed partial class SmtpSession
     private readonly OutboundDkimSigner? _signer;
     private readonly ArcSealer? _sealer;
     private readonly SmtpListenerReplies _replies;
-    private StringBuilder? _received;
+    /// <summary>The Received field's builder: one per thread, filled and copied to the spool before any wait (BuildReceived).</summary>
+    [ThreadStatic]
+    private static StringBuilder? t_received;
+
+    /// <summary>Shared empty sets for the usual message: nothing refused, no outcome of a kind (read only).</summary>
+    private static readonly HashSet<SmtpRecipient> NoRecipients = [];
+
+    private static readonly HashSet<MailboxTarget> NoTargets = [];
     private string? _receivedFrom;
     private SmtpState _state;
     private bool _esmtp;
