@@ -10,8 +10,23 @@ public sealed record FlagChange(FlagChangeMode Mode, SystemFlags Flags, IReadOnl
     /// <param name="flags">The current flags.</param>
     /// <param name="keywords">The current keywords.</param>
     /// <returns>The new flags and keywords.</returns>
+    /// <remarks>
+    /// A change without keywords that leaves the message's keywords as they are (removing none, or adding none to a
+    /// message that has none) returns the message's own list: a STORE of a system flag over 20,000 messages made an
+    /// iterator, a set and an array per message for it (issue 24).
+    /// </remarks>
     public (SystemFlags Flags, IReadOnlyList<string> Keywords) Apply(SystemFlags flags, IReadOnlyList<string> keywords)
     {
+        if (Keywords.Count == 0 && (Mode == FlagChangeMode.Remove || keywords.Count == 0))
+        {
+            return (Mode switch
+            {
+                FlagChangeMode.Replace => Flags,
+                FlagChangeMode.Add => flags | Flags,
+                _ => flags & ~Flags,
+            }, keywords);
+        }
+
         switch (Mode)
         {
             case FlagChangeMode.Replace:
