@@ -320,7 +320,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
             return new AppendResult(StoreStatus.InvalidName, Message: "invalid mailbox name");
         }
 
-        var bytes = await InMemoryMessageStore.ReadAllAsync(content, store.Options.MaxMessageSize, cancellationToken).ConfigureAwait(false);
+        var bytes = await store.ReadAllAsync(content, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
             return new AppendResult(StoreStatus.OverQuota, Message: "message too large");
@@ -331,7 +331,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
     }
 
     /// <summary>Stores a message; <paramref name="credit"/> is what a REPLACE takes away next (RFC 8508 §3.4: the quota counts net).</summary>
-    internal AppendResult Append(string normalized, byte[] bytes, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, (long Bytes, long Messages) credit = default)
+    internal AppendResult Append(string normalized, MessageContent bytes, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, long origin, (long Bytes, long Messages) credit = default)
     {
         lock (state.Sync)
         {
@@ -340,7 +340,7 @@ internal sealed class InMemoryAccount(InMemoryMessageStore store, string userId,
                 return new AppendResult(StoreStatus.NotFound, Message: "no such mailbox");
             }
 
-            if (!state.Allows(bytes.LongLength - credit.Bytes, 1 - credit.Messages))
+            if (!state.Allows(bytes.Length - credit.Bytes, 1 - credit.Messages))
             {
                 return new AppendResult(StoreStatus.OverQuota, Message: "quota exceeded");
             }

@@ -35,7 +35,7 @@ internal sealed class InMemoryAccountState
             messages += mailbox.Messages.Count;
             foreach (var m in mailbox.Messages)
             {
-                bytes += m.Content.LongLength;
+                bytes += m.Content.Length;
             }
         }
 

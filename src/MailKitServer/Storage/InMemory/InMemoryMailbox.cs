@@ -43,7 +43,7 @@ internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidVal
                 deleted++;
             }
 
-            size += m.Content.LongLength;
+            size += m.Content.Length;
         }
 
         return new MailboxStatus(Name, _messages.Count, unseen, UidValidity, UidNext, HighestModSeq, size, deleted);
@@ -51,7 +51,7 @@ internal sealed class InMemoryMailbox(string name, MailboxRole role, uint uidVal
 
     // saveDate: when it is saved here (RFC 8514: now, also for a copy); emailId: the EMAILID of the message copied,
     // or null for a new message.
-    public InMemoryMessage Add(byte[] content, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long origin, DateTimeOffset saveDate, string? emailId = null)
+    public InMemoryMessage Add(MessageContent content, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long origin, DateTimeOffset saveDate, string? emailId = null)
     {
         var message = new InMemoryMessage(UidNext++, content, flags, keywords, date, ++HighestModSeq, emailId ?? InMemoryMessage.NewEmailId(), saveDate);
         _messages.Add(message);

@@ -39,7 +39,7 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
     public ValueTask<Stream?> OpenContentAsync(uint uid, long offset, long? length, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        byte[] content;
+        MessageContent content;
         lock (Sync)
         {
             var m = _mailbox.Find(uid);
@@ -51,14 +51,14 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
             content = m.Content;
         }
 
-        var start = (int)Math.Min(offset, content.Length);
-        var count = (int)Math.Min(length ?? long.MaxValue, content.Length - start);
-        return ValueTask.FromResult<Stream?>(new MemoryStream(content, start, count, writable: false));
+        var start = Math.Min(offset, content.Length);
+        var count = Math.Min(length ?? long.MaxValue, content.Length - start);
+        return ValueTask.FromResult<Stream?>(content.OpenRead(start, count));
     }
 
     public async ValueTask<AppendResult> AppendAsync(Stream content, SystemFlags flags, IReadOnlyCollection<string> keywords, DateTimeOffset? internalDate, CancellationToken cancellationToken)
     {
-        var bytes = await InMemoryMessageStore.ReadAllAsync(content, _account.Store.Options.MaxMessageSize, cancellationToken).ConfigureAwait(false);
+        var bytes = await _account.Store.ReadAllAsync(content, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
             return new AppendResult(StoreStatus.OverQuota, Message: "message too large");
@@ -137,7 +137,7 @@ internal sealed class InMemoryMailboxView : IModSeqMailboxView
             }
 
             var copied = _mailbox.Messages.Where(m => uids.Contains(m.Uid)).ToList();
-            if (!move && !_account.State.Allows(copied.Sum(m => m.Content.LongLength), copied.Count))
+            if (!move && !_account.State.Allows(copied.Sum(m => m.Content.Length), copied.Count))
             {
                 // RFC 9208 §4.3: a COPY past the limit fails whole (a MOVE within the account changes no usage).
                 return new CopyResult(StoreStatus.OverQuota, 0, [], [], "quota exceeded");

@@ -1,11 +1,11 @@
 namespace MailKitServer.Storage.InMemory;
 
 /// <summary>One stored message: its bytes and its mutable IMAP state, guarded by the account lock.</summary>
-internal sealed class InMemoryMessage(uint uid, byte[] content, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, ulong modSeq, string emailId, DateTimeOffset saveDate)
+internal sealed class InMemoryMessage(uint uid, MessageContent content, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, ulong modSeq, string emailId, DateTimeOffset saveDate)
 {
     public uint Uid { get; } = uid;
 
-    public byte[] Content { get; } = content;
+    public MessageContent Content { get; } = content;
 
     public SystemFlags Flags { get; set; } = flags;
 
@@ -21,7 +21,7 @@ internal sealed class InMemoryMessage(uint uid, byte[] content, SystemFlags flag
     /// <summary>When the message was saved in its mailbox (RFC 8514).</summary>
     public DateTimeOffset SaveDate { get; } = saveDate;
 
-    public MessageInfo ToInfo() => new(Uid, Flags, Keywords, InternalDate, Content.LongLength, ModSeq) { EmailId = EmailId, SaveDate = SaveDate };
+    public MessageInfo ToInfo() => new(Uid, Flags, Keywords, InternalDate, Content.Length, ModSeq) { EmailId = EmailId, SaveDate = SaveDate };
 
     /// <summary>
     /// A new EMAILID: M and 24 hex digits, never the same twice: 56 random bits drawn once per process and a 40-bit count.

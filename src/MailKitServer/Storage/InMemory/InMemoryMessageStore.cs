@@ -1,4 +1,3 @@
-using MailKitServer.Runtime;
 using System.Collections.Concurrent;
 
 namespace MailKitServer.Storage.InMemory;
@@ -35,7 +34,7 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(content);
-        var bytes = await ReadAllAsync(content, _options.MaxMessageSize, cancellationToken).ConfigureAwait(false);
+        var bytes = await ReadAllAsync(content, cancellationToken).ConfigureAwait(false);
         var outcomes = new List<DeliveryOutcome>(request.Targets.Count);
         foreach (var target in request.Targets)
         {
@@ -61,7 +60,7 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
                     mailbox = account.Mailboxes[MailboxName.Inbox];
                 }
 
-                if (!account.Allows(bytes.LongLength, 1))
+                if (!account.Allows(bytes.Length, 1))
                 {
                     outcomes.Add(new DeliveryOutcome(target, StoreStatus.OverQuota, Message: "mailbox full"));
                     continue;
@@ -115,46 +114,12 @@ public sealed partial class InMemoryMessageStore : IMessageStore, Runtime.IBlock
 
     internal DateTimeOffset Now => _time.GetUtcNow();
 
-    internal static async ValueTask<byte[]?> ReadAllAsync(Stream content, long maxSize, CancellationToken cancellationToken)
-    {
-        // Stored messages live long: they go to the pinned object heap, which the GC never compacts, so keeping many
-        // of them costs no copying on promotion, with their pages faulted in at once (PrefaultedArrays). A seekable
-        // stream is read straight into an array of the exact size.
-        if (content.CanSeek)
-        {
-            var length = content.Length - content.Position;
-            if (length > maxSize)
-            {
-                return null;
-            }
-
-            var exact = PrefaultedArrays.Allocate((int)length);
-            await content.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
-            return exact;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16384];
-        int n;
-        while ((n = await content.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + n > maxSize)
-            {
-                // Keep reading to the end so the caller's stream is consumed, but keep nothing.
-                while (await content.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) > 0)
-                {
-                }
-
-                return null;
-            }
-
-            buffer.Write(chunk, 0, n);
-        }
-
-        var bytes = PrefaultedArrays.Allocate((int)buffer.Length);
-        buffer.GetBuffer().AsSpan(0, bytes.Length).CopyTo(bytes);
-        return bytes;
-    }
+    /// <summary>
+    /// Reads a message to keep (<see cref="MessageContent.ReadAsync"/>): larger ones in the process's memory file, where
+    /// there is one; <see langword="null"/> when it is over <see cref="InMemoryMessageStoreOptions.MaxMessageSize"/>.
+    /// </summary>
+    internal ValueTask<MessageContent?> ReadAllAsync(Stream content, CancellationToken cancellationToken) =>
+        MessageContent.ReadAsync(content, _options.MaxMessageSize, MemoryFile.Shared, cancellationToken);
 
     private InMemoryAccountState GetAccount(string userId) => _accounts.GetOrAdd(userId, _ =>
     {
