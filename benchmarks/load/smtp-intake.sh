@@ -58,4 +58,7 @@ row "10 KB, 1 session" $((n_small / 4)) -l 10240 -s 1
 row "1 MiB, 10 sessions" $n_large -l 1048576 -s 10
 echo "peak RSS of SmtpServer: $(awk '/VmHWM/ {print $2, $3}' /proc/$peer_pid/status)"
 echo "peak RSS of the host: $(awk '/VmHWM/ {print $2, $3}' /proc/$host_pid/status) (in-memory store keeps every message)"
+# Messages of 4 KB and more are kept in a memory file (memfd), which is not in the RSS: its allocated size.
+memfd=$(find /proc/$host_pid/fd -lname '/memfd:mailkitserver-messages*' 2>/dev/null | head -1)
+if [ -n "$memfd" ]; then echo "the host's memory file of kept messages: $(( $(stat -L -c '%b*%B' "$memfd") / 1048576 )) MB"; fi
 echo "machine: $(nproc) cores; $(date -u +%Y-%m-%d)"
