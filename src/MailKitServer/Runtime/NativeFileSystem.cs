@@ -7,8 +7,10 @@ namespace MailKitServer.Runtime;
 /// <summary>The POSIX calls .NET does not expose: fsync of a directory (so a rename is durable), hard links, and renames and deletions relative to an open directory.</summary>
 internal static partial class NativeFileSystem
 {
-    private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
     private const int PathOnly = 0x200000 | 0x80000; // O_PATH | O_CLOEXEC on Linux
+
+    /// <summary>O_DIRECTORY: 0x4000 on ARM, 0x10000 elsewhere (0x10000 is O_DIRECT on ARM).</summary>
+    private static readonly int DirectoryOnly = RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x4000 : 0x10000;
 
     /// <summary>Room for a file name as UTF-8 and its NUL: names are at most 255 octets (NAME_MAX).</summary>
     private const int NameBytes = 1024;
@@ -22,7 +24,7 @@ internal static partial class NativeFileSystem
             return;
         }
 
-        var fd = Open(path, ReadOnlyDirectory);
+        var fd = Open(path, DirectoryOnly); // O_RDONLY (0) | O_DIRECTORY
         if (fd < 0)
         {
             throw new IOException($"Cannot open directory {path} to sync it (errno {Marshal.GetLastPInvokeError()}).");
@@ -74,10 +76,7 @@ internal static partial class NativeFileSystem
 
         if (RenameCore(from, to) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            throw errno == NoSuchEntry
-                ? new FileNotFoundException($"Cannot rename {from} to {to}: no such file or directory.", from)
-                : new IOException($"Cannot rename {from} to {to} (errno {errno}).");
+            throw RenameFailed(from, to);
         }
     }
 
@@ -124,9 +123,7 @@ internal static partial class NativeFileSystem
             return null;
         }
 
-        // O_DIRECTORY is 0x4000 on ARM, 0x10000 elsewhere.
-        var directory = RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x4000 : 0x10000;
-        var fd = Open(path, PathOnly | directory);
+        var fd = Open(path, PathOnly | DirectoryOnly);
         return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
     }
 
@@ -152,11 +149,17 @@ internal static partial class NativeFileSystem
 
         if (RenameAtCore(fromDirectory, fromName[..fromLength], toDirectory, toName[..toLength]) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            throw errno == NoSuchEntry
-                ? new FileNotFoundException($"Cannot rename {from} to {to}: no such file or directory.", from.ToString())
-                : new IOException($"Cannot rename {from} to {to} (errno {errno}).");
+            throw RenameFailed(from, to);
         }
+    }
+
+    /// <summary>The exception for a failed rename(2)/renameat(2), from its errno: the file not there, or another failure.</summary>
+    private static IOException RenameFailed(ReadOnlySpan<char> from, ReadOnlySpan<char> to)
+    {
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == NoSuchEntry
+            ? new FileNotFoundException($"Cannot rename {from} to {to}: no such file or directory.", from.ToString())
+            : new IOException($"Cannot rename {from} to {to} (errno {errno}).");
     }
 
     /// <summary>Deletes a file of a directory opened with <see cref="OpenDirectoryHandle"/>: one <c>unlinkat(2)</c>, as <see cref="TryDelete"/> does with a whole path. Linux only.</summary>
