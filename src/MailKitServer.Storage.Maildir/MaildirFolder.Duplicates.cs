@@ -38,6 +38,7 @@ internal sealed partial class MaildirFolder
         var delay = (long)VerifyDelay.TotalMilliseconds;
         var found = new Dictionary<string, long>(StringComparer.Ordinal);
         var known = KnownPaths(duplicates.Count);
+        using var directories = OpenDirectories(); // opened only if a pair is mended
         foreach (var name in duplicates)
         {
             var duplicate = name;
@@ -50,7 +51,7 @@ internal sealed partial class MaildirFolder
             }
 
             var since = _duplicated.GetValueOrDefault(unique, now);
-            if (now - since < delay || !Mend(onDisk, unique, duplicate, knowsFirst: knownPath == onDisk[unique]))
+            if (now - since < delay || !Mend(onDisk, unique, duplicate, knowsFirst: knownPath == onDisk[unique], directories))
             {
                 found.TryAdd(unique, since); // new (looked at again soon), or the disk refused (tried at the next look)
             }
@@ -89,30 +90,22 @@ internal sealed partial class MaildirFolder
     /// <param name="unique">The unique part of both names.</param>
     /// <param name="second">The other name.</param>
     /// <param name="knowsFirst">Whether the name taken is the message's name the folder knows (it knows neither otherwise).</param>
+    /// <param name="directories">The folder's directories for this look's deletions and renames.</param>
     /// <returns>Whether the pair is mended (false: the disk refused; the next look tries again).</returns>
-    private bool Mend(Dictionary<string, string> onDisk, string unique, string second, bool knowsFirst)
+    private bool Mend(Dictionary<string, string> onDisk, string unique, string second, bool knowsFirst, MaildirDirectories directories)
     {
         var first = onDisk[unique];
         if (NativeFileSystem.SameFile(System.IO.Path.Combine(Path, first), System.IO.Path.Combine(Path, second)))
         {
             var (keep, drop) = knowsFirst ? (second, first) : (first, second);
             onDisk[unique] = keep;
-            var dropPath = System.IO.Path.Combine(Path, drop);
-            OwnChanges.Expect(drop);
-            if (NativeFileSystem.TryDelete(dropPath))
-            {
-                return true;
-            }
-
-            OwnChanges.Forget(drop);
-            return !File.Exists(dropPath); // gone meanwhile: mended all the same
+            return DeleteOwn(drop, directories) || !File.Exists(System.IO.Path.Combine(Path, drop)); // gone meanwhile: mended all the same
         }
 
         var colon = second.IndexOf(':', StringComparison.Ordinal);
         var target = string.Concat(second.AsSpan(0, 4), MaildirFileName.NewUnique(), colon < 0 ? default : second.AsSpan(colon));
         try
         {
-            using var directories = OpenDirectories();
             RenameOwn(second, target, directories);
         }
         catch (IOException)

@@ -3,8 +3,8 @@ using MailKitServer.Runtime;
 namespace MailKitServer.Storage.Maildir;
 
 /// <summary>
-/// The folder's own changes to the files in new/ and cur/ other than deletions (see <see cref="Remove"/>): each is
-/// told to <see cref="OwnChanges"/> before it is made, so that the store's watcher does not take its events for another
+/// The folder's own changes to the files in new/ and cur/ (renames, deletions, files placed): each is told to
+/// <see cref="OwnChanges"/> before it is made, so that the store's watcher does not take its events for another
 /// program's (issue 24).
 /// </summary>
 internal sealed partial class MaildirFolder
@@ -36,6 +36,23 @@ internal sealed partial class MaildirFolder
             NoticeForeignChange();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Deletes one of the folder's files, telling the watcher first (<see cref="OwnChanges"/>); relative to the
+    /// directories of the batch (unlinkat(2)).
+    /// </summary>
+    /// <returns>Whether it was deleted; false when it was gone already (another program) or not removable: then no event of ours comes.</returns>
+    private bool DeleteOwn(string relative, MaildirDirectories directories)
+    {
+        OwnChanges.Expect(relative);
+        if (directories.TryDelete(relative))
+        {
+            return true;
+        }
+
+        OwnChanges.Forget(relative);
+        return false;
     }
 
     /// <summary>

@@ -264,11 +264,7 @@ internal sealed partial class MaildirFolder
         {
             // A size not known yet is read before the file goes, and only when the usage is being counted.
             var size = counting ? m.Size : 0;
-            OwnChanges.Expect(m.RelativePath);
-            if (!directories.TryDelete(m.RelativePath))
-            {
-                OwnChanges.Forget(m.RelativePath); // gone already (another program), or not removable: no event of ours
-            }
+            DeleteOwn(m.RelativePath, directories);
 
             if (counting)
             {
