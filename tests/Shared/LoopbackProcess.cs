@@ -54,6 +54,29 @@ public static class LoopbackProcess
     }
 
     /// <summary>
+    /// As <see cref="StartAsync"/>, for a peer that says in its ready line what it bound (a port it was given as 0):
+    /// returns the process and that whole line, or null and its last output lines.
+    /// </summary>
+    public static async Task<(Process? Process, string Said)> StartAndReadLineAsync(ProcessStartInfo start, string readyLine, TimeSpan? wait = null)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string? said = null;
+        bool IsReady(string line)
+        {
+            if (!line.Contains(readyLine, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            Interlocked.CompareExchange(ref said, line, null);
+            return true;
+        }
+
+        var (process, error) = await StartAndWaitAsync(start, $"did not say '{readyLine}'", IsReady, ready, started: null, wait);
+        return process is null ? (null, error) : (process, Volatile.Read(ref said)!);
+    }
+
+    /// <summary>
     /// For a peer that logs only to a file (rspamd): starts the program and waits (<paramref name="wait"/>, 10 s by
     /// default) until <paramref name="logFile"/> contains <paramref name="readyText"/>, looking at the file each time
     /// the kernel reports a write to it (inotify, through <see cref="FileSystemWatcher"/>). Returns the process, or null

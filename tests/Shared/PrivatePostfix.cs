@@ -38,12 +38,9 @@ public sealed class PrivatePostfix : IAsyncDisposable
         }
 
         await ExternalTool.RunAsync("chown", ["postfix", Path.Combine(root, "data")]);
-        int port;
-        using (var probe = new TcpListener(address, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        // Postfix cannot listen on port 0 and say which port it got: a port below the kernel's ephemeral range, which
+        // no outgoing connection and no listener on port 0 is handed while Postfix starts.
+        var port = LoopbackProcess.FreePortBelowEphemeral();
 
         var master = (await File.ReadAllLinesAsync("/etc/postfix/master.cf"))
             .Select(l => l.StartsWith("smtp ", StringComparison.Ordinal) && l.Contains(" inet ", StringComparison.Ordinal) ? $"{address}:{port} inet n - n - - smtpd" : l);
