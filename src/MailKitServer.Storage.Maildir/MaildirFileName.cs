@@ -123,6 +123,24 @@ internal static class MaildirFileName
         return new string(u < 0 ? name : name[..u]);
     }
 
+    /// <summary>
+    /// The unique part of a path relative to the folder (<c>new/</c> or <c>cur/</c> and the file's name), without a
+    /// string: a slice of the path (the unique part is where a name starts, before <c>,U=</c> and the info part).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at every look: see MaildirFolder.Adoption.cs
+    public static ReadOnlySpan<char> UniquePart(string relativePath)
+    {
+        var name = relativePath.AsSpan(4);
+        var colon = name.IndexOf(':');
+        if (colon >= 0)
+        {
+            name = name[..colon];
+        }
+
+        var u = name.IndexOf(",U=", StringComparison.Ordinal);
+        return u < 0 ? name : name[..u];
+    }
+
     /// <summary>The unique part, without the ",U=" field (the key used to find a file again after a tool renamed it).</summary>
     public static string Unique(string fileName)
     {
@@ -180,7 +198,7 @@ internal static class MaildirFileName
     /// (a STORE makes one per message it renames).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per message in a STORE: see MaildirFolder.Adoption.cs
-    public static string CurPath(string unique, uint uid, SystemFlags flags, string keywordLetters = "") =>
+    public static string CurPath(ReadOnlySpan<char> unique, uint uid, SystemFlags flags, string keywordLetters = "") =>
         string.Create(CultureInfo.InvariantCulture, stackalloc char[256], $"cur{Path.DirectorySeparatorChar}{unique},U={uid}:2,{SystemFlagLetters[LetterIndex(flags)]}{keywordLetters}");
 
     private static int LetterIndex(SystemFlags flags) =>

@@ -20,7 +20,7 @@ internal sealed partial class MaildirFolder
     /// MaildirFolder.Naming.cs). Returns whether there were any.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
-    private bool AdoptUnknown(Dictionary<string, string> onDisk)
+    private bool AdoptUnknown(HashSet<string> onDisk)
     {
         if (onDisk.Count == 0)
         {
@@ -28,7 +28,7 @@ internal sealed partial class MaildirFolder
         }
 
         var order = AdoptionOrder.Of(onDisk);
-        var count = order.Uniques.Length;
+        var count = order.Paths.Length;
         var later = count > ImmediateNamingLimit;
         if (later)
         {
@@ -46,7 +46,7 @@ internal sealed partial class MaildirFolder
         using var directories = OpenDirectories(); // opened only if a file is renamed now (a few files: see Naming)
         for (var i = 0; i < count; i++)
         {
-            var (unique, relative) = (order.Uniques[i], order.Paths[i]);
+            var relative = order.Paths[i];
             var keep = false;
             if (i < order.Named)
             {
@@ -63,12 +63,12 @@ internal sealed partial class MaildirFolder
             }
             else if (!keep)
             {
-                path = NamedPath(unique, uid, relative);
+                path = NamedPath(uid, relative);
                 RenameOwn(relative, path, directories);
             }
 
             taken?.Add(uid);
-            Adopt(unique, relative, path, uid, saveDate);
+            Adopt(relative, path, uid, saveDate);
         }
 
         return true;
@@ -81,14 +81,14 @@ internal sealed partial class MaildirFolder
     /// MaildirEntry): not here, for 20,000 files.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
-    private void Adopt(string unique, string found, string path, uint uid, DateTimeOffset saveDate)
+    private void Adopt(string found, string path, uint uid, DateTimeOffset saveDate)
     {
         var entry = new MaildirEntry
         {
-            Uid = uid, Unique = unique, RelativePath = path, Flags = MaildirFileName.Flags(found),
+            Uid = uid, RelativePath = path, Flags = MaildirFileName.Flags(found),
             Keywords = found.StartsWith("cur/", StringComparison.Ordinal) ? Keywords.FromFileName(path) : [],
         };
-        if (MaildirFileName.Size(unique) is { } size)
+        if (MaildirFileName.Size(entry.UniquePart) is { } size)
         {
             entry.KnowSize(size);
         }
@@ -97,45 +97,43 @@ internal sealed partial class MaildirFolder
     }
 
     /// <summary>
-    /// The new files in the order they get UIDs, as parallel arrays: the <see cref="Named"/> first, whose names carry a
-    /// UID, by it (then by unique name); then the others by unique name (the order Dovecot gives files it has no record
-    /// of), sorted as two string arrays with one ordinal compare per step.
+    /// The new files (paths relative to the folder) in the order they get UIDs, with the UIDs their names carry: the
+    /// <see cref="Named"/> first, whose names carry a UID, by it (then by unique part); then the others by unique part
+    /// (the order Dovecot gives files it has no record of), ordinally.
     /// </summary>
-    private readonly record struct AdoptionOrder(string[] Uniques, string[] Paths, uint[] Uids, int Named)
+    private readonly record struct AdoptionOrder(string[] Paths, uint[] Uids, int Named)
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
-        public static AdoptionOrder Of(Dictionary<string, string> onDisk)
+        public static AdoptionOrder Of(HashSet<string> onDisk)
         {
             var count = onDisk.Count;
-            var (uniques, paths, uids) = (new string[count], new string[count], new uint[count]);
+            var (paths, uids) = (new string[count], new uint[count]);
             int named = 0, unnamed = count;
-            foreach (var (unique, relative) in onDisk)
+            foreach (var relative in onDisk)
             {
                 if (MaildirFileName.Uid(relative) is { } uid)
                 {
-                    (uniques[named], paths[named], uids[named]) = (unique, relative, uid);
+                    (paths[named], uids[named]) = (relative, uid);
                     named++;
                 }
                 else
                 {
-                    unnamed--;
-                    (uniques[unnamed], paths[unnamed]) = (unique, relative);
+                    paths[--unnamed] = relative;
                 }
             }
 
-            Array.Sort(uniques, paths, named, count - named, StringComparer.Ordinal);
+            Array.Sort(paths, named, count - named, MaildirUniquePartComparer.Instance);
             if (named > 1)
             {
-                // Few, usually (files whose index entry was lost): by UID, then by unique name.
+                // Few, usually (files whose index entry was lost): by UID, then by unique part.
                 var byUid = Enumerable.Range(0, named).ToArray();
-                Array.Sort(byUid, (a, b) => uids[a] != uids[b] ? uids[a].CompareTo(uids[b]) : string.CompareOrdinal(uniques[a], uniques[b]));
-                var (u, p, n) = (byUid.Select(i => uniques[i]).ToArray(), byUid.Select(i => paths[i]).ToArray(), byUid.Select(i => uids[i]).ToArray());
-                u.CopyTo(uniques, 0);
+                Array.Sort(byUid, (a, b) => uids[a] != uids[b] ? uids[a].CompareTo(uids[b]) : MaildirUniquePartComparer.Instance.Compare(paths[a], paths[b]));
+                var (p, n) = (byUid.Select(i => paths[i]).ToArray(), byUid.Select(i => uids[i]).ToArray());
                 p.CopyTo(paths, 0);
                 n.CopyTo(uids, 0);
             }
 
-            return new AdoptionOrder(uniques, paths, uids, named);
+            return new AdoptionOrder(paths, uids, named);
         }
     }
 }

@@ -24,10 +24,10 @@ internal sealed partial class MaildirFolder
     /// <summary>The unique parts found on more than one name, with when a look first found each so.</summary>
     private Dictionary<string, long> _duplicated = new(StringComparer.Ordinal);
 
-    /// <summary>Mends the pairs found long enough ago (see the remarks); <paramref name="onDisk"/> then maps each unique part to the name kept.</summary>
-    /// <param name="onDisk">The scan's names by unique part (the first name of each).</param>
+    /// <summary>Mends the pairs found long enough ago (see the remarks); <paramref name="onDisk"/> then holds the name kept of each unique part.</summary>
+    /// <param name="onDisk">The scan's names, told by their unique part (the first name of each).</param>
     /// <param name="duplicates">The names the scan did not take (their unique part was taken by another name).</param>
-    private void MendDuplicates(Dictionary<string, string> onDisk, List<string> duplicates)
+    private void MendDuplicates(HashSet<string> onDisk, List<string> duplicates)
     {
         if (duplicates.Count == 0 && _duplicated.Count == 0)
         {
@@ -44,14 +44,16 @@ internal sealed partial class MaildirFolder
             var duplicate = name;
             var unique = MaildirFileName.Unique(duplicate.AsSpan(4));
             var knownPath = known(unique);
+            onDisk.TryGetValue(duplicate, out var taken);
             if (knownPath == duplicate)
             {
                 // The folder stays on the name it knows while the pair waits (the scan took the other).
-                (onDisk[unique], duplicate) = (duplicate, onDisk[unique]);
+                Replace(onDisk, duplicate);
+                (taken, duplicate) = (duplicate, taken!);
             }
 
             var since = _duplicated.GetValueOrDefault(unique, now);
-            if (now - since < delay || !Mend(onDisk, unique, duplicate, knowsFirst: knownPath == onDisk[unique], directories))
+            if (now - since < delay || !Mend(onDisk, taken!, duplicate, knowsFirst: knownPath == taken, directories))
             {
                 found.TryAdd(unique, since); // new (looked at again soon), or the disk refused (tried at the next look)
             }
@@ -73,7 +75,7 @@ internal sealed partial class MaildirFolder
     {
         if (duplicates <= 8)
         {
-            return unique => _messages.Find(m => m.Unique == unique)?.RelativePath;
+            return unique => _messages.Find(m => m.UniquePart.SequenceEqual(unique))?.RelativePath;
         }
 
         var paths = new Dictionary<string, string>(_messages.Count, StringComparer.Ordinal);
@@ -85,20 +87,19 @@ internal sealed partial class MaildirFolder
         return unique => paths.GetValueOrDefault(unique);
     }
 
-    /// <summary>Mends one pair: the name the scan took for <paramref name="unique"/> and <paramref name="second"/>.</summary>
-    /// <param name="onDisk">The scan's names by unique part.</param>
-    /// <param name="unique">The unique part of both names.</param>
+    /// <summary>Mends one pair: the name the scan took, <paramref name="first"/>, and <paramref name="second"/>.</summary>
+    /// <param name="onDisk">The scan's names, told by their unique part.</param>
+    /// <param name="first">The name the scan took for the unique part of both.</param>
     /// <param name="second">The other name.</param>
     /// <param name="knowsFirst">Whether the name taken is the message's name the folder knows (it knows neither otherwise).</param>
     /// <param name="directories">The folder's directories for this look's deletions and renames.</param>
     /// <returns>Whether the pair is mended (false: the disk refused; the next look tries again).</returns>
-    private bool Mend(Dictionary<string, string> onDisk, string unique, string second, bool knowsFirst, MaildirDirectories directories)
+    private bool Mend(HashSet<string> onDisk, string first, string second, bool knowsFirst, MaildirDirectories directories)
     {
-        var first = onDisk[unique];
         if (NativeFileSystem.SameFile(System.IO.Path.Combine(Path, first), System.IO.Path.Combine(Path, second)))
         {
             var (keep, drop) = knowsFirst ? (second, first) : (first, second);
-            onDisk[unique] = keep;
+            Replace(onDisk, keep);
             return DeleteOwn(drop, directories) || !File.Exists(System.IO.Path.Combine(Path, drop)); // gone meanwhile: mended all the same
         }
 
@@ -113,7 +114,14 @@ internal sealed partial class MaildirFolder
             return false;
         }
 
-        onDisk[MaildirFileName.Unique(target.AsSpan(4))] = target;
+        onDisk.Add(target);
         return true;
+    }
+
+    /// <summary>Makes <paramref name="name"/> the name the set holds for its unique part (in place of another with the same one).</summary>
+    private static void Replace(HashSet<string> onDisk, string name)
+    {
+        onDisk.Remove(name);
+        onDisk.Add(name);
     }
 }

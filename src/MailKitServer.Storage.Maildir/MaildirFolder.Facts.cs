@@ -11,7 +11,7 @@ internal sealed partial class MaildirFolder
     private readonly Lock _locateLock = new();
 
     /// <summary>Where the files were at the last look for a moved one, and the directories' stamps then.</summary>
-    private (DirectoryStamps Stamps, Dictionary<string, string> Files)? _located;
+    private (DirectoryStamps Stamps, HashSet<string> Files)? _located;
 
     /// <summary>
     /// The folder's counters. While some sizes are still to be read from the files the total is summed when first
@@ -48,12 +48,13 @@ internal sealed partial class MaildirFolder
     public void FactsLearned() => _dirty = true;
 
     /// <summary>
-    /// Where a message file is now, by its unique name, when it is no longer where the folder last saw it (another
-    /// program renamed it, and the folder has not reconciled since): relative to the folder, or null when it is gone.
+    /// Where a message file is now, by the unique part of <paramref name="lastSeen"/> (its path when the folder last saw
+    /// it), when it is no longer there (another program renamed it, and the folder has not reconciled since): relative
+    /// to the folder, or null when it is gone.
     /// Called without the folder's gate; one look at the directories serves every file moved before it (a program that
     /// renamed all 20,000 must not cost a directory scan per file), until they change again or the folder reconciles.
     /// </summary>
-    public string? LocateFile(string unique)
+    public string? LocateFile(string lastSeen)
     {
         lock (_locateLock)
         {
@@ -64,7 +65,7 @@ internal sealed partial class MaildirFolder
                 _located = located;
             }
 
-            return located.Files.TryGetValue(unique, out var relative) ? relative : null;
+            return located.Files.TryGetValue(lastSeen, out var relative) ? relative : null;
         }
     }
 

@@ -1,4 +1,5 @@
 using MailKitServer.Runtime;
+using System.Globalization;
 
 namespace MailKitServer.Storage.Maildir;
 
@@ -52,11 +53,11 @@ internal sealed partial class MaildirFolder
     private string NamingMarker => System.IO.Path.Combine(Path, NamingFile);
 
     /// <summary>The name of a file once it carries its UID (in <c>new/</c> without an info part, as delivered).</summary>
-    private static string NamedPath(string unique, uint uid, string relative)
+    private static string NamedPath(uint uid, string relative)
     {
-        var sub = relative[..3];
-        return sub == "new"
-            ? System.IO.Path.Combine(sub, $"{unique},U={uid}")
+        var unique = MaildirFileName.UniquePart(relative);
+        return relative.StartsWith("new", StringComparison.Ordinal)
+            ? string.Create(CultureInfo.InvariantCulture, stackalloc char[256], $"new{System.IO.Path.DirectorySeparatorChar}{unique},U={uid}")
             : MaildirFileName.CurPath(unique, uid, MaildirFileName.Flags(relative), MaildirFileName.KeywordLetters(relative));
     }
 
@@ -191,7 +192,7 @@ internal sealed partial class MaildirFolder
                 continue; // expunged, or renamed with its UID meanwhile (a flag change)
             }
 
-            var target = NamedPath(entry.Unique, uid, entry.RelativePath);
+            var target = NamedPath(uid, entry.RelativePath);
             try
             {
                 RenameOwn(entry.RelativePath, target, directories);

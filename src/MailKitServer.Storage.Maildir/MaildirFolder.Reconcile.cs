@@ -83,15 +83,16 @@ internal sealed partial class MaildirFolder
     }
 
     /// <summary>
-    /// The message files in new/ and cur/, by their unique part (dot files are not messages). Two strings per file,
-    /// made from the directory entry's name (no full path, no name and base-name copies): a folder of 20,000 files is
+    /// The message files in new/ and cur/ (dot files are not messages), as paths relative to the folder in a set that
+    /// tells them by their unique part (<see cref="MaildirUniquePartComparer"/>). One string per file, made from the
+    /// directory entry's name (no full path, no second string for the unique part): a folder of 20,000 files is
     /// scanned at its first sight and whenever its directories changed. A second name with a unique part already
     /// taken goes to <paramref name="duplicates"/> (see MaildirFolder.Duplicates.cs).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
-    private Dictionary<string, string> ScanFiles(List<string>? duplicates)
+    private HashSet<string> ScanFiles(List<string>? duplicates)
     {
-        var onDisk = new Dictionary<string, string>(_messages.Count, StringComparer.Ordinal);
+        var onDisk = new HashSet<string>(_messages.Count, MaildirUniquePartComparer.Instance);
         foreach (var sub in new[] { "new/", "cur/" })
         {
             var dir = System.IO.Path.Combine(Path, sub);
@@ -108,7 +109,7 @@ internal sealed partial class MaildirFolder
             };
             foreach (var relative in files)
             {
-                if (!onDisk.TryAdd(MaildirFileName.Unique(relative.AsSpan(sub.Length)), relative))
+                if (!onDisk.Add(relative))
                 {
                     duplicates?.Add(relative);
                 }
@@ -123,17 +124,21 @@ internal sealed partial class MaildirFolder
     /// their new path and the flags their name now says; vanished ones are expunged. Returns whether anything changed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
-    private bool MatchKnown(Dictionary<string, string> onDisk)
+    private bool MatchKnown(HashSet<string> onDisk)
     {
         var changed = false;
         var vanished = new HashSet<uint>();
         foreach (var entry in _messages)
         {
-            if (!onDisk.Remove(entry.Unique, out var path))
+            // The set finds the file by the unique part of the path the entry knows.
+            if (!onDisk.TryGetValue(entry.RelativePath, out var path))
             {
                 vanished.Add(entry.Uid);
+                continue;
             }
-            else if (path != entry.RelativePath)
+
+            onDisk.Remove(path);
+            if (path != entry.RelativePath)
             {
                 Renamed(entry, path);
                 changed = true;

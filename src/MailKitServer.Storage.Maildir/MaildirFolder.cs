@@ -1,4 +1,5 @@
 using MailKitServer.Runtime;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -183,7 +184,9 @@ internal sealed partial class MaildirFolder
     /// </summary>
     public MaildirEntry Add(string unique, string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin, string? emailId = null)
     {
-        var entry = new MaildirEntry { Uid = uid, Unique = unique, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size };
+        // The unique part is read from the path (built from it by every caller), not kept a second time.
+        Debug.Assert(MaildirFileName.UniquePart(relativePath).SequenceEqual(unique), "the path carries the unique name");
+        var entry = new MaildirEntry { Uid = uid, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size };
         if (emailId is not null)
         {
             entry.EmailId = emailId;
@@ -230,7 +233,7 @@ internal sealed partial class MaildirFolder
         var letters = Keywords.LettersFor(keywords, refresh: false);
         if (flags != entry.Flags || letters != MaildirFileName.KeywordLetters(entry.RelativePath))
         {
-            var target = MaildirFileName.CurPath(entry.Unique, entry.Uid, flags, letters);
+            var target = MaildirFileName.CurPath(entry.UniquePart, entry.Uid, flags, letters);
             RenameOwn(entry.RelativePath, target, directories);
             entry.RelativePath = target;
             entry.Flags = flags;

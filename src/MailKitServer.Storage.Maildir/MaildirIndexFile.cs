@@ -172,12 +172,16 @@ internal static class MaildirIndexFile
     /// <summary>An <c>M</c> line; a date or size of <c>-</c> is read from the file when first asked for.</summary>
     private static MaildirEntry ReadMessage(string[] f)
     {
+        if (f[5].Length < 4)
+        {
+            throw new FormatException("not a path in new/ or cur/"); // the entry reads its unique part from it
+        }
+
         var entry = new MaildirEntry
         {
             Uid = uint.Parse(f[1], CultureInfo.InvariantCulture),
             ModSeq = ulong.Parse(f[2], CultureInfo.InvariantCulture),
             RelativePath = f[5],
-            Unique = MaildirFileName.Unique(f[5][4..]),
             Flags = MaildirFileName.Flags(f[5]),
             Keywords = f.Skip(6).ToArray(),
         };
@@ -190,7 +194,7 @@ internal static class MaildirIndexFile
         {
             entry.KnowSize(long.Parse(f[4], CultureInfo.InvariantCulture));
         }
-        else if (MaildirFileName.Size(entry.Unique) is { } named)
+        else if (MaildirFileName.Size(entry.UniquePart) is { } named)
         {
             entry.KnowSize(named);
         }

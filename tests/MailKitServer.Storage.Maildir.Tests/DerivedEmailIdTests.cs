@@ -78,8 +78,8 @@ public sealed class DerivedEmailIdTests : IDisposable
     public void Given_ids_are_written_and_read_back_as_given_and_derived_ones_as_derived()
     {
         Directory.CreateDirectory(Inbox);
-        var copy = new MaildirEntry { Uid = 1, Unique = "1700000000.M000001P1.here", RelativePath = "cur/1700000000.M000001P1.here,U=1:2,", EmailId = "Mcopiedfromelsewhere0000", SaveDate = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000) };
-        var own = new MaildirEntry { Uid = 2, Unique = FirstUnique, RelativePath = $"cur/{FirstUnique},U=2:2,", SaveDate = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_001) };
+        var copy = new MaildirEntry { Uid = 1, RelativePath = "cur/1700000000.M000001P1.here,U=1:2,", EmailId = "Mcopiedfromelsewhere0000", SaveDate = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000) };
+        var own = new MaildirEntry { Uid = 2, RelativePath = $"cur/{FirstUnique},U=2:2,", SaveDate = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_001) };
         MaildirIndexFile.Write(Inbox, 3, 5, [copy, own], new MaildirExpungeHistory());
 
         var lines = File.ReadAllLines(Index);

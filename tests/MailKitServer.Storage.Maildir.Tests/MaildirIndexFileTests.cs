@@ -18,7 +18,6 @@ public sealed class MaildirIndexFileTests : IDisposable
             return new MaildirEntry
             {
                 Uid = (uint)(i * 2),
-                Unique = unique,
                 RelativePath = i % 5 == 0 ? $"new/{unique},U={i * 2}" : $"cur/{unique},U={i * 2}:2,{(i % 2 == 0 ? "S" : "FS")}",
                 Flags = i % 5 == 0 ? SystemFlags.None : i % 2 == 0 ? SystemFlags.Seen : SystemFlags.Flagged | SystemFlags.Seen,
                 Keywords = i == 1500 ? ["$Forwarded", huge] : i % 3 == 0 ? ["$Forwarded", "$Junk"] : [],
