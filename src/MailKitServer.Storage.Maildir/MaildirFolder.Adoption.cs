@@ -122,7 +122,17 @@ internal sealed partial class MaildirFolder
                 }
             }
 
-            Array.Sort(paths, named, count - named, MaildirUniquePartComparer.Instance);
+            // By the unique parts as strings made for the sort (garbage after it; the entries keep none): the runtime's
+            // sort of two string arrays runs compiled ahead of time, where a sort of keys of our own type was compiled at
+            // the first sight (tier 0 first), and a comparer that finds each unique part at every comparison took three
+            // times as long over 20,000 files (issue 24).
+            var uniques = new string[count];
+            for (var i = named; i < count; i++)
+            {
+                uniques[i] = new string(MaildirFileName.UniquePart(paths[i]));
+            }
+
+            Array.Sort(uniques, paths, named, count - named, StringComparer.Ordinal);
             if (named > 1)
             {
                 // Few, usually (files whose index entry was lost): by UID, then by unique part.
