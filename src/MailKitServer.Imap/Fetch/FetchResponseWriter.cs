@@ -31,11 +31,12 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
     private const int Block = 64 * 1024;
 
     private readonly StringBuilder _line = new();
+    private readonly StringBuilder _envelopeText = new();
     private readonly Encoder _encoder = Encoding.UTF8.GetEncoder();
     private byte[] _octets = new byte[1024];
     private bool _opened;
     private long _literalRemaining;
-    private string? _envelope;
+    private byte[]? _envelope;
 
     /// <summary>Whether some item of some message was answered NIL because the message is gone.</summary>
     public bool MissingData { get; private set; }
@@ -52,7 +53,7 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
         // ENVELOPE alone needs no header read when the listener's cache has the formatted answer.
         _envelope = null;
         var root = request.NeedsStructure ? await selected.StructureAsync(info.Uid, session.Aborted).ConfigureAwait(false)
-            : request.NeedsHeaderOnly && !selected.TryGetEnvelope(info.Uid, out _envelope) ? await selected.HeaderAsync(info.Uid, session.Aborted).ConfigureAwait(false)
+            : request.NeedsHeaderOnly && !selected.TryGetEnvelope(info.Uid, out _envelope) ? await selected.EnvelopeFieldsAsync(info.Uid, session.Aborted).ConfigureAwait(false)
             : null;
         var showFlags = request.HasFlags || seenChanged;
         if (showFlags)
@@ -157,7 +158,7 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
                 _line.Append("SAVEDATE ").Append(info.SaveDate is { } saved ? ImapFormat.DateTime(saved) : "NIL");
                 break;
             case FetchItemKind.Envelope:
-                _line.Append("ENVELOPE ").Append(_envelope ?? (root is null ? Missing(EnvelopeNil) : selected.Envelope(info.Uid, root)));
+                WriteEnvelope(info.Uid, root);
                 break;
             case FetchItemKind.Body:
                 _line.Append("BODY ").Append(root is null ? Missing(BodyNil) : ImapStructureWriter.BodyStructure(root, false, session.Imap4rev2));
@@ -181,6 +182,31 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
                 await WriteBinaryAsync(item, info, root).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>
+    /// ENVELOPE: the octets the listener's cache keeps, else formatted from the header fields (in the writer's own
+    /// builder and buffer), sent and kept (issue 24: a repeated FETCH ENVELOPE then neither parses nor formats nor
+    /// encodes again, and a cached answer takes half the memory a string would).
+    /// </summary>
+    private void WriteEnvelope(uint uid, StructurePart? root)
+    {
+        _line.Append("ENVELOPE ");
+        if (_envelope is null && root is not null && !selected.TryGetEnvelope(uid, out _envelope))
+        {
+            var text = ImapStructureWriter.Envelope(_envelopeText.Clear(), ImapEnvelope.FromMessage(root));
+            _envelope = HeaderOctets.Encode(text, _encoder, ref _octets).ToArray();
+            selected.KeepEnvelope(uid, _envelope);
+        }
+
+        if (_envelope is null)
+        {
+            _line.Append(Missing(EnvelopeNil));
+            return;
+        }
+
+        FlushLine();
+        session.Connection.Write(_envelope);
     }
 
     /// <summary>The THREADID from the message's header data (cached for SORT and THREAD); NIL without an EMAILID store.</summary>

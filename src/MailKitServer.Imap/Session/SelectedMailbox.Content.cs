@@ -176,16 +176,16 @@ internal sealed partial class SelectedMailbox
     public StructurePart? CachedStructure(uint uid) => _structures.TryGet(Key, uid, out var root) ? root : null;
 
     /// <summary>
-    /// The message's top-level header fields, as a structure without parts, for what needs nothing else (ENVELOPE, the
-    /// header SEARCH keys): the cached structure when there is one, else the header block (<see cref="HeaderBlockAsync"/>)
-    /// parsed. <see langword="null"/> when the message is gone.
+    /// What ENVELOPE reads of a message: the cached structure when there is one, else the header block
+    /// (<see cref="HeaderBlockAsync"/>) with only the envelope's fields made into text
+    /// (<see cref="HeaderParser.ParseEnvelopeFields"/>). <see langword="null"/> when the message is gone.
     /// </summary>
     /// <param name="uid">The message.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The header fields, or <see langword="null"/>.</returns>
-    public async ValueTask<StructurePart?> HeaderAsync(uint uid, CancellationToken cancellationToken) =>
+    /// <returns>A part whose header fields give the envelope, or <see langword="null"/>.</returns>
+    public async ValueTask<StructurePart?> EnvelopeFieldsAsync(uint uid, CancellationToken cancellationToken) =>
         CachedStructure(uid) ?? (await HeaderBlockAsync(uid, cancellationToken).ConfigureAwait(false) is { } block
-            ? StructurePart.HeaderOnly(HeaderParser.Parse(block))
+            ? StructurePart.HeaderOnly(HeaderParser.ParseEnvelopeFields(block))
             : null);
 
     /// <summary>
@@ -215,18 +215,12 @@ internal sealed partial class SelectedMailbox
 
     /// <summary>The message's ENVELOPE answer when the listener's cache holds it (no file access, no parse).</summary>
     /// <param name="uid">The message.</param>
-    /// <param name="envelope">The parenthesized envelope, as written in a FETCH response.</param>
+    /// <param name="envelope">The parenthesized envelope as sent in a FETCH response (its octets, UTF-8).</param>
     /// <returns><see langword="true"/> when cached.</returns>
-    public bool TryGetEnvelope(uint uid, out string envelope) => _structures.Envelopes.TryGet(Key, uid, out envelope);
+    public bool TryGetEnvelope(uint uid, out byte[] envelope) => _structures.Envelopes.TryGet(Key, uid, out envelope);
 
-    /// <summary>Formats the message's ENVELOPE from its header fields and keeps it in the listener's cache.</summary>
+    /// <summary>Keeps a message's ENVELOPE answer, as sent, in the listener's cache.</summary>
     /// <param name="uid">The message.</param>
-    /// <param name="root">Its structure or header fields.</param>
-    /// <returns>The parenthesized envelope (RFC 3501 §7.4.2).</returns>
-    public string Envelope(uint uid, StructurePart root)
-    {
-        var envelope = ImapStructureWriter.Envelope(ImapEnvelope.FromMessage(root));
-        _structures.Envelopes.Add(Key, uid, envelope, 32 + (2L * envelope.Length));
-        return envelope;
-    }
+    /// <param name="envelope">The parenthesized envelope's octets (RFC 3501 §7.4.2).</param>
+    public void KeepEnvelope(uint uid, byte[] envelope) => _structures.Envelopes.Add(Key, uid, envelope, 32 + envelope.Length);
 }

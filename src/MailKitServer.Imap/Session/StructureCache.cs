@@ -11,7 +11,7 @@ namespace MailKitServer.Imap.Session;
 /// capacity the least recently used entries go. Expunged messages are removed as the sessions learn of them.
 /// Beside the structures it keeps messages' top-level header blocks (<see cref="HeaderBlocks"/>), which is all that
 /// ENVELOPE and the header SEARCH keys need: a 20,000-message mailbox's headers fit where its structures do not.
-/// And it keeps messages' ENVELOPE answers as written (<see cref="Envelopes"/>): a repeated FETCH ENVELOPE of a large
+/// And it keeps messages' ENVELOPE answers as sent, in octets (<see cref="Envelopes"/>): a repeated FETCH ENVELOPE of a large
 /// mailbox then neither parses header fields nor formats addresses again (as Dovecot keeps "imap.envelope" in its
 /// cache file); issue 24 measured most of a repeated FETCH 1:* (FLAGS ENVELOPE)'s CPU in that parse and format.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class StructureCache
     {
         _structures = new ByteBudgetCache<StructurePart>(capacity, entryLimit);
         HeaderBlocks = new ByteBudgetCache<byte[]>(capacity / 2, entryLimit);
-        Envelopes = new ByteBudgetCache<string>(capacity / 4, entryLimit);
+        Envelopes = new ByteBudgetCache<byte[]>(capacity / 4, entryLimit);
     }
 
     /// <summary>The estimated octets the structures hold.</summary>
@@ -38,8 +38,8 @@ internal sealed class StructureCache
     /// <summary>Raw top-level header blocks (up to the empty line), by message; their size is their length.</summary>
     public ByteBudgetCache<byte[]> HeaderBlocks { get; }
 
-    /// <summary>Formatted ENVELOPE answers (the parenthesized list), by message; their size is counted as UTF-16.</summary>
-    public ByteBudgetCache<string> Envelopes { get; }
+    /// <summary>Formatted ENVELOPE answers (the parenthesized list) as the octets sent, by message; their size is their length.</summary>
+    public ByteBudgetCache<byte[]> Envelopes { get; }
 
     public bool TryGet(string mailboxKey, uint uid, out StructurePart root) => _structures.TryGet(mailboxKey, uid, out root);
 

@@ -10,6 +10,9 @@ namespace MailKitServer.Imap.Sorting;
 /// </summary>
 internal static class MessageHeaderReader
 {
+    /// <summary>The octets the first read asks for: a page.</summary>
+    private const int FirstRead = 4096;
+
     /// <summary>Reads and parses the header fields.</summary>
     /// <param name="content">The message content stream, at its start.</param>
     /// <param name="maxBytes">The most header octets read.</param>
@@ -40,7 +43,10 @@ internal static class MessageHeaderReader
                     buffer = larger;
                 }
 
-                var read = await content.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes) - length), cancellationToken).ConfigureAwait(false);
+                // The first read asks for one page: most headers end within it, and the rest of the file (its body)
+                // is neither copied nor looked up in the page cache (issue 24: FETCH ENVELOPE reads 20,000 headers).
+                var room = Math.Min(buffer.Length, maxBytes) - length;
+                var read = await content.ReadAsync(buffer.AsMemory(length, length == 0 ? Math.Min(room, FirstRead) : room), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;

@@ -15,24 +15,40 @@ internal static class ImapStructureWriter
 
     /// <summary>Writes the ENVELOPE of a message.</summary>
     /// <returns>The parenthesised list.</returns>
-    public static string Envelope(ImapEnvelope envelope)
+    public static string Envelope(ImapEnvelope envelope) => Envelope(new StringBuilder(), envelope).ToString();
+
+    /// <summary>
+    /// Appends the ENVELOPE of a message to a builder the caller keeps (a FETCH ENVELOPE of a large mailbox formats one
+    /// per message: no builder or array of its own each time).
+    /// </summary>
+    /// <param name="sb">The output.</param>
+    /// <param name="envelope">The envelope.</param>
+    /// <returns><paramref name="sb"/>.</returns>
+    public static StringBuilder Envelope(StringBuilder sb, ImapEnvelope envelope)
     {
+        ArgumentNullException.ThrowIfNull(sb);
         ArgumentNullException.ThrowIfNull(envelope);
-        var sb = new StringBuilder("(");
+        sb.Append('(');
         NString(sb, envelope.Date);
         sb.Append(' ');
         NString(sb, envelope.Subject);
-        foreach (var list in new[] { envelope.From, envelope.Sender, envelope.ReplyTo, envelope.To, envelope.Cc, envelope.Bcc })
-        {
-            sb.Append(' ');
-            Addresses(sb, list);
-        }
-
+        sb.Append(' ');
+        Addresses(sb, envelope.From);
+        sb.Append(' ');
+        Addresses(sb, envelope.Sender);
+        sb.Append(' ');
+        Addresses(sb, envelope.ReplyTo);
+        sb.Append(' ');
+        Addresses(sb, envelope.To);
+        sb.Append(' ');
+        Addresses(sb, envelope.Cc);
+        sb.Append(' ');
+        Addresses(sb, envelope.Bcc);
         sb.Append(' ');
         NString(sb, envelope.InReplyTo);
         sb.Append(' ');
         NString(sb, envelope.MessageId);
-        return sb.Append(')').ToString();
+        return sb.Append(')');
     }
 
     /// <summary>Writes BODYSTRUCTURE (with extension data) or BODY (without).</summary>
@@ -133,7 +149,7 @@ internal static class ImapStructureWriter
         sb.Append(' ').Append(e.BodySize.ToString(CultureInfo.InvariantCulture));
         if (type.IsMessage && (rev2 || type.SubType == "rfc822") && e.Message is { } inner)
         {
-            sb.Append(' ').Append(Envelope(ImapEnvelope.FromMessage(inner))).Append(' ');
+            Envelope(sb.Append(' '), ImapEnvelope.FromMessage(inner)).Append(' ');
             Write(sb, inner, extensible, rev2);
             sb.Append(' ').Append(e.BodyLines.ToString(CultureInfo.InvariantCulture));
         }
@@ -232,8 +248,9 @@ internal static class ImapStructureWriter
         }
 
         sb.Append('(');
-        foreach (var a in list)
+        for (var i = 0; i < list.Count; i++)
         {
+            var a = list[i];
             sb.Append('(');
             NString(sb, a.Name);
             sb.Append(' ');
