@@ -33,6 +33,16 @@ internal sealed class MaildirEntry : IMessageFacts
     /// </summary>
     private MessageInfo? _info;
 
+    /// <summary>
+    /// An entry (its facts set by the initializer). Inlined, as the small members below that run once per file at a
+    /// folder's first sight: called from the optimized per-file methods there, each otherwise had a body of its own
+    /// compiled unoptimized and called 20,000 times (see MaildirFolder.Adoption.cs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public MaildirEntry()
+    {
+    }
+
     public uint Uid { get; init; }
 
     /// <summary>
@@ -115,16 +125,28 @@ internal sealed class MaildirEntry : IMessageFacts
     }
 
     /// <summary>The size when known (the index writes <c>-</c> otherwise, and no stat is made for it).</summary>
-    public long? KnownSize => Volatile.Read(ref _size) is var size and not Unknown ? size : null;
+    public long? KnownSize
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _size) is var size and not Unknown ? size : null;
+    }
 
     /// <inheritdoc/>
     public long SizeIfKnown => KnownSize ?? -1;
 
     /// <summary>The internal date when known.</summary>
-    public DateTimeOffset? KnownDate => Volatile.Read(ref _dateUtcTicks) is var ticks and not Unknown ? At(ticks, _dateOffsetMinutes) : null;
+    public DateTimeOffset? KnownDate
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _dateUtcTicks) is var ticks and not Unknown ? At(ticks, _dateOffsetMinutes) : null;
+    }
 
     /// <summary>Whether the size or the date is still to be read from the file.</summary>
-    public bool Lazy => Volatile.Read(ref _size) == Unknown || Volatile.Read(ref _dateUtcTicks) == Unknown;
+    public bool Lazy
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _size) == Unknown || Volatile.Read(ref _dateUtcTicks) == Unknown;
+    }
 
     /// <summary>
     /// The EMAILID (RFC 8474 §5.1): for a message first stored or seen here, derived from its unique name when first
@@ -151,7 +173,9 @@ internal sealed class MaildirEntry : IMessageFacts
     /// <summary>When the message was saved in this folder (RFC 8514), or null for one an older index listed without it.</summary>
     public DateTimeOffset? SaveDate
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => _saveUtcTicks is var ticks and not Unknown ? At(ticks, _saveOffsetMinutes) : null;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         set
         {
             (_saveUtcTicks, _saveOffsetMinutes) = value is { } date ? (date.UtcTicks, (short)date.TotalOffsetMinutes) : (Unknown, (short)0);
@@ -159,6 +183,7 @@ internal sealed class MaildirEntry : IMessageFacts
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static DateTimeOffset At(long utcTicks, short offsetMinutes) =>
         new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
 
