@@ -23,6 +23,9 @@ internal static class Comments
                 return;
             }
         }
+
+        // Not closed: the comment runs to the end of the value. A backslash as its last character stepped past the end.
+        i = s.Length;
     }
 
     /// <summary>The text of a comment as written, without its outer parentheses, quoted-pairs undone.</summary>
