@@ -56,4 +56,26 @@ public sealed class NativeReadOnlyFileTests : IDisposable
         file.Dispose();
         Assert.Throws<ObjectDisposedException>(() => file.Read(buffer, 0));
     }
+
+    [Fact]
+    public void Reading_a_file_of_ours_leaves_its_access_time()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // An access time before the modification time: under relatime (and strictatime) a read would set it to now.
+        var path = Path.Combine(_dir, "old");
+        File.WriteAllText(path, "Subject: x\r\n\r\nbody\r\n");
+        var accessed = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, new DateTime(2002, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.SetLastAccessTimeUtc(path, accessed);
+        using (var file = NativeReadOnlyFile.TryOpen(path)!)
+        {
+            Assert.Equal(20, file.Read(new byte[64], 0));
+        }
+
+        Assert.Equal(accessed, File.GetLastAccessTimeUtc(path));
+    }
 }
