@@ -59,6 +59,7 @@ internal sealed class MaildirChangeFeed(MaildirFolder folder, MaildirChangeWatch
         get => _count > 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per message in a STORE: see MaildirMailboxView.StoreFlags
     public void Publish(MailboxChange change)
     {
         lock (_views)

@@ -228,6 +228,7 @@ internal sealed partial class MaildirFolder
     /// letter are in the name; the index keeps all keywords. The caller refreshed <see cref="Keywords"/> (once for all
     /// the messages of its command). Returns the message as its views were told of it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per message in a STORE: see MaildirMailboxView.StoreFlags
     public MessageInfo SetFlags(MaildirEntry entry, SystemFlags flags, IReadOnlyList<string> keywords, long origin, MaildirDirectories directories)
     {
         var letters = Keywords.LettersFor(keywords, refresh: false);

@@ -73,6 +73,7 @@ internal sealed class MaildirKeywords(string folderPath)
     /// read again first if the file changed, unless <paramref name="refresh"/> is false (a STORE refreshes it once for
     /// all its messages: a look at the file per message was 20,000 stats for one command).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per message in a STORE: see MaildirMailboxView.StoreFlags
     public string LettersFor(IEnumerable<string> keywords, bool refresh = true)
     {
         if (keywords is IReadOnlyCollection<string> { Count: 0 })

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MailKitServer.Storage;
 
 /// <summary>A change of flags and keywords (IMAP STORE FLAGS, +FLAGS, -FLAGS).</summary>
@@ -15,6 +16,7 @@ public sealed record FlagChange(FlagChangeMode Mode, SystemFlags Flags, IReadOnl
     /// message that has none) returns the message's own list: a STORE of a system flag over 20,000 messages made an
     /// iterator, a set and an array per message for it (issue 24).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per message of a STORE (issue 24)
     public (SystemFlags Flags, IReadOnlyList<string> Keywords) Apply(SystemFlags flags, IReadOnlyList<string> keywords)
     {
         if (Keywords.Count == 0 && (Mode == FlagChangeMode.Remove || keywords.Count == 0))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace MailKitServer.Storage;
@@ -30,6 +31,7 @@ internal sealed class MailboxChangeFeed : Channel<MailboxChange>
 
     private bool Drained => _writerDone && _items is null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per message of a STORE over a mailbox, per open view (issue 24)
     private bool TryWrite(MailboxChange item)
     {
         TaskCompletionSource<bool>? waiter;
@@ -213,6 +215,7 @@ internal sealed class MailboxChangeFeed : Channel<MailboxChange>
     {
         public override bool TryComplete(Exception? error = null) => feed.TryComplete(error);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per message of a STORE over a mailbox, per open view (issue 24)
         public override bool TryWrite(MailboxChange item) => feed.TryWrite(item);
 
         public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default)
