@@ -115,36 +115,31 @@ internal static class MaildirFileName
 
     /// <summary>The unique part of a directory entry's name (see <see cref="Unique(string)"/>), as one new string.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
-    public static string Unique(ReadOnlySpan<char> fileName)
-    {
-        var colon = fileName.IndexOf(':');
-        var name = colon < 0 ? fileName : fileName[..colon];
-        var u = name.IndexOf(",U=", StringComparison.Ordinal);
-        return new string(u < 0 ? name : name[..u]);
-    }
+    public static string Unique(ReadOnlySpan<char> fileName) => new(UniqueOf(fileName));
 
     /// <summary>
     /// The unique part of a path relative to the folder (<c>new/</c> or <c>cur/</c> and the file's name), without a
-    /// string: a slice of the path (the unique part is where a name starts, before <c>,U=</c> and the info part).
+    /// string: a slice of the path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at every look: see MaildirFolder.Adoption.cs
-    public static ReadOnlySpan<char> UniquePart(string relativePath)
-    {
-        var name = relativePath.AsSpan(4);
-        var colon = name.IndexOf(':');
-        if (colon >= 0)
-        {
-            name = name[..colon];
-        }
-
-        var u = name.IndexOf(",U=", StringComparison.Ordinal);
-        return u < 0 ? name : name[..u];
-    }
+    public static ReadOnlySpan<char> UniquePart(string relativePath) => UniqueOf(relativePath.AsSpan(4));
 
     /// <summary>The unique part, without the ",U=" field (the key used to find a file again after a tool renamed it).</summary>
     public static string Unique(string fileName)
     {
-        var name = BaseName(fileName);
+        var unique = UniqueOf(fileName);
+        return unique.Length == fileName.Length ? fileName : new string(unique);
+    }
+
+    /// <summary>
+    /// The unique part of a file's name, as a slice of it: where the name starts, before the <c>,U=</c> field and the
+    /// info part (":2,..."). Every form above reads it here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at every look: see MaildirFolder.Adoption.cs
+    private static ReadOnlySpan<char> UniqueOf(ReadOnlySpan<char> fileName)
+    {
+        var colon = fileName.IndexOf(':');
+        var name = colon < 0 ? fileName : fileName[..colon];
         var u = name.IndexOf(",U=", StringComparison.Ordinal);
         return u < 0 ? name : name[..u];
     }
