@@ -43,7 +43,7 @@ internal sealed partial class MaildirFolder
         {
             var duplicate = name;
             var unique = MaildirFileName.Unique(duplicate.AsSpan(4));
-            var knownPath = known(unique);
+            var knownPath = known(duplicate);
             onDisk.TryGetValue(duplicate, out var taken);
             if (knownPath == duplicate)
             {
@@ -67,7 +67,8 @@ internal sealed partial class MaildirFolder
     }
 
     /// <summary>
-    /// The path of the message with a unique part, as the folder knows it: a look through the messages for a few
+    /// The path, as the folder knows it, of the message a name (relative to the folder) is a name of — the one with its
+    /// unique part: a look through the messages for a few
     /// duplicates, a map of them all for many (a folder another program filled with copies must not cost a look
     /// through every message per copy).
     /// </summary>
@@ -75,16 +76,17 @@ internal sealed partial class MaildirFolder
     {
         if (duplicates <= 8)
         {
-            return unique => _messages.Find(m => m.UniquePart.SequenceEqual(unique))?.RelativePath;
+            return path => _messages.Find(m => MaildirUniquePartComparer.Instance.Equals(m.RelativePath, path))?.RelativePath;
         }
 
-        var paths = new Dictionary<string, string>(_messages.Count, StringComparer.Ordinal);
+        // The messages' paths, told by their unique part as the scan tells names: a name of a message finds its path.
+        var paths = new HashSet<string>(_messages.Count, MaildirUniquePartComparer.Instance);
         foreach (var m in _messages)
         {
-            paths.TryAdd(m.Unique, m.RelativePath);
+            paths.Add(m.RelativePath);
         }
 
-        return unique => paths.GetValueOrDefault(unique);
+        return path => paths.TryGetValue(path, out var knownPath) ? knownPath : null;
     }
 
     /// <summary>Mends one pair: the name the scan took, <paramref name="first"/>, and <paramref name="second"/>.</summary>
