@@ -298,7 +298,7 @@ internal sealed class MaildirAccount(MaildirMessageStore store, string userId, s
             var relative = MaildirFileName.CurPath(unique!, uid, flags, folder.Keywords.LettersFor(distinct));
             folder.Place(temp, relative, link: false);
             NativeFileSystem.SyncDirectory(Path.Combine(folder.Path, "cur"));
-            folder.Add(unique!, relative, uid, flags, distinct, date, size, origin);
+            folder.Add(relative, uid, flags, distinct, date, size, origin);
             return uid;
         }, save: true, cancellationToken).ConfigureAwait(false);
         return new AppendResult(StoreStatus.Success, folder.UidValidity, uid);

@@ -1,5 +1,4 @@
 using MailKitServer.Runtime;
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -182,10 +181,9 @@ internal sealed partial class MaildirFolder
     /// Adds a file already placed in new/ or cur/ under the UID it was named with, saved now (RFC 8514); a copy
     /// keeps its source's <paramref name="emailId"/> (RFC 8474 §5.1), a new message gets one from its unique name.
     /// </summary>
-    public MaildirEntry Add(string unique, string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin, string? emailId = null)
+    public MaildirEntry Add(string relativePath, uint uid, SystemFlags flags, IReadOnlyList<string> keywords, DateTimeOffset date, long size, long origin, string? emailId = null)
     {
-        // The unique part is read from the path (built from it by every caller), not kept a second time.
-        Debug.Assert(MaildirFileName.UniquePart(relativePath).SequenceEqual(unique), "the path carries the unique name");
+        // The unique part is read from the path (see MaildirEntry.UniquePart), not kept a second time.
         var entry = new MaildirEntry { Uid = uid, RelativePath = relativePath, Flags = flags, Keywords = keywords, InternalDate = date, Size = size };
         if (emailId is not null)
         {

@@ -155,7 +155,7 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
                 var unique = MaildirFileName.WithZone(MaildirFileName.NewUnique(size), date.Offset);
                 var relative = MaildirFileName.CurPath(unique, uid, flags, destination.Keywords.LettersFor(keywords));
                 destination.Place(path, relative, link: true);
-                destination.Add(unique, relative, uid, flags, keywords, date, size, ViewId, emailId);
+                destination.Add(relative, uid, flags, keywords, date, size, ViewId, emailId);
                 targetUids.Add(uid);
             }
 

@@ -88,7 +88,7 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
                     // One target: the temporary file itself moves into new/ (Maildir delivery: tmp, then rename).
                     folder.Place(written, relative, link: !first);
 
-                    folder.Add(unique!, relative, uid, SystemFlags.None, [], request.InternalDate, size, origin: 0);
+                    folder.Add(relative, uid, SystemFlags.None, [], request.InternalDate, size, origin: 0);
                     return uid;
                 }, save: true, cancellationToken).ConfigureAwait(false);
 
