@@ -188,6 +188,13 @@ internal static class MaildirFileName
     }
 
     /// <summary>
+    /// The path, relative to the folder, of a message in <c>new/</c> whose name carries its UID:
+    /// <c>new/unique,U=uid</c> (no info part, as delivered).
+    /// </summary>
+    public static string NewPath(ReadOnlySpan<char> unique, uint uid) =>
+        string.Create(CultureInfo.InvariantCulture, stackalloc char[256], $"new{Path.DirectorySeparatorChar}{unique},U={uid}");
+
+    /// <summary>
     /// The path, relative to the folder, of a message in <c>cur/</c> whose name carries its UID and flags:
     /// <c>cur/unique,U=uid:2,FLAGS</c>, the system flags' letters in ASCII order, then the keyword letters. One string
     /// (a STORE makes one per message it renames).

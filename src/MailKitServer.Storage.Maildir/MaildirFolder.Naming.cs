@@ -1,5 +1,4 @@
 using MailKitServer.Runtime;
-using System.Globalization;
 
 namespace MailKitServer.Storage.Maildir;
 
@@ -57,7 +56,7 @@ internal sealed partial class MaildirFolder
     {
         var unique = MaildirFileName.UniquePart(relative);
         return relative.StartsWith("new", StringComparison.Ordinal)
-            ? string.Create(CultureInfo.InvariantCulture, stackalloc char[256], $"new{System.IO.Path.DirectorySeparatorChar}{unique},U={uid}")
+            ? MaildirFileName.NewPath(unique, uid)
             : MaildirFileName.CurPath(unique, uid, MaildirFileName.Flags(relative), MaildirFileName.KeywordLetters(relative));
     }
 

@@ -84,7 +84,7 @@ public sealed partial class MaildirMessageStore : IMessageStore, IAsyncDisposabl
                 var uid = await folder.WithLockAsync(() =>
                 {
                     var uid = folder.ReserveUid();
-                    var relative = Path.Combine("new", $"{unique},U={uid}");
+                    var relative = MaildirFileName.NewPath(unique, uid);
                     // One target: the temporary file itself moves into new/ (Maildir delivery: tmp, then rename).
                     folder.Place(written, relative, link: !first);
 
