@@ -47,10 +47,10 @@ public static class LoopbackProcess
     /// listening sockets are bound. Returns the process (its output still drained), or null and its last output lines
     /// when it exited or never said so (then it is stopped).
     /// </summary>
-    public static Task<(Process? Process, string Error)> StartAsync(ProcessStartInfo start, string readyLine, TimeSpan? wait = null)
+    public static async Task<(Process? Process, string Error)> StartAsync(ProcessStartInfo start, string readyLine, TimeSpan? wait = null)
     {
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return StartAndWaitAsync(start, $"did not say '{readyLine}'", line => line.Contains(readyLine, StringComparison.Ordinal), ready, started: null, wait);
+        var (process, said) = await StartAndReadLineAsync(start, readyLine, wait);
+        return (process, process is null ? said : string.Empty);
     }
 
     /// <summary>
