@@ -43,14 +43,22 @@ for port in "$sink_port" "$peer_port" "$host_port"; do
   smtp-source -m 50 -l 1048576 -s 10 -f a@x.test -t demo@example.test 127.0.0.1:"$port" >/dev/null
 done
 
-printf '%-46s %12s %12s %12s %9s %9s\n' "load (smtp-source)" "smtp-sink/s" "SmtpServer/s" "ours/s" "ours÷sink" "ours÷.NET"
+# Each row runs MKS_ROUNDS times (default 3), the three servers one after the other in each round; the table gives
+# each server's median and the ratios of the medians (a single run of a few seconds moves ±20% on this machine).
+rounds=${MKS_ROUNDS:-3}
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+printf '%-46s %12s %12s %12s %9s %9s\n' "load (smtp-source), median of $rounds" "smtp-sink/s" "SmtpServer/s" "ours/s" "ours÷sink" "ours÷.NET"
 row() { # label count args...
   local label=$1; count=$2; shift 2
-  local a b c
-  a=$(run "$sink_port" "$count" "$@")
-  b=$(run "$peer_port" "$count" "$@")
-  c=$(run "$host_port" "$count" "$@")
-  printf '%-46s %12s %12s %12s %8.2fx %8.2fx\n' "$label" "$a" "$b" "$c" "$(python3 -c "print($c/$a)")" "$(python3 -c "print($c/$b)")"
+  local a=() b=() c=() ma mb mc
+  for _ in $(seq "$rounds"); do
+    a+=("$(run "$sink_port" "$count" "$@")")
+    b+=("$(run "$peer_port" "$count" "$@")")
+    c+=("$(run "$host_port" "$count" "$@")")
+  done
+  ma=$(median "${a[@]}"); mb=$(median "${b[@]}"); mc=$(median "${c[@]}")
+  printf '%-46s %12s %12s %12s %8.2fx %8.2fx\n' "$label" "$ma" "$mb" "$mc" "$(python3 -c "print($mc/$ma)")" "$(python3 -c "print($mc/$mb)")"
+  echo "  each round, ours÷sink: $(for i in "${!c[@]}"; do printf '%s ' "$(python3 -c "print(f'{${c[$i]}/${a[$i]}:.2f}')")"; done)"
 }
 row "10 KB, 20 sessions, new connection per msg" $n_small -l 10240 -s 20
 row "10 KB, 20 sessions, reused connections (-d)" $n_small -l 10240 -s 20 -d
