@@ -13,12 +13,52 @@ internal sealed partial class MaildirFolder
     /// <summary>Where the files were at the last look for a moved one, and the directories' stamps then.</summary>
     private (DirectoryStamps Stamps, HashSet<string> Files)? _located;
 
+    /// <summary>The last <see cref="Snapshot"/> made, handed out again while every message is as it was then.</summary>
+    private MessageInfo[] _snapshot = [];
+
     /// <summary>
-    /// The folder's counters. While some sizes are still to be read from the files the total is summed when first
-    /// asked for (STATUS SIZE), over the messages of now: a SELECT does not need it.
+    /// The messages as a view starts from them. One array shared by every view opened while nothing changed: each SELECT
+    /// of a 20,000-message folder made an array of 160 KB (a large object, fresh pages) and filled it (issue 24: the
+    /// "SELECT once" row). Whether nothing changed is told by the messages themselves, not by a record of changes: an
+    /// entry hands out the same <see cref="MessageInfo"/> until one of its facts changes (<see cref="MaildirEntry.ToInfo"/>),
+    /// so the last array is still right when it holds, in order, the info every entry gives now. Views only read it.
+    /// Called under the gate.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
-    public MailboxStatus Status()
+    public MessageInfo[] Snapshot()
+    {
+        var snapshot = _snapshot;
+        var same = snapshot.Length == _messages.Count;
+        for (var i = 0; same && i < snapshot.Length; i++)
+        {
+            same = ReferenceEquals(snapshot[i], _messages[i].ToInfo());
+        }
+
+        if (same)
+        {
+            return snapshot;
+        }
+
+        snapshot = new MessageInfo[_messages.Count];
+        for (var i = 0; i < snapshot.Length; i++)
+        {
+            snapshot[i] = _messages[i].ToInfo();
+        }
+
+        _snapshot = snapshot;
+        return snapshot;
+    }
+
+    /// <summary>The folder's counters (STATUS).</summary>
+    public MailboxStatus Status() => Status(null);
+
+    /// <summary>
+    /// The folder's counters. While some sizes are still to be read from the files the total is summed when first
+    /// asked for (STATUS SIZE), over the messages of now (<paramref name="snapshot"/>, a view's, when given: no second
+    /// array of them): a SELECT does not need it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per file at a first sight: see MaildirFolder.Adoption.cs
+    public MailboxStatus Status(MessageInfo[]? snapshot)
     {
         int unseen = 0, deleted = 0;
         long size = 0;
@@ -36,8 +76,24 @@ internal sealed partial class MaildirFolder
             return new(Name, _messages.Count, unseen, UidValidity, UidNext, HighestModSeq, size, deleted);
         }
 
-        var snapshot = _messages.ToArray();
-        return new(Name, _messages.Count, unseen, UidValidity, UidNext, HighestModSeq, () => snapshot.Sum(m => m.Size), deleted);
+        if (snapshot is not null)
+        {
+            return new(Name, _messages.Count, unseen, UidValidity, UidNext, HighestModSeq, () => SumSizes(snapshot), deleted);
+        }
+
+        var entries = _messages.ToArray();
+        return new(Name, _messages.Count, unseen, UidValidity, UidNext, HighestModSeq, () => entries.Sum(m => m.Size), deleted);
+    }
+
+    private static long SumSizes(MessageInfo[] messages)
+    {
+        long size = 0;
+        foreach (var m in messages)
+        {
+            size += m.Size;
+        }
+
+        return size;
     }
 
     /// <summary>

@@ -46,4 +46,46 @@ public sealed class ViewInfoReuseTests : IDisposable
         Assert.Same(again.Messages[1], after.Messages[1]);
         Assert.Same(again.Messages[2], after.Messages[2]);
     }
+
+    [Fact]
+    public async Task Views_opened_while_nothing_changed_share_one_snapshot_and_a_change_or_an_expunge_makes_a_new_one()
+    {
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var account = await store.OpenAccountAsync(User, default);
+        await using (var writer = (await account.OpenAsync("INBOX", false, default))!)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                using var content = new MemoryStream(System.Text.Encoding.ASCII.GetBytes($"Subject: m{i}\r\n\r\nbody {i}\r\n"));
+                await writer.AppendAsync(content, SystemFlags.None, [], null, default);
+            }
+        }
+
+        await using var first = (await account.OpenAsync("INBOX", false, default))!;
+        await using var second = (await account.OpenAsync("INBOX", true, default))!;
+        Assert.Same(first.Messages, second.Messages);
+        Assert.Equal(first.Status, second.Status);
+
+        // A flag change: a new snapshot for the next view, the open ones keep theirs (unchanged).
+        var uids = first.Messages.Select(m => m.Uid).ToArray();
+        await first.StoreFlagsAsync(UidSet.FromUids([uids[1]]), new FlagChange(FlagChangeMode.Add, SystemFlags.Deleted, []), null, default);
+        await using var third = (await account.OpenAsync("INBOX", true, default))!;
+        Assert.NotSame(second.Messages, third.Messages);
+        Assert.Equal(SystemFlags.None, second.Messages[1].Flags);
+        Assert.Equal(SystemFlags.Deleted, third.Messages[1].Flags);
+        Assert.Equal(1, third.Status.Deleted);
+        Assert.Equal(first.Status.Size, third.Status.Size);
+
+        // An expunge: the next view has one message fewer, the open ones still all four.
+        await first.ExpungeAsync(null, default);
+        await using var fourth = (await account.OpenAsync("INBOX", true, default))!;
+        Assert.Equal([uids[0], uids[2], uids[3]], fourth.Messages.Select(m => m.Uid));
+        Assert.Equal(uids, third.Messages.Select(m => m.Uid));
+        Assert.Equal(3, fourth.Status.Messages);
+        Assert.Equal(fourth.Messages.Sum(m => m.Size), fourth.Status.Size);
+
+        // Nothing changed since: the same snapshot again.
+        await using var fifth = (await account.OpenAsync("INBOX", true, default))!;
+        Assert.Same(fourth.Messages, fifth.Messages);
+    }
 }
