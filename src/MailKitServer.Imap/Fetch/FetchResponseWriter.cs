@@ -56,7 +56,7 @@ internal sealed class FetchResponseWriter(ImapSession session, SelectedMailbox s
             : request.NeedsHeaderOnly && !selected.TryGetEnvelope(info.Uid, out _envelope) ? await selected.EnvelopeFieldsAsync(info.Uid, session.Aborted).ConfigureAwait(false)
             : null;
         var showFlags = request.HasFlags || seenChanged;
-        if (showFlags)
+        if (showFlags && info.Keywords.Count > 0)
         {
             // Keywords are announced before a FETCH uses them.
             session.Connection.Write(selected.Announce(info.Keywords));

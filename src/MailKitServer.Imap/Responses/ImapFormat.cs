@@ -9,9 +9,28 @@ namespace MailKitServer.Imap.Responses;
 /// <summary>Formatting of IMAP response values.</summary>
 internal static class ImapFormat
 {
+    private const SystemFlags AllSystemFlags = SystemFlags.Seen | SystemFlags.Answered | SystemFlags.Flagged | SystemFlags.Deleted | SystemFlags.Draft;
+    private const int RecentBit = 32;
+
+    /// <summary>The flag lists of messages without keywords, by system flags and \Recent, made as first needed.</summary>
+    private static readonly string?[] SystemOnly = new string?[2 * RecentBit];
+
     public static string Flags(MessageInfo m) => Flags(m.Flags, m.Keywords);
 
     public static string Flags(SystemFlags flags, IEnumerable<string> keywords, bool recent = false)
+    {
+        if (keywords is IReadOnlyCollection<string> { Count: 0 } && (flags & ~AllSystemFlags) == 0)
+        {
+            // Most messages carry no keyword: one string per combination, made once (issue 24: a FETCH FLAGS of
+            // 20,000 messages made a list, a joined string and its parenthesized copy for each).
+            var index = (int)flags | (recent ? RecentBit : 0);
+            return SystemOnly[index] ??= Format(flags, [], recent);
+        }
+
+        return Format(flags, keywords, recent);
+    }
+
+    private static string Format(SystemFlags flags, IEnumerable<string> keywords, bool recent)
     {
         var parts = new List<string>();
         if (recent)

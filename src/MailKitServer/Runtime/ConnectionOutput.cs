@@ -18,7 +18,9 @@ namespace MailKitServer.Runtime;
 internal sealed class ConnectionOutput(Stream stream) : PipeWriter
 {
     private const int MinimumBufferSize = 4096;
+    private const int MaximumBufferSize = 2 * MailConnection.ResponseChunk; // room past the flush point: one write per flush
     private byte[]? _current;
+    private int _bufferSize = MinimumBufferSize; // what the next array is rented at: doubles while a response fills arrays
     private int _currentUsed;
     private Queue<(byte[] Array, int Length)>? _filled; // arrays filled before the current one (large responses only)
     private long _unflushed;
@@ -71,6 +73,12 @@ internal sealed class ConnectionOutput(Stream stream) : PipeWriter
     public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfCompleted();
+        if (_unflushed < _bufferSize / 2)
+        {
+            // Small responses again: back to small arrays (a connection in IDLE holds none between flushes anyway).
+            _bufferSize = MinimumBufferSize;
+        }
+
         try
         {
             // Most flushes complete at once (the socket takes the data): no state machine, no token source.
@@ -195,13 +203,19 @@ internal sealed class ConnectionOutput(Stream stream) : PipeWriter
         if (_current is not null && _currentUsed > 0)
         {
             (_filled ??= new Queue<(byte[] Array, int Length)>()).Enqueue((_current, _currentUsed));
+
+            // A response that outgrows its array (FETCH of thousands of messages) gets larger ones, up to twice the
+            // 64 KB a streaming command flushes at, so that a flush writes one array: each array is one write to
+            // the socket, and every write wakes the client (issue 24: a FETCH 1:* ENVELOPE of 20,000 messages was
+            // 1,975 sends of 4 KB).
+            _bufferSize = Math.Min(_bufferSize * 2, MaximumBufferSize);
         }
         else if (_current is not null)
         {
             ArrayPool<byte>.Shared.Return(_current);
         }
 
-        _current = ArrayPool<byte>.Shared.Rent(Math.Max(needed, MinimumBufferSize));
+        _current = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _bufferSize));
         _currentUsed = 0;
         return 0;
     }

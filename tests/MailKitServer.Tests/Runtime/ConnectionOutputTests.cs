@@ -38,6 +38,43 @@ public class ConnectionOutputTests
     }
 
     [Fact]
+    public async Task A_long_response_goes_to_the_stream_in_few_large_writes_and_small_ones_stay_small()
+    {
+        // A FETCH of thousands of messages: lines streamed with a flush every 64 KB, as FlushWhenFullAsync does.
+        var stream = new CountingStream();
+        var output = new ConnectionOutput(stream);
+        var expected = new StringBuilder();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var line = $"* {i + 1} FETCH (FLAGS (\\Seen) ENVELOPE (\"Mon, 1 Dec 2026 03:15:00 +0000\" \"Message {i}\" NIL))\r\n";
+            expected.Append(line);
+            output.Write(Encoding.ASCII.GetBytes(line));
+            if (output.UnflushedBytes >= MailConnection.ResponseChunk)
+            {
+                await output.FlushAsync();
+            }
+        }
+
+        await output.FlushAsync();
+        Assert.Equal(expected.ToString(), Encoding.ASCII.GetString(stream.ToArray()));
+
+        // One write per 4 KB array made hundreds; arrays that double (4, 8, 16, 32, 64, then 128 KB) take one write
+        // per flush once grown.
+        var flushes = (expected.Length + MailConnection.ResponseChunk - 1) / MailConnection.ResponseChunk;
+        Assert.InRange(stream.Writes.Count, flushes, flushes + 8);
+        Assert.All(stream.Writes.Skip(7).SkipLast(1), n => Assert.True(n >= MailConnection.ResponseChunk, $"a write of {n} octets"));
+
+        // The next small response is written from a small array again.
+        stream.Writes.Clear();
+        output.Write("a OK FETCH completed\r\n"u8);
+        await output.FlushAsync();
+        output.Write("b OK NOOP completed\r\n"u8);
+        Assert.True(output.GetSpan().Length < 8192, "a small response after a large one rents a small array");
+        await output.FlushAsync();
+        Assert.Equal(2, stream.Writes.Count);
+    }
+
+    [Fact]
     public async Task A_flush_that_waits_for_the_client_ends_when_cancelled_and_a_cancel_between_flushes_is_forgotten()
     {
         var stream = new GatedStream();
@@ -75,6 +112,18 @@ public class ConnectionOutputTests
         output.Write("x"u8);
         output.Complete();
         Assert.Throws<InvalidOperationException>(() => output.GetSpan());
+    }
+
+    /// <summary>A memory stream that records the length of every write.</summary>
+    private sealed class CountingStream : MemoryStream
+    {
+        public List<int> Writes { get; } = [];
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Writes.Add(buffer.Length);
+            return base.WriteAsync(buffer, cancellationToken);
+        }
     }
 
     /// <summary>A stream whose every write waits until the test releases it.</summary>
