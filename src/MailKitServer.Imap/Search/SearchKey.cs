@@ -88,10 +88,10 @@ internal sealed class SearchKey
             SearchKeyKind.Header => AnyFieldContains(c, Field!, Text!),
             SearchKeyKind.Subject => AnyFieldContains(c, "Subject", Text!),
             SearchKeyKind.From or SearchKeyKind.To or SearchKeyKind.Cc or SearchKeyKind.Bcc => c.Root is { } a && MatchesAddress(a, Kind.ToString()),
-            SearchKeyKind.Body => c.BodyTexts.Any(t => Contains(t, Text!)),
+            SearchKeyKind.Body => BodyContains(c, Text!),
             // TEXT: the header of every part, the MIME parts' and encapsulated messages' too, as Dovecot searches
             // them (BODY searches neither); then the decoded text parts.
-            SearchKeyKind.Text => (c.Root is { } t && t.Descendants().Any(p => SearchText.HeadersContain(p, Text!))) || c.BodyTexts.Any(t => Contains(t, Text!)),
+            SearchKeyKind.Text => (c.Root is { } t && t.Descendants().Any(p => SearchText.HeadersContain(p, Text!))) || BodyContains(c, Text!),
 
             // RFC 7162 §3.1.5: MODSEQ at least the value (the entry name and type are ignored: one MODSEQ per message).
             SearchKeyKind.ModSeq => m.ModSeq >= ModSeq,
@@ -182,6 +182,10 @@ internal sealed class SearchKey
 
         return false;
     }
+
+    /// <summary>Whether a text part holds the string: in its octets where they answer alike (<see cref="DecodedTextParts.AnyContains"/>).</summary>
+    private static bool BodyContains(SearchCandidate c, string text) =>
+        c.BodyTexts is DecodedTextParts parts ? parts.AnyContains(text) : c.BodyTexts.Any(t => Contains(t, text));
 
     private static bool Has(MessageInfo m, SystemFlags flag) => (m.Flags & flag) != 0;
 

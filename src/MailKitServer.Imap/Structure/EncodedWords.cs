@@ -23,6 +23,10 @@ internal static class EncodedWords
     /// </summary>
     private static readonly ConcurrentDictionary<string, Encoding> Known = new(StringComparer.OrdinalIgnoreCase);
 
+#pragma warning disable SYSLIB0001 // UTF-7 is obsolete for writing; reading what mailers sent in it is what is needed here.
+    private static readonly Encoding Utf7 = new UTF7Encoding();
+#pragma warning restore SYSLIB0001
+
     static EncodedWords() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     /// <summary>Finds a charset by name (the code-pages provider is registered, so ISO-8859-x, windows-125x, KOI8-R, ... work).</summary>
@@ -59,10 +63,15 @@ internal static class EncodedWords
             {
                 "us-ascii" or "ascii" => Encoding.ASCII,
                 "latin1" => Encoding.Latin1,
+
+                // The runtime refuses UTF-7 by name (SYSLIB0001) and threw NotSupportedException here: a SEARCH BODY
+                // or TEXT over a UTF-7 part, or a SUBJECT search over a UTF-7 encoded word, answered "NO Internal
+                // error". Mailers still send it and Dovecot reads it (iconv): its decoder is still there.
+                "utf-7" or "utf7" or "unicode-1-1-utf-7" or "csunicode11utf7" or "unicode-2-0-utf-7" => Utf7,
                 var c => Encoding.GetEncoding(c),
             };
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
             return null;
         }

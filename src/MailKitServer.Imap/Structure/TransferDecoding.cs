@@ -71,6 +71,17 @@ internal static class TransferDecoding
     public static byte[] DecodeQuotedPrintable(ReadOnlySpan<byte> input, bool header = false)
     {
         var output = new byte[input.Length];
+        return output[..DecodeQuotedPrintable(input, output, header)];
+    }
+
+    /// <summary>Decodes quoted-printable as <see cref="DecodeQuotedPrintable(ReadOnlySpan{byte}, bool)"/> does, into the caller's buffer.</summary>
+    /// <param name="input">The encoded octets.</param>
+    /// <param name="output">Receives the decoded octets: at least as long as <paramref name="input"/> (decoding never lengthens).</param>
+    /// <param name="header">Whether this is the Q encoding of RFC 2047 (no line structure).</param>
+    /// <returns>How many octets were decoded.</returns>
+    public static int DecodeQuotedPrintable(ReadOnlySpan<byte> input, Span<byte> output, bool header = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(output.Length, input.Length);
         var n = 0;
 
         // Octets before this index came from =XX escapes or soft breaks: encoded white space is data, never trimmed.
@@ -128,7 +139,7 @@ internal static class TransferDecoding
             n--;
         }
 
-        return output[..n];
+        return n;
     }
 
     /// <summary>Decodes a body according to its Content-Transfer-Encoding (7bit, 8bit and binary pass through).</summary>
