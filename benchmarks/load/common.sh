@@ -14,24 +14,10 @@ bounded() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# warm_guest_memory: this machine is a virtual machine whose memory the host backs lazily, and takes back what the
-# guest frees; the first write to a guest page the host does not back costs a fault in the host, charged to the
-# writing process. Measured here: writing 500 MiB into a memory file took 0.10 s CPU, and 1.23 s while another
-# process held 3 GB (the guest's recently used free pages taken, so the file got pages the host had to back). A
-# server that keeps what it receives (SmtpServer's heap, our memory file, Postfix's queue files) then pays a price
-# that depends on what ran before it, not on its code: the 1 MiB row moved from 2.29x to 0.85x smtp-sink with the
-# same build. Each timed run therefore starts right after touching and freeing MKS_WARM_MB (default 2048) of
-# memory, so every server's run takes guest pages the host already backs. MKS_WARM_MB=0 turns it off.
-warm_guest_memory() {
-  local mb=${MKS_WARM_MB:-2048}
-  [ "$mb" -gt 0 ] && python3 - "$mb" <<'PY'
-import os, sys
-fd, block = os.memfd_create("warm"), b"\1" * (1 << 20)
-for _ in range(int(sys.argv[1])):
-    os.write(fd, block)
-PY
-  return 0
-}
+# warm_guest_memory: writes and frees MKS_WARM_MB (2048) of memory before a timed run: this VM's host backs guest
+# memory lazily, and the first write to a page it does not back is charged to the writer (warm_memory.py says more).
+warm_memory_py=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/warm_memory.py
+warm_guest_memory() { python3 "$warm_memory_py"; }
 
 # run PORT COUNT smtp-source-args... -> messages per second
 run() {

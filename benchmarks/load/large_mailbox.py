@@ -9,6 +9,8 @@ server used after the answer until it went quiet (two 0.5 s samples in a row of 
 untimed STORE of \\Deleted before EXPUNGE gets a line of its own."""
 import imaplib, os, sys, time
 
+from warm_memory import warm_guest_memory   # before each timed command (see warm_memory.py)
+
 port, user, password, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 imaplib._MAXLINE = 1 << 24   # a FETCH 1:* ENVELOPE of 20,000 messages is one long response, not an attack
 cpu_pid = os.environ.get("MKS_CPU_PID")
@@ -35,23 +37,6 @@ def settle(name):
         quiet = quiet + 1 if now - last <= 1.0 / ticks else 0
         last = now
     print(f"{name}_after 0 {last - start:.2f}", flush=True)
-
-
-def warm_guest_memory():
-    """Writes and frees MKS_WARM_MB (default 2048) of memory before each timed command: this machine's memory is backed
-    lazily by its host, and the first write to a page the host does not back costs a fault there, charged to whoever
-    writes (500 MiB into a memory file: 0.10 s CPU, 1.23 s while another process held 3 GB). Each command then grows
-    its heap into pages the host already backs, whatever ran before it (common.sh's warm_guest_memory does the same for
-    the SMTP runs). MKS_WARM_MB=0 turns it off."""
-    megabytes = int(os.environ.get("MKS_WARM_MB", "2048"))
-    if megabytes <= 0:
-        return
-    fd, block = os.memfd_create("warm"), b"\1" * (1 << 20)
-    try:
-        for _ in range(megabytes):
-            os.write(fd, block)
-    finally:
-        os.close(fd)
 
 
 def timed(name, call):
