@@ -30,6 +30,22 @@ run() {
   python3 -c "import sys; print(f'{int(sys.argv[1])/(float(sys.argv[3])-float(sys.argv[2])):.0f}')" "$count" "$start" "$end"
 }
 
+# cpu_ticks PID -> the process's user + system CPU so far, in clock ticks (/proc/PID/stat; every thread included)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run_cpu PID PORT COUNT smtp-source-args... -> "messages-per-second server-CPU-ms-per-message": the second number
+# is the serving process's own CPU during the run (smtp-source's is not in it). Throughput on two shared cores mixes
+# the server's cost with the load generator's and the scheduler's; CPU per message is the server's alone.
+run_cpu() {
+  local pid=$1; shift
+  local before after rate
+  before=$(cpu_ticks "$pid")
+  rate=$(run "$@")
+  after=$(cpu_ticks "$pid")
+  python3 -c "import os, sys; a = sys.argv; ms = (int(a[3]) - int(a[2])) * 1000 / os.sysconf('SC_CLK_TCK') / int(a[4]); print(a[1], f'{ms:.3f}')" \
+    "$rate" "$before" "$after" "$2"
+}
+
 # start_private_postfix WORK -> pf_port: a private Postfix (its own config, queue and log) that discards everything
 # it accepts after queueing it durably. Stop it with: postfix -c "$WORK/etc" stop
 start_private_postfix() {

@@ -47,17 +47,19 @@ done
 # each server's median and the ratios of the medians (a single run of a few seconds moves ±20% on this machine).
 rounds=${MKS_ROUNDS:-3}
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-printf '%-46s %12s %12s %12s %9s %9s\n' "load (smtp-source), median of $rounds" "smtp-sink/s" "SmtpServer/s" "ours/s" "ours÷sink" "ours÷.NET"
+printf '%-46s %12s %12s %12s %9s %9s   %s\n' "load (smtp-source), median of $rounds" "smtp-sink/s" "SmtpServer/s" "ours/s" "ours÷sink" "ours÷.NET" \
+  "server CPU ms/msg: sink .NET ours"
 row() { # label count args...
   local label=$1; count=$2; shift 2
-  local a=() b=() c=() ma mb mc
+  local a=() b=() c=() ca=() cb=() cc=() ma mb mc r
   for _ in $(seq "$rounds"); do
-    a+=("$(run "$sink_port" "$count" "$@")")
-    b+=("$(run "$peer_port" "$count" "$@")")
-    c+=("$(run "$host_port" "$count" "$@")")
+    r=$(run_cpu "$sink_pid" "$sink_port" "$count" "$@"); a+=("${r% *}"); ca+=("${r#* }")
+    r=$(run_cpu "$peer_pid" "$peer_port" "$count" "$@"); b+=("${r% *}"); cb+=("${r#* }")
+    r=$(run_cpu "$host_pid" "$host_port" "$count" "$@"); c+=("${r% *}"); cc+=("${r#* }")
   done
   ma=$(median "${a[@]}"); mb=$(median "${b[@]}"); mc=$(median "${c[@]}")
-  printf '%-46s %12s %12s %12s %8.2fx %8.2fx\n' "$label" "$ma" "$mb" "$mc" "$(python3 -c "print($mc/$ma)")" "$(python3 -c "print($mc/$mb)")"
+  printf '%-46s %12s %12s %12s %8.2fx %8.2fx   %s %s %s\n' "$label" "$ma" "$mb" "$mc" "$(python3 -c "print($mc/$ma)")" "$(python3 -c "print($mc/$mb)")" \
+    "$(median "${ca[@]}")" "$(median "${cb[@]}")" "$(median "${cc[@]}")"
   echo "  each round, ours÷sink: $(for i in "${!c[@]}"; do printf '%s ' "$(python3 -c "print(f'{${c[$i]}/${a[$i]}:.2f}')")"; done)"
 }
 row "10 KB, 20 sessions, new connection per msg" $n_small -l 10240 -s 20
