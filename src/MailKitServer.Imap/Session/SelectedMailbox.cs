@@ -143,9 +143,17 @@ internal sealed partial class SelectedMailbox
 
         var newest = _entries[^1].Uid;
         var previous = ReadOnly ? _recentTracker.Claimed(Key) : _recentTracker.Claim(Key, newest);
-        for (var i = _entries.Count - 1; i >= 0 && _entries[i].Uid > previous; i--)
+        var first = Bound(previous, inclusive: true);
+        if (first == _entries.Count)
         {
-            (_recent ??= []).Add(_entries[i].Uid);
+            return;
+        }
+
+        // Sized once: the first session on a mailbox of 20,000 new messages grew the set from empty (issue 24).
+        _recent ??= new HashSet<uint>(_entries.Count - first);
+        for (var i = first; i < _entries.Count; i++)
+        {
+            _recent.Add(_entries[i].Uid);
         }
     }
 

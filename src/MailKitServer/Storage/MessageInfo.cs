@@ -10,39 +10,43 @@ namespace MailKitServer.Storage;
 public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<string> Keywords, DateTimeOffset InternalDate, long Size, ulong ModSeq)
 {
     // A store may leave the size, the internal date and the EMAILID to be read when first asked for (IMessageFacts); a
-    // `with` that sets one of them replaces only that one.
-    private readonly IMessageFacts? _lazySize;
-    private readonly IMessageFacts? _lazyDate;
-    private readonly IMessageFacts? _lazyEmailId;
+    // `with` that sets one of them replaces only that one. One reference and a mask of what it still gives, not a
+    // reference per fact: a store makes one of these per message for a mailbox's first view (20,000 for issue 24's).
+    private const byte LazySize = 1, LazyDate = 2, LazyEmailId = 4;
+    private readonly IMessageFacts? _facts;
+    private readonly byte _lazy;
+
+    // The save date as UTC ticks and an offset in minutes (long.MinValue: none), 14 octets less than a DateTimeOffset?.
+    private readonly long _saveUtcTicks = long.MinValue;
+    private readonly short _saveOffsetMinutes;
 
     /// <summary>A message whose size, internal date and EMAILID <paramref name="facts"/> give when first asked for.</summary>
     internal MessageInfo(uint uid, SystemFlags flags, IReadOnlyList<string> keywords, IMessageFacts facts, ulong modSeq)
         : this(uid, flags, keywords, default, 0, modSeq)
     {
-        _lazySize = facts;
-        _lazyDate = facts;
-        _lazyEmailId = facts;
+        _facts = facts;
+        _lazy = LazySize | LazyDate | LazyEmailId;
     }
 
     /// <summary>The internal date (when the message was received or appended).</summary>
     public DateTimeOffset InternalDate
     {
-        get => _lazyDate is { } facts ? facts.InternalDate : field;
+        get => (_lazy & LazyDate) != 0 ? _facts!.InternalDate : field;
         init
         {
             field = value;
-            _lazyDate = null;
+            _lazy &= unchecked((byte)~LazyDate);
         }
     } = InternalDate;
 
     /// <summary>The size in octets, as stored (CRLF line ends).</summary>
     public long Size
     {
-        get => _lazySize is { } facts ? facts.Size : field;
+        get => (_lazy & LazySize) != 0 ? _facts!.Size : field;
         init
         {
             field = value;
-            _lazySize = null;
+            _lazy &= unchecked((byte)~LazySize);
         }
     } = Size;
 
@@ -51,10 +55,16 @@ public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<stri
     /// whole content anyway reads to its end instead of having the store look the size up first (a first SEARCH TEXT
     /// over 20,000 messages another program wrote stat'ed every file for it, issue 24).
     /// </summary>
-    internal long SizeIfKnown => _lazySize is { } facts ? facts.SizeIfKnown : Size;
+    internal long SizeIfKnown => (_lazy & LazySize) != 0 ? _facts!.SizeIfKnown : Size;
 
     /// <summary>The size a whole read of the content found, for a store that has not looked it up yet.</summary>
-    internal void SizeRead(long size) => _lazySize?.SizeRead(size);
+    internal void SizeRead(long size)
+    {
+        if ((_lazy & LazySize) != 0)
+        {
+            _facts!.SizeRead(size);
+        }
+    }
 
     /// <summary>
     /// The message's EMAILID (RFC 8474 §5.1): an id of its immutable content, 1 to 255 of <c>A-Z a-z 0-9 _ -</c>,
@@ -63,11 +73,11 @@ public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<stri
     /// </summary>
     public string? EmailId
     {
-        get => _lazyEmailId is { } facts ? facts.EmailId : field;
+        get => (_lazy & LazyEmailId) != 0 ? _facts!.EmailId : field;
         init
         {
             field = value;
-            _lazyEmailId = null;
+            _lazy &= unchecked((byte)~LazyEmailId);
         }
     }
 
@@ -75,7 +85,11 @@ public sealed record MessageInfo(uint Uid, SystemFlags Flags, IReadOnlyList<stri
     /// When the message was saved in this mailbox (RFC 8514 §3): set by APPEND, delivery, COPY and MOVE (never copied
     /// from the source), never changed while the message stays. <see langword="null"/> when the store does not keep it.
     /// </summary>
-    public DateTimeOffset? SaveDate { get; init; }
+    public DateTimeOffset? SaveDate
+    {
+        get => _saveUtcTicks == long.MinValue ? null : new DateTimeOffset(_saveUtcTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(_saveOffsetMinutes));
+        init => (_saveUtcTicks, _saveOffsetMinutes) = value is { } date ? (date.UtcTicks, (short)date.TotalOffsetMinutes) : (long.MinValue, (short)0);
+    }
 
     /// <summary>Whether both describe the same message state (by their values, however the store read them).</summary>
     /// <param name="other">The other message.</param>
