@@ -9,9 +9,9 @@ namespace MailKitServer.Imap.Search;
 /// a TEXT key that finds its string in the header, or a BODY key that finds it in the first part, decodes no more
 /// (issue 24: most of the messages a SEARCH TEXT over a large mailbox finds match in their header).
 /// </summary>
-/// <param name="content">The whole message.</param>
+/// <param name="content">The whole message (it must stay valid while the texts are asked for).</param>
 /// <param name="parts">Its text parts, in order.</param>
-internal sealed class DecodedTextParts(byte[] content, IReadOnlyList<StructurePart> parts) : IEnumerable<string>
+internal sealed class DecodedTextParts(ReadOnlyMemory<byte> content, IReadOnlyList<StructurePart> parts) : IEnumerable<string>
 {
     private readonly string?[] _decoded = new string?[parts.Count];
 
@@ -103,6 +103,6 @@ internal sealed class DecodedTextParts(byte[] content, IReadOnlyList<StructurePa
     private ReadOnlySpan<byte> Body(StructurePart part)
     {
         var start = (int)Math.Min(part.BodyOffset, content.Length);
-        return content.AsSpan(start, (int)Math.Min(part.BodySize, content.Length - start));
+        return content.Span.Slice(start, (int)Math.Min(part.BodySize, content.Length - start));
     }
 }

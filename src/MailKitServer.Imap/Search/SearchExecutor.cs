@@ -65,15 +65,15 @@ internal static class SearchExecutor
 
         if (info.SizeIfKnown <= SearchTexts.ReadWholeBelow && !selected.HasCachedStructure(info.Uid))
         {
-            // One read of the whole message; its text parts are decoded only when a key gets to them. A message whose
-            // size the store has not looked up yet (-1: a Maildir file another program wrote) is read up to the bound
-            // instead of stat'ed first (a stat cost about what the read does, issue 24); a longer one, or one gone,
-            // goes the streamed way below, so no message of unknown size is held whole.
-            var sizeUnknown = info.SizeIfKnown < 0;
-            var (whole, decoded) = await SearchTexts.LoadWholeAsync(selected, info.Uid, sizeUnknown, session.Aborted).ConfigureAwait(false);
-            if (whole is not null || !sizeUnknown)
+            // One read of the whole message into a pooled array, given back once matched; its text parts are decoded
+            // only when a key gets to them. A message whose size the store has not looked up yet (-1: a Maildir file
+            // another program wrote) is read up to the bound; a longer one, or one gone, goes the streamed way below,
+            // so no message is held whole beyond the bound.
+            using var whole = await SearchTexts.LoadWholeAsync(selected, info.Uid, session.Aborted).ConfigureAwait(false);
+            if (whole is not null)
             {
-                return key.Matches(Candidate(whole, decoded));
+                var (parsed, decoded) = SearchTexts.Parse(selected, info.Uid, whole.Octets);
+                return key.Matches(Candidate(parsed, decoded));
             }
         }
 

@@ -17,29 +17,27 @@ internal static class SearchTexts
     public const long ReadWholeBelow = 256 * 1024;
 
     /// <summary>
-    /// The structure and the text parts of a message whose structure is not cached and which is small enough to read
-    /// whole (<see cref="ReadWholeBelow"/>): one read; the texts are decoded as they are asked for.
+    /// The message whole, for a message whose structure is not cached and which is small enough
+    /// (<see cref="ReadWholeBelow"/>): one read into a pooled array, never more than the bound held (the size is not
+    /// looked up first: a stat cost about what the read does, issue 24). The caller disposes it once matched.
     /// </summary>
     /// <param name="selected">The mailbox.</param>
     /// <param name="uid">The message.</param>
-    /// <param name="sizeUnknown">Whether the store has not looked up the size yet: then at most
-    /// <see cref="ReadWholeBelow"/> octets are read, and a longer message gives a null structure (the caller parses it
-    /// from a stream instead), so a large file of unknown size is never held whole.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The structure and the texts; a null structure when the store no longer has the message (or, with an
-    /// unknown size, when it is longer than the bound).</returns>
-    public static async ValueTask<(StructurePart? Root, IEnumerable<string> Texts)> LoadWholeAsync(SelectedMailbox selected, uint uid, bool sizeUnknown, CancellationToken cancellationToken)
-    {
-        var content = sizeUnknown
-            ? await selected.LoadIfAtMostAsync(uid, (int)ReadWholeBelow, cancellationToken).ConfigureAwait(false)
-            : await selected.LoadAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
-        if (content is null)
-        {
-            return (null, []);
-        }
+    /// <returns>The octets; null when the store no longer has the message or it is longer than the bound (then the
+    /// caller parses it from a stream instead).</returns>
+    public static ValueTask<PooledMessage?> LoadWholeAsync(SelectedMailbox selected, uint uid, CancellationToken cancellationToken) =>
+        selected.LoadPooledAsync(uid, (int)ReadWholeBelow, cancellationToken);
 
-        var parsed = (await selected.StructureAsync(uid, cancellationToken, content).ConfigureAwait(false))!;
-        return (parsed, new DecodedTextParts(content, [.. TextParts(parsed)]));
+    /// <summary>The structure (cached, else parsed from the octets) and the text parts, decoded as they are asked for.</summary>
+    /// <param name="selected">The mailbox.</param>
+    /// <param name="uid">The message.</param>
+    /// <param name="content">The whole message (<see cref="LoadWholeAsync"/>), valid while the texts are used.</param>
+    /// <returns>The structure and the texts.</returns>
+    public static (StructurePart Root, DecodedTextParts Texts) Parse(SelectedMailbox selected, uint uid, ReadOnlyMemory<byte> content)
+    {
+        var root = selected.StructureOf(uid, content.Span);
+        return (root, new DecodedTextParts(content, [.. TextParts(root)]));
     }
 
     private static IEnumerable<StructurePart> TextParts(StructurePart root) =>

@@ -65,14 +65,15 @@ internal sealed partial class SelectedMailbox
     }
 
     /// <summary>
-    /// A whole message when it has at most <paramref name="limit"/> octets; null when it is longer or gone. For a message
-    /// whose size the store has not looked up: one bounded read instead of a stat, and never more than the bound held.
+    /// A whole message of at most <paramref name="limit"/> octets in a pooled array (<see cref="PooledMessage"/>; the
+    /// caller disposes it); null when it is longer or gone. One read into a pooled 64 KB chunk is enough for most
+    /// messages, and the chunk is what the caller gets: no copy.
     /// </summary>
     /// <param name="uid">The message.</param>
     /// <param name="limit">The most octets kept.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The octets, or null.</returns>
-    public async ValueTask<byte[]?> LoadIfAtMostAsync(uint uid, int limit, CancellationToken cancellationToken)
+    public async ValueTask<PooledMessage?> LoadPooledAsync(uint uid, int limit, CancellationToken cancellationToken)
     {
         await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
         if (stream is null)
@@ -80,13 +81,49 @@ internal sealed partial class SelectedMailbox
             return null;
         }
 
-        var content = await ReadToEndAsync(stream, limit, cancellationToken).ConfigureAwait(false);
-        if (content is not null)
+        var array = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(64 * 1024, limit + 1));
+        var length = 0;
+        try
         {
-            SizeRead(uid, content.Length);
+            // Read until the end, growing the rented array, and stop as soon as more than the limit came.
+            while (true)
+            {
+                if (length == array.Length)
+                {
+                    if (length > limit)
+                    {
+                        break;
+                    }
+
+                    var larger = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min((long)array.Length * 2, (long)limit + 1));
+                    array.AsSpan(0, length).CopyTo(larger);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(array);
+                    array = larger;
+                }
+
+                var read = await stream.ReadAsync(array.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            if (length > limit)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(array);
+                return null;
+            }
+        }
+        catch
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(array);
+            throw;
         }
 
-        return content;
+        SizeRead(uid, length);
+        return new PooledMessage(array, length);
     }
 
     /// <summary>The whole message was read: the store may keep its size instead of looking it up later.</summary>
@@ -138,30 +175,40 @@ internal sealed partial class SelectedMailbox
     /// A message's MIME structure, from the server-wide cache or parsed from the store's stream (never loaded whole);
     /// null when the store no longer has the message and the cache does not know it.
     /// </summary>
-    public async ValueTask<StructurePart?> StructureAsync(uint uid, CancellationToken cancellationToken, byte[]? content = null)
+    public async ValueTask<StructurePart?> StructureAsync(uint uid, CancellationToken cancellationToken)
     {
         if (_structures.TryGet(Key, uid, out var root))
         {
             return root;
         }
 
-        if (content is not null)
+        await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
         {
-            root = StructureParser.Parse(content);
-        }
-        else
-        {
-            await using var stream = await View.OpenContentAsync(uid, 0, null, cancellationToken).ConfigureAwait(false);
-            if (stream is null)
-            {
-                return null;
-            }
-
-            root = await StructureParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
-        // Content handed in comes from SEARCH's scan over the mailbox: it keeps the structure only where there is room.
-        _structures.Add(Key, uid, root, displace: content is null);
+        root = await StructureParser.ParseAsync(stream, null, cancellationToken).ConfigureAwait(false);
+        _structures.Add(Key, uid, root);
+        return root;
+    }
+
+    /// <summary>
+    /// A message's MIME structure from the cache, else parsed from its whole content, which SEARCH's scan over the
+    /// mailbox read: kept in the cache only where there is room (it displaces nothing).
+    /// </summary>
+    /// <param name="uid">The message.</param>
+    /// <param name="content">The whole message.</param>
+    /// <returns>The structure.</returns>
+    public StructurePart StructureOf(uint uid, ReadOnlySpan<byte> content)
+    {
+        if (_structures.TryGet(Key, uid, out var root))
+        {
+            return root;
+        }
+
+        root = StructureParser.Parse(content);
+        _structures.Add(Key, uid, root, displace: false);
         return root;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -6,6 +7,9 @@ namespace MailKitServer.Imap.Structure;
 /// <summary>Parses Content-Type and Content-Disposition values with their parameters (RFC 2045 §5.1, RFC 2231 continuations and charsets).</summary>
 internal static class HeaderParameterParser
 {
+    /// <summary>RFC 2045 §5.1 tspecials: they end a token.</summary>
+    private static readonly SearchValues<char> TokenSpecials = SearchValues.Create("()<>@,;:\\\"/[]?=");
+
     /// <summary>Parses a Content-Type value.</summary>
     /// <param name="value">The value, such as <c>text/plain; charset="utf-8"</c>.</param>
     /// <returns>The content type, or <see langword="null"/> when the type/subtype is invalid.</returns>
@@ -60,6 +64,11 @@ internal static class HeaderParameterParser
     {
         ArgumentNullException.ThrowIfNull(value);
         var found = ReadSections(value, start);
+        if (AsWritten(found) is { } plain)
+        {
+            raw = plain.Raw;
+            return plain.Decoded;
+        }
 
         var result = new List<PartParameter>();
         var rawList = new List<PartParameter>();
@@ -105,6 +114,54 @@ internal static class HeaderParameterParser
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The parameters when none has RFC 2231 sections or an extended value and no name comes twice (nearly every
+    /// message): each stands as written, encoded words decoded; a parameter whose name is written in lower case and
+    /// whose value has no encoded word is one object in both lists, and when all are, both lists are one. What the
+    /// general path below gives for them, without its grouping and sorting (issue 24: SEARCH TEXT parses the
+    /// Content-Type of every message of a mailbox). Null otherwise.
+    /// </summary>
+    private static (IReadOnlyList<PartParameter> Decoded, IReadOnlyList<PartParameter> Raw)? AsWritten(List<(string Name, int? Section, bool Extended, string Value, string Written)> found)
+    {
+        for (var i = 0; i < found.Count; i++)
+        {
+            if (found[i].Section is not null || found[i].Extended)
+            {
+                return null;
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (found[j].Name == found[i].Name)
+                {
+                    return null;
+                }
+            }
+        }
+
+        var decoded = new PartParameter[found.Count];
+        PartParameter[]? raw = null;
+        for (var i = 0; i < found.Count; i++)
+        {
+            var (name, _, _, value, written) = found[i];
+            var text = EncodedWords.Decode(value);
+            var same = name == written && text == value;
+            decoded[i] = new PartParameter(name, text);
+            if (!same && raw is null)
+            {
+                raw = new PartParameter[found.Count];
+                Array.Copy(decoded, raw, i);
+            }
+
+            if (raw is not null)
+            {
+                raw[i] = same ? decoded[i] : new PartParameter(written, value);
+            }
+        }
+
+        return (decoded, raw ?? decoded);
     }
 
     /// <summary>
@@ -239,7 +296,7 @@ internal static class HeaderParameterParser
         while (i < s.Length)
         {
             var c = s[i];
-            if (c <= ' ' || c == 127 || (lenient ? c == ';' : ("()<>@,;:\\\"/[]?=".Contains(c, StringComparison.Ordinal) || (!allowStar && c == '*'))))
+            if (c <= ' ' || c == 127 || (lenient ? c == ';' : (TokenSpecials.Contains(c) || (!allowStar && c == '*'))))
             {
                 break;
             }
@@ -252,6 +309,15 @@ internal static class HeaderParameterParser
 
     private static string ReadQuoted(string s, ref int i)
     {
+        // Most quoted values have no quoted-pair: then the value is the text between the quotes.
+        var close = s.AsSpan(i + 1).IndexOfAny('"', '\\');
+        if (close >= 0 && s[i + 1 + close] == '"')
+        {
+            var text = s.Substring(i + 1, close);
+            i += close + 2;
+            return text;
+        }
+
         var sb = new StringBuilder();
         i++;
         for (; i < s.Length; i++)

@@ -30,5 +30,21 @@ internal sealed record PartContentType(string MediaType, string SubType, IReadOn
     /// <summary>A parameter's value, or <see langword="null"/>.</summary>
     /// <param name="name">The parameter name, in any case.</param>
     /// <returns>The value.</returns>
-    public string? this[string name] => Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value;
+    public string? this[string name]
+    {
+        get
+        {
+            // A loop: SEARCH BODY/TEXT asks every text part of every message for its charset (no closure per call).
+            var parameters = Parameters;
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                if (parameters[i].Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return parameters[i].Value;
+                }
+            }
+
+            return null;
+        }
+    }
 }

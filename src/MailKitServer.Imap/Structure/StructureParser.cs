@@ -13,7 +13,8 @@ internal sealed class StructureParser
     private const int PrefixSize = 1024;
     private readonly StructureLimits _options;
     private readonly List<Frame> _stack = [];
-    private readonly byte[] _prefix = new byte[PrefixSize];
+    // From the shared pool, given back by Complete (a parser never completed leaves it to the collector).
+    private byte[] _prefix = ArrayPool<byte>.Shared.Rent(PrefixSize);
     private readonly StructurePart _root;
     private int _prefixLength;
     private long _lineStart;
@@ -99,6 +100,13 @@ internal sealed class StructureParser
 
         while (!block.IsEmpty)
         {
+            if (_lineLength == 0 && SkippableLines(block) is var skip and > 0)
+            {
+                SkipLines(block[..skip]);
+                block = block[skip..];
+                continue;
+            }
+
             var lf = block.IndexOf((byte)'\n');
             var piece = lf < 0 ? block : block[..(lf + 1)];
             Append(piece);
@@ -136,10 +144,64 @@ internal sealed class StructureParser
         }
 
         _stack.Clear();
+        ArrayPool<byte>.Shared.Return(_prefix);
+        _prefix = [];
         return _root;
     }
 
     private byte _lastByteBeforePiece;
+
+    /// <summary>
+    /// How many octets of whole lines at the start of <paramref name="block"/> (a line starts there) can neither end a
+    /// header nor be a boundary: in a body (no header being read), every line when no multipart around it waits for a
+    /// boundary (a single-part message's body, an epilogue), else the lines up to the next one that starts with '-'.
+    /// Those are only counted (issue 24: SEARCH TEXT parses every message of a mailbox, most of whose lines are body).
+    /// </summary>
+    private int SkippableLines(ReadOnlySpan<byte> block)
+    {
+        if (_stack[^1].Header is not null)
+        {
+            return 0;
+        }
+
+        if (!WaitsForBoundary())
+        {
+            return block.LastIndexOf((byte)'\n') + 1;
+        }
+
+        if (block[0] == (byte)'-')
+        {
+            return 0;
+        }
+
+        var dash = block.IndexOf("\n-"u8);
+        return dash >= 0 ? dash + 1 : block.LastIndexOf((byte)'\n') + 1;
+    }
+
+    private bool WaitsForBoundary()
+    {
+        for (var i = _stack.Count - 1; i >= 0; i--)
+        {
+            if (_stack[i].Boundary is not null && !_stack[i].Closed)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Counts whole body lines (<see cref="SkippableLines"/>) as <see cref="EndLine"/> would leave the state after them.</summary>
+    private void SkipLines(ReadOnlySpan<byte> lines)
+    {
+        var crlf = lines.Length >= 2 ? lines[^2] == (byte)'\r' : _lastByte == (byte)'\r';
+        _lineFeeds += lines.Count((byte)'\n');
+        _offset += lines.Length;
+        _lineStart = _offset;
+        _previousTerminator = crlf ? 2 : 1;
+        _previousLineWasBoundary = false;
+        _lastByte = (byte)'\n';
+    }
 
     private void Append(ReadOnlySpan<byte> piece)
     {
@@ -329,6 +391,7 @@ internal sealed class StructureParser
             entity.Disposition = HeaderParameterParser.ParseContentDisposition(disposition);
         }
 
+        header.Release();
         frame.Header = null;
     }
 

@@ -79,6 +79,12 @@ internal static class StructureCorpus
             ("whitespace-folded-encoded-words", "From: a@b.test\r\nSubject: x\r\n =?utf-8?q?a?=\r\n =?utf-8?q?b?=\r\n\r\nx\r\n"),
             ("whitespace-names-and-ids", "From: \"A   B\"  <a@b.test>\r\nSubject: (c)  x\r\nMessage-ID:   <a@b>  \r\n\r\nx\r\n"),
 
+            // Body lines that start with '-' without being boundaries, in a multipart, after its close and in a single
+            // part; LF and CRLF mixed right before boundaries (the parser counts other body lines without looking at them).
+            ("dash-lines-in-bodies", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=\"d\"\r\n\r\n- pre\r\n--\r\n--d\r\nContent-Type: text/plain\r\n\r\n- item\r\n-\r\n--\r\n---\r\n-- \r\n--e not ours\nplain\n--d\nContent-Type: text/plain\n\nlf body\n\n--d--\r\n-- d\r\n- epilogue\r\nend\r\n"),
+            ("dash-lines-single-part", "From: a@b.test\r\nSubject: dashes\r\n\r\n--a\r\n-\n--\r\n\r\n---- last line without newline"),
+            ("dash-lines-nested", "From: a@b.test\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: multipart/alternative; boundary=i\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\n-x\r\n-o-ish\r\n--i--\r\n- between\r\n- i\r\n--o\r\nContent-Type: text/plain\r\n\r\nafter\r\n--o--\r\n"),
+
             // imaptest fetch-binary-mime-qp: quoted-printable with trailing white space and soft breaks.
             ("qp-trailing-space", "From: user@domain.org\r\nMime-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"foo\r\n bar\"\r\n\r\nRoot MIME prologue\r\n\r\n--foo bar\r\nContent-Type: text/x-myown; charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nhello  \r\nbar=\r\n\r\nfoo\t=\r\nbar\r\nfoo\t \t= \r\n=62\r\nfoo = \t\r\nbar\r\nfoo =\r\n=62\r\nfoo  \r\nbar=\r\n\r\nfoo_bar\r\n\r\n--foo bar--\r\nRoot MIME epilogue\r\n"),
         };

@@ -40,6 +40,23 @@ public class StructureDecodingTests
         Assert.Null(HeaderParameterParser.ParseContentType("nonsense"));
     }
 
+    [Fact]
+    public void Parameters_without_sections_stand_as_written_and_repeated_names_as_before()
+    {
+        // No RFC 2231 sections and no name twice: each parameter as written, encoded words decoded in Parameters only,
+        // names lower-cased there; quoted values with and without quoted-pairs.
+        var type = HeaderParameterParser.ParseContentType("Text/Plain; Charset=\"UTF-8\"; format=flowed; name=\"=?utf-8?q?caf=C3=A9?=\"; x=\"a\\\"b\"; y=\"\"")!;
+        Assert.Equal(["charset=UTF-8", "format=flowed", "name=café", "x=a\"b", "y="], type.Parameters.Select(p => $"{p.Name}={p.Value}"));
+        Assert.Equal(["Charset=UTF-8", "format=flowed", "name==?utf-8?q?caf=C3=A9?=", "x=a\"b", "y="], type.RawParameters.Select(p => $"{p.Name}={p.Value}"));
+        Assert.Same(type.Parameters[1], type.RawParameters[1]);
+        Assert.Equal("UTF-8", type["CHARSET"]);
+
+        // A name given twice: the first value, both shown as written (RFC 2231 §3's broken set, as Dovecot shows it).
+        var twice = HeaderParameterParser.ParseContentType("text/plain; a=1; B=2; A=3")!;
+        Assert.Equal(["a=1", "b=2"], twice.Parameters.Select(p => $"{p.Name}={p.Value}"));
+        Assert.Equal(["a=1", "A=3", "B=2"], twice.RawParameters.Select(p => $"{p.Name}={p.Value}"));
+    }
+
     [Theory]
     [InlineData("Sun, 22 Nov 2026 03:00:00 +0000", "2026-11-22T03:00:00+00:00")]
     [InlineData("22 Nov 2026 03:00 -0500", "2026-11-22T03:00:00-05:00")]
