@@ -105,7 +105,7 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
         // RFC 9586 §3: [UNSEEN n] carries a sequence number, so UIDONLY leaves it out.
         for (var i = 0; i < selected.Count && !session.UidOnly; i++)
         {
-            if ((selected[i].Info.Flags & SystemFlags.Seen) == 0)
+            if ((selected.InfoAt(i).Flags & SystemFlags.Seen) == 0)
             {
                 sb.Append("* OK [UNSEEN ").Append(i + 1).Append("] First unseen\r\n");
                 break;
@@ -143,7 +143,7 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
         uint knownUpTo = 0;
         foreach (var (sequence, uid) in qresync.SequenceMatch)
         {
-            if (sequence > selected.Count || selected[(int)sequence - 1].Uid != uid)
+            if (sequence > selected.Count || selected.UidAt((int)sequence - 1) != uid)
             {
                 break;
             }
@@ -159,7 +159,7 @@ internal sealed class SelectCommand(bool readOnly) : ImapCommand(readOnly ? "EXA
 
         for (var i = 0; i < selected.Count; i++)
         {
-            if (selected[i].Info.ModSeq > qresync.ModSeq && SelectedMailbox.InRanges(ranges, selected[i].Uid))
+            if (selected.InfoAt(i).ModSeq > qresync.ModSeq && SelectedMailbox.InRanges(ranges, selected.UidAt(i)))
             {
                 session.Connection.Write(selected.FlagsFetch(i, withUid: true, session.Enabled));
             }

@@ -26,7 +26,7 @@ internal sealed partial class SelectedMailbox
         }
 
         // The size the store knows without a look at the file (none when it would have to stat it: then read to the end).
-        var expected = length ?? (IndexOfUid(uid) is var i and >= 0 && this[i].Info.SizeIfKnown is var size and >= 0 ? size - offset : 0);
+        var expected = length ?? (IndexOfUid(uid) is var i and >= 0 && InfoAt(i).SizeIfKnown is var size and >= 0 ? size - offset : 0);
         if (expected <= 0)
         {
             var rest = (await ReadToEndAsync(stream, long.MaxValue, cancellationToken).ConfigureAwait(false))!;
@@ -131,7 +131,7 @@ internal sealed partial class SelectedMailbox
     {
         if (IndexOfUid(uid) is var index and >= 0)
         {
-            this[index].Info.SizeRead(size);
+            InfoAt(index).SizeRead(size);
         }
     }
 

@@ -22,7 +22,6 @@ namespace MailKitServer.Imap.Session;
 /// </summary>
 internal sealed partial class SelectedMailbox
 {
-    private readonly List<ViewEntry> _entries;
     // The five below are made on first use: most views never need them, and 10,000 sessions idling on a mailbox keep
     // about 0.3 KB each less.
     private List<MessageInfo>? _unannounced;
@@ -41,19 +40,8 @@ internal sealed partial class SelectedMailbox
         Key = key;
         _recentTracker = recent;
         _structures = structures;
-        _entries = new List<ViewEntry>(view.Messages.Count);
-        foreach (var m in view.Messages)
-        {
-            _entries.Add(new ViewEntry(m));
-        }
-
-        foreach (var m in view.Messages)
-        {
-            foreach (var k in m.Keywords)
-            {
-                (_keywords ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(k);
-            }
-        }
+        _snapshot = view.Messages;
+        AddKeywordsOf(view.Messages);
 
         HighestModSeq = view.Status.HighestModSeq;
     }
@@ -71,15 +59,8 @@ internal sealed partial class SelectedMailbox
     /// <summary>The user's rights on the mailbox, as they were at SELECT (RFC 4314 §5.1.1); every right without ACLs.</summary>
     public MailboxRights Rights { get; init; } = MailboxRights.All;
 
-    /// <summary>How many messages the client knows (the last EXISTS minus the EXPUNGEs sent since).</summary>
-    public int Count => _entries.Count;
-
-    /// <summary>The message at a sequence number (index = number - 1), as last seen.</summary>
-    /// <param name="index">The sequence number minus one.</param>
-    public ViewEntry this[int index] => _entries[index];
-
     /// <summary>The largest UID the client knows, 0 when empty ("*" in a UID set).</summary>
-    public uint LargestUid => _entries.Count == 0 ? 0 : _entries[^1].Uid;
+    public uint LargestUid => Count == 0 ? 0 : UidAt(Count - 1);
 
     /// <summary>Whether the mailbox was deleted or renamed away under this session.</summary>
     public bool Gone { get; private set; }
@@ -136,35 +117,37 @@ internal sealed partial class SelectedMailbox
     /// </summary>
     public void ClaimRecent()
     {
-        if (_entries.Count == 0)
+        var count = Count;
+        if (count == 0)
         {
             return;
         }
 
-        var newest = _entries[^1].Uid;
+        var newest = UidAt(count - 1);
         var previous = ReadOnly ? _recentTracker.Claimed(Key) : _recentTracker.Claim(Key, newest);
         var first = Bound(previous, inclusive: true);
-        if (first == _entries.Count)
+        if (first == count)
         {
             return;
         }
 
         // Sized once: the first session on a mailbox of 20,000 new messages grew the set from empty (issue 24).
-        _recent ??= new HashSet<uint>(_entries.Count - first);
-        for (var i = first; i < _entries.Count; i++)
+        _recent ??= new HashSet<uint>(count - first);
+        for (var i = first; i < count; i++)
         {
-            _recent.Add(_entries[i].Uid);
+            _recent.Add(UidAt(i));
         }
     }
 
     /// <summary>The index of a UID the client knows, or -1.</summary>
-    public int IndexOfUid(uint uid) => UidSearch.IndexOf(_entries, uid, e => e.Uid);
+    public int IndexOfUid(uint uid) => Bound(uid, inclusive: false) is var i && i < Count && UidAt(i) == uid ? i : -1;
 
     /// <summary>The messages (indexes) a sequence set names, by sequence number or by UID, in ascending order.</summary>
     public List<int> Resolve(SequenceSet set, bool byUid)
     {
         var result = new List<int>();
-        if (_entries.Count == 0)
+        var count = Count;
+        if (count == 0)
         {
             return result;
         }
@@ -172,9 +155,9 @@ internal sealed partial class SelectedMailbox
         if (set.IsSaved)
         {
             // "$" names the saved messages, whether the command works by sequence number or by UID.
-            for (var i = 0; i < _entries.Count; i++)
+            for (var i = 0; i < count; i++)
             {
-                if (SavedUids.Contains(_entries[i].Uid))
+                if (SavedUids.Contains(UidAt(i)))
                 {
                     result.Add(i);
                 }
@@ -183,12 +166,12 @@ internal sealed partial class SelectedMailbox
             return result;
         }
 
-        var largest = byUid ? LargestUid : (uint)_entries.Count;
+        var largest = byUid ? LargestUid : (uint)count;
         foreach (var (first, last) in set.Merged(largest))
         {
             // By number: indexes first-1..last-1; by UID: the entries whose UIDs fall in the range (binary search).
-            var start = byUid ? Bound(first, inclusive: false) : (int)Math.Min(first - 1, (uint)_entries.Count);
-            var end = byUid ? Bound(last, inclusive: true) : (int)Math.Min(last, (uint)_entries.Count);
+            var start = byUid ? Bound(first, inclusive: false) : (int)Math.Min(first - 1, (uint)count);
+            var end = byUid ? Bound(last, inclusive: true) : (int)Math.Min(last, (uint)count);
             for (var i = start; i < end; i++)
             {
                 result.Add(i);
@@ -201,11 +184,12 @@ internal sealed partial class SelectedMailbox
     /// <summary>The index of the first entry whose UID is above <paramref name="uid"/> (inclusive: at or below it counts as before).</summary>
     private int Bound(uint uid, bool inclusive)
     {
-        int lo = 0, hi = _entries.Count;
+        int lo = 0, hi = Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (_entries[mid].Uid < uid || (inclusive && _entries[mid].Uid == uid))
+            var at = UidAt(mid);
+            if (at < uid || (inclusive && at == uid))
             {
                 lo = mid + 1;
             }
@@ -252,14 +236,15 @@ internal sealed partial class SelectedMailbox
 
         if (_unannounced is { Count: > 0 })
         {
+            var entries = Entries;
             foreach (var m in _unannounced)
             {
-                _entries.Add(new ViewEntry(m));
+                entries.Add(new ViewEntry(m));
             }
 
             _unannounced.Clear();
             ClaimRecent();
-            output($"* {_entries.Count} EXISTS\r\n");
+            output($"* {entries.Count} EXISTS\r\n");
             if ((enabled & ImapExtensions.Imap4rev2) == 0)
             {
                 // RFC 3501 §7.3.2: RECENT is sent with the new count of \Recent messages.
@@ -292,7 +277,7 @@ internal sealed partial class SelectedMailbox
     /// <returns>The response line, preceded by FLAGS/PERMANENTFLAGS when a keyword is new.</returns>
     public string FlagsFetch(int index, bool withUid, ImapExtensions enabled)
     {
-        var entry = _entries[index];
+        var entry = Entries[index];
         var sb = new StringBuilder(Announce(entry.Info.Keywords));
         var uidOnly = (enabled & ImapExtensions.UidOnly) != 0;
         AppendResponseStart(index, uidOnly, sb);
@@ -323,7 +308,7 @@ internal sealed partial class SelectedMailbox
     /// <param name="line">Receives the start of the response.</param>
     /// <returns><paramref name="line"/>.</returns>
     public StringBuilder AppendResponseStart(int index, bool uidOnly, StringBuilder line) => uidOnly
-        ? line.Append("* ").Append(_entries[index].Uid).Append(" UIDFETCH (")
+        ? line.Append("* ").Append(UidAt(index)).Append(" UIDFETCH (")
         : line.Append("* ").Append(index + 1).Append(" FETCH (");
 
     /// <summary>A message's flag list as this session shows it: \Recent only for IMAP4rev1 (RFC 9051 removed it).</summary>
@@ -422,7 +407,7 @@ internal sealed partial class SelectedMailbox
             var i = Bound(from, inclusive: false);
             for (var next = from; next <= to && next >= from;)
             {
-                var present = i < _entries.Count ? _entries[i].Uid : uint.MaxValue;
+                var present = i < Count ? UidAt(i) : uint.MaxValue;
                 if (present > to)
                 {
                     result.Add(new UidRange(next, to));
@@ -455,7 +440,7 @@ internal sealed partial class SelectedMailbox
             return null;
         }
 
-        var entry = _entries[i];
+        var entry = Entries[i];
         if (info.ModSeq >= entry.Info.ModSeq)
         {
             entry.Info = info;
@@ -487,112 +472,5 @@ internal sealed partial class SelectedMailbox
         }
 
         return false;
-    }
-
-    private void Apply(MailboxChange change)
-    {
-        if (change.ModSeq > HighestModSeq)
-        {
-            HighestModSeq = change.ModSeq;
-        }
-
-        switch (change.Kind)
-        {
-            case MailboxChangeKind.Added when change.Message is { } m:
-                if (m.Uid > LargestUid && (_unannounced is not { Count: > 0 } || m.Uid > _unannounced[^1].Uid))
-                {
-                    (_unannounced ??= []).Add(m);
-                }
-
-                break;
-            case MailboxChangeKind.FlagsChanged when change.Message is { } m:
-                var i = IndexOfUid(m.Uid);
-                if (i >= 0)
-                {
-                    var entry = _entries[i];
-                    if (!entry.Expunged && m.ModSeq >= entry.Info.ModSeq)
-                    {
-                        entry.Info = m;
-                        Touch(m.Uid);
-                        if (change.Origin != View.ViewId)
-                        {
-                            (_dirty ??= []).Add(entry);
-                        }
-                    }
-                }
-                else if (_unannounced is not null && UidSearch.IndexOf(_unannounced, m.Uid, u => u.Uid) is var u and >= 0 && m.ModSeq >= _unannounced[u].ModSeq)
-                {
-                    _unannounced[u] = m;
-                }
-
-                break;
-            case MailboxChangeKind.Expunged:
-                var e = IndexOfUid(change.Uid);
-                if (e >= 0)
-                {
-                    if (!_entries[e].Expunged)
-                    {
-                        _entries[e].Expunged = true;
-                        _expunged++;
-                        Touch(change.Uid);
-                        _dirty?.Remove(_entries[e]);
-                    }
-                }
-                else if (_unannounced is not null && UidSearch.IndexOf(_unannounced, change.Uid, u => u.Uid) is var n and >= 0)
-                {
-                    // Never announced: the client never learns it existed.
-                    _unannounced.RemoveAt(n);
-                }
-
-                break;
-            case MailboxChangeKind.MailboxGone:
-                Gone = true;
-                break;
-        }
-    }
-
-    private void Touch(uint uid)
-    {
-        if (Contexts.Count > 0)
-        {
-            (_touched ??= []).Add(uid);
-        }
-    }
-
-    private void SendExpunges(ImapExtensions enabled, Action<string> output)
-    {
-        if ((enabled & (ImapExtensions.QResync | ImapExtensions.UidOnly)) != 0)
-        {
-            // RFC 7162 §3.2.10, RFC 9586 §3: with QRESYNC or UIDONLY enabled, VANISHED replaces EXPUNGE.
-            var uids = _entries.Where(e => e.Expunged).Select(e => e.Uid);
-            output($"* VANISHED {UidSet.FromUids(uids)}\r\n");
-        }
-        else
-        {
-            // Ascending, each number as it is after the EXPUNGEs before it (RFC 9051 §7.5.1).
-            var removed = 0;
-            var sb = new StringBuilder();
-            for (var i = 0; i < _entries.Count; i++)
-            {
-                if (_entries[i].Expunged)
-                {
-                    sb.Append("* ").Append(i + 1 - removed).Append(" EXPUNGE\r\n");
-                    removed++;
-                }
-            }
-
-            output(sb.ToString());
-        }
-
-        foreach (var entry in _entries.Where(e => e.Expunged))
-        {
-            _recent?.Remove(entry.Uid);
-
-            // Announced gone: its structure leaves the listener's cache (a UID is never used again).
-            _structures.Remove(Key, entry.Uid);
-        }
-
-        _entries.RemoveAll(e => e.Expunged);
-        _expunged = 0;
     }
 }
