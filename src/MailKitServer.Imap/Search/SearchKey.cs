@@ -11,6 +11,12 @@ namespace MailKitServer.Imap.Search;
 /// </summary>
 internal sealed class SearchKey
 {
+    // What the program needs, worked out once (a key never changes once parsed): SEARCH asks for every message.
+    private bool? _needsHeaders;
+    private bool? _needsThreadId;
+    private bool? _needsBodyText;
+    private bool? _readsNamedFieldsOnly;
+
     public SearchKeyKind Kind { get; init; } = SearchKeyKind.All;
 
     public string? Text { get; init; }
@@ -28,18 +34,25 @@ internal sealed class SearchKey
     public IReadOnlyList<SearchKey> Children { get; init; } = [];
 
     /// <summary>Whether matching needs the message's header fields (its parsed structure).</summary>
-    public bool NeedsHeaders => Kind is SearchKeyKind.Header or SearchKeyKind.From or SearchKeyKind.To or SearchKeyKind.Cc or SearchKeyKind.Bcc
+    public bool NeedsHeaders => _needsHeaders ??= Kind is SearchKeyKind.Header or SearchKeyKind.From or SearchKeyKind.To or SearchKeyKind.Cc or SearchKeyKind.Bcc
         or SearchKeyKind.Subject or SearchKeyKind.SentBefore or SearchKeyKind.SentOn or SearchKeyKind.SentSince or SearchKeyKind.Text
         || Children.Any(c => c.NeedsHeaders);
 
+    /// <summary>
+    /// Whether the header fields the program reads are named fields whose value it searches (HEADER, SUBJECT): then a
+    /// header block's octets serve as well as a parsed structure, and better, since only the named field becomes text.
+    /// </summary>
+    public bool ReadsNamedFieldsOnly => _readsNamedFieldsOnly ??= Kind is SearchKeyKind.Header or SearchKeyKind.Subject || (!NeedsHeaders && Kind != SearchKeyKind.Text)
+        || (Kind is SearchKeyKind.And or SearchKeyKind.Or or SearchKeyKind.Not && Children.All(c => c.ReadsNamedFieldsOnly));
+
     /// <summary>Whether matching needs the message's THREADID (RFC 8474), worked out from its cached header data.</summary>
-    public bool NeedsThreadId => Kind == SearchKeyKind.ThreadId || Children.Any(c => c.NeedsThreadId);
+    public bool NeedsThreadId => _needsThreadId ??= Kind == SearchKeyKind.ThreadId || Children.Any(c => c.NeedsThreadId);
 
     /// <summary>Whether the program compares with the current time (WITHIN, RFC 5032): its result changes as time passes.</summary>
     public bool UsesNow => Kind is SearchKeyKind.Older or SearchKeyKind.Younger || Children.Any(c => c.UsesNow);
 
     /// <summary>Whether matching needs the decoded text of the message's text parts.</summary>
-    public bool NeedsBodyText => Kind is SearchKeyKind.Body or SearchKeyKind.Text || Children.Any(c => c.NeedsBodyText);
+    public bool NeedsBodyText => _needsBodyText ??= Kind is SearchKeyKind.Body or SearchKeyKind.Text || Children.Any(c => c.NeedsBodyText);
 
     /// <summary>Whether the program names messages by sequence number (then no EXPUNGE may come while it runs, RFC 9051 §5.5).</summary>
     public bool UsesSequenceNumbers => (Kind == SearchKeyKind.Sequence && Set is { IsSaved: false }) || Children.Any(c => c.UsesSequenceNumbers);
@@ -164,7 +177,7 @@ internal sealed class SearchKey
                 continue;
             }
 
-            if (Contains(EncodedWords.Decode(h.Value), Text!))
+            if (EncodedWords.DecodedContains(h.Value, Text!))
             {
                 return true;
             }
@@ -202,7 +215,7 @@ internal sealed class SearchKey
             var headers = root.Headers;
             for (var i = 0; i < headers.Count; i++)
             {
-                if (headers[i].Name.Equals(field, StringComparison.OrdinalIgnoreCase) && Contains(EncodedWords.Decode(headers[i].Value), text))
+                if (headers[i].Name.Equals(field, StringComparison.OrdinalIgnoreCase) && EncodedWords.DecodedContains(headers[i].Value, text))
                 {
                     return true;
                 }
@@ -214,7 +227,7 @@ internal sealed class SearchKey
         var reader = new HeaderFieldReader(c.HeaderBlock);
         while (reader.MoveNext())
         {
-            if (System.Text.Ascii.EqualsIgnoreCase(reader.Name, field) && Contains(EncodedWords.Decode(reader.Value()), text))
+            if (System.Text.Ascii.EqualsIgnoreCase(reader.Name, field) && EncodedWords.DecodedContains(reader.Value(), text))
             {
                 return true;
             }

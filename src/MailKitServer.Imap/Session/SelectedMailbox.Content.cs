@@ -222,6 +222,11 @@ internal sealed partial class SelectedMailbox
     /// <returns>The structure, or <see langword="null"/> when not cached.</returns>
     public StructurePart? CachedStructure(uint uid) => _structures.TryGet(Key, uid, out var root) ? root : null;
 
+    /// <summary>The message's top-level header block when the listener's cache holds it (no file access).</summary>
+    /// <param name="uid">The message.</param>
+    /// <returns>The octets up to the empty line, or <see langword="null"/> when not cached.</returns>
+    public byte[]? CachedHeaderBlock(uint uid) => _structures.HeaderBlocks.TryGet(Key, uid, out var block) ? block : null;
+
     /// <summary>
     /// What ENVELOPE reads of a message: the cached structure when there is one, else the header block
     /// (<see cref="HeaderBlockAsync"/>) with only the envelope's fields made into text

@@ -41,7 +41,7 @@ internal static class SearchText
         var headers = entity.Headers;
         for (var i = 0; i < headers.Count; i++)
         {
-            if (headers[i].Name.Contains(text, StringComparison.OrdinalIgnoreCase) || EncodedWords.Decode(headers[i].Value).Contains(text, StringComparison.OrdinalIgnoreCase))
+            if (headers[i].Name.Contains(text, StringComparison.OrdinalIgnoreCase) || EncodedWords.DecodedContains(headers[i].Value, text))
             {
                 return true;
             }

@@ -21,10 +21,23 @@ internal static class TransferDecoding
     public static bool TryDecodeBase64(ReadOnlySpan<byte> input, out byte[] output)
     {
         var result = new byte[(input.Length * 3 / 4) + 3];
+        var n = DecodeBase64(input, result, out var sawAny);
+        output = result[..n];
+        return sawAny || input.Trim(" \t\r\n"u8).IsEmpty;
+    }
+
+    /// <summary>Decodes base64 as <see cref="TryDecodeBase64"/> does, into the caller's buffer.</summary>
+    /// <param name="input">The encoded octets.</param>
+    /// <param name="output">Receives the decoded octets: at least (<paramref name="input"/>'s length × 3 / 4) + 3 long.</param>
+    /// <returns>How many octets were decoded.</returns>
+    public static int DecodeBase64(ReadOnlySpan<byte> input, Span<byte> output) => DecodeBase64(input, output, out _);
+
+    private static int DecodeBase64(ReadOnlySpan<byte> input, Span<byte> output, out bool sawAny)
+    {
         var n = 0;
         var quad = 0;
         var bits = 0;
-        var sawAny = false;
+        sawAny = false;
         foreach (var c in input)
         {
             int v = c switch
@@ -52,13 +65,12 @@ internal static class TransferDecoding
             if (bits >= 8)
             {
                 bits -= 8;
-                result[n++] = (byte)(quad >> bits);
+                output[n++] = (byte)(quad >> bits);
                 quad &= (1 << bits) - 1;
             }
         }
 
-        output = result[..n];
-        return sawAny || input.Trim(" \t\r\n"u8).IsEmpty;
+        return n;
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace MailKitServer.Imap.Tests.Search;
 /// MailKit's HEADER and SUBJECT searches read the one field they name from the cached header octets (issue 24): a
 /// folded value, an encoded word, a field name in another case, 8-bit octets outside UTF-8, a line that is not a field
 /// and a word in the body only must give what the fields say — on the first search (header read from the store), the
-/// second (header block cached) and after FETCH BODYSTRUCTURE (the whole structure cached).
+/// second (header block cached) and after FETCH BODYSTRUCTURE (the whole structure cached; HEADER and SUBJECT keys
+/// still read a cached header block's octets first, keys such as FROM the structure's fields).
 /// </summary>
 public sealed class HeaderSearchMailKitTests
 {
@@ -61,6 +62,10 @@ public sealed class HeaderSearchMailKitTests
             Assert.Equal("3", await Found(SearchQuery.HeaderContains("X-Tag", "GAMMA")));
             Assert.Equal("", await Found(SearchQuery.HeaderContains("From", "nobody")));
             Assert.Equal("3", await Found(SearchQuery.BodyContains("omega")));
+
+            // A FROM key reads the parsed fields (the cached structure on the third pass), HEADER and SUBJECT the octets.
+            Assert.Equal("1 2 4", await Found(SearchQuery.SubjectContains("omega").Or(SearchQuery.FromContains("nobody"))));
+            Assert.Equal("2 4", await Found(SearchQuery.SubjectContains("omega").And(SearchQuery.Not(SearchQuery.HeaderContains("X-Tag", "alpha")))));
         }
     }
 }

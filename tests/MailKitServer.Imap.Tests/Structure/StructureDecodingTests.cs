@@ -27,6 +27,49 @@ public class StructureDecodingTests
     public void Encoded_words_are_decoded_and_adjacent_ones_joined(string input, string expected) =>
         Assert.Equal(expected, EncodedWords.Decode(input));
 
+    [Theory]
+    [InlineData("=?utf-8?q?caf=C3=A9?=", "CAFÉ", true)]
+    [InlineData("=?ISO-8859-1?Q?Andr=E9?= Pirard", "é p", true)]
+    [InlineData("=?utf-8?B?w6TDtsO8?= =?utf-8?B?IQ==?=", "ü!", true)]
+    [InlineData("=?utf-8?q?a?=\r\n =?utf-8?q?b?=", "ab", true)]
+    [InlineData("=?utf-8?q?a?=\r\n =?utf-8?q?b?=", "a b", false)]
+    [InlineData("=?utf-8?b?cGFkbGVzcw?=", "padless", true)]
+    [InlineData("=?utf-8?x?bad?= plain", "?x?bad", true)]
+    [InlineData("=?utf-8?q?caf=C3=A9?=", "=C3", false)]
+    [InlineData("no words here", "WORDS", true)]
+    public void Encoded_words_are_searched_as_decoded(string input, string needle, bool expected)
+    {
+        Assert.Equal(expected, EncodedWords.DecodedContains(input, needle));
+        Assert.Equal(expected, EncodedWords.Decode(input).Contains(needle, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void An_escaped_octet_is_searched_as_latin1()
+    {
+        // A header that is not UTF-8 holds its 8-bit octets escaped (HeaderOctets); SEARCH reads them as Latin-1.
+        Assert.True(EncodedWords.DecodedContains("J\uDCF6rg =?utf-8?q?x?=", "jörg x"));
+        Assert.True(EncodedWords.DecodedContains("J\uDCF6rg", "JÖRG"));
+        Assert.False(EncodedWords.DecodedContains("J\uDCF6rg", "J\uDCF6"));
+    }
+
+    [Fact]
+    public void Searching_decoded_text_answers_as_the_decoded_string_does_for_random_values()
+    {
+        string[] fragments = ["=?", "?=", "?", "utf-8", "iso-8859-1", "utf-7", "koi8-r", "bogus", "*en", "q", "b", "Q", "B", "_", "=C3", "=A9", "=",
+            "w6k=", "YWJj", "+AGE-", " ", "\t", "\r\n ", "a", "b c", "é", "\uDCE9", "日本", "😀"];
+        string[] needles = ["a", "é", "b c", "?", "日本", "abc", "ca"];
+        var random = new Random(24);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var value = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => fragments[random.Next(fragments.Length)]));
+            var decoded = EncodedWords.Decode(value);
+            foreach (var needle in needles)
+            {
+                Assert.True(decoded.Contains(needle, StringComparison.OrdinalIgnoreCase) == EncodedWords.DecodedContains(value, needle), $"{value} / {needle}");
+            }
+        }
+    }
+
     [Fact]
     public void Rfc2231_parameters_are_joined_and_decoded()
     {
