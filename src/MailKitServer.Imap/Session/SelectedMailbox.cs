@@ -40,8 +40,9 @@ internal sealed partial class SelectedMailbox
         Key = key;
         _recentTracker = recent;
         _structures = structures;
+        // Read once: a store may make a new list at each read (samples/CustomStore's view copies its folder's).
         _snapshot = view.Messages;
-        AddKeywordsOf(view.Messages);
+        AddKeywordsOf(_snapshot);
 
         HighestModSeq = view.Status.HighestModSeq;
     }
