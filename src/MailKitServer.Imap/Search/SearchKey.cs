@@ -227,7 +227,7 @@ internal sealed class SearchKey
         var reader = new HeaderFieldReader(c.HeaderBlock);
         while (reader.MoveNext())
         {
-            if (System.Text.Ascii.EqualsIgnoreCase(reader.Name, field) && EncodedWords.DecodedContains(reader.Value(), text))
+            if (System.Text.Ascii.EqualsIgnoreCase(reader.Name, field) && reader.DecodedValueContains(text))
             {
                 return true;
             }

@@ -131,7 +131,7 @@ internal static class EncodedWords
         var text = new PooledChars(value.Length + 16);
         try
         {
-            DecodeInto(value, start, ref text);
+            DecodeInto(value.AsSpan(), start, ref text);
             return text.Span.ToString();
         }
         finally
@@ -162,7 +162,7 @@ internal static class EncodedWords
         var text = new PooledChars(value.Length + 16);
         try
         {
-            DecodeInto(value, start, ref text);
+            DecodeInto(value.AsSpan(), start, ref text);
             return text.Span.Contains(needle, StringComparison.OrdinalIgnoreCase);
         }
         finally
@@ -171,8 +171,60 @@ internal static class EncodedWords
         }
     }
 
+    /// <summary>
+    /// As <see cref="DecodedContains(string, string)"/> of the value <see cref="HeaderOctets.Decode"/> makes of
+    /// <paramref name="octets"/>, without making it: a value read and unescaped is its octets in UTF-8 when they are
+    /// valid UTF-8, else in Latin-1 (an escaped octet is read as Latin-1). SEARCH HEADER/SUBJECT over cached header
+    /// blocks then makes no string per message (issue 24).
+    /// </summary>
+    /// <param name="octets">A field's value as octets, unfolded and trimmed.</param>
+    /// <param name="needle">The text searched for.</param>
+    /// <returns>Whether it is there.</returns>
+    public static bool DecodedContains(ReadOnlySpan<byte> octets, string needle)
+    {
+        ArgumentNullException.ThrowIfNull(needle);
+        var value = new PooledChars(octets.Length + 16);
+        try
+        {
+            var room = value.Reserve(octets.Length);
+            value.Advance(System.Text.Unicode.Utf8.IsValid(octets) ? Encoding.UTF8.GetChars(octets, room) : Encoding.Latin1.GetChars(octets, room));
+            var start = value.Span.IndexOf("=?", StringComparison.Ordinal);
+            if (start < 0)
+            {
+                return value.Span.Contains(needle, StringComparison.OrdinalIgnoreCase);
+            }
+
+            var text = new PooledChars(octets.Length + 16);
+            try
+            {
+                DecodeInto(value.Span, start, ref text);
+                return text.Span.Contains(needle, StringComparison.OrdinalIgnoreCase);
+            }
+            finally
+            {
+                text.Dispose();
+            }
+        }
+        finally
+        {
+            value.Dispose();
+        }
+    }
+
+    /// <summary>Where <paramref name="what"/> occurs in <paramref name="value"/> at or after <paramref name="from"/>, or -1.</summary>
+    private static int IndexFrom(ReadOnlySpan<char> value, string what, int from)
+    {
+        if (from > value.Length)
+        {
+            return -1;
+        }
+
+        var found = value[from..].IndexOf(what, StringComparison.Ordinal);
+        return found < 0 ? -1 : from + found;
+    }
+
     /// <summary>The decoding of <see cref="Decode"/> from the first "=?" on, into a pooled buffer.</summary>
-    private static void DecodeInto(string value, int start, ref PooledChars text)
+    private static void DecodeInto(ReadOnlySpan<char> value, int start, ref PooledChars text)
     {
         var plain = 0;
         var lastWordEnd = -1;
@@ -180,30 +232,30 @@ internal static class EncodedWords
         {
             if (!TryParseWord(value, start, out var word))
             {
-                start = value.IndexOf("=?", start + 2, StringComparison.Ordinal);
+                start = IndexFrom(value, "=?", start + 2);
                 continue;
             }
 
             // RFC 2047 §6.2: white space between adjacent encoded words is not displayed.
-            var between = value.AsSpan(plain, start - plain);
+            var between = value.Slice(plain, start - plain);
             if (plain != lastWordEnd || !between.Trim(" \t\r\n").IsEmpty)
             {
                 text.Append(between);
             }
 
-            AppendDecoded(value.AsSpan(word.TextStart, word.TextEnd - word.TextStart), word, ref text);
+            AppendDecoded(value[word.TextStart..word.TextEnd], word, ref text);
             plain = lastWordEnd = word.Next;
-            start = value.IndexOf("=?", word.Next, StringComparison.Ordinal);
+            start = IndexFrom(value, "=?", word.Next);
         }
 
-        text.Append(value.AsSpan(plain));
+        text.Append(value[plain..]);
     }
 
     /// <summary>
     /// Reads an encoded word's parts at <paramref name="start"/>: <c>"=?" charset "?" encoding "?" encoded-text "?="</c>
     /// with a known charset, B or Q, and no space in the text. False leaves it as plain text.
     /// </summary>
-    private static bool TryParseWord(string value, int start, out EncodedWord word)
+    private static bool TryParseWord(ReadOnlySpan<char> value, int start, out EncodedWord word)
     {
         word = default;
         if (start + 8 > value.Length || value[start] != '=' || value[start + 1] != '?')
@@ -211,20 +263,20 @@ internal static class EncodedWords
             return false;
         }
 
-        var q1 = value.IndexOf('?', start + 2);
+        var q1 = IndexFrom(value, "?", start + 2);
         if (q1 < 0 || q1 + 2 >= value.Length || value[q1 + 2] != '?')
         {
             return false;
         }
 
-        var end = value.IndexOf("?=", q1 + 3, StringComparison.Ordinal);
+        var end = IndexFrom(value, "?=", q1 + 3);
         if (end < 0)
         {
             return false;
         }
 
         var encoding = char.ToUpperInvariant(value[q1 + 1]);
-        if (value.AsSpan(q1 + 3, end - q1 - 3).Contains(' ') || encoding is not ('B' or 'Q') || GetEncoding(value.AsSpan(start + 2, q1 - start - 2)) is not { } charset)
+        if (value[(q1 + 3)..end].Contains(' ') || encoding is not ('B' or 'Q') || GetEncoding(value[(start + 2)..q1]) is not { } charset)
         {
             return false;
         }

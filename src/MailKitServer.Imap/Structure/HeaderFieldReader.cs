@@ -72,6 +72,32 @@ internal ref struct HeaderFieldReader
     /// <returns>The text.</returns>
     public readonly string Value() => Unfolded(RawValue);
 
+    /// <summary>
+    /// Whether the current field's value, as <see cref="Value"/> gives it and with its encoded words decoded, holds
+    /// <paramref name="needle"/> ignoring case (<see cref="EncodedWords.DecodedContains(ReadOnlySpan{byte}, string)"/>),
+    /// without making the value a string.
+    /// </summary>
+    /// <param name="needle">The text searched for.</param>
+    /// <returns>Whether it is there.</returns>
+    public readonly bool DecodedValueContains(string needle)
+    {
+        var raw = RawValue;
+        if (raw.IndexOf((byte)'\n') < 0)
+        {
+            return EncodedWords.DecodedContains(raw.Trim(" \t"u8), needle);
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(raw.Length);
+        try
+        {
+            return EncodedWords.DecodedContains(rented.AsSpan(0, Unfold(raw, rented)).Trim(" \t"u8), needle);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     /// <summary>A raw value unfolded (each LF and the one CR before it dropped), trimmed of spaces and tabs, as text.</summary>
     /// <param name="raw">The octets after a colon, as <see cref="RawValue"/> gives them.</param>
     /// <returns>The text.</returns>
@@ -85,25 +111,30 @@ internal ref struct HeaderFieldReader
         var rented = ArrayPool<byte>.Shared.Rent(raw.Length);
         try
         {
-            var length = 0;
-            while (raw.IndexOf((byte)'\n') is var lf and >= 0)
-            {
-                var line = raw[..lf];
-                line = !line.IsEmpty && line[^1] == (byte)'\r' ? line[..^1] : line;
-                line.CopyTo(rented.AsSpan(length));
-                length += line.Length;
-                raw = raw[(lf + 1)..];
-            }
-
-            // The last line's end was left out of the raw value already.
-            raw.CopyTo(rented.AsSpan(length));
-            length += raw.Length;
-            return HeaderOctets.Decode(rented.AsSpan(0, length).Trim(" \t"u8));
+            return HeaderOctets.Decode(rented.AsSpan(0, Unfold(raw, rented)).Trim(" \t"u8));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>Copies a raw value without its line ends (each LF and the one CR before it); returns the length.</summary>
+    private static int Unfold(ReadOnlySpan<byte> raw, Span<byte> output)
+    {
+        var length = 0;
+        while (raw.IndexOf((byte)'\n') is var lf and >= 0)
+        {
+            var line = raw[..lf];
+            line = !line.IsEmpty && line[^1] == (byte)'\r' ? line[..^1] : line;
+            line.CopyTo(output[length..]);
+            length += line.Length;
+            raw = raw[(lf + 1)..];
+        }
+
+        // The last line's end was left out of the raw value already.
+        raw.CopyTo(output[length..]);
+        return length + raw.Length;
     }
 
     private static bool IsContinuation(byte first) => first is (byte)' ' or (byte)'\t';

@@ -121,6 +121,38 @@ public sealed class HeaderFieldReaderTests
         return fields;
     }
 
+    [Fact]
+    public void A_value_searched_in_its_octets_answers_as_its_decoded_text()
+    {
+        // Random fields of encoded words, UTF-8, Latin-1 and broken 8-bit octets, folded lines with CRLF and LF: the
+        // octet path (no string) against the text path (Value, then Decode) for a few needles.
+        string[] fragments = ["=?", "?=", "?", "utf-8", "iso-8859-1", "q", "b", "Q", "B", "_", "=C3", "=A9", "=", "w6k=", " ", "\t", "a", "b c", "x"];
+        byte[][] octetFragments = [[0xC3, 0xA9], [0xE9], [0xC3], [0xE6, 0x97, 0xA5], [0xED, 0xA0, 0x80], "\r\n "u8.ToArray(), "\n\t"u8.ToArray()];
+        string[] needles = ["a", "é", "b c", "?", "x ", "A=", "\u00c3"];
+        var random = new Random(24);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var value = new List<byte>();
+            for (var j = random.Next(1, 12); j > 0; j--)
+            {
+                value.AddRange(random.Next(4) == 0 ? octetFragments[random.Next(octetFragments.Length)] : Encoding.ASCII.GetBytes(fragments[random.Next(fragments.Length)]));
+            }
+
+            var block = Encoding.ASCII.GetBytes("Subject:").Concat(value).Concat("\r\n\r\n"u8.ToArray()).ToArray();
+            var reader = new HeaderFieldReader(block);
+            if (!reader.MoveNext())
+            {
+                continue;
+            }
+
+            var text = EncodedWords.Decode(reader.Value());
+            foreach (var needle in needles)
+            {
+                Assert.True(text.Contains(needle, StringComparison.OrdinalIgnoreCase) == reader.DecodedValueContains(needle), $"{Escape(block)} / {needle}");
+            }
+        }
+    }
+
     private static SearchKey Key(string program)
     {
         Assert.True(ImapTokenizer.TryTokenize("a SEARCH " + program, [], out var tokens, out var error), error);
