@@ -10,11 +10,13 @@ namespace MailKitServer.Storage.Maildir;
 /// component, for every one of 20,000 renames (issue 24). Opened when first needed, closed at the end of the batch:
 /// not kept between commands, so a folder another program removed or replaced meanwhile is met as by whole paths.
 /// Where not Linux, where a directory cannot be opened, or for a path that is not <c>new/name</c> or <c>cur/name</c>,
-/// files are named by their whole paths as before; the errors are the same either way.
+/// files are named by their whole paths as before; the errors are the same either way. Its methods may be called from
+/// several threads at once (the deletions of a large batch: <see cref="MaildirBatchDeletion"/>).
 /// </summary>
 internal sealed class MaildirDirectories : IDisposable
 {
     private readonly string _root;
+    private readonly Lock _opening = new();
     private SafeFileHandle? _new;
     private SafeFileHandle? _cur;
     private bool _newOpened;
@@ -66,12 +68,19 @@ internal sealed class MaildirDirectories : IDisposable
         return relative.StartsWith("new", StringComparison.Ordinal) ? Open(ref _new, ref _newOpened, "new") : null;
     }
 
+    /// <summary>Opens a directory once, also when several threads of a batch ask at once (<see cref="MaildirBatchDeletion"/>).</summary>
     private SafeFileHandle? Open(ref SafeFileHandle? handle, ref bool opened, string name)
     {
-        if (!opened)
+        if (!Volatile.Read(ref opened))
         {
-            opened = true;
-            handle = NativeFileSystem.OpenDirectoryHandle(Path.Combine(_root, name));
+            lock (_opening)
+            {
+                if (!opened)
+                {
+                    handle = NativeFileSystem.OpenDirectoryHandle(Path.Combine(_root, name));
+                    Volatile.Write(ref opened, true);
+                }
+            }
         }
 
         return handle;

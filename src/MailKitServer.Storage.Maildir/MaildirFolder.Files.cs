@@ -56,6 +56,28 @@ internal sealed partial class MaildirFolder
     }
 
     /// <summary>
+    /// Deletes a batch of the folder's files (an EXPUNGE's), telling the watcher first; a large batch from several
+    /// threads (<see cref="MaildirBatchDeletion"/>). A file gone already (another program) or not removable is
+    /// forgotten again, as <see cref="DeleteOwn(string, MaildirDirectories)"/> does.
+    /// </summary>
+    private void DeleteOwn(List<MaildirEntry> entries, MaildirDirectories directories)
+    {
+        foreach (var m in entries)
+        {
+            OwnChanges.Expect(m.RelativePath);
+        }
+
+        var deleted = MaildirBatchDeletion.Run(entries.Count, i => directories.TryDelete(entries[i].RelativePath));
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!deleted[i])
+            {
+                OwnChanges.Forget(entries[i].RelativePath);
+            }
+        }
+    }
+
+    /// <summary>
     /// Puts a file written elsewhere (<c>tmp/</c>, another folder) at <paramref name="relative"/> in this folder: renamed,
     /// or linked (copied where the file system cannot link) when <paramref name="link"/>. The caller then adds it.
     /// </summary>

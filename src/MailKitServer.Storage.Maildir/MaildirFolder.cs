@@ -248,7 +248,8 @@ internal sealed partial class MaildirFolder
     /// <summary>
     /// Removes the messages that match (their files too), each with its own MODSEQ in the expunge history. The list is
     /// compacted in one pass and the MODSEQs are reserved at once: an EXPUNGE of 10,000 of 20,000 messages moved the
-    /// list's tail once per message and fsynced a MODSEQ block per thousand (issue 24).
+    /// list's tail once per message and fsynced a MODSEQ block per thousand (issue 24). The files of a large batch are
+    /// deleted from several threads (<see cref="MaildirBatchDeletion"/>), all before the views are told.
     /// </summary>
     public List<uint> Remove(Func<MaildirEntry, bool> predicate, long origin)
     {
@@ -260,17 +261,20 @@ internal sealed partial class MaildirFolder
 
         ReserveModSeqs(gone.Count);
         var removed = new List<uint>(gone.Count);
-        var counting = _quota.Counts;
-        using var directories = OpenDirectories();
-        foreach (var m in gone)
-        {
-            // A size not known yet is read before the file goes, and only when the usage is being counted.
-            var size = counting ? m.Size : 0;
-            DeleteOwn(m.RelativePath, directories);
 
-            if (counting)
+        // A size not known yet is read before the files go, and only when the usage is being counted.
+        var sizes = _quota.Counts ? gone.ConvertAll(m => m.Size) : null;
+        using (var directories = OpenDirectories())
+        {
+            DeleteOwn(gone, directories);
+        }
+
+        for (var i = 0; i < gone.Count; i++)
+        {
+            var m = gone[i];
+            if (sizes is not null)
             {
-                _quota.Change(-size, -1);
+                _quota.Change(-sizes[i], -1);
             }
 
             removed.Add(m.Uid);

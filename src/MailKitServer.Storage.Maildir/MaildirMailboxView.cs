@@ -187,6 +187,9 @@ internal sealed class MaildirMailboxView : IModSeqMailboxView
         return await _folder.WithLockAsync(() =>
         {
             var removed = _folder.Remove(predicate, ViewId);
+
+            // RFC 3501 §6.4.3, RFC 9051 §6.4.3: EXPUNGE "permanently removes"; the unlinks are durable before the OK,
+            // or a crash could bring the messages back. One fsync for the batch (\Deleted is in the names of cur/ only).
             NativeFileSystem.SyncDirectory(Path.Combine(_folder.Path, "cur"));
             return new ExpungeResult(StoreStatus.Success, removed, _folder.HighestModSeq);
         }, save: true, cancellationToken).ConfigureAwait(false);

@@ -83,4 +83,36 @@ public sealed class DovecotInteropTests : IDisposable
         Assert.Equal(SystemFlags.Seen, after!.Messages.Single(m => m.Uid == 3).Flags);
         Assert.Equal([1u, 2, 3], after.Messages.Select(m => m.Uid));
     }
+
+    [Fact]
+    public async Task Dovecot_sees_exactly_the_messages_a_large_expunge_of_ours_left()
+    {
+        await using (var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root }))
+        {
+            for (var i = 1; i <= 300; i++)
+            {
+                await store.DeliverAsync(new DeliveryRequest("", [new MailboxTarget("alice@example.test")], DateTimeOffset.UtcNow), new MemoryStream(Encoding.ASCII.GetBytes($"Subject: msg{i}\r\n\r\nbody {i}\r\n")), default);
+            }
+
+            await using var account = await store.OpenAccountAsync("alice@example.test", default);
+            await using var view = await account.OpenAsync("INBOX", false, default);
+            var doomed = view!.Messages.Select(m => m.Uid).Where(u => u % 3 != 0).ToList();
+            await view.StoreFlagsAsync(UidSet.FromUids(doomed), new FlagChange(FlagChangeMode.Add, SystemFlags.Deleted, []), null, default);
+            Assert.Equal(doomed, (await view.ExpungeAsync(null, default)).Expunged);
+        }
+
+        await using var dovecot = await Dovecot.StartOnStoreAsync(_root, "alice@example.test");
+        const string script = """
+            import imaplib, sys, re
+            m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1])); m.login("u", "p")
+            typ, data = m.select("INBOX")
+            typ, data = m.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+            subjects = sorted(int(d[1].decode().strip().split("msg", 1)[1]) for d in data if isinstance(d, tuple))
+            m.logout()
+            print(" ".join(str(s) for s in subjects))
+            """;
+        var r = await ExternalTool.PythonAsync(script, dovecot.Port.ToString(CultureInfo.InvariantCulture));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => 3 * i), r.Stdout.Trim().Split(' ').Select(s => int.Parse(s, CultureInfo.InvariantCulture)));
+    }
 }

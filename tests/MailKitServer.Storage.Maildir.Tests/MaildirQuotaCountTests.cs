@@ -70,6 +70,26 @@ public sealed class MaildirQuotaCountTests : IDisposable
     }
 
     [Fact]
+    public async Task A_large_expunge_of_files_whose_sizes_were_not_read_yet_takes_their_sizes_off_the_usage()
+    {
+        // Foreign files without ,S= in their names: their sizes are read when first needed, here by the expunge, from
+        // several threads' batch (the sizes are read before any file goes).
+        WriteForeignFiles(300);
+        await using var store = new MaildirMessageStore(new MaildirStoreOptions { Root = _root });
+        await using var account = await store.OpenAccountAsync(User, default);
+        await using var view = await account.OpenAsync("INBOX", false, default);
+        Assert.Equal(OnDisk(), await store.GetUsageAsync(User, default));
+        var doomed = view!.Messages.Select(m => m.Uid).Where(u => u % 6 != 0).ToList();
+        Assert.True(MaildirBatchDeletion.ThreadsFor(doomed.Count) > 1);
+
+        Assert.Equal(doomed, (await view.RemoveAsync(UidSet.FromUids(doomed), default)).Expunged);
+
+        var quota = await ((IQuotaMailAccount)account).GetQuotaAsync(default);
+        Assert.Equal(OnDisk(), (quota.StorageBytes, quota.Messages));
+        Assert.Equal(300 - doomed.Count, quota.Messages);
+    }
+
+    [Fact]
     public async Task A_limit_is_enforced_on_the_first_delivery_after_a_restart()
     {
         WriteForeignFiles(3);

@@ -121,6 +121,86 @@ public sealed class OwnChangesTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_large_EXPUNGE_deletes_its_files_from_several_threads_and_every_event_and_change_is_as_one_threads()
+    {
+        await using var store = new MaildirMessageStore(Options(fileSystemWatcher: false));
+        await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
+        await using var ours = (await account.OpenAsync("INBOX", false, default))!;
+        await using var other = (await account.OpenAsync("INBOX", false, default))!;
+        var folder = account.Folder("INBOX")!;
+        var uids = await AppendAsync(ours, 300);
+        var doomed = uids.Skip(20).Take(260).ToList();
+        Assert.True(MaildirBatchDeletion.ThreadsFor(doomed.Count) > 1);
+        await ours.StoreFlagsAsync(UidSet.FromUids(doomed), new FlagChange(FlagChangeMode.Add, SystemFlags.Deleted, []), null, default);
+        var kept = uids.Except(doomed).Select(u => Path.GetFileName(folder.Find(u)!.RelativePath)).Order(StringComparer.Ordinal).ToList();
+        await DropAndAwaitAsync(folder, other); // every event before it (the appends' and the STORE's) has been handled
+        await folder.WhenIdleAsync();
+        var looks = folder.Looks;
+
+        var result = await ours.ExpungeAsync(null, default);
+
+        Assert.Equal(StoreStatus.Success, result.Status);
+        Assert.Equal(doomed, result.Expunged);
+        var left = Directory.EnumerateFiles(Path.Combine(folder.Path, "cur")).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(kept, left);
+
+        // The other session hears of each, in UID order, each with a greater MODSEQ, the last one the result's.
+        var heard = new List<MailboxChange>();
+        while (heard.Count < doomed.Count)
+        {
+            heard.Add(await NextAsync(other, c => c.Kind == MailboxChangeKind.Expunged));
+        }
+
+        Assert.Equal(doomed, heard.Select(c => c.Uid));
+        Assert.True(heard.Zip(heard.Skip(1)).All(p => p.First.ModSeq < p.Second.ModSeq));
+        Assert.Equal(result.HighestModSeq, heard[^1].ModSeq);
+
+        // The 260 deletions' events were all taken as the folder's own: no look at the files for them.
+        await folder.WhenIdleAsync();
+        await DropAndAwaitAsync(folder, other);
+        await folder.WhenIdleAsync();
+        Assert.Equal(looks + 1, folder.Looks);
+        Assert.Equal(0, folder.OwnChanges.Pending);
+    }
+
+    [Fact]
+    public async Task Files_another_program_deleted_before_a_large_EXPUNGE_are_expunged_all_the_same_and_not_expected()
+    {
+        await using var store = new MaildirMessageStore(Options(fileSystemWatcher: false));
+        await using var account = (MaildirAccount)await store.OpenAccountAsync(User, default);
+        await using var ours = (await account.OpenAsync("INBOX", false, default))!;
+        await using var other = (await account.OpenAsync("INBOX", false, default))!;
+        var folder = account.Folder("INBOX")!;
+        var uids = await AppendAsync(ours, 200);
+        await ours.StoreFlagsAsync(UidSet.FromUids(uids), new FlagChange(FlagChangeMode.Add, SystemFlags.Deleted, []), null, default);
+
+        // In one hold of the folder: another program deletes every tenth file, then the deletions of the EXPUNGE.
+        var removed = await folder.WithLockAsync(
+            () =>
+            {
+                foreach (var uid in uids.Where(u => u % 10 == 0))
+                {
+                    File.Delete(Path.Combine(folder.Path, folder.Find(uid)!.RelativePath));
+                }
+
+                return folder.Remove(m => (m.Flags & SystemFlags.Deleted) != 0, ours.ViewId);
+            },
+            save: true,
+            default);
+
+        Assert.Equal(uids, removed);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(folder.Path, "cur")));
+        Assert.Empty(folder.Messages);
+
+        // The names of the files it did not delete are not left expected (another program's later change to such a
+        // name would be taken for ours): once the folder is quiet nothing is pending.
+        await folder.WhenIdleAsync();
+        await DropAndAwaitAsync(folder, other);
+        await folder.WhenIdleAsync();
+        Assert.Equal(0, folder.OwnChanges.Pending);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
