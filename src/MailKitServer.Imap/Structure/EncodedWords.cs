@@ -36,30 +36,31 @@ internal static class EncodedWords
     /// <summary>Finds a charset by name (the code-pages provider is registered, so ISO-8859-x, windows-125x, KOI8-R, ... work).</summary>
     /// <param name="charset">The charset name; an RFC 2231 language suffix (<c>*en</c>) is ignored.</param>
     /// <returns>The encoding, or <see langword="null"/> when unknown.</returns>
-    public static Encoding? GetEncoding(string? charset)
+    public static Encoding? GetEncoding(string? charset) => charset is null ? null : GetEncoding(charset.AsSpan());
+
+    /// <summary>As <see cref="GetEncoding(string?)"/>, for a name within a header value: no string for a charset found before.</summary>
+    /// <param name="charset">The charset name as written.</param>
+    /// <returns>The encoding, or <see langword="null"/> when unknown.</returns>
+    public static Encoding? GetEncoding(ReadOnlySpan<char> charset)
     {
-        if (string.IsNullOrWhiteSpace(charset))
+        var star = charset.IndexOf('*');
+        var name = (star >= 0 ? charset[..star] : charset).Trim();
+        if (name.IsEmpty)
         {
             return null;
         }
 
-        var star = charset.IndexOf('*', StringComparison.Ordinal);
-        if (star >= 0)
-        {
-            charset = charset[..star];
-        }
-
-        var name = charset.Trim();
         if (name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase))
         {
             return Encoding.UTF8;
         }
 
-        if (Known.TryGetValue(name, out var known))
-        {
-            return known;
-        }
+        return KnownBySpan.TryGetValue(name, out var known) ? known : Resolve(name.ToString());
+    }
 
+    /// <summary>A charset name not looked up before (trimmed, without a language suffix), kept in <see cref="Known"/> when it resolves.</summary>
+    private static Encoding? Resolve(string name)
+    {
         Encoding? found;
         try
         {
@@ -88,26 +89,6 @@ internal static class EncodedWords
         }
 
         return found;
-    }
-
-    /// <summary>As <see cref="GetEncoding(string?)"/>, for a name within a header value: no string for a charset found before.</summary>
-    /// <param name="charset">The charset name as written.</param>
-    /// <returns>The encoding, or <see langword="null"/> when unknown.</returns>
-    public static Encoding? GetEncoding(ReadOnlySpan<char> charset)
-    {
-        var star = charset.IndexOf('*');
-        var name = (star >= 0 ? charset[..star] : charset).Trim();
-        if (name.IsEmpty)
-        {
-            return null;
-        }
-
-        if (name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase))
-        {
-            return Encoding.UTF8;
-        }
-
-        return KnownBySpan.TryGetValue(name, out var known) ? known : GetEncoding(name.ToString());
     }
 
     /// <summary>Decodes every encoded word in a header value, as Dovecot's and MimeKit's decoders do.</summary>
@@ -152,23 +133,7 @@ internal static class EncodedWords
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(needle);
-        value = HeaderOctets.Unescape(value);
-        var start = value.IndexOf("=?", StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return value.Contains(needle, StringComparison.OrdinalIgnoreCase);
-        }
-
-        var text = new PooledChars(value.Length + 16);
-        try
-        {
-            DecodeInto(value.AsSpan(), start, ref text);
-            return text.Span.Contains(needle, StringComparison.OrdinalIgnoreCase);
-        }
-        finally
-        {
-            text.Dispose();
-        }
+        return DecodedTextContains(HeaderOctets.Unescape(value), needle);
     }
 
     /// <summary>
@@ -188,26 +153,32 @@ internal static class EncodedWords
         {
             var room = value.Reserve(octets.Length);
             value.Advance(System.Text.Unicode.Utf8.IsValid(octets) ? Encoding.UTF8.GetChars(octets, room) : Encoding.Latin1.GetChars(octets, room));
-            var start = value.Span.IndexOf("=?", StringComparison.Ordinal);
-            if (start < 0)
-            {
-                return value.Span.Contains(needle, StringComparison.OrdinalIgnoreCase);
-            }
-
-            var text = new PooledChars(octets.Length + 16);
-            try
-            {
-                DecodeInto(value.Span, start, ref text);
-                return text.Span.Contains(needle, StringComparison.OrdinalIgnoreCase);
-            }
-            finally
-            {
-                text.Dispose();
-            }
+            return DecodedTextContains(value.Span, needle);
         }
         finally
         {
             value.Dispose();
+        }
+    }
+
+    /// <summary>Whether an unescaped value, its encoded words decoded (into a pooled buffer, not a string), holds the needle ignoring case.</summary>
+    private static bool DecodedTextContains(ReadOnlySpan<char> value, string needle)
+    {
+        var start = value.IndexOf("=?", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return value.Contains(needle, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var text = new PooledChars(value.Length + 16);
+        try
+        {
+            DecodeInto(value, start, ref text);
+            return text.Span.Contains(needle, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            text.Dispose();
         }
     }
 
